@@ -1,0 +1,34 @@
+/* reports.h: everything lcme writes for people: the workbook and the tidy CSV
+ * files. Reports format; they never compute a statistic. Each writer writes to
+ * exactly the path it is given (the caller passes a temporary name and renames
+ * it when complete) and returns 0, or -1 with the reason in d.
+ */
+#ifndef LCME_REPORTS_H
+#define LCME_REPORTS_H
+
+#include "config.h"
+#include "cube.h"
+#include "diag.h"
+#include "framework.h"
+#include "pipeline.h"
+
+struct report_input {
+    const struct config *cfg;
+    const struct framework *fw;
+    const struct cube *cube;       /* raw values as loaded from the store */
+    const struct results *res;
+    const struct run_info *run;
+    size_t obs_total;              /* observations in the cube */
+    size_t obs_with_error;         /* of which carry se, n or lower/upper */
+    size_t obs_revised;            /* replaced in the store by this batch */
+    size_t obs_skipped;            /* store rows of indicators not in the framework */
+};
+
+/* NAME.xlsx: Cover, Notes, Summary, Scores, Features, Data, Framework. */
+int workbook_write(const char *path, const struct report_input *in, struct diag *d);
+
+/* scores.csv: unit, year, node, level, score, ci_low, ci_high, rank,
+ * rank_low, rank_high; one row per unit, year and node. */
+int scores_csv_write(const char *path, const struct report_input *in, struct diag *d);
+
+#endif
