@@ -40,6 +40,7 @@ struct method {
     enum agg_method aggregate;   /* default arithmetic */
     double agg_p;                /* generalised mean exponent; default 1 */
     double min_coverage;         /* share of children's weight; default 0 */
+    double gp_scale;             /* goalposts scale; default 100 */
 };
 
 struct config {
@@ -50,6 +51,8 @@ struct config {
     char *framework;             /* resolved path */
     int ndata;
     char *data[CONFIG_MAX_DATA]; /* resolved paths */
+    char *data_name[CONFIG_MAX_DATA]; /* as written in the batch file: the
+                                        store keys sources by these names */
     char *units;                 /* resolved path of the units file, or NULL */
     char *store;                 /* resolved path */
     char *output;                /* resolved output folder */

@@ -40,11 +40,14 @@ struct cube {
     double *se;          /* same layout; NaN = exact */
     double *n;           /* same layout; NaN = none */
     uint8_t *flag;       /* same layout */
+    size_t ndenom;       /* denominator columns (framework->denom order) */
+    double *denom;       /* [(k*nyear + t)*nunit + u]; NaN missing; NULL when ndenom 0 */
 };
 
 /* A cube of the given size, values NaN, flags 0, names empty. NULL on ENOMEM.
  * Unit codes and years are filled by the caller. */
-struct cube *cube_new(size_t nunit, size_t nind, size_t nyear, size_t nattr);
+struct cube *cube_new(size_t nunit, size_t nind, size_t nyear, size_t nattr,
+                      size_t ndenom);
 
 /* A deep copy; NULL on ENOMEM. */
 struct cube *cube_clone(const struct cube *c);

@@ -25,7 +25,8 @@
 
 struct obs {
     int unit;          /* index into obsset units */
-    int ind;           /* framework node index of an indicator */
+    int ind;           /* framework node index of an indicator, or
+                          fw->nnode + k for denominator column fw->denom[k] */
     int year;
     int file;          /* index into obsset files */
     long line;         /* line in that file */
@@ -70,6 +71,13 @@ int ingest_units(struct obsset *s, const char *path, struct diag *d);
  * returns 0, or -1 with every problem found in d and s unchanged. */
 int ingest_file(struct obsset *s, const char *path, const char *name,
                 const struct framework *fw, struct diag *d);
+
+/* Build a cube straight from an obsset (no store), as store_load_cube does:
+ * units in code order, years ascending, lower/upper turned into se with the
+ * normal quantile of ci_level. For `lcme validate` and for tests. */
+struct cube;
+int obsset_to_cube(const struct obsset *s, const struct framework *fw,
+                   double ci_level, struct cube **out, struct diag *d);
 
 /* SHA-256 of a file's bytes as 64 hex digits in hex[65]. 0 or -1 (I/O). */
 int sha256_file(const char *path, char hex[65]);

@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# build.sh: set up, build and run lcme on a Debian machine.
+#
+#   ./build.sh demo    install what is missing, build, run the Hong Kong sample batch
+#   ./build.sh test    install what is missing, build, run every test (ctest)
+#   ./build.sh asan    the same tests under AddressSanitizer and UBSan
+#   ./build.sh bench   build and run the benchmarks in tests/bench (on purpose, not in CI)
+#   ./build.sh build   install what is missing and build only
+set -euo pipefail
+cd "$(dirname "$0")"
+
+PACKAGES=(build-essential cmake pkg-config libgsl-dev libsqlite3-dev libxlsxwriter-dev
+          libcairo2-dev libpango1.0-dev libinih-dev libcmocka-dev sqlite3 unzip
+          libxml2-utils poppler-utils fonts-noto-cjk fonts-dejavu-core valgrind)
+
+install_missing() {
+    local missing=()
+    for p in "${PACKAGES[@]}"; do
+        dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+    done
+    [ ${#missing[@]} -eq 0 ] && return 0
+    if [ "$(id -u)" -eq 0 ]; then
+        echo "build.sh: installing ${missing[*]}" >&2
+        export DEBIAN_FRONTEND=noninteractive
+        apt-get update -qq
+        apt-get install -y -qq --no-install-recommends "${missing[@]}"
+    else
+        echo "build.sh: these Debian packages are missing; install them with:" >&2
+        echo "  sudo apt-get update && sudo apt-get install -y ${missing[*]}" >&2
+        exit 1
+    fi
+}
+
+build() {   # build DIR CMAKE_ARGS...
+    local dir=$1; shift
+    cmake -S . -B "$dir" "$@" >/dev/null
+    cmake --build "$dir" -j"$(nproc)"
+}
+
+cmd=${1:-demo}
+case "$cmd" in
+demo)
+    install_missing
+    build build -DCMAKE_BUILD_TYPE=Release
+    ./build/lcme run datasets/hong-kong/batch.ini --timings
+    ls -l datasets/hong-kong/out
+    ;;
+test)
+    install_missing
+    build build -DCMAKE_BUILD_TYPE=Release
+    ctest --test-dir build --output-on-failure -j"$(nproc)"
+    ;;
+asan)
+    install_missing
+    build build-asan -DCMAKE_BUILD_TYPE=Debug -DLCME_SANITIZE=ON
+    ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+        ctest --test-dir build-asan --output-on-failure -j"$(nproc)"
+    ;;
+bench)
+    install_missing
+    build build -DCMAKE_BUILD_TYPE=Release
+    bash tests/bench/run.sh build/lcme
+    ;;
+build)
+    install_missing
+    build build -DCMAKE_BUILD_TYPE=Release
+    ;;
+*)
+    echo "usage: ./build.sh [demo|test|asan|bench|build]" >&2
+    exit 2
+    ;;
+esac

@@ -1,0 +1,377 @@
+/* aggregate.c: aggregation of node planes up the tree, and plane ranks.
+ *
+ * Each aggregate node is computed plane by plane: the means accumulate
+ * whole child planes into two accumulator planes (sum of present weight,
+ * sum of weighted transformed values) and finish with one pass, so the inner
+ * loops are flat over nyear*nunit cells; the weighted median gathers the
+ * children of one cell into a small buffer; Copeland compares every pair of
+ * units within a year (O(nunit^2 * nchild), fine for a few hundred units).
+ *
+ *   x: [node 0 plane][node 1 plane]...   plane = [year 0: u0..un][year 1: ...]
+ *   w->sw[k]  present child weight of cell k = t*nunit + u
+ *   w->acc[k] sum of w * f(x)
+ *   w->np[k]  present children
+ *
+ * Invariants: a node cell is NaN or a finite combination of present child
+ * values; nothing is allocated after aggregate_work_alloc.
+ */
+#include "aggregate.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "rank.h"
+
+/* Relative slack for the coverage comparison, so that 2/3 coverage against
+ * min_coverage = 2/3 written as a decimal is not lost to rounding. */
+#define COVERAGE_EPS 1e-12
+#define TIE_EPS 1e-12     /* Copeland: |d| below this share of the weight is a tie */
+#define MEDIAN_EPS 1e-12  /* weighted median: cumulative weight "exactly" 1/2 */
+
+struct aggregate_work {
+    size_t nunit, nyear;
+    double *sw, *acc;            /* [nyear*nunit] */
+    unsigned *np;                /* [nyear*nunit] */
+    size_t maxchild;
+    double *cx, *cw;             /* [maxchild] one cell's children */
+    struct rank_pair *pair;      /* [2*max(nunit, maxchild)]: rank_run scratch */
+};
+
+struct aggregate_work *aggregate_work_alloc(const struct framework *fw,
+                                            size_t nunit, size_t nyear)
+{
+    struct aggregate_work *w = calloc(1, sizeof *w);
+    if (!w) return NULL;
+    size_t cells = nunit * nyear;
+    if (cells == 0) cells = 1;
+    w->nunit = nunit;
+    w->nyear = nyear;
+    for (int n = 0; n < fw->nnode; n++)
+        if ((size_t)fw->node[n].nchild > w->maxchild)
+            w->maxchild = (size_t)fw->node[n].nchild;
+    size_t mc = w->maxchild ? w->maxchild : 1;
+    size_t np = nunit > mc ? nunit : mc;
+    w->sw = malloc(cells * sizeof *w->sw);
+    w->acc = malloc(cells * sizeof *w->acc);
+    w->np = malloc(cells * sizeof *w->np);
+    w->cx = malloc(mc * sizeof *w->cx);
+    w->cw = malloc(mc * sizeof *w->cw);
+    w->pair = malloc(2 * np * sizeof *w->pair);
+    if (!w->sw || !w->acc || !w->np || !w->cx || !w->cw || !w->pair) {
+        aggregate_work_free(w);
+        return NULL;
+    }
+    return w;
+}
+
+void aggregate_work_free(struct aggregate_work *w)
+{
+    if (!w) return;
+    free(w->sw);
+    free(w->acc);
+    free(w->np);
+    free(w->cx);
+    free(w->cw);
+    free(w->pair);
+    free(w);
+}
+
+static double node_weight(const struct framework *fw, const double *weight,
+                          int n)
+{
+    return weight ? weight[n] : fw->node[n].weight;
+}
+
+/* The domain error of the means: names node, child, unit and year. */
+static int domain_error(const struct framework *fw, int node, int child,
+                        size_t k, size_t nunit, const char *const *unit,
+                        const int *year, double v, const char *what,
+                        const char *need, struct diag *d)
+{
+    size_t t = k / nunit, u = k % nunit;
+    char ubuf[32], ybuf[32];
+    const char *us = unit ? unit[u] : NULL;
+    if (!us) {
+        snprintf(ubuf, sizeof ubuf, "#%zu", u + 1);
+        us = ubuf;
+    }
+    if (year)
+        snprintf(ybuf, sizeof ybuf, "%d", year[t]);
+    else
+        snprintf(ybuf, sizeof ybuf, "year #%zu", t + 1);
+    diag_add(d, LCME_EINPUT, NULL, 0, 0,
+             "%s of '%s' needs %s values, but unit '%s' has %.17g for '%s' "
+             "in %s; normalise to a range starting above 0 (e.g. minmax to "
+             "[1, 100]) or choose another aggregation",
+             what, fw->node[node].code, need, us, v, fw->node[child].code, ybuf);
+    return -1;
+}
+
+/* Is cell k of the accumulators covered enough to have a value? */
+static int covered(const struct aggregate_work *w, size_t k, double wtot,
+                   double min_cov)
+{
+    if (w->np[k] == 0 || !(w->sw[k] > 0.0)) return 0;
+    if (min_cov > 0.0 && w->sw[k] < min_cov * wtot * (1.0 - COVERAGE_EPS))
+        return 0;
+    return 1;
+}
+
+enum mean_kind { MEAN_ARITH, MEAN_GEOM, MEAN_HARM, MEAN_POWER };
+
+static int aggregate_mean(const struct framework *fw, int n,
+                          const struct method *m, const double *weight,
+                          double *x, size_t nunit, size_t nyear,
+                          const char *const *unit, const int *year,
+                          struct aggregate_work *w, size_t *low, struct diag *d)
+{
+    const struct fw_node *nd = &fw->node[n];
+    size_t cells = nunit * nyear;
+    enum mean_kind kind = MEAN_ARITH;
+    double p = m->agg_p;
+    switch (m->aggregate) {
+    case AGG_GEOMETRIC: kind = MEAN_GEOM; break;
+    case AGG_HARMONIC: kind = MEAN_HARM; break;
+    case AGG_GENMEAN:
+        if (p == 0.0) kind = MEAN_GEOM;
+        else if (p == 1.0) kind = MEAN_ARITH;
+        else kind = MEAN_POWER;
+        break;
+    default: break;
+    }
+    double *sw = w->sw, *acc = w->acc;
+    unsigned *np = w->np;
+    for (size_t k = 0; k < cells; k++) {
+        sw[k] = 0.0;
+        acc[k] = 0.0;
+        np[k] = 0;
+    }
+    double wtot = 0.0;
+    for (int j = 0; j < nd->nchild; j++) {
+        int c = nd->child[j];
+        double wc = node_weight(fw, weight, c);
+        const double *xc = x + (size_t)c * cells;
+        wtot += wc;
+        switch (kind) {
+        case MEAN_ARITH:
+            for (size_t k = 0; k < cells; k++) {
+                double v = xc[k];
+                if (isnan(v)) continue;
+                sw[k] += wc;
+                acc[k] += wc * v;
+                np[k]++;
+            }
+            break;
+        case MEAN_GEOM:
+            for (size_t k = 0; k < cells; k++) {
+                double v = xc[k];
+                if (isnan(v)) continue;
+                if (!(v > 0.0))
+                    return domain_error(fw, n, c, k, nunit, unit, year, v,
+                                        "geometric mean", "positive", d);
+                sw[k] += wc;
+                acc[k] += wc * log(v);
+                np[k]++;
+            }
+            break;
+        case MEAN_HARM:
+            for (size_t k = 0; k < cells; k++) {
+                double v = xc[k];
+                if (isnan(v)) continue;
+                if (!(v > 0.0))
+                    return domain_error(fw, n, c, k, nunit, unit, year, v,
+                                        "harmonic mean", "positive", d);
+                sw[k] += wc;
+                acc[k] += wc / v;
+                np[k]++;
+            }
+            break;
+        case MEAN_POWER:
+            for (size_t k = 0; k < cells; k++) {
+                double v = xc[k];
+                if (isnan(v)) continue;
+                if (p < 0.0 ? !(v > 0.0) : !(v >= 0.0))
+                    return domain_error(fw, n, c, k, nunit, unit, year, v,
+                                        "generalised mean",
+                                        p < 0.0 ? "positive" : "non-negative", d);
+                sw[k] += wc;
+                acc[k] += wc * pow(v, p);
+                np[k]++;
+            }
+            break;
+        }
+    }
+    double *out = x + (size_t)n * cells;
+    for (size_t k = 0; k < cells; k++) {
+        if (!covered(w, k, wtot, m->min_coverage)) {
+            if (np[k] > 0) (*low)++;
+            out[k] = NAN;
+            continue;
+        }
+        switch (kind) {
+        case MEAN_ARITH: out[k] = acc[k] / sw[k]; break;
+        case MEAN_GEOM: out[k] = exp(acc[k] / sw[k]); break;
+        case MEAN_HARM: out[k] = sw[k] / acc[k]; break;
+        case MEAN_POWER: out[k] = pow(acc[k] / sw[k], 1.0 / p); break;
+        }
+    }
+    return 0;
+}
+
+/* Present weight and count of each cell (no transform), for the median and
+ * Copeland, which need the coverage rule but not a running sum. */
+static double accumulate_presence(const struct framework *fw, int n,
+                                  const double *weight, const double *x,
+                                  size_t cells, struct aggregate_work *w)
+{
+    const struct fw_node *nd = &fw->node[n];
+    for (size_t k = 0; k < cells; k++) {
+        w->sw[k] = 0.0;
+        w->np[k] = 0;
+    }
+    double wtot = 0.0;
+    for (int j = 0; j < nd->nchild; j++) {
+        int c = nd->child[j];
+        double wc = node_weight(fw, weight, c);
+        const double *xc = x + (size_t)c * cells;
+        wtot += wc;
+        for (size_t k = 0; k < cells; k++) {
+            if (isnan(xc[k])) continue;
+            w->sw[k] += wc;
+            w->np[k]++;
+        }
+    }
+    return wtot;
+}
+
+static void aggregate_median(const struct framework *fw, int n,
+                             const struct method *m, const double *weight,
+                             double *x, size_t cells,
+                             struct aggregate_work *w, size_t *low)
+{
+    const struct fw_node *nd = &fw->node[n];
+    double wtot = accumulate_presence(fw, n, weight, x, cells, w);
+    double *out = x + (size_t)n * cells;
+    for (size_t k = 0; k < cells; k++) {
+        if (!covered(w, k, wtot, m->min_coverage)) {
+            if (w->np[k] > 0) (*low)++;
+            out[k] = NAN;
+            continue;
+        }
+        /* gather the present children, sorted by value (insertion sort:
+         * a node has a handful of children) */
+        size_t q = 0;
+        for (int j = 0; j < nd->nchild; j++) {
+            int c = nd->child[j];
+            double v = x[(size_t)c * cells + k];
+            if (isnan(v)) continue;
+            double wc = node_weight(fw, weight, c);
+            size_t r = q;
+            while (r > 0 && w->cx[r - 1] > v) {
+                w->cx[r] = w->cx[r - 1];
+                w->cw[r] = w->cw[r - 1];
+                r--;
+            }
+            w->cx[r] = v;
+            w->cw[r] = wc;
+            q++;
+        }
+        double total = w->sw[k], cum = 0.0;
+        double res = w->cx[q - 1];
+        for (size_t r = 0; r < q; r++) {
+            cum += w->cw[r] / total;
+            if (fabs(cum - 0.5) <= MEDIAN_EPS && r + 1 < q) {
+                res = 0.5 * (w->cx[r] + w->cx[r + 1]);
+                break;
+            }
+            if (cum >= 0.5) {
+                res = w->cx[r];
+                break;
+            }
+        }
+        out[k] = res;
+    }
+}
+
+static void aggregate_copeland(const struct framework *fw, int n,
+                               const struct method *m, const double *weight,
+                               double *x, size_t nunit, size_t nyear,
+                               struct aggregate_work *w, size_t *low)
+{
+    const struct fw_node *nd = &fw->node[n];
+    size_t cells = nunit * nyear;
+    double wtot = accumulate_presence(fw, n, weight, x, cells, w);
+    double *out = x + (size_t)n * cells;
+    for (size_t k = 0; k < cells; k++) {
+        if (covered(w, k, wtot, m->min_coverage)) {
+            out[k] = 0.0;
+        } else {
+            if (w->np[k] > 0) (*low)++;
+            out[k] = NAN;
+        }
+    }
+    for (size_t t = 0; t < nyear; t++) {
+        double *o = out + t * nunit;
+        for (size_t a = 0; a < nunit; a++) {
+            if (isnan(o[a])) continue;
+            for (size_t b = a + 1; b < nunit; b++) {
+                if (isnan(o[b])) continue;
+                double dsum = 0.0, wsum = 0.0;
+                for (int j = 0; j < nd->nchild; j++) {
+                    int c = nd->child[j];
+                    const double *xc = x + (size_t)c * cells + t * nunit;
+                    double va = xc[a], vb = xc[b];
+                    if (isnan(va) || isnan(vb)) continue;
+                    double wc = node_weight(fw, weight, c);
+                    wsum += wc;
+                    if (va > vb) dsum += wc;
+                    else if (vb > va) dsum -= wc;
+                }
+                if (fabs(dsum) <= TIE_EPS * wsum) continue;
+                if (dsum > 0) { o[a] += 1.0; o[b] -= 1.0; }
+                else { o[a] -= 1.0; o[b] += 1.0; }
+            }
+        }
+    }
+}
+
+int aggregate_tree(const struct framework *fw, const struct method *level_method,
+                   const double *weight, double *x, size_t nunit, size_t nyear,
+                   const char *const *unit, const int *year,
+                   struct aggregate_work *w, size_t *low_coverage,
+                   struct diag *d)
+{
+    size_t low = 0, cells = nunit * nyear;
+    int rc = 0;
+    for (int n = fw->nind; n < fw->nnode && rc == 0; n++) {
+        const struct fw_node *nd = &fw->node[n];
+        const struct method *m = &level_method[nd->level];
+        if (nd->nchild == 0) {
+            double *out = x + (size_t)n * cells;
+            for (size_t k = 0; k < cells; k++) out[k] = NAN;
+            continue;
+        }
+        switch (m->aggregate) {
+        case AGG_MEDIAN:
+            aggregate_median(fw, n, m, weight, x, cells, w, &low);
+            break;
+        case AGG_COPELAND:
+            aggregate_copeland(fw, n, m, weight, x, nunit, nyear, w, &low);
+            break;
+        default:
+            rc = aggregate_mean(fw, n, m, weight, x, nunit, nyear, unit, year,
+                                w, &low, d);
+            break;
+        }
+    }
+    if (low_coverage) *low_coverage = low;
+    return rc;
+}
+
+void rank_planes(const double *x, double *rank, size_t nplane, size_t nunit,
+                 struct aggregate_work *w)
+{
+    for (size_t p = 0; p < nplane; p++)
+        rank_run(x + p * nunit, nunit, 1, 1, rank + p * nunit, w->pair);
+}

@@ -1,0 +1,562 @@
+/* config.c: reads the batch file with inih and checks every key.
+ *
+ * inih (as Debian builds it) does not pass line numbers to the handler, so the
+ * file is fed through a reader that counts lines; the handler reports at the
+ * line just read. Per-level sections ([method.feature]) may come before the
+ * level_names key that names them, so their keys are kept and applied once
+ * the whole file is read. Unknown sections and keys are errors.
+ */
+#include "config.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <ini.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "path.h"
+
+#define MAX_OVERRIDES 256
+
+struct override {
+    char *section;   /* the text after "method." */
+    char *key, *value;
+    long line;
+};
+
+struct parse {
+    struct config *c;
+    struct diag *d;
+    FILE *fp;
+    long line;
+    int has_name, has_year, has_framework, has_data, has_base;
+    int nover;
+    struct override over[MAX_OVERRIDES];
+};
+
+static const char *const norm_names[] = {
+    [NORM_NONE] = "none", [NORM_MINMAX] = "minmax", [NORM_ZSCORE] = "zscore",
+    [NORM_GOALPOSTS] = "goalposts", [NORM_RANK] = "rank", [NORM_PRANK] = "prank",
+    [NORM_DIST2TARGET] = "dist2target", [NORM_DIST2MAX] = "dist2max",
+    [NORM_FRACMAX] = "fracmax", [NORM_SCALED] = "scaled",
+    [NORM_DIST2REF] = "dist2ref", [NORM_BORDA] = "borda",
+};
+static const char *const agg_names[] = {
+    [AGG_ARITHMETIC] = "arithmetic", [AGG_GEOMETRIC] = "geometric",
+    [AGG_HARMONIC] = "harmonic", [AGG_GENMEAN] = "genmean",
+    [AGG_MEDIAN] = "median", [AGG_COPELAND] = "copeland",
+};
+static const char *const impute_names[] = {
+    [IMPUTE_NONE] = "none", [IMPUTE_MEAN] = "mean", [IMPUTE_MEDIAN] = "median",
+    [IMPUTE_GROUP_MEAN] = "group_mean", [IMPUTE_GROUP_MEDIAN] = "group_median",
+    [IMPUTE_LATEST] = "latest", [IMPUTE_CONSTANT] = "constant",
+    [IMPUTE_LINEAR] = "linear",
+};
+static const char *const treat_names[] = {
+    [TREAT_NONE] = "none", [TREAT_WINSORISE] = "winsorise",
+};
+
+#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
+
+const char *norm_method_name(enum norm_method m)
+{
+    return (size_t)m < COUNT(norm_names) ? norm_names[m] : "?";
+}
+const char *agg_method_name(enum agg_method m)
+{
+    return (size_t)m < COUNT(agg_names) ? agg_names[m] : "?";
+}
+const char *impute_method_name(enum impute_method m)
+{
+    return (size_t)m < COUNT(impute_names) ? impute_names[m] : "?";
+}
+
+static void method_defaults(struct method *m)
+{
+    m->normalise = NORM_MINMAX;
+    m->norm_low = 0;
+    m->norm_high = 100;
+    m->z_mean = 0;
+    m->z_sd = 1;
+    m->dist2target_cap = 1;
+    m->scope = SCOPE_POOLED;
+    m->aggregate = AGG_ARITHMETIC;
+    m->agg_p = 1;
+    m->min_coverage = 0;
+    m->gp_scale = 100;
+}
+
+static char *trim(char *s)
+{
+    while (isspace((unsigned char)*s))
+        s++;
+    size_t n = strlen(s);
+    while (n && isspace((unsigned char)s[n - 1]))
+        s[--n] = '\0';
+    return s;
+}
+
+/* Index of value in names[0..n), or -1. */
+static int lookup(const char *const *names, size_t n, const char *value)
+{
+    for (size_t i = 0; i < n; i++)
+        if (names[i] && strcasecmp(names[i], value) == 0)
+            return (int)i;
+    return -1;
+}
+
+static void list_names(const char *const *names, size_t n, char *buf, size_t len)
+{
+    size_t k = 0;
+    buf[0] = '\0';
+    for (size_t i = 0; i < n && k < len; i++) {
+        if (!names[i] || strcmp(names[i], "none") == 0)
+            continue;
+        k += (size_t)snprintf(buf + k, len - k, "%s%s", k ? ", " : "", names[i]);
+    }
+}
+
+static int parse_num(struct parse *p, const char *sec, const char *key,
+                     const char *value, double lo, double hi, double *out)
+{
+    char *end;
+    errno = 0;
+    double v = strtod(value, &end);
+    if (end == value || *end || errno || !isfinite(v) || v < lo || v > hi) {
+        diag_input(p->d, p->c->path, p->line, 0,
+                   "[%s] %s: '%s' is not a number in [%g, %g]", sec, key, value, lo, hi);
+        return -1;
+    }
+    *out = v;
+    return 0;
+}
+
+static int parse_int(struct parse *p, const char *sec, const char *key,
+                     const char *value, long lo, long hi, long *out)
+{
+    char *end;
+    errno = 0;
+    long v = strtol(value, &end, 10);
+    if (end == value || *end || errno || v < lo || v > hi) {
+        diag_input(p->d, p->c->path, p->line, 0,
+                   "[%s] %s: '%s' is not a whole number in [%ld, %ld]", sec, key, value, lo, hi);
+        return -1;
+    }
+    *out = v;
+    return 0;
+}
+
+static int parse_enum(struct parse *p, const char *sec, const char *key, const char *value,
+                      const char *const *names, size_t n, int *out)
+{
+    int i = lookup(names, n, value);
+    if (i < 0) {
+        char buf[512];
+        list_names(names, n, buf, sizeof buf);
+        diag_input(p->d, p->c->path, p->line, 0,
+                   "[%s] %s: unknown method '%s' (expected one of: %s)", sec, key, value, buf);
+        return -1;
+    }
+    *out = i;
+    return 0;
+}
+
+/* A method key, for [method] or a [method.LEVEL] section. Returns 1 when the
+ * key is a method key (valid or not), 0 when it is unknown. */
+static int method_key(struct parse *p, const char *sec, struct method *m,
+                      const char *key, const char *value)
+{
+    int e;
+    double v;
+    if (strcmp(key, "normalise") == 0 || strcmp(key, "normalize") == 0) {
+        if (parse_enum(p, sec, key, value, norm_names, COUNT(norm_names), &e) == 0)
+            m->normalise = (enum norm_method)e;
+    } else if (strcmp(key, "range") == 0) {
+        double lo, hi;
+        char extra;
+        if (sscanf(value, "%lf , %lf %c", &lo, &hi, &extra) != 2 || !isfinite(lo) ||
+            !isfinite(hi) || lo >= hi)
+            diag_input(p->d, p->c->path, p->line, 0,
+                       "[%s] range: '%s' is not 'low, high' with low < high", sec, value);
+        else {
+            m->norm_low = lo;
+            m->norm_high = hi;
+        }
+    } else if (strcmp(key, "mean") == 0) {
+        if (parse_num(p, sec, key, value, -1e300, 1e300, &v) == 0)
+            m->z_mean = v;
+    } else if (strcmp(key, "sd") == 0) {
+        if (parse_num(p, sec, key, value, 1e-300, 1e300, &v) == 0)
+            m->z_sd = v;
+    } else if (strcmp(key, "cap") == 0) {
+        if (strcasecmp(value, "yes") == 0 || strcmp(value, "1") == 0 || strcasecmp(value, "true") == 0)
+            m->dist2target_cap = 1;
+        else if (strcasecmp(value, "no") == 0 || strcmp(value, "0") == 0 || strcasecmp(value, "false") == 0)
+            m->dist2target_cap = 0;
+        else
+            diag_input(p->d, p->c->path, p->line, 0, "[%s] cap: '%s' is not yes or no", sec, value);
+    } else if (strcmp(key, "scope") == 0) {
+        if (strcasecmp(value, "pooled") == 0)
+            m->scope = SCOPE_POOLED;
+        else if (strcasecmp(value, "per-year") == 0 || strcasecmp(value, "per_year") == 0)
+            m->scope = SCOPE_PER_YEAR;
+        else
+            diag_input(p->d, p->c->path, p->line, 0,
+                       "[%s] scope: '%s' is not pooled or per-year", sec, value);
+    } else if (strcmp(key, "aggregate") == 0) {
+        if (parse_enum(p, sec, key, value, agg_names, COUNT(agg_names), &e) == 0)
+            m->aggregate = (enum agg_method)e;
+    } else if (strcmp(key, "p") == 0) {
+        if (parse_num(p, sec, key, value, -1e6, 1e6, &v) == 0)
+            m->agg_p = v;
+    } else if (strcmp(key, "min_coverage") == 0) {
+        if (parse_num(p, sec, key, value, 0, 1, &v) == 0)
+            m->min_coverage = v;
+    } else {
+        return 0;
+    }
+    return 1;
+}
+
+static char *resolve(struct parse *p, const char *value)
+{
+    return path_join(p->c->dir, value);
+}
+
+static void set_str(char **dst, char *src)
+{
+    free(*dst);
+    *dst = src;
+}
+
+static void batch_key(struct parse *p, const char *key, const char *value)
+{
+    struct config *c = p->c;
+    long v;
+    if (strcmp(key, "name") == 0) {
+        set_str(&c->name, strdup(value));
+        p->has_name = 1;
+    } else if (strcmp(key, "year") == 0) {
+        if (parse_int(p, "batch", key, value, 1000, 9999, &v) == 0) {
+            c->year = (int)v;
+            p->has_year = 1;
+        }
+    } else if (strcmp(key, "framework") == 0) {
+        set_str(&c->framework, resolve(p, value));
+        p->has_framework = 1;
+    } else if (strcmp(key, "units") == 0) {
+        set_str(&c->units, resolve(p, value));
+    } else if (strcmp(key, "store") == 0) {
+        set_str(&c->store, resolve(p, value));
+    } else if (strcmp(key, "output") == 0) {
+        set_str(&c->output, resolve(p, value));
+    } else if (strcmp(key, "group") == 0) {
+        set_str(&c->group, strdup(value));
+    } else if (strcmp(key, "created") == 0) {
+        int y, mo, d, h, mi, s;
+        char extra;
+        if (sscanf(value, "%4d-%2d-%2dT%2d:%2d:%2d%c", &y, &mo, &d, &h, &mi, &s, &extra) < 6 ||
+            mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || s > 60)
+            diag_input(p->d, c->path, p->line, 0,
+                       "[batch] created: '%s' is not a time like 2026-12-31T00:00:00Z", value);
+        else {
+            char buf[32];
+            snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02dZ", y, mo, d, h, mi, s);
+            set_str(&c->created, strdup(buf));
+        }
+    } else if (strcmp(key, "data") == 0) {
+        char *copy = strdup(value), *save = NULL;
+        for (char *tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+            tok = trim(tok);
+            if (!*tok)
+                continue;
+            if (c->ndata == CONFIG_MAX_DATA) {
+                diag_input(p->d, c->path, p->line, 0,
+                           "[batch] data: more than %d files", CONFIG_MAX_DATA);
+                break;
+            }
+            c->data_name[c->ndata] = strdup(tok);
+            c->data[c->ndata++] = resolve(p, tok);
+        }
+        free(copy);
+        p->has_data = c->ndata > 0;
+    } else if (strcmp(key, "level_names") == 0) {
+        for (int i = 1; i <= c->nlevel_names; i++) {
+            free(c->level_name[i]);
+            c->level_name[i] = NULL;
+        }
+        c->nlevel_names = 0;
+        char *copy = strdup(value), *save = NULL;
+        for (char *tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+            tok = trim(tok);
+            if (c->nlevel_names == CONFIG_MAX_LEVELS) {
+                diag_input(p->d, c->path, p->line, 0,
+                           "[batch] level_names: more than %d levels", CONFIG_MAX_LEVELS);
+                break;
+            }
+            c->level_name[++c->nlevel_names] = strdup(tok);
+        }
+        free(copy);
+    } else {
+        diag_input(p->d, c->path, p->line, 0, "[batch] unknown key '%s'", key);
+    }
+}
+
+static int handler(void *user, const char *section, const char *name, const char *value)
+{
+    struct parse *p = user;
+    struct config *c = p->c;
+    char key[64];
+    snprintf(key, sizeof key, "%s", name);
+    for (char *k = key; *k; k++)
+        *k = (char)tolower((unsigned char)*k);
+    char vbuf[4096];
+    snprintf(vbuf, sizeof vbuf, "%s", value);
+    char *val = trim(vbuf);
+    double v;
+    long l;
+    int e;
+
+    if (strcmp(section, "batch") == 0) {
+        batch_key(p, key, val);
+    } else if (strcmp(section, "method") == 0) {
+        if (method_key(p, "method", &c->method, key, val))
+            ;
+        else if (strcmp(key, "impute") == 0) {
+            if (parse_enum(p, "method", key, val, impute_names, COUNT(impute_names), &e) == 0)
+                c->impute = (enum impute_method)e;
+        } else if (strcmp(key, "treat") == 0) {
+            if (parse_enum(p, "method", key, val, treat_names, COUNT(treat_names), &e) == 0)
+                c->treat = (enum treat_method)e;
+        } else if (strcmp(key, "winmax") == 0) {
+            if (parse_int(p, "method", key, val, 0, 1000000, &l) == 0)
+                c->winmax = (int)l;
+        } else
+            diag_input(p->d, c->path, p->line, 0, "[method] unknown key '%s'", key);
+    } else if (strncmp(section, "method.", 7) == 0) {
+        if (p->nover == MAX_OVERRIDES) {
+            diag_input(p->d, c->path, p->line, 0, "too many per-level method keys");
+            return 1;
+        }
+        struct override *o = &p->over[p->nover++];
+        o->section = strdup(section + 7);
+        o->key = strdup(key);
+        o->value = strdup(val);
+        o->line = p->line;
+    } else if (strcmp(section, "uncertainty") == 0) {
+        if (strcmp(key, "level") == 0) {
+            if (parse_num(p, section, key, val, 0.5, 0.999, &v) == 0)
+                c->ci_level = v;
+        } else if (strcmp(key, "replications") == 0) {
+            if (parse_int(p, section, key, val, 0, 10000000, &l) == 0)
+                c->replications = l;
+        } else if (strcmp(key, "seed") == 0) {
+            char *end;
+            errno = 0;
+            unsigned long long s = strtoull(val, &end, 10);
+            if (end == val || *end || errno || val[0] == '-' || s > 0xffffffffULL)
+                diag_input(p->d, c->path, p->line, 0,
+                           "[uncertainty] seed: '%s' is not a whole number in [0, 4294967295]", val);
+            else
+                c->seed = (unsigned long)s;
+        } else
+            diag_input(p->d, c->path, p->line, 0, "[uncertainty] unknown key '%s'", key);
+    } else if (strcmp(section, "trend") == 0) {
+        if (strcmp(key, "base_year") == 0) {
+            if (parse_int(p, section, key, val, 1000, 9999, &l) == 0) {
+                c->base_year = (int)l;
+                p->has_base = 1;
+            }
+        } else if (strcmp(key, "target_year") == 0) {
+            if (parse_int(p, section, key, val, 1000, 9999, &l) == 0)
+                c->target_year = (int)l;
+        } else
+            diag_input(p->d, c->path, p->line, 0, "[trend] unknown key '%s'", key);
+    } else {
+        diag_input(p->d, c->path, p->line, 0, "unknown section [%s]", section);
+    }
+    return 1;
+}
+
+/* Reader that counts lines, so the handler knows where it is. */
+static char *line_reader(char *str, int num, void *stream)
+{
+    struct parse *p = stream;
+    char *r = fgets(str, num, p->fp);
+    if (r) {
+        size_t n = strlen(r);
+        if (n && r[n - 1] == '\n')
+            p->line++;
+        else if (feof(p->fp))
+            p->line++;
+    }
+    return r;
+}
+
+static int level_of(const struct config *c, const char *name)
+{
+    char *end;
+    long v = strtol(name, &end, 10);
+    if (end != name && !*end && v >= 1 && v <= CONFIG_MAX_LEVELS)
+        return (int)v;
+    for (int i = 1; i <= c->nlevel_names; i++)
+        if (c->level_name[i] && strcasecmp(c->level_name[i], name) == 0)
+            return i;
+    return -1;
+}
+
+int config_load(struct config **out, const char *path, struct diag *d)
+{
+    *out = NULL;
+    struct config *c = calloc(1, sizeof *c);
+    struct parse *p = calloc(1, sizeof *p);
+    if (!c || !p) {
+        free(c);
+        free(p);
+        diag_add(d, LCME_ENOMEM, path, 0, 0, "out of memory");
+        return -1;
+    }
+    size_t before = diag_count(d);
+    c->path = strdup(path);
+    c->dir = path_dirname(path);
+    method_defaults(&c->method);
+    c->winmax = 5;
+    c->ci_level = 0.95;
+    c->replications = 1000;
+    c->seed = 20161112UL;
+    c->target_year = 2030;
+    p->c = c;
+    p->d = d;
+
+    p->fp = fopen(path, "r");
+    if (!p->fp) {
+        diag_input(d, path, 0, 0, "cannot open batch file: %s", strerror(errno));
+        goto fail;
+    }
+    int rc = ini_parse_stream(line_reader, p, handler, p);
+    fclose(p->fp);
+    if (rc > 0)
+        diag_input(d, path, rc, 0, "not an INI line (expected [section] or key = value)");
+    else if (rc < 0)
+        diag_input(d, path, 0, 0, "cannot read batch file");
+
+    if (!p->has_name)
+        diag_input(d, path, 0, 0, "[batch] name is missing");
+    if (!p->has_year)
+        diag_input(d, path, 0, 0, "[batch] year is missing");
+    if (!p->has_framework)
+        diag_input(d, path, 0, 0, "[batch] framework is missing");
+    if (!p->has_data)
+        diag_input(d, path, 0, 0, "[batch] data is missing");
+    if (!c->store)
+        c->store = path_join(c->dir, "lcme.db");
+    if (!c->output)
+        c->output = path_join(c->dir, "out");
+    if (!c->created) {
+        char buf[32];
+        snprintf(buf, sizeof buf, "%04d-12-31T00:00:00Z", c->year ? c->year : 2000);
+        c->created = strdup(buf);
+    }
+    if (p->has_base && p->has_year && c->base_year > c->year)
+        diag_input(d, path, 0, 0, "[trend] base_year %d is after the evaluation year %d",
+                   c->base_year, c->year);
+    if (c->target_year && p->has_year && c->target_year < c->year)
+        diag_input(d, path, 0, 0, "[trend] target_year %d is before the evaluation year %d",
+                   c->target_year, c->year);
+
+    for (int l = 0; l <= CONFIG_MAX_LEVELS; l++)
+        c->level[l] = c->method;
+    for (int i = 0; i < p->nover; i++) {
+        struct override *o = &p->over[i];
+        char sec[96];
+        snprintf(sec, sizeof sec, "method.%s", o->section);
+        int lv = level_of(c, o->section);
+        p->line = o->line;
+        if (lv < 0) {
+            diag_input(d, path, o->line, 0,
+                       "unknown section [%s] (no level is named '%s'; see level_names)",
+                       sec, o->section);
+            continue;
+        }
+        if (!method_key(p, sec, &c->level[lv], o->key, o->value))
+            diag_input(d, path, o->line, 0, "[%s] unknown key '%s'", sec, o->key);
+    }
+    for (int i = 0; i < p->nover; i++) {
+        free(p->over[i].section);
+        free(p->over[i].key);
+        free(p->over[i].value);
+    }
+    if (diag_count(d) > before)
+        goto fail;
+    free(p);
+    *out = c;
+    return 0;
+fail:
+    free(p);
+    config_free(c);
+    return -1;
+}
+
+void config_free(struct config *c)
+{
+    if (!c)
+        return;
+    free(c->path);
+    free(c->dir);
+    free(c->name);
+    free(c->framework);
+    for (int i = 0; i < c->ndata; i++) {
+        free(c->data[i]);
+        free(c->data_name[i]);
+    }
+    free(c->units);
+    free(c->store);
+    free(c->output);
+    free(c->group);
+    free(c->created);
+    for (int i = 0; i <= CONFIG_MAX_LEVELS; i++)
+        free(c->level_name[i]);
+    free(c);
+}
+
+const struct method *config_method(const struct config *c, int level)
+{
+    if (level < 0 || level > CONFIG_MAX_LEVELS)
+        return &c->method;
+    return &c->level[level];
+}
+
+static size_t method_text(char *buf, size_t len, const char *prefix, const struct method *m)
+{
+    return (size_t)snprintf(buf, len,
+        "%snormalise=%s\n%srange=%.17g,%.17g\n%smean=%.17g\n%ssd=%.17g\n%scap=%d\n"
+        "%sscope=%s\n%saggregate=%s\n%sp=%.17g\n%smin_coverage=%.17g\n",
+        prefix, norm_method_name(m->normalise), prefix, m->norm_low, m->norm_high,
+        prefix, m->z_mean, prefix, m->z_sd, prefix, m->dist2target_cap,
+        prefix, m->scope == SCOPE_POOLED ? "pooled" : "per-year",
+        prefix, agg_method_name(m->aggregate), prefix, m->agg_p,
+        prefix, m->min_coverage);
+}
+
+char *config_settings_text(const struct config *c)
+{
+    size_t cap = 4096 + (CONFIG_MAX_LEVELS + 1) * 512;
+    char *buf = malloc(cap);
+    if (!buf)
+        return NULL;
+    size_t k = (size_t)snprintf(buf, cap,
+        "year=%d\nimpute=%s\ntreat=%s\nwinmax=%d\ngroup=%s\nlevel=%.17g\n"
+        "replications=%ld\nseed=%lu\nbase_year=%d\ntarget_year=%d\ncreated=%s\n",
+        c->year, impute_method_name(c->impute), treat_names[c->treat], c->winmax,
+        c->group ? c->group : "", c->ci_level, c->replications, c->seed,
+        c->base_year, c->target_year, c->created);
+    for (int l = 1; l <= CONFIG_MAX_LEVELS && k < cap; l++) {
+        char prefix[32];
+        snprintf(prefix, sizeof prefix, "level%d.", l);
+        k += method_text(buf + k, cap - k, prefix, &c->level[l]);
+    }
+    return buf;
+}

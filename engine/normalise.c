@@ -1,0 +1,359 @@
+/* normalise.c: direction, normalisation parameters and their application.
+ *
+ * Data layout (cube.h): indicator-major planes, x[(i*nyear + t)*nunit + u].
+ * A "scope slice" is what one set of parameters covers: with per-year scope
+ * the nunit values of (i, t); with pooled scope the nyear*nunit values of i,
+ * which are contiguous too. Parameters live per (i, t) so that apply is the
+ * same loop for both scopes (pooled copies the indicator's values into each
+ * year).
+ *
+ * Invariants: NaN in, NaN out; apply never allocates and never reads the
+ * framework (everything it needs is in the params), so the Monte Carlo stage
+ * can call it on perturbed copies with the nominal parameters.
+ */
+#include "normalise.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "rank.h"
+
+struct normalise_work {
+    size_t cap;                  /* values a slice may hold (2*cap pairs) */
+    struct rank_pair *pair;
+};
+
+struct normalise_params *normalise_params_alloc(size_t nind, size_t nyear)
+{
+    struct normalise_params *p = calloc(1, sizeof *p);
+    if (!p) return NULL;
+    size_t ns = nind * nyear;
+    p->nind = nind;
+    p->nyear = nyear;
+    p->method = calloc(nind ? nind : 1, sizeof *p->method);
+    p->fallback = calloc(nind ? nind : 1, sizeof *p->fallback);
+    p->lo = calloc(nind ? nind : 1, sizeof *p->lo);
+    p->hi = calloc(nind ? nind : 1, sizeof *p->hi);
+    p->target = calloc(nind ? nind : 1, sizeof *p->target);
+    p->min = calloc(ns ? ns : 1, sizeof *p->min);
+    p->max = calloc(ns ? ns : 1, sizeof *p->max);
+    p->mean = calloc(ns ? ns : 1, sizeof *p->mean);
+    p->sd = calloc(ns ? ns : 1, sizeof *p->sd);
+    p->count = calloc(ns ? ns : 1, sizeof *p->count);
+    p->constant = calloc(ns ? ns : 1, sizeof *p->constant);
+    if (!p->method || !p->fallback || !p->lo || !p->hi || !p->target ||
+        !p->min || !p->max || !p->mean || !p->sd || !p->count || !p->constant) {
+        normalise_params_free(p);
+        return NULL;
+    }
+    return p;
+}
+
+void normalise_params_free(struct normalise_params *p)
+{
+    if (!p) return;
+    free(p->method);
+    free(p->fallback);
+    free(p->lo);
+    free(p->hi);
+    free(p->target);
+    free(p->min);
+    free(p->max);
+    free(p->mean);
+    free(p->sd);
+    free(p->count);
+    free(p->constant);
+    free(p);
+}
+
+struct normalise_work *normalise_work_alloc(size_t nunit, size_t nyear)
+{
+    struct normalise_work *w = calloc(1, sizeof *w);
+    if (!w) return NULL;
+    w->cap = nunit * nyear;
+    w->pair = malloc(2 * (w->cap ? w->cap : 1) * sizeof *w->pair);
+    if (!w->pair) {
+        free(w);
+        return NULL;
+    }
+    return w;
+}
+
+void normalise_work_free(struct normalise_work *w)
+{
+    if (!w) return;
+    free(w->pair);
+    free(w);
+}
+
+void normalise_direction(const struct framework *fw, double *x, size_t nunit,
+                         size_t nyear)
+{
+    size_t plane = nunit * nyear;
+    for (int i = 0; i < fw->nind; i++) {
+        if (fw->node[i].direction >= 0) continue;
+        double *xi = x + (size_t)i * plane;
+        for (size_t k = 0; k < plane; k++) xi[k] = -xi[k];
+    }
+}
+
+/* Statistics of n values (NaN skipped): min, max, mean, sample sd, count.
+ * Two passes for the sd (mean first), as R's sd() does, for accuracy. */
+static void slice_stats(const double *x, size_t n, double *mn, double *mx,
+                        double *mean, double *sd, size_t *count)
+{
+    double lo = INFINITY, hi = -INFINITY, s = 0.0;
+    size_t m = 0;
+    for (size_t k = 0; k < n; k++) {
+        double v = x[k];
+        if (isnan(v)) continue;
+        if (v < lo) lo = v;
+        if (v > hi) hi = v;
+        s += v;
+        m++;
+    }
+    *count = m;
+    if (m == 0) {
+        *mn = *mx = *mean = *sd = NAN;
+        return;
+    }
+    double mu = s / (double)m;
+    double ss = 0.0;
+    for (size_t k = 0; k < n; k++) {
+        double v = x[k];
+        if (isnan(v)) continue;
+        ss += (v - mu) * (v - mu);
+    }
+    *mn = lo;
+    *mx = hi;
+    *mean = mu;
+    *sd = m > 1 ? sqrt(ss / (double)(m - 1)) : NAN;
+}
+
+int normalise_params_compute(struct normalise_params *p, const struct method *m,
+                             const struct framework *fw, const double *x,
+                             size_t nunit, struct diag *d)
+{
+    switch (m->normalise) {
+    case NORM_NONE: case NORM_MINMAX: case NORM_ZSCORE: case NORM_GOALPOSTS:
+    case NORM_RANK: case NORM_PRANK: case NORM_DIST2TARGET: case NORM_DIST2MAX:
+    case NORM_FRACMAX:
+        break;
+    default:
+        diag_add(d, LCME_EINPUT, NULL, 0, 0,
+                 "normalisation method %d is not implemented; use minmax, "
+                 "zscore, goalposts, rank, prank, dist2target, dist2max or "
+                 "fracmax", (int)m->normalise);
+        return -1;
+    }
+    p->m = *m;
+    size_t nyear = p->nyear, plane = nunit;
+    for (size_t i = 0; i < p->nind; i++) {
+        const struct fw_node *nd = &fw->node[i];
+        double dir = nd->direction < 0 ? -1.0 : 1.0;
+        enum norm_method meth = m->normalise;
+        p->fallback[i] = NORM_FALLBACK_NONE;
+        p->lo[i] = p->hi[i] = p->target[i] = NAN;
+        if (meth == NORM_GOALPOSTS) {
+            if (isnan(nd->lower) || isnan(nd->upper) || nd->lower == nd->upper) {
+                meth = NORM_MINMAX;
+                p->fallback[i] = NORM_FALLBACK_NO_GOALPOSTS;
+            } else if (dir > 0) {
+                p->lo[i] = nd->lower;
+                p->hi[i] = nd->upper;
+            } else {
+                /* x is negated: the raw lower post becomes the best one. */
+                p->lo[i] = -nd->upper;
+                p->hi[i] = -nd->lower;
+            }
+        } else if (meth == NORM_DIST2TARGET) {
+            if (isnan(nd->target)) {
+                meth = NORM_MINMAX;
+                p->fallback[i] = NORM_FALLBACK_NO_TARGET;
+            } else {
+                p->target[i] = dir * nd->target;
+            }
+        }
+
+        /* statistics per slice */
+        const double *xi = x + i * nyear * plane;
+        size_t s0 = i * nyear;
+        if (m->scope == SCOPE_POOLED) {
+            slice_stats(xi, nyear * plane, &p->min[s0], &p->max[s0],
+                        &p->mean[s0], &p->sd[s0], &p->count[s0]);
+            for (size_t t = 1; t < nyear; t++) {
+                p->min[s0 + t] = p->min[s0];
+                p->max[s0 + t] = p->max[s0];
+                p->mean[s0 + t] = p->mean[s0];
+                p->sd[s0 + t] = p->sd[s0];
+                p->count[s0 + t] = p->count[s0];
+            }
+        } else {
+            for (size_t t = 0; t < nyear; t++)
+                slice_stats(xi + t * plane, plane, &p->min[s0 + t],
+                            &p->max[s0 + t], &p->mean[s0 + t], &p->sd[s0 + t],
+                            &p->count[s0 + t]);
+        }
+
+        if (meth == NORM_FRACMAX) {
+            /* x/max needs a positive maximum (in any slice). */
+            for (size_t t = 0; t < nyear; t++) {
+                if (p->count[s0 + t] > 0 && p->max[s0 + t] <= 0.0) {
+                    meth = NORM_DIST2MAX;
+                    p->fallback[i] = NORM_FALLBACK_FRACMAX_NONPOSITIVE;
+                    break;
+                }
+            }
+        }
+        p->method[i] = meth;
+
+        for (size_t t = 0; t < nyear; t++) {
+            size_t s = s0 + t;
+            int constant = p->count[s] > 0 && p->max[s] == p->min[s];
+            if (meth == NORM_NONE || meth == NORM_GOALPOSTS) constant = 0;
+            p->constant[s] = (uint8_t)constant;
+        }
+    }
+    return 0;
+}
+
+size_t normalise_params_constant_count(const struct normalise_params *p)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < p->nind; i++) {
+        for (size_t t = 0; t < p->nyear; t++) {
+            if (p->constant[i * p->nyear + t]) {
+                n++;
+                break;
+            }
+        }
+    }
+    return n;
+}
+
+/* Midpoint of a method's range, for constant slices. npresent is the
+ * number of present values (rank's range is [1, n]). */
+static double midpoint(const struct method *m, enum norm_method meth,
+                       size_t npresent)
+{
+    switch (meth) {
+    case NORM_MINMAX: return 0.5 * (m->norm_low + m->norm_high);
+    case NORM_ZSCORE: return m->z_mean;
+    case NORM_RANK: return 0.5 * ((double)npresent + 1.0);
+    default: return 0.5;
+    }
+}
+
+/* Apply a data-independent or bounds-based method to n values. */
+static void apply_linear(const struct normalise_params *p, size_t i, size_t s,
+                         enum norm_method meth, const double *x, double *y,
+                         size_t n)
+{
+    const struct method *m = &p->m;
+    if (p->constant[s]) {
+        double mid = midpoint(m, meth, p->count[s]);
+        for (size_t k = 0; k < n; k++) y[k] = isnan(x[k]) ? NAN : mid;
+        return;
+    }
+    double mn = p->min[s], mx = p->max[s];
+    switch (meth) {
+    case NORM_NONE:
+        if (y != x) memcpy(y, x, n * sizeof *y);
+        break;
+    case NORM_MINMAX: {
+        double range = mx - mn, span = m->norm_high - m->norm_low;
+        for (size_t k = 0; k < n; k++)
+            y[k] = (x[k] - mn) / range * span + m->norm_low;
+        break;
+    }
+    case NORM_ZSCORE: {
+        double mu = p->mean[s], sd = p->sd[s];
+        for (size_t k = 0; k < n; k++)
+            y[k] = (x[k] - mu) / sd * m->z_sd + m->z_mean;
+        break;
+    }
+    case NORM_GOALPOSTS: {
+        double lo = p->lo[i], hi = p->hi[i];
+        double scale = m->gp_scale > 0.0 ? m->gp_scale : 100.0;
+        for (size_t k = 0; k < n; k++) {
+            double v = (x[k] - lo) / (hi - lo);
+            if (v > 1.0) v = 1.0;
+            if (v < 0.0) v = 0.0;
+            y[k] = isnan(x[k]) ? NAN : v * scale;
+        }
+        break;
+    }
+    case NORM_DIST2TARGET: {
+        double tg = p->target[i];
+        if (tg == mn) {
+            /* every unit is at or past the target */
+            for (size_t k = 0; k < n; k++) y[k] = isnan(x[k]) ? NAN : 1.0;
+            break;
+        }
+        for (size_t k = 0; k < n; k++) {
+            double v = (x[k] - mn) / (tg - mn);
+            if (m->dist2target_cap && v > 1.0) v = 1.0;
+            y[k] = v;
+        }
+        break;
+    }
+    case NORM_DIST2MAX:
+        for (size_t k = 0; k < n; k++) y[k] = 1.0 - (mx - x[k]) / (mx - mn);
+        break;
+    case NORM_FRACMAX:
+        for (size_t k = 0; k < n; k++) y[k] = x[k] / mx;
+        break;
+    default:
+        for (size_t k = 0; k < n; k++) y[k] = NAN;
+        break;
+    }
+}
+
+/* rank / prank over one slice of n values. */
+static void apply_rank(const struct normalise_params *p, size_t s,
+                       enum norm_method meth, const double *x, double *y,
+                       size_t n, struct normalise_work *w)
+{
+    if (p->constant[s]) {
+        /* constant in the nominal data: the midpoint, even if perturbed */
+        size_t m = 0;
+        for (size_t k = 0; k < n; k++) m += !isnan(x[k]);
+        double mid = midpoint(&p->m, meth, m);
+        for (size_t k = 0; k < n; k++) y[k] = isnan(x[k]) ? NAN : mid;
+        return;
+    }
+    size_t m = rank_run(x, n, 1, 0, y, w->pair);
+    if (meth == NORM_PRANK) {
+        double den = (double)m - 1.0;
+        for (size_t k = 0; k < n; k++)
+            if (!isnan(y[k])) y[k] = m > 1 ? (y[k] - 1.0) / den : 0.5;
+    }
+}
+
+void normalise_apply_one(const struct normalise_params *p, size_t i,
+                         const double *x, double *y, size_t nunit,
+                         struct normalise_work *w)
+{
+    enum norm_method meth = p->method[i];
+    size_t nyear = p->nyear, s0 = i * nyear;
+    if (meth == NORM_RANK || meth == NORM_PRANK) {
+        if (p->m.scope == SCOPE_POOLED)
+            apply_rank(p, s0, meth, x, y, nyear * nunit, w);
+        else
+            for (size_t t = 0; t < nyear; t++)
+                apply_rank(p, s0 + t, meth, x + t * nunit, y + t * nunit,
+                           nunit, w);
+        return;
+    }
+    for (size_t t = 0; t < nyear; t++)
+        apply_linear(p, i, s0 + t, meth, x + t * nunit, y + t * nunit, nunit);
+}
+
+void normalise_apply(const struct normalise_params *p, const double *x,
+                     double *y, size_t nunit, struct normalise_work *w)
+{
+    size_t plane = p->nyear * nunit;
+    for (size_t i = 0; i < p->nind; i++)
+        normalise_apply_one(p, i, x + i * plane, y + i * plane, nunit, w);
+}

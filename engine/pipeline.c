@@ -1,0 +1,396 @@
+/* pipeline.c: from cube to scores: direction, normalisation, aggregation,
+ * ranks, effective weights and the notes that explain them.
+ *
+ * pipeline_run never modifies its inputs: the cube's values are copied into
+ * results->prepared, direction is applied there, normalised values go to
+ * the indicator planes of results->score and aggregate_tree fills the rest.
+ * Every method used and every fallback taken adds one sentence to
+ * results->notes, in a fixed order (direction, normalisation, fallbacks,
+ * constant indicators, aggregation per level, coverage, ranks), so reruns
+ * give the same notes.
+ */
+#include "pipeline.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "aggregate.h"
+#include "normalise.h"
+
+/* Longest note kept; longer sentences are cut (they are built from codes
+ * and numbers, so this is far above any real one). */
+#define NOTE_MAX 4096
+/* Indicator codes listed in one sentence before "and N more". */
+#define NOTE_LIST_MAX 12
+
+void notes_add(struct notes *nt, const char *fmt, ...)
+{
+    char buf[NOTE_MAX];
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(buf, sizeof buf, fmt, ap);
+    va_end(ap);
+    if (n < 0) return;
+    if (nt->n == nt->alloc) {
+        size_t na = nt->alloc ? 2 * nt->alloc : 16;
+        char **nl = realloc(nt->line, na * sizeof *nl);
+        if (!nl) return;
+        nt->line = nl;
+        nt->alloc = na;
+    }
+    char *s = strdup(buf);
+    if (!s) return;
+    nt->line[nt->n++] = s;
+}
+
+void notes_free(struct notes *nt)
+{
+    if (!nt) return;
+    for (size_t i = 0; i < nt->n; i++) free(nt->line[i]);
+    free(nt->line);
+    nt->line = NULL;
+    nt->n = nt->alloc = 0;
+}
+
+void results_free(struct results *r)
+{
+    if (!r) return;
+    free(r->score);
+    free(r->rank);
+    free(r->ci_low);
+    free(r->ci_high);
+    free(r->rank_low);
+    free(r->rank_high);
+    free(r->prepared);
+    free(r->flag);
+    free(r->eff_weight);
+    notes_free(&r->notes);
+    free(r);
+}
+
+static struct results *results_alloc(size_t nnode, size_t nind, size_t nyear,
+                                     size_t nunit)
+{
+    struct results *r = calloc(1, sizeof *r);
+    if (!r) return NULL;
+    r->nnode = nnode;
+    r->nyear = nyear;
+    r->nunit = nunit;
+    size_t cells = nyear * nunit;
+    r->score = malloc((nnode * cells + 1) * sizeof *r->score);
+    r->rank = malloc((nnode * cells + 1) * sizeof *r->rank);
+    r->prepared = malloc((nind * cells + 1) * sizeof *r->prepared);
+    r->flag = malloc(nind * cells + 1);
+    r->eff_weight = malloc((nnode + 1) * sizeof *r->eff_weight);
+    if (!r->score || !r->rank || !r->prepared || !r->flag || !r->eff_weight) {
+        results_free(r);
+        return NULL;
+    }
+    return r;
+}
+
+/* "pooled over 2016–2026", "pooled over 2018" or "within each year". */
+static void scope_text(char *buf, size_t len, const struct method *m,
+                       const struct cube *c)
+{
+    if (m->scope == SCOPE_PER_YEAR)
+        snprintf(buf, len, "within each year");
+    else if (c->nyear == 0)
+        snprintf(buf, len, "pooled over all years");
+    else if (c->nyear == 1)
+        snprintf(buf, len, "pooled over %d", c->year[0]);
+    else
+        snprintf(buf, len, "pooled over %d\u2013%d", c->year[0],
+                 c->year[c->nyear - 1]);
+}
+
+static void note_normalisation(struct notes *nt, const struct method *m,
+                               const struct cube *c)
+{
+    char sc[64];
+    scope_text(sc, sizeof sc, m, c);
+    switch (m->normalise) {
+    case NORM_NONE:
+        notes_add(nt, "Normalisation: none; indicator scores are the values "
+                      "after direction.");
+        break;
+    case NORM_MINMAX:
+        notes_add(nt, "Normalisation: min-max to [%g, %g], %s.", m->norm_low,
+                  m->norm_high, sc);
+        break;
+    case NORM_ZSCORE:
+        notes_add(nt, "Normalisation: z-scores with mean %g and standard "
+                      "deviation %g (sample standard deviation), %s.",
+                  m->z_mean, m->z_sd, sc);
+        break;
+    case NORM_GOALPOSTS:
+        notes_add(nt, "Normalisation: goalposts from the framework's lower and "
+                      "upper columns (swapped where lower is better), clipped "
+                      "to [0, 1] and scaled by %g.",
+                  m->gp_scale > 0 ? m->gp_scale : 100.0);
+        break;
+    case NORM_RANK:
+        notes_add(nt, "Normalisation: ranks (1 for the lowest value after "
+                      "direction, ties at the minimum rank), %s.", sc);
+        break;
+    case NORM_PRANK:
+        notes_add(nt, "Normalisation: percentile ranks (rank \u2212 1)/(n \u2212 1), "
+                      "ties at the minimum rank, %s.", sc);
+        break;
+    case NORM_DIST2TARGET:
+        notes_add(nt, "Normalisation: distance to target (x \u2212 min)/(target "
+                      "\u2212 min) with the framework's targets, %s, %s.",
+                  m->dist2target_cap ? "capped at 1" : "not capped", sc);
+        break;
+    case NORM_DIST2MAX:
+        notes_add(nt, "Normalisation: distance to the maximum 1 \u2212 (max "
+                      "\u2212 x)/(max \u2212 min), %s.", sc);
+        break;
+    case NORM_FRACMAX:
+        notes_add(nt, "Normalisation: fraction of the maximum x/max, %s.", sc);
+        break;
+    default:
+        break;
+    }
+}
+
+/* One sentence per indicator that fell back to another method. */
+static void note_fallbacks(struct notes *nt, const struct normalise_params *p,
+                           const struct framework *fw)
+{
+    const struct method *m = &p->m;
+    for (size_t i = 0; i < p->nind; i++) {
+        const char *code = fw->node[i].code;
+        switch ((enum normalise_fallback)p->fallback[i]) {
+        case NORM_FALLBACK_NO_GOALPOSTS:
+            notes_add(nt, "Indicator %s has no goalposts (lower and upper) in "
+                          "the framework: normalised by min-max to [%g, %g] "
+                          "instead.", code, m->norm_low, m->norm_high);
+            break;
+        case NORM_FALLBACK_NO_TARGET:
+            notes_add(nt, "Indicator %s has no target in the framework: "
+                          "normalised by min-max to [%g, %g] instead.",
+                      code, m->norm_low, m->norm_high);
+            break;
+        case NORM_FALLBACK_FRACMAX_NONPOSITIVE:
+            notes_add(nt, "Indicator %s has no positive maximum, so a fraction "
+                          "of the maximum is meaningless: normalised as distance "
+                          "to the maximum instead.", code);
+            break;
+        default:
+            break;
+        }
+    }
+}
+
+static void note_constants(struct notes *nt, const struct normalise_params *p,
+                           const struct framework *fw, const struct cube *c)
+{
+    for (size_t i = 0; i < p->nind; i++) {
+        size_t s0 = i * p->nyear, nconst = 0;
+        for (size_t t = 0; t < p->nyear; t++) nconst += p->constant[s0 + t];
+        if (nconst == 0) continue;
+        const char *mid;
+        char midbuf[64];
+        switch (p->method[i]) {
+        case NORM_MINMAX:
+            snprintf(midbuf, sizeof midbuf, "%g",
+                     0.5 * (p->m.norm_low + p->m.norm_high));
+            mid = midbuf;
+            break;
+        case NORM_ZSCORE:
+            snprintf(midbuf, sizeof midbuf, "%g", p->m.z_mean);
+            mid = midbuf;
+            break;
+        case NORM_RANK: mid = "(n + 1)/2"; break;
+        default: mid = "0.5"; break;
+        }
+        char when[512];
+        if (p->m.scope == SCOPE_POOLED) {
+            if (c->nyear == 1)
+                snprintf(when, sizeof when, "in %d", c->year[0]);
+            else
+                snprintf(when, sizeof when, "over %d\u2013%d", c->year[0],
+                         c->year[c->nyear - 1]);
+        } else {
+            size_t k = (size_t)snprintf(when, sizeof when, "in");
+            size_t listed = 0;
+            for (size_t t = 0; t < p->nyear && k < sizeof when; t++) {
+                if (!p->constant[s0 + t]) continue;
+                k += (size_t)snprintf(when + k, sizeof when - k, "%s %d",
+                                      listed ? "," : "", c->year[t]);
+                listed++;
+            }
+        }
+        notes_add(nt, "Indicator %s is constant %s (max = min): normalised to "
+                      "the midpoint %s instead of dividing by zero.",
+                  fw->node[i].code, when, mid);
+    }
+}
+
+static const char *level_label(const struct config *cfg, int level, char *buf,
+                               size_t len)
+{
+    if (level >= 1 && level <= cfg->nlevel_names && level <= CONFIG_MAX_LEVELS &&
+        cfg->level_name[level]) {
+        snprintf(buf, len, "%s (level %d)", cfg->level_name[level], level);
+    } else {
+        snprintf(buf, len, "level %d", level);
+    }
+    return buf;
+}
+
+static void note_aggregation(struct notes *nt, const struct config *cfg,
+                             const struct framework *fw,
+                             const struct method *lm)
+{
+    for (int level = 2; level <= fw->nlevel; level++) {
+        int any = 0;
+        for (int n = fw->nind; n < fw->nnode; n++)
+            if (fw->node[n].level == level && fw->node[n].nchild > 0) any = 1;
+        if (!any) continue;
+        const struct method *m = &lm[level];
+        char lab[128], how[160], cov[96];
+        switch (m->aggregate) {
+        case AGG_ARITHMETIC:
+            snprintf(how, sizeof how, "weighted arithmetic mean");
+            break;
+        case AGG_GEOMETRIC:
+            snprintf(how, sizeof how, "weighted geometric mean");
+            break;
+        case AGG_HARMONIC:
+            snprintf(how, sizeof how, "weighted harmonic mean");
+            break;
+        case AGG_GENMEAN:
+            snprintf(how, sizeof how, "weighted generalised mean with p = %g",
+                     m->agg_p);
+            break;
+        case AGG_MEDIAN:
+            snprintf(how, sizeof how, "weighted median");
+            break;
+        case AGG_COPELAND:
+            snprintf(how, sizeof how, "Copeland score (for each pair of units "
+                     "+1 to the one ahead on more child weight, \u22121 to the "
+                     "other, 0 for a tie)");
+            break;
+        default:
+            snprintf(how, sizeof how, "%s", agg_method_name(m->aggregate));
+            break;
+        }
+        if (m->min_coverage > 0)
+            snprintf(cov, sizeof cov, "children carrying at least %g%% of its "
+                     "weight", 100.0 * m->min_coverage);
+        else
+            snprintf(cov, sizeof cov, "at least one child");
+        notes_add(nt, "Aggregation to %s: %s of the children present, weights "
+                      "renormalised among them; a score needs %s present.",
+                  level_label(cfg, level, lab, sizeof lab), how, cov);
+    }
+}
+
+int pipeline_run(const struct config *cfg, const struct framework *fw,
+                 const struct cube *c, struct results **out, struct diag *d)
+{
+    *out = NULL;
+    if (!cfg || !fw || !c || (size_t)fw->nind != c->nind) {
+        diag_add(d, LCME_EINTERNAL, NULL, 0, 0,
+                 "pipeline: the cube has %zu indicators but the framework %d",
+                 c ? c->nind : 0, fw ? fw->nind : -1);
+        return -1;
+    }
+    size_t nunit = c->nunit, nyear = c->nyear, nind = c->nind;
+    size_t nnode = (size_t)fw->nnode, cells = nunit * nyear;
+    struct results *r = results_alloc(nnode, nind, nyear, nunit);
+    struct normalise_params *np = normalise_params_alloc(nind, nyear);
+    struct normalise_work *nw = normalise_work_alloc(nunit, nyear);
+    struct aggregate_work *aw = aggregate_work_alloc(fw, nunit, nyear);
+    struct method *lm = calloc((size_t)fw->nlevel + 2, sizeof *lm);
+    int rc = -1;
+    if (!r || !np || !nw || !aw || !lm) {
+        diag_add(d, LCME_ENOMEM, NULL, 0, 0,
+                 "pipeline: out of memory for %zu units x %zu nodes x %zu years",
+                 nunit, nnode, nyear);
+        goto done;
+    }
+
+    /* preparation: copy, direction */
+    memcpy(r->prepared, c->value, nind * cells * sizeof *r->prepared);
+    memcpy(r->flag, c->flag, nind * cells);
+    normalise_direction(fw, r->prepared, nunit, nyear);
+    {
+        size_t nneg = 0;
+        char list[NOTE_LIST_MAX * 40 + 64];
+        size_t k = 0;
+        list[0] = '\0';
+        for (int i = 0; i < fw->nind; i++) {
+            if (fw->node[i].direction >= 0) continue;
+            if (nneg < NOTE_LIST_MAX && k < sizeof list)
+                k += (size_t)snprintf(list + k, sizeof list - k, "%s%s",
+                                      nneg ? ", " : "", fw->node[i].code);
+            nneg++;
+        }
+        if (nneg > NOTE_LIST_MAX && k < sizeof list)
+            snprintf(list + k, sizeof list - k, " and %zu more",
+                     nneg - NOTE_LIST_MAX);
+        if (nneg)
+            notes_add(&r->notes, "Direction: %zu indicator%s where lower is "
+                      "better (%s) %s multiplied by \u22121 before "
+                      "normalisation, so a higher score is always better.",
+                      nneg, nneg == 1 ? "" : "s", list,
+                      nneg == 1 ? "was" : "were");
+    }
+    if (cfg->impute != IMPUTE_NONE)
+        notes_add(&r->notes, "Imputation '%s' was requested but is not applied "
+                  "by this version of the scoring stage: missing values stay "
+                  "missing.", impute_method_name(cfg->impute));
+    if (cfg->treat != TREAT_NONE)
+        notes_add(&r->notes, "Outlier treatment was requested but is not "
+                  "applied by this version of the scoring stage.");
+
+    /* normalisation */
+    const struct method *m1 = config_method(cfg, 1);
+    if (normalise_params_compute(np, m1, fw, r->prepared, nunit, d) != 0)
+        goto done;
+    normalise_apply(np, r->prepared, r->score, nunit, nw);
+    r->constant_indicators = normalise_params_constant_count(np);
+    note_normalisation(&r->notes, m1, c);
+    note_fallbacks(&r->notes, np, fw);
+    note_constants(&r->notes, np, fw, c);
+
+    /* aggregation */
+    for (int level = 0; level <= fw->nlevel; level++)
+        lm[level] = *config_method(cfg, level);
+    size_t low = 0;
+    if (aggregate_tree(fw, lm, NULL, r->score, nunit, nyear,
+                       (const char *const *)c->unit, c->year, aw, &low, d) != 0)
+        goto done;
+    note_aggregation(&r->notes, cfg, fw, lm);
+    if (low)
+        notes_add(&r->notes, "%zu aggregate score%s (unit \u00d7 node \u00d7 year) "
+                  "%s missing because the children present carried less than "
+                  "the required share of weight.", low, low == 1 ? "" : "s",
+                  low == 1 ? "is" : "are");
+
+    /* ranks and weights */
+    rank_planes(r->score, r->rank, nnode * nyear, nunit, aw);
+    notes_add(&r->notes, "Ranks: within each node and year, 1 is the highest "
+              "score; tied units share the best rank; missing scores are not "
+              "ranked.");
+    framework_effective_weights(fw, r->eff_weight);
+    rc = 0;
+
+done:
+    normalise_params_free(np);
+    normalise_work_free(nw);
+    aggregate_work_free(aw);
+    free(lm);
+    if (rc == 0) {
+        *out = r;
+    } else {
+        results_free(r);
+    }
+    return rc;
+}

@@ -1,0 +1,127 @@
+/* chart.h: the charts lcme draws (DESIGN.md "Outputs"), each written as a
+ * PNG (150 dpi) and a vector PDF under charts/, and drawn again, as vectors,
+ * inside report.pdf.
+ *
+ * Charts format results; they never compute a statistic: scores, intervals,
+ * slopes, intercepts, progress classes and network medians all come from
+ * struct results and struct trends. Sorting, counting and comparing an
+ * interval with the median are the only arithmetic done here.
+ *
+ * Kinds (file names are slugs from path_slug, made unique with -2, -3, ...):
+ *   dot-NODE        units sorted by score with interval whiskers and the
+ *                   network median, for the index, each area and each area
+ *                   of focus. Up to CHART_DOT_ALL units are all drawn at a
+ *                   fixed row pitch (the chart grows in height); above that
+ *                   the top and bottom CHART_DOT_EDGE units are drawn around
+ *                   a band that gives the number of units left out and the
+ *                   median.
+ *   heatmap[-P]     units x key features in the evaluation year, viridis,
+ *                   value printed in each cell, at most CHART_HEAT_ROWS units
+ *                   a page (units in index order; pages heatmap-1, -2, ...
+ *                   when more are needed).
+ *   progress        units per progress class for the index, areas and areas
+ *                   of focus (stacked horizontal bars, counts printed).
+ *   trend-median    one panel per area of focus: the network median over the
+ *                   years, every unit's series in light grey behind it.
+ *   trend-UNIT      one panel per area of focus: the unit's score over the
+ *                   years with its interval band, its OLS line, the network
+ *                   median and, for indicator panels, the target.
+ *   profile-UNIT    the unit's areas of focus sorted by score, with
+ *                   intervals and the network median.
+ *   radar-UNIT      the same scores on a radar with fixed axis order.
+ */
+#ifndef LCME_CHART_H
+#define LCME_CHART_H
+
+#include <stddef.h>
+
+#include <cairo.h>
+
+#include "chart_pen.h"
+#include "reports.h"
+#include "trend.h"
+
+#define CHART_DPI 150
+#define CHART_DOT_ALL 60     /* dot plots list every unit up to this many */
+#define CHART_DOT_EDGE 25    /* else the top and bottom this many */
+#define CHART_HEAT_ROWS 50   /* heatmap units per page */
+
+enum chart_kind {
+    CHART_DOT, CHART_HEATMAP, CHART_PROGRESS, CHART_TREND_MEDIAN,
+    CHART_TREND, CHART_PROFILE, CHART_RADAR
+};
+
+struct chart_item {
+    enum chart_kind kind;
+    int node;            /* the node of a dot plot; -1 otherwise */
+    long unit;           /* the unit of trend/profile/radar charts; -1 otherwise */
+    int page, npage;     /* heatmap page (1-based) of npage; 1 of 1 otherwise */
+    char *stem;          /* file name without extension, e.g. "dot-kflc" */
+    char *title;         /* active title, written from the numbers */
+    char *subtitle;      /* what is drawn, in full */
+    char *alt;           /* one-sentence description (alternative text) */
+    double width, height;/* points */
+};
+
+struct chart_list {
+    size_t n, alloc;
+    struct chart_item *v;   /* owned, with every string in it */
+};
+
+/* Everything the charts look up more than once: the evaluation year, the
+ * node sets, the unit labels. Built by chart_ctx_new from borrowed input. */
+struct chart_ctx {
+    const struct report_input *in;   /* borrowed */
+    const struct trends *tr;         /* borrowed; may be NULL */
+    int t;               /* index of the evaluation year in the cube */
+    int year;            /* the evaluation year */
+    int nfocus, *focus;  /* areas of focus (level nlevel-2), tree order */
+    int ntop, *top;      /* index, areas, areas of focus, tree order */
+    int nfeat, *feat;    /* key features (nodes whose children are indicators) */
+    char **label;        /* display name of each unit: name, name_zh, or code */
+    size_t *order;       /* units by index score in the year, best first, then
+                            units without a score (by code) */
+    size_t nscored;      /* units with an index score in the year */
+    int has_ci;          /* results carry intervals */
+    char *footer;        /* "Source: ...; run ...; lcme ..." */
+};
+
+/* A context for in (borrowed, must outlive it) and tr (may be NULL: no trend
+ * or progress charts, no medians). Returns NULL with the reason in d when
+ * the input is empty or inconsistent, or on ENOMEM. */
+struct chart_ctx *chart_ctx_new(const struct report_input *in,
+                                const struct trends *tr, struct diag *d);
+void chart_ctx_free(struct chart_ctx *c);   /* NULL is harmless */
+
+/* Short name of a node for titles: its name when at most five words, else
+ * its code. Borrowed from the framework. */
+const char *chart_node_short(const struct chart_ctx *c, int node);
+
+/* The network median of node in year index t (from tr->median), NaN when
+ * not available. */
+double chart_median(const struct chart_ctx *c, int node, int t);
+
+void chart_list_init(struct chart_list *l);
+void chart_list_free(struct chart_list *l);  /* frees the items; l is borrowed */
+
+/* Plan every chart (kind, file stem, titles, alternative text, size) without
+ * drawing. Appends to out. Returns 0, or -1 with the reason in d (ENOMEM). */
+int chart_list_build(const struct chart_ctx *c, struct chart_list *out,
+                     struct diag *d);
+
+/* Draw item with its top-left corner at the origin of the pen's cairo
+ * context, in points (scale the context first to fit a box). */
+void chart_render(struct chart_pen *p, const struct chart_ctx *c,
+                  const struct chart_item *it);
+
+/* Write every chart as DIR/STEM.png (CHART_DPI) and DIR/STEM.pdf (PDF
+ * metadata: title, creator, creation and modification dates fixed from
+ * run->created, so reruns give the same bytes). dir must exist; the caller
+ * passes a temporary folder and renames it. out_list (may be NULL) receives
+ * the list (chart_list_init'ed by the caller; free with chart_list_free).
+ * Returns 0, or -1 with the reason in d. */
+int charts_write_all(const char *dir, const struct report_input *in,
+                     const struct trends *tr, struct chart_list *out_list,
+                     struct diag *d);
+
+#endif

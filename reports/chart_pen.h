@@ -1,0 +1,61 @@
+/* chart_pen.h: drawing helpers shared by the charts and the PDF report:
+ * text through pango (so Chinese names and long titles lay out), markers,
+ * colours. Page units are PostScript points.
+ *
+ * A pen wraps one cairo context and one reusable PangoLayout whose font
+ * options are fixed (no hinting, no metric hinting), so that text measures
+ * the same on a PNG surface and on a PDF surface and page breaks and label
+ * positions do not depend on the output format.
+ */
+#ifndef LCME_CHART_PEN_H
+#define LCME_CHART_PEN_H
+
+#include <stdint.h>
+
+#include <cairo.h>
+
+/* Latin first (DejaVu), then the Chinese fonts of fonts-noto-cjk. */
+#define CHART_FONT "DejaVu Sans, Noto Sans CJK HK, Noto Sans CJK SC"
+
+struct chart_pen;
+
+/* A pen on cr (borrowed; cr must outlive the pen). NULL on ENOMEM. */
+struct chart_pen *chart_pen_new(cairo_t *cr);
+void chart_pen_free(struct chart_pen *p);     /* NULL is harmless */
+cairo_t *chart_pen_cr(const struct chart_pen *p);
+
+enum chart_align { CHART_LEFT, CHART_CENTER, CHART_RIGHT };
+
+/* Text style for chart_text. */
+struct chart_font {
+    double size;         /* points */
+    int bold;
+    uint32_t rgb;
+    enum chart_align align;
+    double width;        /* > 0: wrap (wrap 1) or ellipsize (wrap 0) to this */
+    int wrap;
+};
+
+/* Lay out text (UTF-8; not markup) and, when draw, show it with its top
+ * edge at y and x at the left edge, centre or right edge per align. Returns
+ * the height of the laid-out text; *w (may be NULL) gets its width. */
+double chart_text(struct chart_pen *p, const char *text, const struct chart_font *f,
+                  double x, double y, int draw, double *w);
+
+/* Like chart_text, rotated 90 degrees anticlockwise: the text reads bottom
+ * to top with its baseline side at x and its start at y. */
+void chart_text_up(struct chart_pen *p, const char *text, const struct chart_font *f,
+                   double x, double y);
+
+void chart_rgb(cairo_t *cr, uint32_t rgb);
+void chart_rgba(cairo_t *cr, uint32_t rgb, double alpha);
+
+enum chart_shape {
+    CHART_CIRCLE, CHART_SQUARE, CHART_DIAMOND, CHART_TRI_UP, CHART_TRI_DOWN
+};
+
+/* A filled marker of the given shape, radius r, with a thin dark outline. */
+void chart_marker(cairo_t *cr, enum chart_shape s, double x, double y, double r,
+                  uint32_t fill);
+
+#endif

@@ -1,0 +1,47 @@
+/* csvout.c: field writers for the tidy CSV outputs (see csvout.h). */
+#include "csvout.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+char *csvout_number(double v, char *buf)
+{
+    if (isnan(v)) {
+        buf[0] = '\0';
+        return buf;
+    }
+    /* %.15g is exact for counts and for most data as typed; scores may need
+     * 16 or 17 digits to read back as the same double. */
+    for (int prec = 15; prec <= 17; prec++) {
+        snprintf(buf, 32, "%.*g", prec, v);
+        if (strtod(buf, NULL) == v)
+            return buf;
+    }
+    return buf;
+}
+
+void csvout_text(FILE *fp, const char *s)
+{
+    int guard = s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@';
+    int quote = guard || strpbrk(s, ",\"\r\n") != NULL;
+    if (!quote) {
+        fputs(s, fp);
+        return;
+    }
+    putc('"', fp);
+    if (guard)
+        putc('\'', fp);
+    for (const char *p = s; *p; p++) {
+        if (*p == '"')
+            putc('"', fp);
+        putc(*p, fp);
+    }
+    putc('"', fp);
+}
+
+void csvout_num(FILE *fp, double v)
+{
+    char buf[32];
+    fputs(csvout_number(v, buf), fp);
+}

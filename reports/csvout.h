@@ -1,0 +1,23 @@
+/* csvout.h: writing tidy CSV files people open in spreadsheets.
+ *
+ * Numbers round-trip (%.17g trimmed to the shortest text that reads back the
+ * same double), NaN is an empty field, text is quoted per RFC 4180 when it
+ * needs it, and text starting with '=', '+', '-' or '@' gets a leading
+ * apostrophe so a spreadsheet shows it instead of running it as a formula.
+ */
+#ifndef LCME_CSVOUT_H
+#define LCME_CSVOUT_H
+
+#include <stdio.h>
+
+/* Shortest text that strtod reads back as v, into buf (>= 32 bytes); "" for
+ * NaN. Returns buf. */
+char *csvout_number(double v, char *buf);
+
+/* Write one text field (quoted and formula-guarded as needed). */
+void csvout_text(FILE *fp, const char *s);
+
+/* Write one number field. */
+void csvout_num(FILE *fp, double v);
+
+#endif

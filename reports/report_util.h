@@ -1,0 +1,31 @@
+/* report_util.h: small helpers shared by the report writers: which year a
+ * report evaluates, round-trip number text for CSV files, file-name pieces.
+ * They format; they never compute a statistic.
+ */
+#ifndef LCME_REPORT_UTIL_H
+#define LCME_REPORT_UTIL_H
+
+#include <stddef.h>
+
+#include "reports.h"
+
+/* Longest text report_fmt_double writes, with its NUL. */
+#define REPORT_NUM_MAX 32
+
+/* Index in in->cube of the year under evaluation: cfg->year when the cube
+ * holds it, else the latest year held (*fallback set to 1), or -1 when the
+ * cube holds no year. fallback may be NULL. Never fails otherwise. */
+int report_eval_year_index(const struct report_input *in, int *fallback);
+
+/* Write v into buf (REPORT_NUM_MAX bytes) as the shortest decimal text that
+ * reads back to the same double ("%.15g", "%.16g" or "%.17g", whichever is
+ * shortest and exact; integers below 2^53 without exponent). A missing value
+ * (NaN or infinite) gives "". Always '.' as the decimal point, whatever
+ * LC_NUMERIC is. Returns the length written. */
+size_t report_fmt_double(char *buf, double v);
+
+/* The last component of path (after the last '/'); path itself when it has
+ * none; "" for NULL. Borrowed from path. */
+const char *report_basename(const char *path);
+
+#endif

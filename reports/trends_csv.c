@@ -1,0 +1,113 @@
+/* trends_csv.c: writes trends.csv (DESIGN.md "Outputs") from struct trends.
+ *
+ * Formats only: every number comes from trend_compute_all. Every write is
+ * checked; the first failure stops the writer and is reported once, with
+ * errno's text. Numbers are written with %.17g so they read back exactly;
+ * LC_NUMERIC is "C" throughout lcme, so the decimal point is '.'.
+ */
+#include "trends_csv.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+/* A text cell: formula guard, then RFC 4180 quoting when needed. */
+static int put_text(FILE *f, const char *s)
+{
+    if (!s)
+        s = "";
+    int guard = s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@';
+    int quote = strpbrk(s, ",\"\r\n") != NULL;
+    if (quote && fputc('"', f) == EOF)
+        return -1;
+    if (guard && fputc('\'', f) == EOF)
+        return -1;
+    for (const char *p = s; *p; p++) {
+        if (quote && *p == '"' && fputc('"', f) == EOF)
+            return -1;
+        if (fputc((unsigned char)*p, f) == EOF)
+            return -1;
+    }
+    if (quote && fputc('"', f) == EOF)
+        return -1;
+    return 0;
+}
+
+/* ",number" with NaN (or any non-finite value) as an empty cell. */
+static int put_num(FILE *f, double x)
+{
+    if (!isfinite(x))
+        return fputc(',', f) == EOF ? -1 : 0;
+    return fprintf(f, ",%.17g", x) < 0 ? -1 : 0;
+}
+
+static int put_int(FILE *f, int present, int v)
+{
+    if (!present)
+        return fputc(',', f) == EOF ? -1 : 0;
+    return fprintf(f, ",%d", v) < 0 ? -1 : 0;
+}
+
+static int put_row(FILE *f, const char *unit, const char *node,
+                   const struct trends *tr, size_t k)
+{
+    int has = tr->points[k] > 0;
+    if (put_text(f, unit) || fputc(',', f) == EOF || put_text(f, node))
+        return -1;
+    if (put_int(f, has, tr->first_year[k]) || put_int(f, has, tr->last_year[k]) ||
+        put_int(f, 1, tr->points[k]))
+        return -1;
+    const double num[] = {
+        tr->slope[k], tr->slope_low[k], tr->slope_high[k], tr->sen_slope[k],
+        tr->mk_s[k], tr->mk_z[k], tr->mk_p[k], tr->cagr[k],
+        tr->change_since_base[k], tr->change_low[k], tr->change_high[k],
+    };
+    for (size_t i = 0; i < sizeof num / sizeof num[0]; i++)
+        if (put_num(f, num[i]))
+            return -1;
+    if (fputc(',', f) == EOF || put_text(f, trend_class_name(tr->progress[k])) ||
+        fputc('\n', f) == EOF)
+        return -1;
+    return 0;
+}
+
+int trends_csv_write(const char *path, const struct report_input *in,
+                     const struct trends *tr, struct diag *d)
+{
+    if (!in || !in->fw || !in->cube || !tr || in->fw->nnode < 0 ||
+        tr->nnode != (size_t)in->fw->nnode || tr->nunit != in->cube->nunit) {
+        diag_add(d, LCME_EINTERNAL, path, 0, 0,
+                 "trends.csv: trends, framework and cube sizes do not match");
+        return -1;
+    }
+    FILE *f = fopen(path, "wb");
+    if (!f) {
+        diag_add(d, LCME_EIO, path, 0, 0, "cannot open for writing: %s",
+                 strerror(errno));
+        return -1;
+    }
+    errno = 0;
+    int bad = fputs("unit,node,first_year,last_year,points,slope,slope_low,"
+                    "slope_high,sen_slope,mk_s,mk_z,mk_p,cagr,change_since_base,"
+                    "change_low,change_high,progress\n", f) == EOF;
+    for (size_t u = 0; !bad && u < tr->nunit; u++)
+        for (size_t node = 0; !bad && node < tr->nnode; node++)
+            bad = put_row(f, in->cube->unit[u], in->fw->node[node].code, tr,
+                          TREND_AT(tr, node, u)) != 0;
+    int err = errno;
+    if (!bad && ferror(f)) {
+        bad = 1;
+        err = errno;
+    }
+    if (fclose(f) != 0 && !bad) {
+        bad = 1;
+        err = errno;
+    }
+    if (bad) {
+        diag_add(d, LCME_EIO, path, 0, 0, "cannot write: %s",
+                 err ? strerror(err) : "write failed");
+        return -1;
+    }
+    return 0;
+}

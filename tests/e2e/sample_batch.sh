@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# The Hong Kong sample batch end to end: it runs, the workbook is a well-formed
+# package with numbers as numeric cells, scores.csv agrees with the store, two
+# runs give identical bytes, and validate/history/--help/--version behave.
+LCME=$1 SRC=$2
+. "$SRC/tests/e2e/lib.sh"
+
+batch=$(copy_batch hong-kong)
+dir=$(dirname "$batch")
+out=$dir/out
+
+check "run exits 0" "$LCME" run "$batch" --quiet
+xlsx=$(ls "$out"/*.xlsx 2>/dev/null | head -n1)
+check "workbook written" test -s "$xlsx"
+check "scores.csv written" test -s "$out/scores.csv"
+check "no temporary folder left" test -z "$(ls -A "$out" | grep lcme-tmp)"
+
+# The workbook: every XML part well-formed; the sheets the design names exist.
+mkdir "$TMP/x"
+(cd "$TMP/x" && unzip -q "$xlsx")
+bad=0
+while IFS= read -r f; do xmllint --noout "$f" 2>/dev/null || { bad=1; echo "not well-formed: $f" >&2; }; done \
+    < <(find "$TMP/x" -name '*.xml' -o -name '*.rels')
+check "every part is well-formed XML" test $bad -eq 0
+for s in Cover Notes Summary Scores Features Data Framework; do
+    check "sheet $s exists" grep -q "name=\"$s\"" "$TMP/x/xl/workbook.xml"
+done
+# Scores sheet: numeric cells (no t= attribute) exist in the score column E.
+scores_xml=$(grep -l '<c r="E2"' "$TMP"/x/xl/worksheets/sheet*.xml | head -n1)
+check "scores are numeric cells" grep -q '<c r="E2"[^>]*><v>' "$scores_xml"
+check "tables exist" test -n "$(ls "$TMP"/x/xl/tables/ 2>/dev/null)"
+check "no NaN text in the workbook" test -z "$(grep -l '>nan<\|>NaN<' -r "$TMP/x" 2>/dev/null)"
+
+# scores.csv: header as designed; 18 districts; the index score in 2026 for
+# one district equals the store's result row.
+check "scores.csv header" test "$(head -n1 "$out/scores.csv")" = \
+    "unit,year,node,level,score,ci_low,ci_high,rank,rank_low,rank_high"
+units=$(awk -F, 'NR > 1 && $3 == "KFLC" && $2 == 2026' "$out/scores.csv" | wc -l)
+check "18 units scored at the index in 2026 (got $units)" test "$units" -eq 18
+csv_score=$(awk -F, 'NR > 1 && $3 == "KFLC" && $2 == 2026 && $1 == "ST" {print $5}' "$out/scores.csv")
+db_score=$(sqlite3 "$dir/lcme.db" "select printf('%.12f', score) from result where node='KFLC' and year=2026 and unit='ST'")
+check "scores.csv and store agree ($csv_score vs $db_score)" \
+    test "$(printf '%.12f' "$csv_score")" = "$db_score"
+
+# Rerun: identical bytes.
+cp "$xlsx" "$TMP/first.xlsx"
+cp "$out/scores.csv" "$TMP/first.csv"
+check "rerun exits 0" "$LCME" run "$batch" --quiet
+check "rerun gives identical workbook" cmp -s "$xlsx" "$TMP/first.xlsx"
+check "rerun gives identical scores.csv" cmp -s "$out/scores.csv" "$TMP/first.csv"
+runs=$(sqlite3 "$dir/lcme.db" "select count(*) from run")
+check "a rerun replaces its run (runs: $runs)" test "$runs" -eq 1
+
+# validate, history, help, version.
+check "validate exits 0" "$LCME" validate "$batch"
+hist=$("$LCME" history "$batch")
+check "history lists the run" grep -q "done" <<<"$hist"
+check "history lists 2016" grep -q "2016" <<<"$hist"
+check "--version" grep -q '^lcme [0-9]' <<<"$("$LCME" --version)"
+check "--help" grep -q 'Usage: lcme run' <<<"$("$LCME" --help)"
+"$LCME" frobnicate >/dev/null 2>&1; rc=$?
+check "unknown command exits 2 (got $rc)" test $rc -eq 2
+"$LCME" run >/dev/null 2>&1; rc=$?
+check "run without batch exits 2 (got $rc)" test $rc -eq 2
+
+finish

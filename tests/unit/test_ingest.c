@@ -1,0 +1,404 @@
+/* test_ingest.c: SHA-256 against the FIPS 180-2 vectors; wide ingest of the
+ * ASEM conformance data (values checked against the file's cells); long and
+ * wide fixtures with se, n, lower/upper, flags, denominators, units file and
+ * attributes; all-or-nothing appends; obsset_to_cube and the cube helpers.
+ * Counts of ASEM cells were taken with Python's csv module, independently of
+ * lcme's reader. */
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "cube.h"
+#include "diag.h"
+#include "framework.h"
+#include "ingest.h"
+
+#define ASEM_DIR "/work/shared/conformance/asem/"
+#define GOOD LCME_SOURCE_DIR "/tests/data/good/"
+
+static const char *asem(const char *file)
+{
+    static char path[512];
+    snprintf(path, sizeof path, "%s/tests/conformance/asem/%s", LCME_SOURCE_DIR, file);
+    if (access(path, R_OK) != 0)
+        snprintf(path, sizeof path, ASEM_DIR "%s", file);
+    return path;
+}
+
+static void assert_close(double got, double want)
+{
+    double tol = 1e-12 * fmax(1.0, fabs(want));
+    if (!(fabs(got - want) <= tol))
+        fail_msg("got %.17g, want %.17g", got, want);
+}
+
+static void dump(const struct diag *d)
+{
+    char b[1024];
+    for (size_t i = 0; i < d->n; i++)
+        print_error("%s\n", diag_format(d, i, b, sizeof b));
+}
+
+static struct framework *load_fw(const char *path)
+{
+    struct diag d;
+    diag_init(&d);
+    struct framework *fw = NULL;
+    int rc = framework_load(&fw, path, &d);
+    dump(&d);
+    assert_int_equal(rc, 0);
+    diag_free(&d);
+    return fw;
+}
+
+static void ingest_ok(struct obsset *s, const char *path, const struct framework *fw)
+{
+    struct diag d;
+    diag_init(&d);
+    int rc = ingest_file(s, path, path, fw, &d);
+    dump(&d);
+    assert_int_equal(rc, 0);
+    diag_free(&d);
+}
+
+static const struct obs *find_obs(const struct obsset *s, const struct framework *fw,
+                                  const char *unit, int year, const char *ind)
+{
+    int u = -1;
+    for (size_t i = 0; i < s->nunit; i++)
+        if (strcmp(s->unit[i], unit) == 0)
+            u = (int)i;
+    int k = framework_find(fw, ind);
+    for (int j = 0; k < 0 && j < fw->ndenom; j++)
+        if (strcmp(fw->denom[j], ind) == 0)
+            k = fw->nnode + j;
+    for (size_t i = 0; i < s->n; i++)
+        if (s->v[i].unit == u && s->v[i].year == year && s->v[i].ind == k)
+            return &s->v[i];
+    return NULL;
+}
+
+static char *write_tmp(const char *text)
+{
+    static char path[64];
+    snprintf(path, sizeof path, "/tmp/lcme-test-ingest-XXXXXX");
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    FILE *fp = fdopen(fd, "w");
+    fputs(text, fp);
+    fclose(fp);
+    return path;
+}
+
+static void test_sha256(void **state)
+{
+    (void)state;
+    char hex[65];
+    /* FIPS 180-2, appendix B.1 and B.2, and the empty message */
+    sha256_hex("abc", 3, hex);
+    assert_string_equal(hex, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+    sha256_hex("", 0, hex);
+    assert_string_equal(hex, "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+    const char *m2 = "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq";
+    sha256_hex(m2, strlen(m2), hex);
+    assert_string_equal(hex, "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
+    /* B.3: one million 'a', through the file reader (many buffer refills) */
+    char path[] = "/tmp/lcme-test-sha-XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    FILE *fp = fdopen(fd, "w");
+    for (int i = 0; i < 1000000; i++)
+        fputc('a', fp);
+    fclose(fp);
+    assert_int_equal(sha256_file(path, hex), 0);
+    assert_string_equal(hex, "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
+    unlink(path);
+    assert_int_equal(sha256_file("/nonexistent/file", hex), -1);
+}
+
+static void test_asem_wide(void **state)
+{
+    (void)state;
+    struct framework *fw = load_fw(asem("ASEM_iMeta.csv"));
+    struct obsset *s = obsset_new();
+    ingest_ok(s, asem("ASEM_iData.csv"), fw);
+    /* 51 countries; 2436 indicator cells and 203 denominator cells present */
+    assert_int_equal(s->nunit, 51);
+    assert_int_equal(s->n, 2436 + 203);
+    assert_int_equal(s->nfile, 1);
+    assert_int_equal(s->file[0].rows, 2639);
+    assert_string_equal(s->unit[0], "AUT");     /* first appearance */
+    assert_string_equal(s->unit_name[0], "Austria");
+    assert_int_equal(s->nattr, 4);
+    assert_string_equal(s->attr_name[0], "GDP_group");
+    assert_string_equal(s->attr_name[3], "EurAsia_group");
+    assert_string_equal(s->attr[0 * 4 + 1], "XL");  /* AUT GDPpc_group */
+    assert_string_equal(s->attr[0 * 4 + 3], "Europe");
+    /* rows stay in file order: the first is AUT's Area on line 2 */
+    assert_int_equal(s->v[0].line, 2);
+    assert_int_equal(s->v[0].ind, fw->nnode + 0);
+    assert_close(s->v[0].value, 83871);
+    const struct obs *o = find_obs(s, fw, "AUT", 2018, "LPI");
+    assert_non_null(o);
+    assert_close(o->value, 4.097985);
+    assert_true(isnan(o->se) && isnan(o->n));
+    o = find_obs(s, fw, "BEL", 2018, "Flights");
+    assert_non_null(o);
+    assert_close(o->value, 31.88546);
+    assert_int_equal(o->line, 3);
+    o = find_obs(s, fw, "AUT", 2018, "Population");
+    assert_non_null(o);
+    assert_close(o->value, 8735.453);
+    char hex[65];
+    assert_int_equal(sha256_file(asem("ASEM_iData.csv"), hex), 0);
+    assert_string_equal(s->file[0].sha256, hex);
+
+    /* the panel repeats the 2018 rows: rejected as duplicates, set unchanged */
+    struct diag d;
+    diag_init(&d);
+    assert_int_equal(ingest_file(s, asem("ASEM_iData_p.csv"), "p", fw, &d), -1);
+    assert_int_equal(s->n, 2639);
+    assert_int_equal(s->nfile, 1);
+    assert_int_equal(diag_count(&d), 2639);  /* every 2018 cell of the panel */
+    assert_non_null(strstr(d.v[0].msg, "duplicate observation for unit 'AUT', year 2018"));
+
+    /* cube */
+    struct cube *c = NULL;
+    assert_int_equal(obsset_to_cube(s, fw, 0.95, &c, &d), 0);
+    assert_int_equal(c->nunit, 51);
+    assert_int_equal(c->nind, 49);
+    assert_int_equal(c->nyear, 1);
+    assert_int_equal(c->year[0], 2018);
+    for (size_t u = 1; u < c->nunit; u++)
+        assert_true(strcmp(c->unit[u - 1], c->unit[u]) < 0);
+    int aut = cube_unit_index(c, "AUT");
+    assert_true(aut >= 0);
+    assert_string_equal(c->unit_name[aut], "Austria");
+    assert_close(c->value[CUBE_AT(c, 0, 0, aut)], 4.097985);
+    assert_int_equal(c->ndenom, 4);
+    assert_close(c->denom[(3 * c->nyear + 0) * c->nunit + (size_t)aut], 8735.453);
+    int ea = cube_attr_index(c, "EurAsia_group");
+    assert_int_equal(ea, 3);
+    assert_string_equal(c->attr[(size_t)aut * c->nattr + (size_t)ea], "Europe");
+    cube_free(c);
+    diag_free(&d);
+    obsset_free(s);
+    framework_free(fw);
+}
+
+static void test_asem_panel(void **state)
+{
+    (void)state;
+    struct framework *fw = load_fw(asem("ASEM_iMeta.csv"));
+    struct obsset *s = obsset_new();
+    ingest_ok(s, asem("ASEM_iData_p.csv"), fw);
+    assert_int_equal(s->nunit, 51);
+    assert_int_equal(s->n, 12180 + 1015);
+    struct diag d;
+    diag_init(&d);
+    struct cube *c = NULL;
+    assert_int_equal(obsset_to_cube(s, fw, 0.95, &c, &d), 0);
+    assert_int_equal(c->nyear, 5);
+    for (int t = 0; t < 5; t++)
+        assert_int_equal(c->year[t], 2018 + t);
+    assert_int_equal(cube_year_index(c, 2021), 3);
+    assert_int_equal(cube_year_index(c, 2017), -1);
+    int aut = cube_unit_index(c, "AUT"), nzl = cube_unit_index(c, "NZL");
+    int lpi = framework_find(fw, "LPI"), co2 = framework_find(fw, "CO2");
+    /* ASEM_iData_p.csv line 206: AUT 2022 LPI; NZL 2021 CO2 */
+    assert_close(c->value[CUBE_AT(c, lpi, 4, aut)], 4.10043732769853);
+    assert_close(c->value[CUBE_AT(c, co2, 3, nzl)], 10.0463227955121);
+    assert_close(c->value[CUBE_AT(c, co2, 0, nzl)], 7.68657582544293);
+    assert_int_equal(cube_unit_index(c, "XXX"), -1);
+
+    struct cube *k = cube_clone(c);
+    assert_non_null(k);
+    assert_int_equal(k->nyear, 5);
+    assert_string_equal(k->unit[aut], "AUT");
+    assert_true(k->unit[aut] != c->unit[aut]);
+    assert_close(k->value[CUBE_AT(k, co2, 3, nzl)], 10.0463227955121);
+    assert_close(k->denom[(3 * 5 + 4) * k->nunit + (size_t)aut], 8735.453);
+    cube_free(k);
+    cube_free(c);
+    cube_free(NULL);
+    diag_free(&d);
+    obsset_free(s);
+    obsset_free(NULL);
+    framework_free(fw);
+}
+
+static void test_long(void **state)
+{
+    (void)state;
+    struct framework *fw = load_fw(GOOD "mini-framework.csv");
+    struct obsset *s = obsset_new();
+    ingest_ok(s, GOOD "mini-long.csv", fw);
+    /* 7 data rows, one with an empty value (skipped) */
+    assert_int_equal(s->n, 6);
+    static const long lines[] = {2, 3, 4, 5, 7, 8};
+    for (int i = 0; i < 6; i++)
+        assert_int_equal(s->v[i].line, lines[i]);
+    assert_int_equal(s->nunit, 2);
+    assert_string_equal(s->unit[0], "HKG");
+    assert_string_equal(s->unit[1], "SZX");
+    assert_close(s->v[0].value, 45.5);
+    assert_close(s->v[0].se, 1.2);
+    assert_close(s->v[2].lower, 40);
+    assert_close(s->v[2].upper, 54);
+    assert_int_equal(s->v[3].flag, 1);
+    assert_close(s->v[3].value, 12);   /* " 12 " */
+    assert_int_equal(s->v[0].flag, 0);
+    assert_close(s->v[4].n, 250);
+    assert_close(s->v[4].value, 4.2);
+    assert_int_equal(s->v[5].ind, fw->nnode + 0);  /* pop is a denominator */
+
+    struct diag d;
+    diag_init(&d);
+    struct cube *c = NULL;
+    assert_int_equal(obsset_to_cube(s, fw, 0.95, &c, &d), 0);
+    assert_int_equal(c->nunit, 2);
+    assert_int_equal(c->nyear, 2);
+    assert_int_equal(c->year[0], 2022);
+    assert_int_equal(c->year[1], 2023);
+    /* enrol 0, libs 1, drop 2, satis 3; HKG 0, SZX 1 */
+    assert_close(c->value[CUBE_AT(c, 0, 0, 0)], 45.5);
+    assert_close(c->se[CUBE_AT(c, 0, 0, 0)], 1.2);
+    /* se from [40, 54] at 95%: 14 / (2 x 1.959963984540054) */
+    assert_close(c->se[CUBE_AT(c, 0, 1, 0)], 14 / (2 * 1.959963984540054));
+    /* at 90%: z = 1.6448536269514722 */
+    struct cube *c90 = NULL;
+    assert_int_equal(obsset_to_cube(s, fw, 0.90, &c90, &d), 0);
+    assert_close(c90->se[CUBE_AT(c90, 0, 1, 0)], 14 / (2 * 1.6448536269514722));
+    cube_free(c90);
+    assert_true(isnan(c->value[CUBE_AT(c, 1, 1, 0)]));   /* HKG libs 2023 missing */
+    assert_true(isnan(c->value[CUBE_AT(c, 3, 0, 1)]));   /* SZX satis 2022 empty */
+    assert_int_equal(c->flag[CUBE_AT(c, 2, 0, 1)], CUBE_FLAGGED);
+    assert_int_equal(c->flag[CUBE_AT(c, 0, 0, 0)], 0);
+    assert_close(c->n[CUBE_AT(c, 3, 1, 1)], 250);
+    assert_close(c->denom[(0 * 2 + 0) * 2 + 0], 7400);
+    assert_true(isnan(c->denom[(0 * 2 + 1) * 2 + 0]));
+    cube_free(c);
+    assert_int_equal(obsset_to_cube(s, fw, 1.5, &c, &d), -1);
+    assert_null(c);
+    diag_free(&d);
+    obsset_free(s);
+    framework_free(fw);
+}
+
+static void test_units_and_wide(void **state)
+{
+    (void)state;
+    struct framework *fw = load_fw(GOOD "mini-framework.csv");
+    struct obsset *s = obsset_new();
+    struct diag d;
+    diag_init(&d);
+    assert_int_equal(ingest_units(s, GOOD "mini-units.csv", &d), 0);
+    assert_int_equal(s->units_fixed, 1);
+    assert_int_equal(s->nunit, 2);
+    assert_string_equal(s->unit_name[0], "Hong Kong");
+    assert_string_equal(s->unit_name[1], "Shenzhen");
+    assert_int_equal(s->nattr, 1);
+    assert_string_equal(s->attr_name[0], "region");
+    assert_string_equal(s->attr[1], "East Asia");
+
+    /* an unknown unit is now an error, and nothing is appended */
+    char *p = write_tmp("unit,year,indicator,value\nHKG,2024,enrol,50\nMAC,2024,enrol,60\n");
+    char want[512], b[512];
+    snprintf(want, sizeof want, "%s:3:1: error: unknown unit 'MAC' (not in the units file)", p);
+    assert_int_equal(ingest_file(s, p, p, fw, &d), -1);
+    assert_int_equal(diag_count(&d), 1);
+    assert_string_equal(diag_format(&d, 0, b, sizeof b), want);
+    assert_int_equal(s->n, 0);
+    assert_int_equal(s->nunit, 2);
+    assert_int_equal(s->nfile, 0);
+    unlink(p);
+    diag_clear(&d);
+
+    /* wide with a name, a group column, a denominator and empty cells:
+     * HKG pop, enrol, libs, satis (drop empty) = 4; SZX pop, libs, drop = 3 */
+    ingest_ok(s, GOOD "mini-wide.csv", fw);
+    assert_int_equal(s->n, 7);
+    assert_int_equal(s->nattr, 1);
+    assert_int_equal(s->nfile, 1);
+    assert_int_equal(s->file[0].rows, 7);
+    const struct obs *o = find_obs(s, fw, "SZX", 2024, "drop");
+    assert_non_null(o);
+    assert_close(o->value, 9.5);
+    assert_null(find_obs(s, fw, "HKG", 2024, "drop"));
+    o = find_obs(s, fw, "SZX", 2024, "pop");
+    assert_non_null(o);
+    assert_close(o->value, 17500);
+
+    /* a second file adds a year; a bad one after it changes nothing */
+    ingest_ok(s, GOOD "mini-long.csv", fw);
+    assert_int_equal(s->n, 13);
+    assert_int_equal(s->nfile, 2);
+    p = write_tmp("unit,year,indicator,value\nHKG,2025,enrol,50\nHKG,2025,satis,9\nSZX,2025,x,1\n");
+    assert_int_equal(ingest_file(s, p, p, fw, &d), -1);
+    assert_int_equal(diag_count(&d), 2);
+    assert_int_equal(s->n, 13);
+    assert_int_equal(s->nfile, 2);
+    unlink(p);
+    diag_clear(&d);
+
+    /* duplicates across files name the earlier file and line */
+    p = write_tmp("unit,year,indicator,value\nSZX,2022,drop,3\n");
+    assert_int_equal(ingest_file(s, p, p, fw, &d), -1);
+    snprintf(want, sizeof want,
+             "%s:2:4: error: duplicate observation for unit 'SZX', year 2022, indicator 'drop' "
+             "(first given at %s:5)", p, GOOD "mini-long.csv");
+    assert_string_equal(diag_format(&d, 0, b, sizeof b), want);
+    unlink(p);
+
+    struct cube *c = NULL;
+    assert_int_equal(obsset_to_cube(s, fw, 0.95, &c, &d), 0);
+    assert_int_equal(c->nyear, 3);
+    assert_int_equal(c->nattr, 1);
+    assert_string_equal(c->attr[1], "East Asia");
+    assert_string_equal(c->unit_name[1], "Shenzhen");
+    cube_free(c);
+    diag_free(&d);
+    obsset_free(s);
+    framework_free(fw);
+}
+
+static void test_cube_new(void **state)
+{
+    (void)state;
+    struct cube *c = cube_new(3, 2, 4, 1, 0);
+    assert_non_null(c);
+    assert_null(c->denom);
+    assert_string_equal(c->unit_name[2], "");
+    assert_string_equal(c->attr[2], "");
+    for (size_t i = 0; i < 3 * 2 * 4; i++) {
+        assert_true(isnan(c->value[i]) && isnan(c->se[i]) && isnan(c->n[i]));
+        assert_int_equal(c->flag[i], 0);
+    }
+    /* layout: CUBE_AT(i=1, t=2, u=0) = (1*4 + 2)*3 + 0 = 18 */
+    assert_int_equal(CUBE_AT(c, 1, 2, 0), 18);
+    assert_int_equal(cube_attr_index(c, "region"), -1);
+    cube_free(c);
+    /* sizes that overflow are refused, not wrapped */
+    assert_null(cube_new(SIZE_MAX / 2, 4, 4, 0, 0));
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_sha256),
+        cmocka_unit_test(test_asem_wide),
+        cmocka_unit_test(test_asem_panel),
+        cmocka_unit_test(test_long),
+        cmocka_unit_test(test_units_and_wide),
+        cmocka_unit_test(test_cube_new),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,497 @@
+/* test_trend.c: unit tests of engine/trend.c and reports/trends_csv.c.
+ *
+ * Expected numbers come from R (base stats: lm, confint, cor.test) by
+ * tests/trend/expected.R; its output is kept in tests/trend/expected.out and
+ * each literal below names the block ([ols], [wls], ...) it was copied from.
+ * Progress classes are also checked by hand from the printed ratios.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <gsl/gsl_cdf.h>
+
+#include "trend.h"
+#include "trends_csv.h"
+
+#define REL 1e-9
+
+static void near(double got, double want, double rel, const char *what)
+{
+    double tol = rel * fmax(1.0, fabs(want));
+    if (!(fabs(got - want) <= tol)) {
+        print_error("%s: got %.17g, want %.17g\n", what, got, want);
+        fail();
+    }
+}
+#define NEAR(got, want) near((got), (want), REL, #got)
+
+/* [ols] */
+static const double T6[] = {2016, 2017, 2018, 2019, 2020, 2021};
+static const double Y6[] = {52.1, 53.4, 53.0, 55.2, 56.8, 56.1};
+static const double SE6[] = {1.2, 0.8, 1.0, 0.5, 0.9, 1.5};
+
+static void test_ols_unweighted(void **state)
+{
+    (void)state;
+    struct trend_fit f;
+    assert_int_equal(trend_ols(T6, Y6, NULL, 6, 0.95, &f), 0);
+    assert_int_equal(f.weighted, 0);
+    assert_int_equal(f.n, 6);
+    NEAR(f.slope, 0.92571428571437497);
+    NEAR(f.se_slope, 0.190366635160473);
+    NEAR(f.slope_low, 0.39717177333010556);
+    NEAR(f.slope_high, 1.45425679809864450);
+    assert_int_equal(trend_ols(T6, Y6, NULL, 6, 0.90, &f), 0);
+    NEAR(f.slope_low, 0.51988178632370274);
+    NEAR(f.slope_high, 1.33154678510504709);
+
+    /* One se missing: falls back to the unweighted fit. */
+    double se[6];
+    memcpy(se, SE6, sizeof se);
+    se[2] = NAN;
+    assert_int_equal(trend_ols(T6, Y6, se, 6, 0.95, &f), 0);
+    assert_int_equal(f.weighted, 0);
+    NEAR(f.slope_low, 0.39717177333010556);
+    se[2] = 0;   /* a zero se cannot be a weight either */
+    assert_int_equal(trend_ols(T6, Y6, se, 6, 0.95, &f), 0);
+    assert_int_equal(f.weighted, 0);
+}
+
+static void test_ols_weighted(void **state)
+{
+    (void)state;
+    struct trend_fit f;
+    assert_int_equal(trend_ols(T6, Y6, SE6, 6, 0.95, &f), 0);
+    assert_int_equal(f.weighted, 1);
+    /* [wls] lm(y ~ t, weights = 1/se^2); confint */
+    NEAR(f.slope, 1.0152938320917322);
+    NEAR(f.se_slope, 0.20377958728263834);
+    NEAR(f.slope_low, 0.44951099444162446);
+    NEAR(f.slope_high, 1.58107666974183991);
+}
+
+static void test_ols_degenerate(void **state)
+{
+    (void)state;
+    struct trend_fit f;
+    const double t[] = {2016, 2016, 2016}, y[] = {1, 2, 3};
+    assert_int_equal(trend_ols(t, y, NULL, 3, 0.95, &f), -1);
+    assert_true(isnan(f.slope));
+    assert_int_equal(trend_ols(T6, Y6, NULL, 1, 0.95, &f), -1);
+    /* Two points: slope by hand (53.4 - 52.1) / 1, no interval. */
+    assert_int_equal(trend_ols(T6, Y6, NULL, 2, 0.95, &f), 0);
+    NEAR(f.slope, 1.3);
+    assert_true(isnan(f.slope_low) && isnan(f.slope_high) && isnan(f.se_slope));
+    assert_int_equal(trend_ols(T6, Y6, SE6, 2, 0.95, &f), 0);
+    NEAR(f.slope, 1.3);
+    assert_true(isnan(f.slope_low));
+    /* A level outside (0, 1) leaves the interval NaN. */
+    assert_int_equal(trend_ols(T6, Y6, NULL, 6, 1.5, &f), 0);
+    assert_true(isnan(f.slope_low));
+}
+
+static void test_sen(void **state)
+{
+    (void)state;
+    double s;
+    /* [sen] n = 4, 6 pairs (even count: mean of the middle two) */
+    const double t4[] = {2016, 2017, 2019, 2020}, y4[] = {10, 12, 11, 15};
+    assert_int_equal(trend_sen(t4, y4, 4, &s), 0);
+    NEAR(s, 1.125);
+    /* [sen] n = 6, 15 pairs (odd) */
+    assert_int_equal(trend_sen(T6, Y6, 6, &s), 0);
+    NEAR(s, 1.0333333333333339);
+    /* [sen] n = 3, 3 pairs */
+    const double t3[] = {2016, 2018, 2021}, y3[] = {4, 9, 7};
+    assert_int_equal(trend_sen(t3, y3, 3, &s), 0);
+    NEAR(s, 0.59999999999999998);
+    assert_int_equal(trend_sen(t3, y3, 1, &s), 0);
+    assert_true(isnan(s));
+}
+
+static void test_mann_kendall(void **state)
+{
+    (void)state;
+    struct trend_mk mk;
+    /* [mk_ties] y with ties 5,5 and 7,7,7 */
+    const double t[] = {1, 2, 3, 4, 5, 6, 7, 8};
+    const double y[] = {3, 5, 5, 4, 7, 7, 7, 9};
+    assert_int_equal(trend_mann_kendall(t, y, 8, &mk), 0);
+    NEAR(mk.s, 20);
+    NEAR(mk.var_s, 60.666666666666664);
+    NEAR(mk.z, 2.4393748073122037);
+    NEAR(mk.p, 0.01471269958503877);
+    /* Order of the points does not matter (the times carry it). */
+    const double tr[] = {8, 7, 6, 5, 4, 3, 2, 1};
+    const double yr[] = {9, 7, 7, 7, 4, 5, 5, 3};
+    assert_int_equal(trend_mann_kendall(tr, yr, 8, &mk), 0);
+    NEAR(mk.s, 20);
+    NEAR(mk.z, 2.4393748073122037);
+
+    /* [mk_down] S < 0, no ties */
+    const double yd[] = {9.1, 8.7, 8.9, 7.5, 7.9, 6.2};
+    assert_int_equal(trend_mann_kendall(t, yd, 6, &mk), 0);
+    NEAR(mk.s, -11);
+    NEAR(mk.var_s, 28.333333333333332);
+    NEAR(mk.z, -1.8786728732554487);
+    NEAR(mk.p, 0.060289173990602123);
+
+    /* S == 0: Z 0, p 1 (by hand: +1 -1 0 ... for 1, 2, 1) */
+    const double y0[] = {1, 2, 1};
+    assert_int_equal(trend_mann_kendall(t, y0, 3, &mk), 0);
+    NEAR(mk.s, 0);
+    NEAR(mk.z, 0);
+    NEAR(mk.p, 1);
+    /* All tied: variance 0 by hand (3*2*11 - 3*2*11)/18. */
+    const double yc[] = {4, 4, 4};
+    assert_int_equal(trend_mann_kendall(t, yc, 3, &mk), 0);
+    NEAR(mk.var_s, 0);
+    NEAR(mk.p, 1);
+    assert_int_equal(trend_mann_kendall(t, y, 1, &mk), -1);
+    assert_true(isnan(mk.s));
+}
+
+static void test_cagr(void **state)
+{
+    (void)state;
+    /* [cagr] */
+    NEAR(trend_cagr(80, 2016, 88, 2019), 0.03228011545636722);
+    NEAR(trend_cagr(50, 2016, 50, 2020), 0);
+    assert_true(isnan(trend_cagr(0, 2016, 88, 2019)));
+    assert_true(isnan(trend_cagr(80, 2016, -1, 2019)));
+    assert_true(isnan(trend_cagr(80, 2019, 88, 2019)));
+    assert_true(isnan(trend_cagr(NAN, 2016, 88, 2019)));
+}
+
+static void check_class(double x0, double t0, double xt, double t, double target,
+                        double ty, int dir, enum trend_class want, double want_m)
+{
+    double m;
+    const char *why = NULL;
+    enum trend_class got = trend_progress(x0, t0, xt, t, target, ty, dir, &m, &why);
+    if (got != want) {
+        print_error("progress %g->%g target %g dir %d: got '%s', want '%s'\n", x0,
+                    xt, target, dir, trend_class_name(got), trend_class_name(want));
+        fail();
+    }
+    assert_non_null(why);
+    if (isnan(want_m))
+        assert_true(isnan(m));
+    else
+        near(m, want_m, REL, "progress measure");
+}
+
+static void test_progress(void **state)
+{
+    (void)state;
+    /* [progress] with a target 80 in 2030 from 50 in 2016, now 2022 */
+    check_class(50, 2016, 62, 2022, 80, 2030, 1, TREND_ON_TRACK, 1.0691458757516172);
+    check_class(50, 2016, 57, 2022, 80, 2030, 1, TREND_ACCELERATION_NEEDED,
+                0.64666724310992063);
+    check_class(50, 2016, 52, 2022, 80, 2030, 1, TREND_LIMITED, 0.19208828726577967);
+    check_class(50, 2016, 48, 2022, 80, 2030, 1, TREND_DETERIORATION,
+                -0.19860164450785661);
+    check_class(50, 2016, 82, 2022, 80, 2030, 1, TREND_TARGET_MET, NAN);
+    check_class(50, 2016, 80, 2022, 80, 2030, 1, TREND_TARGET_MET, NAN);
+    /* lower is better: 20 -> target 10 */
+    check_class(20, 2016, 15, 2022, 10, 2030, -1, TREND_ON_TRACK, 0.96917203802251306);
+    check_class(20, 2016, 22, 2022, 10, 2030, -1, TREND_DETERIORATION,
+                -0.33147538541851701);
+    check_class(20, 2016, 9, 2022, 10, 2030, -1, TREND_TARGET_MET, NAN);
+    /* met in the base year (85 >= 80), missed now */
+    check_class(85, 2016, 78, 2022, 80, 2030, 1, TREND_DETERIORATION, NAN);
+    /* without a target */
+    check_class(100, 2016, 110, 2022, NAN, 2030, 1, TREND_SUBSTANTIAL,
+                0.016011867773387367);
+    check_class(100, 2016, 105, 2022, NAN, 2030, 1, TREND_MODERATE,
+                0.0081648460519010424);
+    check_class(100, 2016, 101, 2022, NAN, 2030, 1, TREND_LIMITED,
+                0.0016597643621756308);
+    check_class(100, 2016, 100, 2022, NAN, 2030, 1, TREND_LIMITED, 0);
+    check_class(100, 2016, 98, 2022, NAN, 2030, 1, TREND_DETERIORATION,
+                -0.003361455501911359);
+    check_class(100, 2016, 90, 2022, NAN, 2030, -1, TREND_SUBSTANTIAL,
+                -0.017406806147310161);
+    check_class(100, 2016, 103, 2022, NAN, 2030, -1, TREND_DETERIORATION,
+                0.004938622031196882);
+    /* not assessed, each with a reason */
+    const char *why = NULL;
+    assert_int_equal(trend_progress(0, 2016, 5, 2022, NAN, 2030, 1, NULL, &why),
+                     TREND_NOT_ASSESSED);
+    assert_string_equal(why, "growth rates need positive values");
+    assert_int_equal(trend_progress(5, 2016, 5, 2016, NAN, 2030, 1, NULL, &why),
+                     TREND_NOT_ASSESSED);
+    assert_string_equal(why, "fewer than two usable points");
+    assert_int_equal(trend_progress(NAN, 2016, 5, 2022, 9, 2030, 1, NULL, &why),
+                     TREND_NOT_ASSESSED);
+    assert_int_equal(trend_progress(5, 2016, 6, 2022, 9, 2016, 1, NULL, &why),
+                     TREND_NOT_ASSESSED);
+    assert_string_equal(why, "target year is not after the base year");
+    assert_int_equal(trend_progress(5, 2016, 6, 2022, 9, 2030, 0, NULL, &why),
+                     TREND_NOT_ASSESSED);
+    /* A met target needs no positive values. */
+    assert_int_equal(trend_progress(-3, 2016, 0, 2022, 0, 2030, 1, NULL, NULL),
+                     TREND_TARGET_MET);
+
+    assert_string_equal(trend_class_name(TREND_ACCELERATION_NEEDED),
+                        "progress, acceleration needed");
+    assert_string_equal(trend_class_name(TREND_UNAVAILABLE), "trend unavailable");
+    assert_string_equal(trend_class_name(TREND_NOT_ASSESSED), "not assessed");
+    assert_string_equal(trend_class_name(TREND_MODERATE), "moderate progress");
+}
+
+/* ---- trend_compute_all on a hand-built run ----------------------------
+ * Years 2016..2019, units A and B, nodes lit (indicator, target 150, dir +1),
+ * drop (indicator, target 5, dir -1), root (aggregate). base_year 2017,
+ * target_year 2030, level 0.95. Values as in tests/trend/expected.R [all]. */
+
+struct fixture {
+    struct config cfg;
+    struct framework fw;
+    struct fw_node node[3];
+    struct cube c;
+    struct results res;
+    int year[4];
+    char *unit[2];
+    double value[2 * 4 * 2];
+    double score[3 * 4 * 2], lo[3 * 4 * 2], hi[3 * 4 * 2];
+};
+
+static void fixture_fill(struct fixture *fx)
+{
+    memset(fx, 0, sizeof *fx);
+    fx->cfg.ci_level = 0.95;
+    fx->cfg.base_year = 2017;
+    fx->cfg.target_year = 2030;
+    static char lit[] = "lit", drop[] = "=drop", root[] = "root, all";
+    static char ua[] = "A", ub[] = "B \"north\"";
+    fx->node[0] = (struct fw_node){.code = lit, .type = NODE_INDICATOR, .level = 1,
+                                   .direction = 1, .target = 150, .parent = 2};
+    fx->node[1] = (struct fw_node){.code = drop, .type = NODE_INDICATOR, .level = 1,
+                                   .direction = -1, .target = 5, .parent = 2};
+    fx->node[2] = (struct fw_node){.code = root, .type = NODE_AGGREGATE, .level = 2,
+                                   .direction = 1, .target = NAN, .parent = -1};
+    fx->fw.nnode = 3;
+    fx->fw.nind = 2;
+    fx->fw.root = 2;
+    fx->fw.node = fx->node;
+    for (int t = 0; t < 4; t++)
+        fx->year[t] = 2016 + t;
+    fx->unit[0] = ua;
+    fx->unit[1] = ub;
+    fx->c.nunit = 2;
+    fx->c.nind = 2;
+    fx->c.nyear = 4;
+    fx->c.unit = fx->unit;
+    fx->c.year = fx->year;
+    fx->c.value = fx->value;
+    fx->res.nnode = 3;
+    fx->res.nyear = 4;
+    fx->res.nunit = 2;
+    fx->res.score = fx->score;
+
+    const double raw[2][2][4] = {          /* [ind][unit][year] */
+        {{80, 82, 85, 88}, {70, NAN, 75, NAN}},
+        {{10, 9, 8, 7}, {6, 6.5, 7, 7.5}},
+    };
+    const double sc[3][2][4] = {           /* [node][unit][year] */
+        {{10, 20, 30, 50}, {40, NAN, 45, NAN}},
+        {{40, 50, 60, 70}, {80, 70, 60, 50}},
+        {{25, 35, 45, 60}, {NAN, 30, 28, 29.5}},
+    };
+    const double seA[4] = {2, 1, 1.5, 3};  /* se of unit A, node lit */
+    double z = gsl_cdf_ugaussian_Pinv(0.975);
+    for (int i = 0; i < 2; i++)
+        for (int u = 0; u < 2; u++)
+            for (int t = 0; t < 4; t++)
+                fx->value[CUBE_AT(&fx->c, i, t, u)] = raw[i][u][t];
+    for (int k = 0; k < 3; k++)
+        for (int u = 0; u < 2; u++)
+            for (int t = 0; t < 4; t++) {
+                size_t at = RES_AT(&fx->res, k, t, u);
+                double s = sc[k][u][t];
+                double h = (k == 0 && u == 0) ? z * seA[t] : 0; /* width 0: unweighted */
+                fx->score[at] = s;
+                fx->lo[at] = s - h;
+                fx->hi[at] = s + h;
+            }
+}
+
+static void test_compute_all(void **state)
+{
+    (void)state;
+    static struct fixture fx;
+    fixture_fill(&fx);
+    struct diag d;
+    diag_init(&d);
+    struct trends *tr = NULL;
+
+    /* Without intervals: every fit unweighted. */
+    assert_int_equal(trend_compute_all(&fx.cfg, &fx.fw, &fx.c, &fx.res, &tr, &d), 0);
+    assert_int_equal(tr->weighted[TREND_AT(tr, 0, 0)], 0);
+    trends_free(tr);
+
+    fx.res.ci_low = fx.lo;
+    fx.res.ci_high = fx.hi;
+    assert_int_equal(trend_compute_all(&fx.cfg, &fx.fw, &fx.c, &fx.res, &tr, &d), 0);
+    assert_non_null(tr);
+
+    /* A, lit: weighted fit [all A lit] */
+    size_t k = TREND_AT(tr, 0, 0);
+    assert_int_equal(tr->points[k], 4);
+    assert_int_equal(tr->first_year[k], 2016);
+    assert_int_equal(tr->last_year[k], 2019);
+    assert_int_equal(tr->base_year[k], 2017);
+    assert_int_equal(tr->weighted[k], 1);
+    NEAR(tr->slope[k], 11.88524590163985);
+    NEAR(tr->slope_low[k], 4.1609069316367062);
+    NEAR(tr->slope_high[k], 19.6095848716429941);
+    NEAR(tr->sen_slope[k], 11.666666666666668);
+    NEAR(tr->mk_s[k], 6);   /* by hand: all 6 pairs increase */
+    NEAR(tr->mk_z[k], 1.698415551216893693);
+    NEAR(tr->mk_p[k], 0.089429359028993544);
+    NEAR(tr->cagr[k], 0.03228011545636722);          /* raw 80 -> 88 */
+    NEAR(tr->change_since_base[k], 30);               /* 50 - 20 */
+    assert_true(isnan(tr->change_low[k]) && isnan(tr->change_high[k]));
+    assert_int_equal(tr->progress[k], TREND_ACCELERATION_NEEDED);
+    NEAR(tr->progress_measure[k], 0.75581004619872005);
+
+    /* A, root: unweighted (zero-width intervals) [all A root] */
+    k = TREND_AT(tr, 2, 0);
+    assert_int_equal(tr->weighted[k], 0);
+    NEAR(tr->slope[k], 11.499999999999998);
+    NEAR(tr->slope_low[k], 7.7737934323745019);
+    NEAR(tr->slope_high[k], 15.2262065676254945);
+    NEAR(tr->cagr[k], 0.33886590016433904);
+    NEAR(tr->change_since_base[k], 25);               /* 60 - 35 */
+    assert_int_equal(tr->progress[k], TREND_SUBSTANTIAL);
+    NEAR(tr->progress_measure[k], 0.30930734141595417);
+
+    /* A, drop: raw 9 (2017) -> 7 (2019), target 5 by 2030: by hand
+     * observed (7/9)^(1/2)-1 = -0.1181, needed (5/9)^(1/13)-1 = -0.0442,
+     * R = 2.67: on track. */
+    k = TREND_AT(tr, 1, 0);
+    assert_int_equal(tr->progress[k], TREND_ON_TRACK);
+    NEAR(tr->change_since_base[k], 20);
+
+    /* B, lit: two scored years -> trend unavailable */
+    k = TREND_AT(tr, 0, 1);
+    assert_int_equal(tr->points[k], 2);
+    assert_int_equal(tr->first_year[k], 2016);
+    assert_int_equal(tr->last_year[k], 2018);
+    assert_int_equal(tr->progress[k], TREND_UNAVAILABLE);
+    assert_true(isnan(tr->slope[k]) && isnan(tr->sen_slope[k]) && isnan(tr->mk_p[k]) &&
+                isnan(tr->cagr[k]) && isnan(tr->change_since_base[k]));
+    assert_string_equal(tr->reason[k], "fewer than three years with a score");
+
+    /* B, drop: lower is better, raw rising 6.5 -> 7.5 [all B drop] */
+    k = TREND_AT(tr, 1, 1);
+    assert_int_equal(tr->progress[k], TREND_DETERIORATION);
+    NEAR(tr->progress_measure[k], -3.7124067028595258);
+    NEAR(tr->cagr[k], 0.077217345015941907);
+    NEAR(tr->slope[k], -10);                          /* by hand: 80 70 60 50 */
+    NEAR(tr->change_since_base[k], -20);              /* 50 - 70 */
+
+    /* B, root: 2017..2019 [all B root] */
+    k = TREND_AT(tr, 2, 1);
+    assert_int_equal(tr->points[k], 3);
+    assert_int_equal(tr->first_year[k], 2017);
+    NEAR(tr->slope[k], -0.24999999999983588);
+    NEAR(tr->slope_low[k], -13.087878768423018);
+    NEAR(tr->slope_high[k], 12.587878768423344);
+    NEAR(tr->sen_slope[k], -0.25);
+    NEAR(tr->mk_s[k], -1);
+    NEAR(tr->mk_z[k], 0);
+    NEAR(tr->mk_p[k], 1);
+    NEAR(tr->change_since_base[k], -0.5);
+    assert_int_equal(tr->progress[k], TREND_DETERIORATION);
+    NEAR(tr->progress_measure[k], -0.0083683479570989538);
+
+    /* trends.csv */
+    char path[] = "/tmp/lcme_test_trendXXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    FILE *tmp = fdopen(fd, "w");
+    assert_non_null(tmp);
+    fclose(tmp);
+    struct report_input in = {.cfg = &fx.cfg, .fw = &fx.fw, .cube = &fx.c, .res = &fx.res};
+    assert_int_equal(trends_csv_write(path, &in, tr, &d), 0);
+    FILE *f = fopen(path, "rb");
+    assert_non_null(f);
+    char buf[4096];
+    size_t nread = fread(buf, 1, sizeof buf - 1, f);
+    buf[nread] = 0;
+    fclose(f);
+    remove(path);
+    const char *want_head =
+        "unit,node,first_year,last_year,points,slope,slope_low,slope_high,sen_slope,"
+        "mk_s,mk_z,mk_p,cagr,change_since_base,change_low,change_high,progress\n"
+        "A,lit,2016,2019,4,";
+    assert_memory_equal(buf, want_head, strlen(want_head));
+    /* formula guard on "=drop", RFC 4180 on the quoted names and the class */
+    assert_non_null(strstr(buf, "\nA,'=drop,2016,2019,4,10,"));
+    assert_non_null(strstr(buf, ",,\"progress, acceleration needed\"\n"));
+    assert_non_null(strstr(buf, "\n\"B \"\"north\"\"\",lit,2016,2018,2,,,,,,,,,,,,trend unavailable\n"));
+    assert_non_null(strstr(buf, "\"B \"\"north\"\"\",\"root, all\",2017,2019,3,"));
+    /* 7 lines: header + 2 units x 3 nodes */
+    int lines = 0;
+    for (char *p = buf; *p; p++)
+        lines += *p == '\n';
+    assert_int_equal(lines, 7);
+    /* the weighted slope reads back exactly (%.17g) */
+    char *row = strstr(buf, "A,lit,2016,2019,4,");
+    double back = strtod(row + strlen("A,lit,2016,2019,4,"), NULL);
+    assert_true(back == tr->slope[TREND_AT(tr, 0, 0)]);
+
+    /* An unwritable path is reported, not printed. */
+    size_t before = diag_count(&d);
+    assert_int_equal(trends_csv_write("/nonexistent-dir/trends.csv", &in, tr, &d), -1);
+    assert_true(diag_count(&d) > before);
+
+    trends_free(tr);
+    trends_free(NULL);
+
+    /* Sizes that do not match are an internal error. */
+    fx.res.nunit = 3;
+    assert_int_equal(trend_compute_all(&fx.cfg, &fx.fw, &fx.c, &fx.res, &tr, &d), -1);
+    assert_null(tr);
+    diag_free(&d);
+}
+
+static void test_trends_new(void **state)
+{
+    (void)state;
+    struct trends *tr = trends_new(2, 3, 0.9);
+    assert_non_null(tr);
+    assert_int_equal(tr->points[TREND_AT(tr, 1, 2)], 0);
+    assert_true(isnan(tr->change_low[5]));
+    assert_int_equal(tr->progress[5], TREND_UNAVAILABLE);
+    trends_free(tr);
+    tr = trends_new(0, 0, 0.95);
+    assert_non_null(tr);
+    trends_free(tr);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_ols_unweighted),
+        cmocka_unit_test(test_ols_weighted),
+        cmocka_unit_test(test_ols_degenerate),
+        cmocka_unit_test(test_sen),
+        cmocka_unit_test(test_mann_kendall),
+        cmocka_unit_test(test_cagr),
+        cmocka_unit_test(test_progress),
+        cmocka_unit_test(test_compute_all),
+        cmocka_unit_test(test_trends_new),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,358 @@
+/* test_workbook.c: unit tests of reports/workbook.c (NAME.xlsx).
+ *
+ * Each test writes the hand-built fixture (reports_fixture.h), unzips the
+ * workbook with unzip(1) into a temporary folder and inspects the parts:
+ * every part well-formed (xmllint --noout), sheets in order, numbers stored
+ * as numbers, missing values as absent cells, text never as formulas, the
+ * five tables present, the fixed creation time in docProps/core.xml, and
+ * byte-identical files from two writes (cmp). The constant-memory and
+ * truncation paths are exercised through workbook_write_tuned.
+ *
+ * Expected cells follow from the fixture: Scores rows run by year, node,
+ * unit, so sheet row = 2 + (t * 7 + k) * 3 + u; the fixture's created time
+ * 2022-03-04T05:06:07+02:00 is 2022-03-04T03:06:07Z.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "reports.h"
+#include "reports_fixture.h"
+#include "workbook_tuning.h"
+
+static char tmpdir[64];
+
+static int setup(void **state)
+{
+    (void)state;
+    strcpy(tmpdir, "/tmp/lcme-test-workbook-XXXXXX");
+    return mkdtemp(tmpdir) ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
+    return system(cmd) == 0 ? 0 : -1;
+}
+
+static int sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static int sh(const char *fmt, ...)
+{
+    char cmd[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(cmd, sizeof cmd, fmt, ap);
+    va_end(ap);
+    return system(cmd);
+}
+
+static char *slurp(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static char *slurp(const char *fmt, ...)
+{
+    char path[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(path, sizeof path, fmt, ap);
+    va_end(ap);
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    size_t cap = 1 << 16, n = 0, got;
+    char *buf = malloc(cap);
+    while (buf && (got = fread(buf + n, 1, cap - n - 1, f)) > 0) {
+        n += got;
+        if (cap - n < 2) {
+            char *nb = realloc(buf, cap *= 2);
+            if (!nb)
+                free(buf);
+            buf = nb;
+        }
+    }
+    fclose(f);
+    if (buf)
+        buf[n] = '\0';
+    return buf;
+}
+
+/* Write the fixture to DIR/NAME.xlsx and unzip it into DIR/NAME/. */
+static void write_and_unzip(struct fixture *f, const char *name,
+                            const struct workbook_tuning *tune)
+{
+    char path[256];
+    snprintf(path, sizeof path, "%s/%s.xlsx", tmpdir, name);
+    struct diag d;
+    diag_init(&d);
+    int rc = workbook_write_tuned(path, &f->in, tune, &d);
+    if (rc != 0 && d.n)
+        print_error("%s\n", d.v[0].msg);
+    assert_int_equal(rc, 0);
+    assert_int_equal(diag_count(&d), 0);
+    diag_free(&d);
+    assert_int_equal(sh("cd '%s' && rm -rf '%s' && mkdir '%s' && unzip -q '%s.xlsx' -d '%s'",
+                        tmpdir, name, name, name, name), 0);
+    /* Every part is well-formed XML. */
+    assert_int_equal(sh("cd '%s/%s' && find . -name '*.xml' -o -name '*.rels' | "
+                        "xargs xmllint --noout",
+                        tmpdir, name), 0);
+}
+
+/* The text of cell REF in sheet XML s ("<c r=\"REF\" ...>...</c>"), copied
+ * into buf; NULL when the cell is absent. */
+static const char *cell(const char *s, const char *ref, char *buf, size_t len)
+{
+    char key[32];
+    snprintf(key, sizeof key, "<c r=\"%s\"", ref);
+    const char *p = strstr(s, key);
+    if (!p)
+        return NULL;
+    const char *e = strstr(p, "</c>");
+    const char *e2 = strstr(p, "/>");
+    if (!e || (e2 && e2 < e))
+        e = e2 + 2;
+    else
+        e += 4;
+    size_t n = (size_t)(e - p) < len - 1 ? (size_t)(e - p) : len - 1;
+    memcpy(buf, p, n);
+    buf[n] = '\0';
+    return buf;
+}
+
+static void assert_number_cell(const char *sheet, const char *ref, const char *value)
+{
+    char buf[256], want[64];
+    const char *c = cell(sheet, ref, buf, sizeof buf);
+    if (!c) {
+        print_error("cell %s missing\n", ref);
+        fail();
+    }
+    snprintf(want, sizeof want, "<v>%s</v>", value);
+    if (strstr(c, " t=\"") || !strstr(c, want)) {
+        print_error("cell %s is %s, want a number %s\n", ref, c, value);
+        fail();
+    }
+}
+
+static void test_parts(void **state)
+{
+    (void)state;
+    static struct fixture f;
+    fixture_init(&f, 1);
+    write_and_unzip(&f, "book", NULL);
+
+    char *wbx = slurp("%s/book/xl/workbook.xml", tmpdir);
+    assert_non_null(wbx);
+    static const char *const sheets[] = {"Cover", "Notes", "Summary", "Scores",
+                                         "Features", "Data", "Framework"};
+    const char *p = wbx;
+    for (int i = 0; i < 7; i++) {
+        char key[64];
+        snprintf(key, sizeof key, "<sheet name=\"%s\"", sheets[i]);
+        p = strstr(p, key);
+        assert_non_null(p);
+    }
+    free(wbx);
+
+    /* Five real tables with the agreed names and ranges. */
+    for (int i = 1; i <= 5; i++) {
+        char *t = slurp("%s/book/xl/tables/table%d.xml", tmpdir, i);
+        assert_non_null(t);
+        free(t);
+    }
+    char *t2 = slurp("%s/book/xl/tables/table2.xml", tmpdir);
+    assert_non_null(strstr(t2, "name=\"tblScores\""));
+    assert_non_null(strstr(t2, "ref=\"A1:J43\""));  /* 2 years x 7 nodes x 3 units */
+    assert_non_null(strstr(t2, "<tableColumn id=\"1\" name=\"unit\""));
+    assert_non_null(strstr(t2, "<tableColumn id=\"10\" name=\"rank_high\""));
+    free(t2);
+    char *t4 = slurp("%s/book/xl/tables/table4.xml", tmpdir);
+    assert_non_null(strstr(t4, "name=\"tblData\""));
+    assert_non_null(strstr(t4, "name=\"I4 (normalised)\""));
+    assert_non_null(strstr(t4, "ref=\"A1:K7\""));   /* 3 units x 2 years; 3 + 2 x 4 cols */
+    free(t4);
+
+    /* Scores: numbers as numbers, missing as absent cells. */
+    char *sc = slurp("%s/book/xl/worksheets/sheet4.xml", tmpdir);
+    assert_non_null(sc);
+    assert_number_cell(sc, "E2", "0.1");    /* U1 2020 I1 */
+    assert_number_cell(sc, "B2", "2020");
+    assert_number_cell(sc, "D2", "1");
+    assert_number_cell(sc, "F2", "-0.9");
+    assert_number_cell(sc, "H2", "3");
+    assert_number_cell(sc, "J2", "4");
+    assert_number_cell(sc, "E43", "62.5");  /* =U3 2021 IDX */
+    char buf[256];
+    assert_null(cell(sc, "E7", buf, sizeof buf));  /* =U3 2020 I2: NaN */
+    assert_null(cell(sc, "H7", buf, sizeof buf));
+    assert_non_null(cell(sc, "A7", buf, sizeof buf));
+    assert_non_null(strstr(buf, "t=\"s\""));        /* the code is a string */
+    assert_null(strstr(sc, "<f>"));
+    assert_null(strstr(sc, "nan"));
+    assert_null(strstr(sc, "NaN"));
+    assert_non_null(strstr(sc, "<pane ySplit=\"1\""));
+    free(sc);
+
+    /* No formula anywhere; the unit code "=U3" is a shared string. */
+    assert_int_equal(sh("grep -l '<f>' %s/book/xl/worksheets/*.xml", tmpdir) == 0, 0);
+    char *sst = slurp("%s/book/xl/sharedStrings.xml", tmpdir);
+    assert_non_null(sst);
+    assert_non_null(strstr(sst, "<t>=U3</t>"));
+    assert_non_null(strstr(sst, "<t>Test city evaluation 2021</t>"));
+    assert_non_null(strstr(sst, "Unit =U3 has no value for I2 in 2020."));
+    assert_null(strstr(sst, "truncated"));
+    free(sst);
+
+    /* Summary: colour scale, 2021 values (root IDX, areas A1 A2, rank). */
+    char *su = slurp("%s/book/xl/worksheets/sheet3.xml", tmpdir);
+    assert_non_null(su);
+    assert_non_null(strstr(su, "<colorScale>"));
+    assert_number_cell(su, "C3", "0.3333333333333333");  /* U2 IDX 2021 */
+    assert_number_cell(su, "D2", "40.5");                /* U1 A1 2021 */
+    assert_number_cell(su, "F4", "1");                   /* =U3 rank */
+    free(su);
+
+    /* Data: raw and normalised values; the imputed cell is a filled blank. */
+    char *da = slurp("%s/book/xl/worksheets/sheet6.xml", tmpdir);
+    assert_non_null(da);
+    assert_number_cell(da, "D2", "0");      /* U1 2020 I1 raw */
+    assert_number_cell(da, "G3", "310");    /* U1 2021 I4 raw = 300 + 10 */
+    assert_number_cell(da, "H2", "0.1");    /* U1 2020 I1 normalised */
+    assert_non_null(cell(da, "E6", buf, sizeof buf));  /* =U3 2020 I2: imputed */
+    assert_null(strstr(buf, "<v>"));
+    free(da);
+
+    /* Framework: pre-order from the root. */
+    char *fr = slurp("%s/book/xl/worksheets/sheet7.xml", tmpdir);
+    assert_non_null(fr);
+    assert_number_cell(fr, "G2", "1");      /* IDX effective weight */
+    assert_number_cell(fr, "D3", "2");      /* A1 level */
+    assert_number_cell(fr, "H5", "-1");     /* I2 direction */
+    free(fr);
+
+    /* Cover links to every sheet. */
+    char *co = slurp("%s/book/xl/worksheets/sheet1.xml", tmpdir);
+    assert_non_null(co);
+    assert_non_null(strstr(co, "location=\"'Framework'!A1\""));
+    free(co);
+
+    /* Fixed creation time and the agreed properties. */
+    char *core = slurp("%s/book/docProps/core.xml", tmpdir);
+    assert_non_null(core);
+    assert_non_null(strstr(core, ">2022-03-04T03:06:07Z</dcterms:created>"));
+    assert_non_null(strstr(core, "<dc:creator>lcme</dc:creator>"));
+    assert_non_null(strstr(core, "<dc:title>Test city evaluation 2021</dc:title>"));
+    assert_non_null(strstr(core, "Run 0123456789abcdef, seed 20161112, lcme 0.1.0"));
+    free(core);
+}
+
+static void test_reproducible(void **state)
+{
+    (void)state;
+    static struct fixture f;
+    fixture_init(&f, 0);
+    write_and_unzip(&f, "again1", NULL);
+    sleep(1);   /* a clock in the output would now differ */
+    write_and_unzip(&f, "again2", NULL);
+    assert_int_equal(sh("cmp -s '%s/again1.xlsx' '%s/again2.xlsx'", tmpdir, tmpdir), 0);
+
+    /* Without intervals the interval columns are empty. */
+    char *sc = slurp("%s/again1/xl/worksheets/sheet4.xml", tmpdir);
+    char buf[256];
+    assert_non_null(sc);
+    assert_number_cell(sc, "E2", "0.1");
+    assert_null(cell(sc, "F2", buf, sizeof buf));
+    assert_null(cell(sc, "J2", buf, sizeof buf));
+    free(sc);
+}
+
+static void test_constant_memory(void **state)
+{
+    (void)state;
+    static struct fixture f;
+    fixture_init(&f, 1);
+    struct workbook_tuning tune = workbook_tuning_default;
+    tune.constant_memory_rows = 0;
+    write_and_unzip(&f, "const1", &tune);
+    write_and_unzip(&f, "const2", &tune);
+    assert_int_equal(sh("cmp -s '%s/const1.xlsx' '%s/const2.xlsx'", tmpdir, tmpdir), 0);
+
+    char *sc = slurp("%s/const1/xl/worksheets/sheet4.xml", tmpdir);
+    char buf[256];
+    assert_non_null(sc);
+    assert_non_null(cell(sc, "A1", buf, sizeof buf));    /* header written by the table */
+    assert_non_null(strstr(buf, "unit"));
+    assert_non_null(cell(sc, "A4", buf, sizeof buf));
+    assert_non_null(strstr(buf, "t=\"inlineStr\""));
+    assert_non_null(strstr(buf, "=U3"));
+    assert_number_cell(sc, "E2", "0.1");
+    assert_number_cell(sc, "E43", "62.5");
+    assert_null(cell(sc, "E7", buf, sizeof buf));
+    /* libxlsxwriter 1.1.4 makes no tables in this mode: an autofilter
+     * instead, and a note saying so. */
+    assert_non_null(strstr(sc, "<autoFilter ref=\"A1:J43\"/>"));
+    free(sc);
+    char *t2 = slurp("%s/const1/xl/tables/table2.xml", tmpdir);
+    assert_null(t2);
+    char *no = slurp("%s/const1/xl/worksheets/sheet2.xml", tmpdir);
+    assert_non_null(no);
+    assert_non_null(strstr(no, "instead of an Excel table"));
+    free(no);
+}
+
+static void test_truncated(void **state)
+{
+    (void)state;
+    static struct fixture f;
+    fixture_init(&f, 1);
+    struct workbook_tuning tune = workbook_tuning_default;
+    tune.max_rows = 11;   /* header + 10 rows */
+    write_and_unzip(&f, "trunc", &tune);
+    char *sc = slurp("%s/trunc/xl/worksheets/sheet4.xml", tmpdir);
+    assert_non_null(sc);
+    assert_non_null(strstr(sc, "<row r=\"11\""));
+    assert_null(strstr(sc, "<row r=\"12\""));
+    free(sc);
+    char *sst = slurp("%s/trunc/xl/sharedStrings.xml", tmpdir);
+    assert_non_null(sst);
+    assert_non_null(strstr(sst, "The Scores sheet is truncated: it holds the first 10 of 42 "
+                                "rows, the most a worksheet can hold; scores.csv has all rows."));
+    free(sst);
+    char *t2 = slurp("%s/trunc/xl/tables/table2.xml", tmpdir);
+    assert_non_null(t2);
+    assert_non_null(strstr(t2, "ref=\"A1:J11\""));
+    free(t2);
+}
+
+static void test_missing_folder(void **state)
+{
+    (void)state;
+    static struct fixture f;
+    fixture_init(&f, 0);
+    struct diag d;
+    diag_init(&d);
+    assert_int_equal(workbook_write("/nonexistent-lcme/out.xlsx", &f.in, &d), -1);
+    assert_int_equal(diag_count(&d), 1);
+    assert_int_equal(d.v[0].status, LCME_EIO);
+    assert_non_null(strstr(d.v[0].msg, "cannot write '/nonexistent-lcme/out.xlsx': "));
+    diag_free(&d);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_parts),
+        cmocka_unit_test(test_reproducible),
+        cmocka_unit_test(test_constant_memory),
+        cmocka_unit_test(test_truncated),
+        cmocka_unit_test(test_missing_folder),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
