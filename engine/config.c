@@ -33,6 +33,7 @@ struct parse {
     FILE *fp;
     long line;
     int has_name, has_year, has_framework, has_data, has_base;
+    long base_line, target_line;
     int nover;
     struct override over[MAX_OVERRIDES];
 };
@@ -57,6 +58,15 @@ static const char *const impute_names[] = {
 };
 static const char *const treat_names[] = {
     [TREAT_NONE] = "none", [TREAT_WINSORISE] = "winsorise",
+    [TREAT_LOG] = "log", [TREAT_LOG_CT] = "log_CT", [TREAT_BOXCOX] = "boxcox",
+};
+static const char *const screen_names[] = {
+    [SCREEN_NONE] = "none", [SCREEN_BYNA] = "byNA",
+    [SCREEN_BYZEROS] = "byzeros", [SCREEN_BOTH] = "both",
+};
+static const char *const stage_names[] = {
+    [PREP_DENOMINATE] = "denominate", [PREP_SCREEN] = "screen",
+    [PREP_IMPUTE] = "impute", [PREP_TREAT] = "treat",
 };
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
@@ -73,6 +83,28 @@ const char *impute_method_name(enum impute_method m)
 {
     return (size_t)m < COUNT(impute_names) ? impute_names[m] : "?";
 }
+const char *treat_method_name(enum treat_method m)
+{
+    return (size_t)m < COUNT(treat_names) ? treat_names[m] : "?";
+}
+const char *screen_method_name(enum screen_method m)
+{
+    return (size_t)m < COUNT(screen_names) ? screen_names[m] : "?";
+}
+const char *prep_stage_name(enum prep_stage st)
+{
+    return (size_t)st < COUNT(stage_names) ? stage_names[st] : "?";
+}
+
+/* yes/no values: 1, 0, or -1 when neither. */
+static int parse_yesno(const char *v)
+{
+    if (strcasecmp(v, "yes") == 0 || strcmp(v, "1") == 0 || strcasecmp(v, "true") == 0)
+        return 1;
+    if (strcasecmp(v, "no") == 0 || strcmp(v, "0") == 0 || strcasecmp(v, "false") == 0)
+        return 0;
+    return -1;
+}
 
 static void method_defaults(struct method *m)
 {
@@ -87,6 +119,7 @@ static void method_defaults(struct method *m)
     m->agg_p = 1;
     m->min_coverage = 0;
     m->gp_scale = 100;
+    m->ref_index = -1;
 }
 
 static char *trim(char *s)
@@ -240,10 +273,9 @@ static void batch_key(struct parse *p, const char *key, const char *value)
         set_str(&c->name, strdup(value));
         p->has_name = 1;
     } else if (strcmp(key, "year") == 0) {
-        if (parse_int(p, "batch", key, value, 1000, 9999, &v) == 0) {
+        p->has_year = 1;   /* present: a bad value is reported, not "missing" */
+        if (parse_int(p, "batch", key, value, 1000, 9999, &v) == 0)
             c->year = (int)v;
-            p->has_year = 1;
-        }
     } else if (strcmp(key, "framework") == 0) {
         set_str(&c->framework, resolve(p, value));
         p->has_framework = 1;
@@ -282,7 +314,9 @@ static void batch_key(struct parse *p, const char *key, const char *value)
             c->data[c->ndata++] = resolve(p, tok);
         }
         free(copy);
-        p->has_data = c->ndata > 0;
+        p->has_data = 1;
+        if (c->ndata == 0)
+            diag_input(p->d, c->path, p->line, 0, "[batch] data: no file named");
     } else if (strcmp(key, "level_names") == 0) {
         for (int i = 1; i <= c->nlevel_names; i++) {
             free(c->level_name[i]);
@@ -303,6 +337,68 @@ static void batch_key(struct parse *p, const char *key, const char *value)
     } else {
         diag_input(p->d, c->path, p->line, 0, "[batch] unknown key '%s'", key);
     }
+}
+
+/* The data-preparation keys of [method]. Returns 1 when key is one. */
+static int prep_key(struct parse *p, const char *key, const char *val)
+{
+    struct config *c = p->c;
+    double v;
+    int e;
+    if (strcmp(key, "denominate") == 0) {
+        int yn = parse_yesno(val);
+        if (yn < 0)
+            diag_input(p->d, c->path, p->line, 0, "[method] denominate: '%s' is not yes or no", val);
+        else
+            c->denominate = yn;
+    } else if (strcmp(key, "denominate_scale") == 0) {
+        if (parse_num(p, "method", key, val, 1e-300, 1e300, &v) == 0)
+            c->denominate_scale = v;
+    } else if (strcmp(key, "screen") == 0) {
+        if (parse_enum(p, "method", key, val, screen_names, COUNT(screen_names), &e) == 0)
+            c->screen = (enum screen_method)e;
+    } else if (strcmp(key, "dat_thresh") == 0) {
+        if (parse_num(p, "method", key, val, 0, 1, &v) == 0)
+            c->dat_thresh = v;
+    } else if (strcmp(key, "nonzero_thresh") == 0) {
+        if (parse_num(p, "method", key, val, 0, 1, &v) == 0)
+            c->nonzero_thresh = v;
+    } else if (strcmp(key, "force_include") == 0) {
+        set_str(&c->force_include, strdup(val));
+    } else if (strcmp(key, "force_exclude") == 0) {
+        set_str(&c->force_exclude, strdup(val));
+    } else if (strcmp(key, "boxcox_lambda") == 0) {
+        if (parse_num(p, "method", key, val, -100, 100, &v) == 0)
+            c->boxcox_lambda = v;
+    } else if (strcmp(key, "ref_unit") == 0) {
+        set_str(&c->ref_unit, strdup(val));
+    } else if (strcmp(key, "order") == 0) {
+        int ord[PREP_NSTAGE], n = 0, seen[PREP_NSTAGE] = {0}, bad = 0;
+        char *copy = strdup(val), *save = NULL;
+        for (char *tok = copy ? strtok_r(copy, ",", &save) : NULL; tok;
+             tok = strtok_r(NULL, ",", &save)) {
+            tok = trim(tok);
+            int k = -1;
+            for (int s = 0; s < PREP_NSTAGE; s++)
+                if (strcasecmp(tok, stage_names[s]) == 0) k = s;
+            if (k < 0 || seen[k] || n == PREP_NSTAGE) {
+                bad = 1;
+                break;
+            }
+            seen[k] = 1;
+            ord[n++] = k;
+        }
+        free(copy);
+        if (bad || n != PREP_NSTAGE)
+            diag_input(p->d, c->path, p->line, 0,
+                       "[method] order: '%s' is not an order of the four stages "
+                       "denominate, screen, impute, treat", val);
+        else
+            memcpy(c->order, ord, sizeof ord);
+    } else {
+        return 0;
+    }
+    return 1;
 }
 
 static int handler(void *user, const char *section, const char *name, const char *value)
@@ -334,6 +430,8 @@ static int handler(void *user, const char *section, const char *name, const char
         } else if (strcmp(key, "winmax") == 0) {
             if (parse_int(p, "method", key, val, 0, 1000000, &l) == 0)
                 c->winmax = (int)l;
+        } else if (prep_key(p, key, val)) {
+            ;
         } else
             diag_input(p->d, c->path, p->line, 0, "[method] unknown key '%s'", key);
     } else if (strncmp(section, "method.", 7) == 0) {
@@ -369,10 +467,13 @@ static int handler(void *user, const char *section, const char *name, const char
             if (parse_int(p, section, key, val, 1000, 9999, &l) == 0) {
                 c->base_year = (int)l;
                 p->has_base = 1;
+                p->base_line = p->line;
             }
         } else if (strcmp(key, "target_year") == 0) {
-            if (parse_int(p, section, key, val, 1000, 9999, &l) == 0)
+            if (parse_int(p, section, key, val, 1000, 9999, &l) == 0) {
                 c->target_year = (int)l;
+                p->target_line = p->line;
+            }
         } else
             diag_input(p->d, c->path, p->line, 0, "[trend] unknown key '%s'", key);
     } else {
@@ -424,6 +525,12 @@ int config_load(struct config **out, const char *path, struct diag *d)
     c->dir = path_dirname(path);
     method_defaults(&c->method);
     c->winmax = 5;
+    c->denominate_scale = 1;
+    c->dat_thresh = 2.0 / 3.0;
+    c->nonzero_thresh = 0.05;
+    c->boxcox_lambda = 1;
+    for (int s = 0; s < PREP_NSTAGE; s++)
+        c->order[s] = s;
     c->ci_level = 0.95;
     c->replications = 1000;
     c->seed = 20161112UL;
@@ -460,11 +567,11 @@ int config_load(struct config **out, const char *path, struct diag *d)
         snprintf(buf, sizeof buf, "%04d-12-31T00:00:00Z", c->year ? c->year : 2000);
         c->created = strdup(buf);
     }
-    if (p->has_base && p->has_year && c->base_year > c->year)
-        diag_input(d, path, 0, 0, "[trend] base_year %d is after the evaluation year %d",
+    if (p->has_base && c->year && c->base_year > c->year)
+        diag_input(d, path, p->base_line, 0, "[trend] base_year %d is after the evaluation year %d",
                    c->base_year, c->year);
-    if (c->target_year && p->has_year && c->target_year < c->year)
-        diag_input(d, path, 0, 0, "[trend] target_year %d is before the evaluation year %d",
+    if (c->target_year && c->year && c->target_year < c->year)
+        diag_input(d, path, p->target_line, 0, "[trend] target_year %d is before the evaluation year %d",
                    c->target_year, c->year);
 
     for (int l = 0; l <= CONFIG_MAX_LEVELS; l++)
@@ -517,6 +624,9 @@ void config_free(struct config *c)
     free(c->output);
     free(c->group);
     free(c->created);
+    free(c->force_include);
+    free(c->force_exclude);
+    free(c->ref_unit);
     for (int i = 0; i <= CONFIG_MAX_LEVELS; i++)
         free(c->level_name[i]);
     free(c);
@@ -553,6 +663,24 @@ char *config_settings_text(const struct config *c)
         c->year, impute_method_name(c->impute), treat_names[c->treat], c->winmax,
         c->group ? c->group : "", c->ci_level, c->replications, c->seed,
         c->base_year, c->target_year, c->created);
+    /* preparation settings, only when they differ from the defaults (so the
+       settings text, hence run ids, of batches without them is unchanged) */
+    int default_order = 1;
+    for (int s = 0; s < PREP_NSTAGE; s++)
+        if (c->order[s] != s) default_order = 0;
+    if (k < cap && (c->denominate || c->screen != SCREEN_NONE || !default_order ||
+                    c->ref_unit || c->treat == TREAT_BOXCOX))
+        k += (size_t)snprintf(buf + k, cap - k,
+            "denominate=%d\ndenominate_scale=%.17g\nscreen=%s\ndat_thresh=%.17g\n"
+            "nonzero_thresh=%.17g\nforce_include=%s\nforce_exclude=%s\n"
+            "boxcox_lambda=%.17g\norder=%s,%s,%s,%s\nref_unit=%s\n",
+            c->denominate, c->denominate_scale, screen_names[c->screen],
+            c->dat_thresh, c->nonzero_thresh,
+            c->force_include ? c->force_include : "",
+            c->force_exclude ? c->force_exclude : "", c->boxcox_lambda,
+            stage_names[c->order[0]], stage_names[c->order[1]],
+            stage_names[c->order[2]], stage_names[c->order[3]],
+            c->ref_unit ? c->ref_unit : "");
     for (int l = 1; l <= CONFIG_MAX_LEVELS && k < cap; l++) {
         char prefix[32];
         snprintf(prefix, sizeof prefix, "level%d.", l);

@@ -6,6 +6,35 @@
  * combines its children, 'normalise' and its parameters to indicators),
  * [uncertainty], [trend]. Unknown sections and keys are errors. Paths are
  * resolved relative to the batch file's folder.
+ *
+ * Data-preparation keys of [method] (METHODS.md §1-3; COINr's Denominate,
+ * Screen, Impute and Treat are the reference):
+ *   denominate       = yes|no    divide indicators that name a denominator
+ *                                column in the framework (default no)
+ *   denominate_scale = 1         x <- x / (d / scale)
+ *   screen           = none|byNA|byzeros|both  drop unit-years with too few
+ *                                data (default none)
+ *   dat_thresh       = 0.66..    share of indicators present needed (2/3)
+ *   nonzero_thresh   = 0.05      share of non-zero present values needed
+ *   force_include    = A, B      unit codes always kept
+ *   force_exclude    = C         unit codes always dropped
+ *   impute           = none|mean|median|group_mean|group_median|latest|
+ *                      constant|linear  ([batch] group names the attribute
+ *                                for the group methods)
+ *   treat            = none|winsorise|log|log_CT|boxcox  winsorise is COINr's
+ *                                default (winsorise up to winmax points, else
+ *                                log_CT of the original values); log, log_CT
+ *                                and boxcox transform each indicator that fails
+ *                                the skew/kurtosis test
+ *   winmax           = 5
+ *   boxcox_lambda    = 1
+ *   order            = denominate, screen, impute, treat  the order of the
+ *                                preparation stages (any permutation; COINr's
+ *                                example coin uses denominate, impute,
+ *                                screen, treat)
+ *   ref_unit         = CODE      reference unit of normalise = dist2ref
+ * normalise = scaled uses the framework's lower/upper as (l, u) where given,
+ * else the range key: (x - l)/(u - l)*100 (COINr n_scaled).
  */
 #ifndef LCME_CONFIG_H
 #define LCME_CONFIG_H
@@ -29,7 +58,12 @@ enum impute_method {
     IMPUTE_NONE, IMPUTE_MEAN, IMPUTE_MEDIAN, IMPUTE_GROUP_MEAN,
     IMPUTE_GROUP_MEDIAN, IMPUTE_LATEST, IMPUTE_CONSTANT, IMPUTE_LINEAR,
 };
-enum treat_method { TREAT_NONE, TREAT_WINSORISE };
+enum treat_method { TREAT_NONE, TREAT_WINSORISE, TREAT_LOG, TREAT_LOG_CT,
+                    TREAT_BOXCOX };
+enum screen_method { SCREEN_NONE, SCREEN_BYNA, SCREEN_BYZEROS, SCREEN_BOTH };
+/* Preparation stages, for config->order. */
+enum prep_stage { PREP_DENOMINATE, PREP_SCREEN, PREP_IMPUTE, PREP_TREAT,
+                  PREP_NSTAGE };
 
 struct method {
     enum norm_method normalise;  /* default minmax */
@@ -41,6 +75,8 @@ struct method {
     double agg_p;                /* generalised mean exponent; default 1 */
     double min_coverage;         /* share of children's weight; default 0 */
     double gp_scale;             /* goalposts scale; default 100 */
+    long ref_index;              /* dist2ref: unit index of the reference
+                                    (set by the pipeline from ref_unit); -1 */
 };
 
 struct config {
@@ -74,6 +110,18 @@ struct config {
 
     int base_year;               /* [trend]; default first year in store */
     int target_year;             /* default 2030 */
+
+    /* data preparation (see the header comment) */
+    int denominate;              /* 1: divide by the framework's denominators */
+    double denominate_scale;     /* default 1 */
+    enum screen_method screen;   /* default none */
+    double dat_thresh;           /* default 2/3 (COINr) */
+    double nonzero_thresh;       /* default 0.05 */
+    char *force_include;         /* comma-separated unit codes, or NULL */
+    char *force_exclude;
+    double boxcox_lambda;        /* default 1 */
+    int order[PREP_NSTAGE];      /* default denominate, screen, impute, treat */
+    char *ref_unit;              /* dist2ref reference unit code, or NULL */
 };
 
 /* Read and check a batch file. Every problem is reported with file:line.
@@ -88,6 +136,9 @@ const struct method *config_method(const struct config *c, int level);
 const char *norm_method_name(enum norm_method m);
 const char *agg_method_name(enum agg_method m);
 const char *impute_method_name(enum impute_method m);
+const char *treat_method_name(enum treat_method m);
+const char *screen_method_name(enum screen_method m);
+const char *prep_stage_name(enum prep_stage s);
 
 /* A canonical text of every setting that affects results (one key = value
  * per line, fixed order), for the run id and the store's runs table.

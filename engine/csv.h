@@ -33,7 +33,8 @@
  * whether every record has as many fields as the header, is the caller's
  * business (csv_check_width helps).
  *
- * Measured: 500,000 long-format rows (11 MB) parse in about 0.03 s.
+ * Measured: opening, splitting and parsing one number of each of 500,000
+ * long-format rows (14 MB) takes about 0.05 s of CPU on the 2-core build VM.
  */
 #ifndef LCME_CSV_H
 #define LCME_CSV_H

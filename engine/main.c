@@ -37,6 +37,8 @@
 #include "pipeline.h"
 #include "reports.h"
 #include "store.h"
+#include "trend.h"
+#include "trends_csv.h"
 
 #ifndef LCME_VERSION
 #define LCME_VERSION "0.0.0"
@@ -149,6 +151,27 @@ static int read_inputs(const char *batch, struct inputs *in, struct diag *d)
     return diag_count(d) ? -1 : 0;
 }
 
+/* Whether the batch's store (when it exists) already holds observations of
+ * the evaluation year; validate never creates or changes the store. */
+static int store_holds_year(const struct config *cfg)
+{
+    if (access(cfg->store, F_OK) != 0)
+        return 0;
+    struct diag quiet_d;
+    diag_init(&quiet_d);
+    struct store *st = NULL;
+    struct store_history h;
+    memset(&h, 0, sizeof h);
+    int found = 0;
+    if (store_open(&st, cfg->store, 1, &quiet_d) == 0 && store_history_read(st, &h, &quiet_d) == 0)
+        for (size_t i = 0; i < h.nyear; i++)
+            found |= h.year[i] == cfg->year;
+    store_history_free(&h);
+    store_close(st);
+    diag_free(&quiet_d);
+    return found;
+}
+
 static int cmd_validate(int argc, char **argv)
 {
     if (argc != 2) {
@@ -163,11 +186,19 @@ static int cmd_validate(int argc, char **argv)
     struct cube *c = NULL;
     if (rc == 0 && obsset_to_cube(in.obs, in.fw, in.cfg->ci_level, &c, &d) != 0)
         rc = -1;
+    if (rc == 0 && cube_year_index(c, in.cfg->year) < 0 && !store_holds_year(in.cfg)) {
+        diag_input(&d, in.cfg->path, 0, 0,
+                   "no observations for the evaluation year %d in the data or the store",
+                   in.cfg->year);
+        rc = -1;
+    }
     if (rc == 0) {
         printf("%s: valid: %zu observations of %d indicators for %zu units in %zu files\n",
                argv[1], in.obs->n, in.fw->nind, in.obs->nunit, in.obs->nfile);
     } else {
         rc = report(&d, "validation failed");
+        if (d.worst == LCME_EIO)
+            rc = 1;   /* a missing or unreadable input is bad input */
     }
     cube_free(c);
     inputs_free(&in);
@@ -257,6 +288,7 @@ static int cmd_run(const char *batch, const struct run_opts *ro)
     struct store *st = NULL;
     struct cube *c = NULL;
     struct results *res = NULL;
+    struct trends *tr = NULL;
     struct outputs out;
     memset(&out, 0, sizeof out);
     int rc = 3, in_tx = 0;
@@ -264,6 +296,8 @@ static int cmd_run(const char *batch, const struct run_opts *ro)
     stage_begin(&sc, "ingest");
     if (read_inputs(batch, &in, &d) != 0) {
         rc = report(&d, "nothing written, store unchanged");
+        if (d.worst == LCME_EIO)
+            rc = 1;   /* a missing or unreadable input is bad input */
         goto done;
     }
     stage_end(&sc, "ingest");
@@ -328,6 +362,13 @@ static int cmd_run(const char *batch, const struct run_opts *ro)
     }
     stage_end(&sc, "scores");
 
+    stage_begin(&sc, "trends");
+    if (trend_compute_all(cfg, in.fw, c, res, &tr, &d) != 0) {
+        rc = report(&d, "nothing written, store unchanged");
+        goto done;
+    }
+    stage_end(&sc, "trends");
+
     char fw_sha[65];
     if (sha256_file(cfg->framework, fw_sha) != 0)
         memset(fw_sha, '0', 64), fw_sha[64] = '\0';
@@ -352,7 +393,7 @@ static int cmd_run(const char *batch, const struct run_opts *ro)
     struct report_input rin = {
         .cfg = cfg, .fw = in.fw, .cube = c, .res = res, .run = &ri,
         .obs_total = total, .obs_with_error = with_err,
-        .obs_revised = revised, .obs_skipped = skipped,
+        .obs_revised = revised, .obs_skipped = skipped, .trends = tr,
     };
 
     stage_begin(&sc, "results");
@@ -384,6 +425,13 @@ static int cmd_run(const char *batch, const struct run_opts *ro)
         free(p);
         stage_end(&sc, "scores.csv");
     }
+    if (ok) {
+        stage_begin(&sc, "trends.csv");
+        p = out_tmp(&out, "trends.csv");
+        ok = trends_csv_write(p, &rin, tr, &d) == 0;
+        free(p);
+        stage_end(&sc, "trends.csv");
+    }
     if (!ok || store_run_finish(st, ri.id, "done", &d) != 0) {
         rc = report(&d, "nothing written, store unchanged");
         goto done;
@@ -410,6 +458,7 @@ done:
         store_rollback(st);
     store_close(st);
     out_free(&out);
+    trends_free(tr);
     results_free(res);
     cube_free(c);
     inputs_free(&in);

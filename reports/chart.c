@@ -343,7 +343,8 @@ static char *unique_stem(const struct chart_list *l, size_t upto,
                          const char *prefix, const char *text)
 {
     char slug[128], buf[200];
-    path_slug(text, slug, sizeof slug);
+    if (text)
+        path_slug(text, slug, sizeof slug);
     if (text)
         snprintf(buf, sizeof buf, "%s-%s", prefix, slug);
     else
@@ -832,6 +833,11 @@ static void draw_dot(struct chart_pen *p, const struct chart_ctx *c,
     double x0 = 172, x1 = it->width - 46;
     double y0 = CHART_HEAD + 28, y1 = y0 + (double)rows * DOT_PITCH;
     struct chart_scale sx = {tk.lo, tk.hi, x0, x1};
+    for (size_t r = 0; r < rows; r += 2) {
+        cairo_rectangle(cr, 12, y0 + (double)r * DOT_PITCH, x1 - 12, DOT_PITCH);
+        chart_rgba(cr, 0xF3F3F3, 1);
+        cairo_fill(cr);
+    }
     x_axis(p, &sx, &tk, y0 - 4, y1 + 2, "Score (normalised; higher is better)");
 
     struct chart_font fl = {7.5, 0, INK, CHART_RIGHT, 156, 0};
@@ -851,7 +857,7 @@ static void draw_dot(struct chart_pen *p, const struct chart_ctx *c,
                          ns - 2 * CHART_DOT_EDGE, CHART_DOT_EDGE + 1,
                          ns - CHART_DOT_EDGE, num1(b, sizeof b, med));
                 struct chart_font fb = {7.5, 0, 0x444444, CHART_CENTER, 0, 0};
-                chart_text(p, band, &fb, (x0 + x1) / 2, y, 1, NULL);
+                chart_text_mid(p, band, &fb, (x0 + x1) / 2, y + DOT_PITCH / 2);
                 continue;
             }
             if (r == CHART_DOT_EDGE + 1)
@@ -863,12 +869,7 @@ static void draw_dot(struct chart_pen *p, const struct chart_ctx *c,
         size_t u = ord[k];
         double v = score_at(c, node, t, u);
         double l = lo_at(c, node, t, u), h = hi_at(c, node, t, u);
-        if (r % 2 == 0) {
-            cairo_rectangle(cr, 12, y - DOT_PITCH / 2, x1 - 12, DOT_PITCH);
-            chart_rgba(cr, 0xF5F5F5, 1);
-            cairo_fill(cr);
-        }
-        chart_text(p, c->label[u], &fl, 164, y - 5, 1, NULL);
+        chart_text_mid(p, c->label[u], &fl, 164, y);
         if (!fin(v)) {
             chart_text(p, "no score", &fv, x0 + 2, y - 4.5, 1, NULL);
             continue;
@@ -945,7 +946,7 @@ static void draw_heatmap(struct chart_pen *p, const struct chart_ctx *c,
     for (size_t r = first; r < last; r++) {
         size_t u = c->order[r];
         double y = y0 + (double)(r - first) * ch;
-        chart_text(p, c->label[u], &fl, x0 - 4, y + 1.5, 1, NULL);
+        chart_text_mid(p, c->label[u], &fl, x0 - 4, y + ch / 2);
         for (int f = 0; f < c->nfeat; f++) {
             double v = score_at(c, c->feat[f], c->t, u), x = x0 + f * cw;
             cairo_rectangle(cr, x, y, cw, ch);
@@ -971,7 +972,7 @@ static void draw_heatmap(struct chart_pen *p, const struct chart_ctx *c,
             cairo_fill(cr);
             fv.rgb = chart_text_on(col);
             snprintf(b, sizeof b, "%.0f", v == 0 ? 0.0 : v);
-            chart_text(p, b, &fv, x + cw / 2, y + 2, 1, NULL);
+            chart_text_mid(p, b, &fv, x + cw / 2, y + ch / 2);
         }
     }
     /* white grid between cells */
@@ -1103,7 +1104,7 @@ static void draw_progress(struct chart_pen *p, const struct chart_ctx *c,
         char lab[300];
         snprintf(lab, sizeof lab, "%s %s", xn->code, xn->name ? xn->name : "");
         fn.bold = indent == 0;
-        chart_text(p, lab, &fn, x0 - 6, yy + 3.5, 1, NULL);
+        chart_text_mid(p, lab, &fn, x0 - 6, yy + 9);
         double acc = 0;
         for (size_t j = 0; j < NPROG; j++) {
             if (!cnt[k][j])
@@ -1422,7 +1423,7 @@ static void draw_profile(struct chart_pen *p, const struct chart_ctx *c,
         int node = ord[f];
         double y = y0 + (f + 0.5) * pitch;
         snprintf(lab, sizeof lab, "%s %s", nd(c, node)->code, nd(c, node)->name);
-        chart_text(p, lab, &fl, x0 - 8, y - 5, 1, NULL);
+        chart_text_mid(p, lab, &fl, x0 - 8, y);
         double v = score_at(c, node, c->t, u), l = lo_at(c, node, c->t, u),
                h = hi_at(c, node, c->t, u), m = chart_median(c, node, c->t);
         if (fin(m)) {

@@ -102,6 +102,13 @@ double chart_text(struct chart_pen *p, const char *text, const struct chart_font
     return th;
 }
 
+void chart_text_mid(struct chart_pen *p, const char *text, const struct chart_font *f,
+                    double x, double ymid)
+{
+    double h = chart_text(p, text, f, 0, 0, 0, NULL);
+    chart_text(p, text, f, x, ymid - h / 2, 1, NULL);
+}
+
 void chart_text_up(struct chart_pen *p, const char *text, const struct chart_font *f,
                    double x, double y)
 {

@@ -42,6 +42,10 @@ struct chart_font {
 double chart_text(struct chart_pen *p, const char *text, const struct chart_font *f,
                   double x, double y, int draw, double *w);
 
+/* chart_text centred vertically on ymid (drawn). */
+void chart_text_mid(struct chart_pen *p, const char *text, const struct chart_font *f,
+                    double x, double ymid);
+
 /* Like chart_text, rotated 90 degrees anticlockwise: the text reads bottom
  * to top with its baseline side at x and its start at y. */
 void chart_text_up(struct chart_pen *p, const char *text, const struct chart_font *f,

@@ -12,6 +12,8 @@
 #include "framework.h"
 #include "pipeline.h"
 
+struct trends;
+
 struct report_input {
     const struct config *cfg;
     const struct framework *fw;
@@ -22,6 +24,7 @@ struct report_input {
     size_t obs_with_error;         /* of which carry se, n or lower/upper */
     size_t obs_revised;            /* replaced in the store by this batch */
     size_t obs_skipped;            /* store rows of indicators not in the framework */
+    const struct trends *trends;   /* trends per node and unit; may be NULL */
 };
 
 /* NAME.xlsx: Cover, Notes, Summary, Scores, Features, Data, Framework. */

@@ -3,7 +3,7 @@
 # package with numbers as numeric cells, scores.csv agrees with the store, two
 # runs give identical bytes, and validate/history/--help/--version behave.
 LCME=$1 SRC=$2
-. "$SRC/tests/e2e/lib.sh"
+. "$SRC/tests/e2e/lib.bash"
 
 batch=$(copy_batch hong-kong)
 dir=$(dirname "$batch")

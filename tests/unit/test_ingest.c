@@ -370,6 +370,31 @@ static void test_units_and_wide(void **state)
     framework_free(fw);
 }
 
+static void test_units_errors(void **state)
+{
+    (void)state;
+    struct obsset *s = obsset_new();
+    struct diag d;
+    diag_init(&d);
+    /* line 3 repeats HKG, line 4 has no code, line 5 is one field short */
+    char *p = write_tmp("uCode,uName,region\nHKG,Hong Kong,East Asia\nHKG,Again,x\n,No code,x\n"
+                        "MAC,Macao\n");
+    assert_int_equal(ingest_units(s, p, &d), -1);
+    assert_int_equal(diag_count(&d), 3);
+    char want[512], b[512];
+    snprintf(want, sizeof want, "%s:3:1: error: duplicate unit 'HKG' (first on line 2)", p);
+    assert_string_equal(diag_format(&d, 0, b, sizeof b), want);
+    snprintf(want, sizeof want, "%s:4:1: error: empty unit code", p);
+    assert_string_equal(diag_format(&d, 1, b, sizeof b), want);
+    snprintf(want, sizeof want, "%s:5:2: error: row has 2 fields but the header has 3", p);
+    assert_string_equal(diag_format(&d, 2, b, sizeof b), want);
+    assert_int_equal(s->nunit, 0);
+    assert_int_equal(s->units_fixed, 0);
+    unlink(p);
+    diag_free(&d);
+    obsset_free(s);
+}
+
 static void test_cube_new(void **state)
 {
     (void)state;
@@ -398,6 +423,7 @@ int main(void)
         cmocka_unit_test(test_asem_panel),
         cmocka_unit_test(test_long),
         cmocka_unit_test(test_units_and_wide),
+        cmocka_unit_test(test_units_errors),
         cmocka_unit_test(test_cube_new),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

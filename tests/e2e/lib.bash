@@ -1,5 +1,5 @@
 # lib.sh: helpers shared by the end-to-end tests (sourced, not run).
-# Usage in a test: LCME=$1 SRC=$2; . "$SRC/tests/e2e/lib.sh"
+# Usage in a test: LCME=$1 SRC=$2; . "$SRC/tests/e2e/lib.bash"
 set -u
 fails=0
 passes=0
