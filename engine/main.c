@@ -339,12 +339,17 @@ static int cmd_run(const char *batch, const struct run_opts *ro)
     }
     in_tx = 1;
     size_t revised = 0, skipped = 0;
-    if (store_put_obsset(st, in.obs, in.fw, &revised, &d) != 0 ||
-        store_load_cube(st, in.fw, cfg->ci_level, &c, &skipped, &d) != 0) {
+    if (store_put_obsset(st, in.obs, in.fw, &revised, &d) != 0) {
         rc = report(&d, "nothing written, store unchanged");
         goto done;
     }
     stage_end(&sc, "store");
+    stage_begin(&sc, "cube");
+    if (store_load_cube(st, in.fw, cfg->ci_level, &c, &skipped, &d) != 0) {
+        rc = report(&d, "nothing written, store unchanged");
+        goto done;
+    }
+    stage_end(&sc, "cube");
     if (cube_year_index(c, cfg->year) < 0) {
         diag_input(&d, cfg->path, 0, 0,
                    "no observations for the evaluation year %d in the data or the store",

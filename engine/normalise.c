@@ -37,13 +37,14 @@ struct normalise_params *normalise_params_alloc(size_t nind, size_t nyear)
     p->hi = calloc(nind ? nind : 1, sizeof *p->hi);
     p->target = calloc(nind ? nind : 1, sizeof *p->target);
     p->min = calloc(ns ? ns : 1, sizeof *p->min);
+    p->ref = calloc(ns ? ns : 1, sizeof *p->ref);
     p->max = calloc(ns ? ns : 1, sizeof *p->max);
     p->mean = calloc(ns ? ns : 1, sizeof *p->mean);
     p->sd = calloc(ns ? ns : 1, sizeof *p->sd);
     p->count = calloc(ns ? ns : 1, sizeof *p->count);
     p->constant = calloc(ns ? ns : 1, sizeof *p->constant);
     if (!p->method || !p->fallback || !p->lo || !p->hi || !p->target ||
-        !p->min || !p->max || !p->mean || !p->sd || !p->count || !p->constant) {
+        !p->min || !p->ref || !p->max || !p->mean || !p->sd || !p->count || !p->constant) {
         normalise_params_free(p);
         return NULL;
     }
@@ -59,6 +60,7 @@ void normalise_params_free(struct normalise_params *p)
     free(p->hi);
     free(p->target);
     free(p->min);
+    free(p->ref);
     free(p->max);
     free(p->mean);
     free(p->sd);
@@ -138,7 +140,7 @@ int normalise_params_compute(struct normalise_params *p, const struct method *m,
     switch (m->normalise) {
     case NORM_NONE: case NORM_MINMAX: case NORM_ZSCORE: case NORM_GOALPOSTS:
     case NORM_RANK: case NORM_PRANK: case NORM_DIST2TARGET: case NORM_DIST2MAX:
-    case NORM_FRACMAX:
+    case NORM_FRACMAX: case NORM_SCALED: case NORM_DIST2REF: case NORM_BORDA:
         break;
     default:
         diag_add(d, LCME_EINPUT, NULL, 0, 0,
@@ -166,6 +168,14 @@ int normalise_params_compute(struct normalise_params *p, const struct method *m,
                 /* x is negated: the raw lower post becomes the best one. */
                 p->lo[i] = -nd->upper;
                 p->hi[i] = -nd->lower;
+            }
+        } else if (meth == NORM_SCALED) {
+            if (!isnan(nd->lower) && !isnan(nd->upper) && nd->lower != nd->upper) {
+                p->lo[i] = nd->lower;
+                p->hi[i] = nd->upper;
+            } else {
+                p->lo[i] = m->norm_low;
+                p->hi[i] = m->norm_high;
             }
         } else if (meth == NORM_DIST2TARGET) {
             if (isnan(nd->target)) {
@@ -207,11 +217,16 @@ int normalise_params_compute(struct normalise_params *p, const struct method *m,
             }
         }
         p->method[i] = meth;
+        for (size_t t = 0; t < nyear; t++)
+            p->ref[s0 + t] = (meth == NORM_DIST2REF && m->ref_index >= 0 &&
+                              (size_t)m->ref_index < nunit)
+                                 ? xi[t * plane + (size_t)m->ref_index] : NAN;
 
         for (size_t t = 0; t < nyear; t++) {
             size_t s = s0 + t;
             int constant = p->count[s] > 0 && p->max[s] == p->min[s];
-            if (meth == NORM_NONE || meth == NORM_GOALPOSTS) constant = 0;
+            if (meth == NORM_NONE || meth == NORM_GOALPOSTS || meth == NORM_SCALED)
+                constant = 0;
             p->constant[s] = (uint8_t)constant;
         }
     }
@@ -241,6 +256,7 @@ static double midpoint(const struct method *m, enum norm_method meth,
     case NORM_MINMAX: return 0.5 * (m->norm_low + m->norm_high);
     case NORM_ZSCORE: return m->z_mean;
     case NORM_RANK: return 0.5 * ((double)npresent + 1.0);
+    case NORM_BORDA: return 0.5 * ((double)npresent - 1.0);
     default: return 0.5;
     }
 }
@@ -301,6 +317,23 @@ static void apply_linear(const struct normalise_params *p, size_t i, size_t s,
     case NORM_DIST2MAX:
         for (size_t k = 0; k < n; k++) y[k] = 1.0 - (mx - x[k]) / (mx - mn);
         break;
+    case NORM_SCALED: {
+        double l = p->lo[i], u = p->hi[i];
+        for (size_t k = 0; k < n; k++) y[k] = (x[k] - l) / (u - l) * 100.0;
+        break;
+    }
+    case NORM_DIST2REF: {
+        double xr = p->ref[s];
+        for (size_t k = 0; k < n; k++) {
+            double v;
+            if (isnan(x[k]) || isnan(xr)) v = NAN;
+            else if (xr == mn) v = 1.0;
+            else v = 1.0 - (xr - x[k]) / (xr - mn);
+            if (m->dist2target_cap && v > 1.0) v = 1.0;
+            y[k] = v;
+        }
+        break;
+    }
     case NORM_FRACMAX:
         for (size_t k = 0; k < n; k++) y[k] = x[k] / mx;
         break;
@@ -324,6 +357,10 @@ static void apply_rank(const struct normalise_params *p, size_t s,
         return;
     }
     size_t m = rank_run(x, n, 1, 0, y, w->pair);
+    if (meth == NORM_BORDA) {
+        for (size_t k = 0; k < n; k++)
+            if (!isnan(y[k])) y[k] -= 1.0;
+    }
     if (meth == NORM_PRANK) {
         double den = (double)m - 1.0;
         for (size_t k = 0; k < n; k++)
@@ -337,7 +374,7 @@ void normalise_apply_one(const struct normalise_params *p, size_t i,
 {
     enum norm_method meth = p->method[i];
     size_t nyear = p->nyear, s0 = i * nyear;
-    if (meth == NORM_RANK || meth == NORM_PRANK) {
+    if (meth == NORM_RANK || meth == NORM_PRANK || meth == NORM_BORDA) {
         if (p->m.scope == SCOPE_POOLED)
             apply_rank(p, s0, meth, x, y, nyear * nunit, w);
         else

@@ -41,8 +41,15 @@
  *                    dist2target_cap; target is direction*target
  *   NORM_DIST2MAX    1 - (max - x)/(max - min)
  *   NORM_FRACMAX     x / max
- * NORM_SCALED, NORM_DIST2REF and NORM_BORDA are not implemented here:
- * normalise_params_compute refuses them.
+ *   NORM_SCALED      (x - l)/(u - l)*100 (COINr n_scaled), (l, u) the
+ *                    framework's (lower, upper) when both are given, else
+ *                    the method's range (norm_low, norm_high); applied to
+ *                    x after direction, as COINr does (no swap)
+ *   NORM_DIST2REF    1 - (xref - x)/(xref - min) (COINr n_dist2ref), xref
+ *                    the value of unit m->ref_index in the same year (NaN
+ *                    when it is missing: the slice is NaN); capped at 1
+ *                    when dist2target_cap; xref == min scores 1
+ *   NORM_BORDA       rank - 1 (COINr n_borda), ties at the minimum rank
  *
  * Fallbacks, recorded per indicator in params->fallback:
  *   goalposts without lower/upper (or lower == upper) -> minmax
@@ -86,6 +93,7 @@ struct normalise_params {
     double *lo, *hi;             /* [nind] goalposts, direction applied */
     double *target;              /* [nind] target, direction applied; NaN none */
     double *min, *max;           /* [nind*nyear] over present values; NaN when none */
+    double *ref;                 /* [nind*nyear] dist2ref reference value (added) */
     double *mean, *sd;           /* [nind*nyear] sd is the sample sd (NaN when n < 2) */
     size_t *count;               /* [nind*nyear] present values */
     uint8_t *constant;           /* [nind*nyear] 1: slice normalises to the midpoint */

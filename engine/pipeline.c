@@ -18,7 +18,9 @@
 #include <string.h>
 
 #include "aggregate.h"
+#include "coherence.h"
 #include "normalise.h"
+#include "prepare.h"
 
 /* Longest note kept; longer sentences are cut (they are built from codes
  * and numbers, so this is far above any real one). */
@@ -67,6 +69,8 @@ void results_free(struct results *r)
     free(r->prepared);
     free(r->flag);
     free(r->eff_weight);
+    prepare_report_free(r->prep);
+    coherence_free(r->coherence);
     notes_free(&r->notes);
     free(r);
 }
@@ -152,6 +156,20 @@ static void note_normalisation(struct notes *nt, const struct method *m,
     case NORM_FRACMAX:
         notes_add(nt, "Normalisation: fraction of the maximum x/max, %s.", sc);
         break;
+    case NORM_SCALED:
+        notes_add(nt, "Normalisation: scaled (x \u2212 l)/(u \u2212 l) \u00d7 100 "
+                      "with the framework's lower and upper as (l, u) where "
+                      "given, else (%g, %g).", m->norm_low, m->norm_high);
+        break;
+    case NORM_DIST2REF:
+        notes_add(nt, "Normalisation: distance to a reference unit 1 \u2212 "
+                      "(x_ref \u2212 x)/(x_ref \u2212 min), %s, %s.",
+                  m->dist2target_cap ? "capped at 1" : "not capped", sc);
+        break;
+    case NORM_BORDA:
+        notes_add(nt, "Normalisation: Borda scores (rank \u2212 1, 0 for the "
+                      "lowest value after direction, ties at the minimum), %s.", sc);
+        break;
     default:
         break;
     }
@@ -206,6 +224,7 @@ static void note_constants(struct notes *nt, const struct normalise_params *p,
             mid = midbuf;
             break;
         case NORM_RANK: mid = "(n + 1)/2"; break;
+        case NORM_BORDA: mid = "(n \u2212 1)/2"; break;
         default: mid = "0.5"; break;
         }
         char when[512];
@@ -291,6 +310,122 @@ static void note_aggregation(struct notes *nt, const struct config *cfg,
     }
 }
 
+/* Run denominate, screen, impute and treat as cfg asks, in cfg->order, on
+ * r->prepared and r->flag; one note per stage that ran. */
+static int prepare_stages(const struct config *cfg, const struct framework *fw,
+                          const struct cube *c, struct results *r,
+                          struct diag *d)
+{
+    struct prepare_report *rep = r->prep;
+    /* a config built without config_load may leave order zeroed: use the
+       default order unless it is a permutation of the four stages */
+    int order[PREP_NSTAGE], seen = 0;
+    for (int s = 0; s < PREP_NSTAGE; s++) {
+        order[s] = cfg->order[s];
+        if (order[s] >= 0 && order[s] < PREP_NSTAGE) seen |= 1 << order[s];
+    }
+    if (seen != (1 << PREP_NSTAGE) - 1)
+        for (int s = 0; s < PREP_NSTAGE; s++) order[s] = s;
+    for (int s = 0; s < PREP_NSTAGE; s++) {
+        switch ((enum prep_stage)order[s]) {
+        case PREP_DENOMINATE:
+            if (!cfg->denominate) break;
+            if (prepare_denominate(fw, c, r->prepared, cfg->denominate_scale,
+                                   rep, d) != 0)
+                return -1;
+            notes_add(&r->notes, "Denomination: %zu indicator%s divided by "
+                      "their denominator column (x / (d / %g)), %zu value%s; "
+                      "%zu value%s left missing for want of a denominator.",
+                      rep->denom_indicators, rep->denom_indicators == 1 ? "" : "s",
+                      cfg->denominate_scale, rep->denominated,
+                      rep->denominated == 1 ? "" : "s", rep->denom_missing,
+                      rep->denom_missing == 1 ? "" : "s");
+            break;
+        case PREP_SCREEN: {
+            if (cfg->screen == SCREEN_NONE && !cfg->force_exclude) break;
+            struct prepare_screen_opts so = {cfg->screen, cfg->dat_thresh,
+                                             cfg->nonzero_thresh,
+                                             cfg->force_include,
+                                             cfg->force_exclude};
+            if (prepare_screen(c, r->prepared, r->flag, &so, rep, d) != 0)
+                return -1;
+            char list[NOTE_LIST_MAX * 48 + 64];
+            size_t k = 0, listed = 0;
+            list[0] = '\0';
+            for (size_t t = 0; t < c->nyear; t++)
+                for (size_t u = 0; u < c->nunit; u++) {
+                    if (!rep->dropped[t * c->nunit + u]) continue;
+                    if (listed < NOTE_LIST_MAX && k < sizeof list)
+                        k += (size_t)snprintf(list + k, sizeof list - k, "%s%s %d",
+                                              listed ? ", " : "", c->unit[u],
+                                              c->year[t]);
+                    listed++;
+                }
+            if (listed > NOTE_LIST_MAX && k < sizeof list)
+                snprintf(list + k, sizeof list - k, " and %zu more",
+                         listed - NOTE_LIST_MAX);
+            notes_add(&r->notes, "Screening (%s): a unit is dropped for a year "
+                      "when less than %g%% of its indicators are present%s; "
+                      "%zu unit-year%s dropped%s%s%s and not scored or ranked.",
+                      screen_method_name(cfg->screen), 100.0 * cfg->dat_thresh,
+                      cfg->screen == SCREEN_BYZEROS || cfg->screen == SCREEN_BOTH
+                          ? " or too few are non-zero" : "",
+                      rep->screened, rep->screened == 1 ? "" : "s",
+                      listed ? " (" : "", list, listed ? ")" : "");
+            break;
+        }
+        case PREP_IMPUTE:
+            if (cfg->impute == IMPUTE_NONE) break;
+            if (prepare_impute(c, r->prepared, r->flag, cfg->impute, cfg->group,
+                               rep, d) != 0)
+                return -1;
+            notes_add(&r->notes, "Imputation (%s%s%s): %zu missing value%s "
+                      "filled and flagged; %zu still missing.",
+                      impute_method_name(cfg->impute),
+                      cfg->impute == IMPUTE_GROUP_MEAN ||
+                      cfg->impute == IMPUTE_GROUP_MEDIAN ? " within " : "",
+                      cfg->impute == IMPUTE_GROUP_MEAN ||
+                      cfg->impute == IMPUTE_GROUP_MEDIAN ? cfg->group : "",
+                      rep->imputed, rep->imputed == 1 ? "" : "s",
+                      rep->impute_left);
+            break;
+        case PREP_TREAT: {
+            if (cfg->treat == TREAT_NONE) break;
+            struct prepare_treat_opts to = {cfg->treat, cfg->winmax, 2.0, 3.5,
+                                            cfg->boxcox_lambda};
+            if (prepare_treat(c, r->prepared, r->flag, &to, rep, d) != 0)
+                return -1;
+            size_t nlog = 0, nwin = 0, still = 0;
+            for (size_t k = 0; k < c->nind * c->nyear; k++) {
+                const struct prepare_treat_row *w = &rep->treat[k];
+                if (w->how == PREP_TREAT_WINSORISED) nwin++;
+                else if (w->how == PREP_TREAT_LOG_CT || w->how == PREP_TREAT_LOG ||
+                         w->how == PREP_TREAT_BOXCOX) nlog++;
+                if (!w->pass1) still++;
+            }
+            notes_add(&r->notes, "Outlier treatment (%s): an indicator fails when "
+                      "|skew| >= 2 and kurtosis >= 3.5 (type-2 estimators); "
+                      "%zu indicator-year%s winsorised (%zu point%s, up to %d "
+                      "each), %zu transformed%s; %zu still fail%s.",
+                      treat_method_name(cfg->treat), nwin, nwin == 1 ? "" : "s",
+                      rep->treated_points, rep->treated_points == 1 ? "" : "s",
+                      cfg->winmax, nlog,
+                      cfg->treat == TREAT_WINSORISE ? " by log_CT after "
+                      "winsorisation could not pass" : "",
+                      still, still == 1 ? "s" : "");
+            break;
+        }
+        default:
+            break;
+        }
+    }
+    r->imputed = rep->imputed;
+    r->treated = rep->treated_points;
+    r->treated_indicators = rep->treated_slices;
+    r->screened = rep->screened;
+    return 0;
+}
+
 int pipeline_run(const struct config *cfg, const struct framework *fw,
                  const struct cube *c, struct results **out, struct diag *d)
 {
@@ -316,9 +451,17 @@ int pipeline_run(const struct config *cfg, const struct framework *fw,
         goto done;
     }
 
-    /* preparation: copy, direction */
+    /* preparation: copy, the data-preparation stages in the configured
+       order (on values in their own direction, as COINr), then direction */
     memcpy(r->prepared, c->value, nind * cells * sizeof *r->prepared);
     memcpy(r->flag, c->flag, nind * cells);
+    r->prep = prepare_report_new(c);
+    if (!r->prep) {
+        diag_add(d, LCME_ENOMEM, NULL, 0, 0, "pipeline: out of memory");
+        goto done;
+    }
+    if (prepare_stages(cfg, fw, c, r, d) != 0)
+        goto done;
     normalise_direction(fw, r->prepared, nunit, nyear);
     {
         size_t nneg = 0;
@@ -342,16 +485,21 @@ int pipeline_run(const struct config *cfg, const struct framework *fw,
                       nneg, nneg == 1 ? "" : "s", list,
                       nneg == 1 ? "was" : "were");
     }
-    if (cfg->impute != IMPUTE_NONE)
-        notes_add(&r->notes, "Imputation '%s' was requested but is not applied "
-                  "by this version of the scoring stage: missing values stay "
-                  "missing.", impute_method_name(cfg->impute));
-    if (cfg->treat != TREAT_NONE)
-        notes_add(&r->notes, "Outlier treatment was requested but is not "
-                  "applied by this version of the scoring stage.");
 
     /* normalisation */
-    const struct method *m1 = config_method(cfg, 1);
+    struct method m1v = *config_method(cfg, 1);
+    const struct method *m1 = &m1v;
+    if (m1v.normalise == NORM_DIST2REF) {
+        m1v.ref_index = cfg->ref_unit ? cube_unit_index(c, cfg->ref_unit) : -1;
+        if (m1v.ref_index < 0) {
+            diag_add(d, LCME_EINPUT, cfg->path, 0, 0,
+                     "normalise = dist2ref needs [method] ref_unit naming a "
+                     "unit of the data%s%s%s", cfg->ref_unit ? " ('" : "",
+                     cfg->ref_unit ? cfg->ref_unit : "",
+                     cfg->ref_unit ? "' is not one)" : "");
+            goto done;
+        }
+    }
     if (normalise_params_compute(np, m1, fw, r->prepared, nunit, d) != 0)
         goto done;
     normalise_apply(np, r->prepared, r->score, nunit, nw);
@@ -380,6 +528,15 @@ int pipeline_run(const struct config *cfg, const struct framework *fw,
               "score; tied units share the best rank; missing scores are not "
               "ranked.");
     framework_effective_weights(fw, r->eff_weight);
+
+    /* coherence in the evaluation year (the last year when it is absent) */
+    if (nyear > 0) {
+        int t = cube_year_index(c, cfg->year);
+        if (t < 0) t = (int)nyear - 1;
+        r->coherence = coherence_compute(fw, r->score, c->value, nunit, nyear,
+                                         (size_t)t, c->year[t], d);
+        if (!r->coherence) goto done;
+    }
     rc = 0;
 
 done:

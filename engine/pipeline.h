@@ -18,6 +18,9 @@
 #include "diag.h"
 #include "framework.h"
 
+struct prepare_report;
+struct coherence;
+
 struct notes {
     size_t n, alloc;
     char **line;         /* owned */
@@ -42,6 +45,16 @@ struct results {
     double *eff_weight;  /* [nnode] effective weights (framework_effective_weights) */
     size_t constant_indicators;   /* normalised to the midpoint */
     struct notes notes;  /* methods and fallbacks, one sentence each */
+    /* data preparation (prepare.h) and coherence (coherence.h); added
+       fields, owned by the results */
+    struct prepare_report *prep;  /* what denominate, screen, impute and
+                                     treat did; never NULL after a run */
+    size_t imputed;      /* cells imputed (flag CUBE_IMPUTED) */
+    size_t treated;      /* cells winsorised (CUBE_TREATED_HIGH/LOW) */
+    size_t treated_indicators; /* indicator-years winsorised or transformed */
+    size_t screened;     /* unit-years screened out (CUBE_SCREENED) */
+    struct coherence *coherence;  /* statistical coherence in the
+                                     evaluation year; NULL if not computed */
 };
 
 /* Run the stages. Returns 0 and *out (free with results_free), or -1 with the

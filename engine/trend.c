@@ -258,14 +258,20 @@ struct trends *trends_new(size_t nnode, size_t nunit, double level)
     tr->weighted = calloc(k, sizeof *tr->weighted);
     tr->progress = calloc(k, sizeof *tr->progress);
     tr->reason = calloc(k, sizeof *tr->reason);
+    tr->prev_year = calloc(k, sizeof *tr->prev_year);
+    tr->change_excludes_zero = calloc(k, sizeof *tr->change_excludes_zero);
+    tr->change_prev_excludes_zero =
+        calloc(k, sizeof *tr->change_prev_excludes_zero);
     double **num[] = {
         &tr->slope, &tr->slope_low, &tr->slope_high, &tr->sen_slope,
         &tr->mk_s, &tr->mk_z, &tr->mk_p, &tr->cagr, &tr->change_since_base,
         &tr->change_low, &tr->change_high, &tr->progress_measure,
-        &tr->intercept,
+        &tr->intercept, &tr->change_prev, &tr->change_prev_low,
+        &tr->change_prev_high,
     };
     int ok = tr->first_year && tr->last_year && tr->points && tr->base_year &&
-             tr->weighted && tr->progress && tr->reason;
+             tr->weighted && tr->progress && tr->reason && tr->prev_year &&
+             tr->change_excludes_zero && tr->change_prev_excludes_zero;
     for (size_t a = 0; a < sizeof num / sizeof num[0]; a++) {
         *num[a] = malloc(k * sizeof **num[a]);
         if (!*num[a])
@@ -310,6 +316,12 @@ void trends_free(struct trends *tr)
     free(tr->progress_measure);
     free(tr->intercept);
     free(tr->median);
+    free(tr->prev_year);
+    free(tr->change_prev);
+    free(tr->change_prev_low);
+    free(tr->change_prev_high);
+    free(tr->change_excludes_zero);
+    free(tr->change_prev_excludes_zero);
     free(tr);
 }
 

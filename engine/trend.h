@@ -172,6 +172,15 @@ struct trends {
                                 units that have one in year t (NaN when none);
                                 NULL from trends_new, filled by
                                 trend_compute_all */
+    /* Added for the Monte Carlo changes (appended; trends_new sets them to
+     * NaN / 0, uncertainty_change_apply fills them): */
+    int *prev_year;          /* calendar year before last_year when it has a
+                                score, else 0 */
+    double *change_prev;     /* score(last) - score(prev_year) */
+    double *change_prev_low, *change_prev_high; /* its Monte Carlo interval */
+    unsigned char *change_excludes_zero;      /* 1: [change_low, change_high]
+                                                 excludes 0 */
+    unsigned char *change_prev_excludes_zero; /* 1: the same, since last year */
 };
 
 /* Empty trends: counts 0, numbers NaN, class TREND_UNAVAILABLE, reason "",

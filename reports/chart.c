@@ -32,7 +32,7 @@
 #include "path.h"
 #include "report_util.h"
 
-#define CHART_HEAD 64.0
+#define CHART_HEAD 72.0
 #define CHART_FOOT 34.0
 #define CHART_W 560.0
 #define DOT_PITCH 12.0
@@ -460,8 +460,8 @@ static int plan_heatmap(const struct chart_ctx *c, struct chart_item *it)
                    c->nfeat, c->year, first + 1, last, nu,
                    it->npage > 1 ? "" : "");
     it->width = 12 + 150 + (double)c->nfeat * 18 + 80;
-    if (it->width < 420)
-        it->width = 420;
+    if (it->width < 520)
+        it->width = 520;
     it->height = CHART_HEAD + 60 + (double)(last - first) * 12 + 10 + CHART_FOOT;
     return 0;
 }
@@ -1257,7 +1257,7 @@ static void draw_trend(struct chart_pen *p, const struct chart_ctx *c,
     int cols = c->nfocus < 4 ? c->nfocus : 4;
     double pw = (it->width - 24 - (cols - 1) * 10.0) / cols, ph = 130;
     struct chart_font ft = {7, 1, INK, CHART_LEFT, pw, 0};
-    struct chart_font fs = {6.5, 0, 0x444444, CHART_LEFT, pw - 22, 0};
+    struct chart_font fs = {6.5, 0, 0x444444, CHART_LEFT, pw - 24, 0};
     struct chart_font fa = {6, 0, 0x555555, CHART_RIGHT, 0, 0};
     char b[96], b2[32];
     for (int f = 0; f < c->nfocus; f++) {
@@ -1266,7 +1266,7 @@ static void draw_trend(struct chart_pen *p, const struct chart_ctx *c,
         double px = 12 + (f % cols) * (pw + 10), py = CHART_HEAD + 18 + (f / cols) * 140.0;
         snprintf(b, sizeof b, "%s %s", xn->code, xn->name ? xn->name : "");
         chart_text(p, b, &ft, px, py, 1, NULL);
-        double ax0 = px + 22, ax1 = px + pw - 4, ay0 = py + 14, ay1 = py + ph - 16;
+        double ax0 = px + 22, ax1 = px + pw - 4, ay0 = py + 14, ay1 = py + ph - 24;
         struct chart_scale sx = {cb->year[0], cb->year[ny - 1], ax0, ax1};
         struct chart_scale sy = {tk.lo, tk.hi, ay1, ay0};
         cairo_rectangle(cr, ax0, ay0, ax1 - ax0, ay1 - ay0);
@@ -1310,7 +1310,7 @@ static void draw_trend(struct chart_pen *p, const struct chart_ctx *c,
                     chart_marker(cr, CHART_SQUARE, chart_scale_map(&sx, cb->year[t]),
                                  chart_scale_map(&sy, v[t]), 1.8, 0x111111);
             snprintf(b, sizeof b, "median %s in %d", num1(b2, sizeof b2, v[c->t]), c->year);
-            chart_text(p, b, &fs, ax0, ay1 + 8, 1, NULL);
+            chart_text(p, b, &fs, ax0, ay1 + 10, 1, NULL);
             continue;
         }
         /* network median */
@@ -1376,11 +1376,11 @@ static void draw_trend(struct chart_pen *p, const struct chart_ctx *c,
                 chart_marker(cr, CHART_CIRCLE, chart_scale_map(&sx, cb->year[t]),
                              chart_scale_map(&sy, v[t]), 1.9, BLUE);
         /* panel footnote: slope and progress class */
-        if (fin(sl))
-            snprintf(b, sizeof b, "%+.2f/yr; %s", sl, trend_class_name(c->tr->progress[cell]));
-        else
-            snprintf(b, sizeof b, "%s", trend_class_name(c->tr->progress[cell]));
-        chart_text(p, b, &fs, ax0, ay1 + 8, 1, NULL);
+        if (fin(sl)) {
+            snprintf(b, sizeof b, "slope %+.2f a year", sl);
+            chart_text(p, b, &fs, ax0, ay1 + 10, 1, NULL);
+        }
+        chart_text(p, trend_class_name(c->tr->progress[cell]), &fs, ax0, ay1 + 18, 1, NULL);
     }
     free(v);
 }

@@ -4,7 +4,8 @@
  * (700,964 rows).
  *
  * Each figure is the median of 5 runs; every run writes into a fresh store
- * file in a temporary folder (or in the folder given as the only argument).
+ * file in a temporary folder, removed at the end, or in the folder given as
+ * the only argument, where the last run's bench.db is kept to be looked at.
  * Times include the COMMIT (and so the fsyncs of a rollback journal).
  *
  * Build by hand against the engine library, e.g.
@@ -236,10 +237,11 @@ int main(int argc, char **argv)
     printf("store_put_results: %zu results,      median %.3f s (cpu %.3f s), %.0f rows/s\n",
            nres, mr, median(cres, RUNS), (double)nres / mr);
 
-    unlink(path);
-    unlink(journal);
-    if (own_dir)
+    if (own_dir) {
+        unlink(path);
+        unlink(journal);
         rmdir(dir);
+    }
     diag_free(&d);
     for (int u = 0; u < NUNIT; u++) {
         free(o.unit[u]);

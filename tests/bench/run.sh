@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Benchmarks, run on purpose (./build.sh bench), never in CI: a network-scale
+# synthetic batch (356 units x 126 indicators x 11 years, about 490,000
+# observations) through `lcme run --timings`, RUNS times; prints the median of
+# each stage, observations per second for ingest and store, and peak memory.
+set -euo pipefail
+LCME=$(readlink -f "${1:-build/lcme}")
+RUNS=${RUNS:-5}
+REPS=${REPS:-0}          # Monte Carlo replications for the timed runs
+W=$(mktemp -d)
+trap 'rm -rf "$W"' EXIT
+
+"$LCME" gen --units 356 --indicators-per-feature 3 --first-year 2016 --years 11 \
+    --missing 0.05 --seed 1 -o "$W/net" 2>/dev/null
+obs=$(($(wc -l < "$W/net/observations.csv") - 1))
+echo "network-scale batch: $obs observations, $RUNS runs, replications $REPS"
+
+for i in $(seq "$RUNS"); do
+    rm -f "$W/net/lcme.db"; rm -rf "$W/net/out"
+    /usr/bin/time -f "peak_rss_kb: %M" "$LCME" run "$W/net/batch.ini" --timings --quiet \
+        --replications "$REPS" 2>> "$W/timings.txt"
+done
+
+awk -v obs="$obs" -v runs="$RUNS" '
+    /: [0-9.]+$/ { split($0, a, ": "); v[a[1]] = v[a[1]] " " a[2]; if (!(a[1] in seen)) { seen[a[1]] = 1; order[++n] = a[1] } }
+    END {
+        for (i = 1; i <= n; i++) {
+            k = order[i]; m = split(substr(v[k], 2), x, " ");
+            for (p = 2; p <= m; p++) { t = x[p] + 0; q = p - 1; while (q > 0 && x[q] + 0 > t) { x[q + 1] = x[q]; q-- } x[q + 1] = t }
+            med = (m % 2) ? x[(m + 1) / 2] : (x[m / 2] + x[m / 2 + 1]) / 2;
+            line = sprintf("%-12s median %.4f  (runs: %d)", k, med, m);
+            if (k == "ingest" || k == "store" || k == "cube")
+                line = line sprintf("  %.0f obs/s", obs / med);
+            if (k == "peak_rss_kb") line = sprintf("%-12s median %.0f MiB", "peak memory", med / 1024);
+            print line
+        }
+    }' "$W/timings.txt"
+
+# Module benchmarks built beside the engine, when present.
+for b in "$(dirname "$LCME")"/bench_*; do
+    [ -x "$b" ] && { echo "== $(basename "$b")"; "$b"; }
+done
+exit 0
