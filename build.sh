@@ -58,7 +58,7 @@ asan)
     ;;
 bench)
     install_missing
-    build build -DCMAKE_BUILD_TYPE=Release
+    build build -DCMAKE_BUILD_TYPE=Release -DLCME_BENCH=ON
     bash tests/bench/run.sh build/lcme
     ;;
 build)

@@ -10,12 +10,15 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <ini.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "path.h"
 
@@ -33,6 +36,7 @@ struct parse {
     FILE *fp;
     long line;
     int has_name, has_year, has_framework, has_data, has_base;
+    int unreadable;  /* 1 when reading stopped at a malformed line */
     long base_line, target_line;
     int nover;
     struct override over[MAX_OVERRIDES];
@@ -291,7 +295,8 @@ static void batch_key(struct parse *p, const char *key, const char *value)
         int y, mo, d, h, mi, s;
         char extra;
         if (sscanf(value, "%4d-%2d-%2dT%2d:%2d:%2d%c", &y, &mo, &d, &h, &mi, &s, &extra) < 6 ||
-            mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || s > 60)
+            y < 1000 || mo < 1 || mo > 12 || d < 1 || d > 31 || h < 0 || h > 23 || mi < 0 || mi > 59 ||
+            s < 0 || s > 60)
             diag_input(p->d, c->path, p->line, 0,
                        "[batch] created: '%s' is not a time like 2026-12-31T00:00:00Z", value);
         else {
@@ -489,12 +494,33 @@ static char *line_reader(char *str, int num, void *stream)
     char *r = fgets(str, num, p->fp);
     if (r) {
         size_t n = strlen(r);
+        /* A bare CR would hide every later line inside this one (inih splits
+         * on LF only), so the file would read as an empty batch. */
+        for (size_t i = 0; i < n; i++)
+            if (r[i] == '\r' && r[i + 1] != '\n' && !(i + 1 == n && n + 1 == (size_t)num)) {
+                diag_input(p->d, p->c->path, p->line + 1, 0,
+                           "line ends with a bare carriage return (CR-only line ends are not "
+                           "supported; save the file with LF or CRLF line ends)");
+                p->unreadable = 1;
+                return NULL;
+            }
         if (n && r[n - 1] == '\n')
             p->line++;
         else if (feof(p->fp))
             p->line++;
     }
     return r;
+}
+
+/* Free the parse state and the per-level overrides it still holds. */
+static void parse_free(struct parse *p)
+{
+    for (int i = 0; i < p->nover; i++) {
+        free(p->over[i].section);
+        free(p->over[i].key);
+        free(p->over[i].value);
+    }
+    free(p);
 }
 
 static int level_of(const struct config *c, const char *name)
@@ -538,9 +564,25 @@ int config_load(struct config **out, const char *path, struct diag *d)
     p->c = c;
     p->d = d;
 
-    p->fp = fopen(path, "r");
+    /* Opened without blocking and checked to be a regular file: a folder
+     * would read as an empty batch and a FIFO would block the run. */
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    struct stat st;
+    if (fd < 0) {
+        diag_input(d, path, 0, 0, "cannot open batch file: %s", strerror(errno));
+        goto fail;
+    }
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        int is_dir = fstat(fd, &st) == 0 && S_ISDIR(st.st_mode);
+        diag_input(d, path, 0, 0, "cannot open batch file: %s",
+                   is_dir ? "it is a folder" : "not a regular file");
+        close(fd);
+        goto fail;
+    }
+    p->fp = fdopen(fd, "r");
     if (!p->fp) {
         diag_input(d, path, 0, 0, "cannot open batch file: %s", strerror(errno));
+        close(fd);
         goto fail;
     }
     int rc = ini_parse_stream(line_reader, p, handler, p);
@@ -550,6 +592,8 @@ int config_load(struct config **out, const char *path, struct diag *d)
     else if (rc < 0)
         diag_input(d, path, 0, 0, "cannot read batch file");
 
+    if (p->unreadable)
+        goto fail;
     if (!p->has_name)
         diag_input(d, path, 0, 0, "[batch] name is missing");
     if (!p->has_year)
@@ -591,18 +635,13 @@ int config_load(struct config **out, const char *path, struct diag *d)
         if (!method_key(p, sec, &c->level[lv], o->key, o->value))
             diag_input(d, path, o->line, 0, "[%s] unknown key '%s'", sec, o->key);
     }
-    for (int i = 0; i < p->nover; i++) {
-        free(p->over[i].section);
-        free(p->over[i].key);
-        free(p->over[i].value);
-    }
     if (diag_count(d) > before)
         goto fail;
-    free(p);
+    parse_free(p);
     *out = c;
     return 0;
 fail:
-    free(p);
+    parse_free(p);
     config_free(c);
     return -1;
 }

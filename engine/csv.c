@@ -12,6 +12,7 @@
 #include "csv.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -20,6 +21,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 /* malloc for buffers of several MiB that are filled once front to back:
  * 2 MiB-aligned and marked for transparent huge pages where the system has
@@ -102,16 +104,28 @@ int csv_open(struct csv **out, const char *path, struct diag *d)
     struct csv *c;
     if (csv_init(&c, path, d) != 0)
         return -1;
-    FILE *fp = fopen(path, "rb");
-    if (!fp) {
+    /* O_NONBLOCK: a FIFO (or a device) named as a data file must be refused,
+     * not waited on; opening a FIFO without it blocks until a writer comes.
+     * It changes nothing for regular files. */
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0) {
         diag_add(d, LCME_EIO, path, 0, 0, "cannot open '%s': %s", path, strerror(errno));
         csv_free(c);
         return -1;
     }
     struct stat st;
-    if (fstat(fileno(fp), &st) != 0 || !S_ISREG(st.st_mode)) {
-        diag_add(d, LCME_EIO, path, 0, 0, "cannot open '%s': not a regular file", path);
-        fclose(fp);
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        int is_dir = fstat(fd, &st) == 0 && S_ISDIR(st.st_mode);
+        diag_add(d, LCME_EIO, path, 0, 0, "cannot open '%s': %s", path,
+                 is_dir ? "it is a folder" : "not a regular file");
+        close(fd);
+        csv_free(c);
+        return -1;
+    }
+    FILE *fp = fdopen(fd, "rb");
+    if (!fp) {
+        diag_add(d, LCME_ENOMEM, path, 0, 0, "cannot open '%s': %s", path, strerror(errno));
+        close(fd);
         csv_free(c);
         return -1;
     }

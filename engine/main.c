@@ -35,6 +35,7 @@
 #include "ingest.h"
 #include "path.h"
 #include "pipeline.h"
+#include "quality.h"
 #include "reports.h"
 #include "store.h"
 #include "trend.h"
@@ -436,6 +437,13 @@ static int cmd_run(const char *batch, const struct run_opts *ro)
         ok = trends_csv_write(p, &rin, tr, &d) == 0;
         free(p);
         stage_end(&sc, "trends.csv");
+    }
+    if (ok) {
+        stage_begin(&sc, "quality.csv");
+        p = out_tmp(&out, "quality.csv");
+        ok = quality_csv_write(p, &rin, &d) == 0;
+        free(p);
+        stage_end(&sc, "quality.csv");
     }
     if (!ok || store_run_finish(st, ri.id, "done", &d) != 0) {
         rc = report(&d, "nothing written, store unchanged");

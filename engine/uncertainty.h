@@ -125,9 +125,9 @@ void uncertainty_change_apply(const struct uncertainty_change *ch,
  * gets the observation counts. Otherwise res->ci_low, ci_high, rank_low and
  * rank_high are allocated (owned by res) and filled.
  *
- * chg: NULL, or receives the changes with intervals (free with
- * uncertainty_change_free; NULL when R == 0 -- the nominal changes are
- * filled in all the same then).
+ * chg: NULL, or receives the changes with their intervals (free with
+ * uncertainty_change_free); with R == 0 it holds the nominal changes and
+ * NaN intervals.
  * threads <= 0: all online cores. progress (may be NULL) is called from
  * the calling thread only, with done rising to total. budget: bytes for the
  * replication store, 0 = UNCERTAINTY_DEFAULT_BUDGET.

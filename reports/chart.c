@@ -600,8 +600,8 @@ static int plan_profile(const struct chart_ctx *c, struct chart_item *it, int ra
     } else {
         it->title = radar ? xfmt("%s is strongest in %s", c->label[u],
                                  chart_node_short(c, ord[0]))
-                          : xfmt("%s scores highest in %s in %d", c->label[u],
-                                 chart_node_short(c, ord[0]), c->year);
+                          : xfmt("%s scores highest in %s", c->label[u],
+                                 chart_node_short(c, ord[0]));
         it->alt = xfmt("%s of %s's scores in %d areas of focus in %d%s, highest %s "
                        "(%s), lowest %s (%s), with the network median.",
                        radar ? "Radar chart" : "Dot plot", c->label[u], n, c->year,

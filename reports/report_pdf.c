@@ -434,6 +434,8 @@ static void layout(struct doc *dc, const struct chart_list *l)
     if (b[0])
         paraf(dc, 9.5, "Largest falls since the base year: %s.", b);
     summary_table(dc);
+    if ((it = find_chart(l, CHART_DOT, fw->root, -1, 0)))
+        chart(dc, it, 420);
     if ((it = find_chart(l, CHART_PROGRESS, -1, -1, 0)))
         chart(dc, it, 300);
 

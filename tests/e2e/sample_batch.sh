@@ -13,6 +13,8 @@ check "run exits 0" "$LCME" run "$batch" --quiet
 xlsx=$(ls "$out"/*.xlsx 2>/dev/null | head -n1)
 check "workbook written" test -s "$xlsx"
 check "scores.csv written" test -s "$out/scores.csv"
+check "trends.csv written" test -s "$out/trends.csv"
+check "quality.csv written" test -s "$out/quality.csv"
 check "no temporary folder left" test -z "$(ls -A "$out" | grep lcme-tmp)"
 
 # The workbook: every XML part well-formed; the sheets the design names exist.
@@ -22,7 +24,7 @@ bad=0
 while IFS= read -r f; do xmllint --noout "$f" 2>/dev/null || { bad=1; echo "not well-formed: $f" >&2; }; done \
     < <(find "$TMP/x" -name '*.xml' -o -name '*.rels')
 check "every part is well-formed XML" test $bad -eq 0
-for s in Cover Notes Summary Scores Features Data Framework; do
+for s in Cover Notes Summary Scores Features Trends Quality Data Framework; do
     check "sheet $s exists" grep -q "name=\"$s\"" "$TMP/x/xl/workbook.xml"
 done
 # Scores sheet: numeric cells (no t= attribute) exist in the score column E.

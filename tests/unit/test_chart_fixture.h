@@ -18,6 +18,7 @@
 #define TEST_CHART_FIXTURE_H
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 

@@ -150,10 +150,10 @@ static void test_parts(void **state)
 
     char *wbx = slurp("%s/book/xl/workbook.xml", tmpdir);
     assert_non_null(wbx);
-    static const char *const sheets[] = {"Cover", "Notes", "Summary", "Scores",
-                                         "Features", "Data", "Framework"};
+    static const char *const sheets[] = {"Cover", "Notes", "Summary", "Scores", "Features",
+                                         "Trends", "Quality", "Data", "Framework"};
     const char *p = wbx;
-    for (int i = 0; i < 7; i++) {
+    for (int i = 0; i < 9; i++) {
         char key[64];
         snprintf(key, sizeof key, "<sheet name=\"%s\"", sheets[i]);
         p = strstr(p, key);
@@ -161,8 +161,9 @@ static void test_parts(void **state)
     }
     free(wbx);
 
-    /* Five real tables with the agreed names and ranges. */
-    for (int i = 1; i <= 5; i++) {
+    /* Seven real tables (Summary, Scores, Features, Trends, Quality, Data,
+     * Framework) with the agreed names and ranges. */
+    for (int i = 1; i <= 7; i++) {
         char *t = slurp("%s/book/xl/tables/table%d.xml", tmpdir, i);
         assert_non_null(t);
         free(t);
@@ -173,7 +174,7 @@ static void test_parts(void **state)
     assert_non_null(strstr(t2, "<tableColumn id=\"1\" name=\"unit\""));
     assert_non_null(strstr(t2, "<tableColumn id=\"10\" name=\"rank_high\""));
     free(t2);
-    char *t4 = slurp("%s/book/xl/tables/table4.xml", tmpdir);
+    char *t4 = slurp("%s/book/xl/tables/table6.xml", tmpdir);
     assert_non_null(strstr(t4, "name=\"tblData\""));
     assert_non_null(strstr(t4, "name=\"I4 (normalised)\""));
     assert_non_null(strstr(t4, "ref=\"A1:K7\""));   /* 3 units x 2 years; 3 + 2 x 4 cols */
@@ -220,7 +221,7 @@ static void test_parts(void **state)
     free(su);
 
     /* Data: raw and normalised values; the imputed cell is a filled blank. */
-    char *da = slurp("%s/book/xl/worksheets/sheet6.xml", tmpdir);
+    char *da = slurp("%s/book/xl/worksheets/sheet8.xml", tmpdir);
     assert_non_null(da);
     assert_number_cell(da, "D2", "0");      /* U1 2020 I1 raw */
     assert_number_cell(da, "G3", "310");    /* U1 2021 I4 raw = 300 + 10 */
@@ -230,7 +231,7 @@ static void test_parts(void **state)
     free(da);
 
     /* Framework: pre-order from the root. */
-    char *fr = slurp("%s/book/xl/worksheets/sheet7.xml", tmpdir);
+    char *fr = slurp("%s/book/xl/worksheets/sheet9.xml", tmpdir);
     assert_non_null(fr);
     assert_number_cell(fr, "G2", "1");      /* IDX effective weight */
     assert_number_cell(fr, "D3", "2");      /* A1 level */

@@ -1,0 +1,277 @@
+/* quality.c: the rows of quality.csv and of the Quality sheet (layout in
+ * quality.h), built once into an array and then written as CSV or as an
+ * Excel table. Rows borrow their strings from the framework, the cube and
+ * static text, so the array lives only as long as one write. Formats only:
+ * every statistic comes from results->prep and results->coherence.
+ */
+#include "quality.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "coherence.h"
+#include "csvout.h"
+#include "prepare.h"
+
+struct qrow {
+    const char *section, *unit, *node, *other, *stat, *note;
+    int year;            /* 0: empty */
+    double value;        /* NaN: empty */
+    char note_buf[64];   /* for composed notes */
+};
+
+struct qrows {
+    size_t n, alloc;
+    struct qrow *v;
+    int nomem;
+};
+
+static struct qrow *add(struct qrows *q, const char *section, const char *unit,
+                        int year, const char *node, const char *other,
+                        const char *stat, double value, const char *note)
+{
+    if (q->nomem) return NULL;
+    if (q->n == q->alloc) {
+        size_t na = q->alloc ? 2 * q->alloc : 256;
+        struct qrow *nv = realloc(q->v, na * sizeof *nv);
+        if (!nv) {
+            q->nomem = 1;
+            return NULL;
+        }
+        q->v = nv;
+        q->alloc = na;
+    }
+    struct qrow *r = &q->v[q->n++];
+    r->section = section;
+    r->unit = unit;
+    r->year = year;
+    r->node = node;
+    r->other = other;
+    r->stat = stat;
+    r->value = value;
+    r->note = note;
+    r->note_buf[0] = '\0';
+    return r;
+}
+
+static void build(struct qrows *q, const struct report_input *in)
+{
+    const struct framework *fw = in->fw;
+    const struct cube *c = in->cube;
+    const struct results *r = in->res;
+    const struct prepare_report *p = r->prep;
+    size_t nu = r->nunit, ny = r->nyear, ni = (size_t)fw->nind;
+
+    for (size_t t = 0; t < ny; t++)
+        for (size_t u = 0; u < nu; u++) {
+            size_t present = 0, imp = 0, trt = 0;
+            for (size_t i = 0; i < ni; i++) {
+                size_t k = RES_AT(r, i, t, u);
+                present += !isnan(c->value[k]);
+                imp += (r->flag[k] & CUBE_IMPUTED) != 0;
+                trt += (r->flag[k] & (CUBE_TREATED_HIGH | CUBE_TREATED_LOW)) != 0;
+            }
+            int y = c->year[t];
+            const char *un = c->unit[u];
+            int drop = p && p->dropped[t * nu + u];
+            add(q, "unit", un, y, NULL, NULL, "present_share",
+                ni ? (double)present / (double)ni : NAN, NULL);
+            add(q, "unit", un, y, NULL, NULL, "imputed", (double)imp, NULL);
+            add(q, "unit", un, y, NULL, NULL, "treated", (double)trt, NULL);
+            add(q, "unit", un, y, NULL, NULL, "screened", drop ? 1.0 : 0.0,
+                drop ? "screened" : NULL);
+        }
+    for (size_t i = 0; i < ni; i++)
+        for (size_t t = 0; t < ny; t++) {
+            size_t present = 0, imp = 0, trt = 0;
+            for (size_t u = 0; u < nu; u++) {
+                size_t k = RES_AT(r, i, t, u);
+                present += !isnan(c->value[k]);
+                imp += (r->flag[k] & CUBE_IMPUTED) != 0;
+                trt += (r->flag[k] & (CUBE_TREATED_HIGH | CUBE_TREATED_LOW)) != 0;
+            }
+            const char *nd = fw->node[i].code;
+            int y = c->year[t];
+            add(q, "indicator", NULL, y, nd, NULL, "present", (double)present, NULL);
+            add(q, "indicator", NULL, y, nd, NULL, "imputed", (double)imp, NULL);
+            add(q, "indicator", NULL, y, nd, NULL, "treated", (double)trt, NULL);
+        }
+    if (p && p->treat_done)
+        for (size_t i = 0; i < ni; i++)
+            for (size_t t = 0; t < ny; t++) {
+                const struct prepare_treat_row *w = &p->treat[i * ny + t];
+                const char *nd = fw->node[i].code, *how = prepare_treat_how_name(w->how);
+                int y = c->year[t];
+                add(q, "treatment", NULL, y, nd, NULL, "skew_before", w->skew0, how);
+                add(q, "treatment", NULL, y, nd, NULL, "kurt_before", w->kurt0, how);
+                add(q, "treatment", NULL, y, nd, NULL, "skew_after", w->skew1, how);
+                add(q, "treatment", NULL, y, nd, NULL, "kurt_after", w->kurt1, how);
+                add(q, "treatment", NULL, y, nd, NULL, "winsorised",
+                    (double)(w->nhigh + w->nlow), how);
+            }
+    const struct coherence *co = r->coherence;
+    if (!co) return;
+    int y = co->year;
+    for (size_t k = 0; k < co->npair; k++) {
+        const struct coherence_pair *pr = &co->pair[k];
+        const char *a = fw->node[pr->node].code, *b = fw->node[pr->parent].code;
+        add(q, "correlation", NULL, y, a, b, "pearson", pr->pearson, NULL);
+        add(q, "correlation", NULL, y, a, b, "spearman", pr->spearman, NULL);
+        add(q, "correlation", NULL, y, a, b, "n", (double)pr->n, NULL);
+    }
+    for (size_t k = 0; k < co->ngroup; k++) {
+        const struct coherence_group *g = &co->group[k];
+        const struct fw_node *nd = &fw->node[g->node];
+        add(q, "alpha", NULL, y, nd->code, NULL, "cronbach_alpha", g->alpha, NULL);
+        add(q, "pca", NULL, y, nd->code, NULL, "variance_share", g->pca_share, NULL);
+        for (int a = 0; a < g->k; a++)
+            add(q, "pca", NULL, y, nd->code, fw->node[nd->child[a]].code, "loading",
+                g->loading[a], NULL);
+    }
+    for (size_t k = 0; k < co->nflag; k++) {
+        const struct coherence_flag *f = &co->flag[k];
+        add(q, "corr_flag", NULL, y, fw->node[f->a].code, fw->node[f->b].code,
+            "pearson", f->r, f->kind == COHERENCE_COLLINEAR ? "collinear" : "negative");
+    }
+    for (size_t i = 0; i < co->nind; i++) {
+        const struct coherence_stat *s = &co->stat[i];
+        const char *nd = fw->node[i].code;
+        struct qrow *row = add(q, "stats", NULL, y, nd, NULL, "available", s->avail, NULL);
+        if (row) {
+            snprintf(row->note_buf, sizeof row->note_buf, "%s%s%s%s",
+                     s->low_avail ? "LowAvail " : "", s->high_zero ? "HighZero " : "",
+                     s->low_unique ? "LowUnique " : "", s->outliers ? "Outliers " : "");
+            size_t L = strlen(row->note_buf);
+            if (L) row->note_buf[L - 1] = '\0';
+        }
+        add(q, "stats", NULL, y, nd, NULL, "zero", s->zero, NULL);
+        add(q, "stats", NULL, y, nd, NULL, "unique", s->unique, NULL);
+        add(q, "stats", NULL, y, nd, NULL, "skew", s->skew, NULL);
+        add(q, "stats", NULL, y, nd, NULL, "kurtosis", s->kurt, NULL);
+    }
+}
+
+static const char *note_of(const struct qrow *r)
+{
+    return r->note_buf[0] ? r->note_buf : r->note;
+}
+
+static const char *const header[] = {"section", "unit", "year", "node", "other",
+                                     "statistic", "value", "note"};
+#define NCOL 8
+
+int quality_csv_write(const char *path, const struct report_input *in,
+                      struct diag *d)
+{
+    struct qrows q = {0};
+    build(&q, in);
+    if (q.nomem) {
+        free(q.v);
+        diag_add(d, LCME_ENOMEM, path, 0, 0, "quality.csv: out of memory");
+        return -1;
+    }
+    FILE *fp = fopen(path, "wb");
+    if (!fp) {
+        diag_add(d, LCME_EIO, path, 0, 0, "cannot write '%s': %s", path, strerror(errno));
+        free(q.v);
+        return -1;
+    }
+    for (int j = 0; j < NCOL; j++) {
+        if (j) fputc(',', fp);
+        fputs(header[j], fp);
+    }
+    fputc('\n', fp);
+    for (size_t k = 0; k < q.n; k++) {
+        const struct qrow *r = &q.v[k];
+        csvout_text(fp, r->section);
+        fputc(',', fp);
+        csvout_text(fp, r->unit ? r->unit : "");
+        fputc(',', fp);
+        if (r->year) fprintf(fp, "%d", r->year);
+        fputc(',', fp);
+        csvout_text(fp, r->node ? r->node : "");
+        fputc(',', fp);
+        csvout_text(fp, r->other ? r->other : "");
+        fputc(',', fp);
+        csvout_text(fp, r->stat);
+        fputc(',', fp);
+        csvout_num(fp, r->value);
+        fputc(',', fp);
+        csvout_text(fp, note_of(r) ? note_of(r) : "");
+        fputc('\n', fp);
+    }
+    free(q.v);
+    if (ferror(fp) | (fclose(fp) != 0)) {
+        diag_add(d, LCME_EIO, path, 0, 0, "cannot write '%s'", path);
+        return -1;
+    }
+    return 0;
+}
+
+int quality_sheet_add(lxw_workbook *wb, const struct report_input *in,
+                      int table, struct diag *d)
+{
+    struct qrows q = {0};
+    build(&q, in);
+    lxw_worksheet *ws = q.nomem ? NULL : workbook_add_worksheet(wb, "Quality");
+    if (!ws) {
+        free(q.v);
+        diag_add(d, q.nomem ? LCME_ENOMEM : LCME_EINTERNAL, NULL, 0, 0,
+                 "Quality sheet: %s", q.nomem ? "out of memory" : "cannot add the worksheet");
+        return -1;
+    }
+    lxw_table_column col[NCOL], *ptr[NCOL + 1];
+    memset(col, 0, sizeof col);
+    for (int j = 0; j < NCOL; j++) {
+        col[j].header = (char *)header[j];
+        ptr[j] = &col[j];
+    }
+    ptr[NCOL] = NULL;
+    lxw_table_options opt;
+    memset(&opt, 0, sizeof opt);
+    opt.name = "Quality";
+    opt.style_type = LXW_TABLE_STYLE_TYPE_MEDIUM;
+    opt.style_type_number = 2;
+    opt.columns = ptr;
+    lxw_error err;
+    if (table) {
+        err = worksheet_add_table(ws, 0, 0, (lxw_row_t)(q.n ? q.n : 1), NCOL - 1, &opt);
+    } else {
+        /* constant-memory workbooks cannot hold tables: a header row with an
+         * autofilter over the same range instead */
+        err = LXW_NO_ERROR;
+        for (int j = 0; j < NCOL && err == LXW_NO_ERROR; j++)
+            err = worksheet_write_string(ws, 0, (lxw_col_t)j, header[j], NULL);
+        if (err == LXW_NO_ERROR)
+            err = worksheet_autofilter(ws, 0, 0, (lxw_row_t)(q.n ? q.n : 1), NCOL - 1);
+    }
+    for (size_t k = 0; k < q.n && err == LXW_NO_ERROR; k++) {
+        const struct qrow *r = &q.v[k];
+        lxw_row_t row = (lxw_row_t)(k + 1);
+        const char *txt[NCOL] = {r->section, r->unit, NULL, r->node, r->other,
+                                 r->stat, NULL, note_of(r)};
+        for (int j = 0; j < NCOL && err == LXW_NO_ERROR; j++)
+            if (txt[j] && *txt[j])
+                err = worksheet_write_string(ws, row, (lxw_col_t)j, txt[j], NULL);
+        if (err == LXW_NO_ERROR && r->year)
+            err = worksheet_write_number(ws, row, 2, r->year, NULL);
+        if (err == LXW_NO_ERROR && isfinite(r->value))
+            err = worksheet_write_number(ws, row, 6, r->value, NULL);
+    }
+    if (err == LXW_NO_ERROR) {
+        worksheet_set_column(ws, 0, 0, 12, NULL);
+        worksheet_set_column(ws, 1, 5, 14, NULL);
+        worksheet_set_column(ws, 6, 6, 12, NULL);
+        worksheet_set_column(ws, 7, 7, 24, NULL);
+        worksheet_freeze_panes(ws, 1, 0);
+    }
+    free(q.v);
+    if (err != LXW_NO_ERROR) {
+        diag_add(d, LCME_EIO, NULL, 0, 0, "Quality sheet: %s", lxw_strerror(err));
+        return -1;
+    }
+    return 0;
+}

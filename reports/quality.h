@@ -1,0 +1,43 @@
+/* quality.h: quality.csv and the workbook's Quality sheet: coverage,
+ * imputed, treated and screened counts per unit, node and year; the
+ * outlier-treatment table; and the coherence statistics (coherence.h).
+ *
+ * One tidy layout serves both, one row per fact:
+ *   section, unit, year, node, other, statistic, value, note
+ * section is one of
+ *   unit        per unit and year: statistic present_share, imputed,
+ *               treated, screened (1 = dropped; note "screened")
+ *   indicator   per indicator and year: present, imputed, treated (cells)
+ *   treatment   per indicator and year tested: skew_before, kurt_before,
+ *               skew_after, kurt_after, winsorised (points); note = the
+ *               method that passed (none, winsorise, log_CT, ...)
+ *   correlation node with its parent (other): pearson, spearman, n
+ *   alpha       aggregate (node): cronbach_alpha
+ *   pca         aggregate (node): variance_share; and per child (other):
+ *               loading
+ *   corr_flag   indicator pair (node, other) in one level-2 group: pearson;
+ *               note collinear (> 0.9) or negative (< -0.4)
+ *   stats       indicator (node), raw values of the analysed year:
+ *               available, zero, unique, skew, kurtosis; note lists the
+ *               flags (LowAvail, HighZero, LowUnique, Outliers)
+ * Empty fields are empty cells; numbers are numbers.
+ */
+#ifndef LCME_QUALITY_H
+#define LCME_QUALITY_H
+
+#include <xlsxwriter.h>
+
+#include "reports.h"
+
+/* Write quality.csv to path. Returns 0, or -1 with the reason in d. */
+int quality_csv_write(const char *path, const struct report_input *in,
+                      struct diag *d);
+
+/* Add a "Quality" worksheet holding the same rows to an open workbook
+ * (borrowed; the caller closes it): an Excel table named Quality when table
+ * is 1, else (constant-memory workbooks, which cannot hold tables) a header
+ * row with an autofilter. Returns 0, or -1 with the reason in d. */
+int quality_sheet_add(lxw_workbook *wb, const struct report_input *in,
+                      int table, struct diag *d);
+
+#endif

@@ -1,0 +1,229 @@
+/* bench_uncertainty.c: speed of the Monte Carlo uncertainty stage at network
+ * scale (356 units x 126 indicators x 11 years, 184 nodes, every observation
+ * with a standard error, R = 1000 by default).
+ *
+ * Reports, for 1 and 2 threads, the median wall time of 3 runs of
+ * uncertainty_run, the draws per second, the speed-up of the second thread,
+ * and the time of the random draws alone (the same per-(replication, year)
+ * mt19937 seeding and ziggurat draws, nothing else), and the ratio of the
+ * two. Peak memory: run it under /usr/bin/time -v.
+ *
+ * Not part of the CMake build. Build against an optimised engine library:
+ *   cmake -S . -B build-rel -DCMAKE_BUILD_TYPE=RelWithDebInfo
+ *   cmake --build build-rel --target lcme_engine -j2
+ *   cc -O2 -std=c11 -D_POSIX_C_SOURCE=200809L -Iengine \
+ *      tests/bench/bench_uncertainty.c build-rel/liblcme_engine.a \
+ *      $(pkg-config --libs gsl sqlite3 inih) -lpthread -lm -o bench_uncertainty
+ *   ./bench_uncertainty [R] [runs]
+ */
+#include <math.h>
+#include <pthread.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <gsl/gsl_randist.h>
+#include <gsl/gsl_rng.h>
+
+#include "pipeline.h"
+#include "uncertainty.h"
+
+#define NU 356
+#define NI 126
+#define NY 11
+
+static double now(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
+}
+
+static int cmpd(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* 126 indicators > 42 features (3 each) > 12 focus areas (6 x 3, 6 x 4)
+ * > 3 areas (4 each) > index: 184 nodes. */
+static struct framework *make_fw(void)
+{
+    struct framework *fw = calloc(1, sizeof *fw);
+    int nn = 184;
+    fw->nnode = nn;
+    fw->nind = NI;
+    fw->root = nn - 1;
+    fw->nlevel = 5;
+    fw->node = calloc((size_t)nn, sizeof *fw->node);
+    int first[5] = {0, 126, 168, 180, 183}, count[5] = {126, 42, 12, 3, 1};
+    for (int L = 0; L < 5; L++)
+        for (int k = 0; k < count[L]; k++) {
+            struct fw_node *nd = &fw->node[first[L] + k];
+            char buf[32];
+            snprintf(buf, sizeof buf, "N%d_%d", L + 1, k);
+            nd->code = strdup(buf);
+            nd->name = nd->unit = (char *)"";
+            nd->level = L + 1;
+            nd->type = L == 0 ? NODE_INDICATOR : NODE_AGGREGATE;
+            nd->weight = 1;
+            nd->direction = (k % 5 == 4) ? -1 : 1;
+            nd->target = nd->lower = nd->upper = nd->min = nd->max = NAN;
+            nd->parent = -1;
+        }
+    /* children */
+    int fa_size[12] = {3, 3, 3, 3, 3, 3, 4, 4, 4, 4, 4, 4};
+    int next = 0;
+    for (int k = 0; k < 42; k++) {            /* features */
+        struct fw_node *nd = &fw->node[126 + k];
+        nd->nchild = 3;
+        nd->child = malloc(3 * sizeof(int));
+        for (int j = 0; j < 3; j++) nd->child[j] = next++;
+    }
+    next = 126;
+    for (int k = 0; k < 12; k++) {
+        struct fw_node *nd = &fw->node[168 + k];
+        nd->nchild = fa_size[k];
+        nd->child = malloc((size_t)fa_size[k] * sizeof(int));
+        for (int j = 0; j < fa_size[k]; j++) nd->child[j] = next++;
+    }
+    next = 168;
+    for (int k = 0; k < 3; k++) {
+        struct fw_node *nd = &fw->node[180 + k];
+        nd->nchild = 4;
+        nd->child = malloc(4 * sizeof(int));
+        for (int j = 0; j < 4; j++) nd->child[j] = next++;
+    }
+    fw->node[183].nchild = 3;
+    fw->node[183].child = malloc(3 * sizeof(int));
+    for (int j = 0; j < 3; j++) fw->node[183].child[j] = 180 + j;
+    for (int n = NI; n < nn; n++)
+        for (int j = 0; j < fw->node[n].nchild; j++)
+            fw->node[fw->node[n].child[j]].parent = n;
+    return fw;
+}
+
+static struct config *make_cfg(long R)
+{
+    struct config *c = calloc(1, sizeof *c);
+    struct method m = {0};
+    m.normalise = NORM_MINMAX;
+    m.norm_low = 0;
+    m.norm_high = 100;
+    m.z_sd = 1;
+    m.dist2target_cap = 1;
+    m.scope = SCOPE_POOLED;
+    m.aggregate = AGG_ARITHMETIC;
+    m.agg_p = 1;
+    m.gp_scale = 100;
+    c->method = m;
+    for (int l = 0; l <= CONFIG_MAX_LEVELS; l++) c->level[l] = m;
+    c->ci_level = 0.95;
+    c->replications = R;
+    c->seed = 20161112;
+    c->base_year = 2016;
+    return c;
+}
+
+/* draws alone: the same seeding and ziggurat draws, written to a buffer */
+struct dj { long r0, r1; double sink; };
+static void *draw_only(void *arg)
+{
+    struct dj *j = arg;
+    gsl_rng *g = gsl_rng_alloc(gsl_rng_mt19937);
+    double *x = malloc((size_t)NI * NU * sizeof *x);
+    double s = 0;
+    for (long r = j->r0; r < j->r1; r++)
+        for (int t = 0; t < NY; t++) {
+            gsl_rng_set(g, (unsigned long)(r * 1315423911UL + (unsigned long)t));
+            for (size_t k = 0; k < (size_t)NI * NU; k++)
+                x[k] = 50.0 + 2.0 * gsl_ran_gaussian_ziggurat(g, 1.0);
+            s += x[r % (NI * NU)];
+        }
+    j->sink = s;
+    free(x);
+    gsl_rng_free(g);
+    return NULL;
+}
+
+static double time_draws(long R, int nt)
+{
+    pthread_t th[2];
+    struct dj j[2];
+    double t0 = now();
+    for (int k = 0; k < nt; k++) {
+        j[k].r0 = R * k / nt;
+        j[k].r1 = R * (k + 1) / nt;
+        pthread_create(&th[k], NULL, draw_only, &j[k]);
+    }
+    for (int k = 0; k < nt; k++) pthread_join(th[k], NULL);
+    return now() - t0;
+}
+
+int main(int argc, char **argv)
+{
+    long R = argc > 1 ? strtol(argv[1], NULL, 10) : 1000;
+    int runs = argc > 2 ? (int)strtol(argv[2], NULL, 10) : 3;
+    if (R <= 0 || runs <= 0 || runs > 15) return 2;
+    struct framework *fw = make_fw();
+    struct config *cfg = make_cfg(R);
+    struct cube *c = cube_new(NU, NI, NY, 0, 0);
+    gsl_rng *g = gsl_rng_alloc(gsl_rng_mt19937);
+    gsl_rng_set(g, 42);
+    for (int t = 0; t < NY; t++) c->year[t] = 2016 + t;
+    for (size_t k = 0; k < (size_t)NU * NI * NY; k++) {
+        c->value[k] = 100.0 * gsl_rng_uniform(g);
+        c->se[k] = 1.0 + 4.0 * gsl_rng_uniform(g);
+    }
+    struct diag d;
+    diag_init(&d);
+    struct results *res = NULL;
+    if (pipeline_run(cfg, fw, c, &res, &d) != 0) {
+        fprintf(stderr, "pipeline failed\n");
+        return 1;
+    }
+    double draws = (double)R * NU * NI * NY;
+    double med[3] = {0, 0, 0}, dmed[3] = {0, 0, 0};
+    for (int nt = 1; nt <= 2; nt++) {
+        double tm[15], td[15];
+        for (int k = 0; k < runs; k++) {
+            struct uncertainty_summary sum;
+            struct uncertainty_change *ch = NULL;
+            free(res->ci_low); free(res->ci_high);
+            free(res->rank_low); free(res->rank_high);
+            res->ci_low = res->ci_high = res->rank_low = res->rank_high = NULL;
+            double t0 = now();
+            if (uncertainty_run(cfg, fw, c, res, &ch, nt, NULL, NULL, 0, &sum,
+                                &d) != 0) {
+                char buf[512];
+                for (size_t e = 0; e < d.n; e++)
+                    fprintf(stderr, "%s\n", diag_format(&d, e, buf, sizeof buf));
+                return 1;
+            }
+            tm[k] = now() - t0;
+            uncertainty_change_free(ch);
+            td[k] = time_draws(R, nt);
+            if (k == 0 && nt == 1)
+                printf("store %.0f MB, %zu chunk(s) of %zu year(s)\n",
+                       (double)sum.store_bytes / 1048576.0, sum.chunks,
+                       sum.years_per_chunk);
+        }
+        qsort(tm, (size_t)runs, sizeof *tm, cmpd);
+        qsort(td, (size_t)runs, sizeof *td, cmpd);
+        med[nt] = tm[runs / 2];
+        dmed[nt] = td[runs / 2];
+        printf("threads %d: uncertainty_run median %.2f s (%.1f M draws/s); "
+               "draws alone %.2f s; ratio %.2f\n", nt, med[nt],
+               draws / med[nt] / 1e6, dmed[nt], med[nt] / dmed[nt]);
+    }
+    printf("speed-up from the second thread: %.2fx (draws alone %.2fx)\n",
+           med[1] / med[2], dmed[1] / dmed[2]);
+    results_free(res);
+    cube_free(c);
+    gsl_rng_free(g);
+    diag_free(&d);
+    free(cfg);
+    return 0;
+}

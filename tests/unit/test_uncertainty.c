@@ -1,0 +1,623 @@
+/* test_uncertainty.c: unit tests of engine/uncertainty.c: the Wilson
+ * helper and the type-7 quantile against R, zero error collapsing every
+ * interval onto the nominal values, a linear case against the analytic
+ * normal interval, coverage of a simulated truth, byte-identical results
+ * across thread counts and chunkings, and the observation counts.
+ *
+ * Expected numbers come from tests/uncertainty/expected.R (its output is
+ * kept beside it in expected.txt).
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <gsl/gsl_randist.h>
+#include <gsl/gsl_rng.h>
+
+#include "pipeline.h"
+#include "uncertainty.h"
+
+#define N NAN
+#define Z95 1.9599639845400536
+
+static void expect_rel(double got, double want, double rel)
+{
+    double tol = rel * fmax(1.0, fabs(want));
+    if (!(fabs(got - want) <= tol))
+        fail_msg("got %.17g, want %.17g (tolerance %g)", got, want, tol);
+}
+
+/* ---- fixtures ------------------------------------------------------------ */
+
+/* A tree of nind indicators; aggregates given as child lists. */
+struct tree {
+    struct framework fw;
+    struct fw_node node[16];
+    int kids[16][8];
+};
+
+static void tree_init(struct tree *t, int nind, int nagg, const int *nkids,
+                      const int (*kids)[8], const int *level)
+{
+    memset(t, 0, sizeof *t);
+    int nn = nind + nagg;
+    static const char *codes[16] = {"A", "B", "C", "D", "E", "F", "G", "H",
+                                    "X1", "X2", "X3", "X4", "X5", "X6", "X7",
+                                    "X8"};
+    for (int n = 0; n < nn; n++) {
+        struct fw_node *nd = &t->node[n];
+        nd->code = (char *)codes[n < nind ? n : 8 + (n - nind)];
+        nd->name = (char *)"";
+        nd->unit = (char *)"";
+        nd->level = n < nind ? 1 : level[n - nind];
+        nd->type = n < nind ? NODE_INDICATOR : NODE_AGGREGATE;
+        nd->weight = 1;
+        nd->direction = 1;
+        nd->target = nd->lower = nd->upper = nd->min = nd->max = NAN;
+        nd->parent = -1;
+    }
+    for (int a = 0; a < nagg; a++) {
+        struct fw_node *nd = &t->node[nind + a];
+        nd->nchild = nkids[a];
+        memcpy(t->kids[nind + a], kids[a], sizeof kids[a]);
+        nd->child = t->kids[nind + a];
+        for (int j = 0; j < nkids[a]; j++) t->node[kids[a][j]].parent = nind + a;
+    }
+    t->fw.node = t->node;
+    t->fw.nnode = nn;
+    t->fw.nind = nind;
+    t->fw.root = nn - 1;
+    t->fw.nlevel = t->node[nn - 1].level;
+}
+
+static struct config *make_config(enum norm_method nm, enum norm_scope scope,
+                                  long R)
+{
+    struct config *c = calloc(1, sizeof *c);
+    struct method m = {0};
+    m.normalise = nm;
+    m.norm_low = 0;
+    m.norm_high = 100;
+    m.z_sd = 1;
+    m.dist2target_cap = 1;
+    m.scope = scope;
+    m.aggregate = AGG_ARITHMETIC;
+    m.agg_p = 1;
+    m.gp_scale = 100;
+    c->method = m;
+    for (int l = 0; l <= CONFIG_MAX_LEVELS; l++) c->level[l] = m;
+    c->ci_level = 0.95;
+    c->replications = R;
+    c->seed = 20161112;
+    c->base_year = 2020;
+    return c;
+}
+
+static struct cube *make_cube(size_t nunit, size_t nind, size_t nyear,
+                              int first_year)
+{
+    struct cube *c = cube_new(nunit, nind, nyear, 0, 0);
+    assert_non_null(c);
+    for (size_t u = 0; u < nunit; u++) {
+        char buf[32];
+        snprintf(buf, sizeof buf, "U%zu", u + 1);
+        free(c->unit[u]);
+        c->unit[u] = strdup(buf);
+    }
+    for (size_t t = 0; t < nyear; t++) c->year[t] = first_year + (int)t;
+    return c;
+}
+
+static void clear_ci(struct results *r)
+{
+    free(r->ci_low);
+    free(r->ci_high);
+    free(r->rank_low);
+    free(r->rank_high);
+    r->ci_low = r->ci_high = r->rank_low = r->rank_high = NULL;
+}
+
+/* ---- helpers against R ---------------------------------------------------- */
+
+static void test_wilson(void **state)
+{
+    (void)state;
+    double c, h;
+    uncertainty_wilson(0.3, 50, Z95, &c, &h);
+    expect_rel(c, 0.31426951982667173, 1e-14);
+    expect_rel(h, 0.12323398481786224, 1e-14);
+    /* prop.test(15, 50, correct = FALSE)$conf.int */
+    expect_rel(c - h, 0.19103553500880949, 1e-13);
+    expect_rel(c + h, 0.43750350464453397, 1e-13);
+    uncertainty_wilson(0, 20, Z95, &c, &h);
+    expect_rel(c, 0.080562579026409648, 1e-14);
+    expect_rel(h, 0.080562579026409648, 1e-14);
+    uncertainty_wilson(1, 1000, Z95, &c, &h);
+    expect_rel(c, 0.99808662075722254, 1e-14);
+    expect_rel(h, 0.0019133792427775608, 1e-13);
+    uncertainty_wilson(0.8347, 123.5, Z95, &c, &h);
+    expect_rel(c, 0.82460323906139055, 1e-14);
+    expect_rel(h, 0.065300908374272784, 1e-14);
+    uncertainty_wilson(1.2, 10, Z95, &c, &h);
+    assert_true(isnan(c) && isnan(h));
+    uncertainty_wilson(0.5, 0, Z95, &c, &h);
+    assert_true(isnan(c) && isnan(h));
+}
+
+static void test_quantile(void **state)
+{
+    (void)state;
+    const double x0[8] = {3.5, -1, 7, 2, 2, 10, 0.25, 4};
+    const double p[5] = {0.025, 0.5, 0.975, 0, 1};
+    const double want[5] = {-0.78125, 2.75, 9.4750000000000014, -1, 10};
+    for (int k = 0; k < 5; k++) {
+        double x[9];
+        memcpy(x, x0, sizeof x0);
+        x[8] = NAN;   /* skipped */
+        expect_rel(uncertainty_quantile(x, 9, p[k]), want[k], 1e-15);
+    }
+    double none[2] = {NAN, NAN};
+    assert_true(isnan(uncertainty_quantile(none, 2, 0.5)));
+}
+
+/* ---- zero error ----------------------------------------------------------- */
+
+/* A, B, C, D > X1 (A, B), X2 (C, D) > X3 (X1, X2); D lower is better.
+ * 5 units, 3 years, some missing values and ties. */
+static const int z_nk[3] = {2, 2, 2};
+static const int z_kids[3][8] = {{0, 1}, {2, 3}, {4, 5}};
+static const int z_lvl[3] = {2, 2, 3};
+
+static void test_zero_error(void **state)
+{
+    (void)state;
+    struct tree t;
+    tree_init(&t, 4, 3, z_nk, z_kids, z_lvl);
+    t.node[3].direction = -1;
+    struct cube *c = make_cube(5, 4, 3, 2019);
+    gsl_rng *g = gsl_rng_alloc(gsl_rng_mt19937);
+    for (size_t k = 0; k < 4 * 3 * 5; k++)
+        c->value[k] = floor(10 * gsl_rng_uniform(g));   /* ties likely */
+    c->value[CUBE_AT(c, 0, 1, 2)] = NAN;
+    c->value[CUBE_AT(c, 2, 0, 4)] = NAN;
+    c->value[CUBE_AT(c, 3, 0, 4)] = NAN;   /* X2 of U5 in 2019 missing */
+    /* an n with a value outside [0, 100]: exact */
+    c->value[CUBE_AT(c, 1, 2, 0)] = 250;
+    c->n[CUBE_AT(c, 1, 2, 0)] = 100;
+    gsl_rng_free(g);
+    struct config *cfg = make_config(NORM_MINMAX, SCOPE_PER_YEAR, 50);
+    struct diag d;
+    diag_init(&d);
+    struct results *res = NULL;
+    assert_int_equal(pipeline_run(cfg, &t.fw, c, &res, &d), 0);
+    struct uncertainty_summary sum;
+    struct uncertainty_change *ch = NULL;
+    assert_int_equal(uncertainty_run(cfg, &t.fw, c, res, &ch, 2, NULL, NULL, 0,
+                                     &sum, &d), 0);
+    size_t cells = res->nnode * res->nyear * res->nunit;
+    assert_non_null(res->ci_low);
+    for (size_t k = 0; k < cells; k++) {
+        if (isnan(res->score[k])) {
+            assert_true(isnan(res->ci_low[k]) && isnan(res->ci_high[k]));
+            assert_true(isnan(res->rank_low[k]) && isnan(res->rank_high[k]));
+            continue;
+        }
+        /* exactly the nominal values */
+        assert_true(res->ci_low[k] == res->score[k]);
+        assert_true(res->ci_high[k] == res->score[k]);
+        assert_true(res->rank_low[k] == res->rank[k]);
+        assert_true(res->rank_high[k] == res->rank[k]);
+    }
+    size_t nchange = 0;
+    for (size_t k = 0; k < res->nnode * res->nunit; k++) {
+        if (isnan(ch->base[k])) continue;
+        nchange++;
+        assert_true(ch->base_low[k] == ch->base[k]);
+        assert_true(ch->base_high[k] == ch->base[k]);
+        assert_int_equal(ch->base_excludes_zero[k], ch->base[k] != 0.0);
+        if (isnan(ch->prev[k]))
+            assert_true(isnan(ch->prev_low[k]) && isnan(ch->prev_high[k]));
+        else
+            assert_true(ch->prev_low[k] == ch->prev[k] &&
+                        ch->prev_high[k] == ch->prev[k]);
+    }
+    assert_true(nchange > 20);
+    assert_int_equal(sum.obs_present, 57);
+    assert_int_equal(sum.obs_exact, 57);
+    assert_int_equal(sum.wilson_ignored, 1);
+    assert_int_equal(sum.obs_se + sum.obs_wilson, 0);
+    assert_int_equal(sum.replications, 50);
+    uncertainty_change_free(ch);
+    results_free(res);
+    cube_free(c);
+    free(cfg);
+    diag_free(&d);
+}
+
+/* ---- the linear case ------------------------------------------------------ */
+
+static const int l_nk[1] = {2};
+static const int l_kids[1][8] = {{0, 1}};
+static const int l_lvl[1] = {2};
+
+static void test_linear(void **state)
+{
+    (void)state;
+    struct tree t;
+    tree_init(&t, 2, 1, l_nk, l_kids, l_lvl);
+    struct cube *c = make_cube(3, 2, 2, 2020);
+    const double A[3][2] = {{10, 20}, {30, 35}, {50, 40}};
+    const double sA[3][2] = {{2, 3}, {1, 1}, {4, 2}};
+    const double B[3][2] = {{5, 6}, {7, 8}, {9, 9}};
+    for (int u = 0; u < 3; u++)
+        for (int y = 0; y < 2; y++) {
+            c->value[CUBE_AT(c, 0, y, u)] = A[u][y];
+            c->se[CUBE_AT(c, 0, y, u)] = sA[u][y];
+            c->value[CUBE_AT(c, 1, y, u)] = B[u][y];
+        }
+    struct config *cfg = make_config(NORM_MINMAX, SCOPE_POOLED, 20000);
+    struct diag d;
+    diag_init(&d);
+    struct results *res = NULL;
+    assert_int_equal(pipeline_run(cfg, &t.fw, c, &res, &d), 0);
+    struct uncertainty_summary sum;
+    struct uncertainty_change *ch = NULL;
+    assert_int_equal(uncertainty_run(cfg, &t.fw, c, res, &ch, 0, NULL, NULL, 0,
+                                     &sum, &d), 0);
+    /* From expected.R: root score, low, high and the sd of the normal.
+     * Tolerance: the 2.5 % quantile of R = 20,000 normal draws has a
+     * standard error of sqrt(p(1-p)/R)/phi(1.96) = 0.019 sd; 0.1 sd is
+     * more than 5 of those, so a correct stage fails with probability
+     * below 1e-6 per bound, while a wrong sd (even by 10 %) or a wrong
+     * centre is caught. The draws are seeded, so the test is repeatable. */
+    const double want[3][2][4] = {
+        {{0, -4.8999099613501338, 4.8999099613501338, 2.5},
+         {25, 17.650135057974801, 32.349864942025199, 3.75}},
+        {{50, 47.550045019324934, 52.449954980675066, 1.25},
+         {68.75, 66.300045019324926, 71.199954980675074, 1.25}},
+        {{100, 90.200180077299734, 109.79981992270027, 5},
+         {87.5, 82.600090038649867, 92.399909961350133, 2.5}}};
+    for (int u = 0; u < 3; u++)
+        for (int y = 0; y < 2; y++) {
+            size_t k = RES_AT(res, 2, y, u);
+            expect_rel(res->score[k], want[u][y][0], 1e-12);
+            double tol = 0.1 * want[u][y][3];
+            if (fabs(res->ci_low[k] - want[u][y][1]) > tol ||
+                fabs(res->ci_high[k] - want[u][y][2]) > tol)
+                fail_msg("U%d %d: [%g, %g], want [%g, %g] +- %g", u + 1,
+                         2020 + y, res->ci_low[k], res->ci_high[k],
+                         want[u][y][1], want[u][y][2], tol);
+        }
+    const double wch[3][4] = {
+        {25, 16.166561694597661, 33.833438305402339, 4.5069390943299865},
+        {18.75, 15.285240439125806, 22.214759560874192, 1.7677669529663689},
+        {-12.5, -23.456531757207266, -1.5434682427927324, 5.5901699437494745}};
+    for (int u = 0; u < 3; u++) {
+        size_t k = TREND_AT(ch, 2, u);
+        assert_int_equal(ch->base_year[k], 2020);
+        assert_int_equal(ch->last_year[k], 2021);
+        assert_int_equal(ch->prev_year[k], 2020);
+        expect_rel(ch->base[k], wch[u][0], 1e-12);
+        double tol = 0.1 * wch[u][3];
+        if (fabs(ch->base_low[k] - wch[u][1]) > tol ||
+            fabs(ch->base_high[k] - wch[u][2]) > tol)
+            fail_msg("change U%d: [%g, %g], want [%g, %g] +- %g", u + 1,
+                     ch->base_low[k], ch->base_high[k], wch[u][1], wch[u][2], tol);
+        assert_int_equal(ch->base_excludes_zero[k], 1);
+        /* since last year is the same two years here */
+        assert_true(ch->prev_low[k] == ch->base_low[k]);
+    }
+    assert_int_equal(sum.obs_se, 6);
+    assert_int_equal(sum.obs_exact, 6);
+    uncertainty_change_free(ch);
+    results_free(res);
+    cube_free(c);
+    free(cfg);
+    diag_free(&d);
+}
+
+/* ---- coverage ------------------------------------------------------------- */
+
+/* Truth mu_A, mu_B per unit; observations mu + se * eps. The 95 % interval
+ * of the root score (arithmetic mean of the min-max normalised values, the
+ * bounds fixed at their nominal values) must cover the true root score
+ * computed with the same bounds in 95 % of cases: 40 trials x 100 units =
+ * 4,000 intervals, binomial sd 0.34 points, so +-2 points is about 6 sd. */
+static void test_coverage(void **state)
+{
+    (void)state;
+    struct tree t;
+    tree_init(&t, 2, 1, l_nk, l_kids, l_lvl);
+    const size_t nu = 100;
+    gsl_rng *g = gsl_rng_alloc(gsl_rng_mt19937);
+    gsl_rng_set(g, 7);
+    struct config *cfg = make_config(NORM_MINMAX, SCOPE_POOLED, 400);
+    struct diag d;
+    diag_init(&d);
+    size_t covered = 0, total = 0;
+    double mu[2][100];
+    for (int trial = 0; trial < 40; trial++) {
+        struct cube *c = make_cube(nu, 2, 1, 2020);
+        for (int i = 0; i < 2; i++)
+            for (size_t u = 0; u < nu; u++) {
+                mu[i][u] = 100 * gsl_rng_uniform(g);
+                double se = 2 + 6 * gsl_rng_uniform(g);
+                c->value[CUBE_AT(c, i, 0, u)] = mu[i][u] +
+                                                gsl_ran_gaussian(g, se);
+                c->se[CUBE_AT(c, i, 0, u)] = se;
+            }
+        cfg->seed = 1000 + (unsigned long)trial;
+        struct results *res = NULL;
+        assert_int_equal(pipeline_run(cfg, &t.fw, c, &res, &d), 0);
+        struct uncertainty_summary sum;
+        assert_int_equal(uncertainty_run(cfg, &t.fw, c, res, NULL, 1, NULL,
+                                         NULL, 0, &sum, &d), 0);
+        double mn[2], mx[2];
+        for (int i = 0; i < 2; i++) {
+            mn[i] = INFINITY;
+            mx[i] = -INFINITY;
+            for (size_t u = 0; u < nu; u++) {
+                double v = c->value[CUBE_AT(c, i, 0, u)];
+                mn[i] = fmin(mn[i], v);
+                mx[i] = fmax(mx[i], v);
+            }
+        }
+        for (size_t u = 0; u < nu; u++) {
+            double truth = 0;
+            for (int i = 0; i < 2; i++)
+                truth += 0.5 * (mu[i][u] - mn[i]) / (mx[i] - mn[i]) * 100;
+            size_t k = RES_AT(res, 2, 0, u);
+            covered += res->ci_low[k] <= truth && truth <= res->ci_high[k];
+            total++;
+        }
+        results_free(res);
+        cube_free(c);
+    }
+    double cover = 100.0 * (double)covered / (double)total;
+    if (fabs(cover - 95.0) > 2.0) fail_msg("coverage %.2f %%", cover);
+    gsl_rng_free(g);
+    free(cfg);
+    diag_free(&d);
+}
+
+/* ---- reproducibility ------------------------------------------------------ */
+
+static struct cube *mixed_cube(void)
+{
+    struct cube *c = make_cube(7, 4, 4, 2018);
+    gsl_rng *g = gsl_rng_alloc(gsl_rng_mt19937);
+    gsl_rng_set(g, 3);
+    for (size_t i = 0; i < 4; i++)
+        for (size_t t = 0; t < 4; t++)
+            for (size_t u = 0; u < 7; u++) {
+                size_t k = CUBE_AT(c, i, t, u);
+                if (i == 1) {               /* survey percentages with n */
+                    c->value[k] = 100 * gsl_rng_uniform(g);
+                    c->n[k] = 50 + floor(500 * gsl_rng_uniform(g));
+                } else if (i == 2) {        /* proportions with n */
+                    c->value[k] = gsl_rng_uniform(g);
+                    c->n[k] = 80;
+                } else {
+                    c->value[k] = 10 * gsl_rng_uniform(g);
+                    if (i == 0) c->se[k] = 0.5 + gsl_rng_uniform(g);
+                }
+            }
+    c->value[CUBE_AT(c, 0, 3, 6)] = NAN;
+    c->value[CUBE_AT(c, 1, 3, 6)] = NAN;   /* X1 of U7 missing in 2021 */
+    c->value[CUBE_AT(c, 2, 0, 5)] = NAN;
+    gsl_rng_free(g);
+    return c;
+}
+
+struct snapshot {
+    double *a[4];
+    struct uncertainty_change *ch;
+    struct uncertainty_summary sum;
+};
+
+static void run_snapshot(const struct config *cfg, const struct framework *fw,
+                         const struct cube *c, int threads, size_t budget,
+                         struct snapshot *s)
+{
+    struct diag d;
+    diag_init(&d);
+    struct results *res = NULL;
+    assert_int_equal(pipeline_run(cfg, fw, c, &res, &d), 0);
+    assert_int_equal(uncertainty_run(cfg, fw, c, res, &s->ch, threads, NULL,
+                                     NULL, budget, &s->sum, &d), 0);
+    s->a[0] = res->ci_low;
+    s->a[1] = res->ci_high;
+    s->a[2] = res->rank_low;
+    s->a[3] = res->rank_high;
+    res->ci_low = res->ci_high = res->rank_low = res->rank_high = NULL;
+    results_free(res);
+    diag_free(&d);
+}
+
+static void snapshot_same(const struct snapshot *x, const struct snapshot *y,
+                          size_t cells, size_t nu_cells)
+{
+    for (int k = 0; k < 4; k++)
+        assert_memory_equal(x->a[k], y->a[k], cells * sizeof(double));
+    assert_memory_equal(x->ch->base_low, y->ch->base_low, nu_cells * sizeof(double));
+    assert_memory_equal(x->ch->base_high, y->ch->base_high, nu_cells * sizeof(double));
+    assert_memory_equal(x->ch->prev_low, y->ch->prev_low, nu_cells * sizeof(double));
+    assert_memory_equal(x->ch->prev_high, y->ch->prev_high, nu_cells * sizeof(double));
+}
+
+static void snapshot_free(struct snapshot *s)
+{
+    for (int k = 0; k < 4; k++) free(s->a[k]);
+    uncertainty_change_free(s->ch);
+}
+
+static void check_identical(enum norm_method nm, enum norm_scope scope)
+{
+    struct tree t;
+    tree_init(&t, 4, 3, z_nk, z_kids, z_lvl);
+    t.node[1].unit = (char *)"percent (survey)";
+    t.node[3].direction = -1;
+    struct cube *c = mixed_cube();
+    struct config *cfg = make_config(nm, scope, 37);   /* not a tile multiple */
+    size_t cells = 7 * 4 * 7, nu_cells = 7 * 7;
+    struct snapshot s1, s2, s3, s4;
+    run_snapshot(cfg, &t.fw, c, 1, 0, &s1);
+    run_snapshot(cfg, &t.fw, c, 2, 0, &s2);
+    run_snapshot(cfg, &t.fw, c, 3, 0, &s3);
+    run_snapshot(cfg, &t.fw, c, 2, 1, &s4);   /* budget 1 byte: 1 year a chunk */
+    snapshot_same(&s1, &s2, cells, nu_cells);
+    snapshot_same(&s1, &s3, cells, nu_cells);
+    snapshot_same(&s1, &s4, cells, nu_cells);
+    assert_int_equal(s4.sum.years_per_chunk, 1);
+    assert_int_equal(s4.sum.chunks, 4);
+    /* intervals are not degenerate */
+    size_t wide = 0;
+    for (size_t k = 0; k < cells; k++) wide += s1.a[1][k] > s1.a[0][k];
+    assert_true(wide > cells / 2);
+    /* a different seed gives different bounds */
+    struct snapshot s5;
+    cfg->seed++;
+    run_snapshot(cfg, &t.fw, c, 2, 0, &s5);
+    assert_true(memcmp(s1.a[0], s5.a[0], cells * sizeof(double)) != 0);
+    /* counts: A se (27 present), B percent with n (27), C proportions (27),
+     * D exact (28) */
+    assert_int_equal(s1.sum.obs_present, 109);
+    assert_int_equal(s1.sum.obs_se, 27);
+    assert_int_equal(s1.sum.obs_wilson, 54);
+    assert_int_equal(s1.sum.obs_percent, 27);
+    assert_int_equal(s1.sum.obs_exact, 28);
+    snapshot_free(&s1);
+    snapshot_free(&s2);
+    snapshot_free(&s3);
+    snapshot_free(&s4);
+    snapshot_free(&s5);
+    cube_free(c);
+    free(cfg);
+}
+
+static void test_identical_minmax(void **state)
+{
+    (void)state;
+    check_identical(NORM_MINMAX, SCOPE_POOLED);
+}
+
+/* Pooled ranks: every replication computes all years, so the chunking is
+ * exercised for real. */
+static void test_identical_pooled_rank(void **state)
+{
+    (void)state;
+    check_identical(NORM_PRANK, SCOPE_POOLED);
+}
+
+static void test_skip_and_errors(void **state)
+{
+    (void)state;
+    struct tree t;
+    tree_init(&t, 2, 1, l_nk, l_kids, l_lvl);
+    struct cube *c = make_cube(3, 2, 2, 2020);
+    for (size_t k = 0; k < 12; k++) {
+        c->value[k] = (double)(k % 5) + 1;
+        c->se[k] = 0.1;
+    }
+    struct config *cfg = make_config(NORM_MINMAX, SCOPE_POOLED, 0);
+    struct diag d;
+    diag_init(&d);
+    struct results *res = NULL;
+    assert_int_equal(pipeline_run(cfg, &t.fw, c, &res, &d), 0);
+    struct uncertainty_summary sum;
+    struct uncertainty_change *ch = NULL;
+    assert_int_equal(uncertainty_run(cfg, &t.fw, c, res, &ch, 1, NULL, NULL, 0,
+                                     &sum, &d), 0);
+    assert_null(res->ci_low);
+    assert_int_equal(sum.replications, 0);
+    assert_int_equal(sum.obs_se, 12);
+    assert_non_null(ch);
+    assert_false(isnan(ch->base[TREND_AT(ch, 2, 0)]));
+    assert_true(isnan(ch->base_low[TREND_AT(ch, 2, 0)]));
+    uncertainty_change_free(ch);
+    cfg->ci_level = 1.5;
+    cfg->replications = 10;
+    assert_int_equal(uncertainty_run(cfg, &t.fw, c, res, NULL, 1, NULL, NULL, 0,
+                                     &sum, &d), -1);
+    assert_int_equal(d.worst, LCME_EINPUT);
+    /* geometric mean of values pushed to <= 0: the replication is named */
+    diag_clear(&d);
+    cfg->ci_level = 0.95;
+    for (int l = 0; l <= CONFIG_MAX_LEVELS; l++) {
+        cfg->level[l].aggregate = AGG_GEOMETRIC;
+        cfg->level[l].norm_low = 1;
+    }
+    for (size_t k = 0; k < 12; k++) c->se[k] = 5;
+    results_free(res);
+    assert_int_equal(pipeline_run(cfg, &t.fw, c, &res, &d), 0);
+    assert_int_equal(uncertainty_run(cfg, &t.fw, c, res, NULL, 2, NULL, NULL, 0,
+                                     &sum, &d), -1);
+    assert_null(res->ci_low);
+    assert_non_null(strstr(d.v[0].msg, "replication"));
+    results_free(res);
+    cube_free(c);
+    free(cfg);
+    diag_free(&d);
+}
+
+static long last_done, last_total, calls;
+static void progress_cb(void *ctx, long done, long total)
+{
+    (void)ctx;
+    assert_true(done >= last_done);
+    last_done = done;
+    last_total = total;
+    calls++;
+}
+
+static void test_progress(void **state)
+{
+    (void)state;
+    struct tree t;
+    tree_init(&t, 2, 1, l_nk, l_kids, l_lvl);
+    struct cube *c = make_cube(3, 2, 2, 2020);
+    for (size_t k = 0; k < 12; k++) {
+        c->value[k] = (double)k;
+        c->se[k] = 1;
+    }
+    struct config *cfg = make_config(NORM_MINMAX, SCOPE_POOLED, 100);
+    struct diag d;
+    diag_init(&d);
+    struct results *res = NULL;
+    assert_int_equal(pipeline_run(cfg, &t.fw, c, &res, &d), 0);
+    struct uncertainty_summary sum;
+    assert_int_equal(uncertainty_run(cfg, &t.fw, c, res, NULL, 2, progress_cb,
+                                     NULL, 0, &sum, &d), 0);
+    assert_true(calls >= 3);
+    assert_int_equal(last_done, last_total);
+    assert_true(last_total >= 100);
+    clear_ci(res);
+    results_free(res);
+    cube_free(c);
+    free(cfg);
+    diag_free(&d);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_wilson),
+        cmocka_unit_test(test_quantile),
+        cmocka_unit_test(test_zero_error),
+        cmocka_unit_test(test_linear),
+        cmocka_unit_test(test_coverage),
+        cmocka_unit_test(test_identical_minmax),
+        cmocka_unit_test(test_identical_pooled_rank),
+        cmocka_unit_test(test_skip_and_errors),
+        cmocka_unit_test(test_progress),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
