@@ -39,6 +39,7 @@
 #include "reports.h"
 #include "store.h"
 #include "trend.h"
+#include "uncertainty.h"
 #include "trends_csv.h"
 
 #ifndef LCME_VERSION
@@ -274,6 +275,48 @@ static void out_free(struct outputs *o)
         free(o->name[i]);
 }
 
+/* The Monte Carlo bar on stderr (only when it is a terminal). */
+static void progress_bar(void *ctx, long done_, long total)
+{
+    (void)ctx;
+    if (total <= 0)
+        return;
+    int width = 40, fill = (int)(width * done_ / total);
+    fprintf(stderr, "\rlcme: Monte Carlo [%.*s%*s] %3ld%%", fill,
+            "########################################", width - fill, "",
+            100 * done_ / total);
+    fflush(stderr);
+}
+
+/* What the Notes sheet says about the intervals. */
+static void uncertainty_notes(struct results *res, const struct uncertainty_summary *s)
+{
+    if (s->replications <= 0) {
+        notes_add(&res->notes, "Confidence intervals: not computed (replications = 0).");
+        return;
+    }
+    notes_add(&res->notes,
+              "Confidence intervals: Monte Carlo propagation of sampling error through "
+              "normalisation and aggregation, %ld replications, %.0f%% percentile intervals "
+              "(type 7), seed %lu; normalisation bounds fixed at their nominal values.",
+              s->replications, 100 * s->level, s->seed);
+    notes_add(&res->notes,
+              "Sampling error: %zu of %zu observations carry it (%zu a standard error or "
+              "interval, %zu a survey proportion with its sample size, drawn from the Wilson "
+              "interval); %zu are taken as exact.",
+              s->obs_se + s->obs_wilson, s->obs_present, s->obs_se, s->obs_wilson,
+              s->obs_exact);
+    if (s->wilson_ignored)
+        notes_add(&res->notes,
+                  "%zu observations give a sample size but a value that is not a proportion; "
+                  "they are taken as exact.", s->wilson_ignored);
+    if (s->unstable_cells)
+        notes_add(&res->notes,
+                  "%zu scores were missing in some replications (a node near its coverage "
+                  "threshold); their intervals use the replications that had a score.",
+                  s->unstable_cells);
+}
+
 struct run_opts {
     const char *output;
     long seed, replications, threads;
@@ -290,6 +333,7 @@ static int cmd_run(const char *batch, const struct run_opts *ro)
     struct cube *c = NULL;
     struct results *res = NULL;
     struct trends *tr = NULL;
+    struct uncertainty_change *chg = NULL;
     struct outputs out;
     memset(&out, 0, sizeof out);
     int rc = 3, in_tx = 0;
@@ -368,11 +412,27 @@ static int cmd_run(const char *batch, const struct run_opts *ro)
     }
     stage_end(&sc, "scores");
 
+    stage_begin(&sc, "uncertainty");
+    struct uncertainty_summary usum;
+    memset(&usum, 0, sizeof usum);
+    int threads = (int)(ro->threads > 0 ? ro->threads : 0);
+    int bar = tty && !quiet;
+    if (uncertainty_run(cfg, in.fw, c, res, &chg, threads, bar ? progress_bar : NULL, NULL, 0,
+                        &usum, &d) != 0) {
+        rc = report(&d, "nothing written, store unchanged");
+        goto done;
+    }
+    if (bar && usum.replications > 0)
+        fputc('\n', stderr);
+    uncertainty_notes(res, &usum);
+    stage_end(&sc, "uncertainty");
+
     stage_begin(&sc, "trends");
     if (trend_compute_all(cfg, in.fw, c, res, &tr, &d) != 0) {
         rc = report(&d, "nothing written, store unchanged");
         goto done;
     }
+    uncertainty_change_apply(chg, tr);
     stage_end(&sc, "trends");
 
     char fw_sha[65];
@@ -472,6 +532,7 @@ done:
     store_close(st);
     out_free(&out);
     trends_free(tr);
+    uncertainty_change_free(chg);
     results_free(res);
     cube_free(c);
     inputs_free(&in);

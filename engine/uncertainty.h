@@ -48,14 +48,18 @@
  * unit cell, R deviations as float (their rounding, 6e-8 of the deviation,
  * is far below Monte Carlo error) and R ranks as uint16; with changes
  * requested, R floats per node x unit more (the last year's deviations).
- * The chunk holds as many years as fit in the budget (at least one):
- * bytes = R * nnode * nunit * (6 * years_per_chunk + 4). Network scale
- * (184 nodes x 356 units, R = 1000): 393 MB a year + 262 MB for changes.
- * Each thread adds about 6 * 16 * nnode * nunit * years_per_chunk bytes of
- * mini-batch buffers plus one replication's working planes.
+ * With fixed parameters years are independent, so a chunk is one year (no
+ * work is repeated); with pooled rank/prank normalisation a chunk holds as
+ * many years as the budget allows (at least one). Store bytes =
+ * R' * nnode * nunit * (6 * years_per_chunk + 4), R' = R rounded up to a
+ * multiple of 16. Network scale (184 nodes x 356 units, R = 1000): 393 MB
+ * a year + 262 MB for changes; measured peak RSS of the benchmark 740 MB.
+ * Each thread adds 6 * 16 * nnode * nunit * years_per_chunk bytes of
+ * tile buffers (6.3 MB at network scale) and one replication's planes.
  *
- * Threads: each chunk's replications are split into contiguous blocks, one
- * per thread (pthreads); the percentile step splits cells the same way.
+ * Threads: each chunk's replications are split into contiguous blocks of
+ * whole 16-replication tiles, one per thread (pthreads); the percentile
+ * step splits cells the same way.
  */
 #ifndef LCME_UNCERTAINTY_H
 #define LCME_UNCERTAINTY_H
@@ -68,6 +72,9 @@
 #include "framework.h"
 #include "pipeline.h"
 #include "trend.h"
+
+/* Most replications accepted. */
+#define UNCERTAINTY_MAX_REPLICATIONS 1000000L
 
 /* Default budget for the replication store (bytes); see above. */
 #define UNCERTAINTY_DEFAULT_BUDGET ((size_t)768 << 20)
@@ -147,6 +154,10 @@ int uncertainty_run(const struct config *cfg, const struct framework *fw,
                     void (*progress)(void *ctx, long done, long total),
                     void *ctx, size_t budget,
                     struct uncertainty_summary *sum, struct diag *d);
+
+/* Sentences for the Notes sheet (method, R, level, seed, counts of
+ * observations with error and exact, fallbacks), appended to nt. */
+void uncertainty_notes(const struct uncertainty_summary *sum, struct notes *nt);
 
 /* Wilson score interval of a proportion p from n trials at normal quantile
  * z (Brown, Cai and DasGupta 2001): *centre = (p + z^2/2n)/(1 + z^2/n),

@@ -41,6 +41,15 @@ static double now(void)
     return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
 }
 
+/* CPU seconds of the whole process: on a shared machine the wall time
+ * depends on the other users' load, the CPU time much less. */
+static double cpu(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
+    return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
+}
+
 static int cmpd(const void *a, const void *b)
 {
     double x = *(const double *)a, y = *(const double *)b;
@@ -148,10 +157,11 @@ static void *draw_only(void *arg)
     return NULL;
 }
 
-static double time_draws(long R, int nt)
+static double time_draws(long R, int nt, double *cpu_s)
 {
     pthread_t th[2];
     struct dj j[2];
+    double c0 = cpu();
     double t0 = now();
     for (int k = 0; k < nt; k++) {
         j[k].r0 = R * k / nt;
@@ -159,6 +169,7 @@ static double time_draws(long R, int nt)
         pthread_create(&th[k], NULL, draw_only, &j[k]);
     }
     for (int k = 0; k < nt; k++) pthread_join(th[k], NULL);
+    *cpu_s = cpu() - c0;
     return now() - t0;
 }
 
@@ -187,14 +198,14 @@ int main(int argc, char **argv)
     double draws = (double)R * NU * NI * NY;
     double med[3] = {0, 0, 0}, dmed[3] = {0, 0, 0};
     for (int nt = 1; nt <= 2; nt++) {
-        double tm[15], td[15];
+        double tm[15], td[15], cm[15], cd[15];
         for (int k = 0; k < runs; k++) {
             struct uncertainty_summary sum;
             struct uncertainty_change *ch = NULL;
             free(res->ci_low); free(res->ci_high);
             free(res->rank_low); free(res->rank_high);
             res->ci_low = res->ci_high = res->rank_low = res->rank_high = NULL;
-            double t0 = now();
+            double t0 = now(), c0 = cpu();
             if (uncertainty_run(cfg, fw, c, res, &ch, nt, NULL, NULL, 0, &sum,
                                 &d) != 0) {
                 char buf[512];
@@ -203,8 +214,9 @@ int main(int argc, char **argv)
                 return 1;
             }
             tm[k] = now() - t0;
+            cm[k] = cpu() - c0;
             uncertainty_change_free(ch);
-            td[k] = time_draws(R, nt);
+            td[k] = time_draws(R, nt, &cd[k]);
             if (k == 0 && nt == 1)
                 printf("store %.0f MB, %zu chunk(s) of %zu year(s)\n",
                        (double)sum.store_bytes / 1048576.0, sum.chunks,
@@ -212,11 +224,16 @@ int main(int argc, char **argv)
         }
         qsort(tm, (size_t)runs, sizeof *tm, cmpd);
         qsort(td, (size_t)runs, sizeof *td, cmpd);
+        qsort(cm, (size_t)runs, sizeof *cm, cmpd);
+        qsort(cd, (size_t)runs, sizeof *cd, cmpd);
         med[nt] = tm[runs / 2];
         dmed[nt] = td[runs / 2];
         printf("threads %d: uncertainty_run median %.2f s (%.1f M draws/s); "
                "draws alone %.2f s; ratio %.2f\n", nt, med[nt],
                draws / med[nt] / 1e6, dmed[nt], med[nt] / dmed[nt]);
+        printf("threads %d: CPU seconds: uncertainty_run %.2f, draws alone "
+               "%.2f, ratio %.2f\n", nt, cm[runs / 2], cd[runs / 2],
+               cm[runs / 2] / cd[runs / 2]);
     }
     printf("speed-up from the second thread: %.2fx (draws alone %.2fx)\n",
            med[1] / med[2], dmed[1] / dmed[2]);

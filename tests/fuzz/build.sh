@@ -17,12 +17,14 @@ CFLAGS=(-std=c11 -O1 -g "${SAN[@]}" -D_POSIX_C_SOURCE=200809L -D_GNU_SOURCE
         -DLCME_VERSION=\"fuzz\" -DLCME_SOURCE_DIR=\"$SRC\" -I"$SRC/engine")
 LIBS=$(pkg-config --libs gsl sqlite3 inih)
 
-# The engine once, instrumented for coverage but without libFuzzer's main.
+# The engine once, instrumented for coverage but without libFuzzer's main;
+# an object is rebuilt when its source or any engine header is newer.
+newest_h=$(ls -t "$SRC"/engine/*.h | head -n1)
 objs=()
 for f in "$SRC"/engine/*.c; do
     [ "$(basename "$f")" = main.c ] && continue
     o="$OUT/obj/$(basename "${f%.c}").o"
-    if [ ! -e "$o" ] || [ "$f" -nt "$o" ] || [ "$SRC/engine/$(basename "${f%.c}").h" -nt "$o" ]; then
+    if [ ! -e "$o" ] || [ "$f" -nt "$o" ] || [ "$newest_h" -nt "$o" ]; then
         "$CC" "${CFLAGS[@]}" -fsanitize=fuzzer-no-link -c "$f" -o "$o"
     fi
     objs+=("$o")

@@ -23,6 +23,7 @@
 #include <gsl/gsl_rng.h>
 
 #include "pipeline.h"
+#include "trend.h"
 #include "uncertainty.h"
 
 #define N NAN
@@ -494,6 +495,13 @@ static void check_identical(enum norm_method nm, enum norm_scope scope)
     assert_int_equal(s1.sum.obs_wilson, 54);
     assert_int_equal(s1.sum.obs_percent, 27);
     assert_int_equal(s1.sum.obs_exact, 28);
+    struct notes nt = {0};
+    uncertainty_notes(&s1.sum, &nt);
+    assert_true(nt.n >= 3);
+    assert_non_null(strstr(nt.line[0], "95 %"));
+    assert_non_null(strstr(nt.line[0], "37 Monte Carlo"));
+    assert_non_null(strstr(nt.line[1], "27 of 109"));
+    notes_free(&nt);
     snapshot_free(&s1);
     snapshot_free(&s2);
     snapshot_free(&s3);
@@ -568,6 +576,126 @@ static void test_skip_and_errors(void **state)
     diag_free(&d);
 }
 
+/* The streams as documented in uncertainty.h, rebuilt here: replication r
+ * of year Y draws from mt19937 seeded with splitmix64 hashes of (seed, r, Y),
+ * one ziggurat normal per observation with error in unit order. The
+ * interval of each unit must equal the type-7 quantiles of value + se * z_r
+ * (up to the float rounding of the stored deviations, 6e-8 relative). This
+ * pins the tail selection exactly: neighbouring order statistics near the
+ * 2.5 % point of 1,000 normals are about 0.017 sd apart. */
+static uint64_t sm64(uint64_t x)
+{
+    uint64_t z = x + 0x9e3779b97f4a7c15ULL;
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+    return z ^ (z >> 31);
+}
+
+static const int one_nk[1] = {1};
+static const int one_kids[1][8] = {{0}};
+
+static void check_streams(long R)
+{
+    struct tree t;
+    tree_init(&t, 1, 1, one_nk, one_kids, l_lvl);
+    struct cube *c = make_cube(3, 1, 1, 2024);
+    for (size_t u = 0; u < 3; u++) {
+        c->value[u] = 10.0 * (double)(u + 1);
+        c->se[u] = (double)(u + 1);
+    }
+    struct config *cfg = make_config(NORM_NONE, SCOPE_POOLED, R);
+    struct diag d;
+    diag_init(&d);
+    struct results *res = NULL;
+    assert_int_equal(pipeline_run(cfg, &t.fw, c, &res, &d), 0);
+    struct uncertainty_summary sum;
+    assert_int_equal(uncertainty_run(cfg, &t.fw, c, res, NULL, 2, NULL, NULL, 0,
+                                     &sum, &d), 0);
+    double *x[3];
+    for (int u = 0; u < 3; u++) x[u] = malloc((size_t)R * sizeof(double));
+    gsl_rng *g = gsl_rng_alloc(gsl_rng_mt19937);
+    for (long r = 0; r < R; r++) {
+        uint64_t h = sm64(sm64(sm64(cfg->seed) ^ (uint64_t)r) ^ 2024u);
+        gsl_rng_set(g, (unsigned long)((h ^ (h >> 32)) & 0xffffffffu));
+        for (int u = 0; u < 3; u++)
+            x[u][r] = c->se[u] * gsl_ran_gaussian_ziggurat(g, 1.0);
+    }
+    for (int u = 0; u < 3; u++) {
+        double lo = uncertainty_quantile(x[u], (size_t)R, 0.025);
+        double hi = uncertainty_quantile(x[u], (size_t)R, 0.975);
+        for (size_t node = 0; node < 2; node++) {
+            size_t k = RES_AT(res, node, 0, u);
+            expect_rel(res->ci_low[k] - c->value[u], lo, 1e-6);
+            expect_rel(res->ci_high[k] - c->value[u], hi, 1e-6);
+        }
+        free(x[u]);
+    }
+    gsl_rng_free(g);
+    results_free(res);
+    cube_free(c);
+    free(cfg);
+    diag_free(&d);
+}
+
+static void test_streams(void **state)
+{
+    (void)state;
+    check_streams(1000);   /* heap path, interpolation weight 0.975 */
+    check_streams(999);    /* index lands on a whole number */
+    check_streams(8001);   /* past the heap: full sort */
+}
+
+/* uncertainty_change_apply copies into the trends of the same run. */
+static void test_change_apply(void **state)
+{
+    (void)state;
+    struct tree t;
+    tree_init(&t, 4, 3, z_nk, z_kids, z_lvl);
+    t.node[1].unit = (char *)"percent (survey)";
+    struct cube *c = mixed_cube();
+    struct config *cfg = make_config(NORM_MINMAX, SCOPE_POOLED, 64);
+    cfg->base_year = 2019;
+    cfg->target_year = 2030;
+    struct diag d;
+    diag_init(&d);
+    struct results *res = NULL;
+    assert_int_equal(pipeline_run(cfg, &t.fw, c, &res, &d), 0);
+    struct uncertainty_summary sum;
+    struct uncertainty_change *ch = NULL;
+    assert_int_equal(uncertainty_run(cfg, &t.fw, c, res, &ch, 2, NULL, NULL, 0,
+                                     &sum, &d), 0);
+    struct trends *tr = NULL;
+    assert_int_equal(trend_compute_all(cfg, &t.fw, c, res, &tr, &d), 0);
+    uncertainty_change_apply(ch, tr);
+    size_t filled = 0;
+    for (size_t k = 0; k < tr->nnode * tr->nunit; k++) {
+        if (!isnan(tr->change_since_base[k])) {
+            /* same base and last years, same nominal change */
+            assert_int_equal(tr->base_year[k], ch->base_year[k]);
+            expect_rel(tr->change_since_base[k], ch->base[k], 1e-12);
+            assert_true(tr->change_low[k] == ch->base_low[k]);
+            assert_true(tr->change_high[k] == ch->base_high[k]);
+            assert_true(tr->change_low[k] <= tr->change_since_base[k] + 1e-9);
+            assert_true(tr->change_high[k] >= tr->change_since_base[k] - 1e-9);
+            filled++;
+        }
+        assert_int_equal(tr->prev_year[k], ch->prev_year[k]);
+        assert_memory_equal(&tr->change_prev_low[k], &ch->prev_low[k],
+                            sizeof(double));
+    }
+    assert_true(filled > 30);
+    /* U7's X1 has no score in 2021: its last year is 2020, previous 2019 */
+    size_t k7 = TREND_AT(ch, 4, 6);
+    assert_int_equal(ch->last_year[k7], 2020);
+    assert_int_equal(ch->prev_year[k7], 2019);
+    trends_free(tr);
+    uncertainty_change_free(ch);
+    results_free(res);
+    cube_free(c);
+    free(cfg);
+    diag_free(&d);
+}
+
 static long last_done, last_total, calls;
 static void progress_cb(void *ctx, long done, long total)
 {
@@ -614,9 +742,11 @@ int main(void)
         cmocka_unit_test(test_zero_error),
         cmocka_unit_test(test_linear),
         cmocka_unit_test(test_coverage),
+        cmocka_unit_test(test_streams),
         cmocka_unit_test(test_identical_minmax),
         cmocka_unit_test(test_identical_pooled_rank),
         cmocka_unit_test(test_skip_and_errors),
+        cmocka_unit_test(test_change_apply),
         cmocka_unit_test(test_progress),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
