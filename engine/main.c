@@ -34,7 +34,9 @@
 #include "gen.h"
 #include "ingest.h"
 #include "path.h"
+#include "chart.h"
 #include "pipeline.h"
+#include "report_pdf.h"
 #include "quality.h"
 #include "reports.h"
 #include "store.h"
@@ -252,11 +254,24 @@ static char *out_tmp(struct outputs *o, const char *name)
     return path_join(o->tmpdir, name);
 }
 
+/* Move every finished output into place. A file replaces its old self in
+ * one rename; a folder (charts/) cannot replace a non-empty folder, so the
+ * old one is first moved aside into the temporary folder (removed with it). */
 static int out_commit(struct outputs *o, struct diag *d)
 {
     for (int i = 0; i < o->n; i++) {
         char *from = path_join(o->tmpdir, o->name[i]);
         char *to = path_join(o->outdir, o->name[i]);
+        struct stat st;
+        if (stat(from, &st) == 0 && S_ISDIR(st.st_mode) && stat(to, &st) == 0) {
+            char aside[64];
+            snprintf(aside, sizeof aside, "old-%d", i);
+            char *old = path_join(o->tmpdir, aside);
+            if (rename(to, old) != 0)
+                diag_add(d, LCME_EIO, to, 0, 0, "cannot move the previous folder aside: %s",
+                         strerror(errno));
+            free(old);
+        }
         if (rename(from, to) != 0)
             diag_add(d, LCME_EIO, to, 0, 0, "cannot move the finished file into place: %s",
                      strerror(errno));
@@ -334,8 +349,11 @@ static int cmd_run(const char *batch, const struct run_opts *ro)
     struct results *res = NULL;
     struct trends *tr = NULL;
     struct uncertainty_change *chg = NULL;
+    struct chart_list charts;
+    char *chdir_tmp = NULL;
     struct outputs out;
     memset(&out, 0, sizeof out);
+    chart_list_init(&charts);
     int rc = 3, in_tx = 0;
 
     stage_begin(&sc, "ingest");
@@ -479,11 +497,33 @@ static int cmd_run(const char *batch, const struct run_opts *ro)
     char xlsx[128];
     snprintf(xlsx, sizeof xlsx, "%s.xlsx", slug);
 
-    stage_begin(&sc, "workbook");
-    char *p = out_tmp(&out, xlsx);
-    ok = workbook_write(p, &rin, &d) == 0;
-    free(p);
-    stage_end(&sc, "workbook");
+    stage_begin(&sc, "charts");
+    chdir_tmp = out_tmp(&out, "charts");
+    ok = mkdir(chdir_tmp, 0777) == 0;
+    if (!ok)
+        diag_add(&d, LCME_EIO, chdir_tmp, 0, 0, "cannot create the charts folder: %s",
+                 strerror(errno));
+    else
+        ok = charts_write_all(chdir_tmp, &rin, tr, &charts, &d) == 0;
+    rin.charts = &charts;
+    rin.charts_dir = chdir_tmp;
+    stage_end(&sc, "charts");
+
+    char *p;
+    if (ok) {
+        stage_begin(&sc, "workbook");
+        p = out_tmp(&out, xlsx);
+        ok = workbook_write(p, &rin, &d) == 0;
+        free(p);
+        stage_end(&sc, "workbook");
+    }
+    if (ok) {
+        stage_begin(&sc, "report");
+        p = out_tmp(&out, "report.pdf");
+        ok = report_pdf_write(p, &rin, tr, &charts, &d) == 0;
+        free(p);
+        stage_end(&sc, "report");
+    }
     if (ok) {
         stage_begin(&sc, "scores.csv");
         p = out_tmp(&out, "scores.csv");
@@ -531,6 +571,8 @@ done:
         store_rollback(st);
     store_close(st);
     out_free(&out);
+    chart_list_free(&charts);
+    free(chdir_tmp);
     trends_free(tr);
     uncertainty_change_free(chg);
     results_free(res);

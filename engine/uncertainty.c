@@ -1126,7 +1126,7 @@ done:
     return rc;
 }
 
-void uncertainty_notes(const struct uncertainty_summary *sum, struct notes *nt)
+void uncertainty_notes_add(const struct uncertainty_summary *sum, struct notes *nt)
 {
     if (sum->replications == 0) {
         notes_add(nt, "Confidence intervals: not computed (replications = 0).");

@@ -157,7 +157,7 @@ int uncertainty_run(const struct config *cfg, const struct framework *fw,
 
 /* Sentences for the Notes sheet (method, R, level, seed, counts of
  * observations with error and exact, fallbacks), appended to nt. */
-void uncertainty_notes(const struct uncertainty_summary *sum, struct notes *nt);
+void uncertainty_notes_add(const struct uncertainty_summary *sum, struct notes *nt);
 
 /* Wilson score interval of a proportion p from n trials at normal quantile
  * z (Brown, Cai and DasGupta 2001): *centre = (p + z^2/2n)/(1 + z^2/n),

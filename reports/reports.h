@@ -13,6 +13,7 @@
 #include "pipeline.h"
 
 struct trends;
+struct chart_list;
 
 struct report_input {
     const struct config *cfg;
@@ -25,6 +26,8 @@ struct report_input {
     size_t obs_revised;            /* replaced in the store by this batch */
     size_t obs_skipped;            /* store rows of indicators not in the framework */
     const struct trends *trends;   /* trends per node and unit; may be NULL */
+    const struct chart_list *charts; /* charts already written; may be NULL */
+    const char *charts_dir;        /* folder holding them (STEM.png) */
 };
 
 /* NAME.xlsx: Cover, Notes, Summary, Scores, Features, Data, Framework. */

@@ -116,6 +116,13 @@ touch afile
 expect output-under-file "./afile/out: error: cannot create the output folder: Not a directory" \
     -- "$(batch output-under-file output=afile/out)"
 
+# An empty output folder name on the command line (path_mkdir_p("") once
+# read past its buffer): refused, nothing written, store unchanged.
+err=$("$LCME" run "$(batch empty-output)" -o "" --quiet 2>&1); rc=$?
+check "-o '' exits 1 or 2 (got $rc: $err)" test $rc -eq 1 -o $rc -eq 2
+check "-o '': the message names the output folder ($err)" grep -qi "output" <<<"$err"
+check "-o '': store unchanged" test "$(sha256sum store.db | cut -d' ' -f1)" = "$before"
+
 # Unreadable input and unwritable output folder: permissions do not bind
 # root, so as root the run is made as 'nobody' through setpriv.
 as_user=()

@@ -167,6 +167,8 @@ static void test_mkdir_remove(void **state)
     assert_int_equal(errno, ENOTDIR);
     char *under = path_join(file, "x");
     assert_int_equal(path_mkdir_p(under), -1);
+    /* an empty path is refused without reading past it (-o "") */
+    assert_int_equal(path_mkdir_p(""), -1);
     /* remove_tree: files and one level of sub-folders */
     char *sub = path_join(tmpl, "a/b/c/x.txt");
     fp = fopen(sub, "w");

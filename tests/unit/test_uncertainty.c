@@ -496,7 +496,7 @@ static void check_identical(enum norm_method nm, enum norm_scope scope)
     assert_int_equal(s1.sum.obs_percent, 27);
     assert_int_equal(s1.sum.obs_exact, 28);
     struct notes nt = {0};
-    uncertainty_notes(&s1.sum, &nt);
+    uncertainty_notes_add(&s1.sum, &nt);
     assert_true(nt.n >= 3);
     assert_non_null(strstr(nt.line[0], "95 %"));
     assert_non_null(strstr(nt.line[0], "37 Monte Carlo"));
