@@ -303,35 +303,6 @@ static void progress_bar(void *ctx, long done_, long total)
     fflush(stderr);
 }
 
-/* What the Notes sheet says about the intervals. */
-static void uncertainty_notes(struct results *res, const struct uncertainty_summary *s)
-{
-    if (s->replications <= 0) {
-        notes_add(&res->notes, "Confidence intervals: not computed (replications = 0).");
-        return;
-    }
-    notes_add(&res->notes,
-              "Confidence intervals: Monte Carlo propagation of sampling error through "
-              "normalisation and aggregation, %ld replications, %.0f%% percentile intervals "
-              "(type 7), seed %lu; normalisation bounds fixed at their nominal values.",
-              s->replications, 100 * s->level, s->seed);
-    notes_add(&res->notes,
-              "Sampling error: %zu of %zu observations carry it (%zu a standard error or "
-              "interval, %zu a survey proportion with its sample size, drawn from the Wilson "
-              "interval); %zu are taken as exact.",
-              s->obs_se + s->obs_wilson, s->obs_present, s->obs_se, s->obs_wilson,
-              s->obs_exact);
-    if (s->wilson_ignored)
-        notes_add(&res->notes,
-                  "%zu observations give a sample size but a value that is not a proportion; "
-                  "they are taken as exact.", s->wilson_ignored);
-    if (s->unstable_cells)
-        notes_add(&res->notes,
-                  "%zu scores were missing in some replications (a node near its coverage "
-                  "threshold); their intervals use the replications that had a score.",
-                  s->unstable_cells);
-}
-
 struct run_opts {
     const char *output;
     long seed, replications, threads;
@@ -442,7 +413,7 @@ static int cmd_run(const char *batch, const struct run_opts *ro)
     }
     if (bar && usum.replications > 0)
         fputc('\n', stderr);
-    uncertainty_notes(res, &usum);
+    uncertainty_notes_add(&usum, &res->notes);
     stage_end(&sc, "uncertainty");
 
     stage_begin(&sc, "trends");

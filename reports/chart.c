@@ -27,8 +27,10 @@
 #include <string.h>
 
 #include <cairo-pdf.h>
+#include <pthread.h>
 
 #include "chart_geom.h"
+#include "chart_png.h"
 #include "path.h"
 #include "report_util.h"
 
@@ -1580,7 +1582,8 @@ void chart_render(struct chart_pen *p, const struct chart_ctx *c,
 
 /* ---- files --------------------------------------------------------------- */
 
-static int write_png(const char *path, struct chart_ctx *c, const struct chart_item *it)
+static int write_png(const char *path, const struct chart_ctx *c,
+                     const struct chart_item *it)
 {
     double s = CHART_DPI / 72.0;
     int w = (int)ceil(it->width * s), h = (int)ceil(it->height * s);
@@ -1592,15 +1595,15 @@ static int write_png(const char *path, struct chart_ctx *c, const struct chart_i
         chart_render(p, c, it);
     chart_pen_free(p);
     cairo_destroy(cr);
-    cairo_surface_flush(sf);
     int rc = p && cairo_surface_status(sf) == CAIRO_STATUS_SUCCESS &&
-                     cairo_surface_write_to_png(sf, path) == CAIRO_STATUS_SUCCESS
+                     chart_png_write(sf, path, CHART_DPI) == 0
                  ? 0 : -1;
     cairo_surface_destroy(sf);
     return rc;
 }
 
-static int write_pdf(const char *path, struct chart_ctx *c, const struct chart_item *it)
+static int write_pdf(const char *path, const struct chart_ctx *c,
+                     const struct chart_item *it)
 {
     cairo_surface_t *sf = cairo_pdf_surface_create(path, it->width, it->height);
     const char *created = c->in->run->created;
@@ -1624,6 +1627,55 @@ static int write_pdf(const char *path, struct chart_ctx *c, const struct chart_i
     return rc;
 }
 
+/* Charts are drawn on several threads: each file is independent (its own
+ * surface, cairo context and pango layout; pango's cairo font map is per
+ * thread), so the bytes do not depend on the thread count. Workers take the
+ * next file from a shared counter and record a failure per file; the
+ * diagnostics are added afterwards in list order by the calling thread. */
+struct chart_job {
+    const char *dir;
+    const struct chart_ctx *c;
+    const struct chart_list *l;
+    size_t start, nfile;          /* files: 2 per item (PNG, PDF) from start */
+    signed char *status;          /* per file: 0 ok, 1 ENOMEM, 2 write error */
+    pthread_mutex_t lock;
+    size_t next;
+};
+
+static void *chart_worker(void *arg)
+{
+    struct chart_job *j = arg;
+    for (;;) {
+        pthread_mutex_lock(&j->lock);
+        size_t f = j->next++;
+        pthread_mutex_unlock(&j->lock);
+        if (f >= j->nfile)
+            break;
+        const struct chart_item *it = &j->l->v[j->start + f / 2];
+        int pdf = (int)(f % 2);
+        char name[256];
+        snprintf(name, sizeof name, "%s.%s", it->stem, pdf ? "pdf" : "png");
+        char *path = path_join(j->dir, name);
+        if (!path)
+            j->status[f] = 1;
+        else if ((pdf ? write_pdf(path, j->c, it) : write_png(path, j->c, it)) != 0)
+            j->status[f] = 2;
+        free(path);
+    }
+    return NULL;
+}
+
+static int chart_threads(const struct report_input *in, size_t nfile)
+{
+    int n = in->threads > 0 ? in->threads
+          : in->run && in->run->threads > 0 ? in->run->threads : 1;
+    if (n > 64)
+        n = 64;
+    if ((size_t)n > nfile)
+        n = nfile ? (int)nfile : 1;
+    return n;
+}
+
 int charts_write_all(const char *dir, const struct report_input *in,
                      const struct trends *tr, struct chart_list *out_list,
                      struct diag *d)
@@ -1636,23 +1688,44 @@ int charts_write_all(const char *dir, const struct report_input *in,
     if (!c)
         return -1;
     int rc = chart_list_build(c, l, d);
-    for (size_t i = start; rc == 0 && i < l->n; i++) {
-        const struct chart_item *it = &l->v[i];
-        for (int fmt = 0; fmt < 2 && rc == 0; fmt++) {
-            char name[256];
-            snprintf(name, sizeof name, "%s.%s", it->stem, fmt ? "pdf" : "png");
-            char *path = path_join(dir, name);
-            if (!path) {
-                diag_add(d, LCME_ENOMEM, NULL, 0, 0, "charts: out of memory");
-                rc = -1;
-                break;
-            }
-            if ((fmt ? write_pdf(path, c, it) : write_png(path, c, it)) != 0) {
-                diag_add(d, LCME_EIO, path, 0, 0, "cannot write chart '%s'", path);
-                rc = -1;
-            }
-            free(path);
+    struct chart_job j = {.dir = dir, .c = c, .l = l, .start = start,
+                          .nfile = 2 * (l->n - start)};
+    if (rc == 0 && j.nfile > 0) {
+        j.status = calloc(j.nfile, 1);
+        if (!j.status || pthread_mutex_init(&j.lock, NULL) != 0) {
+            free(j.status);
+            j.status = NULL;
+            diag_add(d, LCME_ENOMEM, NULL, 0, 0, "charts: out of memory");
+            rc = -1;
         }
+    }
+    if (rc == 0 && j.status) {
+        int nt = chart_threads(in, j.nfile);
+        pthread_t tid[64];
+        int started = 0;
+        for (int k = 1; k < nt; k++) {
+            if (pthread_create(&tid[started], NULL, chart_worker, &j) != 0)
+                break;   /* fewer threads: the work is still all done */
+            started++;
+        }
+        chart_worker(&j);
+        for (int k = 0; k < started; k++)
+            pthread_join(tid[k], NULL);
+        pthread_mutex_destroy(&j.lock);
+        for (size_t f = 0; f < j.nfile; f++) {
+            if (j.status[f] == 0)
+                continue;
+            const struct chart_item *it = &l->v[start + f / 2];
+            char name[256];
+            snprintf(name, sizeof name, "%s.%s", it->stem, f % 2 ? "pdf" : "png");
+            if (j.status[f] == 1)
+                diag_add(d, LCME_ENOMEM, NULL, 0, 0, "charts: out of memory");
+            else
+                diag_add(d, LCME_EIO, name, 0, 0, "cannot write chart '%s/%s'", dir, name);
+            rc = -1;
+            break;
+        }
+        free(j.status);
     }
     chart_ctx_free(c);
     chart_list_free(&local);

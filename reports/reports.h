@@ -28,6 +28,8 @@ struct report_input {
     const struct trends *trends;   /* trends per node and unit; may be NULL */
     const struct chart_list *charts; /* charts already written; may be NULL */
     const char *charts_dir;        /* folder holding them (STEM.png) */
+    int threads;                   /* drawing threads for the charts; <= 0:
+                                      run->threads, else one */
 };
 
 /* NAME.xlsx: Cover, Notes, Summary, Scores, Features, Data, Framework. */

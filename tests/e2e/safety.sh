@@ -67,6 +67,13 @@ for f in "$out"/*; do
     esac
 done
 
+# Units whose names slug alike ('+1' and '-2' lose their sign) still get a
+# chart each: no chart overwrites another.
+if [ -d "$out/charts" ]; then
+    np=$(ls "$out/charts" | grep -c '^profile-.*\.png$')
+    check "one profile chart per unit (7 units, $np charts)" test "$np" -eq 7
+fi
+
 # 2. CSV injection: no field starts with = + @ (or '-' before a non-digit)
 #    unless guarded with an apostrophe inside quotes.
 for f in "$out"/*.csv; do
