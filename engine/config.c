@@ -206,7 +206,7 @@ static int parse_enum(struct parse *p, const char *sec, const char *key, const c
 static int method_key(struct parse *p, const char *sec, struct method *m,
                       const char *key, const char *value)
 {
-    int e;
+    int e = 0;
     double v;
     if (strcmp(key, "normalise") == 0 || strcmp(key, "normalize") == 0) {
         if (parse_enum(p, sec, key, value, norm_names, COUNT(norm_names), &e) == 0)
@@ -349,7 +349,7 @@ static int prep_key(struct parse *p, const char *key, const char *val)
 {
     struct config *c = p->c;
     double v;
-    int e;
+    int e = 0;
     if (strcmp(key, "denominate") == 0) {
         int yn = parse_yesno(val);
         if (yn < 0)
@@ -419,7 +419,7 @@ static int handler(void *user, const char *section, const char *name, const char
     char *val = trim(vbuf);
     double v;
     long l;
-    int e;
+    int e = 0;
 
     if (strcmp(section, "batch") == 0) {
         batch_key(p, key, val);

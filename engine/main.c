@@ -55,7 +55,7 @@ static int tty;
 static void usage(FILE *fp)
 {
     fputs("Usage: lcme run BATCH.ini [-o DIR] [--seed N] [--replications N] [--threads N]\n"
-          "                [--quiet] [--timings]\n"
+          "                [--quiet] [--timings] [--no-charts]\n"
           "       lcme validate BATCH.ini\n"
           "       lcme history BATCH.ini\n"
           "       lcme gen [OPTIONS] -o DIR\n"
@@ -78,6 +78,7 @@ static void usage(FILE *fp)
           "      --threads N         worker threads (default: all cores)\n"
           "  -q, --quiet             no progress on stderr\n"
           "      --timings           print each stage's wall time on stderr\n"
+          "      --no-charts         skip the charts and report.pdf (workbook and CSV only)\n"
           "  -h, --help              show this help and exit\n"
           "  -V, --version           show the version and exit\n"
           "\n"
@@ -306,6 +307,7 @@ static void progress_bar(void *ctx, long done_, long total)
 struct run_opts {
     const char *output;
     long seed, replications, threads;
+    int no_charts;       /* --no-charts: skip charts/ and report.pdf */
 };
 
 static int cmd_run(const char *batch, const struct run_opts *ro)
@@ -468,17 +470,20 @@ static int cmd_run(const char *batch, const struct run_opts *ro)
     char xlsx[128];
     snprintf(xlsx, sizeof xlsx, "%s.xlsx", slug);
 
-    stage_begin(&sc, "charts");
-    chdir_tmp = out_tmp(&out, "charts");
-    ok = mkdir(chdir_tmp, 0777) == 0;
-    if (!ok)
-        diag_add(&d, LCME_EIO, chdir_tmp, 0, 0, "cannot create the charts folder: %s",
-                 strerror(errno));
-    else
-        ok = charts_write_all(chdir_tmp, &rin, tr, &charts, &d) == 0;
-    rin.charts = &charts;
-    rin.charts_dir = chdir_tmp;
-    stage_end(&sc, "charts");
+    ok = 1;
+    if (!ro->no_charts) {
+        stage_begin(&sc, "charts");
+        chdir_tmp = out_tmp(&out, "charts");
+        ok = mkdir(chdir_tmp, 0777) == 0;
+        if (!ok)
+            diag_add(&d, LCME_EIO, chdir_tmp, 0, 0, "cannot create the charts folder: %s",
+                     strerror(errno));
+        else
+            ok = charts_write_all(chdir_tmp, &rin, tr, &charts, &d) == 0;
+        rin.charts = &charts;
+        rin.charts_dir = chdir_tmp;
+        stage_end(&sc, "charts");
+    }
 
     char *p;
     if (ok) {
@@ -488,7 +493,7 @@ static int cmd_run(const char *batch, const struct run_opts *ro)
         free(p);
         stage_end(&sc, "workbook");
     }
-    if (ok) {
+    if (ok && !ro->no_charts) {
         stage_begin(&sc, "report");
         p = out_tmp(&out, "report.pdf");
         ok = report_pdf_write(p, &rin, tr, &charts, &d) == 0;
@@ -661,11 +666,12 @@ int main(int argc, char **argv)
         {"threads", required_argument, NULL, 't'},
         {"quiet", no_argument, NULL, 'q'},
         {"timings", no_argument, NULL, 'T'},
+        {"no-charts", no_argument, NULL, 'C'},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
         {NULL, 0, NULL, 0},
     };
-    struct run_opts ro = {NULL, -1, -1, 0};
+    struct run_opts ro = {NULL, -1, -1, 0, 0};
     int bad = 0, ch;
     optind = 1;
     int rargc = argc - 1;
@@ -678,6 +684,7 @@ int main(int argc, char **argv)
         case 't': ro.threads = parse_long_opt("threads", optarg, 1, 1024, &bad); break;
         case 'q': quiet = 1; break;
         case 'T': timings = 1; break;
+        case 'C': ro.no_charts = 1; break;
         case 'h': usage(stdout); return 0;
         case 'V': printf("lcme %s\n", LCME_VERSION); return 0;
         default: bad = 1;
