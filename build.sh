@@ -54,6 +54,7 @@ asan)
     install_missing
     build build-asan -DCMAKE_BUILD_TYPE=Debug -DLCME_SANITIZE=ON
     ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+    LSAN_OPTIONS=suppressions=$PWD/tests/lsan.supp:print_suppressions=0 \
         ctest --test-dir build-asan --output-on-failure -j"$(nproc)"
     ;;
 bench)

@@ -696,5 +696,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "Try 'lcme --help' for more information.\n");
         return 2;
     }
-    return cmd_run(rargv[optind], &ro);
+    int rc = cmd_run(rargv[optind], &ro);
+    reports_release();
+    return rc;
 }

@@ -39,6 +39,10 @@ char *path_dirname(const char *path)
 
 int path_mkdir_p(const char *path)
 {
+    if (!*path) {
+        errno = ENOENT;
+        return -1;
+    }
     char *p = strdup(path);
     if (!p)
         return -1;

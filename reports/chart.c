@@ -120,6 +120,53 @@ const char *chart_node_short(const struct chart_ctx *c, int node)
     return x->code;
 }
 
+/* A unit's name for titles: its name without the Chinese name (titles stay
+ * short; the labels, subtitle and alternative text carry both), or its
+ * label when it has no name. */
+static const char *unit_title(const struct chart_ctx *c, size_t u)
+{
+    const struct cube *cb = c->in->cube;
+    if (cb->unit_name && cb->unit_name[u] && cb->unit_name[u][0])
+        return cb->unit_name[u];
+    return c->label[u];
+}
+
+/* The name of a node's level: the batch's level_names when set, else index,
+ * area, focus, feature, indicator counted from the top and bottom. */
+static const char *level_word(const struct chart_ctx *c, int node)
+{
+    const struct framework *fw = c->in->fw;
+    int lv = fw->node[node].level;
+    const struct config *cfg = c->in->cfg;
+    if (cfg && lv >= 1 && lv <= cfg->nlevel_names && lv <= CONFIG_MAX_LEVELS &&
+        cfg->level_name[lv] && cfg->level_name[lv][0])
+        return cfg->level_name[lv];
+    if (lv == fw->nlevel)
+        return "index";
+    if (lv == 1)
+        return "indicator";
+    if (lv == fw->nlevel - 1)
+        return "area";
+    if (lv == fw->nlevel - 2)
+        return "focus";
+    return "feature";
+}
+
+/* A node as a title phrase that stays short: "the index" for the root, its
+ * name when at most three words, else level and code ("area A1"). */
+static const char *node_phrase(const struct chart_ctx *c, int node, char *buf,
+                               size_t len)
+{
+    const struct fw_node *x = nd(c, node);
+    if (node == c->in->fw->root)
+        snprintf(buf, len, "the %s", level_word(c, node));
+    else if (x->name && x->name[0] && word_count(x->name) <= 3)
+        snprintf(buf, len, "%s", x->name);
+    else
+        snprintf(buf, len, "%s %s", level_word(c, node), x->code);
+    return buf;
+}
+
 double chart_median(const struct chart_ctx *c, int node, int t)
 {
     const struct trends *tr = c->tr;
@@ -392,11 +439,13 @@ static int plan_dot(const struct chart_ctx *c, struct chart_item *it)
         size_t top = ord[0], bot = ord[ns - 1];
         int tie = ns > 1 && score_at(c, it->node, c->t, ord[1]) ==
                                 score_at(c, it->node, c->t, top);
+        char ph[160];
+        node_phrase(c, it->node, ph, sizeof ph);
         it->title = tie ? xfmt("%s and %s share the lead in %s in %d",
-                               c->label[top], c->label[ord[1]],
-                               chart_node_short(c, it->node), c->year)
-                        : xfmt("%s leads %s in %d", c->label[top],
-                               chart_node_short(c, it->node), c->year);
+                               unit_title(c, top), unit_title(c, ord[1]), ph,
+                               c->year)
+                        : xfmt("%s leads %s in %d", unit_title(c, top), ph,
+                               c->year);
         it->alt = xfmt("Dot plot of %s scores in %d for %zu units, sorted from "
                        "%s (%s) to %s (%s)%s.",
                        x->code, c->year, ns, c->label[top],
@@ -446,7 +495,7 @@ static int plan_heatmap(const struct chart_ctx *c, struct chart_item *it)
         if (wins[u] > wins[bu])
             bu = u;
     if (c->nfeat > 0 && wins[bu] > 0)
-        it->title = xfmt("%s tops %d of %d key features in %d", c->label[bu],
+        it->title = xfmt("%s tops %d of %d key features in %d", unit_title(c, bu),
                          wins[bu], c->nfeat, c->year);
     else
         it->title = xfmt("Key feature scores in %d", c->year);
@@ -546,9 +595,9 @@ static int plan_trend(const struct chart_ctx *c, struct chart_item *it)
         }
     }
     int base = c->in->cfg ? c->in->cfg->base_year : cb->year[0];
-    it->title = known ? xfmt("%s gained in %d of %d areas since %d", c->label[u],
-                             up, known, base)
-                      : xfmt("%s: too few years for trends", c->label[u]);
+    it->title = known ? xfmt("%s gained in %d of %d areas since %d",
+                             unit_title(c, u), up, known, base)
+                      : xfmt("%s: too few years for trends", unit_title(c, u));
     it->subtitle = xfmt("%s: score in each area of focus, %d to %d%s, with the "
                         "OLS trend and the network median.",
                         c->label[u], cb->year[0], cb->year[cb->nyear - 1],
@@ -596,14 +645,14 @@ static int plan_profile(const struct chart_ctx *c, struct chart_item *it, int ra
     int n = sort_focus(c, u, ord);
     char a[32], b[32];
     if (n == 0) {
-        it->title = xfmt("%s has no area scores in %d", c->label[u], c->year);
+        it->title = xfmt("%s has no area scores in %d", unit_title(c, u), c->year);
         it->alt = xfmt("%s of %s in %d: no area of focus has a score.",
                        radar ? "Radar chart" : "Dot plot", c->label[u], c->year);
     } else {
-        it->title = radar ? xfmt("%s is strongest in %s", c->label[u],
-                                 chart_node_short(c, ord[0]))
-                          : xfmt("%s scores highest in %s", c->label[u],
-                                 chart_node_short(c, ord[0]));
+        char ph[160];
+        node_phrase(c, ord[0], ph, sizeof ph);
+        it->title = radar ? xfmt("%s is strongest in %s", unit_title(c, u), ph)
+                          : xfmt("%s scores highest in %s", unit_title(c, u), ph);
         it->alt = xfmt("%s of %s's scores in %d areas of focus in %d%s, highest %s "
                        "(%s), lowest %s (%s), with the network median.",
                        radar ? "Radar chart" : "Dot plot", c->label[u], n, c->year,
@@ -697,8 +746,14 @@ static void frame(struct chart_pen *p, const struct chart_ctx *c,
     chart_rgb(cr, 0xFFFFFF);
     cairo_fill(cr);
     cairo_restore(cr);
+    /* the title is never cut: it shrinks to fit one line (13 to 10 pt) and
+     * wraps at 10 pt when it still does not fit */
     struct chart_font f = F_TITLE;
-    f.width = it->width - 24;
+    double avail = it->width - 24, tw;
+    while (f.size > 10 && (chart_text(p, it->title, &f, 0, 0, 0, &tw), tw > avail))
+        f.size -= 1;
+    f.width = avail;
+    f.wrap = 1;
     double h = chart_text(p, it->title, &f, 12, 10, 1, NULL);
     struct chart_font s = {8.5, 0, 0x444444, CHART_LEFT, it->width - 24, 1};
     chart_text(p, it->subtitle, &s, 12, 10 + h + 2, 1, NULL);
@@ -1076,7 +1131,7 @@ static void draw_progress(struct chart_pen *p, const struct chart_ctx *c,
         chart_text(p, name, &fl, x + 12, y, 1, NULL);
         x += w + 26;
     }
-    double x0 = 190, x1 = it->width - 20, y0 = CHART_HEAD + 40;
+    double x0 = 250, x1 = it->width - 20, y0 = CHART_HEAD + 40;
     struct chart_scale sx = {0, (double)(nu ? nu : 1), x0, x1};
     struct chart_ticks tk;
     chart_nice_ticks(0, (double)nu, 6, &tk);
@@ -1097,7 +1152,16 @@ static void draw_progress(struct chart_pen *p, const struct chart_ctx *c,
         chart_text(p, b, &fa, xx, ylast + 3, 1, NULL);
     }
     chart_text(p, "Number of units", &fa, (x0 + x1) / 2, ylast + 14, 1, NULL);
-    struct chart_font fn = {7.5, 0, INK, CHART_RIGHT, 170, 0};
+    /* node labels wrap to two lines (three at 6 pt) rather than being cut */
+    struct chart_font fn = {7, 0, INK, CHART_RIGHT, 232, 1};
+    for (int k = 0; k < c->ntop && fn.size > 6.5; k++) {
+        const struct fw_node *xn = nd(c, c->top[k]);
+        char lab[300];
+        snprintf(lab, sizeof lab, "%s %s", xn->code, xn->name ? xn->name : "");
+        fn.bold = k == 0;
+        if (chart_text(p, lab, &fn, 0, 0, 0, NULL) > 12)
+            fn.size = 6.5;   /* one size for every label */
+    }
     struct chart_font fc = {7, 1, 0, CHART_CENTER, 0, 0};
     for (int k = 0; k < c->ntop; k++) {
         double yy = y0 + k * 18.0;
@@ -1616,8 +1680,10 @@ static int write_pdf(const char *path, const struct chart_ctx *c,
     }
     cairo_t *cr = cairo_create(sf);
     struct chart_pen *p = chart_pen_new(cr);
-    if (p)
+    if (p) {
+        chart_pen_outline_cjk(p, 1);
         chart_render(p, c, it);
+    }
     chart_pen_free(p);
     cairo_show_page(cr);
     cairo_destroy(cr);

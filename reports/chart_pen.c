@@ -16,6 +16,7 @@ struct chart_pen {
     cairo_t *cr;
     PangoLayout *layout;
     PangoFontDescription *font[2];   /* regular, bold; size set per call */
+    int outline_cjk;                 /* CJK text drawn as filled outlines */
 };
 
 struct chart_pen *chart_pen_new(cairo_t *cr)
@@ -58,6 +59,31 @@ void chart_pen_free(struct chart_pen *p)
 
 cairo_t *chart_pen_cr(const struct chart_pen *p) { return p->cr; }
 
+void chart_pen_outline_cjk(struct chart_pen *p, int on) { p->outline_cjk = on != 0; }
+
+/* Text with a code point from U+2E80 (CJK radicals) up, which falls back to
+ * the Noto CJK fonts. */
+static int has_cjk(const char *s)
+{
+    for (const unsigned char *u = (const unsigned char *)s; u && *u; u++)
+        if (*u >= 0xE2 && (*u > 0xE2 || u[1] >= 0xBA))
+            return 1;
+    return 0;
+}
+
+/* Show the pen's layout at the current point: as text, or, for CJK text on
+ * an outlining pen, as filled glyph outlines. */
+static void show(struct chart_pen *p, const char *text)
+{
+    pango_cairo_update_layout(p->cr, p->layout);
+    if (p->outline_cjk && has_cjk(text)) {
+        pango_cairo_layout_path(p->cr, p->layout);
+        cairo_fill(p->cr);
+    } else {
+        pango_cairo_show_layout(p->cr, p->layout);
+    }
+}
+
 static void set_style(struct chart_pen *p, const char *text,
                       const struct chart_font *f)
 {
@@ -74,7 +100,12 @@ static void set_style(struct chart_pen *p, const char *text,
         pango_layout_set_width(p->layout, -1);
         pango_layout_set_ellipsize(p->layout, PANGO_ELLIPSIZE_NONE);
     }
-    pango_layout_set_alignment(p->layout, PANGO_ALIGN_LEFT);
+    /* wrapped lines line up on the side the text is anchored to */
+    pango_layout_set_alignment(p->layout,
+                               f->width <= 0 || !f->wrap ? PANGO_ALIGN_LEFT
+                               : f->align == CHART_RIGHT ? PANGO_ALIGN_RIGHT
+                               : f->align == CHART_CENTER ? PANGO_ALIGN_CENTER
+                                                          : PANGO_ALIGN_LEFT);
 }
 
 double chart_text(struct chart_pen *p, const char *text, const struct chart_font *f,
@@ -95,8 +126,7 @@ double chart_text(struct chart_pen *p, const char *text, const struct chart_font
         cairo_save(p->cr);
         chart_rgb(p->cr, f->rgb);
         cairo_move_to(p->cr, x0, y);
-        pango_cairo_update_layout(p->cr, p->layout);
-        pango_cairo_show_layout(p->cr, p->layout);
+        show(p, text);
         cairo_restore(p->cr);
     }
     return th;
@@ -121,8 +151,7 @@ void chart_text_up(struct chart_pen *p, const char *text, const struct chart_fon
     cairo_translate(p->cr, x - th, y);
     cairo_rotate(p->cr, -PEN_PI / 2);
     cairo_move_to(p->cr, 0, 0);
-    pango_cairo_update_layout(p->cr, p->layout);
-    pango_cairo_show_layout(p->cr, p->layout);
+    show(p, text);
     cairo_restore(p->cr);
     pango_cairo_update_layout(p->cr, p->layout);
 }

@@ -269,32 +269,50 @@ static void contents(struct doc *dc)
 /* Units x (index, areas) table, index order, header repeated per page. */
 static void summary_table(struct doc *dc)
 {
+    /* Each row is two lines: the score and progress arrow, then its
+     * interval in smaller grey type, so that nothing is cut. Columns: the
+     * index and up to six areas, headed by their names (wrapped). */
     const struct chart_ctx *c = dc->c;
     const struct framework *fw = c->in->fw;
     const struct fw_node *root = &fw->node[fw->root];
+    const struct results *res = c->in->res;
     int ncol = 1 + root->nchild;
     if (ncol > 7)
         ncol = 7;
-    double uw = 130, cw = (BODY_W - uw) / ncol, pitch = 12;
-    struct chart_font fh = {7, 1, 0x111111, CHART_LEFT, cw - 4, 0};
-    struct chart_font fc = {6.8, 0, 0x222222, CHART_LEFT, cw - 4, 0};
-    struct chart_font fu = {7, 0, 0x222222, CHART_LEFT, uw - 6, 0};
+    double uw = 140, cw = (BODY_W - uw) / ncol;
+    double pitch = c->has_ci ? 19 : 12;
+    struct chart_font fh = {6.8, 1, 0x111111, CHART_LEFT, cw - 6, 1};
+    struct chart_font fc = {7.2, 0, 0x222222, CHART_LEFT, cw - 4, 0};
+    struct chart_font fi = {6, 0, 0x666666, CHART_LEFT, cw - 4, 0};
+    struct chart_font fu = {7, 0, 0x222222, CHART_LEFT, uw - 6, 1};
     size_t nu = c->in->cube->nunit;
     char b[96], cell[128];
+    /* header height: the tallest wrapped area name */
+    double hh = 10;
+    for (int k = 1; k < ncol; k++) {
+        const struct fw_node *x = &fw->node[root->child[k - 1]];
+        snprintf(cell, sizeof cell, "%s %s", x->code, x->name ? x->name : "");
+        double h = chart_text(dc->pen, cell, &fh, 0, 0, 0, NULL);
+        if (h > hh)
+            hh = h;
+    }
     int header = 1;
     for (size_t r = 0; r < nu; r++) {
-        if (dc->y + pitch * (header ? 2 : 1) > BOTTOM) {
+        if (dc->y + pitch + (header ? hh + 4 : 0) > BOTTOM) {
             new_page(dc);
             header = 1;
         }
         if (header) {
             chart_text(dc->pen, "Unit", &fh, MARGIN, dc->y, 1, NULL);
             for (int k = 0; k < ncol; k++) {
-                int node = k == 0 ? fw->root : root->child[k - 1];
-                chart_text(dc->pen, k == 0 ? "Index" : fw->node[node].code, &fh,
-                           MARGIN + uw + k * cw, dc->y, 1, NULL);
+                const struct fw_node *x = &fw->node[k == 0 ? fw->root : root->child[k - 1]];
+                if (k == 0)
+                    snprintf(cell, sizeof cell, "Index");
+                else
+                    snprintf(cell, sizeof cell, "%s %s", x->code, x->name ? x->name : "");
+                chart_text(dc->pen, cell, &fh, MARGIN + uw + k * cw, dc->y, 1, NULL);
             }
-            dc->y += pitch + 2;
+            dc->y += hh + 4;
             cairo_set_line_width(dc->cr, 0.5);
             chart_rgb(dc->cr, 0x999999);
             cairo_move_to(dc->cr, MARGIN, dc->y - 2);
@@ -311,9 +329,19 @@ static void summary_table(struct doc *dc)
         chart_text(dc->pen, c->label[u], &fu, MARGIN, dc->y, 1, NULL);
         for (int k = 0; k < ncol; k++) {
             int node = k == 0 ? fw->root : root->child[k - 1];
-            snprintf(cell, sizeof cell, "%s%s", with_ci(c, node, u, b, sizeof b),
-                     fin(sc(c, node, u)) ? arrow(c, node, u) : "");
+            size_t at = RES_AT(res, node, c->t, u);
+            double v = res->score[at];
+            if (!fin(v)) {
+                chart_text(dc->pen, "\xE2\x80\x93", &fc, MARGIN + uw + k * cw, dc->y, 1, NULL);
+                continue;
+            }
+            snprintf(cell, sizeof cell, "%.1f%s", v, arrow(c, node, u));
             chart_text(dc->pen, cell, &fc, MARGIN + uw + k * cw, dc->y, 1, NULL);
+            if (c->has_ci && fin(res->ci_low[at]) && fin(res->ci_high[at])) {
+                snprintf(b, sizeof b, "[%.1f\xE2\x80\x93%.1f]", res->ci_low[at],
+                         res->ci_high[at]);
+                chart_text(dc->pen, b, &fi, MARGIN + uw + k * cw, dc->y + 9, 1, NULL);
+            }
         }
         dc->y += pitch;
     }

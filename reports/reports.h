@@ -39,4 +39,8 @@ int workbook_write(const char *path, const struct report_input *in, struct diag 
  * rank_low, rank_high; one row per unit, year and node. */
 int scores_csv_write(const char *path, const struct report_input *in, struct diag *d);
 
+/* Release the font and drawing caches the charts and report leave behind
+ * (pango, cairo, fontconfig). Call once at exit; nothing may be drawn after. */
+void reports_release(void);
+
 #endif

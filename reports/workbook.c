@@ -47,6 +47,7 @@
 
 #include <xlsxwriter.h>
 
+#include "chart.h"
 #include "quality.h"
 #include "report_util.h"
 #include "reports.h"
@@ -677,6 +678,8 @@ static const struct {
                 "(correlations, Cronbach's alpha, principal components)."},
     {"Data", "Raw and normalised indicator values, one row per unit and year."},
     {"Framework", "The indicator tree with weights, effective weights and directions."},
+    {"Charts", "Native Excel charts (index by unit with intervals, area medians over the "
+               "years) on their data, and the chart images with their alternative text."},
 };
 #define NSHEET (sizeof sheet_list / sizeof sheet_list[0])
 
@@ -1103,6 +1106,230 @@ static char *dir_of(const char *path)
     return d;
 }
 
+/* ---- Charts sheet --------------------------------------------------------
+ *
+ * Native charts an analyst can restyle, each drawn from a small range on
+ * the sheet itself, then the chart images.
+ *
+ * (a) Index by unit with interval whiskers. libxlsxwriter 1.1.4 has no
+ *     per-point custom error bars, so the whiskers are Excel's high-low
+ *     lines: a line chart of three series over the units (sorted by score,
+ *     best first) -- score, interval low, interval high -- with no line on
+ *     any series, a marker on the score only, and chart_set_high_low_lines,
+ *     which joins the highest and lowest value of each category. Without
+ *     intervals only the score series is drawn.
+ * (b) Area medians over the years: one line per area, the network median
+ *     from struct trends (median[node * nyear + t]); absent without trends.
+ * Images: every chart PNG for networks of at most CHART_SHEET_ALL units,
+ *     else only the dot plots (index, areas, areas of focus) and the
+ *     progress chart, each with its alternative text as the description.
+ *
+ * Cells are written row by row (data (a) in A:D, data (b) from F), so the
+ * sheet also works in constant-memory mode; charts and images are drawing
+ * objects and need no cell order. */
+#define CHART_SHEET_ALL 30
+#define CHART_SHEET_FIRST 4      /* header row of the data ranges */
+
+struct unit_score {
+    size_t u;
+    double v;
+};
+
+static int unit_score_cmp(const void *a, const void *b)
+{
+    const struct unit_score *x = a, *y = b;
+    if (x->v != y->v)
+        return x->v > y->v ? -1 : 1;
+    return x->u < y->u ? -1 : x->u > y->u;
+}
+
+static void write_charts(struct wb *w, lxw_worksheet *ws)
+{
+    const struct cube *c = w->c;
+    const struct results *r = w->r;
+    const struct trends *tr = w->in->trends;
+    int root = w->fw->root;
+    int has_ci = r->ci_low && r->ci_high;
+    int has_med = tr && tr->median && tr->nyear == c->nyear && tr->nnode == r->nnode &&
+                  w->narea > 0;
+    size_t nu = 0;
+    struct unit_score *us = malloc((c->nunit ? c->nunit : 1) * sizeof *us);
+    if (!us) {
+        w->nomem = 1;
+        return;
+    }
+    if (w->ty >= 0)
+        for (size_t u = 0; u < c->nunit; u++) {
+            double v = r->score[RES_AT(r, root, (size_t)w->ty, u)];
+            if (isfinite(v))
+                us[nu++] = (struct unit_score){u, v};
+        }
+    qsort(us, nu, sizeof *us, unit_score_cmp);
+
+    set_width(w, ws, 0, 0, 24, NULL);
+    set_width(w, ws, 1, 3, 12, NULL);
+    put_str(w, ws, 0, 0, "Charts", w->f_title);
+    put_str(w, ws, 1, 0,
+            "Native charts drawn from the ranges below them: restyle or copy them in "
+            "Excel. Whiskers are high-low lines between the interval low and high "
+            "series (both hidden); areas over the years are network medians.", NULL);
+    size_t hr = CHART_SHEET_FIRST - 1, first = CHART_SHEET_FIRST;
+    size_t ny = has_med ? c->nyear : 0;
+    size_t col_b = 5, col_chart = col_b + (has_med ? (size_t)w->narea + 2 : 0);
+    char buf[160];
+    if (w->ty >= 0) {
+        snprintf(buf, sizeof buf, "Index by unit in %d", c->year[w->ty]);
+        put_str(w, ws, hr - 1, 0, buf, w->f_bold);
+    }
+    if (has_med)
+        put_str(w, ws, hr - 1, col_b, "Area medians over the years", w->f_bold);
+    put_str(w, ws, hr, 0, "Unit", w->f_bold);
+    put_str(w, ws, hr, 1, "Index score", w->f_bold);
+    put_str(w, ws, hr, 2, "Interval low", w->f_bold);
+    put_str(w, ws, hr, 3, "Interval high", w->f_bold);
+    if (has_med) {
+        put_str(w, ws, hr, col_b, "Year", w->f_bold);
+        for (int a = 0; a < w->narea; a++)
+            put_str(w, ws, hr, col_b + 1 + (size_t)a, w->fw->node[w->area[a]].code, w->f_bold);
+    }
+    size_t rows = nu > ny ? nu : ny;
+    for (size_t i = 0; i < rows; i++) {
+        size_t row = first + i;
+        if (i < nu) {
+            size_t u = us[i].u;
+            const char *nm = c->unit_name && c->unit_name[u] && c->unit_name[u][0]
+                                 ? c->unit_name[u] : c->unit[u];
+            size_t at = RES_AT(r, root, (size_t)w->ty, u);
+            put_str(w, ws, row, 0, nm, NULL);
+            put_num(w, ws, row, 1, us[i].v, w->f_1dp, 0);
+            if (has_ci) {
+                put_num(w, ws, row, 2, r->ci_low[at], w->f_1dp, 0);
+                put_num(w, ws, row, 3, r->ci_high[at], w->f_1dp, 0);
+            }
+        }
+        if (i < ny) {
+            put_num(w, ws, row, col_b, c->year[i], NULL, 0);
+            for (int a = 0; a < w->narea; a++)
+                put_num(w, ws, row, col_b + 1 + (size_t)a,
+                        tr->median[(size_t)w->area[a] * tr->nyear + i], w->f_1dp, 0);
+        }
+    }
+
+    lxw_row_t r0 = (lxw_row_t)first, r1 = (lxw_row_t)(first + (nu ? nu : 1) - 1);
+    size_t chart_row = hr;
+    if (nu > 0) {
+        lxw_chart *ch = workbook_add_chart(w->book, LXW_CHART_LINE);
+        if (!ch) {
+            w->nomem = 1;
+            free(us);
+            return;
+        }
+        snprintf(buf, sizeof buf, "Index by unit in %d%s", c->year[w->ty],
+                 has_ci ? " with its interval" : "");
+        chart_title_set_name(ch, buf);
+        lxw_chart_line none = {.none = LXW_TRUE};
+        const char *names[3] = {"Index score", "Interval low", "Interval high"};
+        for (int k = 0; k < (has_ci ? 3 : 1); k++) {
+            lxw_chart_series *se = chart_add_series(ch, NULL, NULL);
+            if (!se) {
+                w->nomem = 1;
+                break;
+            }
+            chart_series_set_categories(se, "Charts", r0, 0, r1, 0);
+            chart_series_set_values(se, "Charts", r0, (lxw_col_t)(1 + k), r1,
+                                    (lxw_col_t)(1 + k));
+            chart_series_set_name(se, names[k]);
+            chart_series_set_line(se, &none);
+            if (k == 0) {
+                chart_series_set_marker_type(se, LXW_CHART_MARKER_CIRCLE);
+                chart_series_set_marker_size(se, 6);
+            } else {
+                chart_series_set_marker_type(se, LXW_CHART_MARKER_NONE);
+            }
+        }
+        if (has_ci) {
+            lxw_chart_line whisker = {.color = 0x444444, .width = 1.25};
+            chart_set_high_low_lines(ch, &whisker);
+        }
+        chart_axis_set_name(ch->y_axis, "Score");
+        chart_axis_set_min(ch->y_axis, 0);
+        chart_axis_set_max(ch->y_axis, 100);
+        chart_legend_set_position(ch, LXW_CHART_LEGEND_BOTTOM);
+        snprintf(buf, sizeof buf, "Index score in %d for %zu units, sorted from highest "
+                 "to lowest%s.", c->year[w->ty], nu,
+                 has_ci ? ", with interval whiskers" : "");
+        double xs = nu > 20 ? (double)nu / 20.0 : 1.0;
+        lxw_chart_options o = {.x_scale = xs > 3 ? 3 : xs, .y_scale = 1.25,
+                               .description = buf};
+        check(w, worksheet_insert_chart_opt(ws, (lxw_row_t)chart_row, (lxw_col_t)col_chart,
+                                            ch, &o));
+        chart_row += 21;
+    }
+    if (has_med && ny > 0) {
+        lxw_chart *ch = workbook_add_chart(w->book, LXW_CHART_LINE);
+        if (!ch) {
+            w->nomem = 1;
+            free(us);
+            return;
+        }
+        chart_title_set_name(ch, "Area medians over the years");
+        lxw_row_t y0 = (lxw_row_t)first, y1 = (lxw_row_t)(first + ny - 1);
+        for (int a = 0; a < w->narea; a++) {
+            lxw_chart_series *se = chart_add_series(ch, NULL, NULL);
+            if (!se) {
+                w->nomem = 1;
+                break;
+            }
+            chart_series_set_categories(se, "Charts", y0, (lxw_col_t)col_b, y1,
+                                        (lxw_col_t)col_b);
+            lxw_col_t vc = (lxw_col_t)(col_b + 1 + (size_t)a);
+            chart_series_set_values(se, "Charts", y0, vc, y1, vc);
+            chart_series_set_name_range(se, "Charts", (lxw_row_t)hr, vc);
+            chart_series_set_marker_type(se, LXW_CHART_MARKER_CIRCLE);
+        }
+        chart_axis_set_name(ch->y_axis, "Median score");
+        chart_legend_set_position(ch, LXW_CHART_LEGEND_BOTTOM);
+        snprintf(buf, sizeof buf, "Network median score of each of %d areas from %d to %d.",
+                 w->narea, c->year[0], c->year[c->nyear - 1]);
+        lxw_chart_options o = {.x_scale = 1.25, .y_scale = 1.25, .description = buf};
+        check(w, worksheet_insert_chart_opt(ws, (lxw_row_t)chart_row, (lxw_col_t)col_chart,
+                                            ch, &o));
+        chart_row += 21;
+    }
+    free(us);
+
+    const struct chart_list *cl = w->in->charts;
+    const char *dir = w->in->charts_dir;
+    if (!cl || !dir || cl->n == 0)
+        return;
+    int all = c->nunit <= CHART_SHEET_ALL;
+    size_t row = chart_row + 1;
+    put_str(w, ws, row - 1, col_chart,
+            all ? "Chart images (also in charts/ as PNG and PDF)"
+                : "Chart images: dot plots and progress (every chart is in charts/)",
+            w->f_bold);
+    for (size_t i = 0; i < cl->n && !w->nomem; i++) {
+        const struct chart_item *it = &cl->v[i];
+        if (!all && it->kind != CHART_DOT && it->kind != CHART_PROGRESS)
+            continue;
+        size_t len = strlen(dir) + strlen(it->stem) + 6;
+        char *path = malloc(len);
+        if (!path) {
+            w->nomem = 1;
+            break;
+        }
+        snprintf(path, len, "%s/%s.png", dir, it->stem);
+        /* PNGs carry 150 dpi: at scale 0.75 a chart of H points shows H
+         * pixels high (H * 150/72 * 96/150 * 0.75) */
+        lxw_image_options o = {.x_scale = 0.75, .y_scale = 0.75,
+                               .description = it->alt};
+        check(w, worksheet_insert_image_opt(ws, (lxw_row_t)row, (lxw_col_t)col_chart, path,
+                                            &o));
+        free(path);
+        row += (size_t)ceil(it->height / 20.0) + 1;
+    }
+}
+
 int workbook_write_tuned(const char *path, const struct report_input *in,
                          const struct workbook_tuning *tune, struct diag *d)
 {
@@ -1157,7 +1384,7 @@ int workbook_write_tuned(const char *path, const struct report_input *in,
     /* Sheets in tab order; Quality is added and written by quality.c. */
     static void (*const writer[NSHEET])(struct wb *, lxw_worksheet *) = {
         write_cover, write_notes, write_summary, write_scores, write_features,
-        write_trends, NULL, write_data, write_framework,
+        write_trends, NULL, write_data, write_framework, write_charts,
     };
     for (size_t i = 0; i < NSHEET && !w.nomem; i++) {
         if (!writer[i]) {

@@ -18,7 +18,7 @@
 
 /* An in-memory file holding data; its path goes into path (size >= 64).
  * Returns the descriptor (close it when done) or -1. */
-static int fuzz_memfile(const uint8_t *data, size_t size, char *path, size_t len)
+static inline int fuzz_memfile(const uint8_t *data, size_t size, char *path, size_t len)
 {
     int fd = memfd_create("lcme-fuzz", 0);
     if (fd < 0)
@@ -39,7 +39,7 @@ static int fuzz_memfile(const uint8_t *data, size_t size, char *path, size_t len
 /* Format every kept diagnostic, as the command line does, so that the
  * formatting of odd file names and messages is exercised too. Aborts when a
  * failure was reported without any message: every problem must be explained. */
-static void fuzz_drain(struct diag *d, int failed)
+static inline void fuzz_drain(struct diag *d, int failed)
 {
     char buf[2048];
     diag_sort(d);

@@ -23,6 +23,10 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <fontconfig/fontconfig.h>
+#include <pango/pangocairo.h>
+
+#include "chart.h"
 #include "reports.h"
 #include "reports_fixture.h"
 #include "workbook_tuning.h"
@@ -346,6 +350,104 @@ static void test_missing_folder(void **state)
     diag_free(&d);
 }
 
+/* The Charts sheet: a native chart of the index by unit whose whiskers are
+ * high-low lines between the hidden interval series, and every chart image
+ * (3 units <= 30) with its alternative text as the drawing's description,
+ * in normal and constant-memory mode, byte-identical on a rewrite. The
+ * fixture has no trends, so no medians chart. Charts drawn from the fixture:
+ * dot plots for IDX, A1, A2, one heatmap page, a profile and a radar per
+ * unit = 10 images. */
+static void charts_sheet_check(struct fixture *f, const char *name,
+                               const struct workbook_tuning *tune)
+{
+    char chdir[128];
+    snprintf(chdir, sizeof chdir, "%s/%s-charts", tmpdir, name);
+    assert_int_equal(sh("rm -rf '%s' && mkdir '%s'", chdir, chdir), 0);
+    struct chart_list cl;
+    chart_list_init(&cl);
+    struct diag d;
+    diag_init(&d);
+    assert_int_equal(charts_write_all(chdir, &f->in, NULL, &cl, &d), 0);
+    diag_free(&d);
+    assert_int_equal((int)cl.n, 10);
+    f->in.charts = &cl;
+    f->in.charts_dir = chdir;
+    char again[64];
+    snprintf(again, sizeof again, "%s-again", name);
+    write_and_unzip(f, name, tune);
+    write_and_unzip(f, again, tune);
+    assert_int_equal(sh("cmp -s '%s/%s.xlsx' '%s/%s.xlsx'", tmpdir, name, tmpdir, again), 0);
+
+    /* Cover lists the sheet; it is the last one. */
+    char *wbx = slurp("%s/%s/xl/workbook.xml", tmpdir, name);
+    assert_non_null(wbx);
+    const char *fr = strstr(wbx, "<sheet name=\"Framework\"");
+    assert_non_null(fr);
+    assert_non_null(strstr(fr, "<sheet name=\"Charts\""));
+    free(wbx);
+    char *co = slurp("%s/%s/xl/worksheets/sheet1.xml", tmpdir, name);
+    assert_non_null(co);
+    assert_non_null(strstr(co, "location=\"'Charts'!A1\""));
+    free(co);
+
+    /* The native chart: three series, no line on any, a marker on the score
+     * only, high-low lines; data in A5:D7 of Charts. */
+    char *c1 = slurp("%s/%s/xl/charts/chart1.xml", tmpdir, name);
+    assert_non_null(c1);
+    assert_non_null(strstr(c1, "<c:lineChart>"));
+    assert_non_null(strstr(c1, "<c:hiLowLines>"));
+    int nser = 0;
+    for (const char *q = c1; (q = strstr(q, "<c:ser>")) != NULL; q++)
+        nser++;
+    assert_int_equal(nser, 3);
+    assert_non_null(strstr(c1, "<c:f>Charts!$B$5:$B$7</c:f>"));
+    assert_non_null(strstr(c1, "<c:f>Charts!$D$5:$D$7</c:f>"));
+    assert_non_null(strstr(c1, "<c:symbol val=\"circle\"/>"));
+    free(c1);
+    char path[256];
+    snprintf(path, sizeof path, "%s/%s/xl/charts/chart2.xml", tmpdir, name);
+    assert_int_not_equal(access(path, F_OK), 0);   /* no trends, no medians */
+
+    /* The data of the native chart: units by index score in 2021, best first:
+     * IDX (node k = 6, counting from 0) scores 10 * 6 + u + 0.5 * 1 =
+     * 60.5 + u (u = 0, 1, 2), except U2's 1/3, so =U3 (62.5), U1 (60.5),
+     * U2; intervals score -/+ 1. */
+    char *sx = slurp("%s/%s/xl/worksheets/sheet10.xml", tmpdir, name);
+    assert_non_null(sx);
+    assert_number_cell(sx, "B5", "62.5");
+    assert_number_cell(sx, "C5", "61.5");
+    assert_number_cell(sx, "D5", "63.5");
+    assert_number_cell(sx, "B6", "60.5");
+    free(sx);
+
+    /* Ten images, each with its chart's alternative text. */
+    snprintf(path, sizeof path, "%s/%s/xl/media/image1.png", tmpdir, name);
+    assert_int_equal(access(path, F_OK), 0);
+    snprintf(path, sizeof path, "%s/%s/xl/media/image10.png", tmpdir, name);
+    assert_int_equal(access(path, F_OK), 0);
+    snprintf(path, sizeof path, "%s/%s/xl/media/image11.png", tmpdir, name);
+    assert_int_not_equal(access(path, F_OK), 0);
+    char *dr = slurp("%s/%s/xl/drawings/drawing1.xml", tmpdir, name);
+    assert_non_null(dr);
+    assert_non_null(strstr(dr, "descr=\"Dot plot of IDX scores in 2021 for 3 units"));
+    assert_non_null(strstr(dr, "descr=\"Index score in 2021 for 3 units"));
+    free(dr);
+    f->in.charts = NULL;
+    f->in.charts_dir = NULL;
+    chart_list_free(&cl);
+}
+
+static void test_charts_sheet(void **state)
+{
+    (void)state;
+    static struct fixture f;
+    fixture_init(&f, 1);
+    charts_sheet_check(&f, "charts", NULL);
+    struct workbook_tuning tune = workbook_tuning_default;
+    tune.constant_memory_rows = 0;
+    charts_sheet_check(&f, "charts-const", &tune);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -354,6 +456,13 @@ int main(void)
         cmocka_unit_test(test_constant_memory),
         cmocka_unit_test(test_truncated),
         cmocka_unit_test(test_missing_folder),
+        cmocka_unit_test(test_charts_sheet),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    int rc = cmocka_run_group_tests(tests, setup, teardown);
+    /* test_charts_sheet draws charts: release the font caches so that
+     * LeakSanitizer reports only our own leaks (see test_chart.c) */
+    pango_cairo_font_map_set_default(NULL);
+    cairo_debug_reset_static_data();
+    FcFini();
+    return rc;
 }
