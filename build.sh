@@ -5,13 +5,15 @@
 #   ./build.sh test    install what is missing, build, run every test (ctest)
 #   ./build.sh asan    the same tests under AddressSanitizer and UBSan
 #   ./build.sh bench   build and run the benchmarks in tests/bench (on purpose, not in CI)
+#   ./build.sh fuzz [SECONDS]  libFuzzer harnesses (clang) for SECONDS each (default 60)
 #   ./build.sh build   install what is missing and build only
 set -euo pipefail
 cd "$(dirname "$0")"
 
 PACKAGES=(build-essential cmake pkg-config libgsl-dev libsqlite3-dev libxlsxwriter-dev
           libcairo2-dev libpango1.0-dev libinih-dev libcmocka-dev sqlite3 unzip
-          libxml2-utils poppler-utils fonts-noto-cjk fonts-dejavu-core valgrind)
+          libxml2-utils poppler-utils fonts-noto-cjk fonts-dejavu-core valgrind
+          libpng-dev libfontconfig-dev clang libclang-rt-14-dev)
 
 install_missing() {
     local missing=()
@@ -62,12 +64,16 @@ bench)
     build build -DCMAKE_BUILD_TYPE=Release -DLCME_BENCH=ON
     bash tests/bench/run.sh build/lcme
     ;;
+fuzz)
+    install_missing
+    bash tests/fuzz/run.sh "${2:-60}"
+    ;;
 build)
     install_missing
     build build -DCMAKE_BUILD_TYPE=Release
     ;;
 *)
-    echo "usage: ./build.sh [demo|test|asan|bench|build]" >&2
+    echo "usage: ./build.sh [demo|test|asan|bench|fuzz [SECONDS]|build]" >&2
     exit 2
     ;;
 esac

@@ -16,10 +16,12 @@
  *
  * Exit codes: 0 done, 1 bad input, 2 bad usage, 3 internal or I/O failure.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <getopt.h>
 #include <locale.h>
 #include <math.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -304,6 +306,33 @@ static void progress_bar(void *ctx, long done_, long total)
     fflush(stderr);
 }
 
+/* Remove the temporary folders that killed runs left in the output folder:
+ * ".lcme-tmp-PID-XXXXXX" whose PID no longer runs. A live run's folder is
+ * never touched. */
+static void remove_stale_tmp(const char *outdir)
+{
+    DIR *dir = opendir(outdir);
+    if (!dir)
+        return;
+    struct dirent *e;
+    while ((e = readdir(dir)) != NULL) {
+        char *end;
+        if (strncmp(e->d_name, ".lcme-tmp-", 10) != 0)
+            continue;
+        errno = 0;
+        long pid = strtol(e->d_name + 10, &end, 10);
+        if (errno || end == e->d_name + 10 || *end != '-' || pid <= 0)
+            continue;
+        if (kill((pid_t)pid, 0) == 0 || errno != ESRCH)
+            continue;
+        char *p = path_join(outdir, e->d_name);
+        if (p)
+            path_remove_tree(p);
+        free(p);
+    }
+    closedir(dir);
+}
+
 struct run_opts {
     const char *output;
     long seed, replications, threads;
@@ -354,9 +383,10 @@ static int cmd_run(const char *batch, const struct run_opts *ro)
         rc = report(&d, "nothing written, store unchanged");
         goto done;
     }
+    remove_stale_tmp(cfg->output);
     {
         char tmpl[64];
-        snprintf(tmpl, sizeof tmpl, ".lcme-tmp-XXXXXX");
+        snprintf(tmpl, sizeof tmpl, ".lcme-tmp-%ld-XXXXXX", (long)getpid());
         char *t = path_join(cfg->output, tmpl);
         if (!mkdtemp(t)) {
             diag_input(&d, cfg->output, 0, 0, "cannot write to the output folder: %s",
@@ -369,6 +399,13 @@ static int cmd_run(const char *batch, const struct run_opts *ro)
     }
 
     stage_begin(&sc, "store");
+    struct stat sst;
+    if (stat(cfg->store, &sst) == 0 && !S_ISREG(sst.st_mode)) {
+        diag_input(&d, cfg->path, 0, 0, "store '%s' is %s, not a file", cfg->store,
+                   S_ISDIR(sst.st_mode) ? "a folder" : "not a regular file");
+        rc = report(&d, "nothing written, store unchanged");
+        goto done;
+    }
     if (store_open(&st, cfg->store, 0, &d) != 0 || store_begin(st, &d) != 0) {
         rc = report(&d, "nothing written, store unchanged");
         goto done;

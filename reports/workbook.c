@@ -1303,7 +1303,9 @@ static void write_charts(struct wb *w, lxw_worksheet *ws)
     if (!cl || !dir || cl->n == 0)
         return;
     int all = c->nunit <= CHART_SHEET_ALL;
-    size_t row = chart_row + 1;
+    /* below the native charts and below the last data row: in
+     * constant-memory mode a cell may not go above a row already written */
+    size_t row = (chart_row > first + rows ? chart_row : first + rows) + 1;
     put_str(w, ws, row - 1, col_chart,
             all ? "Chart images (also in charts/ as PNG and PDF)"
                 : "Chart images: dot plots and progress (every chart is in charts/)",

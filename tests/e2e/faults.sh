@@ -102,6 +102,14 @@ check "a run after the kills completes" "$LCME" run g/batch.ini --replications $
 outputs_ok "after the kills" out && ok
 check "after the kills every output is there" test "$(cd out && find . -type f ! -path './.lcme-tmp-*' | wc -l)" -eq "$(wc -l < ref.sums)"
 echo "temporary folders left by the killed runs: $leftover"
+# The next run into the same folder removes what killed runs left behind
+# (.lcme-tmp-PID-*, PID no longer running), never a live run's folder.
+mkdir -p out/.lcme-tmp-999999999-stale/charts && touch out/.lcme-tmp-999999999-stale/charts/x.png
+mkdir -p out/.lcme-tmp-$$-live   # this shell is alive: must stay
+check "a rerun after a killed run completes" "$LCME" run g/batch.ini --replications $REPS --quiet --seed 2 -o out
+check "the dead run's temporary folder is gone" test ! -e out/.lcme-tmp-999999999-stale
+check "a live process's temporary folder is kept" test -d out/.lcme-tmp-$$-live
+rmdir out/.lcme-tmp-$$-live
 cp g/lcme.db clean.db   # the store with runs A and B done
 
 # A small file system for the full-disk cases: tmpfs when mounting works.
