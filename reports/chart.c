@@ -1322,7 +1322,8 @@ static void draw_trend(struct chart_pen *p, const struct chart_ctx *c,
 
     int cols = c->nfocus < 4 ? c->nfocus : 4;
     double pw = (it->width - 24 - (cols - 1) * 10.0) / cols, ph = 130;
-    struct chart_font ft = {7, 1, INK, CHART_LEFT, pw, 0};
+    /* panel titles wrap (up to three lines) rather than being cut */
+    struct chart_font ft = {6, 1, INK, CHART_LEFT, pw, 1};
     struct chart_font fs = {6.5, 0, 0x444444, CHART_LEFT, pw - 24, 0};
     struct chart_font fa = {6, 0, 0x555555, CHART_RIGHT, 0, 0};
     char b[96], b2[32];
@@ -1331,8 +1332,8 @@ static void draw_trend(struct chart_pen *p, const struct chart_ctx *c,
         const struct fw_node *xn = nd(c, node);
         double px = 12 + (f % cols) * (pw + 10), py = CHART_HEAD + 18 + (f / cols) * 140.0;
         snprintf(b, sizeof b, "%s %s", xn->code, xn->name ? xn->name : "");
-        chart_text(p, b, &ft, px, py, 1, NULL);
-        double ax0 = px + 22, ax1 = px + pw - 4, ay0 = py + 14, ay1 = py + ph - 24;
+        chart_text(p, b, &ft, px, py - 2, 1, NULL);
+        double ax0 = px + 22, ax1 = px + pw - 4, ay0 = py + 30, ay1 = py + ph - 24;
         struct chart_scale sx = {cb->year[0], cb->year[ny - 1], ax0, ax1};
         struct chart_scale sy = {tk.lo, tk.hi, ay1, ay0};
         cairo_rectangle(cr, ax0, ay0, ax1 - ax0, ay1 - ay0);

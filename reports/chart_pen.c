@@ -61,27 +61,54 @@ cairo_t *chart_pen_cr(const struct chart_pen *p) { return p->cr; }
 
 void chart_pen_outline_cjk(struct chart_pen *p, int on) { p->outline_cjk = on != 0; }
 
-/* Text with a code point from U+2E80 (CJK radicals) up, which falls back to
- * the Noto CJK fonts. */
-static int has_cjk(const char *s)
+/* Text (n bytes) with a code point from U+2E80 (CJK radicals) up, which
+ * falls back to the Noto CJK fonts. */
+static int has_cjk(const char *s, size_t n)
 {
-    for (const unsigned char *u = (const unsigned char *)s; u && *u; u++)
-        if (*u >= 0xE2 && (*u > 0xE2 || u[1] >= 0xBA))
+    const unsigned char *u = (const unsigned char *)s;
+    for (size_t i = 0; i < n; i++)
+        if (u[i] >= 0xE2 && (u[i] > 0xE2 || (i + 1 < n && u[i + 1] >= 0xBA)))
             return 1;
     return 0;
 }
 
-/* Show the pen's layout at the current point: as text, or, for CJK text on
- * an outlining pen, as filled glyph outlines. */
+/* Show the pen's layout with its top-left corner at the current point: as
+ * text, or, on an outlining pen, run by run, with the runs of CJK text as
+ * filled glyph outlines and every other run as text (the same places as
+ * pango_cairo_show_layout: each run at its logical x and the line's
+ * baseline). */
 static void show(struct chart_pen *p, const char *text)
 {
-    pango_cairo_update_layout(p->cr, p->layout);
-    if (p->outline_cjk && has_cjk(text)) {
-        pango_cairo_layout_path(p->cr, p->layout);
-        cairo_fill(p->cr);
-    } else {
-        pango_cairo_show_layout(p->cr, p->layout);
+    cairo_t *cr = p->cr;
+    pango_cairo_update_layout(cr, p->layout);
+    if (!p->outline_cjk || !has_cjk(text, strlen(text))) {
+        pango_cairo_show_layout(cr, p->layout);
+        return;
     }
+    double x0, y0;
+    cairo_get_current_point(cr, &x0, &y0);
+    const char *all = pango_layout_get_text(p->layout);
+    PangoLayoutIter *it = pango_layout_get_iter(p->layout);
+    if (!it)
+        return;
+    do {
+        PangoLayoutRun *run = pango_layout_iter_get_run_readonly(it);
+        if (!run)
+            continue;
+        PangoRectangle lr;
+        pango_layout_iter_get_run_extents(it, NULL, &lr);
+        double bx = x0 + (double)lr.x / PANGO_SCALE;
+        double by = y0 + (double)pango_layout_iter_get_baseline(it) / PANGO_SCALE;
+        cairo_move_to(cr, bx, by);
+        if (has_cjk(all + run->item->offset, (size_t)run->item->length)) {
+            pango_cairo_glyph_string_path(cr, run->item->analysis.font, run->glyphs);
+            cairo_fill(cr);
+        } else {
+            pango_cairo_show_glyph_string(cr, run->item->analysis.font, run->glyphs);
+        }
+    } while (pango_layout_iter_next_run(it));
+    pango_layout_iter_free(it);
+    cairo_new_path(cr);
 }
 
 static void set_style(struct chart_pen *p, const char *text,

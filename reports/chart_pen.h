@@ -24,12 +24,13 @@ struct chart_pen *chart_pen_new(cairo_t *cr);
 void chart_pen_free(struct chart_pen *p);     /* NULL is harmless */
 cairo_t *chart_pen_cr(const struct chart_pen *p);
 
-/* on: draw text that contains CJK characters as filled glyph outlines, not
- * as text. Used for the single-chart PDF files: embedding a subset of the
- * Noto CJK fonts (CFF, about 20 MB each) cost about 50 ms and 110 KB per
- * file, most of the chart time of a run; the outlines are the same shapes
- * (hinting is off), only not selectable as text. The chart's alternative
- * text, with every unit name, is in the file's Subject metadata. */
+/* on: draw the runs of CJK characters as filled glyph outlines, not as
+ * text (other text stays text). Used for the single-chart PDF files:
+ * embedding a subset of the Noto CJK fonts (CFF, about 20 MB each) cost
+ * about 50 ms and 110 KB per file, most of the chart time of a run; the
+ * outlines are the same shapes (hinting is off), only the Chinese names
+ * are not selectable as text. The chart's alternative text, with every
+ * unit name, is in the file's Subject metadata. */
 void chart_pen_outline_cjk(struct chart_pen *p, int on);
 
 enum chart_align { CHART_LEFT, CHART_CENTER, CHART_RIGHT };

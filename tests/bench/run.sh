@@ -18,7 +18,7 @@ echo "network-scale batch: $obs observations, $RUNS runs, replications $REPS"
 for i in $(seq "$RUNS"); do
     rm -f "$W/net/lcme.db"; rm -rf "$W/net/out"
     /usr/bin/time -f "peak_rss_kb: %M" "$LCME" run "$W/net/batch.ini" --timings --quiet \
-        --replications "$REPS" 2>> "$W/timings.txt"
+        --replications "$REPS" --no-charts 2>> "$W/timings.txt"
 done
 
 awk -v obs="$obs" -v runs="$RUNS" '
@@ -35,6 +35,23 @@ awk -v obs="$obs" -v runs="$RUNS" '
             print line
         }
     }' "$W/timings.txt"
+
+# Charts and report for the Hong Kong sample batch (18 units).
+SRC=$(cd "$(dirname "$0")/../.." && pwd)
+mkdir -p "$W/hk/datasets"
+cp -r "$SRC/indicators" "$W/hk/"
+cp -r "$SRC/datasets/hong-kong" "$W/hk/datasets/"
+rm -rf "$W/hk/datasets/hong-kong/out" "$W/hk/datasets/hong-kong/lcme.db"
+: > "$W/charts.txt"
+for i in $(seq "$RUNS"); do
+    "$LCME" run "$W/hk/datasets/hong-kong/batch.ini" --timings --quiet --replications 0 \
+        2>&1 | grep -E '^(charts|report):' >> "$W/charts.txt"
+done
+echo "sample batch (18 units), charts and report:"
+for k in charts report; do
+    grep "^$k:" "$W/charts.txt" | cut -d' ' -f2 | sort -g |
+        awk -v k="$k" '{ x[NR] = $1 } END { printf "%-12s median %.4f  (runs: %d)\n", k, (NR % 2) ? x[(NR + 1) / 2] : (x[NR / 2] + x[NR / 2 + 1]) / 2, NR }'
+done
 
 # Module benchmarks built beside the engine, when present.
 for b in "$(dirname "$LCME")"/bench_*; do
