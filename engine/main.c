@@ -488,6 +488,7 @@ static int cmd_run(const char *batch, const struct run_opts *ro)
         .cfg = cfg, .fw = in.fw, .cube = c, .res = res, .run = &ri,
         .obs_total = total, .obs_with_error = with_err,
         .obs_revised = revised, .obs_skipped = skipped, .trends = tr,
+        .threads = ri.threads,
     };
 
     stage_begin(&sc, "results");

@@ -135,7 +135,7 @@ static char *slurp(const char *path, size_t *len)
 
 static char *pdf_text(const char *pdf)
 {
-    char cmd[1024], out[512];
+    char cmd[2200], out[1024];
     snprintf(out, sizeof out, "%s.txt", pdf);
     snprintf(cmd, sizeof cmd, "pdftotext -layout '%s' '%s'", pdf, out);
     assert_int_equal(system(cmd), 0);
