@@ -814,6 +814,41 @@ static enum chart_shape vs_median(double lo, double hi, double med, uint32_t *co
     return CHART_CIRCLE;
 }
 
+/* One row of a dot plot at height y: the interval [l, h] as a whisker, the
+ * score v as a marker of radius r whose shape and colour say where the
+ * interval lies against the median med, and v printed to the right; "no
+ * score" when v is missing. Used by the node dot plots and the unit profiles. */
+static void dot_row(struct chart_pen *p, const struct chart_scale *sx,
+                    const struct chart_font *fv, double x0, double y, double v,
+                    double l, double h, double med, double r)
+{
+    cairo_t *cr = chart_pen_cr(p);
+    char b[32];
+    if (!fin(v)) {
+        chart_text(p, "no score", fv, x0 + 2, y - 4.5, 1, NULL);
+        return;
+    }
+    double xv = chart_scale_map(sx, v), xr = xv;
+    if (fin(l) && fin(h)) {
+        double xl = chart_scale_map(sx, l), xh = chart_scale_map(sx, h);
+        cairo_set_line_width(cr, 0.9);
+        chart_rgb(cr, 0x555555);
+        cairo_move_to(cr, xl, y);
+        cairo_line_to(cr, xh, y);
+        cairo_move_to(cr, xl, y - 2.5);
+        cairo_line_to(cr, xl, y + 2.5);
+        cairo_move_to(cr, xh, y - 2.5);
+        cairo_line_to(cr, xh, y + 2.5);
+        cairo_stroke(cr);
+        xr = xh;
+    }
+    uint32_t col;
+    enum chart_shape sh = vs_median(l, h, med, &col);
+    chart_marker(cr, sh, xv, y, r, col);
+    chart_text(p, num1(b, sizeof b, v), fv, xr + 5, y - 4.5, 1, NULL);
+}
+
+
 static void median_legend(struct chart_pen *p, const struct chart_ctx *c,
                           double x, double y, int with_shapes)
 {
@@ -927,28 +962,7 @@ static void draw_dot(struct chart_pen *p, const struct chart_ctx *c,
         double v = score_at(c, node, t, u);
         double l = lo_at(c, node, t, u), h = hi_at(c, node, t, u);
         chart_text_mid(p, c->label[u], &fl, 164, y);
-        if (!fin(v)) {
-            chart_text(p, "no score", &fv, x0 + 2, y - 4.5, 1, NULL);
-            continue;
-        }
-        double xv = chart_scale_map(&sx, v), xr = xv;
-        if (fin(l) && fin(h)) {
-            double xl = chart_scale_map(&sx, l), xh = chart_scale_map(&sx, h);
-            cairo_set_line_width(cr, 0.9);
-            chart_rgb(cr, 0x555555);
-            cairo_move_to(cr, xl, y);
-            cairo_line_to(cr, xh, y);
-            cairo_move_to(cr, xl, y - 2.5);
-            cairo_line_to(cr, xl, y + 2.5);
-            cairo_move_to(cr, xh, y - 2.5);
-            cairo_line_to(cr, xh, y + 2.5);
-            cairo_stroke(cr);
-            xr = xh;
-        }
-        uint32_t col;
-        enum chart_shape sh = vs_median(l, h, med, &col);
-        chart_marker(cr, sh, xv, y, 3, col);
-        chart_text(p, num1(b, sizeof b, v), &fv, xr + 5, y - 4.5, 1, NULL);
+        dot_row(p, &sx, &fv, x0, y, v, l, h, med, 3);
     }
     if (fin(med)) {
         double xm = chart_scale_map(&sx, med);
@@ -1459,7 +1473,7 @@ static void draw_profile(struct chart_pen *p, const struct chart_ctx *c,
 {
     cairo_t *cr = chart_pen_cr(p);
     size_t u = (size_t)it->unit;
-    char note[200], b[32];
+    char note[200];
     ci_note(c, note, sizeof note);
     frame(p, c, it, note);
     median_legend(p, c, 12, CHART_HEAD, 1);
@@ -1501,28 +1515,7 @@ static void draw_profile(struct chart_pen *p, const struct chart_ctx *c,
             cairo_line_to(cr, xm, y + 5);
             cairo_stroke(cr);
         }
-        if (!fin(v)) {
-            chart_text(p, "no score", &fv, x0 + 2, y - 4.5, 1, NULL);
-            continue;
-        }
-        double xv = chart_scale_map(&sx, v), xr = xv;
-        if (fin(l) && fin(h)) {
-            double xl = chart_scale_map(&sx, l), xh = chart_scale_map(&sx, h);
-            cairo_set_line_width(cr, 0.9);
-            chart_rgb(cr, 0x555555);
-            cairo_move_to(cr, xl, y);
-            cairo_line_to(cr, xh, y);
-            cairo_move_to(cr, xl, y - 2.5);
-            cairo_line_to(cr, xl, y + 2.5);
-            cairo_move_to(cr, xh, y - 2.5);
-            cairo_line_to(cr, xh, y + 2.5);
-            cairo_stroke(cr);
-            xr = xh;
-        }
-        uint32_t col;
-        enum chart_shape sh = vs_median(l, h, m, &col);
-        chart_marker(cr, sh, xv, y, 3.4, col);
-        chart_text(p, num1(b, sizeof b, v), &fv, xr + 5, y - 4.5, 1, NULL);
+        dot_row(p, &sx, &fv, x0, y, v, l, h, m, 3.4);
     }
     free(ord);
 }
