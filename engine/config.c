@@ -20,6 +20,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "framework.h"
 #include "path.h"
 
 #define MAX_OVERRIDES 256
@@ -437,6 +438,10 @@ static int handler(void *user, const char *section, const char *name, const char
                 c->winmax = (int)l;
         } else if (prep_key(p, key, val)) {
             ;
+        } else if (strcmp(key, "weights") == 0) {
+            free(c->weights);
+            c->weights = strdup(val);
+            c->weights_line = p->line;
         } else
             diag_input(p->d, c->path, p->line, 0, "[method] unknown key '%s'", key);
     } else if (strncmp(section, "method.", 7) == 0) {
@@ -449,6 +454,26 @@ static int handler(void *user, const char *section, const char *name, const char
         o->key = strdup(key);
         o->value = strdup(val);
         o->line = p->line;
+    } else if (strncmp(section, "weights.", 8) == 0 && section[8]) {
+        char *end;
+        errno = 0;
+        double w = strtod(val, &end);
+        if (end == val || *end || errno || !isfinite(w) || w < 0) {
+            diag_input(p->d, c->path, p->line, 0,
+                       "[%s] %s: '%s' is not a weight (a number, 0 or more)", section, name, val);
+            w = NAN;   /* reported; kept so the set is known to exist */
+        }
+        struct config_weight *nw = realloc(c->weight, (size_t)(c->nweight + 1) * sizeof *nw);
+        if (!nw) {
+            diag_add(p->d, LCME_ENOMEM, c->path, p->line, 0, "out of memory");
+            return 1;
+        }
+        c->weight = nw;
+        nw[c->nweight].set = strdup(section + 8);
+        nw[c->nweight].code = strdup(name);
+        nw[c->nweight].weight = w;
+        nw[c->nweight].line = p->line;
+        c->nweight++;
     } else if (strcmp(section, "uncertainty") == 0) {
         if (strcmp(key, "level") == 0) {
             if (parse_num(p, section, key, val, 0.5, 0.999, &v) == 0)
@@ -618,6 +643,14 @@ int config_load(struct config **out, const char *path, struct diag *d)
         diag_input(d, path, p->target_line, 0, "[trend] target_year %d is before the evaluation year %d",
                    c->target_year, c->year);
 
+    if (c->weights) {
+        int found = 0;
+        for (int i = 0; i < c->nweight; i++)
+            found |= strcmp(c->weight[i].set, c->weights) == 0;
+        if (!found)
+            diag_input(d, path, c->weights_line, 0,
+                       "[method] weights: no section [weights.%s] in the batch file", c->weights);
+    }
     for (int l = 0; l <= CONFIG_MAX_LEVELS; l++)
         c->level[l] = c->method;
     for (int i = 0; i < p->nover; i++) {
@@ -646,10 +679,37 @@ fail:
     return -1;
 }
 
+int config_apply_weights(const struct config *c, struct framework *fw, struct diag *d)
+{
+    if (!c->weights)
+        return 0;
+    int rc = 0;
+    for (int i = 0; i < c->nweight; i++) {
+        const struct config_weight *w = &c->weight[i];
+        if (strcmp(w->set, c->weights) != 0)
+            continue;
+        int k = framework_find(fw, w->code);
+        if (k < 0) {
+            diag_input(d, c->path, w->line, 0,
+                       "[weights.%s] '%s' is not a node of the framework", w->set, w->code);
+            rc = -1;
+            continue;
+        }
+        fw->node[k].weight = w->weight;
+    }
+    return rc;
+}
+
 void config_free(struct config *c)
 {
     if (!c)
         return;
+    for (int i = 0; i < c->nweight; i++) {
+        free(c->weight[i].set);
+        free(c->weight[i].code);
+    }
+    free(c->weight);
+    free(c->weights);
     free(c->path);
     free(c->dir);
     free(c->name);
@@ -693,6 +753,8 @@ static size_t method_text(char *buf, size_t len, const char *prefix, const struc
 char *config_settings_text(const struct config *c)
 {
     size_t cap = 4096 + (CONFIG_MAX_LEVELS + 1) * 512;
+    for (int i = 0; i < c->nweight; i++)
+        cap += strlen(c->weight[i].code) + 48;
     char *buf = malloc(cap);
     if (!buf)
         return NULL;
@@ -725,5 +787,13 @@ char *config_settings_text(const struct config *c)
         snprintf(prefix, sizeof prefix, "level%d.", l);
         k += method_text(buf + k, cap - k, prefix, &c->level[l]);
     }
+    /* the selected weight set, only when there is one (run ids of batches
+       without one are unchanged) */
+    if (c->weights && k < cap)
+        k += (size_t)snprintf(buf + k, cap - k, "weights=%s\n", c->weights);
+    for (int i = 0; c->weights && i < c->nweight && k < cap; i++)
+        if (strcmp(c->weight[i].set, c->weights) == 0)
+            k += (size_t)snprintf(buf + k, cap - k, "weight.%s=%.17g\n", c->weight[i].code,
+                                  c->weight[i].weight);
     return buf;
 }

@@ -33,6 +33,9 @@
  *                                example coin uses denominate, impute,
  *                                screen, treat)
  *   ref_unit         = CODE      reference unit of normalise = dist2ref
+ *   weights          = NAME      use the weight set [weights.NAME]: one
+ *                                `CODE = weight` line per node to reweight
+ *                                (weights >= 0; other nodes keep theirs)
  * normalise = scaled uses the framework's lower/upper as (l, u) where given,
  * else the range key: (x - l)/(u - l)*100 (COINr n_scaled).
  */
@@ -122,12 +125,30 @@ struct config {
     double boxcox_lambda;        /* default 1 */
     int order[PREP_NSTAGE];      /* default denominate, screen, impute, treat */
     char *ref_unit;              /* dist2ref reference unit code, or NULL */
+
+    /* Named weight sets: [weights.NAME] sections of `CODE = weight` lines;
+     * [method] weights = NAME selects one (config_apply_weights). */
+    char *weights;               /* the selected set, or NULL: the framework's */
+    long weights_line;           /* line of the 'weights' key */
+    int nweight;
+    struct config_weight {
+        char *set, *code;        /* owned */
+        double weight;           /* finite, >= 0 */
+        long line;
+    } *weight;
 };
 
 /* Read and check a batch file. Every problem is reported with file:line.
  * Returns 0 and *out (free with config_free), or -1. */
 int config_load(struct config **out, const char *path, struct diag *d);
 void config_free(struct config *c);  /* NULL is harmless */
+
+/* Put the selected weight set's weights into the framework's nodes, so that
+ * aggregation, effective weights, the Monte Carlo stage and the reports all
+ * use them. No set selected: nothing changes. A code that is no node of the
+ * framework is bad input at its batch-file line. Returns 0 or -1. */
+struct framework;
+int config_apply_weights(const struct config *c, struct framework *fw, struct diag *d);
 
 /* Method in force for nodes of the given level (1 = indicators). */
 const struct method *config_method(const struct config *c, int level);

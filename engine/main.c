@@ -144,7 +144,8 @@ static int read_inputs(const char *batch, struct inputs *in, struct diag *d)
     memset(in, 0, sizeof *in);
     if (config_load(&in->cfg, batch, d) != 0)
         return -1;
-    if (framework_load(&in->fw, in->cfg->framework, d) != 0)
+    if (framework_load(&in->fw, in->cfg->framework, d) != 0 ||
+        config_apply_weights(in->cfg, in->fw, d) != 0)
         return -1;
     in->obs = obsset_new();
     if (!in->obs) {
@@ -439,6 +440,10 @@ static int cmd_run(const char *batch, const struct run_opts *ro)
         goto done;
     }
     stage_end(&sc, "scores");
+    if (cfg->weights)
+        notes_add(&res->notes, "Weights: the batch's weight set '%s' replaces the framework's "
+                  "weights of the nodes it names; the Framework sheet shows the effective "
+                  "weights used.", cfg->weights);
 
     stage_begin(&sc, "uncertainty");
     struct uncertainty_summary usum;
