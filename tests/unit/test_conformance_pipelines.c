@@ -9,6 +9,13 @@
  * prepare.h on the cube read by the real readers, then pipeline_run runs
  * them all from the config. Pipeline 3: the same preparation with min-max
  * [1, 100] and the geometric mean, and with z-scores and the arithmetic mean.
+ * Pipeline 2: COINr's build_example_coin() order, config order = denominate,
+ * impute, screen, treat (byNA, dat_thresh 0.9 on the imputed data, so no
+ * unit is dropped). Pipeline 4: the panel ASEM_iData_p.csv (2018-2022) with
+ * the ten cells of p4_deleted[] removed (pipelines.R removes the same),
+ * imputed over time (linear, R approx rule = 2; latest, carry forward), then
+ * min-max [0, 100] pooled over the years and the arithmetic mean; the imputed
+ * panel and every node's score in every year are compared.
  * Cells agree to a relative error of 1e-9 (absolute below magnitude 1); an
  * empty fixture cell <=> NaN; units the fixture does not list were screened
  * out and must be NaN and unranked.
@@ -56,7 +63,7 @@ static void print_diag(const struct diag *d)
         print_error("%s\n", diag_format(d, i, buf, sizeof buf));
 }
 
-static void load(struct framework **fw, struct cube **c)
+static void load_file(struct framework **fw, struct cube **c, const char *data)
 {
     char path[1400];
     struct diag d;
@@ -67,14 +74,19 @@ static void load(struct framework **fw, struct cube **c)
         fail_msg("framework_load");
     }
     struct obsset *s = obsset_new();
-    snprintf(path, sizeof path, "%s/ASEM_iData.csv", asem_dir);
-    if (ingest_file(s, path, "ASEM_iData.csv", *fw, &d) != 0 ||
+    snprintf(path, sizeof path, "%s/%s", asem_dir, data);
+    if (ingest_file(s, path, data, *fw, &d) != 0 ||
         obsset_to_cube(s, *fw, 0.95, c, &d) != 0) {
         print_diag(&d);
         fail_msg("ingest");
     }
     obsset_free(s);
     diag_free(&d);
+}
+
+static void load(struct framework **fw, struct cube **c)
+{
+    load_file(fw, c, "ASEM_iData.csv");
 }
 
 static struct config *pipeline1_config(void)
@@ -124,7 +136,8 @@ static int parse_number(const char *s, double *v)
 }
 
 /* Compare a fixture (uCode + node columns) with planes x (results layout,
- * year 0). seen[u] is set for every unit listed. Returns cells compared. */
+ * year 0), or a panel fixture (Time, uCode + node columns) with every year.
+ * seen[u] is set for every unit listed. Returns cells compared. */
 static size_t compare(const char *name, const struct framework *fw,
                       const struct cube *c, const double *x, uint8_t *seen)
 {
@@ -139,19 +152,28 @@ static size_t compare(const char *name, const struct framework *fw,
     }
     assert_true(csv_next(cv, &d) > 0);
     size_t ncol = cv->nf;
+    size_t key = strcmp(cv->f[0], "Time") == 0 ? 2 : 1;
     int *node = calloc(ncol, sizeof *node);
-    for (size_t j = 1; j < ncol; j++) {
+    for (size_t j = key; j < ncol; j++) {
         node[j] = framework_find(fw, cv->f[j]);
         if (node[j] < 0) fail_msg("%s: '%s' is not a node", name, cv->f[j]);
     }
     size_t n = 0, bad = 0;
     double worst = 0;
     while (csv_next(cv, &d) > 0) {
-        int u = cube_unit_index(c, cv->f[0]);
-        if (u < 0) fail_msg("%s: unit %s", name, cv->f[0]);
+        int t = 0;
+        if (key == 2) {
+            double yr;
+            assert_int_equal(parse_number(cv->f[0], &yr), 0);
+            t = cube_year_index(c, (int)yr);
+            if (t < 0) fail_msg("%s: year %s", name, cv->f[0]);
+        }
+        const char *ucode = cv->f[key - 1];
+        int u = cube_unit_index(c, ucode);
+        if (u < 0) fail_msg("%s: unit %s", name, ucode);
         if (seen) seen[u] = 1;
-        for (size_t j = 1; j < ncol; j++) {
-            double want, got = x[RES_AT(c, node[j], 0, u)];
+        for (size_t j = key; j < ncol; j++) {
+            double want, got = x[RES_AT(c, node[j], t, u)];
             assert_int_equal(parse_number(cv->f[j], &want), 0);
             int ok;
             if (isnan(want) || isnan(got)) {
@@ -162,8 +184,9 @@ static size_t compare(const char *name, const struct framework *fw,
                 ok = e <= REL_TOL;
             }
             if (!ok && bad++ < 10)
-                print_error("%s: %s %s: got %.17g, want %.17g\n", name, cv->f[0],
-                            cv->f[j], got, want);
+                print_error("%s: %s %s %s: got %.17g, want %.17g\n", name,
+                            key == 2 ? cv->f[0] : "", ucode,
+                            fw->node[node[j]].code, got, want);
             n++;
         }
     }
@@ -175,11 +198,11 @@ static size_t compare(const char *name, const struct framework *fw,
     return n;
 }
 
-/* Units listed in p1_removed_units.txt, as a mask. */
-static void removed_units(const struct cube *c, uint8_t *rm)
+/* Units listed in the file (one code a line), as a mask. */
+static void removed_units_file(const struct cube *c, uint8_t *rm, const char *name)
 {
     char path[1400], line[64];
-    snprintf(path, sizeof path, "%s/p1_removed_units.txt", fix_dir);
+    snprintf(path, sizeof path, "%s/%s", fix_dir, name);
     FILE *f = fopen(path, "r");
     assert_non_null(f);
     while (fgets(line, sizeof line, f)) {
@@ -190,6 +213,11 @@ static void removed_units(const struct cube *c, uint8_t *rm)
         rm[u] = 1;
     }
     fclose(f);
+}
+
+static void removed_units(const struct cube *c, uint8_t *rm)
+{
+    removed_units_file(c, rm, "p1_removed_units.txt");
 }
 
 /* Stage by stage with prepare.h. */
@@ -295,8 +323,11 @@ static void test_p1_stages(void **state)
     framework_free(fw);
 }
 
-static void run_and_compare(struct config *cfg, const char *norm_fixture,
-                            const char *agg_fixture)
+/* Run cfg on the 2018 data and compare; removed lists the screened-out
+ * units, nscreen and nimp the counts pipelines.R printed. */
+static void run_and_compare_n(struct config *cfg, const char *norm_fixture,
+                              const char *agg_fixture, const char *removed,
+                              size_t nscreen, size_t nimp)
 {
     struct framework *fw;
     struct cube *c;
@@ -311,7 +342,7 @@ static void run_and_compare(struct config *cfg, const char *norm_fixture,
     uint8_t seen[64] = {0}, rm[64] = {0};
     if (norm_fixture) compare(norm_fixture, fw, c, r->score, NULL);
     compare(agg_fixture, fw, c, r->score, seen);
-    removed_units(c, rm);
+    removed_units_file(c, rm, removed);
     for (size_t u = 0; u < c->nunit; u++) {
         assert_int_equal(seen[u], !rm[u]);
         if (!rm[u]) continue;
@@ -320,14 +351,20 @@ static void run_and_compare(struct config *cfg, const char *norm_fixture,
             assert_true(isnan(r->rank[RES_AT(r, n, 0, u)]));
         }
     }
-    assert_int_equal(r->screened, 5);
-    assert_int_equal(r->imputed, 25);
+    assert_int_equal(r->screened, nscreen);
+    assert_int_equal(r->imputed, nimp);
     assert_non_null(r->prep);
     assert_non_null(r->coherence);
     results_free(r);
     diag_free(&d);
     cube_free(c);
     framework_free(fw);
+}
+
+static void run_and_compare(struct config *cfg, const char *norm_fixture,
+                            const char *agg_fixture)
+{
+    run_and_compare_n(cfg, norm_fixture, agg_fixture, "p1_removed_units.txt", 5, 25);
 }
 
 static void test_p1_pipeline(void **state)
@@ -362,6 +399,168 @@ static void test_p3_zscore(void **state)
     free(cfg);
 }
 
+/* Pipeline 2, stage by stage: denominate > impute > screen > treat. */
+static void test_p2_stages(void **state)
+{
+    (void)state;
+    if (!find_dirs()) skip();
+    struct framework *fw;
+    struct cube *c;
+    load(&fw, &c);
+    size_t cells = c->nind * c->nunit;
+    double *x = malloc(cells * sizeof *x);
+    uint8_t *flag = calloc(cells, 1);
+    assert_non_null(x);
+    assert_non_null(flag);
+    memcpy(x, c->value, cells * sizeof *x);
+    struct prepare_report *rep = prepare_report_new(c);
+    struct diag d;
+    diag_init(&d);
+
+    assert_int_equal(prepare_denominate(fw, c, x, 1.0, rep, &d), 0);
+    compare("p1_denominated.csv", fw, c, x, NULL);
+
+    assert_int_equal(prepare_impute(c, x, flag, IMPUTE_GROUP_MEAN, "EurAsia_group",
+                                    rep, &d), 0);
+    compare("p2_imputed.csv", fw, c, x, NULL);
+    assert_int_equal(rep->imputed, 65);   /* pipelines.R prints the count */
+
+    struct prepare_screen_opts so = {SCREEN_BYNA, 0.9, 0.05, NULL, NULL};
+    assert_int_equal(prepare_screen(c, x, flag, &so, rep, &d), 0);
+    uint8_t seen[64] = {0}, rm[64] = {0};
+    compare("p2_screened.csv", fw, c, x, seen);
+    removed_units_file(c, rm, "p2_removed_units.txt");
+    for (size_t u = 0; u < c->nunit; u++) {
+        assert_int_equal(rep->dropped[u], rm[u]);
+        assert_int_equal(seen[u], !rm[u]);
+    }
+    assert_int_equal(rep->screened, 0);
+
+    struct prepare_treat_opts to = {TREAT_WINSORISE, 5, 2.0, 3.5, 1.0};
+    assert_int_equal(prepare_treat(c, x, flag, &to, rep, &d), 0);
+    compare("p2_treated.csv", fw, c, x, NULL);
+    assert_int_equal(rep->treated_points, 35);   /* printed by pipelines.R */
+
+    prepare_report_free(rep);
+    diag_free(&d);
+    free(x);
+    free(flag);
+    cube_free(c);
+    framework_free(fw);
+}
+
+static void test_p2_pipeline(void **state)
+{
+    (void)state;
+    if (!find_dirs()) skip();
+    struct config *cfg = pipeline1_config();
+    cfg->order[0] = PREP_DENOMINATE;
+    cfg->order[1] = PREP_IMPUTE;
+    cfg->order[2] = PREP_SCREEN;
+    cfg->order[3] = PREP_TREAT;
+    run_and_compare_n(cfg, "p2_normalised.csv", "p2_aggregated.csv",
+                      "p2_removed_units.txt", 0, 65);
+    free(cfg);
+}
+
+/* The cells pipelines.R deletes from the panel: an interior gap, an interior
+ * run of two, a trailing gap, a leading gap, a series left with one known
+ * value (2020), and one more interior gap. */
+static const struct {
+    const char *unit, *ind;
+    int year;
+} p4_deleted[] = {
+    {"AUT", "Goods", 2019},    {"BEL", "LPI", 2020},      {"BEL", "LPI", 2021},
+    {"CHN", "FDI", 2022},      {"DEU", "Flights", 2018},  {"FRA", "Services", 2018},
+    {"FRA", "Services", 2019}, {"FRA", "Services", 2021}, {"FRA", "Services", 2022},
+    {"JPN", "CO2", 2020},
+};
+#define P4_NDELETED (sizeof p4_deleted / sizeof p4_deleted[0])
+
+static void p4_load(struct framework **fw, struct cube **c)
+{
+    load_file(fw, c, "ASEM_iData_p.csv");
+    assert_int_equal((*c)->nunit, 51);
+    assert_int_equal((*c)->nyear, 5);
+    for (size_t k = 0; k < P4_NDELETED; k++) {
+        int i = framework_find(*fw, p4_deleted[k].ind);
+        int u = cube_unit_index(*c, p4_deleted[k].unit);
+        int t = cube_year_index(*c, p4_deleted[k].year);
+        assert_true(i >= 0 && i < (*fw)->nind && u >= 0 && t >= 0);
+        double *v = &(*c)->value[CUBE_AT(*c, i, t, u)];
+        assert_false(isnan(*v));
+        *v = NAN;
+    }
+}
+
+/* Impute the panel (stage alone, then the whole pipeline, pooled min-max
+ * [0, 100], arithmetic mean) and compare with p4_<how>_*.csv. */
+static void p4_run(enum impute_method how, const char *imputed_fixture,
+                   const char *agg_fixture, size_t nimp)
+{
+    struct framework *fw;
+    struct cube *c;
+    p4_load(&fw, &c);
+    size_t cells = c->nind * c->nyear * c->nunit;
+    double *x = malloc(cells * sizeof *x);
+    uint8_t *flag = calloc(cells, 1);
+    assert_non_null(x);
+    assert_non_null(flag);
+    memcpy(x, c->value, cells * sizeof *x);
+    struct prepare_report *rep = prepare_report_new(c);
+    struct diag d;
+    diag_init(&d);
+    assert_int_equal(prepare_impute(c, x, flag, how, NULL, rep, &d), 0);
+    assert_int_equal(compare(imputed_fixture, fw, c, x, NULL), 255 * 49);
+    assert_int_equal(rep->imputed, nimp);
+    size_t nflag = 0;
+    for (size_t k = 0; k < cells; k++) nflag += (flag[k] & CUBE_IMPUTED) != 0;
+    assert_int_equal(nflag, nimp);
+    prepare_report_free(rep);
+    free(x);
+    free(flag);
+
+    struct config *cfg = pipeline1_config();
+    cfg->year = 2022;
+    cfg->denominate = 0;
+    cfg->screen = SCREEN_NONE;
+    cfg->treat = TREAT_NONE;
+    cfg->impute = how;
+    cfg->group = NULL;
+    cfg->method.scope = SCOPE_POOLED;
+    for (int l = 0; l <= CONFIG_MAX_LEVELS; l++) cfg->level[l].scope = SCOPE_POOLED;
+    struct results *r;
+    if (pipeline_run(cfg, fw, c, &r, &d) != 0) {
+        print_diag(&d);
+        fail_msg("pipeline_run");
+    }
+    assert_int_equal(r->imputed, nimp);
+    uint8_t seen[64] = {0};
+    assert_int_equal(compare(agg_fixture, fw, c, r->score, seen),
+                     255 * (size_t)fw->nnode);
+    results_free(r);
+    free(cfg);
+    diag_free(&d);
+    cube_free(c);
+    framework_free(fw);
+}
+
+static void test_p4_linear(void **state)
+{
+    (void)state;
+    if (!find_dirs()) skip();
+    p4_run(IMPUTE_LINEAR, "p4_linear_imputed.csv", "p4_linear_aggregated.csv", 10);
+}
+
+static void test_p4_latest(void **state)
+{
+    (void)state;
+    if (!find_dirs()) skip();
+    /* the three leading gaps (DEU Flights 2018, FRA Services 2018-2019) have
+       no earlier value and stay missing */
+    p4_run(IMPUTE_LATEST, "p4_latest_imputed.csv", "p4_latest_aggregated.csv", 7);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -369,6 +568,10 @@ int main(void)
         cmocka_unit_test(test_p1_pipeline),
         cmocka_unit_test(test_p3_geometric),
         cmocka_unit_test(test_p3_zscore),
+        cmocka_unit_test(test_p2_stages),
+        cmocka_unit_test(test_p2_pipeline),
+        cmocka_unit_test(test_p4_linear),
+        cmocka_unit_test(test_p4_latest),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -18,8 +18,20 @@
 #   Aggregate   a_amean (pipeline 1, 3b) / a_gmean (pipeline 3): weights
 #               renormalised over the non-missing children
 #
+# Pipeline 2 is COINr's build_example_coin() order (COINr R/examples.R):
+# Denominate > Impute (i_mean_grp, EurAsia_group) > Screen (byNA,
+# dat_thresh 0.9, on the imputed data) > Treat (defaults) > Normalise
+# (min-max [0, 100]) > Aggregate (a_amean).
+# Pipeline 4 is the panel ASEM_iData_p.csv (2018-2022) with the ten cells of
+# `deleted` below removed (the C test removes the same ones), then imputed
+# over time per unit and indicator, either
+#   linear  R approx(rule = 2): linear between known years, constant beyond
+#           the ends; a series with a single known value takes it everywhere
+#   latest  the last earlier known value (none before the first known one)
+# and then min-max [0, 100] pooled over the five years and a_amean.
+#
 # Run from this folder:  Rscript pipelines.R
-# Writes p1_*.csv, p3_*.csv with 17 significant digits; empty cell = NA.
+# Writes p1_*.csv .. p4_*.csv with 17 significant digits; empty cell = NA.
 
 asem <- "../asem"
 meta <- read.csv(file.path(asem, "ASEM_iMeta.csv"), stringsAsFactors = FALSE)
@@ -197,3 +209,67 @@ write_dset(a3, allcodes, "p3_geometric_aggregated.csv")
 z3 <- normalise(tr$df, "zscore")
 az <- aggregate_tree(z3, "amean")
 write_dset(az, allcodes, "p3_zscore_aggregated.csv")
+
+# --- Pipeline 2: build_example_coin() order ---------------------------------
+d2 <- denominate(raw)
+im2 <- impute_grp(d2, "EurAsia_group")
+write_dset(im2, icodes, "p2_imputed.csv")
+s2 <- screen(im2, 0.9)
+write_dset(s2$df, icodes, "p2_screened.csv")
+writeLines(s2$removed, "p2_removed_units.txt")
+cat("pipeline 2: imputed", attr(im2, "nimp"), "cells; removed",
+    length(s2$removed), "units\n")
+tr2 <- treat(s2$df)
+write_dset(tr2$df, icodes, "p2_treated.csv")
+cat("pipeline 2: treated points", nrow(tr2$pts), "\n")
+n2 <- normalise(tr2$df, "minmax", 0, 100)
+write_dset(n2, icodes, "p2_normalised.csv")
+a2 <- aggregate_tree(n2, "amean")
+write_dset(a2, allcodes, "p2_aggregated.csv")
+
+# --- Pipeline 4: panel, cells deleted, imputed over time ----------------------
+pan <- read.csv(file.path(asem, "ASEM_iData_p.csv"), stringsAsFactors = FALSE)
+pan <- pan[order(pan$Time, pan$uCode), ]
+deleted <- data.frame(
+  uCode = c("AUT",   "BEL", "BEL", "CHN", "DEU",     "FRA",      "FRA",
+            "FRA",      "FRA",      "JPN"),
+  iCode = c("Goods", "LPI", "LPI", "FDI", "Flights", "Services", "Services",
+            "Services", "Services", "CO2"),
+  Time  = c(2019,    2020,  2021,  2022,  2018,      2018,       2019,
+            2021,       2022,       2020),
+  stringsAsFactors = FALSE)
+for (k in seq_len(nrow(deleted))) {
+  r <- which(pan$uCode == deleted$uCode[k] & pan$Time == deleted$Time[k])
+  stopifnot(length(r) == 1, !is.na(pan[r, deleted$iCode[k]]))
+  pan[r, deleted$iCode[k]] <- NA
+}
+write_pdset <- function(df, cols, file) {
+  out <- data.frame(Time = df$Time, uCode = df$uCode, stringsAsFactors = FALSE)
+  for (cc in cols) out[[cc]] <- fmt(df[[cc]])
+  write.csv(out, file, row.names = FALSE, quote = TRUE)
+}
+impute_time <- function(df, how) {
+  nimp <- 0
+  for (ic in icodes) for (u in unique(df$uCode)) {
+    r <- which(df$uCode == u); r <- r[order(df$Time[r])]
+    y <- df[r, ic]; yr <- df$Time[r]; ok <- !is.na(y)
+    if (!any(ok) || all(ok)) next
+    if (how == "linear") {
+      if (sum(ok) == 1) y[!ok] <- y[ok]
+      else y[!ok] <- approx(yr[ok], y[ok], xout = yr[!ok], rule = 2)$y
+    } else {
+      for (k in seq_along(y)[-1]) if (is.na(y[k])) y[k] <- y[k - 1]
+    }
+    nimp <- nimp + sum(!ok & !is.na(y))
+    df[r, ic] <- y
+  }
+  attr(df, "nimp") <- nimp
+  df
+}
+for (how in c("linear", "latest")) {
+  im4 <- impute_time(pan, how)
+  write_pdset(im4, icodes, sprintf("p4_%s_imputed.csv", how))
+  cat("pipeline 4", how, ": imputed", attr(im4, "nimp"), "cells\n")
+  a4 <- aggregate_tree(normalise(im4, "minmax", 0, 100), "amean")
+  write_pdset(a4, allcodes, sprintf("p4_%s_aggregated.csv", how))
+}
