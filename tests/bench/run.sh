@@ -53,6 +53,38 @@ for k in charts report; do
         awk -v k="$k" '{ x[NR] = $1 } END { printf "%-12s median %.4f  (runs: %d)\n", k, (NR % 2) ? x[(NR + 1) / 2] : (x[NR / 2] + x[NR / 2 + 1]) / 2, NR }'
 done
 
+# COINr's pipeline 1 (datasets/asem-pipeline1): the computation (scores
+# stage) and the whole process with the workbook and CSV files, no charts.
+mkdir -p "$W/asem/datasets" "$W/asem/tests"
+cp -r "$SRC/datasets/asem-pipeline1" "$W/asem/datasets/"
+cp -r "$SRC/tests/conformance" "$W/asem/tests/"
+: > "$W/asem.txt"
+for i in $(seq "$RUNS"); do
+    /usr/bin/time -f "process: %e" "$LCME" run "$W/asem/datasets/asem-pipeline1/batch.ini" \
+        --timings --quiet --replications 0 --no-charts 2>&1 | grep -E '^(scores|workbook|process):' >> "$W/asem.txt"
+done
+echo "ASEM pipeline 1 (51 units, 49 indicators):"
+for k in scores workbook process; do
+    grep "^$k:" "$W/asem.txt" | cut -d' ' -f2 | sort -g |
+        awk -v k="$k" '{ x[NR] = $1 } END { printf "%-12s median %.4f  (runs: %d)\n", k, (NR % 2) ? x[(NR + 1) / 2] : (x[NR / 2] + x[NR / 2 + 1]) / 2, NR }'
+done
+
+# The same pipeline's methods at network scale (no denominators in the
+# synthetic batch: screen, mean imputation, treatment, min-max, arithmetic).
+sed -e 's/^impute .*/impute = mean/' -e 's/^treat .*/treat = winsorise/' \
+    -e 's/^\[method\]/[method]\nscreen = byNA\ndat_thresh = 0.9/' "$W/net/batch.ini" > "$W/net/p1.ini"
+: > "$W/p1.txt"
+for i in $(seq "$RUNS"); do
+    rm -f "$W/net/lcme.db"
+    "$LCME" run "$W/net/p1.ini" --timings --quiet --replications 0 --no-charts -o "$W/net/p1out" \
+        2>&1 | grep -E '^(scores|total):' >> "$W/p1.txt"
+done
+echo "pipeline 1 methods at network scale:"
+for k in scores total; do
+    grep "^$k:" "$W/p1.txt" | cut -d' ' -f2 | sort -g |
+        awk -v k="$k" '{ x[NR] = $1 } END { printf "%-12s median %.4f  (runs: %d)\n", k, (NR % 2) ? x[(NR + 1) / 2] : (x[NR / 2] + x[NR / 2 + 1]) / 2, NR }'
+done
+
 # Module benchmarks built beside the engine, when present.
 for b in "$(dirname "$LCME")"/bench_*; do
     [ -x "$b" ] && { echo "== $(basename "$b")"; "$b"; }
