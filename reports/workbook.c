@@ -343,6 +343,17 @@ static void add_table(struct wb *w, lxw_worksheet *ws, const char *name,
                                  (lxw_col_t)(h->n - 1), &opt));
 }
 
+/* add_table with column names from a fixed list. */
+static void add_table_of(struct wb *w, lxw_worksheet *ws, const char *name, size_t nrows,
+                         const char *const *col, size_t ncol)
+{
+    struct headers h = {0};
+    for (size_t i = 0; i < ncol; i++)
+        headers_add(w, &h, col[i]);
+    add_table(w, ws, name, nrows, &h, NULL);
+    headers_free(&h);
+}
+
 static void colour_scale(struct wb *w, lxw_worksheet *ws, size_t first_row,
                          size_t first_col, size_t last_row, size_t last_col)
 {
@@ -806,12 +817,7 @@ static void write_scores(struct wb *w, lxw_worksheet *ws)
     const struct results *r = w->r;
     const struct framework *fw = w->fw;
     size_t nrow = w->score_rows < w->max_data_rows ? w->score_rows : w->max_data_rows;
-    struct headers h = {0};
-
-    for (size_t i = 0; i < sizeof col / sizeof col[0]; i++)
-        headers_add(w, &h, col[i]);
-    add_table(w, ws, "tblScores", nrow, &h, NULL);
-    headers_free(&h);
+    add_table_of(w, ws, "tblScores", nrow, col, sizeof col / sizeof col[0]);
     set_width(w, ws, 0, 0, 14, NULL);
     set_width(w, ws, 1, 1, 7, NULL);
     set_width(w, ws, 2, 2, 16, NULL);
@@ -900,11 +906,7 @@ static void write_trends(struct wb *w, lxw_worksheet *ws)
     size_t nrow = tr ? tr->nunit * tr->nnode : 0;
     if (nrow > w->max_data_rows)
         nrow = w->max_data_rows;
-    struct headers h = {0};
-    for (size_t i = 0; i < sizeof col / sizeof col[0]; i++)
-        headers_add(w, &h, col[i]);
-    add_table(w, ws, "tblTrends", nrow, &h, NULL);
-    headers_free(&h);
+    add_table_of(w, ws, "tblTrends", nrow, col, sizeof col / sizeof col[0]);
     set_width(w, ws, 0, 1, 14, NULL);
     set_width(w, ws, 2, 20, 11, NULL);
     set_width(w, ws, 21, 21, 30, NULL);
@@ -1017,12 +1019,7 @@ static void write_framework(struct wb *w, lxw_worksheet *ws)
     const struct framework *fw = w->fw;
     size_t nn = (size_t)fw->nnode;
     size_t nrow = nn < w->max_data_rows ? nn : w->max_data_rows;
-    struct headers h = {0};
-
-    for (size_t i = 0; i < sizeof col / sizeof col[0]; i++)
-        headers_add(w, &h, col[i]);
-    add_table(w, ws, "tblFramework", nrow, &h, NULL);
-    headers_free(&h);
+    add_table_of(w, ws, "tblFramework", nrow, col, sizeof col / sizeof col[0]);
     set_width(w, ws, 0, 1, 14, NULL);
     set_width(w, ws, 2, 2, 50, NULL);
     set_width(w, ws, 3, 4, 10, NULL);
