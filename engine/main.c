@@ -21,6 +21,7 @@
 #include <getopt.h>
 #include <locale.h>
 #include <math.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,6 +35,7 @@
 #include "diag.h"
 #include "framework.h"
 #include "gen.h"
+#include "heap.h"
 #include "ingest.h"
 #include "path.h"
 #include "chart.h"
@@ -340,6 +342,82 @@ struct run_opts {
     int no_charts;       /* --no-charts: skip charts/ and report.pdf */
 };
 
+/* The writers that run beside the workbook (see cmd_run): the results into
+ * the store (the store is not used elsewhere meanwhile), report.pdf when
+ * charts are drawn, and the CSV files, in that order, stopping at the first
+ * failure. */
+struct side_job {
+    struct store *st;
+    const char *run_id;
+    const struct report_input *in;
+    char *path[5];                    /* temporary file of each stage, owned;
+                                         NULL: not written */
+    const struct trends *tr;
+    const struct chart_list *charts;  /* NULL: no report */
+    struct diag d;
+    int rc;
+    double seconds[5];
+    pthread_t thread;
+    int started;                      /* a thread runs it: join before use */
+};
+
+static const char *const side_stage[5] = {"results", "report", "scores.csv",
+                                          "trends.csv", "quality.csv"};
+static const char *const side_file[5] = {NULL, "report.pdf", "scores.csv",
+                                         "trends.csv", "quality.csv"};
+
+static void *side_job(void *arg)
+{
+    struct side_job *j = arg;
+    const struct report_input *in = j->in;
+    const struct config *cfg = in->cfg;
+    j->rc = -1;
+    double t0 = now();
+    char *settings = config_settings_text(cfg);
+    if (store_run_begin(j->st, j->run_id, cfg->name, cfg->year, cfg->created, settings,
+                        cfg->seed, in->run->digest, &j->d) != 0 ||
+        store_put_results(j->st, j->run_id, in->fw, in->cube, in->res, &j->d) != 0) {
+        free(settings);
+        return NULL;
+    }
+    free(settings);
+    j->seconds[0] = now() - t0;
+    for (int k = 1; k < 5; k++) {
+        const char *p = j->path[k];
+        if (!p)
+            continue;
+        t0 = now();
+        int ok;
+        switch (k) {
+        case 1: ok = report_pdf_write(p, in, j->tr, j->charts, &j->d) == 0; break;
+        case 2: ok = scores_csv_write(p, in, &j->d) == 0; break;
+        case 3: ok = trends_csv_write(p, in, j->tr, &j->d) == 0; break;
+        default: ok = quality_csv_write(p, in, &j->d) == 0; break;
+        }
+        if (!ok)
+            return NULL;
+        j->seconds[k] = now() - t0;
+    }
+    j->rc = 0;
+    return NULL;
+}
+
+static void side_join(struct side_job *j)
+{
+    if (j->started)
+        pthread_join(j->thread, NULL);
+    j->started = 0;
+}
+
+/* Append every problem of from to to. */
+static void diag_merge(struct diag *to, const struct diag *from)
+{
+    for (size_t i = 0; i < from->n; i++) {
+        const struct diag_entry *e = &from->v[i];
+        diag_add(to, e->status, e->file, e->line, e->col, "%s", e->msg);
+    }
+}
+
 static int cmd_run(const char *batch, const struct run_opts *ro)
 {
     struct diag d;
@@ -356,6 +434,9 @@ static int cmd_run(const char *batch, const struct run_opts *ro)
     char *chdir_tmp = NULL;
     struct outputs out;
     memset(&out, 0, sizeof out);
+    struct side_job side;
+    memset(&side, 0, sizeof side);
+    diag_init(&side.d);
     chart_list_init(&charts);
     int rc = 3, in_tx = 0;
 
@@ -496,24 +577,12 @@ static int cmd_run(const char *batch, const struct run_opts *ro)
         .threads = ri.threads,
     };
 
-    stage_begin(&sc, "results");
-    char *settings = config_settings_text(cfg);
-    int ok = store_run_begin(st, ri.id, cfg->name, cfg->year, cfg->created, settings,
-                             cfg->seed, ri.digest, &d) == 0 &&
-             store_put_results(st, ri.id, in.fw, c, res, &d) == 0;
-    free(settings);
-    if (!ok) {
-        rc = report(&d, "nothing written, store unchanged");
-        goto done;
-    }
-    stage_end(&sc, "results");
-
     char slug[96];
     path_slug(cfg->name, slug, sizeof slug);
     char xlsx[128];
     snprintf(xlsx, sizeof xlsx, "%s.xlsx", slug);
 
-    ok = 1;
+    int ok = 1;
     if (!ro->no_charts) {
         stage_begin(&sc, "charts");
         chdir_tmp = out_tmp(&out, "charts");
@@ -526,44 +595,43 @@ static int cmd_run(const char *batch, const struct run_opts *ro)
         rin.charts = &charts;
         rin.charts_dir = chdir_tmp;
         stage_end(&sc, "charts");
+        if (!ok) {
+            rc = report(&d, "nothing written, store unchanged");
+            goto done;
+        }
     }
 
-    char *p;
-    if (ok) {
-        stage_begin(&sc, "workbook");
-        p = out_tmp(&out, xlsx);
-        ok = workbook_write(p, &rin, &d) == 0;
-        free(p);
-        stage_end(&sc, "workbook");
-    }
-    if (ok && !ro->no_charts) {
-        stage_begin(&sc, "report");
-        p = out_tmp(&out, "report.pdf");
-        ok = report_pdf_write(p, &rin, tr, &charts, &d) == 0;
-        free(p);
-        stage_end(&sc, "report");
-    }
-    if (ok) {
-        stage_begin(&sc, "scores.csv");
-        p = out_tmp(&out, "scores.csv");
-        ok = scores_csv_write(p, &rin, &d) == 0;
-        free(p);
-        stage_end(&sc, "scores.csv");
-    }
-    if (ok) {
-        stage_begin(&sc, "trends.csv");
-        p = out_tmp(&out, "trends.csv");
-        ok = trends_csv_write(p, &rin, tr, &d) == 0;
-        free(p);
-        stage_end(&sc, "trends.csv");
-    }
-    if (ok) {
-        stage_begin(&sc, "quality.csv");
-        p = out_tmp(&out, "quality.csv");
-        ok = quality_csv_write(p, &rin, &d) == 0;
-        free(p);
-        stage_end(&sc, "quality.csv");
-    }
+    /* The workbook, the longest writer, is written on this thread (whose
+     * heap heap_tune prepared) while a second thread stores the results and
+     * writes the report and the CSV files; every writer only reads rin.
+     * Problems are reported as if they ran in turn: the workbook's, else
+     * the others'. */
+    char *p = out_tmp(&out, xlsx);
+    side.st = st;
+    side.run_id = ri.id;
+    side.in = &rin;
+    side.tr = tr;
+    side.charts = &charts;
+    for (int k = 1; k < 5; k++)
+        if (k != 1 || !ro->no_charts)
+            side.path[k] = out_tmp(&out, side_file[k]);
+    side.started = pthread_create(&side.thread, NULL, side_job, &side) == 0;
+    if (!side.started)
+        side_job(&side);
+
+    stage_begin(&sc, "workbook");
+    ok = p && workbook_write(p, &rin, &d) == 0;
+    if (!p)
+        diag_add(&d, LCME_ENOMEM, NULL, 0, 0, "out of memory");
+    free(p);
+    stage_end(&sc, "workbook");
+    side_join(&side);
+    for (int k = 0; timings && k < 5; k++)
+        if (side.seconds[k] > 0)
+            fprintf(stderr, "%s: %.6f\n", side_stage[k], side.seconds[k]);
+    if (ok && side.rc != 0)
+        diag_merge(&d, &side.d);
+    ok = ok && side.rc == 0;
     if (!ok || store_run_finish(st, ri.id, "done", &d) != 0) {
         rc = report(&d, "nothing written, store unchanged");
         goto done;
@@ -586,9 +654,13 @@ static int cmd_run(const char *batch, const struct run_opts *ro)
                 ri.id, c->nunit, c->nyear, in.fw->nnode, cfg->output);
     rc = 0;
 done:
+    side_join(&side);
     if (in_tx)
         store_rollback(st);
     store_close(st);
+    diag_free(&side.d);
+    for (int k = 0; k < 5; k++)
+        free(side.path[k]);
     out_free(&out);
     chart_list_free(&charts);
     free(chdir_tmp);
@@ -739,6 +811,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "Try 'lcme --help' for more information.\n");
         return 2;
     }
+    heap_tune((size_t)64 << 20);
     int rc = cmd_run(rargv[optind], &ro);
     reports_release();
     return rc;

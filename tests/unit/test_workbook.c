@@ -30,6 +30,7 @@
 #include "reports.h"
 #include "reports_fixture.h"
 #include "workbook_tuning.h"
+#include "xlsx_zip.h"
 
 static char tmpdir[64];
 
@@ -448,6 +449,22 @@ static void test_charts_sheet(void **state)
     charts_sheet_check(&f, "charts-const", &tune);
 }
 
+/* Every part is deflated at XLSX_ZIP_LEVEL, not libxlsxwriter's default:
+ * zip's general purpose flag bits 1-2 (APPNOTE 4.4.4) say 11 = "superfast"
+ * for level 1, and zipinfo reads them independently of lcme. */
+static void test_zip_level(void **state)
+{
+    (void)state;
+    static struct fixture f;
+    fixture_init(&f, 0);
+    write_and_unzip(&f, "level", NULL);
+    assert_int_equal(xlsx_zip_level(), XLSX_ZIP_LEVEL);
+    assert_int_equal(XLSX_ZIP_LEVEL, 1);
+    assert_int_equal(sh("cd '%s' && zipinfo -v level.xlsx | grep -q 'sub-type.*superfast' && "
+                        "test -z \"$(zipinfo -v level.xlsx | grep 'compression sub-type' | "
+                        "grep -v superfast)\"", tmpdir), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -457,6 +474,7 @@ int main(void)
         cmocka_unit_test(test_truncated),
         cmocka_unit_test(test_missing_folder),
         cmocka_unit_test(test_charts_sheet),
+        cmocka_unit_test(test_zip_level),
     };
     int rc = cmocka_run_group_tests(tests, setup, teardown);
     /* test_charts_sheet draws charts: release the font caches so that
