@@ -69,6 +69,7 @@ void results_free(struct results *r)
     free(r->prepared);
     free(r->flag);
     free(r->eff_weight);
+    free(r->target_score);
     prepare_report_free(r->prep);
     coherence_free(r->coherence);
     notes_free(&r->notes);
@@ -426,6 +427,72 @@ static int prepare_stages(const struct config *cfg, const struct framework *fw,
     return 0;
 }
 
+/* results->target_score (see pipeline.h): the targets as one more unit,
+ * through the run's own normalisation parameters and aggregation. Returns
+ * 0, or -1 on ENOMEM. */
+static int target_scores(const struct framework *fw, const struct cube *c,
+                         struct results *r, const struct normalise_params *np,
+                         const struct method *lm)
+{
+    size_t nnode = r->nnode, nyear = r->nyear, nind = c->nind;
+    r->target_score = malloc((nnode * nyear + 1) * sizeof *r->target_score);
+    if (!r->target_score)
+        return -1;
+    double *x = r->target_score;    /* RES_AT layout with one unit */
+    for (size_t k = 0; k < nnode * nyear; k++)
+        x[k] = NAN;
+    enum norm_method nm = np->m.normalise;
+    if (nm == NORM_RANK || nm == NORM_PRANK || nm == NORM_BORDA || nyear == 0)
+        return 0;
+    for (int level = 1; level <= fw->nlevel; level++)
+        if (lm[level].aggregate == AGG_COPELAND)
+            return 0;
+    struct normalise_work *w = normalise_work_alloc(1, nyear);
+    struct aggregate_work *aw = aggregate_work_alloc(fw, 1, nyear);
+    int rc = -1;
+    if (!w || !aw)
+        goto done;
+    const struct prepare_report *rep = r->prep;
+    for (size_t i = 0; i < nind; i++) {
+        const struct fw_node *nd = &fw->node[i];
+        if (isnan(nd->target) || (nd->denominator && rep && rep->denom_indicators))
+            continue;
+        double raw = (nd->direction < 0 ? -1.0 : 1.0) * nd->target;
+        int any = 0;
+        for (size_t t = 0; t < nyear; t++) {
+            size_t s = i * nyear + t;
+            if (np->constant[s] || np->count[s] == 0)
+                continue;
+            if (rep && rep->treat) {
+                enum prepare_treat_how how = rep->treat[s].how;
+                if (how == PREP_TREAT_LOG_CT || how == PREP_TREAT_LOG ||
+                    how == PREP_TREAT_BOXCOX)
+                    continue;
+            }
+            x[s] = raw;
+            any = 1;
+        }
+        if (!any)
+            continue;
+        normalise_apply_one(np, i, x + i * nyear, x + i * nyear, 1, w);
+        r->target_indicators++;
+    }
+    if (r->target_indicators) {
+        static const char *const unit[] = {"target"};
+        struct diag quiet;
+        diag_init(&quiet);
+        if (aggregate_tree(fw, lm, NULL, x, 1, nyear, unit, c->year, aw, NULL, &quiet) != 0)
+            for (size_t k = nind * nyear; k < nnode * nyear; k++)
+                x[k] = NAN;    /* e.g. a geometric mean over a zero target */
+        diag_free(&quiet);
+    }
+    rc = 0;
+done:
+    normalise_work_free(w);
+    aggregate_work_free(aw);
+    return rc;
+}
+
 int pipeline_run(const struct config *cfg, const struct framework *fw,
                  const struct cube *c, struct results **out, struct diag *d)
 {
@@ -521,6 +588,16 @@ int pipeline_run(const struct config *cfg, const struct framework *fw,
                   "%s missing because the children present carried less than "
                   "the required share of weight.", low, low == 1 ? "" : "s",
                   low == 1 ? "is" : "are");
+
+    if (target_scores(fw, c, r, np, lm) != 0) {
+        diag_add(d, LCME_ENOMEM, NULL, 0, 0, "pipeline: out of memory");
+        goto done;
+    }
+    if (r->target_indicators)
+        notes_add(&r->notes, "Target scores: the score of a unit with every indicator "
+                  "that has a target (%zu of %zu) exactly at it, normalised with the year's "
+                  "parameters and aggregated like the units' scores; drawn as the dashed "
+                  "target line of the trend charts.", r->target_indicators, nind);
 
     /* ranks and weights */
     rank_planes(r->score, r->rank, nnode * nyear, nunit, aw);

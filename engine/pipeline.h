@@ -55,6 +55,17 @@ struct results {
     size_t screened;     /* unit-years screened out (CUBE_SCREENED) */
     struct coherence *coherence;  /* statistical coherence in the
                                      evaluation year; NULL if not computed */
+    /* Target scores (added): [node * nyear + t], the score of a unit whose
+     * every indicator with a target stood exactly at it in year t,
+     * normalised with that year's parameters and aggregated with the same
+     * weights and methods (indicators without a target count as missing,
+     * under the usual coverage rule). NaN where it cannot be said exactly:
+     * no target below the node, a denominated or log/Box-Cox-transformed
+     * indicator, a constant slice, the rank-based normalisations (rank,
+     * prank, borda) or Copeland aggregation. For indicators it is the
+     * normalised target. */
+    double *target_score;
+    size_t target_indicators;     /* indicators with a target score */
 };
 
 /* Run the stages. Returns 0 and *out (free with results_free), or -1 with the

@@ -688,7 +688,8 @@ static const struct {
     {"Quality", "Coverage, imputed and treated counts, outlier treatment and coherence "
                 "(correlations, Cronbach's alpha, principal components)."},
     {"Data", "Raw and normalised indicator values, one row per unit and year."},
-    {"Framework", "The indicator tree with weights, effective weights and directions."},
+    {"Framework", "The indicator tree with weights, effective weights, directions, targets "
+                  "and each node's target score in the evaluation year (see Notes)."},
     {"Charts", "Native Excel charts (index by unit with intervals, area medians over the "
                "years) on their data, and the chart images with their alternative text."},
 };
@@ -1015,7 +1016,7 @@ static void write_framework(struct wb *w, lxw_worksheet *ws)
 {
     static const char *const col[] = {"code", "parent", "name", "level", "type", "weight",
                                       "effective weight", "direction", "unit", "target",
-                                      "lower", "upper", "adapted"};
+                                      "lower", "upper", "adapted", "target score"};
     const struct framework *fw = w->fw;
     size_t nn = (size_t)fw->nnode;
     size_t nrow = nn < w->max_data_rows ? nn : w->max_data_rows;
@@ -1028,6 +1029,7 @@ static void write_framework(struct wb *w, lxw_worksheet *ws)
     set_width(w, ws, 8, 8, 14, NULL);
     set_width(w, ws, 9, 11, 10, NULL);
     set_width(w, ws, 12, 12, 30, NULL);
+    set_width(w, ws, 13, 13, 12, NULL);
     worksheet_freeze_panes(ws, 1, 0);
 
     /* Pre-order from the root: each aggregate above its children, in file
@@ -1077,6 +1079,11 @@ static void write_framework(struct wb *w, lxw_worksheet *ws)
         put_num(w, ws, row, 10, n->lower, NULL, 0);
         put_num(w, ws, row, 11, n->upper, NULL, 0);
         put_str(w, ws, row, 12, n->adapted, NULL);
+        /* the node's target score in the evaluation year (pipeline.h) */
+        if (w->r->target_score && w->ty >= 0)
+            put_num(w, ws, row, 13,
+                    w->r->target_score[(size_t)order[j] * w->r->nyear + (size_t)w->ty],
+                    w->f_2dp, 0);
     }
 out:
     free(order);

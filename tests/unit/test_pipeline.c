@@ -1,7 +1,8 @@
 /* test_pipeline.c: unit tests of engine/pipeline.c: pipeline_run on a small
  * hand-built framework, cube and config (direction, per-year min-max, a
  * constant indicator, weighted aggregation, ranks, effective weights, notes),
- * its refusal of a geometric mean over zeros, and the notes helpers.
+ * its refusal of a geometric mean over zeros, target scores, and the notes
+ * helpers.
  *
  * Every expected number is worked by hand in the comment beside it.
  */
@@ -252,6 +253,54 @@ static void test_notes(void **state)
     notes_free(NULL);
 }
 
+/* Target scores: A's target 4 (higher is better), B's 15 (lower is better),
+ * the cube of make_cube, per-year min-max [0, 100]:
+ *   A 2020 over 1..3: (4 - 1)/(3 - 1) 100 = 150; A 2021 is constant: NaN
+ *   B 2020 over -30..-10: (-15 + 30)/20 100 = 75;
+ *   B 2021 over -40..-10: (-15 + 40)/30 100 = 250/3
+ *   IDX 2020 (150 + 3 x 75)/4 = 93.75; IDX 2021 only B: 250/3
+ * Without any target nothing is scored; rank normalisation gives none. */
+static void test_target_scores(void **state)
+{
+    (void)state;
+    make_fw();
+    nodes[0].target = 4;
+    nodes[1].target = 15;
+    struct config *cfg = make_config(SCOPE_PER_YEAR, AGG_ARITHMETIC);
+    struct cube *c = make_cube();
+    struct results *r = NULL;
+    struct diag d;
+    diag_init(&d);
+    assert_int_equal(pipeline_run(cfg, &fw, c, &r, &d), 0);
+    assert_non_null(r->target_score);
+    expect_vec(r->target_score, (double[]){150, N, 75, 250.0 / 3, 93.75, 250.0 / 3}, 6);
+    assert_int_equal(r->target_indicators, 2);
+    assert_true(notes_have(&r->notes, "Target scores: the score of a unit with every "
+                                      "indicator that has a target (2 of 2)"));
+    results_free(r);
+
+    /* only A has a target: IDX 2020 = A's 150, IDX 2021 none */
+    nodes[1].target = NAN;
+    assert_int_equal(pipeline_run(cfg, &fw, c, &r, &d), 0);
+    expect_vec(r->target_score, (double[]){150, N, N, N, 150, N}, 6);
+    results_free(r);
+
+    /* rank normalisation: no target score */
+    nodes[1].target = 15;
+    cfg->method.normalise = NORM_RANK;
+    for (int l = 0; l <= CONFIG_MAX_LEVELS; l++) cfg->level[l].normalise = NORM_RANK;
+    assert_int_equal(pipeline_run(cfg, &fw, c, &r, &d), 0);
+    expect_vec(r->target_score, (double[]){N, N, N, N, N, N}, 6);
+    assert_int_equal(r->target_indicators, 0);
+    assert_false(notes_have(&r->notes, "Target scores"));
+    results_free(r);
+
+    assert_int_equal(diag_count(&d), 0);
+    diag_free(&d);
+    free(cfg);
+    cube_free(c);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -259,6 +308,7 @@ int main(void)
         cmocka_unit_test(test_geometric_zero),
         cmocka_unit_test(test_mismatch),
         cmocka_unit_test(test_notes),
+        cmocka_unit_test(test_target_scores),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
