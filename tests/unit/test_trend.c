@@ -433,13 +433,18 @@ static void test_compute_all(void **state)
     remove(path);
     const char *want_head =
         "unit,node,first_year,last_year,points,slope,slope_low,slope_high,sen_slope,"
-        "mk_s,mk_z,mk_p,cagr,change_since_base,change_low,change_high,progress\n"
+        "mk_s,mk_z,mk_p,cagr,change_since_base,change_low,change_high,progress,"
+        "base_year,change_excludes_zero,prev_year,change_since_prev,change_prev_low,"
+        "change_prev_high,change_prev_excludes_zero\n"
         "A,lit,2016,2019,4,";
     assert_memory_equal(buf, want_head, strlen(want_head));
     /* formula guard on "=drop", RFC 4180 on the quoted names and the class */
     assert_non_null(strstr(buf, "\nA,'=drop,2016,2019,4,10,"));
-    assert_non_null(strstr(buf, ",,\"progress, acceleration needed\"\n"));
-    assert_non_null(strstr(buf, "\n\"B \"\"north\"\"\",lit,2016,2018,2,,,,,,,,,,,,trend unavailable\n"));
+    /* appended: the base year (cfg.base_year 2017); no Monte Carlo change
+     * here, so no interval, no flag and no change since the year before */
+    assert_non_null(strstr(buf, ",,\"progress, acceleration needed\",2017,,,,,,\n"));
+    assert_non_null(strstr(buf, "\n\"B \"\"north\"\"\",lit,2016,2018,2,,,,,,,,,,,,trend unavailable"
+                                ",,,,,,,\n"));
     assert_non_null(strstr(buf, "\"B \"\"north\"\"\",\"root, all\",2017,2019,3,"));
     /* 7 lines: header + 2 units x 3 nodes */
     int lines = 0;
