@@ -4,32 +4,48 @@
  * Data layout of one chunk of years [t0, t0 + nyk):
  *
  *   keep cell k = (node * nyk + tk) * nunit + u
- *   tiles of MINI replications: r = MINI * tile + b
- *   sdev[(tile * keepcells + k) * MINI + b]  float  score(r) - nominal
- *                                                   (NaN: missing)
- *   srk [same]                               uint16 rank(r) (0: missing)
+ *   sdev[r * keepcells + k]  float   score(r) - nominal (NaN: missing)
+ *   srk [same]               uint16  rank(r) (0: missing)
  *   K[(node * nunit + u) * R + r]  float deviation in the cell's last year
  *
- * Each worker thread owns a contiguous block of whole tiles. It computes a
- * tile's replications into its private [MINI x keep cells] buffers, then
- * copies them into the tile (a contiguous region, written sequentially).
- * The percentile pass gathers a cell's R values as R/MINI runs of MINI
- * (one cache line of floats each). With 1 year per chunk a worker's buffers
- * are 6 MB at network scale, so they stay in cache. Measured at R = 100:
- * the first layout, [k * R + r], spent 42 % of the run in the copy.
+ * Each worker thread owns a contiguous block of whole MINI-replication
+ * tiles and writes each replication's planes straight into its row of the
+ * store (contiguous, no copy). The percentile pass reads CELL_BLOCK
+ * neighbouring cells at a time: each row gives the block's values from one
+ * or two cache lines, prefetched PREFETCH rows ahead, and the transposition
+ * to one run of R values a cell happens in the cache-resident block
+ * buffer. The store and K are advised transparent huge pages (one page
+ * fault per 2 MiB on first touch; fewer TLB misses on the strided reads).
+ * History, at network scale: the first layout, [k * R + r], spent 42 % of
+ * the run in the copy (R = 100); the next, tiles [tile][k][b] filled by a
+ * per-worker transposition of [b][k] buffers, still spent about 8 % of
+ * the run in that copy and its extra pass over memory, which the row
+ * layout removes.
  *
  * Percentile pass: a cell's two tails come from tails_fast (a one-pass,
  * branch-free pre-filter around mean -/+ c sd of its first 64 values, then
- * bounded heaps over the ~2 a + 16 candidates; the full heap pass of tails()
- * when a tail gets too few), ranks from a histogram. Measured at network
- * scale, R = 1000: the pre-filter cut the heap work from 18 % to 10 % of the
- * stage, with byte-identical output.
+ * a quickselect over the ~2 a + 16 candidates of each tail; the full heap
+ * pass of tails() when a tail gets too few), ranks from four interleaved
+ * histograms. Changes read K and the earlier year's deviations the same
+ * way; each worker fills K for its own node x unit cells.
+ *
+ * Cost at network scale (tests/bench/bench_uncertainty 1000 3: 356 units
+ * x 126 indicators x 11 years, 184 nodes, R = 1000; medians of 3 on the
+ * shared 2-core machine, same session): with the tiles, heaps and the
+ * serial K copy, 1 thread 25.3 s, 2 threads 14.9 s, draws alone 5.7 s
+ * (ratio 4.4), peak RSS 740 MB; now 17.4 s, 8.75 s (1.99x), draws alone
+ * 5.35 s (ratio 3.25), peak RSS 713 MB, byte-identical output. Where a
+ * thread's time goes now (perf, R = 600): the GSL draws 25 %, rank_plane
+ * 29 %, the percentile pass 16 %, the draw loop and deviations 8 %, the
+ * kernel clearing the store's fresh pages 8 %, normalise and aggregate
+ * 6 %.
  *
  * Invariants: a replication's values depend only on (seed, r, year); the
  * percentile pass only reads the store (order statistics do not depend on
  * how they are found), so every output is the same for any thread count,
  * block split or chunk size.
  */
+#define _DEFAULT_SOURCE /* madvise, MADV_HUGEPAGE */
 #include "uncertainty.h"
 
 #include <ctype.h>
@@ -41,6 +57,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#if defined(__linux__)
+#include <sys/mman.h>
+#endif
 
 #include <gsl/gsl_cdf.h>
 #include <gsl/gsl_randist.h>
@@ -51,16 +70,45 @@
 #include "rank.h"
 
 #define MINI 16            /* replications per worker mini-batch */
+#define CELL_BLOCK 16      /* cells gathered together by the percentile pass */
+#define PREFETCH 16        /* rows of the store read ahead */
+#if defined(__GNUC__) || defined(__clang__)
+#define PREFETCH_LINE(p) __builtin_prefetch(p)
+#else
+#define PREFETCH_LINE(p) ((void)(p))
+#endif
 #define MAX_THREADS 64
 #define HEAP_MAX 128       /* tail heaps up to this size, else full select */
 #define FAST_HEAP 1024     /* pre-filtered tails up to this many values */
 #define MAX_UNITS 65534    /* ranks are stored as uint16, 0 = missing */
-#define BUCKET_MOVES 16
+#define BUCKET_MOVES 16 /* rank_plane gives up above this many moves a
+                           value */
 #ifndef UNCERTAINTY_SEPARABLE_YEARS
 #define UNCERTAINTY_SEPARABLE_YEARS 1  /* years per chunk when independent */
-#endif    /* fast rank gives up above this many moves/value */
+#endif
 
 /* ---- small helpers ------------------------------------------------------ */
+
+/* The replication store and K (hundreds of megabytes at network scale):
+ * aligned to 2 MiB and advised transparent huge pages where the system has
+ * them, so that their first touch costs one page fault per 2 MiB instead
+ * of per 4 KiB and the percentile pass's strided reads (one row of the
+ * store apart) miss the TLB less. Measured (perf, network scale): the
+ * kernel's share stays 5-8 % of a thread's time either way, now spent
+ * clearing pages rather than taking faults. UNCERTAINTY_NO_HUGEPAGES
+ * turns the advice off. Freed with free(). */
+static void *big_alloc(size_t bytes)
+{
+#if defined(MADV_HUGEPAGE) && !defined(UNCERTAINTY_NO_HUGEPAGES)
+    if (bytes >= ((size_t)4 << 20)) {
+        void *mem = NULL;
+        if (posix_memalign(&mem, (size_t)2 << 20, bytes) != 0) return NULL;
+        (void)madvise(mem, bytes, MADV_HUGEPAGE);   /* advice only */
+        return mem;
+    }
+#endif
+    return malloc(bytes ? bytes : 1);
+}
 
 static uint64_t splitmix64(uint64_t x)
 {
@@ -202,17 +250,60 @@ static void tails(float *v, size_t m, double plo, double phi, float *heap,
     *qhi = type7(v[khi], v[k2], ihi - fhi);
 }
 
-/* The a smallest of c[0..n) (a <= n) through the bounded
- * max-heap h: *s1 = the a-th smallest, *s2 = the (a-1)-th (= *s1 when
- * a == 1). */
-static void smallest_pair(const float *c, size_t n, size_t a, float *h,
-                          float *s1, float *s2)
+/* The a smallest of c[0..n) (1 <= a <= n), c reordered: *s1 = the a-th
+ * smallest, *s2 = the (a-1)-th (= *s1 when a == 1). Quickselect with a
+ * branch-free Lomuto partition around a median of three; values equal to
+ * the pivot are split off so that every round shrinks the range. After it,
+ * c[0..a-1) holds values <= c[a-1], so *s2 is their maximum. Measured at
+ * network scale, R = 1000 (about 70 candidates, a = 26): a third of the
+ * time of the bounded heap it replaces. */
+static void smallest_pair(float *c, size_t n, size_t a, float *s1, float *s2)
 {
-    for (size_t k = 0; k < a; k++) h[k] = c[k];
-    for (size_t k = a / 2; k-- > 0;) heap_sift_down(h, a, k);
-    for (size_t k = a; k < n; k++) heap_offer(h, a, c[k]);
-    *s1 = h[0];
-    *s2 = a > 1 ? (a > 2 && h[2] > h[1] ? h[2] : h[1]) : h[0];
+    size_t k = a - 1, lo = 0, hi = n;
+    while (hi - lo > 16) {
+        float x0 = c[lo], x1 = c[lo + (hi - lo) / 2], x2 = c[hi - 1];
+        float p = x0 < x1 ? (x1 < x2 ? x1 : (x0 < x2 ? x2 : x0))
+                          : (x0 < x2 ? x0 : (x1 < x2 ? x2 : x1));
+        size_t i = lo;
+        for (size_t j = lo; j < hi; j++) {
+            float x = c[j];
+            c[j] = c[i];
+            c[i] = x;
+            i += x < p;
+        }
+        if (k < i) {
+            hi = i;
+            continue;
+        }
+        size_t e = i;
+        for (size_t j = i; j < hi; j++) {
+            float x = c[j];
+            c[j] = c[e];
+            c[e] = x;
+            e += x == p;
+        }
+        if (k < e) {            /* c[k] == p, and c[0..k) <= p */
+            lo = hi = k;
+            break;
+        }
+        lo = e;
+    }
+    for (size_t j = lo + 1; j < hi; j++) {    /* insertion sort the rest */
+        float x = c[j];
+        size_t q = j;
+        while (q > lo && c[q - 1] > x) {
+            c[q] = c[q - 1];
+            q--;
+        }
+        c[q] = x;
+    }
+    *s1 = c[k];
+    float m = c[k];
+    if (k > 0) {
+        m = c[0];
+        for (size_t j = 1; j < k; j++) m = c[j] > m ? c[j] : m;
+    }
+    *s2 = m;
 }
 
 /* tails() with a pre-filter: thresholds mean -/+ c sd from the first 64
@@ -222,9 +313,9 @@ static void smallest_pair(const float *c, size_t n, size_t a, float *h,
  * are exactly its a most extreme values (every other value lies beyond the
  * threshold), so the bounded heaps run over the candidates only; otherwise
  * (skewed or tied values) the full tails() decides. Same results as
- * tails() in every case. cand holds 2 m floats, fheap FAST_HEAP. */
+ * tails() in every case. cand holds 2 m floats. */
 static void tails_fast(float *v, size_t m, double plo, double phi,
-                       float *heap, float *fheap, float *cand, double *qlo,
+                       float *heap, float *cand, double *qlo,
                        double *qhi)
 {
     if (m < 256) {
@@ -266,9 +357,9 @@ static void tails_fast(float *v, size_t m, double plo, double phi,
         return;
     }
     float a1, a2, b1, b2;
-    smallest_pair(cl, nl, alo, fheap, &a1, &a2);
+    smallest_pair(cl, nl, alo, &a1, &a2);
     *qlo = type7(a2, a1, ilo - flo);
-    smallest_pair(chh, nh, ahi, fheap, &b1, &b2);
+    smallest_pair(chh, nh, ahi, &b1, &b2);
     *qhi = type7(-b1, -b2, ihi - fhi);
 }
 
@@ -390,25 +481,49 @@ static void rank_plane(const double *x, size_t n, uint16_t *out,
         w->sv[pos] = x[k];
         w->si[pos] = (uint32_t)k;
     }
-    /* insertion sort, descending */
+    /* insertion sort, descending. Values move only within their bucket,
+     * mostly by one place or none: that first step is a branch-free
+     * compare-exchange with the value carried in a register (a branch
+     * there is mispredicted about as often as it is taken, and a store
+     * and reload would chain the iterations); the rare longer moves take
+     * the loop. Measured on 73,600 synthetic planes of 356 values (gcc
+     * -O3, shared machine): 2.6 us a plane against 2.8 us for the plain
+     * insertion sort, identical ranks. */
+    double *sv = w->sv;
+    uint32_t *si = w->si;
     size_t moves = 0, limit = BUCKET_MOVES * m;
+    double cv = sv[0];               /* the value at position k - 1 */
+    uint32_t ci = si[0];
     for (size_t k = 1; k < m; k++) {
-        double v = w->sv[k];
-        uint32_t id = w->si[k];
-        size_t j = k;
-        while (j > 0 && w->sv[j - 1] < v) {
-            w->sv[j] = w->sv[j - 1];
-            w->si[j] = w->si[j - 1];
-            j--;
+        double v = sv[k];
+        uint32_t id = si[k];
+        int sw = cv < v;
+        double hv = sw ? v : cv, lv = sw ? cv : v;
+        uint32_t hi = sw ? id : ci, li = sw ? ci : id;
+        sv[k - 1] = hv;
+        si[k - 1] = hi;
+        moves += (size_t)sw;
+        if (k >= 2 && sv[k - 2] < hv) {
+            /* v went to k - 1 and goes further up */
+            size_t j = k - 1;
+            while (j > 0 && sv[j - 1] < v) {
+                sv[j] = sv[j - 1];
+                si[j] = si[j - 1];
+                j--;
+            }
+            sv[j] = v;
+            si[j] = id;
+            moves += k - 1 - j;
+            if (moves > limit) {
+                rank_fallback(x, n, out, w);
+                return;
+            }
         }
-        w->sv[j] = v;
-        w->si[j] = id;
-        moves += k - j;
-        if (moves > limit) {
-            rank_fallback(x, n, out, w);
-            return;
-        }
+        cv = lv;
+        ci = li;
     }
+    sv[m - 1] = cv;
+    si[m - 1] = ci;
     uint16_t rk = 1;
     for (size_t k = 0; k < m; k++) {
         if (k > 0 && w->sv[k] != w->sv[k - 1]) rk = (uint16_t)(k + 1);
@@ -418,10 +533,17 @@ static void rank_plane(const double *x, size_t n, uint16_t *out,
 
 /* ---- observations ------------------------------------------------------ */
 
-/* A perturbed observation: x = mul * clamp(base + sd * z, lo, hi). */
+/* A perturbed observation: x = base + sd * z, or for a survey proportion
+ * (clip 1: a proportion, 2: a percentage) x = mul * clamp(base + sd * z,
+ * 0, 1 or 100) with mul the direction. 24 bytes: the list is read once per
+ * replication and year (1 MB a year at network scale), so its size is
+ * memory traffic. */
 struct obs {
-    uint32_t i, u;
-    double base, sd, lo, hi, mul;
+    double base, sd;
+    uint32_t i;
+    uint16_t u;                  /* units <= MAX_UNITS */
+    uint8_t clip;                /* 0 none, 1 to [0, 1], 2 to [0, 100] */
+    int8_t mul;                  /* direction when clipped */
 };
 
 static int unit_is_percent(const char *s)
@@ -484,8 +606,7 @@ static size_t collect_obs(const struct framework *fw, const struct cube *c,
                 if (isnan(v)) continue;
                 sum->obs_present++;
                 double se = c->se[k], n = c->n[k];
-                struct obs o = {(uint32_t)i, (uint32_t)u, 0, 0, -INFINITY,
-                                INFINITY, 1.0};
+                struct obs o = {0.0, 0.0, (uint32_t)i, (uint16_t)u, 0, 1};
                 int has = 0;
                 if (isfinite(se) && se > 0) {
                     sum->obs_se++;
@@ -506,9 +627,8 @@ static size_t collect_obs(const struct framework *fw, const struct cube *c,
                         if (percent) sum->obs_percent++;
                         o.base = centre * scale;
                         o.sd = half / z * scale;
-                        o.lo = 0.0;
-                        o.hi = scale;
-                        o.mul = dir;
+                        o.clip = percent ? 2 : 1;
+                        o.mul = dir < 0 ? -1 : 1;
                     }
                     has = 1;
                 } else {
@@ -569,33 +689,33 @@ struct worker {
     struct normalise_work *nw;
     struct aggregate_work *aw;
     struct rankw rw;
-    float *bdev;
-    uint16_t *brk;
-    float *scratch;              /* [4 R + FAST_HEAP] */
+    float *scratch;              /* [4 R] */
     float heap[2 * HEAP_MAX];
-    uint32_t *hist;              /* [nunit + 1] rank counts, kept zero */
+    uint32_t *hist;              /* [4 (nunit + 2)] rank counts, kept zero */
+    float *ldev;                 /* [CELL_BLOCK R] a block's deviations */
+    uint16_t *lrk;               /* [CELL_BLOCK R] and ranks */
     struct diag d;
     long err_r;                  /* first failing replication, or -1 */
 };
 
-static int replicate(struct worker *w, long r, size_t b)
+static int replicate(struct worker *w, long r)
 {
     struct unc *U = w->U;
     const struct cube *c = U->c;
-    size_t nu = U->nunit, nyc = U->nyc, nyear = U->nyear;
-    const double *prep = U->res->prepared;
+    size_t nu = U->nunit, nyc = U->nyc;
     for (size_t j = 0; j < nyc; j++) {
         size_t t = U->tc0 + j;
-        for (size_t i = 0; i < U->nind; i++)
-            memcpy(w->x + (i * nyc + j) * nu, prep + (i * nyear + t) * nu,
-                   nu * sizeof *w->x);
         gsl_rng_set(w->rng, stream_seed(U->cfg->seed, r, c->year[t]));
         for (size_t q = U->off[t]; q < U->off[t + 1]; q++) {
             const struct obs *o = &U->obs[q];
             double v = o->base + o->sd * gsl_ran_gaussian_ziggurat(w->rng, 1.0);
-            if (v < o->lo) v = o->lo;
-            if (v > o->hi) v = o->hi;
-            w->x[(o->i * nyc + j) * nu + o->u] = o->mul * v;
+            if (o->clip) {
+                double hi = o->clip == 2 ? 100.0 : 1.0;
+                if (v < 0.0) v = 0.0;
+                if (v > hi) v = hi;
+                v *= (double)o->mul;
+            }
+            w->x[(o->i * nyc + j) * nu + o->u] = v;
         }
     }
     normalise_apply(U->psub, w->x, w->s, nu, w->nw);
@@ -609,9 +729,9 @@ static int replicate(struct worker *w, long r, size_t b)
             const double *pl = w->s + (node * nyc + shift + tk) * nu;
             const double *nom = U->res->score + RES_AT(U->res, node, U->t0 + tk, 0);
             size_t kc = (node * nyk + tk) * nu;
-            float *dv = w->bdev + b * U->keepcells + kc;
+            float *dv = U->sdev + (size_t)r * U->keepcells + kc;
             for (size_t u = 0; u < nu; u++) dv[u] = (float)(pl[u] - nom[u]);
-            rank_plane(pl, nu, w->brk + b * U->keepcells + kc, &w->rw);
+            rank_plane(pl, nu, U->srk + (size_t)r * U->keepcells + kc, &w->rw);
         }
     return 0;
 }
@@ -620,37 +740,65 @@ static void *worker_replicate(void *arg)
 {
     struct worker *w = arg;
     struct unc *U = w->U;
-    size_t kc = U->keepcells;
-    for (long r = w->r0; r < w->r1; r += MINI) {
-        size_t nb = (size_t)(w->r1 - r < MINI ? w->r1 - r : MINI);
-        for (size_t b = 0; b < nb; b++) {
-            if (replicate(w, r + (long)b, b) != 0) {
-                w->err_r = r + (long)b;
-                return NULL;
-            }
+    /* the chunk's prepared values, once: a replication overwrites exactly
+     * the observations with error (the same cells every time), so the
+     * exact ones keep these */
+    size_t nu = U->nunit, nyc = U->nyc;
+    for (size_t j = 0; j < nyc; j++)
+        for (size_t i = 0; i < U->nind; i++)
+            memcpy(w->x + (i * nyc + j) * nu,
+                   U->res->prepared + (i * U->nyear + U->tc0 + j) * nu,
+                   nu * sizeof *w->x);
+    for (long r = w->r0; r < w->r1; r++) {
+        if (replicate(w, r) != 0) {
+            w->err_r = r;
+            return NULL;
         }
-        size_t tile = (size_t)r / MINI;
-        float *sd = U->sdev + tile * kc * MINI;
-        uint16_t *sr = U->srk + tile * kc * MINI;
-        for (size_t k = 0; k < kc; k++)
-            for (size_t b = 0; b < nb; b++) {
-                sd[k * MINI + b] = w->bdev[b * kc + k];
-                sr[k * MINI + b] = w->brk[b * kc + k];
-            }
-        long done = atomic_fetch_add(&U->done, (long)nb) + (long)nb;
-        if (w->id == 0 && U->progress) U->progress(U->ctx, done, U->total);
+        if ((r + 1 - w->r0) % MINI == 0 || r + 1 == w->r1) {
+            long nb = (r + 1 - w->r0) % MINI ? (r + 1 - w->r0) % MINI : MINI;
+            long done = atomic_fetch_add(&U->done, nb) + nb;
+            if (w->id == 0 && U->progress) U->progress(U->ctx, done, U->total);
+        }
     }
     return NULL;
 }
 
-/* Copy keep cell k's R deviations into out[0..R) in replication order. */
+/* Copy keep cell k's R deviations into out[0..R) in replication order.
+ * The reads are one float a row of the store; the lines they bring in
+ * serve the neighbouring cells, which the callers visit next. */
 static void gather_dev(const struct unc *U, size_t k, float *out)
 {
     size_t R = (size_t)U->R, kc = U->keepcells;
-    for (size_t r0 = 0; r0 < R; r0 += MINI) {
-        const float *src = U->sdev + ((r0 / MINI) * kc + k) * MINI;
-        size_t nb = R - r0 < MINI ? R - r0 : MINI;
-        memcpy(out + r0, src, nb * sizeof *out);
+    const float *src = U->sdev + k;
+    for (size_t r = 0; r < R; r++) {
+        if (r + PREFETCH < R) PREFETCH_LINE(src + (r + PREFETCH) * kc);
+        out[r] = src[r * kc];
+    }
+}
+
+/* The R deviations and ranks of the nc (<= CELL_BLOCK) keep cells
+ * kb .. kb + nc - 1 into dev[c * R + r] and rk[c * R + r]: each row of the
+ * store gives the block's nc values from one or two cache lines, read
+ * once, and the transposition happens in the cache-resident block. */
+static void gather_block(const struct unc *U, size_t kb, size_t nc,
+                         float *dev, uint16_t *rk)
+{
+    size_t R = (size_t)U->R, kc = U->keepcells;
+    const float *sd = U->sdev + kb;
+    const uint16_t *sr = U->srk + kb;
+    for (size_t r = 0; r < R; r++) {
+        if (r + PREFETCH < R) {
+            PREFETCH_LINE(sd + (r + PREFETCH) * kc);
+            PREFETCH_LINE(sd + (r + PREFETCH) * kc + nc - 1);
+            PREFETCH_LINE(sr + (r + PREFETCH) * kc);
+            PREFETCH_LINE(sr + (r + PREFETCH) * kc + nc - 1);
+        }
+        const float *a = sd + r * kc;
+        const uint16_t *q = sr + r * kc;
+        for (size_t c = 0; c < nc; c++) {
+            dev[c * R + r] = a[c];
+            rk[c * R + r] = q[c];
+        }
     }
 }
 
@@ -669,8 +817,8 @@ static void change_interval(struct worker *w, const float *klast,
     }
     if (m == 0 || isnan(nominal)) return;
     double qlo, qhi;
-    tails_fast(w->scratch, m, U->plo, U->phi, w->heap, w->scratch + 4 * U->R,
-               w->scratch + 2 * U->R, &qlo, &qhi);
+    tails_fast(w->scratch, m, U->plo, U->phi, w->heap, w->scratch + 2 * U->R,
+               &qlo, &qhi);
     *lo = nominal + qlo;
     *hi = nominal + qhi;
     *excl = (unsigned char)(*lo > 0.0 || *hi < 0.0);
@@ -686,6 +834,15 @@ static void *worker_percentiles(void *arg)
      * last year's deviations) */
     if (U->ch) {
         struct uncertainty_change *ch = U->ch;
+        /* the last year's deviations of this worker's node x unit cells
+         * into K (only this worker reads them) */
+        for (size_t cell = w->c0; cell < w->c1; cell++) {
+            int t = U->tl[cell];
+            if (t < 0 || (size_t)t < U->t0 || (size_t)t >= U->t0 + nyk) continue;
+            size_t node = cell / nu, u = cell % nu;
+            size_t kk = (node * nyk + ((size_t)t - U->t0)) * nu + u;
+            gather_dev(U, kk, U->K + cell * R);
+        }
         for (size_t cell = w->c0; cell < w->c1; cell++) {
             int tl = U->tl[cell];
             if (tl < 0) continue;
@@ -704,54 +861,83 @@ static void *worker_percentiles(void *arg)
             }
         }
     }
-    for (size_t k = w->k0; k < w->k1; k++) {
-        size_t node = k / (nyk * nu), tk = (k / nu) % nyk, u = k % nu;
-        size_t rc = RES_AT(res, node, U->t0 + tk, u);
-        double nom = res->score[rc];
-        if (isnan(nom)) {
-            res->ci_low[rc] = res->ci_high[rc] = NAN;
-            res->rank_low[rc] = res->rank_high[rc] = NAN;
-            continue;
-        }
-        size_t m = 0;
-        for (size_t r0 = 0; r0 < R; r0 += MINI) {
-            const float *dv = U->sdev + ((r0 / MINI) * U->keepcells + k) * MINI;
-            size_t nb = R - r0 < MINI ? R - r0 : MINI;
-            for (size_t b = 0; b < nb; b++)
-            {
-                w->scratch[m] = dv[b];
-                m += !isnan(dv[b]);
+    size_t hs = nu + 2;
+    uint32_t *h0 = w->hist;
+    for (size_t kb = w->k0; kb < w->k1; kb += CELL_BLOCK) {
+        size_t nc = w->k1 - kb < CELL_BLOCK ? w->k1 - kb : CELL_BLOCK;
+        gather_block(U, kb, nc, w->ldev, w->lrk);
+        for (size_t c = 0; c < nc; c++) {
+            size_t k = kb + c;
+            size_t node = k / (nyk * nu), tk = (k / nu) % nyk, u = k % nu;
+            size_t rc = RES_AT(res, node, U->t0 + tk, u);
+            double nom = res->score[rc];
+            if (isnan(nom)) {
+                res->ci_low[rc] = res->ci_high[rc] = NAN;
+                res->rank_low[rc] = res->rank_high[rc] = NAN;
+                continue;
             }
-        }
-        if (m < R) atomic_fetch_add(&U->unstable, 1);
-        if (m == 0) {
-            res->ci_low[rc] = res->ci_high[rc] = NAN;
-            res->rank_low[rc] = res->rank_high[rc] = NAN;
-            continue;
-        }
-        double qlo, qhi;
-        tails_fast(w->scratch, m, U->plo, U->phi, w->heap, w->scratch + 4 * R,
-                   w->scratch + 2 * R, &qlo, &qhi);
-        res->ci_low[rc] = nom + qlo;
-        res->ci_high[rc] = nom + qhi;
-        m = 0;
-        size_t rlo = SIZE_MAX, rhi = 0;
-        for (size_t r0 = 0; r0 < R; r0 += MINI) {
-            const uint16_t *rv = U->srk + ((r0 / MINI) * U->keepcells + k) * MINI;
-            size_t nb = R - r0 < MINI ? R - r0 : MINI;
-            for (size_t b = 0; b < nb; b++) {
-                size_t x = rv[b];
-                w->hist[x]++;
-                if (x && x < rlo) rlo = x;
-                if (x > rhi) rhi = x;
+            const float *dv = w->ldev + c * R;
+            size_t m = 0;
+            for (size_t r = 0; r < R; r++) {
+                w->scratch[m] = dv[r];
+                m += !isnan(dv[r]);
             }
+            if (m < R) atomic_fetch_add(&U->unstable, 1);
+            if (m == 0) {
+                res->ci_low[rc] = res->ci_high[rc] = NAN;
+                res->rank_low[rc] = res->rank_high[rc] = NAN;
+                continue;
+            }
+            double qlo, qhi;
+            tails_fast(w->scratch, m, U->plo, U->phi, w->heap,
+                       w->scratch + 2 * R, &qlo, &qhi);
+            res->ci_low[rc] = nom + qlo;
+            res->ci_high[rc] = nom + qhi;
+            /* four interleaved histograms: a cell's ranks repeat, and
+             * consecutive increments of one counter would wait on each
+             * other */
+            const uint16_t *rv = w->lrk + c * R;
+            uint16_t rmin = UINT16_MAX, rmax = 0;
+            size_t r = 0;
+            for (; r + 4 <= R; r += 4) {
+                uint16_t x0 = rv[r], x1 = rv[r + 1], x2 = rv[r + 2],
+                         x3 = rv[r + 3];
+                h0[x0]++;
+                h0[hs + x1]++;
+                h0[2 * hs + x2]++;
+                h0[3 * hs + x3]++;
+                uint16_t a0 = x0 < x1 ? x0 : x1, a1 = x2 < x3 ? x2 : x3;
+                uint16_t b0 = x0 > x1 ? x0 : x1, b1 = x2 > x3 ? x2 : x3;
+                a0 = a0 < a1 ? a0 : a1;
+                b0 = b0 > b1 ? b0 : b1;
+                rmin = a0 < rmin ? a0 : rmin;
+                rmax = b0 > rmax ? b0 : rmax;
+            }
+            for (; r < R; r++) {
+                uint16_t x0 = rv[r];
+                h0[x0]++;
+                rmin = x0 < rmin ? x0 : rmin;
+                rmax = x0 > rmax ? x0 : rmax;
+            }
+            /* fold the four histograms into the first over [rmin, rmax]
+             * (rank 0, missing, is below every rank) */
+            for (size_t x = rmin; x <= rmax; x++) {
+                h0[x] += h0[hs + x] + h0[2 * hs + x] + h0[3 * hs + x];
+                h0[hs + x] = h0[2 * hs + x] = h0[3 * hs + x] = 0;
+            }
+            size_t rlo = rmin;
+            if (rmin == 0) {
+                /* missing ranks: the lowest present rank lies above 0 */
+                rlo = 1;
+                while (rlo <= rmax && h0[rlo] == 0) rlo++;
+            }
+            m = R - h0[0];
+            h0[0] = 0;
+            if (m == 0) continue;
+            rank_tails(h0, rlo, rmax, m, U->plo, U->phi, &qlo, &qhi);
+            res->rank_low[rc] = qlo;
+            res->rank_high[rc] = qhi;
         }
-        m = R - w->hist[0];
-        w->hist[0] = 0;
-        if (m == 0) continue;
-        rank_tails(w->hist, rlo, rhi, m, U->plo, U->phi, &qlo, &qhi);
-        res->rank_low[rc] = qlo;
-        res->rank_high[rc] = qhi;
     }
     return NULL;
 }
@@ -898,10 +1084,10 @@ static void worker_release(struct worker *w)
     normalise_work_free(w->nw);
     aggregate_work_free(w->aw);
     rankw_free(&w->rw);
-    free(w->bdev);
-    free(w->brk);
     free(w->scratch);
     free(w->hist);
+    free(w->ldev);
+    free(w->lrk);
     diag_free(&w->d);
 }
 
@@ -1036,9 +1222,9 @@ int uncertainty_run(const struct config *cfg, const struct framework *fw,
     sum->store_bytes = per_year * nyk + kbytes;
     size_t keepmax = cellyear * nyk, nycmax = allyears ? ny : nyk;
 
-    sdev = malloc(keepmax * rtiles * sizeof *sdev);
-    srk = malloc(keepmax * rtiles * sizeof *srk);
-    if (chg) K = malloc(cellyear * (size_t)R * sizeof *K);
+    sdev = big_alloc(keepmax * rtiles * sizeof *sdev);
+    srk = big_alloc(keepmax * rtiles * sizeof *srk);
+    if (chg) K = big_alloc(cellyear * (size_t)R * sizeof *K);
     ysub = malloc(ny * sizeof *ysub);
     if (!sdev || !srk || (chg && !K) || !ysub) goto nomem;
 
@@ -1063,12 +1249,13 @@ int uncertainty_run(const struct config *cfg, const struct framework *fw,
         wk->nw = normalise_work_alloc(nu, nycmax);
         wk->aw = aggregate_work_alloc(fw, nu, nycmax);
         int rok = rankw_init(&wk->rw, nu);
-        wk->bdev = malloc(MINI * keepmax * sizeof *wk->bdev);
-        wk->brk = malloc(MINI * keepmax * sizeof *wk->brk);
-        wk->scratch = malloc((4 * (size_t)R + FAST_HEAP) * sizeof *wk->scratch);
-        wk->hist = calloc(nu + 2, sizeof *wk->hist);
+        wk->scratch = malloc(4 * (size_t)R * sizeof *wk->scratch);
+        wk->hist = calloc(4 * (nu + 2), sizeof *wk->hist);
+        wk->ldev = malloc(CELL_BLOCK * (size_t)R * sizeof *wk->ldev);
+        wk->lrk = malloc(CELL_BLOCK * (size_t)R * sizeof *wk->lrk);
         if (!wk->rng || !wk->x || !wk->s || !wk->nw || !wk->aw || rok != 0 ||
-            !wk->bdev || !wk->brk || !wk->scratch || !wk->hist)
+            !wk->scratch || !wk->hist ||
+            !wk->ldev || !wk->lrk)
             goto nomem;
         /* whole tiles per worker */
         long ntile = (R + MINI - 1) / MINI;
@@ -1152,15 +1339,6 @@ int uncertainty_run(const struct config *cfg, const struct framework *fw,
             goto done;
         }
 
-        /* the last year's deviations of each node x unit into K */
-        if (K)
-            for (size_t cell = 0; cell < cellyear; cell++) {
-                int t = tl[cell];
-                if (t < 0 || (size_t)t < t0 || (size_t)t >= t0 + U.nyk) continue;
-                size_t node = cell / nu, u = cell % nu;
-                size_t kk = (node * U.nyk + ((size_t)t - t0)) * nu + u;
-                gather_dev(&U, kk, K + cell * (size_t)R);
-            }
         for (int k = 0; k < nt; k++) {
             w[k].k0 = U.keepcells * (size_t)k / (size_t)nt;
             w[k].k1 = U.keepcells * (size_t)(k + 1) / (size_t)nt;

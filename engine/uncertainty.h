@@ -53,13 +53,13 @@
  * many years as the budget allows (at least one). Store bytes =
  * R' * nnode * nunit * (6 * years_per_chunk + 4), R' = R rounded up to a
  * multiple of 16. Network scale (184 nodes x 356 units, R = 1000): 393 MB
- * a year + 262 MB for changes; measured peak RSS of the benchmark 740 MB.
- * Each thread adds 6 * 16 * nnode * nunit * years_per_chunk bytes of
- * tile buffers (6.3 MB at network scale) and one replication's planes.
+ * a year + 262 MB for changes; measured peak RSS of the benchmark 713 MB.
+ * Each thread adds one replication's planes and about 96 KB of block
+ * buffers for the percentile pass (R = 1000).
  *
- * Threads: each chunk's replications are split into contiguous blocks of
- * whole 16-replication tiles, one per thread (pthreads); the percentile
- * step splits cells the same way.
+ * Threads: each chunk's replications are split into contiguous blocks, one
+ * per thread (pthreads), each replication writing its own row of the store;
+ * the percentile step splits cells the same way.
  */
 #ifndef LCME_UNCERTAINTY_H
 #define LCME_UNCERTAINTY_H

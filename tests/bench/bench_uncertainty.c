@@ -8,13 +8,14 @@
  * mt19937 seeding and ziggurat draws, nothing else), and the ratio of the
  * two. Peak memory: run it under /usr/bin/time -v.
  *
- * Not part of the CMake build. Build against an optimised engine library:
- *   cmake -S . -B build-rel -DCMAKE_BUILD_TYPE=RelWithDebInfo
- *   cmake --build build-rel --target lcme_engine -j2
- *   cc -O2 -std=c11 -D_POSIX_C_SOURCE=200809L -Iengine \
- *      tests/bench/bench_uncertainty.c build-rel/liblcme_engine.a \
- *      $(pkg-config --libs gsl sqlite3 inih) -lpthread -lm -o bench_uncertainty
- *   ./bench_uncertainty [R] [runs]
+ * Built by CMake with -DLCME_BENCH=ON (never run by ctest):
+ *   cmake -S . -B build-mc -DCMAKE_BUILD_TYPE=Release -DLCME_BENCH=ON
+ *   cmake --build build-mc --target bench_uncertainty -j2
+ *   build-mc/bench_uncertainty [R] [runs] [max threads (1 or 2)]
+ *
+ * With LCME_BENCH_DUMP=file in the environment, the intervals and change
+ * intervals of the last run are written to file as raw doubles, so that two
+ * builds can be checked for byte-identical output (cmp).
  */
 #include <math.h>
 #include <pthread.h>
@@ -173,11 +174,31 @@ static double time_draws(long R, int nt, double *cpu_s)
     return now() - t0;
 }
 
+/* Raw intervals and change intervals, for byte comparison of builds. */
+static int dump_results(const char *path, const struct results *res,
+                        const struct uncertainty_change *ch)
+{
+    FILE *f = fopen(path, "wb");
+    if (!f) return -1;
+    size_t n = res->nnode * res->nyear * res->nunit, m = ch->nnode * ch->nunit;
+    const double *a[] = {res->ci_low, res->ci_high, res->rank_low,
+                         res->rank_high};
+    for (int k = 0; k < 4; k++) fwrite(a[k], sizeof(double), n, f);
+    const double *b[] = {ch->base, ch->base_low, ch->base_high, ch->prev,
+                         ch->prev_low, ch->prev_high};
+    for (int k = 0; k < 6; k++) fwrite(b[k], sizeof(double), m, f);
+    fwrite(ch->base_excludes_zero, 1, m, f);
+    fwrite(ch->prev_excludes_zero, 1, m, f);
+    return fclose(f) == 0 ? 0 : -1;
+}
+
 int main(int argc, char **argv)
 {
     long R = argc > 1 ? strtol(argv[1], NULL, 10) : 1000;
     int runs = argc > 2 ? (int)strtol(argv[2], NULL, 10) : 3;
-    if (R <= 0 || runs <= 0 || runs > 15) return 2;
+    int maxt = argc > 3 ? (int)strtol(argv[3], NULL, 10) : 2;
+    if (R <= 0 || runs <= 0 || runs > 15 || maxt < 1 || maxt > 2) return 2;
+    const char *dump = getenv("LCME_BENCH_DUMP");
     struct framework *fw = make_fw();
     struct config *cfg = make_cfg(R);
     struct cube *c = cube_new(NU, NI, NY, 0, 0);
@@ -197,7 +218,7 @@ int main(int argc, char **argv)
     }
     double draws = (double)R * NU * NI * NY;
     double med[3] = {0, 0, 0}, dmed[3] = {0, 0, 0};
-    for (int nt = 1; nt <= 2; nt++) {
+    for (int nt = 1; nt <= maxt; nt++) {
         double tm[15], td[15], cm[15], cd[15];
         for (int k = 0; k < runs; k++) {
             struct uncertainty_summary sum;
@@ -215,6 +236,8 @@ int main(int argc, char **argv)
             }
             tm[k] = now() - t0;
             cm[k] = cpu() - c0;
+            if (dump && nt == maxt && k == runs - 1 && dump_results(dump, res, ch) != 0)
+                fprintf(stderr, "cannot write %s\n", dump);
             uncertainty_change_free(ch);
             td[k] = time_draws(R, nt, &cd[k]);
             if (k == 0 && nt == 1)
@@ -235,8 +258,9 @@ int main(int argc, char **argv)
                "%.2f, ratio %.2f\n", nt, cm[runs / 2], cd[runs / 2],
                cm[runs / 2] / cd[runs / 2]);
     }
-    printf("speed-up from the second thread: %.2fx (draws alone %.2fx)\n",
-           med[1] / med[2], dmed[1] / dmed[2]);
+    if (maxt == 2)
+        printf("speed-up from the second thread: %.2fx (draws alone %.2fx)\n",
+               med[1] / med[2], dmed[1] / dmed[2]);
     results_free(res);
     cube_free(c);
     gsl_rng_free(g);

@@ -637,6 +637,72 @@ static void check_streams(long R)
     diag_free(&d);
 }
 
+/* Rank intervals from the same rebuilt streams: 20 units (more than one
+ * 16-cell block of the percentile pass, and a worker split that is not a
+ * block multiple) whose intervals overlap, so each unit's rank moves over
+ * several places. Ranks computed here by counting (1 + the number of units
+ * strictly above), then R's type-7 quantiles. R = 1001 leaves a remainder
+ * after the pass's groups of four. */
+static void check_rank_streams(long R)
+{
+    enum { NU = 20 };
+    struct tree t;
+    tree_init(&t, 1, 1, one_nk, one_kids, l_lvl);
+    struct cube *c = make_cube(NU, 1, 1, 2024);
+    for (size_t u = 0; u < NU; u++) {
+        c->value[u] = (double)((7 * u) % NU);     /* 0..19 in mixed order */
+        c->se[u] = 0.5 + 0.1 * (double)(u % 7);
+    }
+    struct config *cfg = make_config(NORM_NONE, SCOPE_POOLED, R);
+    struct diag d;
+    diag_init(&d);
+    struct results *res = NULL;
+    assert_int_equal(pipeline_run(cfg, &t.fw, c, &res, &d), 0);
+    struct uncertainty_summary sum;
+    assert_int_equal(uncertainty_run(cfg, &t.fw, c, res, NULL, 2, NULL, NULL, 0,
+                                     &sum, &d), 0);
+    double *rk[NU];
+    for (int u = 0; u < NU; u++) rk[u] = malloc((size_t)R * sizeof(double));
+    gsl_rng *g = gsl_rng_alloc(gsl_rng_mt19937);
+    for (long r = 0; r < R; r++) {
+        uint64_t h = sm64(sm64(sm64(cfg->seed) ^ (uint64_t)r) ^ 2024u);
+        gsl_rng_set(g, (unsigned long)((h ^ (h >> 32)) & 0xffffffffu));
+        double x[NU];
+        for (int u = 0; u < NU; u++)
+            x[u] = c->value[u] + c->se[u] * gsl_ran_gaussian_ziggurat(g, 1.0);
+        for (int u = 0; u < NU; u++) {
+            int above = 0;
+            for (int v = 0; v < NU; v++) above += x[v] > x[u];
+            rk[u][r] = 1.0 + above;
+        }
+    }
+    size_t moving = 0;
+    for (int u = 0; u < NU; u++) {
+        double lo = uncertainty_quantile(rk[u], (size_t)R, 0.025);
+        double hi = uncertainty_quantile(rk[u], (size_t)R, 0.975);
+        moving += hi > lo;
+        for (size_t node = 0; node < 2; node++) {
+            size_t k = RES_AT(res, node, 0, u);
+            expect_rel(res->rank_low[k], lo, 1e-12);
+            expect_rel(res->rank_high[k], hi, 1e-12);
+        }
+        free(rk[u]);
+    }
+    assert_true(moving > NU / 2);
+    gsl_rng_free(g);
+    results_free(res);
+    cube_free(c);
+    free(cfg);
+    diag_free(&d);
+}
+
+static void test_rank_streams(void **state)
+{
+    (void)state;
+    check_rank_streams(1001);
+    check_rank_streams(40);
+}
+
 static void test_streams(void **state)
 {
     (void)state;
@@ -743,6 +809,7 @@ int main(void)
         cmocka_unit_test(test_linear),
         cmocka_unit_test(test_coverage),
         cmocka_unit_test(test_streams),
+        cmocka_unit_test(test_rank_streams),
         cmocka_unit_test(test_identical_minmax),
         cmocka_unit_test(test_identical_pooled_rank),
         cmocka_unit_test(test_skip_and_errors),
