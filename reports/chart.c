@@ -1641,11 +1641,22 @@ void chart_render(struct chart_pen *p, const struct chart_ctx *c,
 /* ---- files --------------------------------------------------------------- */
 
 /* A worker's pixel buffer, reused from chart to chart: a fresh 4 MB image
- * per chart cost more in page faults than in drawing. */
+ * per chart cost more in page faults than in drawing. It is allocated once
+ * at the size of the largest image of the run (want), so that it never
+ * grows (each growth was a fresh mapping to fault in again). */
 struct png_buf {
     unsigned char *data;
-    size_t cap;
+    size_t cap, want;
+    struct chart_pen *png, *pdf;   /* the worker's pens, kept from chart to chart */
 };
+
+static size_t png_bytes(const struct chart_item *it)
+{
+    double s = CHART_DPI / 72.0;
+    int w = (int)ceil(it->width * s), h = (int)ceil(it->height * s);
+    int stride = cairo_format_stride_for_width(CAIRO_FORMAT_RGB24, w);
+    return stride > 0 && h > 0 ? (size_t)stride * (size_t)h : 0;
+}
 
 static int write_png(const char *path, const struct chart_ctx *c,
                      const struct chart_item *it, struct png_buf *pb)
@@ -1657,21 +1668,25 @@ static int write_png(const char *path, const struct chart_ctx *c,
     if (stride <= 0 || h <= 0)
         return -1;
     if (need > pb->cap) {
+        size_t n = pb->want > need ? pb->want : need;
         free(pb->data);
         pb->cap = 0;
-        if (!(pb->data = malloc(need)))
+        if (!(pb->data = malloc(n)))
             return -1;
-        pb->cap = need;
+        pb->cap = n;
     }
     memset(pb->data, 0, need);   /* same start as a new surface: bytes stay the same */
     cairo_surface_t *sf = cairo_image_surface_create_for_data(pb->data, CAIRO_FORMAT_RGB24,
                                                               w, h, stride);
     cairo_t *cr = cairo_create(sf);
     cairo_scale(cr, s, s);
-    struct chart_pen *p = chart_pen_new(cr);
+    if (pb->png)
+        chart_pen_set_cr(pb->png, cr);
+    else
+        pb->png = chart_pen_new(cr);
+    struct chart_pen *p = pb->png;
     if (p)
         chart_render(p, c, it);
-    chart_pen_free(p);
     cairo_destroy(cr);
     int rc = p && cairo_surface_status(sf) == CAIRO_STATUS_SUCCESS &&
                      chart_png_write(sf, path, CHART_DPI) == 0
@@ -1681,7 +1696,7 @@ static int write_png(const char *path, const struct chart_ctx *c,
 }
 
 static int write_pdf(const char *path, const struct chart_ctx *c,
-                     const struct chart_item *it)
+                     const struct chart_item *it, struct png_buf *pb)
 {
     cairo_surface_t *sf = cairo_pdf_surface_create(path, it->width, it->height);
     const char *created = c->in->run->created;
@@ -1693,12 +1708,14 @@ static int write_pdf(const char *path, const struct chart_ctx *c,
         cairo_pdf_surface_set_metadata(sf, CAIRO_PDF_METADATA_MOD_DATE, created);
     }
     cairo_t *cr = cairo_create(sf);
-    struct chart_pen *p = chart_pen_new(cr);
-    if (p) {
-        chart_pen_outline_cjk(p, 1);
-        chart_render(p, c, it);
+    if (pb->pdf) {
+        chart_pen_set_cr(pb->pdf, cr);
+    } else if ((pb->pdf = chart_pen_new(cr))) {
+        chart_pen_outline_cjk(pb->pdf, 1);
     }
-    chart_pen_free(p);
+    struct chart_pen *p = pb->pdf;
+    if (p)
+        chart_render(p, c, it);
     cairo_show_page(cr);
     cairo_destroy(cr);
     cairo_surface_finish(sf);
@@ -1708,30 +1725,79 @@ static int write_pdf(const char *path, const struct chart_ctx *c,
 }
 
 /* Charts are drawn on several threads: each file is independent (its own
- * surface, cairo context and pango layout; pango's cairo font map is per
- * thread), so the bytes do not depend on the thread count. Workers take the
- * next file from a shared counter and record a failure per file; the
+ * surface and cairo context; each worker keeps one pen for its PNG files
+ * and one for its PDF files, whose kept layouts do not change what is
+ * drawn; pango's cairo font map is per thread), so the bytes do not depend
+ * on the thread count. Workers take the next file from a shared counter,
+ * largest charts first (so that no thread is left with a big chart at the
+ * end while the others wait), and record a failure per file; the
  * diagnostics are added afterwards in list order by the calling thread. */
 struct chart_job {
     const char *dir;
     const struct chart_ctx *c;
     const struct chart_list *l;
     size_t start, nfile;          /* files: 2 per item (PNG, PDF) from start */
+    size_t *order;                /* the files in the order they are taken */
+    size_t png_max;               /* bytes of the largest chart image */
     signed char *status;          /* per file: 0 ok, 1 ENOMEM, 2 write error */
     pthread_mutex_t lock;
     size_t next;
 };
 
+/* File order: items by area, largest first, ties in list order; each
+ * item's PNG before its PDF. */
+struct item_key {
+    double area;
+    size_t i;
+};
+
+static int by_area(const void *a, const void *b)
+{
+    const struct item_key *x = a, *y = b;
+    if (x->area != y->area)
+        return x->area > y->area ? -1 : 1;
+    return x->i < y->i ? -1 : x->i > y->i;
+}
+
+static int job_order(struct chart_job *j)
+{
+    size_t n = j->nfile / 2;
+    struct item_key *key = malloc((n ? n : 1) * sizeof *key);
+    j->order = malloc(j->nfile * sizeof *j->order);
+    if (!key || !j->order) {
+        free(key);
+        free(j->order);
+        j->order = NULL;
+        return -1;
+    }
+    for (size_t i = 0; i < n; i++) {
+        const struct chart_item *it = &j->l->v[j->start + i];
+        key[i].area = it->width * it->height;
+        key[i].i = i;
+        size_t b = png_bytes(it);
+        if (b > j->png_max)
+            j->png_max = b;
+    }
+    qsort(key, n, sizeof *key, by_area);
+    for (size_t i = 0; i < n; i++) {
+        j->order[2 * i] = 2 * key[i].i;
+        j->order[2 * i + 1] = 2 * key[i].i + 1;
+    }
+    free(key);
+    return 0;
+}
+
 static void *chart_worker(void *arg)
 {
     struct chart_job *j = arg;
-    struct png_buf pb = {NULL, 0};
+    struct png_buf pb = {NULL, 0, j->png_max, NULL, NULL};
     for (;;) {
         pthread_mutex_lock(&j->lock);
-        size_t f = j->next++;
+        size_t k = j->next++;
         pthread_mutex_unlock(&j->lock);
-        if (f >= j->nfile)
+        if (k >= j->nfile)
             break;
+        size_t f = j->order[k];
         const struct chart_item *it = &j->l->v[j->start + f / 2];
         int pdf = (int)(f % 2);
         char name[256];
@@ -1739,11 +1805,13 @@ static void *chart_worker(void *arg)
         char *path = path_join(j->dir, name);
         if (!path)
             j->status[f] = 1;
-        else if ((pdf ? write_pdf(path, j->c, it) : write_png(path, j->c, it, &pb)) != 0)
+        else if ((pdf ? write_pdf(path, j->c, it, &pb) : write_png(path, j->c, it, &pb)) != 0)
             j->status[f] = 2;
         free(path);
     }
     free(pb.data);
+    chart_pen_free(pb.png);
+    chart_pen_free(pb.pdf);
     return NULL;
 }
 
@@ -1774,8 +1842,9 @@ int charts_write_all(const char *dir, const struct report_input *in,
                           .nfile = 2 * (l->n - start)};
     if (rc == 0 && j.nfile > 0) {
         j.status = calloc(j.nfile, 1);
-        if (!j.status || pthread_mutex_init(&j.lock, NULL) != 0) {
+        if (!j.status || job_order(&j) != 0 || pthread_mutex_init(&j.lock, NULL) != 0) {
             free(j.status);
+            free(j.order);
             j.status = NULL;
             diag_add(d, LCME_ENOMEM, NULL, 0, 0, "charts: out of memory");
             rc = -1;
@@ -1808,6 +1877,7 @@ int charts_write_all(const char *dir, const struct report_input *in,
             break;
         }
         free(j.status);
+        free(j.order);
     }
     chart_ctx_free(c);
     chart_list_free(&local);

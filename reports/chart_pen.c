@@ -1,6 +1,19 @@
 /* chart_pen.c: text through pango and simple marks for the charts and the
- * report (see chart_pen.h). One PangoLayout per pen, reused for every text,
- * with hinting off so that the same text measures the same everywhere.
+ * report (see chart_pen.h), with hinting off so that the same text measures
+ * the same everywhere.
+ *
+ * Laid-out text is kept: every (text, size, weight, width, wrap) a pen has
+ * laid out keeps its own PangoLayout, so a label drawn again (unit names,
+ * tick labels, footers, panel titles: the same in chart after chart) costs
+ * no shaping, only drawing. pango lays text out for a transformation (it
+ * rounds glyph positions on the device), so the kept layouts are grouped by
+ * the transformation they were made for, one PangoContext each. The pen
+ * behaves as a single layout that follows the transformation only when it
+ * draws: text is measured for the transformation of the last text drawn
+ * (at first, that of the context the pen was made on) and drawn for the
+ * current one. Rotated text (chart_text_up) goes through a separate layout
+ * that follows the transformation, as pango chooses the text's gravity
+ * from it.
  */
 #include "chart_pen.h"
 
@@ -11,13 +24,133 @@
 #include <pango/pangocairo.h>
 
 #define PEN_PI 3.14159265358979323846
+#define PEN_BUCKETS 1024     /* hash buckets of a layout cache */
+#define PEN_MAX 4096         /* layouts kept per transformation; then a scratch layout */
+#define PEN_NCTX 6           /* transformations kept */
+
+struct pen_entry {
+    struct pen_entry *next;
+    unsigned hash;
+    int size, width, bold, mode;     /* pango units; mode: see style_mode */
+    PangoLayout *layout;
+    PangoRectangle lr;               /* logical extents */
+    char text[];
+};
+
+/* The layouts made for one transformation (its linear part, as pango
+ * keeps it). */
+struct pen_ctx {
+    double m[4];                     /* xx, yx, xy, yy */
+    PangoContext *ctx;               /* NULL: slot unused */
+    PangoLayout *scratch;            /* when the cache is full */
+    struct pen_entry *bucket[PEN_BUCKETS];
+    size_t nentry;
+};
 
 struct chart_pen {
     cairo_t *cr;
-    PangoLayout *layout;
+    PangoLayout *layout;             /* rotated text: follows the transformation */
     PangoFontDescription *font[2];   /* regular, bold; size set per call */
     int outline_cjk;                 /* CJK text drawn as filled outlines */
+    int measure_only;                /* lay out and measure, never draw */
+    double last[4];                  /* transformation of the last text drawn */
+    struct pen_ctx *ctx[PEN_NCTX];
+    int victim;                      /* next slot to reuse when all are taken */
 };
+
+static int set_options(PangoContext *ctx)
+{
+    cairo_font_options_t *fo = cairo_font_options_create();
+    if (cairo_font_options_status(fo) != CAIRO_STATUS_SUCCESS) {
+        cairo_font_options_destroy(fo);
+        return -1;
+    }
+    cairo_font_options_set_hint_style(fo, CAIRO_HINT_STYLE_NONE);
+    cairo_font_options_set_hint_metrics(fo, CAIRO_HINT_METRICS_OFF);
+    cairo_font_options_set_antialias(fo, CAIRO_ANTIALIAS_GRAY);
+    pango_cairo_context_set_font_options(ctx, fo);
+    pango_context_changed(ctx);
+    cairo_font_options_destroy(fo);
+    return 0;
+}
+
+static void ctx_clear(struct pen_ctx *x)
+{
+    for (size_t b = 0; b < PEN_BUCKETS; b++) {
+        struct pen_entry *e = x->bucket[b];
+        while (e) {
+            struct pen_entry *n = e->next;
+            g_object_unref(e->layout);
+            free(e);
+            e = n;
+        }
+        x->bucket[b] = NULL;
+    }
+    x->nentry = 0;
+    if (x->scratch)
+        g_object_unref(x->scratch);
+    if (x->ctx)
+        g_object_unref(x->ctx);
+    x->scratch = NULL;
+    x->ctx = NULL;
+}
+
+static void cr_matrix(cairo_t *cr, double m[4])
+{
+    cairo_matrix_t cm;
+    cairo_get_matrix(cr, &cm);
+    m[0] = cm.xx;
+    m[1] = cm.yx;
+    m[2] = cm.xy;
+    m[3] = cm.yy;
+}
+
+/* The layouts for transformation m: kept, or a slot set up for it (on the
+ * pen's current cairo context, for its surface's font options). NULL on
+ * ENOMEM. */
+static struct pen_ctx *ctx_for(struct chart_pen *p, const double m[4])
+{
+    int free_slot = -1;
+    for (int i = 0; i < PEN_NCTX; i++) {
+        struct pen_ctx *x = p->ctx[i];
+        if (x && x->ctx && memcmp(x->m, m, sizeof x->m) == 0)
+            return x;
+        if (free_slot < 0 && (!x || !x->ctx))
+            free_slot = i;
+    }
+    if (free_slot < 0) {   /* all taken: reuse one, never the measuring one */
+        for (int k = 0; k < PEN_NCTX; k++) {
+            int i = (p->victim + k) % PEN_NCTX;
+            if (memcmp(p->ctx[i]->m, p->last, sizeof p->last) != 0) {
+                free_slot = i;
+                break;
+            }
+        }
+        if (free_slot < 0)
+            return NULL;
+        p->victim = (free_slot + 1) % PEN_NCTX;
+        ctx_clear(p->ctx[free_slot]);
+    }
+    if (!p->ctx[free_slot] && !(p->ctx[free_slot] = calloc(1, sizeof *p->ctx[free_slot])))
+        return NULL;
+    struct pen_ctx *x = p->ctx[free_slot];
+    memcpy(x->m, m, sizeof x->m);
+    x->ctx = pango_cairo_create_context(p->cr);
+    if (!x->ctx || set_options(x->ctx) != 0) {
+        ctx_clear(x);
+        return NULL;
+    }
+    /* as pango_cairo_update_context sets it: no translation, NULL when identity */
+    PangoMatrix pm = {m[0], m[2], m[1], m[3], 0, 0};
+    int identity = m[0] == 1 && m[1] == 0 && m[2] == 0 && m[3] == 1;
+    pango_context_set_matrix(x->ctx, identity ? NULL : &pm);
+    pango_context_changed(x->ctx);
+    if (!(x->scratch = pango_layout_new(x->ctx))) {
+        ctx_clear(x);
+        return NULL;
+    }
+    return x;
+}
 
 struct chart_pen *chart_pen_new(cairo_t *cr)
 {
@@ -25,23 +158,16 @@ struct chart_pen *chart_pen_new(cairo_t *cr)
     if (!p)
         return NULL;
     p->cr = cr;
+    cr_matrix(cr, p->last);
     p->layout = pango_cairo_create_layout(cr);
     p->font[0] = pango_font_description_from_string(CHART_FONT " 9");
     p->font[1] = pango_font_description_from_string(CHART_FONT " Bold 9");
-    cairo_font_options_t *fo = cairo_font_options_create();
-    if (!p->layout || !p->font[0] || !p->font[1] || !fo) {
-        cairo_font_options_destroy(fo);
+    if (!p->layout || !p->font[0] || !p->font[1] ||
+        set_options(pango_layout_get_context(p->layout)) != 0 || !ctx_for(p, p->last)) {
         chart_pen_free(p);
         return NULL;
     }
-    cairo_font_options_set_hint_style(fo, CAIRO_HINT_STYLE_NONE);
-    cairo_font_options_set_hint_metrics(fo, CAIRO_HINT_METRICS_OFF);
-    cairo_font_options_set_antialias(fo, CAIRO_ANTIALIAS_GRAY);
-    PangoContext *ctx = pango_layout_get_context(p->layout);
-    pango_cairo_context_set_font_options(ctx, fo);
-    pango_context_changed(ctx);
     pango_layout_context_changed(p->layout);
-    cairo_font_options_destroy(fo);
     return p;
 }
 
@@ -49,6 +175,11 @@ void chart_pen_free(struct chart_pen *p)
 {
     if (!p)
         return;
+    for (int i = 0; i < PEN_NCTX; i++)
+        if (p->ctx[i]) {
+            ctx_clear(p->ctx[i]);
+            free(p->ctx[i]);
+        }
     if (p->layout)
         g_object_unref(p->layout);
     for (int i = 0; i < 2; i++)
@@ -57,9 +188,13 @@ void chart_pen_free(struct chart_pen *p)
     free(p);
 }
 
+void chart_pen_set_cr(struct chart_pen *p, cairo_t *cr) { p->cr = cr; }
+
 cairo_t *chart_pen_cr(const struct chart_pen *p) { return p->cr; }
 
 void chart_pen_outline_cjk(struct chart_pen *p, int on) { p->outline_cjk = on != 0; }
+
+void chart_pen_measure_only(struct chart_pen *p, int on) { p->measure_only = on != 0; }
 
 /* Text (n bytes) with a code point from U+2E80 (CJK radicals) up, which
  * falls back to the Noto CJK fonts. */
@@ -72,23 +207,22 @@ static int has_cjk(const char *s, size_t n)
     return 0;
 }
 
-/* Show the pen's layout with its top-left corner at the current point: as
- * text, or, on an outlining pen, run by run, with the runs of CJK text as
- * filled glyph outlines and every other run as text (the same places as
+/* Show layout with its top-left corner at the current point: as text, or,
+ * on an outlining pen, run by run, with the runs of CJK text as filled
+ * glyph outlines and every other run as text (the same places as
  * pango_cairo_show_layout: each run at its logical x and the line's
  * baseline). */
-static void show(struct chart_pen *p, const char *text)
+static void show(struct chart_pen *p, PangoLayout *layout, const char *text)
 {
     cairo_t *cr = p->cr;
-    pango_cairo_update_layout(cr, p->layout);
     if (!p->outline_cjk || !has_cjk(text, strlen(text))) {
-        pango_cairo_show_layout(cr, p->layout);
+        pango_cairo_show_layout(cr, layout);
         return;
     }
     double x0, y0;
     cairo_get_current_point(cr, &x0, &y0);
-    const char *all = pango_layout_get_text(p->layout);
-    PangoLayoutIter *it = pango_layout_get_iter(p->layout);
+    const char *all = pango_layout_get_text(layout);
+    PangoLayoutIter *it = pango_layout_get_iter(layout);
     if (!it)
         return;
     do {
@@ -111,40 +245,117 @@ static void show(struct chart_pen *p, const char *text)
     cairo_new_path(cr);
 }
 
-static void set_style(struct chart_pen *p, const char *text,
+/* How a layout of width > 0 breaks and aligns: 0 no width, 1 ellipsized,
+ * 2 wrapped left, 3 wrapped centred, 4 wrapped right. */
+static int style_mode(const struct chart_font *f)
+{
+    if (f->width <= 0)
+        return 0;
+    if (!f->wrap)
+        return 1;
+    return f->align == CHART_CENTER ? 3 : f->align == CHART_RIGHT ? 4 : 2;
+}
+
+static void set_style(struct chart_pen *p, PangoLayout *layout, const char *text,
                       const struct chart_font *f)
 {
     PangoFontDescription *fd = p->font[f->bold ? 1 : 0];
     pango_font_description_set_size(fd, (gint)lround(f->size * PANGO_SCALE));
-    pango_layout_set_font_description(p->layout, fd);
-    pango_layout_set_text(p->layout, text ? text : "", -1);
+    pango_layout_set_font_description(layout, fd);
+    pango_layout_set_text(layout, text ? text : "", -1);
     if (f->width > 0) {
-        pango_layout_set_width(p->layout, (int)lround(f->width * PANGO_SCALE));
-        pango_layout_set_wrap(p->layout, PANGO_WRAP_WORD_CHAR);
-        pango_layout_set_ellipsize(p->layout, f->wrap ? PANGO_ELLIPSIZE_NONE
-                                                      : PANGO_ELLIPSIZE_END);
+        pango_layout_set_width(layout, (int)lround(f->width * PANGO_SCALE));
+        pango_layout_set_wrap(layout, PANGO_WRAP_WORD_CHAR);
+        pango_layout_set_ellipsize(layout, f->wrap ? PANGO_ELLIPSIZE_NONE
+                                                   : PANGO_ELLIPSIZE_END);
     } else {
-        pango_layout_set_width(p->layout, -1);
-        pango_layout_set_ellipsize(p->layout, PANGO_ELLIPSIZE_NONE);
+        pango_layout_set_width(layout, -1);
+        pango_layout_set_ellipsize(layout, PANGO_ELLIPSIZE_NONE);
     }
     /* wrapped lines line up on the side the text is anchored to */
-    pango_layout_set_alignment(p->layout,
+    pango_layout_set_alignment(layout,
                                f->width <= 0 || !f->wrap ? PANGO_ALIGN_LEFT
                                : f->align == CHART_RIGHT ? PANGO_ALIGN_RIGHT
                                : f->align == CHART_CENTER ? PANGO_ALIGN_CENTER
                                                           : PANGO_ALIGN_LEFT);
 }
 
+/* The laid-out text for f, from the cache (added when missing), with its
+ * logical extents in *lr. */
+static PangoLayout *pen_layout(struct chart_pen *p, struct pen_ctx *x, const char *text,
+                               const struct chart_font *f, PangoRectangle *lr)
+{
+    if (!text)
+        text = "";
+    int size = (int)lround(f->size * PANGO_SCALE), bold = f->bold != 0;
+    int mode = style_mode(f);
+    int width = mode ? (int)lround(f->width * PANGO_SCALE) : -1;
+    unsigned h = 2166136261u;   /* FNV-1a */
+    size_t n = 0;
+    for (const unsigned char *u = (const unsigned char *)text; *u; u++, n++)
+        h = (h ^ *u) * 16777619u;
+    h = (h ^ (unsigned)size) * 16777619u;
+    h = (h ^ (unsigned)width) * 16777619u;
+    h = (h ^ (unsigned)(bold | mode << 1)) * 16777619u;
+    struct pen_entry **b = &x->bucket[h % PEN_BUCKETS];
+    for (struct pen_entry *e = *b; e; e = e->next)
+        if (e->hash == h && e->size == size && e->width == width && e->bold == bold &&
+            e->mode == mode && strcmp(e->text, text) == 0) {
+            *lr = e->lr;
+            return e->layout;
+        }
+    struct pen_entry *e = NULL;
+    PangoLayout *layout = x->scratch;
+    if (x->nentry < PEN_MAX && (e = malloc(sizeof *e + n + 1)) &&
+        !(layout = pango_layout_new(x->ctx))) {
+        free(e);
+        e = NULL;
+        layout = x->scratch;   /* out of memory: lay out without keeping it */
+    }
+    set_style(p, layout, text, f);
+    pango_layout_get_extents(layout, NULL, lr);
+    if (e) {
+        e->hash = h;
+        e->size = size;
+        e->width = width;
+        e->bold = bold;
+        e->mode = mode;
+        e->layout = layout;
+        e->lr = *lr;
+        memcpy(e->text, text, n + 1);
+        e->next = *b;
+        *b = e;
+        x->nentry++;
+    }
+    return layout;
+}
+
 double chart_text(struct chart_pen *p, const char *text, const struct chart_font *f,
                   double x, double y, int draw, double *w)
 {
-    set_style(p, text, f);
+    struct pen_ctx *m = ctx_for(p, p->last);
+    if (!m) {   /* out of memory */
+        if (w)
+            *w = 0;
+        return 0;
+    }
     PangoRectangle lr;
-    pango_layout_get_extents(p->layout, NULL, &lr);
+    PangoLayout *layout = pen_layout(p, m, text, f, &lr);
     double tw = (double)lr.width / PANGO_SCALE, th = (double)lr.height / PANGO_SCALE;
     if (w)
         *w = tw;
-    if (draw) {
+    if (draw && !p->measure_only) {
+        double cur[4];
+        cr_matrix(p->cr, cur);
+        if (memcmp(cur, p->last, sizeof cur) != 0) {
+            /* measured for the last transformation, drawn for this one */
+            struct pen_ctx *d = ctx_for(p, cur);
+            if (!d)
+                return th;
+            PangoRectangle dr;
+            layout = pen_layout(p, d, text, f, &dr);
+            memcpy(p->last, cur, sizeof cur);
+        }
         double x0 = x - (double)lr.x / PANGO_SCALE;
         if (f->align == CHART_CENTER)
             x0 -= tw / 2;
@@ -153,7 +364,7 @@ double chart_text(struct chart_pen *p, const char *text, const struct chart_font
         cairo_save(p->cr);
         chart_rgb(p->cr, f->rgb);
         cairo_move_to(p->cr, x0, y);
-        show(p, text);
+        show(p, layout, text ? text : "");
         cairo_restore(p->cr);
     }
     return th;
@@ -169,18 +380,24 @@ void chart_text_mid(struct chart_pen *p, const char *text, const struct chart_fo
 void chart_text_up(struct chart_pen *p, const char *text, const struct chart_font *f,
                    double x, double y)
 {
-    set_style(p, text, f);
+    if (p->measure_only)
+        return;
+    struct pen_ctx *m = ctx_for(p, p->last);
+    if (!m)
+        return;
     PangoRectangle lr;
-    pango_layout_get_extents(p->layout, NULL, &lr);
+    pen_layout(p, m, text, f, &lr);
     double th = (double)lr.height / PANGO_SCALE;
     cairo_save(p->cr);
     chart_rgb(p->cr, f->rgb);
     cairo_translate(p->cr, x - th, y);
     cairo_rotate(p->cr, -PEN_PI / 2);
     cairo_move_to(p->cr, 0, 0);
-    show(p, text);
-    cairo_restore(p->cr);
+    set_style(p, p->layout, text, f);
     pango_cairo_update_layout(p->cr, p->layout);
+    show(p, p->layout, text ? text : "");
+    cairo_restore(p->cr);
+    cr_matrix(p->cr, p->last);
 }
 
 void chart_rgb(cairo_t *cr, uint32_t rgb)

@@ -2,10 +2,14 @@
  * text through pango (so Chinese names and long titles lay out), markers,
  * colours. Page units are PostScript points.
  *
- * A pen wraps one cairo context and one reusable PangoLayout whose font
- * options are fixed (no hinting, no metric hinting), so that text measures
- * the same on a PNG surface and on a PDF surface and page breaks and label
- * positions do not depend on the output format.
+ * A pen wraps one cairo context and pango layouts whose font options are
+ * fixed (no hinting, no metric hinting), so that text measures the same on
+ * a PNG surface and on a PDF surface and page breaks and label positions do
+ * not depend on the output format. A pen keeps the text it has laid out
+ * (a few thousand texts for each of a few transformations), so that
+ * drawing the same label again costs no layout: keep one pen for many
+ * charts (chart_pen_set_cr) drawn on the same kind of surface. What a pen
+ * draws does not depend on what it has kept.
  */
 #ifndef LCME_CHART_PEN_H
 #define LCME_CHART_PEN_H
@@ -24,6 +28,11 @@ struct chart_pen *chart_pen_new(cairo_t *cr);
 void chart_pen_free(struct chart_pen *p);     /* NULL is harmless */
 cairo_t *chart_pen_cr(const struct chart_pen *p);
 
+/* Draw on cr (borrowed) from now on, keeping the laid-out text. cr must
+ * have the same kind of target surface (same font options) as the context
+ * the pen was made on; its transformation may differ. */
+void chart_pen_set_cr(struct chart_pen *p, cairo_t *cr);
+
 /* on: draw the runs of CJK characters as filled glyph outlines, not as
  * text (other text stays text). Used for the single-chart PDF files:
  * embedding a subset of the Noto CJK fonts (CFF, about 20 MB each) cost
@@ -32,6 +41,12 @@ cairo_t *chart_pen_cr(const struct chart_pen *p);
  * are not selectable as text. The chart's alternative text, with every
  * unit name, is in the file's Subject metadata. */
 void chart_pen_outline_cjk(struct chart_pen *p, int on);
+
+/* on: chart_text, chart_text_mid and chart_text_up lay text out and
+ * measure it as usual but draw nothing. The report's first pass, which only
+ * finds where pages break, uses it: its measurements are the same as when
+ * drawing (same layout, same font options) at a fraction of the cost. */
+void chart_pen_measure_only(struct chart_pen *p, int on);
 
 enum chart_align { CHART_LEFT, CHART_CENTER, CHART_RIGHT };
 

@@ -2,9 +2,11 @@
  *
  * cairo_surface_write_to_png compresses at zlib's default level with every
  * PNG filter tried per row, which made PNG encoding most of the time lcme
- * spent on charts. Charts are flat colours on white: no row filter and
- * zlib level 1 give files of about the same size several times faster. Output depends only on the pixels (no
- * time stamp, no text chunks), so reruns give the same bytes.
+ * spent on charts. Charts are flat colours on white: no row filter and a
+ * low zlib level give files of about the same size several times faster,
+ * and runs of rows equal to the row above are coded directly as copies of
+ * it (chart_png.c). Output depends only on the pixels (no time stamp, no
+ * text chunks), so reruns give the same bytes.
  */
 #ifndef LCME_CHART_PNG_H
 #define LCME_CHART_PNG_H

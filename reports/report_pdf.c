@@ -1,10 +1,11 @@
 /* report_pdf.c: writes report.pdf (see report_pdf.h).
  *
  * The document is laid out twice with the same code: a dry pass onto a PDF
- * surface that discards its bytes records the page of every section, then
- * the real pass writes the pages with the contents page filled in. Both
- * passes measure text with the same pen settings (no hinting), so they
- * break pages at the same places. Page layout: A4 portrait, 50 pt margins,
+ * surface that discards its bytes, with the pen measuring text without
+ * drawing it, records the page of every section, then the real pass writes
+ * the pages with the contents page filled in. Both passes use the same pen
+ * (the real pass draws the text the dry pass laid out), so they break pages
+ * at the same places. Page layout: A4 portrait, 50 pt margins,
  * page number and batch name in the footer of every page but the cover.
  */
 #include "report_pdf.h"
@@ -522,7 +523,10 @@ static cairo_status_t discard(void *closure, const unsigned char *data,
     return CAIRO_STATUS_SUCCESS;
 }
 
-static int run_pass(struct doc *dc, const char *path, const struct chart_list *l)
+/* One pass; *pen is made on the first pass and kept for the second, so
+ * that the real pass draws the text the dry pass laid out. */
+static int run_pass(struct doc *dc, const char *path, const struct chart_list *l,
+                    struct chart_pen **pen)
 {
     dc->sf = dc->dry ? cairo_pdf_surface_create_for_stream(discard, NULL, PAGE_W, PAGE_H)
                      : cairo_pdf_surface_create(path, PAGE_W, PAGE_H);
@@ -541,13 +545,17 @@ static int run_pass(struct doc *dc, const char *path, const struct chart_list *l
         }
     }
     dc->cr = cairo_create(dc->sf);
-    dc->pen = chart_pen_new(dc->cr);
+    if (*pen)
+        chart_pen_set_cr(*pen, dc->cr);
+    else
+        *pen = chart_pen_new(dc->cr);
+    dc->pen = *pen;
     int rc = -1;
     if (dc->pen) {
+        chart_pen_measure_only(dc->pen, dc->dry);
         layout(dc, l);
         rc = 0;
     }
-    chart_pen_free(dc->pen);
     dc->pen = NULL;
     cairo_destroy(dc->cr);
     cairo_surface_finish(dc->sf);
@@ -576,20 +584,22 @@ int report_pdf_write(const char *path, const struct report_input *in,
     }
     struct doc *dry = calloc(1, sizeof *dry), *real = calloc(1, sizeof *real);
     int rc = -1;
+    struct chart_pen *pen = NULL;
     if (dry && real) {
         dry->c = real->c = c;
         dry->batch = real->batch = in->cfg && in->cfg->name ? in->cfg->name : "lcme batch";
         dry->dry = 1;
-        rc = run_pass(dry, NULL, charts);
+        rc = run_pass(dry, NULL, charts, &pen);
         real->toc = dry->sec;
         real->ntoc = dry->nsec;
         if (rc == 0)
-            rc = run_pass(real, path, charts);
+            rc = run_pass(real, path, charts, &pen);
         if (rc != 0)
             diag_add(d, LCME_EIO, path, 0, 0, "cannot write report '%s'", path);
     } else {
         diag_add(d, LCME_ENOMEM, NULL, 0, 0, "report: out of memory");
     }
+    chart_pen_free(pen);
     free(dry);
     free(real);
     chart_list_free(&own);
