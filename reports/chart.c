@@ -177,6 +177,27 @@ double chart_median(const struct chart_ctx *c, int node, int t)
 }
 
 /* "72.3", or "–" for a missing value. */
+/* The node's target score in year index t (results->target_score: the
+ * score of a unit at every target), NaN when there is none. */
+static double target_at(const struct chart_ctx *c, int node, int t)
+{
+    const struct results *r = c->in->res;
+    if (!r || !r->target_score || node < 0 || (size_t)node >= r->nnode || t < 0 ||
+        (size_t)t >= r->nyear)
+        return NAN;
+    return r->target_score[(size_t)node * r->nyear + (size_t)t];
+}
+
+/* 1 when some area of focus has a target score in some year. */
+static int focus_has_target(const struct chart_ctx *c)
+{
+    for (int f = 0; f < c->nfocus; f++)
+        for (size_t t = 0; t < c->in->cube->nyear; t++)
+            if (fin(target_at(c, c->focus[f], (int)t)))
+                return 1;
+    return 0;
+}
+
 static const char *num1(char *buf, size_t len, double v)
 {
     if (!fin(v))
@@ -572,12 +593,15 @@ static int plan_trend_median(const struct chart_ctx *c, struct chart_item *it)
     it->title = known ? xfmt("Network median rose in %d of %d areas since %d",
                              rose, known, cb->year[tb])
                       : xfmt("Network median by area of focus");
+    int tg = focus_has_target(c);
     it->subtitle = xfmt("Median score across units (black) in each area of focus, "
-                        "%d to %d; each unit's series in grey.",
-                        cb->year[0], cb->year[cb->nyear - 1]);
+                        "%d to %d; each unit's series in grey%s.",
+                        cb->year[0], cb->year[cb->nyear - 1],
+                        tg ? "; dashed: the score of a unit at every target" : "");
     it->alt = xfmt("Small multiples of the network median score in %d areas of "
-                   "focus from %d to %d, drawn over every unit's series in grey.",
-                   c->nfocus, cb->year[0], cb->year[cb->nyear - 1]);
+                   "focus from %d to %d, drawn over every unit's series in grey%s.",
+                   c->nfocus, cb->year[0], cb->year[cb->nyear - 1],
+                   tg ? ", with the target score as a dashed line" : "");
     trend_size(c, it);
     return 0;
 }
@@ -598,15 +622,18 @@ static int plan_trend(const struct chart_ctx *c, struct chart_item *it)
     it->title = known ? xfmt("%s gained in %d of %d areas since %d",
                              unit_title(c, u), up, known, base)
                       : xfmt("%s: too few years for trends", unit_title(c, u));
+    int tg = focus_has_target(c);
     it->subtitle = xfmt("%s: score in each area of focus, %d to %d%s, with the "
-                        "OLS trend and the network median.",
+                        "OLS trend, the network median%s.",
                         c->label[u], cb->year[0], cb->year[cb->nyear - 1],
-                        c->has_ci ? ", interval shaded" : "");
+                        c->has_ci ? ", interval shaded" : "",
+                        tg ? " and the target score (a unit at every target)" : "");
     it->alt = xfmt("Small multiples of %s's scores in %d areas of focus from %d to "
-                   "%d%s, with OLS trend lines and the network median; scores rose "
+                   "%d%s, with OLS trend lines, the network median%s; scores rose "
                    "since the base year in %d of %d areas.",
                    c->label[u], c->nfocus, cb->year[0], cb->year[cb->nyear - 1],
-                   c->has_ci ? " with interval bands" : "", up, known);
+                   c->has_ci ? " with interval bands" : "",
+                   tg ? " and the target score as a dashed line" : "", up, known);
     trend_size(c, it);
     return 0;
 }
@@ -1250,7 +1277,7 @@ static void draw_trend(struct chart_pen *p, const struct chart_ctx *c,
     for (int f = 0; f < c->nfocus; f++)
         for (size_t t = 0; t < ny; t++) {
             double m = chart_median(c, c->focus[f], (int)t);
-            double w[3] = {m, NAN, NAN};
+            double w[4] = {m, NAN, NAN, target_at(c, c->focus[f], (int)t)};
             if (!median_only) {
                 w[1] = lo_at(c, c->focus[f], (int)t, u);
                 w[2] = hi_at(c, c->focus[f], (int)t, u);
@@ -1265,7 +1292,7 @@ static void draw_trend(struct chart_pen *p, const struct chart_ctx *c,
                     }
                 }
             }
-            for (int j = 0; j < 3; j++)
+            for (int j = 0; j < 4; j++)
                 if (fin(w[j])) {
                     lo = fmin(lo, w[j]);
                     hi = fmax(hi, w[j]);
@@ -1291,7 +1318,8 @@ static void draw_trend(struct chart_pen *p, const struct chart_ctx *c,
         cairo_move_to(cr, lx, ly + 5);
         cairo_line_to(cr, lx + 14, ly + 5);
         cairo_stroke(cr);
-        chart_text(p, "each unit", &fl, lx + 18, ly, 1, NULL);
+        chart_text(p, "each unit", &fl, lx + 18, ly, 1, &w);
+        lx += w + 30;
     } else {
         chart_rgb(cr, BLUE);
         cairo_move_to(cr, lx, ly + 5);
@@ -1323,15 +1351,18 @@ static void draw_trend(struct chart_pen *p, const struct chart_ctx *c,
         cairo_set_dash(cr, NULL, 0, 0);
         chart_text(p, "network median", &fl, lx + 18, ly, 1, &w);
         lx += w + 30;
-        cairo_set_line_width(cr, 1);
+    }
+    int has_target = focus_has_target(c);
+    if (has_target) {
+        cairo_set_line_width(cr, 1.2);
         chart_rgb(cr, 0x000000);
-        double dash2[] = {1.5, 1.5};
+        double dash2[] = {4, 2};
         cairo_set_dash(cr, dash2, 2, 0);
         cairo_move_to(cr, lx, ly + 5);
         cairo_line_to(cr, lx + 14, ly + 5);
         cairo_stroke(cr);
         cairo_set_dash(cr, NULL, 0, 0);
-        chart_text(p, "target (indicators)", &fl, lx + 18, ly, 1, NULL);
+        chart_text(p, "target score", &fl, lx + 18, ly, 1, NULL);
     }
 
     int cols = c->nfocus < 4 ? c->nfocus : 4;
@@ -1363,14 +1394,29 @@ static void draw_trend(struct chart_pen *p, const struct chart_ctx *c,
             snprintf(b2, sizeof b2, "%.*f", tk.decimals, tv);
             chart_text(p, b2, &fa, ax0 - 2, y - 4, 1, NULL);
         }
-        fa.align = CHART_CENTER;
+        /* the first year starts at the axis, clear of the lowest tick
+         * label; the last ends at the panel's edge */
+        fa.align = CHART_LEFT;
         snprintf(b2, sizeof b2, "%d", cb->year[0]);
         chart_text(p, b2, &fa, ax0, ay1 + 1, 1, NULL);
         if (ny > 1) {
+            fa.align = CHART_RIGHT;
             snprintf(b2, sizeof b2, "%d", cb->year[ny - 1]);
             chart_text(p, b2, &fa, ax1, ay1 + 1, 1, NULL);
         }
         fa.align = CHART_RIGHT;
+        if (has_target) {
+            /* the score of a unit at every target (results->target_score) */
+            for (size_t t = 0; t < ny; t++)
+                vh[t] = target_at(c, node, (int)t);
+            cairo_set_line_width(cr, 1.2);
+            chart_rgb(cr, 0x000000);
+            double dash3[] = {4, 2};
+            cairo_set_dash(cr, dash3, 2, 0);
+            polyline(cr, &sx, &sy, cb->year, vh, ny);
+            cairo_stroke(cr);
+            cairo_set_dash(cr, NULL, 0, 0);
+        }
         for (size_t t = 0; t < ny; t++)
             v[t] = chart_median(c, node, (int)t);
         if (median_only) {
@@ -1446,8 +1492,7 @@ static void draw_trend(struct chart_pen *p, const struct chart_ctx *c,
             cairo_stroke(cr);
             cairo_restore(cr);
         }
-        /* target: only an indicator panel has one in score units' raw twin;
-         * areas of focus carry none, so nothing is drawn for them. */
+        /* the unit's scores, on top */
         cairo_set_line_width(cr, 1.4);
         chart_rgb(cr, BLUE);
         polyline(cr, &sx, &sy, cb->year, v, ny);

@@ -22,10 +22,12 @@
  *   progress        units per progress class for the index, areas and areas
  *                   of focus (stacked horizontal bars, counts printed).
  *   trend-median    one panel per area of focus: the network median over the
- *                   years, every unit's series in light grey behind it.
+ *                   years, every unit's series in light grey behind it, and
+ *                   the target score (results->target_score) dashed.
  *   trend-UNIT      one panel per area of focus: the unit's score over the
  *                   years with its interval band, its OLS line, the network
- *                   median and, for indicator panels, the target.
+ *                   median and the target score, dashed, when the node has
+ *                   one.
  *   profile-UNIT    the unit's areas of focus sorted by score, with
  *                   intervals and the network median.
  *   radar-UNIT      the same scores on a radar with fixed axis order.

@@ -182,6 +182,7 @@ static void test_charts_small(void **state)
     assert_non_null(find(&l, "heatmap"));
     assert_non_null(find(&l, "progress"));
     assert_non_null(find(&l, "trend-st"));
+    assert_null(strstr(find(&l, "trend-st")->subtitle, "target"));   /* none here */
     assert_non_null(find(&l, "radar-st"));
     /* "../../etc/IS" stays inside the folder */
     assert_non_null(find(&l, "profile-etc-is"));
@@ -260,6 +261,52 @@ static void test_charts_small(void **state)
     chart_list_free(&l2);
     path_remove_tree(dir2);
     free(dir2);
+    chart_list_free(&l);
+    path_remove_tree(dir);
+    free(dir);
+    diag_free(&d);
+    fx_free(f);
+}
+
+/* Target scores (results->target_score, set here by hand for every area of
+ * focus: 60 in every year) appear in the trend charts as a dashed line
+ * named in the legend, subtitle and alternative text; the y axis reaches
+ * them. */
+static void test_trend_target(void **state)
+{
+    (void)state;
+    struct fixture *f = fx_new(18, 5, 1);
+    struct results *r = f->res;
+    r->target_score = malloc(r->nnode * r->nyear * sizeof *r->target_score);
+    assert_non_null(r->target_score);
+    for (size_t k = 0; k < r->nnode * r->nyear; k++)
+        r->target_score[k] = NAN;
+    struct diag d;
+    diag_init(&d);
+    struct chart_ctx *ctx = chart_ctx_new(&f->in, f->tr, &d);
+    assert_non_null(ctx);
+    assert_true(ctx->nfocus > 0);
+    for (int i = 0; i < ctx->nfocus; i++)
+        for (size_t t = 0; t < r->nyear; t++)
+            r->target_score[(size_t)ctx->focus[i] * r->nyear + t] = 60;
+    chart_ctx_free(ctx);
+
+    char *dir = tmpdir();
+    struct chart_list l;
+    chart_list_init(&l);
+    assert_int_equal(charts_write_all(dir, &f->in, f->tr, &l, &d), 0);
+    const struct chart_item *tu = find(&l, "trend-st"), *tm = find(&l, "trend-median");
+    assert_non_null(tu);
+    assert_non_null(tm);
+    assert_non_null(strstr(tu->subtitle, "the target score (a unit at every target)"));
+    assert_non_null(strstr(tu->alt, "the target score as a dashed line"));
+    assert_non_null(strstr(tm->subtitle, "dashed: the score of a unit at every target"));
+    char p[512];
+    snprintf(p, sizeof p, "%s/trend-st.pdf", dir);
+    char *txt = pdf_text(p);
+    assert_non_null(txt);
+    assert_non_null(strstr(txt, "target score"));
+    free(txt);
     chart_list_free(&l);
     path_remove_tree(dir);
     free(dir);
@@ -364,6 +411,7 @@ int main(void)
         cmocka_unit_test(test_labels),
         cmocka_unit_test(test_colours),
         cmocka_unit_test(test_charts_small),
+        cmocka_unit_test(test_trend_target),
         cmocka_unit_test(test_charts_no_ci),
         cmocka_unit_test(test_network_scale),
         cmocka_unit_test(test_bench),
