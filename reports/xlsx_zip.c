@@ -6,8 +6,9 @@
  * that exports a function of that name (the link option
  * --export-dynamic-symbol in CMakeLists.txt) is found first when the
  * library resolves the call, so this definition receives it, replaces the
- * default level with XLSX_ZIP_LEVEL and hands everything else unchanged to
- * the next definition, minizip's own. An explicit level is passed through.
+ * default level with XLSX_ZIP_LEVEL (PNG images, deflated already, are
+ * stored) and hands everything else unchanged to the next definition,
+ * minizip's own. An explicit level is passed through.
  * libxlsxwriter is the only caller of minizip in lcme.
  */
 #define _GNU_SOURCE
@@ -16,6 +17,7 @@
 #include <dlfcn.h>
 #include <pthread.h>
 #include <stddef.h>
+#include <string.h>
 
 /* minizip's types (zip.h, not installed with libminizip's runtime): zipFile
  * is a pointer, uInt and uLong are zlib's unsigned int and unsigned long. */
@@ -30,6 +32,7 @@ typedef int (*open4_fn)(zipFile, const char *, const struct zip_fileinfo_s *, co
 
 #define Z_DEFAULT_LEVEL (-1)     /* zlib's Z_DEFAULT_COMPRESSION */
 #define ZIP_INTERNAL_ERROR (-104) /* minizip's ZIP_INTERNALERROR */
+#define Z_DEFLATED_METHOD 8       /* zlib's Z_DEFLATED */
 
 static open4_fn next_open4;
 static int overridden;           /* the override has been called */
@@ -52,8 +55,15 @@ int zipOpenNewFileInZip4_64(zipFile file, const char *filename,
     if (!next_open4)
         return ZIP_INTERNAL_ERROR;   /* no minizip behind: the workbook fails */
     overridden = 1;
-    if (level == Z_DEFAULT_LEVEL)
-        level = XLSX_ZIP_LEVEL;
+    if (level == Z_DEFAULT_LEVEL) {
+        size_t n = filename ? strlen(filename) : 0;
+        if (method == Z_DEFLATED_METHOD && n > 4 && strcmp(filename + n - 4, ".png") == 0) {
+            method = 0;   /* stored: a PNG is deflated already */
+            level = 0;
+        } else {
+            level = XLSX_ZIP_LEVEL;
+        }
+    }
     return next_open4(file, filename, zipfi, extra_local, size_extra_local, extra_global,
                       size_extra_global, comment, method, level, raw, window_bits, mem_level,
                       strategy, password, crc, version_made_by, flag_base, zip64);

@@ -428,6 +428,11 @@ static void charts_sheet_check(struct fixture *f, const char *name,
     assert_int_equal(access(path, F_OK), 0);
     snprintf(path, sizeof path, "%s/%s/xl/media/image11.png", tmpdir, name);
     assert_int_not_equal(access(path, F_OK), 0);
+    /* The images, deflated already, are stored in the zip (method 0 in
+     * zipinfo's listing), the XML parts deflated ("defS": superfast, level 1). */
+    assert_int_equal(sh("cd '%s' && test \"$(zipinfo '%s.xlsx' | grep -c ' stor .*media/image.*png')\" "
+                        "= 10 && test -z \"$(zipinfo '%s.xlsx' | grep '\\.xml$' | grep -v defS)\"",
+                        tmpdir, name, name), 0);
     char *dr = slurp("%s/%s/xl/drawings/drawing1.xml", tmpdir, name);
     assert_non_null(dr);
     assert_non_null(strstr(dr, "descr=\"Dot plot of IDX scores in 2021 for 3 units"));
