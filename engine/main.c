@@ -415,13 +415,12 @@ static void *side_job(void *arg)
     j->rc = -1;
     double t0 = now();
     char *settings = config_settings_text(cfg);
-    if (store_run_begin(j->st, j->run_id, cfg->name, cfg->year, cfg->created, settings,
-                        cfg->seed, in->run->digest, &j->d) != 0 ||
-        store_put_results(j->st, j->run_id, in->fw, in->cube, in->res, &j->d) != 0) {
-        free(settings);
-        return NULL;
-    }
+    int stored = store_run_begin(j->st, j->run_id, cfg->name, cfg->year, cfg->created,
+                                 settings, cfg->seed, in->run->digest, &j->d) == 0 &&
+                 store_put_results(j->st, j->run_id, in->fw, in->cube, in->res, &j->d) == 0;
     free(settings);
+    if (!stored)
+        return NULL;
     j->seconds[0] = now() - t0;
     for (int k = 1; k < 5; k++) {
         const char *p = j->path[k];

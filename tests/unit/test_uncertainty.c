@@ -594,29 +594,67 @@ static uint64_t sm64(uint64_t x)
 static const int one_nk[1] = {1};
 static const int one_kids[1][8] = {{0}};
 
-static void check_streams(long R)
-{
+/* One indicator under the root, nu units in 2024, no normalisation, run
+ * through pipeline_run and uncertainty_run (2 threads) with R
+ * replications; the caller fills c's values and standard errors through
+ * fill(c). */
+struct one_node {
     struct tree t;
-    tree_init(&t, 1, 1, one_nk, one_kids, l_lvl);
-    struct cube *c = make_cube(3, 1, 1, 2024);
+    struct cube *c;
+    struct config *cfg;
+    struct results *res;
+    struct diag d;
+};
+
+static void one_node_run(struct one_node *o, size_t nu, long R, void (*fill)(struct cube *))
+{
+    tree_init(&o->t, 1, 1, one_nk, one_kids, l_lvl);
+    o->c = make_cube(nu, 1, 1, 2024);
+    fill(o->c);
+    o->cfg = make_config(NORM_NONE, SCOPE_POOLED, R);
+    diag_init(&o->d);
+    o->res = NULL;
+    assert_int_equal(pipeline_run(o->cfg, &o->t.fw, o->c, &o->res, &o->d), 0);
+    struct uncertainty_summary sum;
+    assert_int_equal(uncertainty_run(o->cfg, &o->t.fw, o->c, o->res, NULL, 2, NULL, NULL, 0,
+                                     &sum, &o->d), 0);
+}
+
+static void one_node_free(struct one_node *o)
+{
+    results_free(o->res);
+    cube_free(o->c);
+    free(o->cfg);
+    diag_free(&o->d);
+}
+
+/* g set to the stream of replication r in 2024, rebuilt from the documented
+ * derivation (splitmix64 of seed, r and year). */
+static void stream_2024(gsl_rng *g, unsigned long seed, long r)
+{
+    uint64_t h = sm64(sm64(sm64(seed) ^ (uint64_t)r) ^ 2024u);
+    gsl_rng_set(g, (unsigned long)((h ^ (h >> 32)) & 0xffffffffu));
+}
+
+static void fill_three(struct cube *c)
+{
     for (size_t u = 0; u < 3; u++) {
         c->value[u] = 10.0 * (double)(u + 1);
         c->se[u] = (double)(u + 1);
     }
-    struct config *cfg = make_config(NORM_NONE, SCOPE_POOLED, R);
-    struct diag d;
-    diag_init(&d);
-    struct results *res = NULL;
-    assert_int_equal(pipeline_run(cfg, &t.fw, c, &res, &d), 0);
-    struct uncertainty_summary sum;
-    assert_int_equal(uncertainty_run(cfg, &t.fw, c, res, NULL, 2, NULL, NULL, 0,
-                                     &sum, &d), 0);
+}
+
+static void check_streams(long R)
+{
+    struct one_node o;
+    one_node_run(&o, 3, R, fill_three);
+    const struct cube *c = o.c;
+    const struct results *res = o.res;
     double *x[3];
     for (int u = 0; u < 3; u++) x[u] = malloc((size_t)R * sizeof(double));
     gsl_rng *g = gsl_rng_alloc(gsl_rng_mt19937);
     for (long r = 0; r < R; r++) {
-        uint64_t h = sm64(sm64(sm64(cfg->seed) ^ (uint64_t)r) ^ 2024u);
-        gsl_rng_set(g, (unsigned long)((h ^ (h >> 32)) & 0xffffffffu));
+        stream_2024(g, o.cfg->seed, r);
         for (int u = 0; u < 3; u++)
             x[u][r] = c->se[u] * gsl_ran_gaussian_ziggurat(g, 1.0);
     }
@@ -631,10 +669,7 @@ static void check_streams(long R)
         free(x[u]);
     }
     gsl_rng_free(g);
-    results_free(res);
-    cube_free(c);
-    free(cfg);
-    diag_free(&d);
+    one_node_free(&o);
 }
 
 /* Rank intervals from the same rebuilt streams: 20 units (more than one
@@ -643,30 +678,28 @@ static void check_streams(long R)
  * several places. Ranks computed here by counting (1 + the number of units
  * strictly above), then R's type-7 quantiles. R = 1001 leaves a remainder
  * after the pass's groups of four. */
-static void check_rank_streams(long R)
+enum { RANK_NU = 20 };
+
+static void fill_twenty(struct cube *c)
 {
-    enum { NU = 20 };
-    struct tree t;
-    tree_init(&t, 1, 1, one_nk, one_kids, l_lvl);
-    struct cube *c = make_cube(NU, 1, 1, 2024);
-    for (size_t u = 0; u < NU; u++) {
-        c->value[u] = (double)((7 * u) % NU);     /* 0..19 in mixed order */
+    for (size_t u = 0; u < RANK_NU; u++) {
+        c->value[u] = (double)((7 * u) % RANK_NU);     /* 0..19 in mixed order */
         c->se[u] = 0.5 + 0.1 * (double)(u % 7);
     }
-    struct config *cfg = make_config(NORM_NONE, SCOPE_POOLED, R);
-    struct diag d;
-    diag_init(&d);
-    struct results *res = NULL;
-    assert_int_equal(pipeline_run(cfg, &t.fw, c, &res, &d), 0);
-    struct uncertainty_summary sum;
-    assert_int_equal(uncertainty_run(cfg, &t.fw, c, res, NULL, 2, NULL, NULL, 0,
-                                     &sum, &d), 0);
+}
+
+static void check_rank_streams(long R)
+{
+    enum { NU = RANK_NU };
+    struct one_node o;
+    one_node_run(&o, NU, R, fill_twenty);
+    const struct cube *c = o.c;
+    const struct results *res = o.res;
     double *rk[NU];
     for (int u = 0; u < NU; u++) rk[u] = malloc((size_t)R * sizeof(double));
     gsl_rng *g = gsl_rng_alloc(gsl_rng_mt19937);
     for (long r = 0; r < R; r++) {
-        uint64_t h = sm64(sm64(sm64(cfg->seed) ^ (uint64_t)r) ^ 2024u);
-        gsl_rng_set(g, (unsigned long)((h ^ (h >> 32)) & 0xffffffffu));
+        stream_2024(g, o.cfg->seed, r);
         double x[NU];
         for (int u = 0; u < NU; u++)
             x[u] = c->value[u] + c->se[u] * gsl_ran_gaussian_ziggurat(g, 1.0);
@@ -690,10 +723,7 @@ static void check_rank_streams(long R)
     }
     assert_true(moving > NU / 2);
     gsl_rng_free(g);
-    results_free(res);
-    cube_free(c);
-    free(cfg);
-    diag_free(&d);
+    one_node_free(&o);
 }
 
 static void test_rank_streams(void **state)
