@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "aggregate.h"
+#include "testkit_engine.h"
 
 #define N NAN
 
@@ -28,17 +29,8 @@ static struct method lm[4];
 
 static void set_node(int i, const char *code, int level, double weight)
 {
-    memset(&nodes[i], 0, sizeof nodes[i]);
-    nodes[i].code = (char *)code;
-    nodes[i].name = (char *)"";
-    nodes[i].unit = (char *)"";
-    nodes[i].level = level;
-    nodes[i].type = level == 1 ? NODE_INDICATOR : NODE_AGGREGATE;
+    tk_node(&nodes[i], code, level);
     nodes[i].weight = weight;
-    nodes[i].direction = 1;
-    nodes[i].target = nodes[i].lower = nodes[i].upper = NAN;
-    nodes[i].min = nodes[i].max = NAN;
-    nodes[i].parent = -1;
     nodes[i].child = kids[i];
 }
 
@@ -68,11 +60,7 @@ static void make_flat(void)
     set_node(2, "Z", 1, 1);
     set_node(3, "R", 2, 1);
     for (int i = 0; i < 3; i++) add_child(3, i);
-    fw.node = nodes;
-    fw.nnode = 4;
-    fw.nind = 3;
-    fw.root = 3;
-    fw.nlevel = 2;
+    tk_fw(&fw, nodes, 4, 3, 2);
 }
 
 /* 3 units, 1 year; planes X, Y, Z, R (R is output):
@@ -88,19 +76,6 @@ static const double data3[] = {
 };
 static const char *units3[] = {"U0", "U1", "U2"};
 static const int years1[] = {2020};
-
-static void expect_vec(const double *got, const double *want, size_t n)
-{
-    for (size_t k = 0; k < n; k++) {
-        if (isnan(want[k])) {
-            if (!isnan(got[k])) fail_msg("[%zu]: got %.17g, want NaN", k, got[k]);
-            continue;
-        }
-        double tol = 1e-12 * fmax(1.0, fabs(want[k]));
-        if (!(fabs(got[k] - want[k]) <= tol))
-            fail_msg("[%zu]: got %.17g, want %.17g", k, got[k], want[k]);
-    }
-}
 
 /* Aggregate data3 with one method; returns root plane in out[3]. */
 static int run_flat(enum agg_method a, double p, double min_cov, double *out,
@@ -129,11 +104,11 @@ static void test_arithmetic(void **state)
      * u1: Y missing, weights 1+1: (30 + 50)/2 = 40
      * u2: (50 + 80 + 20)/4 = 37.5 */
     assert_int_equal(run_flat(AGG_ARITHMETIC, 1, 0, r, &low, &d), 0);
-    expect_vec(r, (double[]){27.5, 40, 37.5}, 3);
+    tk_expect_vec(r, (double[]){27.5, 40, 37.5}, 3);
     assert_int_equal(low, 0);
     /* generalised mean with p = 1 is the arithmetic mean */
     assert_int_equal(run_flat(AGG_GENMEAN, 1, 0, r, &low, &d), 0);
-    expect_vec(r, (double[]){27.5, 40, 37.5}, 3);
+    tk_expect_vec(r, (double[]){27.5, 40, 37.5}, 3);
     diag_free(&d);
 }
 
@@ -147,22 +122,22 @@ static void test_geometric_harmonic_genmean(void **state)
      *            u1 (30 * 50)^(1/2) = sqrt(1500) = 38.729833462074170
      *            u2 (50 * 40^2 * 20)^(1/4) = 1600000^(1/4) = 35.565588200778457 */
     assert_int_equal(run_flat(AGG_GEOMETRIC, 1, 0, r, NULL, &d), 0);
-    expect_vec(r, (double[]){22.133638394006432, 38.729833462074170,
-                             35.565588200778457}, 3);
+    tk_expect_vec(r, (double[]){22.133638394006432, 38.729833462074170,
+                                35.565588200778457}, 3);
     /* genmean p = 0 is the geometric mean */
     assert_int_equal(run_flat(AGG_GENMEAN, 0, 0, r, NULL, &d), 0);
-    expect_vec(r, (double[]){22.133638394006432, 38.729833462074170,
-                             35.565588200778457}, 3);
+    tk_expect_vec(r, (double[]){22.133638394006432, 38.729833462074170,
+                                35.565588200778457}, 3);
     /* harmonic: u0 4/(1/10 + 2/20 + 1/60) = 4/(13/60) = 240/13
      *           u1 2/(1/30 + 1/50) = 2/(8/150) = 37.5
      *           u2 4/(1/50 + 2/40 + 1/20) = 4/0.12 = 100/3 */
     assert_int_equal(run_flat(AGG_HARMONIC, 1, 0, r, NULL, &d), 0);
-    expect_vec(r, (double[]){240.0 / 13, 37.5, 100.0 / 3}, 3);
+    tk_expect_vec(r, (double[]){240.0 / 13, 37.5, 100.0 / 3}, 3);
     /* genmean p = 2: u0 sqrt((100 + 2*400 + 3600)/4) = sqrt(1125)
      *               u1 sqrt((900 + 2500)/2) = sqrt(1700)
      *               u2 sqrt((2500 + 2*1600 + 400)/4) = sqrt(1525) */
     assert_int_equal(run_flat(AGG_GENMEAN, 2, 0, r, NULL, &d), 0);
-    expect_vec(r, (double[]){sqrt(1125.0), sqrt(1700.0), sqrt(1525.0)}, 3);
+    tk_expect_vec(r, (double[]){sqrt(1125.0), sqrt(1700.0), sqrt(1525.0)}, 3);
     assert_int_equal(diag_count(&d), 0);
     diag_free(&d);
 }
@@ -178,7 +153,7 @@ static void test_median(void **state)
      * u1 30 (.5) 50 (.5): cumulative exactly .5 at 30 -> (30 + 50)/2 = 40
      * u2 sorted 20 (.25) 40 (.5) 50 (.25): cumulative .25, .75 -> 40 */
     assert_int_equal(run_flat(AGG_MEDIAN, 1, 0, r, NULL, &d), 0);
-    expect_vec(r, (double[]){20, 40, 40}, 3);
+    tk_expect_vec(r, (double[]){20, 40, 40}, 3);
     diag_free(&d);
 }
 
@@ -195,7 +170,7 @@ static void test_copeland(void **state)
      * (u1,u2): X 30<50 u2 +1; Z 50>20 u1 +1 -> d = 0: tie
      * scores: u0 -1, u1 0, u2 +1 */
     assert_int_equal(run_flat(AGG_COPELAND, 1, 0, r, NULL, &d), 0);
-    expect_vec(r, (double[]){-1, 0, 1}, 3);
+    tk_expect_vec(r, (double[]){-1, 0, 1}, 3);
     diag_free(&d);
 }
 
@@ -209,18 +184,18 @@ static void test_coverage(void **state)
     /* u1 has X and Z present: weight 2 of 4 = 0.5.
      * min_coverage 0.6: u1 missing, counted once as low coverage */
     assert_int_equal(run_flat(AGG_ARITHMETIC, 1, 0.6, r, &low, &d), 0);
-    expect_vec(r, (double[]){27.5, N, 37.5}, 3);
+    tk_expect_vec(r, (double[]){27.5, N, 37.5}, 3);
     assert_int_equal(low, 1);
     /* min_coverage 0.5: exactly enough */
     assert_int_equal(run_flat(AGG_ARITHMETIC, 1, 0.5, r, &low, &d), 0);
-    expect_vec(r, (double[]){27.5, 40, 37.5}, 3);
+    tk_expect_vec(r, (double[]){27.5, 40, 37.5}, 3);
     assert_int_equal(low, 0);
     /* the rule applies to the median and Copeland too: u1 missing; Copeland
      * over u0, u2 only: u2 +1, u0 -1 */
     assert_int_equal(run_flat(AGG_MEDIAN, 1, 0.6, r, &low, &d), 0);
-    expect_vec(r, (double[]){20, N, 40}, 3);
+    tk_expect_vec(r, (double[]){20, N, 40}, 3);
     assert_int_equal(run_flat(AGG_COPELAND, 1, 0.6, r, &low, &d), 0);
-    expect_vec(r, (double[]){-1, N, 1}, 3);
+    tk_expect_vec(r, (double[]){-1, N, 1}, 3);
     diag_free(&d);
 
     /* min_coverage 0 and no child present: missing, not "low coverage" */
@@ -232,7 +207,7 @@ static void test_coverage(void **state)
     assert_int_equal(aggregate_tree(&fw, lm, NULL, x, 3, 1, NULL, NULL, w,
                                     &low, &d), 0);
     /* u0 none -> NaN; u1 (1 + 2*2 + 3)/4 = 2; u2 only X: 3 */
-    expect_vec(x + 9, (double[]){N, 2, 3}, 3);
+    tk_expect_vec(x + 9, (double[]){N, 2, 3}, 3);
     assert_int_equal(low, 0);
     aggregate_work_free(w);
     diag_free(&d);
@@ -253,7 +228,7 @@ static void test_weight_override(void **state)
     diag_init(&d);
     assert_int_equal(aggregate_tree(&fw, lm, wt, x, 3, 1, NULL, NULL, w, NULL,
                                     &d), 0);
-    expect_vec(x + 9, (double[]){30, 40, 110.0 / 3}, 3);
+    tk_expect_vec(x + 9, (double[]){30, 40, 110.0 / 3}, 3);
     aggregate_work_free(w);
     diag_free(&d);
 }
@@ -264,7 +239,6 @@ static void test_two_levels(void **state)
     /* A, B under P (level 2, arithmetic); C, D under Q (level 2);
      * P (w 1) and Q (w 3) under R (level 3, geometric). 2 units, 2 years.
      * Node order: A B C D P Q R. */
-    memset(&fw, 0, sizeof fw);
     set_node(0, "A", 1, 1);
     set_node(1, "B", 1, 1);
     set_node(2, "C", 1, 1);
@@ -278,11 +252,7 @@ static void test_two_levels(void **state)
     add_child(5, 3);
     add_child(6, 4);
     add_child(6, 5);
-    fw.node = nodes;
-    fw.nnode = 7;
-    fw.nind = 4;
-    fw.root = 6;
-    fw.nlevel = 3;
+    tk_fw(&fw, nodes, 7, 4, 3);
     set_methods(AGG_ARITHMETIC, 1, 0);
     lm[3].aggregate = AGG_GEOMETRIC;
     /* planes [year0 u0 u1][year1 u0 u1] */
@@ -306,10 +276,10 @@ static void test_two_levels(void **state)
     diag_init(&d);
     assert_int_equal(aggregate_tree(&fw, lm, NULL, x, 2, 2, u2, yrs, w, NULL,
                                     &d), 0);
-    expect_vec(x + 16, (double[]){20, 30, 30, 50}, 4);
-    expect_vec(x + 20, (double[]){50, 20, 20, 50}, 4);
-    expect_vec(x + 24, (double[]){39.763536438352531, 22.133638394006432,
-                                  22.133638394006432, 50}, 4);
+    tk_expect_vec(x + 16, (double[]){20, 30, 30, 50}, 4);
+    tk_expect_vec(x + 20, (double[]){50, 20, 20, 50}, 4);
+    tk_expect_vec(x + 24, (double[]){39.763536438352531, 22.133638394006432,
+                                     22.133638394006432, 50}, 4);
 
     /* geometric refuses a zero: C for U1 in 2021 -> P fine, Q = (0+80)/2 = 40
      * still positive; put the zero in P instead: A and B both 0 for U0 2020 */
@@ -357,7 +327,7 @@ static void test_ranks(void **state)
      * plane 1: all equal 1, 1, 1, 1, 1 -> all 1 */
     double x[] = {50, 70, 50, N, 90, 1, 1, 1, 1, 1}, r[10];
     rank_planes(x, r, 2, 5, w);
-    expect_vec(r, (double[]){3, 2, 3, N, 1, 1, 1, 1, 1, 1}, 10);
+    tk_expect_vec(r, (double[]){3, 2, 3, N, 1, 1, 1, 1, 1, 1}, 10);
     /* a larger plane, in place: values 0..99 reversed -> rank = value + 1 */
     aggregate_work_free(w);
     w = aggregate_work_alloc(&fw, 100, 1);
@@ -367,7 +337,7 @@ static void test_ranks(void **state)
         want[k] = 100.0 - big[k];
     }
     rank_planes(big, big, 1, 100, w);
-    expect_vec(big, want, 100);
+    tk_expect_vec(big, want, 100);
     aggregate_work_free(w);
     aggregate_work_free(NULL);
 }

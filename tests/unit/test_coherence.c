@@ -15,6 +15,7 @@
 
 #include "coherence.h"
 #include "framework.h"
+#include "testkit_engine.h"
 
 static void near(double got, double want)
 {
@@ -47,25 +48,18 @@ static void test_groups(void **s)
 {
     (void)s;
     struct framework fw;
-    memset(&fw, 0, sizeof fw);
     struct fw_node nd[5];
-    memset(nd, 0, sizeof nd);
     int gch[] = {0, 1, 2}, rch[] = {3};
     const char *codes[] = {"a", "b", "c", "g", "root"};
     for (int i = 0; i < 5; i++) {
-        nd[i].code = (char *)codes[i];
-        nd[i].level = i < 3 ? 1 : i - 1;
+        tk_node(&nd[i], codes[i], i < 3 ? 1 : i - 1);
         nd[i].parent = i < 3 ? 3 : (i == 3 ? 4 : -1);
     }
     nd[3].nchild = 3;
     nd[3].child = gch;
     nd[4].nchild = 1;
     nd[4].child = rch;
-    fw.node = nd;
-    fw.nnode = 5;
-    fw.nind = 3;
-    fw.root = 4;
-    fw.nlevel = 3;
+    tk_fw(&fw, nd, 5, 3, 3);
     double score[30];
     memcpy(score, A, sizeof A);
     memcpy(score + 6, B, sizeof B);

@@ -13,8 +13,9 @@
  * (absolute 1e-9 below magnitude 1), an empty reference cell <=> NaN.
  * Reference rows are keyed by uCode (and Time); the cube sorts units by code.
  *
- * The data folder is $LCME_ASEM_DIR, else LCME_SOURCE_DIR/tests/conformance/asem,
- * else /work/shared/conformance/asem; the test is skipped when none exists.
+ * The data folder is the first of tk_asem_dir()'s ($LCME_ASEM_DIR, else
+ * LCME_SOURCE_DIR/tests/conformance/asem, else the shared copy); the test is
+ * skipped when none exists.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -23,41 +24,23 @@
 
 #include <cmocka.h>
 
-#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "csv.h"
-#include "cube.h"
-#include "framework.h"
-#include "ingest.h"
-#include "pipeline.h"
+#include "testkit_engine.h"
 
 #define REL_TOL 1e-9
 #define MAX_REPORTED 10
 
-static char asem_dir[1024];
+static const char *asem_dir;
 
 static int find_dir(void)
 {
-    const char *env = getenv("LCME_ASEM_DIR");
-    const char *cands[3] = {env, NULL, "/work/shared/conformance/asem"};
-    char local[1024];
-    snprintf(local, sizeof local, "%s/tests/conformance/asem", LCME_SOURCE_DIR);
-    cands[1] = local;
-    for (int i = 0; i < 3; i++) {
-        if (!cands[i]) continue;
-        char probe[1200];
-        snprintf(probe, sizeof probe, "%s/ASEM_iMeta.csv", cands[i]);
-        if (access(probe, R_OK) == 0) {
-            snprintf(asem_dir, sizeof asem_dir, "%s", cands[i]);
-            return 1;
-        }
-    }
-    return 0;
+    asem_dir = tk_asem_dir();
+    return asem_dir != NULL;
 }
 
 static void path_of(char *buf, size_t len, const char *name)
@@ -65,83 +48,20 @@ static void path_of(char *buf, size_t len, const char *name)
     snprintf(buf, len, "%s/%s", asem_dir, name);
 }
 
-static void print_diag(const struct diag *d)
-{
-    char buf[1024];
-    for (size_t i = 0; i < d->n; i++)
-        print_error("%s\n", diag_format(d, i, buf, sizeof buf));
-}
-
-static struct config *make_config(enum norm_scope scope)
-{
-    struct config *c = calloc(1, sizeof *c);
-    assert_non_null(c);
-    struct method m;
-    memset(&m, 0, sizeof m);
-    m.normalise = NORM_MINMAX;
-    m.norm_low = 0;
-    m.norm_high = 100;
-    m.z_mean = 0;
-    m.z_sd = 1;
-    m.dist2target_cap = 1;
-    m.scope = scope;
-    m.aggregate = AGG_ARITHMETIC;
-    m.agg_p = 1;
-    m.min_coverage = 0;
-    m.gp_scale = 100;
-    c->method = m;
-    for (int l = 0; l <= CONFIG_MAX_LEVELS; l++) c->level[l] = m;
-    c->impute = IMPUTE_NONE;
-    c->treat = TREAT_NONE;
-    c->ci_level = 0.95;
-    return c;
-}
-
-/* Load the framework and one data file, run the pipeline. */
+/* Load the framework and one data file, run the pipeline with min-max to
+ * [0, 100] over scope, the arithmetic mean, min_coverage 0. */
 static void run_asem(const char *data, enum norm_scope scope,
                      struct framework **fw, struct cube **cube,
                      struct results **res)
 {
-    char path[1200];
+    tk_asem_load(asem_dir, data, fw, cube);
+    struct config *cfg = tk_config_new(tk_method(NORM_MINMAX, scope, AGG_ARITHMETIC));
+    cfg->ci_level = 0.95;
     struct diag d;
     diag_init(&d);
-    path_of(path, sizeof path, "ASEM_iMeta.csv");
-    if (framework_load(fw, path, &d) != 0) {
-        print_diag(&d);
-        fail_msg("framework_load failed");
-    }
-    struct obsset *s = obsset_new();
-    assert_non_null(s);
-    path_of(path, sizeof path, data);
-    if (ingest_file(s, path, data, *fw, &d) != 0) {
-        print_diag(&d);
-        fail_msg("ingest_file failed");
-    }
-    if (obsset_to_cube(s, *fw, 0.95, cube, &d) != 0) {
-        print_diag(&d);
-        fail_msg("obsset_to_cube failed");
-    }
-    obsset_free(s);
-    struct config *cfg = make_config(scope);
-    if (pipeline_run(cfg, *fw, *cube, res, &d) != 0) {
-        print_diag(&d);
-        fail_msg("pipeline_run failed");
-    }
+    *res = tk_pipeline_ok(cfg, *fw, *cube, &d);
     free(cfg);
     diag_free(&d);
-}
-
-static int parse_number(const char *s, double *v)
-{
-    if (*s == '\0') {
-        *v = NAN;
-        return 0;
-    }
-    char *end;
-    errno = 0;
-    *v = strtod(s, &end);
-    if (errno || *end != '\0' || !isfinite(*v)) return -1;
-    return 0;
 }
 
 /* Compare every cell of a reference file with the results. indicators_only:
@@ -156,7 +76,7 @@ static size_t compare_file(const char *name, const struct framework *fw,
     struct diag d;
     diag_init(&d);
     if (csv_open(&cv, path, &d) != 0) {
-        print_diag(&d);
+        tk_print_diag(&d);
         fail_msg("cannot read %s", name);
     }
     assert_true(csv_next(cv, &d) > 0);
@@ -189,7 +109,7 @@ static size_t compare_file(const char *name, const struct framework *fw,
         int t = 0;
         if (col_time >= 0) {
             double yv;
-            assert_int_equal(parse_number(cv->f[col_time], &yv), 0);
+            assert_int_equal(tk_parse_cell(cv->f[col_time], &yv), 0);
             t = cube_year_index(c, (int)yv);
             if (t < 0) fail_msg("%s:%ld: year %s not in the cube", name,
                                 cv->line_no, cv->f[col_time]);
@@ -199,18 +119,11 @@ static size_t compare_file(const char *name, const struct framework *fw,
         for (size_t j = 0; j < ncol; j++) {
             if (node[j] < 0) continue;
             double want;
-            if (parse_number(cv->f[j], &want) != 0)
+            if (tk_parse_cell(cv->f[j], &want) != 0)
                 fail_msg("%s:%ld:%zu: bad number '%s'", name, cv->line_no, j + 1,
                          cv->f[j]);
             double got = r->score[RES_AT(r, node[j], t, u)];
-            int ok;
-            if (isnan(want) || isnan(got)) {
-                ok = isnan(want) && isnan(got);
-            } else {
-                double err = fabs(got - want) / fmax(1.0, fabs(want));
-                if (err > worst) worst = err;
-                ok = err <= REL_TOL;
-            }
+            int ok = tk_cell_agrees(got, want, REL_TOL, &worst);
             compared++;
             if (!ok) {
                 if (bad < MAX_REPORTED)

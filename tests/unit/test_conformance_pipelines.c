@@ -27,19 +27,14 @@
 
 #include <cmocka.h>
 
-#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "csv.h"
-#include "cube.h"
-#include "framework.h"
-#include "ingest.h"
-#include "pipeline.h"
 #include "prepare.h"
+#include "testkit_engine.h"
 
 #define REL_TOL 1e-9
 
@@ -56,57 +51,18 @@ static int find_dirs(void)
     return access(probe, R_OK) == 0;
 }
 
-static void print_diag(const struct diag *d)
-{
-    char buf[1024];
-    for (size_t i = 0; i < d->n; i++)
-        print_error("%s\n", diag_format(d, i, buf, sizeof buf));
-}
-
-static void load_file(struct framework **fw, struct cube **c, const char *data)
-{
-    char path[1400];
-    struct diag d;
-    diag_init(&d);
-    snprintf(path, sizeof path, "%s/ASEM_iMeta.csv", asem_dir);
-    if (framework_load(fw, path, &d) != 0) {
-        print_diag(&d);
-        fail_msg("framework_load");
-    }
-    struct obsset *s = obsset_new();
-    snprintf(path, sizeof path, "%s/%s", asem_dir, data);
-    if (ingest_file(s, path, data, *fw, &d) != 0 ||
-        obsset_to_cube(s, *fw, 0.95, c, &d) != 0) {
-        print_diag(&d);
-        fail_msg("ingest");
-    }
-    obsset_free(s);
-    diag_free(&d);
-}
-
 static void load(struct framework **fw, struct cube **c)
 {
-    load_file(fw, c, "ASEM_iData.csv");
+    tk_asem_load(asem_dir, "ASEM_iData.csv", fw, c);
 }
 
+/* Pipeline 1's config: the COINr steps in config order, min-max [0, 100]
+ * per year, the arithmetic mean. */
 static struct config *pipeline1_config(void)
 {
-    struct config *c = calloc(1, sizeof *c);
-    assert_non_null(c);
-    struct method m;
-    memset(&m, 0, sizeof m);
-    m.normalise = NORM_MINMAX;
-    m.norm_low = 0;
-    m.norm_high = 100;
-    m.z_sd = 1;
-    m.dist2target_cap = 1;
-    m.scope = SCOPE_PER_YEAR;
-    m.aggregate = AGG_ARITHMETIC;
-    m.agg_p = 1;
-    m.gp_scale = 100;
+    struct method m = tk_method(NORM_MINMAX, SCOPE_PER_YEAR, AGG_ARITHMETIC);
     m.ref_index = -1;
-    c->method = m;
-    for (int l = 0; l <= CONFIG_MAX_LEVELS; l++) c->level[l] = m;
+    struct config *c = tk_config_new(m);
     c->year = 2018;
     c->denominate = 1;
     c->denominate_scale = 1;
@@ -123,16 +79,41 @@ static struct config *pipeline1_config(void)
     return c;
 }
 
-static int parse_number(const char *s, double *v)
+/* The working copy of a cube's values for prepare.h's stages, run one by
+ * one: x (the values), flag, the report. */
+struct stages {
+    size_t cells;
+    double *x;
+    uint8_t *flag;
+    struct prepare_report *rep;
+};
+
+static struct stages stages_new(const struct cube *c)
 {
-    if (*s == '\0') {
-        *v = NAN;
-        return 0;
-    }
-    char *end;
-    errno = 0;
-    *v = strtod(s, &end);
-    return (errno || *end != '\0' || !isfinite(*v)) ? -1 : 0;
+    struct stages s;
+    s.cells = c->nind * c->nyear * c->nunit;
+    s.x = malloc(s.cells * sizeof *s.x);
+    s.flag = calloc(s.cells, 1);
+    assert_non_null(s.x);
+    assert_non_null(s.flag);
+    memcpy(s.x, c->value, s.cells * sizeof *s.x);
+    s.rep = prepare_report_new(c);
+    assert_non_null(s.rep);
+    return s;
+}
+
+static void stages_free(struct stages *s)
+{
+    prepare_report_free(s->rep);
+    free(s->x);
+    free(s->flag);
+}
+
+static size_t count_imputed(const struct stages *s)
+{
+    size_t n = 0;
+    for (size_t k = 0; k < s->cells; k++) n += (s->flag[k] & CUBE_IMPUTED) != 0;
+    return n;
 }
 
 /* Compare a fixture (uCode + node columns) with planes x (results layout,
@@ -147,7 +128,7 @@ static size_t compare(const char *name, const struct framework *fw,
     struct diag d;
     diag_init(&d);
     if (csv_open(&cv, path, &d) != 0) {
-        print_diag(&d);
+        tk_print_diag(&d);
         fail_msg("cannot read %s", name);
     }
     assert_true(csv_next(cv, &d) > 0);
@@ -164,7 +145,7 @@ static size_t compare(const char *name, const struct framework *fw,
         int t = 0;
         if (key == 2) {
             double yr;
-            assert_int_equal(parse_number(cv->f[0], &yr), 0);
+            assert_int_equal(tk_parse_cell(cv->f[0], &yr), 0);
             t = cube_year_index(c, (int)yr);
             if (t < 0) fail_msg("%s: year %s", name, cv->f[0]);
         }
@@ -174,15 +155,8 @@ static size_t compare(const char *name, const struct framework *fw,
         if (seen) seen[u] = 1;
         for (size_t j = key; j < ncol; j++) {
             double want, got = x[RES_AT(c, node[j], t, u)];
-            assert_int_equal(parse_number(cv->f[j], &want), 0);
-            int ok;
-            if (isnan(want) || isnan(got)) {
-                ok = isnan(want) && isnan(got);
-            } else {
-                double e = fabs(got - want) / fmax(1.0, fabs(want));
-                if (e > worst) worst = e;
-                ok = e <= REL_TOL;
-            }
+            assert_int_equal(tk_parse_cell(cv->f[j], &want), 0);
+            int ok = tk_cell_agrees(got, want, REL_TOL, &worst);
             if (!ok && bad++ < 10)
                 print_error("%s: %s %s %s: got %.17g, want %.17g\n", name,
                             key == 2 ? cv->f[0] : "", ucode,
@@ -229,11 +203,10 @@ static void test_p1_stages(void **state)
     struct cube *c;
     load(&fw, &c);
     assert_int_equal(c->nunit, 51);
-    size_t cells = c->nind * c->nunit;
-    double *x = malloc(cells * sizeof *x);
-    uint8_t *flag = calloc(cells, 1);
-    memcpy(x, c->value, cells * sizeof *x);
-    struct prepare_report *rep = prepare_report_new(c);
+    struct stages st = stages_new(c);
+    double *x = st.x;
+    uint8_t *flag = st.flag;
+    struct prepare_report *rep = st.rep;
     struct diag d;
     diag_init(&d);
 
@@ -255,9 +228,7 @@ static void test_p1_stages(void **state)
                                     rep, &d), 0);
     compare("p1_imputed.csv", fw, c, x, NULL);
     assert_int_equal(rep->imputed, 25);   /* pipelines.R prints the count */
-    size_t nflag = 0;
-    for (size_t k = 0; k < cells; k++) nflag += (flag[k] & CUBE_IMPUTED) != 0;
-    assert_int_equal(nflag, 25);
+    assert_int_equal(count_imputed(&st), 25);
 
     struct prepare_treat_opts to = {TREAT_WINSORISE, 5, 2.0, 3.5, 1.0};
     assert_int_equal(prepare_treat(c, x, flag, &to, rep, &d), 0);
@@ -276,8 +247,8 @@ static void test_p1_stages(void **state)
         assert_true(i >= 0 && i < fw->nind);
         const struct prepare_treat_row *w = &rep->treat[i];
         double s0, k0, s1, k1;
-        assert_int_equal(parse_number(cv->f[1], &s0), 0);
-        assert_int_equal(parse_number(cv->f[2], &k0), 0);
+        assert_int_equal(tk_parse_cell(cv->f[1], &s0), 0);
+        assert_int_equal(tk_parse_cell(cv->f[2], &k0), 0);
         assert_true(fabs(w->skew0 - s0) <= REL_TOL * fmax(1, fabs(s0)));
         assert_true(fabs(w->kurt0 - k0) <= REL_TOL * fmax(1, fabs(k0)));
         assert_int_equal(w->pass0, strcmp(cv->f[3], "TRUE") == 0);
@@ -285,8 +256,8 @@ static void test_p1_stages(void **state)
         if (strcmp(how, "winsorise") == 0) {
             assert_int_equal(w->how, PREP_TREAT_WINSORISED);
             assert_int_equal(w->nwin, atoi(cv->f[4]));
-            assert_int_equal(parse_number(cv->f[5], &s1), 0);
-            assert_int_equal(parse_number(cv->f[6], &k1), 0);
+            assert_int_equal(tk_parse_cell(cv->f[5], &s1), 0);
+            assert_int_equal(tk_parse_cell(cv->f[6], &k1), 0);
             assert_true(fabs(w->skew1 - s1) <= REL_TOL * fmax(1, fabs(s1)));
             assert_true(fabs(w->kurt1 - k1) <= REL_TOL * fmax(1, fabs(k1)));
             assert_int_equal((int)(w->nhigh + w->nlow), w->nwin);
@@ -315,10 +286,8 @@ static void test_p1_stages(void **state)
     csv_free(cv);
     assert_int_equal(rep->treated_points, npts);
 
-    prepare_report_free(rep);
+    stages_free(&st);
     diag_free(&d);
-    free(x);
-    free(flag);
     cube_free(c);
     framework_free(fw);
 }
@@ -332,13 +301,9 @@ static void run_and_compare_n(struct config *cfg, const char *norm_fixture,
     struct framework *fw;
     struct cube *c;
     load(&fw, &c);
-    struct results *r;
     struct diag d;
     diag_init(&d);
-    if (pipeline_run(cfg, fw, c, &r, &d) != 0) {
-        print_diag(&d);
-        fail_msg("pipeline_run");
-    }
+    struct results *r = tk_pipeline_ok(cfg, fw, c, &d);
     uint8_t seen[64] = {0}, rm[64] = {0};
     if (norm_fixture) compare(norm_fixture, fw, c, r->score, NULL);
     compare(agg_fixture, fw, c, r->score, seen);
@@ -407,13 +372,10 @@ static void test_p2_stages(void **state)
     struct framework *fw;
     struct cube *c;
     load(&fw, &c);
-    size_t cells = c->nind * c->nunit;
-    double *x = malloc(cells * sizeof *x);
-    uint8_t *flag = calloc(cells, 1);
-    assert_non_null(x);
-    assert_non_null(flag);
-    memcpy(x, c->value, cells * sizeof *x);
-    struct prepare_report *rep = prepare_report_new(c);
+    struct stages st = stages_new(c);
+    double *x = st.x;
+    uint8_t *flag = st.flag;
+    struct prepare_report *rep = st.rep;
     struct diag d;
     diag_init(&d);
 
@@ -441,10 +403,8 @@ static void test_p2_stages(void **state)
     compare("p2_treated.csv", fw, c, x, NULL);
     assert_int_equal(rep->treated_points, 35);   /* printed by pipelines.R */
 
-    prepare_report_free(rep);
+    stages_free(&st);
     diag_free(&d);
-    free(x);
-    free(flag);
     cube_free(c);
     framework_free(fw);
 }
@@ -479,7 +439,7 @@ static const struct {
 
 static void p4_load(struct framework **fw, struct cube **c)
 {
-    load_file(fw, c, "ASEM_iData_p.csv");
+    tk_asem_load(asem_dir, "ASEM_iData_p.csv", fw, c);
     assert_int_equal((*c)->nunit, 51);
     assert_int_equal((*c)->nyear, 5);
     for (size_t k = 0; k < P4_NDELETED; k++) {
@@ -501,24 +461,14 @@ static void p4_run(enum impute_method how, const char *imputed_fixture,
     struct framework *fw;
     struct cube *c;
     p4_load(&fw, &c);
-    size_t cells = c->nind * c->nyear * c->nunit;
-    double *x = malloc(cells * sizeof *x);
-    uint8_t *flag = calloc(cells, 1);
-    assert_non_null(x);
-    assert_non_null(flag);
-    memcpy(x, c->value, cells * sizeof *x);
-    struct prepare_report *rep = prepare_report_new(c);
+    struct stages st = stages_new(c);
     struct diag d;
     diag_init(&d);
-    assert_int_equal(prepare_impute(c, x, flag, how, NULL, rep, &d), 0);
-    assert_int_equal(compare(imputed_fixture, fw, c, x, NULL), 255 * 49);
-    assert_int_equal(rep->imputed, nimp);
-    size_t nflag = 0;
-    for (size_t k = 0; k < cells; k++) nflag += (flag[k] & CUBE_IMPUTED) != 0;
-    assert_int_equal(nflag, nimp);
-    prepare_report_free(rep);
-    free(x);
-    free(flag);
+    assert_int_equal(prepare_impute(c, st.x, st.flag, how, NULL, st.rep, &d), 0);
+    assert_int_equal(compare(imputed_fixture, fw, c, st.x, NULL), 255 * 49);
+    assert_int_equal(st.rep->imputed, nimp);
+    assert_int_equal(count_imputed(&st), nimp);
+    stages_free(&st);
 
     struct config *cfg = pipeline1_config();
     cfg->year = 2022;
@@ -529,11 +479,7 @@ static void p4_run(enum impute_method how, const char *imputed_fixture,
     cfg->group = NULL;
     cfg->method.scope = SCOPE_POOLED;
     for (int l = 0; l <= CONFIG_MAX_LEVELS; l++) cfg->level[l].scope = SCOPE_POOLED;
-    struct results *r;
-    if (pipeline_run(cfg, fw, c, &r, &d) != 0) {
-        print_diag(&d);
-        fail_msg("pipeline_run");
-    }
+    struct results *r = tk_pipeline_ok(cfg, fw, c, &d);
     assert_int_equal(r->imputed, nimp);
     uint8_t seen[64] = {0};
     assert_int_equal(compare(agg_fixture, fw, c, r->score, seen),

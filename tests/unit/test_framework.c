@@ -15,6 +15,7 @@
 
 #include "diag.h"
 #include "framework.h"
+#include "testkit_engine.h"
 
 #define ASEM LCME_SOURCE_DIR "/../shared/conformance/asem/ASEM_iMeta.csv"
 #define MINI LCME_SOURCE_DIR "/tests/data/good/mini-framework.csv"
@@ -35,24 +36,7 @@ static const char *asem_path(void)
 
 static void assert_close(double got, double want)
 {
-    double tol = 1e-12 * fmax(1.0, fabs(want));
-    if (fabs(got - want) > tol)
-        fail_msg("got %.17g, want %.17g", got, want);
-}
-
-static struct framework *load_ok(const char *path)
-{
-    struct diag d;
-    diag_init(&d);
-    struct framework *fw = NULL;
-    int rc = framework_load(&fw, path, &d);
-    char b[1024];
-    for (size_t i = 0; i < d.n; i++)
-        print_error("%s\n", diag_format(&d, i, b, sizeof b));
-    assert_int_equal(rc, 0);
-    assert_non_null(fw);
-    diag_free(&d);
-    return fw;
+    tk_near(got, want, 1e-12);
 }
 
 /* The contract of framework.h, checked on any tree. */
@@ -86,7 +70,7 @@ static void check_order(const struct framework *fw)
 static void test_asem(void **state)
 {
     (void)state;
-    struct framework *fw = load_ok(asem_path());
+    struct framework *fw = tk_framework_ok(asem_path());
     /* 49 indicators, 8 pillars + 2 sub-indices + 1 index */
     assert_int_equal(fw->nind, 49);
     assert_int_equal(fw->nnode, 60);
@@ -156,7 +140,7 @@ static void test_asem(void **state)
 static void test_mini(void **state)
 {
     (void)state;
-    struct framework *fw = load_ok(MINI);
+    struct framework *fw = tk_framework_ok(MINI);
     check_order(fw);
     assert_int_equal(fw->nind, 4);
     assert_int_equal(fw->nnode, 7);
@@ -188,14 +172,7 @@ static void test_mini(void **state)
 
 static char *write_tmp(const char *text)
 {
-    static char path[64];
-    snprintf(path, sizeof path, "/tmp/lcme-test-fw-XXXXXX");
-    int fd = mkstemp(path);
-    assert_true(fd >= 0);
-    FILE *fp = fdopen(fd, "w");
-    fputs(text, fp);
-    fclose(fp);
-    return path;
+    return tk_write_tmp("fw", text);
 }
 
 static void test_computed_levels(void **state)
@@ -210,7 +187,7 @@ static void test_computed_levels(void **state)
                         "A,root,1\n"
                         "A1,A,\n"
                         "a1,A1,\n");
-    struct framework *fw = load_ok(p);
+    struct framework *fw = tk_framework_ok(p);
     unlink(p);
     check_order(fw);
     assert_int_equal(fw->nind, 2);
@@ -262,7 +239,7 @@ static void test_zero_weights(void **state)
     (void)state;
     /* siblings all of weight 0: effective weight 0, never NaN */
     char *p = write_tmp("code,parent,weight\nr,,1\nx,r,0\ny,r,0\n");
-    struct framework *fw = load_ok(p);
+    struct framework *fw = tk_framework_ok(p);
     unlink(p);
     double w[3];
     framework_effective_weights(fw, w);

@@ -25,42 +25,21 @@
 #include "framework.h"
 #include "gen.h"
 #include "path.h"
+#include "testkit.h"
 
 #ifndef LCME_SOURCE_DIR
 #define LCME_SOURCE_DIR "."
 #endif
 
+/* DIR/NAME, whole; NULL if absent. */
 static char *slurp(const char *dir, const char *name, size_t *len)
 {
-    char *p = path_join(dir, name);
-    assert_non_null(p);
-    FILE *f = fopen(p, "rb");
-    free(p);
-    if (!f)
-        return NULL;
-    size_t cap = 1 << 16, n = 0;
-    char *buf = malloc(cap);
-    assert_non_null(buf);
-    size_t r;
-    while ((r = fread(buf + n, 1, cap - n, f)) > 0) {
-        n += r;
-        if (n == cap) {
-            cap *= 2;
-            buf = realloc(buf, cap);
-            assert_non_null(buf);
-        }
-    }
-    fclose(f);
-    *len = n;
-    return buf;
+    return tk_slurpf(len, "%s/%s", dir, name);
 }
 
 static char *tmpdir(void)
 {
-    char tmpl[] = "/tmp/lcme-test-gen-XXXXXX";
-    char *p = mkdtemp(tmpl);
-    assert_non_null(p);
-    char *out = strdup(p);
+    char *out = tk_tmpdir("gen");
     assert_non_null(out);
     return out;
 }

@@ -20,6 +20,7 @@
 #include "diag.h"
 #include "framework.h"
 #include "ingest.h"
+#include "testkit_engine.h"
 
 #define ASEM_DIR "/work/shared/conformance/asem/"
 #define GOOD LCME_SOURCE_DIR "/tests/data/good/"
@@ -35,28 +36,7 @@ static const char *asem(const char *file)
 
 static void assert_close(double got, double want)
 {
-    double tol = 1e-12 * fmax(1.0, fabs(want));
-    if (!(fabs(got - want) <= tol))
-        fail_msg("got %.17g, want %.17g", got, want);
-}
-
-static void dump(const struct diag *d)
-{
-    char b[1024];
-    for (size_t i = 0; i < d->n; i++)
-        print_error("%s\n", diag_format(d, i, b, sizeof b));
-}
-
-static struct framework *load_fw(const char *path)
-{
-    struct diag d;
-    diag_init(&d);
-    struct framework *fw = NULL;
-    int rc = framework_load(&fw, path, &d);
-    dump(&d);
-    assert_int_equal(rc, 0);
-    diag_free(&d);
-    return fw;
+    tk_near(got, want, 1e-12);
 }
 
 static void ingest_ok(struct obsset *s, const char *path, const struct framework *fw)
@@ -64,7 +44,7 @@ static void ingest_ok(struct obsset *s, const char *path, const struct framework
     struct diag d;
     diag_init(&d);
     int rc = ingest_file(s, path, path, fw, &d);
-    dump(&d);
+    tk_print_diag(&d);
     assert_int_equal(rc, 0);
     diag_free(&d);
 }
@@ -88,14 +68,7 @@ static const struct obs *find_obs(const struct obsset *s, const struct framework
 
 static char *write_tmp(const char *text)
 {
-    static char path[64];
-    snprintf(path, sizeof path, "/tmp/lcme-test-ingest-XXXXXX");
-    int fd = mkstemp(path);
-    assert_true(fd >= 0);
-    FILE *fp = fdopen(fd, "w");
-    fputs(text, fp);
-    fclose(fp);
-    return path;
+    return tk_write_tmp("ingest", text);
 }
 
 static void test_sha256(void **state)
@@ -127,7 +100,7 @@ static void test_sha256(void **state)
 static void test_asem_wide(void **state)
 {
     (void)state;
-    struct framework *fw = load_fw(asem("ASEM_iMeta.csv"));
+    struct framework *fw = tk_framework_ok(asem("ASEM_iMeta.csv"));
     struct obsset *s = obsset_new();
     ingest_ok(s, asem("ASEM_iData.csv"), fw);
     /* 51 countries; 2436 indicator cells and 203 denominator cells present */
@@ -197,7 +170,7 @@ static void test_asem_wide(void **state)
 static void test_asem_panel(void **state)
 {
     (void)state;
-    struct framework *fw = load_fw(asem("ASEM_iMeta.csv"));
+    struct framework *fw = tk_framework_ok(asem("ASEM_iMeta.csv"));
     struct obsset *s = obsset_new();
     ingest_ok(s, asem("ASEM_iData_p.csv"), fw);
     assert_int_equal(s->nunit, 51);
@@ -238,7 +211,7 @@ static void test_asem_panel(void **state)
 static void test_long(void **state)
 {
     (void)state;
-    struct framework *fw = load_fw(GOOD "mini-framework.csv");
+    struct framework *fw = tk_framework_ok(GOOD "mini-framework.csv");
     struct obsset *s = obsset_new();
     ingest_ok(s, GOOD "mini-long.csv", fw);
     /* 7 data rows, one with an empty value (skipped) */
@@ -296,7 +269,7 @@ static void test_long(void **state)
 static void test_units_and_wide(void **state)
 {
     (void)state;
-    struct framework *fw = load_fw(GOOD "mini-framework.csv");
+    struct framework *fw = tk_framework_ok(GOOD "mini-framework.csv");
     struct obsset *s = obsset_new();
     struct diag d;
     diag_init(&d);

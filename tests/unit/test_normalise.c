@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "normalise.h"
+#include "testkit_engine.h"
 
 #define N NAN
 
@@ -25,55 +26,16 @@ static struct framework fw;
 
 static void make_fw(int nind)
 {
-    memset(&fw, 0, sizeof fw);
     memset(nodes, 0, sizeof nodes);
     static const char *codes[] = {"A", "B", "C", "D"};
-    for (int i = 0; i < nind; i++) {
-        nodes[i].code = (char *)codes[i];
-        nodes[i].name = (char *)"";
-        nodes[i].unit = (char *)"";
-        nodes[i].level = 1;
-        nodes[i].weight = 1;
-        nodes[i].direction = 1;
-        nodes[i].target = nodes[i].lower = nodes[i].upper = NAN;
-        nodes[i].min = nodes[i].max = NAN;
-        nodes[i].parent = -1;
-    }
-    fw.node = nodes;
-    fw.nind = nind;
-    fw.nnode = nind;
-    fw.nlevel = 1;
-    fw.root = nind - 1;
+    for (int i = 0; i < nind; i++)
+        tk_node(&nodes[i], codes[i], 1);
+    tk_fw(&fw, nodes, nind, nind, 1);
 }
 
 static struct method defaults(enum norm_method nm, enum norm_scope scope)
 {
-    struct method m;
-    memset(&m, 0, sizeof m);
-    m.normalise = nm;
-    m.norm_low = 0;
-    m.norm_high = 100;
-    m.z_mean = 0;
-    m.z_sd = 1;
-    m.dist2target_cap = 1;
-    m.scope = scope;
-    m.aggregate = AGG_ARITHMETIC;
-    m.agg_p = 1;
-    m.gp_scale = 100;
-    return m;
-}
-
-static void expect_vec(const double *got, const double *want, size_t n)
-{
-    for (size_t k = 0; k < n; k++) {
-        if (isnan(want[k])) {
-            if (!isnan(got[k])) fail_msg("[%zu]: got %.17g, want NaN", k, got[k]);
-            continue;
-        }
-        double tol = 1e-12 * fmax(1.0, fabs(want[k]));
-        if (!(fabs(got[k] - want[k]) <= tol))
-            fail_msg("[%zu]: got %.17g, want %.17g", k, got[k], want[k]);
-    }
+    return tk_method(nm, scope, AGG_ARITHMETIC);
 }
 
 /* Normalise x (nind planes, nyear x nunit) with method m; returns the
@@ -104,7 +66,7 @@ static void test_minmax(void **state)
     double x[] = {2, 4, N, 6, 10}, y[5];
     struct method m = defaults(NORM_MINMAX, SCOPE_PER_YEAR);
     struct normalise_params *p = run(&m, x, y, 5, 1);
-    expect_vec(y, (double[]){0, 25, N, 50, 100}, 5);
+    tk_expect_vec(y, (double[]){0, 25, N, 50, 100}, 5);
     assert_int_equal(p->count[0], 4);
     assert_int_equal(normalise_params_constant_count(p), 0);
     normalise_params_free(p);
@@ -113,7 +75,7 @@ static void test_minmax(void **state)
     double x2[] = {2, 4, N, 6, 10};
     m.norm_low = 1;
     p = run(&m, x2, y, 5, 1);
-    expect_vec(y, (double[]){1, 25.75, N, 50.5, 100}, 5);
+    tk_expect_vec(y, (double[]){1, 25.75, N, 50.5, 100}, 5);
     normalise_params_free(p);
 }
 
@@ -128,8 +90,8 @@ static void test_minmax_direction(void **state)
     double x[] = {2, 4, 10}, y[3];
     struct method m = defaults(NORM_MINMAX, SCOPE_PER_YEAR);
     struct normalise_params *p = run(&m, x, y, 3, 1);
-    expect_vec(x, (double[]){-2, -4, -10}, 3); /* direction applied in place */
-    expect_vec(y, (double[]){100, 75, 0}, 3);
+    tk_expect_vec(x, (double[]){-2, -4, -10}, 3); /* direction applied in place */
+       tk_expect_vec(y, (double[]){100, 75, 0}, 3);
     normalise_params_free(p);
 }
 
@@ -144,8 +106,8 @@ static void test_zscore(void **state)
     double x[] = {2, 4, N, 6, 10}, y[5];
     struct method m = defaults(NORM_ZSCORE, SCOPE_PER_YEAR);
     struct normalise_params *p = run(&m, x, y, 5, 1);
-    expect_vec(y, (double[]){-1.0246950765959598, -0.43915503282684, N,
-                             0.14638501094227998, 1.3174650984805198}, 5);
+    tk_expect_vec(y, (double[]){-1.0246950765959598, -0.43915503282684, N,
+                                0.14638501094227998, 1.3174650984805198}, 5);
     assert_true(fabs(p->sd[0] - 3.4156502553198660) < 1e-12);
     normalise_params_free(p);
 
@@ -154,8 +116,8 @@ static void test_zscore(void **state)
     m.z_mean = 10;
     m.z_sd = 2;
     p = run(&m, x2, y, 5, 1);
-    expect_vec(y, (double[]){7.950609846808080, 9.12168993434632, N,
-                             10.29277002188456, 12.63493019696104}, 5);
+    tk_expect_vec(y, (double[]){7.950609846808080, 9.12168993434632, N,
+                                10.29277002188456, 12.63493019696104}, 5);
     normalise_params_free(p);
 }
 
@@ -176,7 +138,7 @@ static void test_goalposts(void **state)
     double x[] = {-2, 4, 10, 6, -2, 4, 10, 6}, y[8];
     struct method m = defaults(NORM_GOALPOSTS, SCOPE_POOLED);
     struct normalise_params *p = run(&m, x, y, 4, 1);
-    expect_vec(y, (double[]){0, 50, 100, 75, 100, 50, 0, 25}, 8);
+    tk_expect_vec(y, (double[]){0, 50, 100, 75, 100, 50, 0, 25}, 8);
     assert_int_equal(p->fallback[0], NORM_FALLBACK_NONE);
     normalise_params_free(p);
 
@@ -184,7 +146,7 @@ static void test_goalposts(void **state)
     double x2[] = {-2, 4, 10, 6, -2, 4, 10, 6};
     m.gp_scale = 1;
     p = run(&m, x2, y, 4, 1);
-    expect_vec(y, (double[]){0, 0.5, 1, 0.75, 1, 0.5, 0, 0.25}, 8);
+    tk_expect_vec(y, (double[]){0, 0.5, 1, 0.75, 1, 0.5, 0, 0.25}, 8);
     normalise_params_free(p);
 }
 
@@ -198,7 +160,7 @@ static void test_goalposts_fallback(void **state)
     struct normalise_params *p = run(&m, x, y, 3, 1);
     assert_int_equal(p->fallback[0], NORM_FALLBACK_NO_GOALPOSTS);
     assert_int_equal(p->method[0], NORM_MINMAX);
-    expect_vec(y, (double[]){0, 50, 100}, 3);
+    tk_expect_vec(y, (double[]){0, 50, 100}, 3);
     normalise_params_free(p);
 }
 
@@ -211,14 +173,14 @@ static void test_rank_prank(void **state)
     double x[] = {3, 1, 3, N, 2}, y[5];
     struct method m = defaults(NORM_RANK, SCOPE_PER_YEAR);
     struct normalise_params *p = run(&m, x, y, 5, 1);
-    expect_vec(y, (double[]){3, 1, 3, N, 2}, 5);
+    tk_expect_vec(y, (double[]){3, 1, 3, N, 2}, 5);
     normalise_params_free(p);
 
     /* prank: n = 4 present, (r-1)/3 = 2/3, 0, 2/3, NaN, 1/3 */
     double x2[] = {3, 1, 3, N, 2};
     m.normalise = NORM_PRANK;
     p = run(&m, x2, y, 5, 1);
-    expect_vec(y, (double[]){2.0 / 3, 0, 2.0 / 3, N, 1.0 / 3}, 5);
+    tk_expect_vec(y, (double[]){2.0 / 3, 0, 2.0 / 3, N, 1.0 / 3}, 5);
     normalise_params_free(p);
 }
 
@@ -236,15 +198,15 @@ static void test_dist2target(void **state)
     double x[] = {2, 4, 6, 10, 2, 4, 6, 10}, y[8];
     struct method m = defaults(NORM_DIST2TARGET, SCOPE_PER_YEAR);
     struct normalise_params *p = run(&m, x, y, 4, 1);
-    expect_vec(y, (double[]){0, 1.0 / 3, 2.0 / 3, 1, 1, 6.0 / 7, 4.0 / 7, 0}, 8);
+    tk_expect_vec(y, (double[]){0, 1.0 / 3, 2.0 / 3, 1, 1, 6.0 / 7, 4.0 / 7, 0}, 8);
     normalise_params_free(p);
 
     /* uncapped: 10 -> 8/6 = 4/3; B raw 2 -> 8/7 */
     double x2[] = {2, 4, 6, 10, 2, 4, 6, 10};
     m.dist2target_cap = 0;
     p = run(&m, x2, y, 4, 1);
-    expect_vec(y, (double[]){0, 1.0 / 3, 2.0 / 3, 4.0 / 3, 8.0 / 7, 6.0 / 7,
-                             4.0 / 7, 0}, 8);
+    tk_expect_vec(y, (double[]){0, 1.0 / 3, 2.0 / 3, 4.0 / 3, 8.0 / 7, 6.0 / 7,
+                                4.0 / 7, 0}, 8);
     normalise_params_free(p);
 
     /* no target: falls back to min-max: A 0, 25, 50, 100 */
@@ -253,7 +215,7 @@ static void test_dist2target(void **state)
     p = run(&m, x3, y, 4, 1);
     assert_int_equal(p->fallback[0], NORM_FALLBACK_NO_TARGET);
     assert_int_equal(p->fallback[1], NORM_FALLBACK_NONE);
-    expect_vec(y, (double[]){0, 25, 50, 100}, 4);
+    tk_expect_vec(y, (double[]){0, 25, 50, 100}, 4);
     normalise_params_free(p);
 }
 
@@ -265,14 +227,14 @@ static void test_dist2max_fracmax(void **state)
     double x[] = {2, 4, 6, 10}, y[4];
     struct method m = defaults(NORM_DIST2MAX, SCOPE_PER_YEAR);
     struct normalise_params *p = run(&m, x, y, 4, 1);
-    expect_vec(y, (double[]){0, 0.25, 0.5, 1}, 4);
+    tk_expect_vec(y, (double[]){0, 0.25, 0.5, 1}, 4);
     normalise_params_free(p);
 
     /* fracmax: x/10 = 0.2, 0.4, 0.6, 1 */
     double x2[] = {2, 4, 6, 10};
     m.normalise = NORM_FRACMAX;
     p = run(&m, x2, y, 4, 1);
-    expect_vec(y, (double[]){0.2, 0.4, 0.6, 1}, 4);
+    tk_expect_vec(y, (double[]){0.2, 0.4, 0.6, 1}, 4);
     normalise_params_free(p);
 
     /* fracmax with max <= 0 (x = -4, -2, 0 -> max 0): falls back to dist2max:
@@ -280,7 +242,7 @@ static void test_dist2max_fracmax(void **state)
     double x3[] = {-4, -2, 0, N};
     p = run(&m, x3, y, 4, 1);
     assert_int_equal(p->fallback[0], NORM_FALLBACK_FRACMAX_NONPOSITIVE);
-    expect_vec(y, (double[]){0, 0.5, 1, N}, 4);
+    tk_expect_vec(y, (double[]){0, 0.5, 1, N}, 4);
     normalise_params_free(p);
 }
 
@@ -292,7 +254,7 @@ static void test_constant(void **state)
     double x[] = {5, 5, N, 5, 1, 2, 3, N}, y[8];
     struct method m = defaults(NORM_MINMAX, SCOPE_PER_YEAR);
     struct normalise_params *p = run(&m, x, y, 4, 1);
-    expect_vec(y, (double[]){50, 50, N, 50, 0, 50, 100, N}, 8);
+    tk_expect_vec(y, (double[]){50, 50, N, 50, 0, 50, 100, N}, 8);
     assert_int_equal(p->constant[0], 1);
     assert_int_equal(p->constant[1], 0);
     assert_int_equal(normalise_params_constant_count(p), 1);
@@ -304,14 +266,14 @@ static void test_constant(void **state)
     m = defaults(NORM_ZSCORE, SCOPE_PER_YEAR);
     m.z_mean = 3;
     p = run(&m, x2, y, 4, 1);
-    expect_vec(y, (double[]){3, 3, N, 3, 2, 3, 4, N}, 8);
+    tk_expect_vec(y, (double[]){3, 3, N, 3, 2, 3, 4, N}, 8);
     normalise_params_free(p);
 
     /* rank of a constant with 3 present: (3+1)/2 = 2; prank 0.5 */
     double x3[] = {5, 5, N, 5, 1, 2, 3, N};
     m = defaults(NORM_RANK, SCOPE_PER_YEAR);
     p = run(&m, x3, y, 4, 1);
-    expect_vec(y, (double[]){2, 2, N, 2, 1, 2, 3, N}, 8);
+    tk_expect_vec(y, (double[]){2, 2, N, 2, 1, 2, 3, N}, 8);
     normalise_params_free(p);
 }
 
@@ -325,19 +287,19 @@ static void test_scope(void **state)
     double x[] = {0, 10, 5, 20}, y[4];
     struct method m = defaults(NORM_MINMAX, SCOPE_PER_YEAR);
     struct normalise_params *p = run(&m, x, y, 2, 2);
-    expect_vec(y, (double[]){0, 100, 0, 100}, 4);
+    tk_expect_vec(y, (double[]){0, 100, 0, 100}, 4);
     normalise_params_free(p);
 
     m.scope = SCOPE_POOLED;
     p = run(&m, x, y, 2, 2);
-    expect_vec(y, (double[]){0, 50, 25, 100}, 4);
+    tk_expect_vec(y, (double[]){0, 50, 25, 100}, 4);
     assert_true(p->min[0] == 0 && p->min[1] == 0 && p->max[1] == 20);
     normalise_params_free(p);
 
     /* pooled rank over both years: 0 -> 1, 10 -> 3, 5 -> 2, 20 -> 4 */
     m.normalise = NORM_RANK;
     p = run(&m, x, y, 2, 2);
-    expect_vec(y, (double[]){1, 3, 2, 4}, 4);
+    tk_expect_vec(y, (double[]){1, 3, 2, 4}, 4);
     normalise_params_free(p);
 }
 
@@ -354,7 +316,7 @@ static void test_fixed_bounds_apply(void **state)
     struct normalise_work *w = normalise_work_alloc(2, 1);
     double pert[] = {-5, 20};
     normalise_apply(p, pert, pert, 2, w);
-    expect_vec(pert, (double[]){-50, 200}, 2);
+    tk_expect_vec(pert, (double[]){-50, 200}, 2);
     normalise_work_free(w);
     normalise_params_free(p);
 }

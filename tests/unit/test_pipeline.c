@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "pipeline.h"
+#include "testkit_engine.h"
 
 #define N NAN
 
@@ -29,51 +30,22 @@ static struct framework fw;
 /* A (w 1, higher is better) and B (w 3, lower is better) under root IDX. */
 static void make_fw(void)
 {
-    memset(&fw, 0, sizeof fw);
-    memset(nodes, 0, sizeof nodes);
     const char *codes[] = {"A", "B", "IDX"};
     for (int i = 0; i < 3; i++) {
-        nodes[i].code = (char *)codes[i];
-        nodes[i].name = (char *)"";
-        nodes[i].unit = (char *)"";
-        nodes[i].level = i < 2 ? 1 : 2;
-        nodes[i].type = i < 2 ? NODE_INDICATOR : NODE_AGGREGATE;
-        nodes[i].weight = 1;
-        nodes[i].direction = 1;
-        nodes[i].target = nodes[i].lower = nodes[i].upper = NAN;
-        nodes[i].min = nodes[i].max = NAN;
+        tk_node(&nodes[i], codes[i], i < 2 ? 1 : 2);
         nodes[i].parent = i < 2 ? 2 : -1;
     }
     nodes[1].weight = 3;
     nodes[1].direction = -1;
     nodes[2].nchild = 2;
     nodes[2].child = root_kids;
-    fw.node = nodes;
-    fw.nnode = 3;
-    fw.nind = 2;
-    fw.root = 2;
-    fw.nlevel = 2;
+    tk_fw(&fw, nodes, 3, 2, 2);
 }
 
 static struct config *make_config(enum norm_scope scope, enum agg_method a)
 {
-    struct config *c = calloc(1, sizeof *c);
-    struct method m = {0};
-    m.normalise = NORM_MINMAX;
-    m.norm_low = 0;
-    m.norm_high = 100;
-    m.z_sd = 1;
-    m.dist2target_cap = 1;
-    m.scope = scope;
-    m.aggregate = a;
-    m.agg_p = 1;
-    m.min_coverage = 0;
-    m.gp_scale = 100;
-    c->method = m;
-    for (int l = 0; l <= CONFIG_MAX_LEVELS; l++) c->level[l] = m;
-    c->impute = IMPUTE_NONE;
-    c->treat = TREAT_NONE;
-    return c;
+    /* min-max [0, 100], min_coverage 0, no imputation or treatment */
+    return tk_config_new(tk_method(NORM_MINMAX, scope, a));
 }
 
 /* Units U1..U3, years 2020 and 2021.
@@ -97,19 +69,6 @@ static struct cube *make_cube(void)
     memcpy(c->value, v, sizeof v);
     c->flag[CUBE_AT(c, 1, 0, 2)] = CUBE_FLAGGED;
     return c;
-}
-
-static void expect_vec(const double *got, const double *want, size_t n)
-{
-    for (size_t k = 0; k < n; k++) {
-        if (isnan(want[k])) {
-            if (!isnan(got[k])) fail_msg("[%zu]: got %.17g, want NaN", k, got[k]);
-            continue;
-        }
-        double tol = 1e-12 * fmax(1.0, fabs(want[k]));
-        if (!(fabs(got[k] - want[k]) <= tol))
-            fail_msg("[%zu]: got %.17g, want %.17g", k, got[k], want[k]);
-    }
 }
 
 static int notes_have(const struct notes *nt, const char *text)
@@ -136,11 +95,11 @@ static void test_run(void **state)
     assert_int_equal(r->nyear, 2);
     assert_int_equal(r->nunit, 3);
     /* the cube is untouched */
-    expect_vec(c->value, before, 12);
+    tk_expect_vec(c->value, before, 12);
 
     /* prepared: B negated */
-    expect_vec(r->prepared, (double[]){1, 2, 3, 5, 5, 5,
-                                       -30, -20, -10, -10, N, -40}, 12);
+    tk_expect_vec(r->prepared, (double[]){1, 2, 3, 5, 5, 5,
+                                          -30, -20, -10, -10, N, -40}, 12);
     assert_int_equal(r->flag[CUBE_AT(c, 1, 0, 2)], CUBE_FLAGGED);
 
     /* scores:
@@ -148,15 +107,15 @@ static void test_run(void **state)
      * B 2020 -30..-10: 0, 50, 100; B 2021 -40..-10: U1 100, U2 NaN, U3 0
      * IDX = (A + 3 B)/4: 2020 0, 50, 100;
      *   2021 U1 (50 + 300)/4 = 87.5, U2 only A: 50, U3 (50 + 0)/4 = 12.5 */
-    expect_vec(r->score, (double[]){0, 50, 100, 50, 50, 50,
-                                    0, 50, 100, 100, N, 0,
-                                    0, 50, 100, 87.5, 50, 12.5}, 18);
+    tk_expect_vec(r->score, (double[]){0, 50, 100, 50, 50, 50,
+                                       0, 50, 100, 100, N, 0,
+                                       0, 50, 100, 87.5, 50, 12.5}, 18);
     /* ranks (1 = highest): A 2021 all tie at 1; B 2021 U1 1, U3 2 */
-    expect_vec(r->rank, (double[]){3, 2, 1, 1, 1, 1,
-                                   3, 2, 1, 1, N, 2,
-                                   3, 2, 1, 1, 2, 3}, 18);
+    tk_expect_vec(r->rank, (double[]){3, 2, 1, 1, 1, 1,
+                                      3, 2, 1, 1, N, 2,
+                                      3, 2, 1, 1, 2, 3}, 18);
     /* effective weights: A 1/4, B 3/4, root 1 */
-    expect_vec(r->eff_weight, (double[]){0.25, 0.75, 1}, 3);
+    tk_expect_vec(r->eff_weight, (double[]){0.25, 0.75, 1}, 3);
     assert_int_equal(r->constant_indicators, 1);
     assert_null(r->ci_low);
     assert_null(r->ci_high);
@@ -176,8 +135,8 @@ static void test_run(void **state)
      *   -10 -> 100, NaN, -40 -> 0 */
     struct config *cfg2 = make_config(SCOPE_POOLED, AGG_ARITHMETIC);
     assert_int_equal(pipeline_run(cfg2, &fw, c, &r, &d), 0);
-    expect_vec(r->score, (double[]){0, 25, 50, 100, 100, 100,
-                                    100.0 / 3, 200.0 / 3, 100, 100, N, 0}, 12);
+    tk_expect_vec(r->score, (double[]){0, 25, 50, 100, 100, 100,
+                                       100.0 / 3, 200.0 / 3, 100, 100, N, 0}, 12);
     assert_int_equal(r->constant_indicators, 0);
     assert_true(notes_have(&r->notes, "pooled over 2020\u20132021"));
     results_free(r);
@@ -273,7 +232,7 @@ static void test_target_scores(void **state)
     diag_init(&d);
     assert_int_equal(pipeline_run(cfg, &fw, c, &r, &d), 0);
     assert_non_null(r->target_score);
-    expect_vec(r->target_score, (double[]){150, N, 75, 250.0 / 3, 93.75, 250.0 / 3}, 6);
+    tk_expect_vec(r->target_score, (double[]){150, N, 75, 250.0 / 3, 93.75, 250.0 / 3}, 6);
     assert_int_equal(r->target_indicators, 2);
     assert_true(notes_have(&r->notes, "Target scores: the score of a unit with every "
                                       "indicator that has a target (2 of 2)"));
@@ -282,7 +241,7 @@ static void test_target_scores(void **state)
     /* only A has a target: IDX 2020 = A's 150, IDX 2021 none */
     nodes[1].target = NAN;
     assert_int_equal(pipeline_run(cfg, &fw, c, &r, &d), 0);
-    expect_vec(r->target_score, (double[]){150, N, N, N, 150, N}, 6);
+    tk_expect_vec(r->target_score, (double[]){150, N, N, N, 150, N}, 6);
     results_free(r);
 
     /* rank normalisation: no target score */
@@ -290,7 +249,7 @@ static void test_target_scores(void **state)
     cfg->method.normalise = NORM_RANK;
     for (int l = 0; l <= CONFIG_MAX_LEVELS; l++) cfg->level[l].normalise = NORM_RANK;
     assert_int_equal(pipeline_run(cfg, &fw, c, &r, &d), 0);
-    expect_vec(r->target_score, (double[]){N, N, N, N, N, N}, 6);
+    tk_expect_vec(r->target_score, (double[]){N, N, N, N, N, N}, 6);
     assert_int_equal(r->target_indicators, 0);
     assert_false(notes_have(&r->notes, "Target scores"));
     results_free(r);

@@ -25,34 +25,12 @@
 #include "csv.h"
 #include "diag.h"
 #include "path.h"
+#include "testkit.h"
 
-static char dir[64];
-
-static int setup(void **state)
-{
-    (void)state;
-    snprintf(dir, sizeof dir, "/tmp/lcme-test-robust-XXXXXX");
-    return mkdtemp(dir) ? 0 : -1;
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    path_remove_tree(dir);
-    return 0;
-}
-
+/* NAME in the test's own temporary folder (tk_dir_setup). */
 static char *in_dir(const char *name)
 {
-    return path_join(dir, name);
-}
-
-static void write_file(const char *path, const char *text)
-{
-    FILE *fp = fopen(path, "wb");
-    assert_non_null(fp);
-    fputs(text, fp);
-    fclose(fp);
+    return path_join(tk_dir, name);
 }
 
 /* The first message in d, formatted. */
@@ -86,9 +64,9 @@ static void test_csv_folder_refused(void **state)
     struct diag d;
     diag_init(&d);
     struct csv *c = NULL;
-    assert_int_equal(csv_open(&c, dir, &d), -1);
+    assert_int_equal(csv_open(&c, tk_dir, &d), -1);
     char buf[512], want[512];
-    snprintf(want, sizeof want, "%s: error: cannot open '%s': it is a folder", dir, dir);
+    snprintf(want, sizeof want, "%s: error: cannot open '%s': it is a folder", tk_dir, tk_dir);
     assert_string_equal(first(&d, buf, sizeof buf), want);
     diag_free(&d);
 }
@@ -113,7 +91,7 @@ static void test_config_fifo_and_folder(void **state)
     char *p = in_dir("b.ini");
     assert_int_equal(mkfifo(p, 0600), 0);
     expect_config_error(p, ": error: cannot open batch file: not a regular file");
-    expect_config_error(dir, ": error: cannot open batch file: it is a folder");
+    expect_config_error(tk_dir, ": error: cannot open batch file: it is a folder");
     free(p);
 }
 
@@ -121,16 +99,16 @@ static void test_config_cr_only(void **state)
 {
     (void)state;
     char *p = in_dir("cr.ini");
-    write_file(p, "[batch]\rname = X\ryear = 2023\rframework = f.csv\rdata = d.csv\r");
+    tk_write_file(p, "[batch]\rname = X\ryear = 2023\rframework = f.csv\rdata = d.csv\r");
     expect_config_error(p, ":1: error: line ends with a bare carriage return (CR-only line "
                            "ends are not supported; save the file with LF or CRLF line ends)");
     /* a bare CR on line 3 of an otherwise LF file, after a per-level
      * section whose overrides must be freed */
-    write_file(p, "[method.feature]\naggregate = geometric\nname = X\rmore\n");
+    tk_write_file(p, "[method.feature]\naggregate = geometric\nname = X\rmore\n");
     expect_config_error(p, ":3: error: line ends with a bare carriage return (CR-only line "
                            "ends are not supported; save the file with LF or CRLF line ends)");
     /* CRLF is fine */
-    write_file(p, "[batch]\r\nname = X\r\nyear = 2023\r\nframework = f.csv\r\ndata = d.csv\r\n");
+    tk_write_file(p, "[batch]\r\nname = X\r\nyear = 2023\r\nframework = f.csv\r\ndata = d.csv\r\n");
     struct diag d;
     diag_init(&d);
     struct config *c = NULL;
@@ -154,7 +132,7 @@ static void test_config_created_fields(void **state)
         snprintf(text, sizeof text,
                  "[batch]\nname = X\nyear = 2023\nframework = f.csv\ndata = d.csv\ncreated = %s\n",
                  bad[i]);
-        write_file(p, text);
+        tk_write_file(p, text);
         snprintf(tail, sizeof tail,
                  ":6: error: [batch] created: '%s' is not a time like 2026-12-31T00:00:00Z", bad[i]);
         expect_config_error(p, tail);
@@ -164,12 +142,14 @@ static void test_config_created_fields(void **state)
 
 int main(void)
 {
+#define T(f) cmocka_unit_test_setup_teardown(f, tk_dir_setup, tk_dir_teardown)
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_csv_fifo_refused, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_csv_folder_refused, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_config_fifo_and_folder, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_config_cr_only, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_config_created_fields, setup, teardown),
+        T(test_csv_fifo_refused),
+        T(test_csv_folder_refused),
+        T(test_config_fifo_and_folder),
+        T(test_config_cr_only),
+        T(test_config_created_fields),
     };
+#undef T
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

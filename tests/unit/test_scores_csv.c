@@ -19,6 +19,7 @@
 
 #include "reports.h"
 #include "reports_fixture.h"
+#include "testkit.h"
 
 static const char expected_no_ci[] =
     "unit,year,node,level,score,ci_low,ci_high,rank,rank_low,rank_high\n"
@@ -65,59 +66,17 @@ static const char expected_no_ci[] =
     "U2,2021,IDX,3,0.3333333333333333,,,2,,\n"
     "\"'=U3\",2021,IDX,3,62.5,,,1,,\n";
 
-static char tmpdir[64];
-
-static int setup(void **state)
-{
-    (void)state;
-    strcpy(tmpdir, "/tmp/lcme-test-scores-XXXXXX");
-    return mkdtemp(tmpdir) ? 0 : -1;
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
-    return system(cmd) == 0 ? 0 : -1;
-}
-
-static char *slurp(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    size_t cap = 1 << 16, n = 0;
-    char *buf = malloc(cap);
-    size_t got;
-    while (buf && (got = fread(buf + n, 1, cap - n - 1, f)) > 0) {
-        n += got;
-        if (cap - n < 2) {
-            char *nb = realloc(buf, cap *= 2);
-            if (!nb) {
-                free(buf);
-                buf = NULL;
-            }
-            buf = nb;
-        }
-    }
-    fclose(f);
-    if (buf)
-        buf[n] = '\0';
-    return buf;
-}
-
 static char *write_csv(struct fixture *f, const char *name)
 {
     static char path[128];
-    snprintf(path, sizeof path, "%s/%s", tmpdir, name);
+    snprintf(path, sizeof path, "%s/%s", tk_dir, name);
     struct diag d;
     diag_init(&d);
     int rc = scores_csv_write(path, &f->in, &d);
     assert_int_equal(rc, 0);
     assert_int_equal(diag_count(&d), 0);
     diag_free(&d);
-    return slurp(path);
+    return tk_slurp(path, NULL);
 }
 
 static void test_exact_text_without_intervals(void **state)
@@ -198,5 +157,5 @@ int main(void)
         cmocka_unit_test(test_disk_full),
         cmocka_unit_test(test_missing_folder),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, tk_dir_setup, tk_dir_teardown);
 }

@@ -26,6 +26,7 @@
 #include "ingest.h"
 #include "pipeline.h"
 #include "store.h"
+#include "testkit_engine.h"
 
 /* ---- fixtures ---------------------------------------------------------- */
 
@@ -41,46 +42,22 @@ static struct framework fw_full;
 static struct fw_node small_node[4];
 static struct framework fw_small;
 
-static void set_node(struct fw_node *n, const char *code, int level)
+/* nind indicators from I1 and root IDX in node, denominator POP. */
+static void make_framework(struct framework *fw, struct fw_node *node, int nind)
 {
-    memset(n, 0, sizeof *n);
-    n->code = (char *)code;
-    n->name = (char *)"";
-    n->unit = (char *)"";
-    n->level = level;
-    n->type = level == 1 ? NODE_INDICATOR : NODE_AGGREGATE;
-    n->weight = 1;
-    n->direction = 1;
-    n->target = n->lower = n->upper = n->min = n->max = NAN;
-    n->parent = -1;
+    const char *codes[] = {"I1", "I2", "I3", "I4"};
+    for (int i = 0; i < nind; i++)
+        tk_node(&node[i], codes[i], 1);
+    tk_node(&node[nind], "IDX", 2);
+    tk_fw(fw, node, nind + 1, nind, 2);
+    fw->ndenom = 1;
+    fw->denom = full_denom;
 }
 
 static void make_frameworks(void)
 {
-    const char *codes[] = {"I1", "I2", "I3", "I4"};
-    for (int i = 0; i < 4; i++)
-        set_node(&full_node[i], codes[i], 1);
-    set_node(&full_node[4], "IDX", 2);
-    memset(&fw_full, 0, sizeof fw_full);
-    fw_full.nnode = 5;
-    fw_full.nind = 4;
-    fw_full.root = 4;
-    fw_full.nlevel = 2;
-    fw_full.node = full_node;
-    fw_full.ndenom = 1;
-    fw_full.denom = full_denom;
-
-    for (int i = 0; i < 3; i++)
-        set_node(&small_node[i], codes[i], 1);
-    set_node(&small_node[3], "IDX", 2);
-    memset(&fw_small, 0, sizeof fw_small);
-    fw_small.nnode = 4;
-    fw_small.nind = 3;
-    fw_small.root = 3;
-    fw_small.nlevel = 2;
-    fw_small.node = small_node;
-    fw_small.ndenom = 1;
-    fw_small.denom = full_denom;
+    make_framework(&fw_full, full_node, 4);
+    make_framework(&fw_small, small_node, 3);
 }
 
 /* Units in order of first appearance B, A, C: the cube must sort them. */
@@ -173,29 +150,39 @@ static sqlite3 *raw_open(const char *path)
     return db;
 }
 
+/* The first row of a query on its own connection *db, stepped to. */
+static sqlite3_stmt *raw_row(const char *path, const char *sql, sqlite3 **db)
+{
+    *db = raw_open(path);
+    sqlite3_stmt *st = NULL;
+    assert_int_equal(sqlite3_prepare_v2(*db, sql, -1, &st, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+    return st;
+}
+
+static void raw_done(sqlite3 *db, sqlite3_stmt *st)
+{
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+}
+
 /* The single integer a query yields. */
 static long long raw_int(const char *path, const char *sql)
 {
-    sqlite3 *db = raw_open(path);
-    sqlite3_stmt *st = NULL;
-    assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
-    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+    sqlite3 *db;
+    sqlite3_stmt *st = raw_row(path, sql, &db);
     long long v = sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
-    sqlite3_close(db);
+    raw_done(db, st);
     return v;
 }
 
 static void raw_text(const char *path, const char *sql, char *buf, size_t len)
 {
-    sqlite3 *db = raw_open(path);
-    sqlite3_stmt *st = NULL;
-    assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
-    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+    sqlite3 *db;
+    sqlite3_stmt *st = raw_row(path, sql, &db);
     const unsigned char *t = sqlite3_column_text(st, 0);
     snprintf(buf, len, "%s", t ? (const char *)t : "(null)");
-    sqlite3_finalize(st);
-    sqlite3_close(db);
+    raw_done(db, st);
 }
 
 static void assert_integrity(const char *path)
@@ -204,14 +191,6 @@ static void assert_integrity(const char *path)
     raw_text(path, "PRAGMA integrity_check", buf, sizeof buf);
     assert_string_equal(buf, "ok");
     assert_int_equal(raw_int(path, "SELECT count(*) FROM pragma_foreign_key_check"), 0);
-}
-
-static void assert_close(double got, double want, double rel)
-{
-    if (!(fabs(got - want) <= rel * fmax(1.0, fabs(want)))) {
-        print_error("got %.17g, want %.17g\n", got, want);
-        fail();
-    }
 }
 
 static int diag_has(const struct diag *d, const char *needle)
@@ -309,26 +288,26 @@ static void test_put_and_load(void **state)
     /* A 2020 I1: value 10, CI [8, 12] at 95 %: z = 1.959963984540054,
      * se = (12 - 8) / (2 z) = 2 / 1.959963984540054 = 1.0204269…  */
     size_t at = CUBE_AT(c, 0, 0, 0);
-    assert_close(c->value[at], 10.0, 1e-15);
-    assert_close(c->se[at], 2.0 / 1.959963984540054, 1e-12);
+    tk_near(c->value[at], 10.0, 1e-15);
+    tk_near(c->se[at], 2.0 / 1.959963984540054, 1e-12);
     assert_true(isnan(c->n[at]));
     assert_int_equal(c->flag[at], 0);
     /* B 2020 I1: se given (0.5) wins over the CI */
     at = CUBE_AT(c, 0, 0, 1);
-    assert_close(c->value[at], 7.0, 1e-15);
-    assert_close(c->se[at], 0.5, 1e-15);
+    tk_near(c->value[at], 7.0, 1e-15);
+    tk_near(c->se[at], 0.5, 1e-15);
     /* B 2021 I2: proportion with n = 200, flagged */
     at = CUBE_AT(c, 1, 1, 1);
-    assert_close(c->value[at], 0.5, 1e-15);
-    assert_close(c->n[at], 200.0, 1e-15);
+    tk_near(c->value[at], 0.5, 1e-15);
+    tk_near(c->n[at], 200.0, 1e-15);
     assert_true(isnan(c->se[at]));
     assert_int_equal(c->flag[at], CUBE_FLAGGED);
     /* C 2020 I3 */
     at = CUBE_AT(c, 2, 0, 2);
-    assert_close(c->value[at], 3.0, 1e-15);
-    assert_close(c->se[at], 0.25, 1e-15);
+    tk_near(c->value[at], 3.0, 1e-15);
+    tk_near(c->se[at], 0.25, 1e-15);
     /* C 2021 I1 negative value */
-    assert_close(c->value[CUBE_AT(c, 0, 1, 2)], -1.5, 1e-15);
+    tk_near(c->value[CUBE_AT(c, 0, 1, 2)], -1.5, 1e-15);
     /* nothing else: 5 of 18 cells are set */
     size_t set = 0;
     for (size_t i = 0; i < c->nind * c->nyear * c->nunit; i++)
@@ -337,14 +316,14 @@ static void test_put_and_load(void **state)
     assert_true(isnan(c->value[CUBE_AT(c, 1, 0, 0)]));
     /* denominator POP, A 2021 = 1000; the rest missing */
     assert_int_equal(c->ndenom, 1);
-    assert_close(c->denom[(0 * 2 + 1) * 3 + 0], 1000.0, 1e-15);
+    tk_near(c->denom[(0 * 2 + 1) * 3 + 0], 1000.0, 1e-15);
     assert_true(isnan(c->denom[(0 * 2 + 0) * 3 + 0]));
     assert_true(isnan(c->denom[(0 * 2 + 1) * 3 + 1]));
     cube_free(c);
 
     /* a 90 % level: z = 1.6448536269514722, se = 2 / z */
     assert_int_equal(store_load_cube(s, &fw_small, 0.90, &c, NULL, &e->d), 0);
-    assert_close(c->se[CUBE_AT(c, 0, 0, 0)], 2.0 / 1.6448536269514722, 1e-12);
+    tk_near(c->se[CUBE_AT(c, 0, 0, 0)], 2.0 / 1.6448536269514722, 1e-12);
     cube_free(c);
     /* a level outside (0, 1) is refused */
     assert_int_equal(store_load_cube(s, &fw_small, 95, &c, NULL, &e->d), -1);
@@ -393,7 +372,7 @@ static void test_reload_and_revise(void **state)
 
     struct cube *c = NULL;
     assert_int_equal(store_load_cube(s, &fw_small, 0.95, &c, NULL, &e->d), 0);
-    assert_close(c->value[CUBE_AT(c, 0, 0, cube_unit_index(c, "A"))], 11.0, 1e-15);
+    tk_near(c->value[CUBE_AT(c, 0, 0, cube_unit_index(c, "A"))], 11.0, 1e-15);
     assert_true(isnan(c->se[CUBE_AT(c, 0, 0, cube_unit_index(c, "A"))]));
     cube_free(c);
 
@@ -667,10 +646,10 @@ static void test_runs_results_history(void **state)
                      SQLITE_OK);
     assert_int_equal(sqlite3_step(st), SQLITE_ROW);
     assert_int_equal(sqlite3_column_int(st, 0), 2);
-    assert_close(sqlite3_column_double(st, 1), 55.5, 1e-15);
-    assert_close(sqlite3_column_double(st, 2), 50.0, 1e-15);
-    assert_close(sqlite3_column_double(st, 3), 60.0, 1e-15);
-    assert_close(sqlite3_column_double(st, 4), 1.0, 1e-15);
+    tk_near(sqlite3_column_double(st, 1), 55.5, 1e-15);
+    tk_near(sqlite3_column_double(st, 2), 50.0, 1e-15);
+    tk_near(sqlite3_column_double(st, 3), 60.0, 1e-15);
+    tk_near(sqlite3_column_double(st, 4), 1.0, 1e-15);
     assert_int_equal(sqlite3_column_int(st, 5), 1);
     assert_int_equal(sqlite3_column_int(st, 6), 1);
     sqlite3_finalize(st);
@@ -683,7 +662,7 @@ static void test_runs_results_history(void **state)
                      SQLITE_OK);
     assert_int_equal(sqlite3_step(st), SQLITE_ROW);
     assert_int_equal(sqlite3_column_int(st, 0), 1);
-    assert_close(sqlite3_column_double(st, 1), 100.0, 1e-15);
+    tk_near(sqlite3_column_double(st, 1), 100.0, 1e-15);
     assert_int_equal(sqlite3_column_int(st, 2), 1);
     sqlite3_finalize(st);
     sqlite3_close(db);

@@ -23,6 +23,7 @@
 #include <gsl/gsl_rng.h>
 
 #include "pipeline.h"
+#include "testkit_engine.h"
 #include "trend.h"
 #include "uncertainty.h"
 
@@ -82,19 +83,7 @@ static void tree_init(struct tree *t, int nind, int nagg, const int *nkids,
 static struct config *make_config(enum norm_method nm, enum norm_scope scope,
                                   long R)
 {
-    struct config *c = calloc(1, sizeof *c);
-    struct method m = {0};
-    m.normalise = nm;
-    m.norm_low = 0;
-    m.norm_high = 100;
-    m.z_sd = 1;
-    m.dist2target_cap = 1;
-    m.scope = scope;
-    m.aggregate = AGG_ARITHMETIC;
-    m.agg_p = 1;
-    m.gp_scale = 100;
-    c->method = m;
-    for (int l = 0; l <= CONFIG_MAX_LEVELS; l++) c->level[l] = m;
+    struct config *c = tk_config_new(tk_method(nm, scope, AGG_ARITHMETIC));
     c->ci_level = 0.95;
     c->replications = R;
     c->seed = 20161112;

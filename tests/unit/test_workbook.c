@@ -23,77 +23,23 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <fontconfig/fontconfig.h>
-#include <pango/pangocairo.h>
-
 #include "chart.h"
 #include "reports.h"
 #include "reports_fixture.h"
+#include "testkit.h"
+#include "testkit_fonts.h"
 #include "workbook_tuning.h"
 #include "xlsx_zip.h"
 
-static char tmpdir[64];
-
-static int setup(void **state)
-{
-    (void)state;
-    strcpy(tmpdir, "/tmp/lcme-test-workbook-XXXXXX");
-    return mkdtemp(tmpdir) ? 0 : -1;
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
-    return system(cmd) == 0 ? 0 : -1;
-}
-
-static int sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static int sh(const char *fmt, ...)
-{
-    char cmd[1024];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(cmd, sizeof cmd, fmt, ap);
-    va_end(ap);
-    return system(cmd);
-}
-
-static char *slurp(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static char *slurp(const char *fmt, ...)
-{
-    char path[512];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(path, sizeof path, fmt, ap);
-    va_end(ap);
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    size_t cap = 1 << 16, n = 0, got;
-    char *buf = malloc(cap);
-    while (buf && (got = fread(buf + n, 1, cap - n - 1, f)) > 0) {
-        n += got;
-        if (cap - n < 2) {
-            char *nb = realloc(buf, cap *= 2);
-            if (!nb)
-                free(buf);
-            buf = nb;
-        }
-    }
-    fclose(f);
-    if (buf)
-        buf[n] = '\0';
-    return buf;
-}
+/* The whole of the file printf-formatted from its arguments; NULL if absent. */
+#define slurp(...) tk_slurpf(NULL, __VA_ARGS__)
 
 /* Write the fixture to DIR/NAME.xlsx and unzip it into DIR/NAME/. */
 static void write_and_unzip(struct fixture *f, const char *name,
                             const struct workbook_tuning *tune)
 {
     char path[256];
-    snprintf(path, sizeof path, "%s/%s.xlsx", tmpdir, name);
+    snprintf(path, sizeof path, "%s/%s.xlsx", tk_dir, name);
     struct diag d;
     diag_init(&d);
     int rc = workbook_write_tuned(path, &f->in, tune, &d);
@@ -102,12 +48,12 @@ static void write_and_unzip(struct fixture *f, const char *name,
     assert_int_equal(rc, 0);
     assert_int_equal(diag_count(&d), 0);
     diag_free(&d);
-    assert_int_equal(sh("cd '%s' && rm -rf '%s' && mkdir '%s' && unzip -q '%s.xlsx' -d '%s'",
-                        tmpdir, name, name, name, name), 0);
+    assert_int_equal(tk_sh("cd '%s' && rm -rf '%s' && mkdir '%s' && unzip -q '%s.xlsx' -d '%s'",
+                           tk_dir, name, name, name, name), 0);
     /* Every part is well-formed XML. */
-    assert_int_equal(sh("cd '%s/%s' && find . -name '*.xml' -o -name '*.rels' | "
-                        "xargs xmllint --noout",
-                        tmpdir, name), 0);
+    assert_int_equal(tk_sh("cd '%s/%s' && find . -name '*.xml' -o -name '*.rels' | "
+                           "xargs xmllint --noout",
+                           tk_dir, name), 0);
 }
 
 /* The text of cell REF in sheet XML s ("<c r=\"REF\" ...>...</c>"), copied
@@ -153,7 +99,7 @@ static void test_parts(void **state)
     fixture_init(&f, 1);
     write_and_unzip(&f, "book", NULL);
 
-    char *wbx = slurp("%s/book/xl/workbook.xml", tmpdir);
+    char *wbx = slurp("%s/book/xl/workbook.xml", tk_dir);
     assert_non_null(wbx);
     static const char *const sheets[] = {"Cover", "Notes", "Summary", "Scores", "Features",
                                          "Trends", "Quality", "Data", "Framework"};
@@ -169,24 +115,24 @@ static void test_parts(void **state)
     /* Seven real tables (Summary, Scores, Features, Trends, Quality, Data,
      * Framework) with the agreed names and ranges. */
     for (int i = 1; i <= 7; i++) {
-        char *t = slurp("%s/book/xl/tables/table%d.xml", tmpdir, i);
+        char *t = slurp("%s/book/xl/tables/table%d.xml", tk_dir, i);
         assert_non_null(t);
         free(t);
     }
-    char *t2 = slurp("%s/book/xl/tables/table2.xml", tmpdir);
+    char *t2 = slurp("%s/book/xl/tables/table2.xml", tk_dir);
     assert_non_null(strstr(t2, "name=\"tblScores\""));
     assert_non_null(strstr(t2, "ref=\"A1:J43\""));  /* 2 years x 7 nodes x 3 units */
     assert_non_null(strstr(t2, "<tableColumn id=\"1\" name=\"unit\""));
     assert_non_null(strstr(t2, "<tableColumn id=\"10\" name=\"rank_high\""));
     free(t2);
-    char *t4 = slurp("%s/book/xl/tables/table6.xml", tmpdir);
+    char *t4 = slurp("%s/book/xl/tables/table6.xml", tk_dir);
     assert_non_null(strstr(t4, "name=\"tblData\""));
     assert_non_null(strstr(t4, "name=\"I4 (normalised)\""));
     assert_non_null(strstr(t4, "ref=\"A1:K7\""));   /* 3 units x 2 years; 3 + 2 x 4 cols */
     free(t4);
 
     /* Scores: numbers as numbers, missing as absent cells. */
-    char *sc = slurp("%s/book/xl/worksheets/sheet4.xml", tmpdir);
+    char *sc = slurp("%s/book/xl/worksheets/sheet4.xml", tk_dir);
     assert_non_null(sc);
     assert_number_cell(sc, "E2", "0.1");    /* U1 2020 I1 */
     assert_number_cell(sc, "B2", "2020");
@@ -207,8 +153,8 @@ static void test_parts(void **state)
     free(sc);
 
     /* No formula anywhere; the unit code "=U3" is a shared string. */
-    assert_int_equal(sh("grep -l '<f>' %s/book/xl/worksheets/*.xml", tmpdir) == 0, 0);
-    char *sst = slurp("%s/book/xl/sharedStrings.xml", tmpdir);
+    assert_int_equal(tk_sh("grep -l '<f>' %s/book/xl/worksheets/*.xml", tk_dir) == 0, 0);
+    char *sst = slurp("%s/book/xl/sharedStrings.xml", tk_dir);
     assert_non_null(sst);
     assert_non_null(strstr(sst, "<t>=U3</t>"));
     assert_non_null(strstr(sst, "<t>Test city evaluation 2021</t>"));
@@ -217,7 +163,7 @@ static void test_parts(void **state)
     free(sst);
 
     /* Summary: colour scale, 2021 values (root IDX, areas A1 A2, rank). */
-    char *su = slurp("%s/book/xl/worksheets/sheet3.xml", tmpdir);
+    char *su = slurp("%s/book/xl/worksheets/sheet3.xml", tk_dir);
     assert_non_null(su);
     assert_non_null(strstr(su, "<colorScale>"));
     assert_number_cell(su, "C3", "0.3333333333333333");  /* U2 IDX 2021 */
@@ -226,7 +172,7 @@ static void test_parts(void **state)
     free(su);
 
     /* Data: raw and normalised values; the imputed cell is a filled blank. */
-    char *da = slurp("%s/book/xl/worksheets/sheet8.xml", tmpdir);
+    char *da = slurp("%s/book/xl/worksheets/sheet8.xml", tk_dir);
     assert_non_null(da);
     assert_number_cell(da, "D2", "0");      /* U1 2020 I1 raw */
     assert_number_cell(da, "G3", "310");    /* U1 2021 I4 raw = 300 + 10 */
@@ -236,7 +182,7 @@ static void test_parts(void **state)
     free(da);
 
     /* Framework: pre-order from the root. */
-    char *fr = slurp("%s/book/xl/worksheets/sheet9.xml", tmpdir);
+    char *fr = slurp("%s/book/xl/worksheets/sheet9.xml", tk_dir);
     assert_non_null(fr);
     assert_number_cell(fr, "G2", "1");      /* IDX effective weight */
     assert_number_cell(fr, "D3", "2");      /* A1 level */
@@ -244,13 +190,13 @@ static void test_parts(void **state)
     free(fr);
 
     /* Cover links to every sheet. */
-    char *co = slurp("%s/book/xl/worksheets/sheet1.xml", tmpdir);
+    char *co = slurp("%s/book/xl/worksheets/sheet1.xml", tk_dir);
     assert_non_null(co);
     assert_non_null(strstr(co, "location=\"'Framework'!A1\""));
     free(co);
 
     /* Fixed creation time and the agreed properties. */
-    char *core = slurp("%s/book/docProps/core.xml", tmpdir);
+    char *core = slurp("%s/book/docProps/core.xml", tk_dir);
     assert_non_null(core);
     assert_non_null(strstr(core, ">2022-03-04T03:06:07Z</dcterms:created>"));
     assert_non_null(strstr(core, "<dc:creator>lcme</dc:creator>"));
@@ -267,10 +213,10 @@ static void test_reproducible(void **state)
     write_and_unzip(&f, "again1", NULL);
     sleep(1);   /* a clock in the output would now differ */
     write_and_unzip(&f, "again2", NULL);
-    assert_int_equal(sh("cmp -s '%s/again1.xlsx' '%s/again2.xlsx'", tmpdir, tmpdir), 0);
+    assert_int_equal(tk_sh("cmp -s '%s/again1.xlsx' '%s/again2.xlsx'", tk_dir, tk_dir), 0);
 
     /* Without intervals the interval columns are empty. */
-    char *sc = slurp("%s/again1/xl/worksheets/sheet4.xml", tmpdir);
+    char *sc = slurp("%s/again1/xl/worksheets/sheet4.xml", tk_dir);
     char buf[256];
     assert_non_null(sc);
     assert_number_cell(sc, "E2", "0.1");
@@ -288,9 +234,9 @@ static void test_constant_memory(void **state)
     tune.constant_memory_rows = 0;
     write_and_unzip(&f, "const1", &tune);
     write_and_unzip(&f, "const2", &tune);
-    assert_int_equal(sh("cmp -s '%s/const1.xlsx' '%s/const2.xlsx'", tmpdir, tmpdir), 0);
+    assert_int_equal(tk_sh("cmp -s '%s/const1.xlsx' '%s/const2.xlsx'", tk_dir, tk_dir), 0);
 
-    char *sc = slurp("%s/const1/xl/worksheets/sheet4.xml", tmpdir);
+    char *sc = slurp("%s/const1/xl/worksheets/sheet4.xml", tk_dir);
     char buf[256];
     assert_non_null(sc);
     assert_non_null(cell(sc, "A1", buf, sizeof buf));    /* header written by the table */
@@ -305,9 +251,9 @@ static void test_constant_memory(void **state)
      * instead, and a note saying so. */
     assert_non_null(strstr(sc, "<autoFilter ref=\"A1:J43\"/>"));
     free(sc);
-    char *t2 = slurp("%s/const1/xl/tables/table2.xml", tmpdir);
+    char *t2 = slurp("%s/const1/xl/tables/table2.xml", tk_dir);
     assert_null(t2);
-    char *no = slurp("%s/const1/xl/worksheets/sheet2.xml", tmpdir);
+    char *no = slurp("%s/const1/xl/worksheets/sheet2.xml", tk_dir);
     assert_non_null(no);
     assert_non_null(strstr(no, "instead of an Excel table"));
     free(no);
@@ -321,17 +267,17 @@ static void test_truncated(void **state)
     struct workbook_tuning tune = workbook_tuning_default;
     tune.max_rows = 11;   /* header + 10 rows */
     write_and_unzip(&f, "trunc", &tune);
-    char *sc = slurp("%s/trunc/xl/worksheets/sheet4.xml", tmpdir);
+    char *sc = slurp("%s/trunc/xl/worksheets/sheet4.xml", tk_dir);
     assert_non_null(sc);
     assert_non_null(strstr(sc, "<row r=\"11\""));
     assert_null(strstr(sc, "<row r=\"12\""));
     free(sc);
-    char *sst = slurp("%s/trunc/xl/sharedStrings.xml", tmpdir);
+    char *sst = slurp("%s/trunc/xl/sharedStrings.xml", tk_dir);
     assert_non_null(sst);
     assert_non_null(strstr(sst, "The Scores sheet is truncated: it holds the first 10 of 42 "
                                 "rows, the most a worksheet can hold; scores.csv has all rows."));
     free(sst);
-    char *t2 = slurp("%s/trunc/xl/tables/table2.xml", tmpdir);
+    char *t2 = slurp("%s/trunc/xl/tables/table2.xml", tk_dir);
     assert_non_null(t2);
     assert_non_null(strstr(t2, "ref=\"A1:J11\""));
     free(t2);
@@ -362,8 +308,8 @@ static void charts_sheet_check(struct fixture *f, const char *name,
                                const struct workbook_tuning *tune)
 {
     char chdir[128];
-    snprintf(chdir, sizeof chdir, "%s/%s-charts", tmpdir, name);
-    assert_int_equal(sh("rm -rf '%s' && mkdir '%s'", chdir, chdir), 0);
+    snprintf(chdir, sizeof chdir, "%s/%s-charts", tk_dir, name);
+    assert_int_equal(tk_sh("rm -rf '%s' && mkdir '%s'", chdir, chdir), 0);
     struct chart_list cl;
     chart_list_init(&cl);
     struct diag d;
@@ -377,23 +323,23 @@ static void charts_sheet_check(struct fixture *f, const char *name,
     snprintf(again, sizeof again, "%s-again", name);
     write_and_unzip(f, name, tune);
     write_and_unzip(f, again, tune);
-    assert_int_equal(sh("cmp -s '%s/%s.xlsx' '%s/%s.xlsx'", tmpdir, name, tmpdir, again), 0);
+    assert_int_equal(tk_sh("cmp -s '%s/%s.xlsx' '%s/%s.xlsx'", tk_dir, name, tk_dir, again), 0);
 
     /* Cover lists the sheet; it is the last one. */
-    char *wbx = slurp("%s/%s/xl/workbook.xml", tmpdir, name);
+    char *wbx = slurp("%s/%s/xl/workbook.xml", tk_dir, name);
     assert_non_null(wbx);
     const char *fr = strstr(wbx, "<sheet name=\"Framework\"");
     assert_non_null(fr);
     assert_non_null(strstr(fr, "<sheet name=\"Charts\""));
     free(wbx);
-    char *co = slurp("%s/%s/xl/worksheets/sheet1.xml", tmpdir, name);
+    char *co = slurp("%s/%s/xl/worksheets/sheet1.xml", tk_dir, name);
     assert_non_null(co);
     assert_non_null(strstr(co, "location=\"'Charts'!A1\""));
     free(co);
 
     /* The native chart: three series, no line on any, a marker on the score
      * only, high-low lines; data in A5:D7 of Charts. */
-    char *c1 = slurp("%s/%s/xl/charts/chart1.xml", tmpdir, name);
+    char *c1 = slurp("%s/%s/xl/charts/chart1.xml", tk_dir, name);
     assert_non_null(c1);
     assert_non_null(strstr(c1, "<c:lineChart>"));
     assert_non_null(strstr(c1, "<c:hiLowLines>"));
@@ -406,14 +352,14 @@ static void charts_sheet_check(struct fixture *f, const char *name,
     assert_non_null(strstr(c1, "<c:symbol val=\"circle\"/>"));
     free(c1);
     char path[256];
-    snprintf(path, sizeof path, "%s/%s/xl/charts/chart2.xml", tmpdir, name);
+    snprintf(path, sizeof path, "%s/%s/xl/charts/chart2.xml", tk_dir, name);
     assert_int_not_equal(access(path, F_OK), 0);   /* no trends, no medians */
 
     /* The data of the native chart: units by index score in 2021, best first:
      * IDX (node k = 6, counting from 0) scores 10 * 6 + u + 0.5 * 1 =
      * 60.5 + u (u = 0, 1, 2), except U2's 1/3, so =U3 (62.5), U1 (60.5),
      * U2; intervals score -/+ 1. */
-    char *sx = slurp("%s/%s/xl/worksheets/sheet10.xml", tmpdir, name);
+    char *sx = slurp("%s/%s/xl/worksheets/sheet10.xml", tk_dir, name);
     assert_non_null(sx);
     assert_number_cell(sx, "B5", "62.5");
     assert_number_cell(sx, "C5", "61.5");
@@ -422,18 +368,18 @@ static void charts_sheet_check(struct fixture *f, const char *name,
     free(sx);
 
     /* Ten images, each with its chart's alternative text. */
-    snprintf(path, sizeof path, "%s/%s/xl/media/image1.png", tmpdir, name);
+    snprintf(path, sizeof path, "%s/%s/xl/media/image1.png", tk_dir, name);
     assert_int_equal(access(path, F_OK), 0);
-    snprintf(path, sizeof path, "%s/%s/xl/media/image10.png", tmpdir, name);
+    snprintf(path, sizeof path, "%s/%s/xl/media/image10.png", tk_dir, name);
     assert_int_equal(access(path, F_OK), 0);
-    snprintf(path, sizeof path, "%s/%s/xl/media/image11.png", tmpdir, name);
+    snprintf(path, sizeof path, "%s/%s/xl/media/image11.png", tk_dir, name);
     assert_int_not_equal(access(path, F_OK), 0);
     /* The images, deflated already, are stored in the zip (method 0 in
      * zipinfo's listing), the XML parts deflated ("defS": superfast, level 1). */
-    assert_int_equal(sh("cd '%s' && test \"$(zipinfo '%s.xlsx' | grep -c ' stor .*media/image.*png')\" "
-                        "= 10 && test -z \"$(zipinfo '%s.xlsx' | grep '\\.xml$' | grep -v defS)\"",
-                        tmpdir, name, name), 0);
-    char *dr = slurp("%s/%s/xl/drawings/drawing1.xml", tmpdir, name);
+    assert_int_equal(tk_sh("cd '%s' && test \"$(zipinfo '%s.xlsx' | grep -c ' stor .*media/image.*png')\" "
+                           "= 10 && test -z \"$(zipinfo '%s.xlsx' | grep '\\.xml$' | grep -v defS)\"",
+                           tk_dir, name, name), 0);
+    char *dr = slurp("%s/%s/xl/drawings/drawing1.xml", tk_dir, name);
     assert_non_null(dr);
     assert_non_null(strstr(dr, "descr=\"Dot plot of IDX scores in 2021 for 3 units"));
     assert_non_null(strstr(dr, "descr=\"Index score in 2021 for 3 units"));
@@ -465,9 +411,9 @@ static void test_zip_level(void **state)
     write_and_unzip(&f, "level", NULL);
     assert_int_equal(xlsx_zip_level(), XLSX_ZIP_LEVEL);
     assert_int_equal(XLSX_ZIP_LEVEL, 1);
-    assert_int_equal(sh("cd '%s' && zipinfo -v level.xlsx | grep -q 'sub-type.*superfast' && "
-                        "test -z \"$(zipinfo -v level.xlsx | grep 'compression sub-type' | "
-                        "grep -v superfast)\"", tmpdir), 0);
+    assert_int_equal(tk_sh("cd '%s' && zipinfo -v level.xlsx | grep -q 'sub-type.*superfast' && "
+                           "test -z \"$(zipinfo -v level.xlsx | grep 'compression sub-type' | "
+                           "grep -v superfast)\"", tk_dir), 0);
 }
 
 int main(void)
@@ -481,11 +427,8 @@ int main(void)
         cmocka_unit_test(test_charts_sheet),
         cmocka_unit_test(test_zip_level),
     };
-    int rc = cmocka_run_group_tests(tests, setup, teardown);
-    /* test_charts_sheet draws charts: release the font caches so that
-     * LeakSanitizer reports only our own leaks (see test_chart.c) */
-    pango_cairo_font_map_set_default(NULL);
-    cairo_debug_reset_static_data();
-    FcFini();
+    int rc = cmocka_run_group_tests(tests, tk_dir_setup, tk_dir_teardown);
+    /* test_charts_sheet draws charts */
+    tk_release_fonts();
     return rc;
 }
