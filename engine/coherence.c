@@ -18,7 +18,10 @@
 
 #include "prepare.h"
 
-double coherence_pearson(const double *x, const double *y, size_t len, size_t *n)
+/* Means of x and y over the pairwise-complete entries (both present) into
+ * *mx and *my; returns how many there are (the means are NaN when none). */
+static size_t pair_means(const double *x, const double *y, size_t len,
+                         double *mx, double *my)
 {
     size_t m = 0;
     double sx = 0, sy = 0;
@@ -28,9 +31,17 @@ double coherence_pearson(const double *x, const double *y, size_t len, size_t *n
         sy += y[k];
         m++;
     }
+    *mx = m ? sx / (double)m : NAN;
+    *my = m ? sy / (double)m : NAN;
+    return m;
+}
+
+double coherence_pearson(const double *x, const double *y, size_t len, size_t *n)
+{
+    double mx, my;
+    size_t m = pair_means(x, y, len, &mx, &my);
     if (n) *n = m;
     if (m < 3) return NAN;
-    double mx = sx / (double)m, my = sy / (double)m;
     double sxx = 0, syy = 0, sxy = 0;
     for (size_t k = 0; k < len; k++) {
         if (isnan(x[k]) || isnan(y[k])) continue;
@@ -105,16 +116,9 @@ void coherence_free(struct coherence *co)
 /* Pairwise-complete sample covariance of x and y (n - 1). */
 static double cov_pair(const double *x, const double *y, size_t len)
 {
-    size_t m = 0;
-    double sx = 0, sy = 0;
-    for (size_t k = 0; k < len; k++) {
-        if (isnan(x[k]) || isnan(y[k])) continue;
-        sx += x[k];
-        sy += y[k];
-        m++;
-    }
+    double mx, my, s = 0;
+    size_t m = pair_means(x, y, len, &mx, &my);
     if (m < 2) return NAN;
-    double mx = sx / (double)m, my = sy / (double)m, s = 0;
     for (size_t k = 0; k < len; k++) {
         if (isnan(x[k]) || isnan(y[k])) continue;
         s += (x[k] - mx) * (y[k] - my);

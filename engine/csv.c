@@ -444,6 +444,14 @@ int csv_next(struct csv *c, struct diag *d)
     return 1;
 }
 
+int csv_header(struct csv *c, struct diag *d)
+{
+    int r = csv_next(c, d);
+    if (r == 0)
+        diag_input(d, c->path, 1, 1, "file is empty");
+    return r;
+}
+
 void csv_error(const struct csv *c, struct diag *d, long col, const char *fmt, ...)
 {
     va_list ap;

@@ -97,6 +97,11 @@ void csv_free(struct csv *c);  /* NULL is harmless */
  * 0 at the end of the file; -1 on a malformed file (one entry in d). */
 int csv_next(struct csv *c, struct diag *d);
 
+/* Parse the header, the first record: csv_next, and when the file holds no
+ * record at all (only empty lines) one entry "file is empty" at line 1
+ * column 1. Returns what csv_next returns. */
+int csv_header(struct csv *c, struct diag *d);
+
 /* Report bad input at the current record's line and column col (1-based;
  * 0 for the whole record). */
 void csv_error(const struct csv *c, struct diag *d, long col, const char *fmt, ...)

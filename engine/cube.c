@@ -12,15 +12,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static char *dup_str(const char *s)
-{
-    size_t n = strlen(s) + 1;
-    char *p = malloc(n);
-    if (p)
-        memcpy(p, s, n);
-    return p;
-}
-
 static void free_strs(char **v, size_t n)
 {
     if (!v)
@@ -36,7 +27,7 @@ static char **empty_strs(size_t n)
     if (!v)
         return NULL;
     for (size_t i = 0; i < n; i++) {
-        v[i] = dup_str("");
+        v[i] = strdup("");
         if (!v[i]) {
             free_strs(v, i);
             return NULL;
@@ -119,7 +110,7 @@ struct cube *cube_new(size_t nunit, size_t nind, size_t nyear, size_t nattr,
 static int copy_strs(char **dst, char *const *src, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
-        char *p = dup_str(src[i] ? src[i] : "");
+        char *p = strdup(src[i] ? src[i] : "");
         if (!p)
             return -1;
         free(dst[i]);

@@ -56,17 +56,6 @@ void diag_free(struct diag *d)
     d->alloc = 0;
 }
 
-static char *dup_or_null(const char *s)
-{
-    if (!s)
-        return NULL;
-    size_t n = strlen(s) + 1;
-    char *p = malloc(n);
-    if (p)
-        memcpy(p, s, n);
-    return p;
-}
-
 void diag_vadd(struct diag *d, enum lcme_status st, const char *file, long line,
                long col, const char *fmt, va_list ap)
 {
@@ -87,10 +76,10 @@ void diag_vadd(struct diag *d, enum lcme_status st, const char *file, long line,
     vsnprintf(buf, sizeof buf, fmt, ap);
     struct diag_entry *e = &d->v[d->n];
     e->status = st;
-    e->file = dup_or_null(file);
+    e->file = file ? strdup(file) : NULL;
     e->line = line;
     e->col = col;
-    e->msg = dup_or_null(buf);
+    e->msg = strdup(buf);
     if (!e->msg) {
         free(e->file);
         return;

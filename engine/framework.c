@@ -423,17 +423,12 @@ static void post_order(struct loader *L, int i, int *next)
         w->newidx = (*next)++;
 }
 
+/* A copy of s, or of dflt when s is NULL; NULL when both are (or on ENOMEM). */
 static char *dup_or(const char *s, const char *dflt)
 {
     if (!s)
         s = dflt;
-    if (!s)
-        return NULL;
-    size_t n = strlen(s) + 1;
-    char *p = malloc(n);
-    if (p)
-        memcpy(p, s, n);
-    return p;
+    return s ? strdup(s) : NULL;
 }
 
 /* Everything after linking: children, types, depth, levels, output. */
@@ -620,12 +615,8 @@ int framework_load(struct framework **out, const char *path, struct diag *d)
         diag_add(d, LCME_ENOMEM, path, 0, 0, "out of memory");
         goto done;
     }
-    int r = csv_next(L.c, d);
-    if (r <= 0) {
-        if (r == 0)
-            diag_input(d, path, 1, 1, "file is empty");
+    if (csv_header(L.c, d) <= 0)
         goto done;
-    }
     if (map_header(&L) != 0)
         goto done;
     if (read_rows(&L) != 0) {

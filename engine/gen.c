@@ -333,16 +333,6 @@ static void gen_units_clear(struct gen_units *u)
     memset(u, 0, sizeof *u);
 }
 
-static char *xstrndup(const char *s, size_t n)
-{
-    char *p = malloc(n + 1);
-    if (p) {
-        memcpy(p, s, n);
-        p[n] = '\0';
-    }
-    return p;
-}
-
 /* Decimals for an indicator: counts whole, percents one, else about three
  * significant digits of the goalpost range. */
 static int gen_decimals(const char *unit, double width)
@@ -437,7 +427,7 @@ static int gen_read_units(const char *path, struct gen_units *u, struct diag *d)
                 }
             }
         }
-        char *cp = xstrndup(code, cl);
+        char *cp = strndup(code, cl);
         if (!cp || strmap_put(seen, code, cl, u->n) != 0) {
             free(cp);
             diag_add(d, LCME_ENOMEM, path, 0, 0, "out of memory reading units");
@@ -920,7 +910,7 @@ int gen_write(const struct gen_options *o, struct diag *d)
         gen_synthetic_tree(o, ind, codes, g.f);
         if (gen_close(&g, 1, d) != 0)
             goto done;
-        fw_rel = xstrndup("framework.csv", 13);
+        fw_rel = strdup("framework.csv");
         if (!fw_rel) {
             diag_add(d, LCME_ENOMEM, NULL, 0, 0, "out of memory");
             goto done;
@@ -945,7 +935,7 @@ int gen_write(const struct gen_options *o, struct diag *d)
         for (int u = 0; u < o->units; u++) {
             char buf[16];
             snprintf(buf, sizeof buf, "U%0*d", width, u + 1);
-            un.code[u] = xstrndup(buf, strlen(buf));
+            un.code[u] = strdup(buf);
             if (!un.code[u]) {
                 diag_add(d, LCME_ENOMEM, NULL, 0, 0, "out of memory");
                 goto done;
@@ -956,7 +946,7 @@ int gen_write(const struct gen_options *o, struct diag *d)
         un.nregion = 5;
         if (gen_units_file(o, &un, d) != 0)
             goto done;
-        units_rel = xstrndup("units.csv", 9);
+        units_rel = strdup("units.csv");
         if (!units_rel) {
             diag_add(d, LCME_ENOMEM, NULL, 0, 0, "out of memory");
             goto done;

@@ -34,18 +34,6 @@
 /* small helpers                                                       */
 
 
-static char *dupn(const char *s, size_t n)
-{
-    char *p = malloc(n + 1);
-    if (p) {
-        memcpy(p, s, n);
-        p[n] = '\0';
-    }
-    return p;
-}
-
-static char *dups(const char *s) { return dupn(s, strlen(s)); }
-
 static void free_strs(char **v, size_t n)
 {
     if (!v)
@@ -412,25 +400,25 @@ static int stage_commit(struct stage *g, const struct obs_source *src, int names
     if (!unit || !uname || !aname || !attr)
         goto out;
     for (size_t u = 0; u < nu; u++) {
-        unit[u] = u < s->nunit ? dups(s->unit[u]) : dups(g->ucode[u - s->nunit]);
-        uname[u] = dups(u < s->nunit ? s->unit_name[u] : "");
+        unit[u] = u < s->nunit ? strdup(s->unit[u]) : strdup(g->ucode[u - s->nunit]);
+        uname[u] = strdup(u < s->nunit ? s->unit_name[u] : "");
         if (!unit[u] || !uname[u])
             goto out;
     }
     for (size_t a = 0; a < na; a++)
-        if (!(aname[a] = dups(a < s->nattr ? s->attr_name[a] : g->aname[a - s->nattr])))
+        if (!(aname[a] = strdup(a < s->nattr ? s->attr_name[a] : g->aname[a - s->nattr])))
             goto out;
     for (size_t u = 0; u < nu; u++)
         for (size_t a = 0; a < na; a++) {
             const char *old = (u < s->nunit && a < s->nattr) ? s->attr[u * s->nattr + a] : "";
-            if (!(attr[u * na + a] = dups(old)))
+            if (!(attr[u * na + a] = strdup(old)))
                 goto out;
         }
     for (size_t i = 0; i < g->nname; i++) {
         const struct sname *sn = &g->name[i];
         if (!sn->name[0] || (!names_win && uname[sn->unit][0]))
             continue;
-        char *p = dups(sn->name);
+        char *p = strdup(sn->name);
         if (!p)
             goto out;
         free(uname[sn->unit]);
@@ -440,7 +428,7 @@ static int stage_commit(struct stage *g, const struct obs_source *src, int names
         const struct sattr *sa = &g->attr[i];
         if (!sa->val[0])
             continue;
-        char *p = dups(sa->val);
+        char *p = strdup(sa->val);
         if (!p)
             goto out;
         size_t cell = (size_t)sa->unit * na + (size_t)sa->attr;
@@ -533,9 +521,7 @@ int ingest_units(struct obsset *s, const char *path, struct diag *d)
     if (csv_open(&g.c, path, d) != 0)
         goto done;
     struct csv *c = g.c;
-    int r = csv_next(c, d);
-    if (r == 0)
-        diag_input(d, path, 1, 1, "file is empty");
+    int r = csv_header(c, d);
     if (r <= 0)
         goto done;
     size_t width = c->nf;
@@ -982,10 +968,7 @@ int ingest_file(struct obsset *s, const char *path, const char *name,
     memset(&src, 0, sizeof src);
     sha256_hex(g.c->buf, g.c->len, src.sha256);
     struct csv *c = g.c;
-    int r = csv_next(c, d);
-    if (r == 0)
-        diag_input(d, path, 1, 1, "file is empty");
-    if (r <= 0)
+    if (csv_header(c, d) <= 0)
         goto done;
     /* long when the header names an 'indicator' or 'value' column */
     int is_long = 0;
@@ -1045,8 +1028,8 @@ int ingest_file(struct obsset *s, const char *path, const char *name,
     }
     if (g.errors || g.c->failed)
         goto done;
-    src.path = dups(path);
-    src.name = dups(name ? name : path);
+    src.path = strdup(path);
+    src.name = strdup(name ? name : path);
     src.rows = g.nobs;
     if (!src.path || !src.name || stage_commit(&g, &src, 0) != 0) {
         free(src.path);
@@ -1079,7 +1062,7 @@ static int cmp_ucode(const void *a, const void *b)
 
 static int set_str(char **slot, const char *s)
 {
-    char *p = dups(s ? s : "");
+    char *p = strdup(s ? s : "");
     if (!p)
         return -1;
     free(*slot);

@@ -57,6 +57,20 @@ static struct qrow *add(struct qrows *q, const char *section, const char *unit,
     return r;
 }
 
+/* Cells present, imputed and treated, counted over one unit-year or one
+ * indicator-year. */
+struct cell_counts {
+    size_t present, imputed, treated;
+};
+
+static void count_cell(struct cell_counts *n, const struct cube *c,
+                       const struct results *r, size_t k)
+{
+    n->present += !isnan(c->value[k]);
+    n->imputed += (r->flag[k] & CUBE_IMPUTED) != 0;
+    n->treated += (r->flag[k] & (CUBE_TREATED_HIGH | CUBE_TREATED_LOW)) != 0;
+}
+
 static void build(struct qrows *q, const struct report_input *in)
 {
     const struct framework *fw = in->fw;
@@ -67,37 +81,29 @@ static void build(struct qrows *q, const struct report_input *in)
 
     for (size_t t = 0; t < ny; t++)
         for (size_t u = 0; u < nu; u++) {
-            size_t present = 0, imp = 0, trt = 0;
-            for (size_t i = 0; i < ni; i++) {
-                size_t k = RES_AT(r, i, t, u);
-                present += !isnan(c->value[k]);
-                imp += (r->flag[k] & CUBE_IMPUTED) != 0;
-                trt += (r->flag[k] & (CUBE_TREATED_HIGH | CUBE_TREATED_LOW)) != 0;
-            }
+            struct cell_counts n = {0, 0, 0};
+            for (size_t i = 0; i < ni; i++)
+                count_cell(&n, c, r, RES_AT(r, i, t, u));
             int y = c->year[t];
             const char *un = c->unit[u];
             int drop = p && p->dropped[t * nu + u];
             add(q, "unit", un, y, NULL, NULL, "present_share",
-                ni ? (double)present / (double)ni : NAN, NULL);
-            add(q, "unit", un, y, NULL, NULL, "imputed", (double)imp, NULL);
-            add(q, "unit", un, y, NULL, NULL, "treated", (double)trt, NULL);
+                ni ? (double)n.present / (double)ni : NAN, NULL);
+            add(q, "unit", un, y, NULL, NULL, "imputed", (double)n.imputed, NULL);
+            add(q, "unit", un, y, NULL, NULL, "treated", (double)n.treated, NULL);
             add(q, "unit", un, y, NULL, NULL, "screened", drop ? 1.0 : 0.0,
                 drop ? "screened" : NULL);
         }
     for (size_t i = 0; i < ni; i++)
         for (size_t t = 0; t < ny; t++) {
-            size_t present = 0, imp = 0, trt = 0;
-            for (size_t u = 0; u < nu; u++) {
-                size_t k = RES_AT(r, i, t, u);
-                present += !isnan(c->value[k]);
-                imp += (r->flag[k] & CUBE_IMPUTED) != 0;
-                trt += (r->flag[k] & (CUBE_TREATED_HIGH | CUBE_TREATED_LOW)) != 0;
-            }
+            struct cell_counts n = {0, 0, 0};
+            for (size_t u = 0; u < nu; u++)
+                count_cell(&n, c, r, RES_AT(r, i, t, u));
             const char *nd = fw->node[i].code;
             int y = c->year[t];
-            add(q, "indicator", NULL, y, nd, NULL, "present", (double)present, NULL);
-            add(q, "indicator", NULL, y, nd, NULL, "imputed", (double)imp, NULL);
-            add(q, "indicator", NULL, y, nd, NULL, "treated", (double)trt, NULL);
+            add(q, "indicator", NULL, y, nd, NULL, "present", (double)n.present, NULL);
+            add(q, "indicator", NULL, y, nd, NULL, "imputed", (double)n.imputed, NULL);
+            add(q, "indicator", NULL, y, nd, NULL, "treated", (double)n.treated, NULL);
         }
     if (p && p->treat_done)
         for (size_t i = 0; i < ni; i++)
