@@ -68,7 +68,8 @@ static void usage(FILE *fp)
           "\n"
           "Monitoring and evaluation of learning cities: ingest a year of indicator data,\n"
           "keep every year in a SQLite store, and compute scores, ranks, intervals and\n"
-          "trends for every node of the framework, written to a workbook and CSV files.\n"
+          "trends for every node of the framework, written to a workbook, CSV files,\n"
+          "charts and a PDF report.\n"
           "\n"
           "Commands:\n"
           "  run       ingest, validate, store, compute and write the outputs\n"
@@ -88,7 +89,7 @@ static void usage(FILE *fp)
           "  -V, --version           show the version and exit\n"
           "\n"
           "Exit status: 0 done, 1 bad input, 2 bad usage, 3 internal or I/O failure.\n"
-          "Report bugs to the lcme issue tracker.\n", fp);
+          "Full documentation: README.md beside the sources.\n", fp);
 }
 
 static double now(void)
@@ -204,8 +205,10 @@ static int cmd_validate(int argc, char **argv)
         rc = -1;
     }
     if (rc == 0) {
-        printf("%s: valid: %zu observations of %d indicators for %zu units in %zu files\n",
-               argv[1], in.obs->n, in.fw->nind, in.obs->nunit, in.obs->nfile);
+        printf("%s: valid: %zu observation%s of %d indicator%s for %zu unit%s in %zu "
+               "file%s\n", argv[1], in.obs->n, in.obs->n == 1 ? "" : "s", in.fw->nind,
+               in.fw->nind == 1 ? "" : "s", in.obs->nunit, in.obs->nunit == 1 ? "" : "s",
+               in.obs->nfile, in.obs->nfile == 1 ? "" : "s");
     } else {
         rc = report(&d, "validation failed");
         if (d.worst == LCME_EIO)
@@ -579,6 +582,9 @@ static int cmd_run(const char *batch, const struct run_opts *ro)
     if (bar && usum.replications > 0)
         fputc('\n', stderr);
     uncertainty_notes_add(&usum, &res->notes);
+    if (timings && usum.replications > 0)
+        fprintf(stderr, "uncertainty replications: %.6f\nuncertainty percentiles: %.6f\n",
+                usum.loop_seconds, usum.summary_seconds);
     stage_end(&sc, "uncertainty");
 
     stage_begin(&sc, "trends");
@@ -587,6 +593,7 @@ static int cmd_run(const char *batch, const struct run_opts *ro)
         goto done;
     }
     uncertainty_change_apply(chg, tr);
+    trend_notes_add(cfg, in.fw, tr, &res->notes);
     stage_end(&sc, "trends");
 
     char fw_sha[65];
@@ -692,8 +699,9 @@ static int cmd_run(const char *batch, const struct run_opts *ro)
     if (timings)
         fprintf(stderr, "total: %.6f\n", now() - t_start);
     if (!quiet)
-        fprintf(stderr, "lcme: run %s done: %zu units, %zu years, %d nodes; outputs in %s\n",
-                ri.id, c->nunit, c->nyear, in.fw->nnode, cfg->output);
+        fprintf(stderr, "lcme: run %s done: %zu unit%s, %zu year%s, %d nodes; outputs in %s\n",
+                ri.id, c->nunit, c->nunit == 1 ? "" : "s", c->nyear, c->nyear == 1 ? "" : "s",
+                in.fw->nnode, cfg->output);
     rc = 0;
 done:
     side_join(&side);
@@ -735,7 +743,8 @@ static int cmd_history(int argc, char **argv)
         goto done;
     }
     printf("Store %s\n\nRuns (%zu):\n", cfg->store, h.nrun);
-    printf("  %-16s  %-4s  %-20s  %-7s  %-10s  %s\n", "id", "year", "created", "status", "seed", "batch");
+    printf("  %-16s  %-4s  %-20s  %-7s  %-10s  %s\n", "id", "year", "dated (batch)", "status",
+           "seed", "batch");
     for (size_t i = 0; i < h.nrun; i++)
         printf("  %-16s  %-4d  %-20s  %-7s  %-10lu  %s\n", h.run[i].id, h.run[i].year,
                h.run[i].started, h.run[i].status, h.run[i].seed, h.run[i].batch);
@@ -743,10 +752,16 @@ static int cmd_history(int argc, char **argv)
     for (size_t i = 0; i < h.nyear; i++)
         printf("  %d  %ld observations\n", h.year[i], h.year_rows[i]);
     printf("\nSources (%zu):\n", h.nsource);
-    for (size_t i = 0; i < h.nsource; i++)
-        printf("  %s  %ld rows, %d-%d, sha256 %.16s, loaded %s\n", h.source[i].name,
-               h.source[i].rows, h.source[i].first_year, h.source[i].last_year,
-               h.source[i].sha256, h.source[i].loaded);
+    for (size_t i = 0; i < h.nsource; i++) {
+        char span[32];
+        if (h.source[i].first_year == h.source[i].last_year)
+            snprintf(span, sizeof span, "%d", h.source[i].first_year);
+        else
+            snprintf(span, sizeof span, "%d-%d", h.source[i].first_year, h.source[i].last_year);
+        printf("  %s  %ld row%s, %s, sha256 %.16s, loaded %s\n", h.source[i].name,
+               h.source[i].rows, h.source[i].rows == 1 ? "" : "s", span, h.source[i].sha256,
+               h.source[i].loaded);
+    }
     rc = 0;
 done:
     store_history_free(&h);

@@ -267,7 +267,7 @@ struct trends *trends_new(size_t nnode, size_t nunit, double level)
         &tr->mk_s, &tr->mk_z, &tr->mk_p, &tr->cagr, &tr->change_since_base,
         &tr->change_low, &tr->change_high, &tr->progress_measure,
         &tr->intercept, &tr->change_prev, &tr->change_prev_low,
-        &tr->change_prev_high,
+        &tr->change_prev_high, &tr->target,
     };
     int ok = tr->first_year && tr->last_year && tr->points && tr->base_year &&
              tr->weighted && tr->progress && tr->reason && tr->prev_year &&
@@ -322,6 +322,7 @@ void trends_free(struct trends *tr)
     free(tr->change_prev_high);
     free(tr->change_excludes_zero);
     free(tr->change_prev_excludes_zero);
+    free(tr->target);
     free(tr);
 }
 
@@ -337,7 +338,7 @@ struct series {
 static int trend_cell(struct trends *tr, size_t cell, const struct series *s,
                       const struct config *cfg, const struct fw_node *nd,
                       int is_indicator, const struct cube *c, size_t node,
-                      size_t u)
+                      size_t u, double target_score)
 {
     size_t n = s->n;
     tr->points[cell] = (int)n;
@@ -408,9 +409,10 @@ static int trend_cell(struct trends *tr, size_t cell, const struct series *s,
         tfirst = s->t[0];
         xt = s->y[n - 1];
         tt = s->t[n - 1];
-        target = NAN;
+        target = target_score;   /* NaN: the bands without a target */
         direction = 1;
     }
+    tr->target[cell] = target;
     tr->cagr[cell] = trend_cagr(first, tfirst, xt, tt);
     tr->progress[cell] = trend_progress(x0, t0, xt, tt, target,
                                         (double)cfg->target_year, direction,
@@ -479,19 +481,24 @@ int trend_compute_all(const struct config *cfg, const struct framework *fw,
         int is_ind = node < (size_t)fw->nind;
         for (size_t u = 0; u < res->nunit; u++) {
             s.n = 0;
+            size_t tlast = 0;
             for (size_t t = 0; t < res->nyear; t++) {
                 size_t at = RES_AT(res, node, t, u);
                 double v = res->score[at];
                 if (isnan(v))
                     continue;
+                tlast = t;
                 s.t[s.n] = c->year[t];
                 s.y[s.n] = v;
                 s.se[s.n] = have_ci ? (res->ci_high[at] - res->ci_low[at]) / (2 * z)
                                     : NAN;
                 s.n++;
             }
+            double ts = !is_ind && s.n > 0 && res->target_score
+                            ? res->target_score[node * res->nyear + tlast]
+                            : NAN;
             if (trend_cell(tr, TREND_AT(tr, node, u), &s, cfg, &fw->node[node],
-                           is_ind, c, node, u) != 0)
+                           is_ind, c, node, u, ts) != 0)
                 goto nomem;
         }
     }
@@ -510,4 +517,97 @@ nomem:
     trends_free(tr);
     diag_add(d, LCME_ENOMEM, NULL, 0, 0, "trends: out of memory");
     return -1;
+}
+
+/* ---- Notes ------------------------------------------------------------- */
+
+void trend_notes_add(const struct config *cfg, const struct framework *fw,
+                     const struct trends *tr, struct notes *nt)
+{
+    if (!cfg || !fw || !tr || !nt || fw->nind < 0)
+        return;
+    size_t nind = (size_t)fw->nind;
+    size_t unavailable = 0, weighted = 0, fitted = 0, moved_base = 0;
+    size_t ind_target = 0, agg_target = 0, agg_bands = 0, not_assessed = 0;
+    const char *why[8];   /* the distinct reasons for 'not assessed' */
+    size_t nwhy[8], kinds = 0, other = 0;
+    for (size_t node = 0; node < tr->nnode; node++)
+        for (size_t u = 0; u < tr->nunit; u++) {
+            size_t cell = TREND_AT(tr, node, u);
+            enum trend_class k = tr->progress[cell];
+            if (k == TREND_UNAVAILABLE) {
+                unavailable++;
+                continue;
+            }
+            fitted++;
+            weighted += tr->weighted[cell];
+            if (tr->base_year[cell] != cfg->base_year)
+                moved_base++;
+            if (k == TREND_NOT_ASSESSED) {
+                not_assessed++;
+                const char *r = tr->reason[cell] ? tr->reason[cell] : "";
+                size_t j = 0;
+                while (j < kinds && strcmp(why[j], r) != 0)
+                    j++;
+                if (j == kinds && kinds < 8) {
+                    why[kinds] = r;
+                    nwhy[kinds++] = 0;
+                }
+                if (j < kinds)
+                    nwhy[j]++;
+                else
+                    other++;
+                continue;
+            }
+            int targeted = !isnan(tr->target[cell]);
+            if (node < nind)
+                ind_target += (size_t)targeted;
+            else if (targeted)
+                agg_target++;
+            else
+                agg_bands++;
+        }
+    notes_add(nt, "Trends (Trends sheet, trends.csv): for each node and unit over the "
+              "years with a score; fewer than 3 give 'trend unavailable' (%zu of %zu "
+              "rows). OLS slope of the score on the year with its %g %% t interval "
+              "(slope +/- t(1 - a/2, n - 2) se), weighted by 1/se^2 when every year "
+              "has an interval (se = interval width / 2z; %zu of %zu fits weighted); "
+              "Sen's slope (median of the pairwise slopes); Mann-Kendall S, Z and the "
+              "two-sided p with the tie correction of the variance.",
+              unavailable, tr->nnode * tr->nunit, 100.0 * cfg->ci_level, weighted,
+              fitted);
+    notes_add(nt, "Growth and progress: CAGR = (last / first)^(1 / years) - 1, on the "
+              "raw values for indicators (positive values only) and on the scores "
+              "for aggregates. Progress runs from the base year %d (the first year "
+              "with a value where %d has none: %zu rows) to the last year. Against "
+              "a target (Open SDG method), the ratio of the observed CAGR to the CAGR "
+              "needed to reach the target in %d: >= 0.95 on track, 0.60-0.95 "
+              "progress, acceleration needed, 0-0.60 limited progress, < 0 "
+              "deterioration; a target already met counts as met, and one met in "
+              "the base year but missed now as deterioration. Without a target: "
+              "CAGR >= 1.5 %% substantial, 0.5-1.5 %% moderate, 0-0.5 %% limited "
+              "progress, < 0 deterioration (signs flipped where lower is better).",
+              cfg->base_year, cfg->base_year, moved_base, cfg->target_year);
+    notes_add(nt, "Targets used: indicators their framework target, in raw units "
+              "(%zu rows); aggregates their target score in the last year, the "
+              "score a unit would have with every indicator at its target (Framework "
+              "sheet; %zu rows), or the bands without a target where no target score "
+              "is defined (%zu rows).",
+              ind_target, agg_target, agg_bands);
+    if (not_assessed > 0) {
+        char buf[512];
+        size_t len = 0;
+        buf[0] = '\0';
+        for (size_t j = 0; j < kinds && len < sizeof buf; j++) {
+            int w = snprintf(buf + len, sizeof buf - len, "%s%s (%zu)",
+                             j ? "; " : "", why[j], nwhy[j]);
+            if (w < 0)
+                break;
+            len += (size_t)w;
+        }
+        if (other > 0 && len < sizeof buf)
+            snprintf(buf + len, sizeof buf - len, "; other reasons (%zu)", other);
+        notes_add(nt, "Not assessed: %zu row%s whose progress cannot be classed: %s.",
+                  not_assessed, not_assessed == 1 ? "" : "s", buf);
+    }
 }

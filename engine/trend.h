@@ -181,6 +181,11 @@ struct trends {
     unsigned char *change_excludes_zero;      /* 1: [change_low, change_high]
                                                  excludes 0 */
     unsigned char *change_prev_excludes_zero; /* 1: the same, since last year */
+    /* Added for the progress classes of aggregates (appended): */
+    double *target;          /* the target progress was judged against: the
+                                framework target in raw units for indicators,
+                                the target score in the last year for
+                                aggregates; NaN when classed without one */
 };
 
 /* Empty trends: counts 0, numbers NaN, class TREND_UNAVAILABLE, reason "",
@@ -203,7 +208,10 @@ void trends_free(struct trends *tr);   /* NULL is harmless */
  * - Indicators: CAGR and progress on the raw values c->value (targets are
  *   in raw units) with the node's target, direction and cfg->target_year;
  *   the raw base is the base year's value, else the first present.
- * - Aggregates: CAGR and progress on the scores, direction +1, no target.
+ * - Aggregates: CAGR and progress on the scores, direction +1, against
+ *   the node's target score in the last year with a score
+ *   (res->target_score, when res has one and it is defined there), else
+ *   with the bands without a target.
  * - median[node * nyear + t]: the median across units of the node's scores
  *   in year t (units without a score skipped; NaN when none has one), for
  *   the charts' network reference line.
@@ -214,5 +222,12 @@ void trends_free(struct trends *tr);   /* NULL is harmless */
 int trend_compute_all(const struct config *cfg, const struct framework *fw,
                       const struct cube *c, const struct results *res,
                       struct trends **out, struct diag *d);
+
+/* Sentences for the Notes sheet: the trend statistics, the growth rates,
+ * the progress classes and their thresholds, which targets were used, and
+ * how many rows were 'trend unavailable' or 'not assessed' and why;
+ * appended to nt. Borrowed: cfg, fw, tr. */
+void trend_notes_add(const struct config *cfg, const struct framework *fw,
+                     const struct trends *tr, struct notes *nt);
 
 #endif

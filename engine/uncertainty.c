@@ -56,6 +56,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #if defined(__linux__)
 #include <sys/mman.h>
@@ -108,6 +109,13 @@ static void *big_alloc(size_t bytes)
     }
 #endif
     return malloc(bytes ? bytes : 1);
+}
+
+static double wall_seconds(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
 }
 
 static uint64_t splitmix64(uint64_t x)
@@ -1323,7 +1331,9 @@ int uncertainty_run(const struct config *cfg, const struct framework *fw,
         for (size_t j = 0; j < U.nyc; j++) ysub[j] = c->year[U.tc0 + j];
         U.ysub = ysub;
 
+        double tw = wall_seconds();
         run_threads(w, nt, worker_replicate);
+        sum->loop_seconds += wall_seconds() - tw;
         long err_r = -1;
         int err_k = -1;
         for (int k = 0; k < nt; k++)
@@ -1345,7 +1355,9 @@ int uncertainty_run(const struct config *cfg, const struct framework *fw,
             w[k].c0 = cellyear * (size_t)k / (size_t)nt;
             w[k].c1 = cellyear * (size_t)(k + 1) / (size_t)nt;
         }
+        tw = wall_seconds();
         run_threads(w, nt, worker_percentiles);
+        sum->summary_seconds += wall_seconds() - tw;
     }
     sum->replications = R;
     sum->unstable_cells = atomic_load(&U.unstable);

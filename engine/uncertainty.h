@@ -99,6 +99,9 @@ struct uncertainty_summary {
     size_t unstable_cells;   /* cells whose score was missing in some
                                 replication although present nominally
                                 (bounds then use the replications with one) */
+    double loop_seconds;     /* wall time of the replications (draws,
+                                normalise, aggregate, ranks) */
+    double summary_seconds;  /* wall time of the percentile pass */
 };
 
 /* Change of each node and unit's score and its interval: since the base

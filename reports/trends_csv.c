@@ -69,8 +69,9 @@ static int put_row(FILE *f, const char *unit, const char *node,
     if (fputc(',', f) == EOF || put_text(f, trend_class_name(tr->progress[k])))
         return -1;
     /* Appended after the contract's columns: the base year, the change
-     * since the year before the last, and whether each change's interval
-     * excludes 0 (1/0; empty without an interval). */
+     * since the year before the last, whether each change's interval
+     * excludes 0 (1/0; empty without an interval), and the target the
+     * progress class was judged against. */
     int has_prev = tr->prev_year && tr->prev_year[k] > 0;
     int base_ci = isfinite(tr->change_low[k]) && isfinite(tr->change_high[k]);
     int prev_ci = has_prev && tr->change_prev_low && isfinite(tr->change_prev_low[k]) &&
@@ -84,7 +85,7 @@ static int put_row(FILE *f, const char *unit, const char *node,
         put_num(f, prev_ci ? tr->change_prev_high[k] : NAN) ||
         put_int(f, prev_ci, prev_ci && tr->change_prev_excludes_zero &&
                                 tr->change_prev_excludes_zero[k]) ||
-        fputc('\n', f) == EOF)
+        put_num(f, tr->target ? tr->target[k] : NAN) || fputc('\n', f) == EOF)
         return -1;
     return 0;
 }
@@ -109,7 +110,7 @@ int trends_csv_write(const char *path, const struct report_input *in,
                     "slope_high,sen_slope,mk_s,mk_z,mk_p,cagr,change_since_base,"
                     "change_low,change_high,progress,base_year,change_excludes_zero,"
                     "prev_year,change_since_prev,change_prev_low,change_prev_high,"
-                    "change_prev_excludes_zero\n", f) == EOF;
+                    "change_prev_excludes_zero,target\n", f) == EOF;
     for (size_t u = 0; !bad && u < tr->nunit; u++)
         for (size_t node = 0; !bad && node < tr->nnode; node++)
             bad = put_row(f, in->cube->unit[u], in->fw->node[node].code, tr,

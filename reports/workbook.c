@@ -224,6 +224,21 @@ static void set_width(struct wb *w, lxw_worksheet *ws, size_t first, size_t last
     check(w, worksheet_set_column(ws, (lxw_col_t)first, (lxw_col_t)last, width, f));
 }
 
+/* The unit and name columns that open the Summary, Features and Data
+ * sheets: their widths, and unit u's two cells in a row. */
+static void unit_widths(struct wb *w, lxw_worksheet *ws)
+{
+    set_width(w, ws, 0, 0, 14, NULL);
+    set_width(w, ws, 1, 1, 30, NULL);
+}
+
+static void put_unit(struct wb *w, lxw_worksheet *ws, size_t row, size_t u)
+{
+    const struct cube *c = w->c;
+    put_str(w, ws, row, 0, c->unit[u], NULL);
+    put_str(w, ws, row, 1, c->unit_name ? c->unit_name[u] : NULL, NULL);
+}
+
 static double at(const double *a, size_t i)
 {
     return a ? a[i] : (double)NAN;
@@ -790,8 +805,7 @@ static void write_summary(struct wb *w, lxw_worksheet *ws)
     add_table(w, ws, "tblSummary", nrow, &h, w->f_head_wrap);
     headers_free(&h);
     check(w, worksheet_set_row(ws, 0, 45, NULL));
-    set_width(w, ws, 0, 0, 14, NULL);
-    set_width(w, ws, 1, 1, 30, NULL);
+    unit_widths(w, ws);
     set_width(w, ws, 2, ncol - 1, 14, NULL);
     set_width(w, ws, ncol, ncol, 8, NULL);
     worksheet_freeze_panes(ws, 1, 2);
@@ -800,8 +814,7 @@ static void write_summary(struct wb *w, lxw_worksheet *ws)
     size_t t = (size_t)w->ty;
     for (size_t u = 0; u < nrow; u++) {
         size_t row = u + 1;
-        put_str(w, ws, row, 0, c->unit[u], NULL);
-        put_str(w, ws, row, 1, c->unit_name ? c->unit_name[u] : NULL, NULL);
+        put_unit(w, ws, row, u);
         put_num(w, ws, row, 2, r->score[RES_AT(r, fw->root, t, u)], w->f_1dp, 0);
         for (int a = 0; a < w->narea_shown; a++)
             put_num(w, ws, row, 3 + (size_t)a, r->score[RES_AT(r, w->area[a], t, u)], w->f_1dp, 0);
@@ -872,8 +885,7 @@ static void write_features(struct wb *w, lxw_worksheet *ws)
         headers_add(w, &h, fw->node[w->feat[f]].code);
     add_table(w, ws, "tblFeatures", nrow, &h, NULL);
     headers_free(&h);
-    set_width(w, ws, 0, 0, 14, NULL);
-    set_width(w, ws, 1, 1, 30, NULL);
+    unit_widths(w, ws);
     if (w->nfeat_shown)
         set_width(w, ws, 2, 1 + (size_t)w->nfeat_shown, 10, NULL);
     worksheet_freeze_panes(ws, 1, 2);
@@ -882,8 +894,7 @@ static void write_features(struct wb *w, lxw_worksheet *ws)
     size_t t = (size_t)w->ty;
     for (size_t u = 0; u < nrow; u++) {
         size_t row = u + 1;
-        put_str(w, ws, row, 0, c->unit[u], NULL);
-        put_str(w, ws, row, 1, c->unit_name ? c->unit_name[u] : NULL, NULL);
+        put_unit(w, ws, row, u);
         for (int f = 0; f < w->nfeat_shown; f++)
             put_num(w, ws, row, 2 + (size_t)f, r->score[RES_AT(r, w->feat[f], t, u)], w->f_1dp, 0);
     }
@@ -892,15 +903,16 @@ static void write_features(struct wb *w, lxw_worksheet *ws)
 }
 
 /* Trends: one row per unit and node (units in cube order, nodes in
- * framework order), the columns of trends.csv plus the change since last
- * year. Empty when the run computed no trends. */
+ * framework order): the columns of trends.csv, same names and order, with
+ * the node's level after its code. Empty when the run computed no trends. */
 static void write_trends(struct wb *w, lxw_worksheet *ws)
 {
     static const char *const col[] = {
         "unit", "node", "level", "first_year", "last_year", "points", "slope",
         "slope_low", "slope_high", "sen_slope", "mk_s", "mk_z", "mk_p", "cagr",
-        "base_year", "change_since_base", "change_low", "change_high",
-        "change_since_last_year", "change_last_low", "change_last_high", "progress"};
+        "change_since_base", "change_low", "change_high", "progress", "base_year",
+        "change_excludes_zero", "prev_year", "change_since_prev", "change_prev_low",
+        "change_prev_high", "change_prev_excludes_zero", "target"};
     const struct trends *tr = w->in->trends;
     const struct framework *fw = w->fw;
     const struct cube *c = w->c;
@@ -909,8 +921,8 @@ static void write_trends(struct wb *w, lxw_worksheet *ws)
         nrow = w->max_data_rows;
     add_table_of(w, ws, "tblTrends", nrow, col, sizeof col / sizeof col[0]);
     set_width(w, ws, 0, 1, 14, NULL);
-    set_width(w, ws, 2, 20, 11, NULL);
-    set_width(w, ws, 21, 21, 30, NULL);
+    set_width(w, ws, 2, 25, 11, NULL);
+    set_width(w, ws, 17, 17, 30, NULL);
     worksheet_freeze_panes(ws, 1, 2);
     if (!tr || tr->nunit != c->nunit || tr->nnode != (size_t)fw->nnode)
         return;
@@ -930,20 +942,34 @@ static void write_trends(struct wb *w, lxw_worksheet *ws)
             put_num(w, ws, row, 5, tr->points[i], NULL, 0);
             const double v[] = {tr->slope[i], tr->slope_low[i], tr->slope_high[i],
                                 tr->sen_slope[i], tr->mk_s[i], tr->mk_z[i], tr->mk_p[i],
-                                tr->cagr[i]};
+                                tr->cagr[i], tr->change_since_base[i], tr->change_low[i],
+                                tr->change_high[i]};
             for (size_t j = 0; j < sizeof v / sizeof v[0]; j++)
                 put_num(w, ws, row, 6 + j, v[j], j == 6 || j == 7 ? NULL : w->f_2dp, 0);
-            if (tr->base_year && tr->base_year[i])
-                put_num(w, ws, row, 14, tr->base_year[i], NULL, 0);
-            put_num(w, ws, row, 15, tr->change_since_base[i], w->f_2dp, 0);
-            put_num(w, ws, row, 16, tr->change_low[i], w->f_2dp, 0);
-            put_num(w, ws, row, 17, tr->change_high[i], w->f_2dp, 0);
-            if (tr->change_prev) {
-                put_num(w, ws, row, 18, tr->change_prev[i], w->f_2dp, 0);
-                put_num(w, ws, row, 19, tr->change_prev_low[i], w->f_2dp, 0);
-                put_num(w, ws, row, 20, tr->change_prev_high[i], w->f_2dp, 0);
+            put_str(w, ws, row, 17, trend_class_name(tr->progress[i]), NULL);
+            /* as trends.csv: the flags are 1/0 only where there is an interval */
+            int has_prev = tr->prev_year && tr->prev_year[i] > 0;
+            int base_ci = isfinite(tr->change_low[i]) && isfinite(tr->change_high[i]);
+            int prev_ci = has_prev && tr->change_prev_low && isfinite(tr->change_prev_low[i]) &&
+                          isfinite(tr->change_prev_high[i]);
+            if (tr->points[i] > 0 && tr->base_year[i] > 0)
+                put_num(w, ws, row, 18, tr->base_year[i], NULL, 0);
+            if (base_ci)
+                put_num(w, ws, row, 19,
+                        tr->change_excludes_zero && tr->change_excludes_zero[i], NULL, 0);
+            if (has_prev) {
+                put_num(w, ws, row, 20, tr->prev_year[i], NULL, 0);
+                put_num(w, ws, row, 21, tr->change_prev[i], w->f_2dp, 0);
             }
-            put_str(w, ws, row, 21, trend_class_name(tr->progress[i]), NULL);
+            if (prev_ci) {
+                put_num(w, ws, row, 22, tr->change_prev_low[i], w->f_2dp, 0);
+                put_num(w, ws, row, 23, tr->change_prev_high[i], w->f_2dp, 0);
+                put_num(w, ws, row, 24,
+                        tr->change_prev_excludes_zero && tr->change_prev_excludes_zero[i],
+                        NULL, 0);
+            }
+            if (tr->target)
+                put_num(w, ws, row, 25, tr->target[i], w->f_2dp, 0);
         }
     }
 }
@@ -973,8 +999,7 @@ static void write_data(struct wb *w, lxw_worksheet *ws)
     add_table(w, ws, "tblData", nrow, &h, w->f_head_wrap);
     headers_free(&h);
     check(w, worksheet_set_row(ws, 0, 30, NULL));
-    set_width(w, ws, 0, 0, 14, NULL);
-    set_width(w, ws, 1, 1, 30, NULL);
+    unit_widths(w, ws);
     set_width(w, ws, 2, 2, 7, NULL);
     if (ni)
         set_width(w, ws, 3, 2 + 2 * ni, 12, NULL);
@@ -985,8 +1010,7 @@ static void write_data(struct wb *w, lxw_worksheet *ws)
         for (size_t t = 0; t < c->nyear; t++, row++) {
             if (row > nrow)
                 return;
-            put_str(w, ws, row, 0, c->unit[u], NULL);
-            put_str(w, ws, row, 1, c->unit_name ? c->unit_name[u] : NULL, NULL);
+            put_unit(w, ws, row, u);
             put_num(w, ws, row, 2, c->year[t], NULL, 0);
             for (size_t i = 0; i < ni; i++) {
                 size_t ci = CUBE_AT(c, i, t, u);

@@ -219,7 +219,7 @@ int main(int argc, char **argv)
     double draws = (double)R * NU * NI * NY;
     double med[3] = {0, 0, 0}, dmed[3] = {0, 0, 0};
     for (int nt = 1; nt <= maxt; nt++) {
-        double tm[15], td[15], cm[15], cd[15];
+        double tm[15], td[15], cm[15], cd[15], tl[15], ts[15];
         for (int k = 0; k < runs; k++) {
             struct uncertainty_summary sum;
             struct uncertainty_change *ch = NULL;
@@ -236,6 +236,8 @@ int main(int argc, char **argv)
             }
             tm[k] = now() - t0;
             cm[k] = cpu() - c0;
+            tl[k] = sum.loop_seconds;
+            ts[k] = sum.summary_seconds;
             if (dump && nt == maxt && k == runs - 1 && dump_results(dump, res, ch) != 0)
                 fprintf(stderr, "cannot write %s\n", dump);
             uncertainty_change_free(ch);
@@ -249,6 +251,8 @@ int main(int argc, char **argv)
         qsort(td, (size_t)runs, sizeof *td, cmpd);
         qsort(cm, (size_t)runs, sizeof *cm, cmpd);
         qsort(cd, (size_t)runs, sizeof *cd, cmpd);
+        qsort(tl, (size_t)runs, sizeof *tl, cmpd);
+        qsort(ts, (size_t)runs, sizeof *ts, cmpd);
         med[nt] = tm[runs / 2];
         dmed[nt] = td[runs / 2];
         printf("threads %d: uncertainty_run median %.2f s (%.1f M draws/s); "
@@ -257,6 +261,10 @@ int main(int argc, char **argv)
         printf("threads %d: CPU seconds: uncertainty_run %.2f, draws alone "
                "%.2f, ratio %.2f\n", nt, cm[runs / 2], cd[runs / 2],
                cm[runs / 2] / cd[runs / 2]);
+        printf("threads %d: replication loop (draws, normalise, aggregate, "
+               "ranks) median %.2f s, ratio to draws alone %.2f; percentile "
+               "pass %.2f s\n", nt, tl[runs / 2], tl[runs / 2] / dmed[nt],
+               ts[runs / 2]);
     }
     if (maxt == 2)
         printf("speed-up from the second thread: %.2fx (draws alone %.2fx)\n",

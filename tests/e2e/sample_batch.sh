@@ -48,7 +48,7 @@ check "scores.csv and store agree ($csv_score vs $db_score)" \
 # year before; checked against scores.csv by subtraction, and each
 # excludes-zero flag against its own interval, on every row.
 check "trends.csv header" test "$(head -n1 "$out/trends.csv")" = \
-    "unit,node,first_year,last_year,points,slope,slope_low,slope_high,sen_slope,mk_s,mk_z,mk_p,cagr,change_since_base,change_low,change_high,progress,base_year,change_excludes_zero,prev_year,change_since_prev,change_prev_low,change_prev_high,change_prev_excludes_zero"
+    "unit,node,first_year,last_year,points,slope,slope_low,slope_high,sen_slope,mk_s,mk_z,mk_p,cagr,change_since_base,change_low,change_high,progress,base_year,change_excludes_zero,prev_year,change_since_prev,change_prev_low,change_prev_high,change_prev_excludes_zero,target"
 # (sqlite3's CSV import reads the quoted progress texts that hold commas.)
 res=$(sqlite3 :memory: -cmd ".mode csv" -cmd ".import $out/scores.csv s" \
       -cmd ".import $out/trends.csv t" -cmd ".mode list" "
@@ -68,11 +68,27 @@ rows=${res%%|*} bad=${res##*|}
 check "trends.csv has changes since last year with intervals ($rows rows)" test "$rows" -ge 3000
 check "trends.csv change since last year and its flags agree with scores.csv ($bad off)" \
     test "$bad" = 0
+# Progress classes: the target-based ones exactly where a target was used,
+# the bands without a target exactly where none was; aggregates too (the
+# Hong Kong framework gives every area of focus a target score).
+res=$(sqlite3 :memory: -cmd ".mode csv" -cmd ".import $out/trends.csv t" -cmd ".mode list" "
+  select (select count(*) from t where target <> '' and node not like 'I%'
+            and progress in ('target met', 'on track', 'progress, acceleration needed',
+                             'limited progress', 'deterioration')),
+   (select count(*) from t where (target = '' and progress in ('target met', 'on track',
+            'progress, acceleration needed'))
+      or (target <> '' and progress in ('substantial progress', 'moderate progress')));")
+agg=${res%%|*} bad=${res##*|}
+check "aggregates classed against their target score ($agg rows)" test "$agg" -ge 500
+check "progress classes match the presence of a target ($bad off)" test "$bad" = 0
 
 # Rerun: identical bytes.
 cp "$xlsx" "$TMP/first.xlsx"
 cp "$out/scores.csv" "$TMP/first.csv"
-check "rerun exits 0" "$LCME" run "$batch" --quiet
+check "rerun exits 0" "$LCME" run "$batch" --quiet --timings 2>"$TMP/timings"
+for s in scores uncertainty "uncertainty replications" "uncertainty percentiles" trends; do
+    check "--timings gives the $s stage" grep -Eq "^$s: [0-9]+\.[0-9]{6}\$" "$TMP/timings"
+done
 check "rerun gives identical workbook" cmp -s "$xlsx" "$TMP/first.xlsx"
 check "rerun gives identical scores.csv" cmp -s "$out/scores.csv" "$TMP/first.csv"
 runs=$(sqlite3 "$dir/lcme.db" "select count(*) from run")

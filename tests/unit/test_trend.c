@@ -435,16 +435,17 @@ static void test_compute_all(void **state)
         "unit,node,first_year,last_year,points,slope,slope_low,slope_high,sen_slope,"
         "mk_s,mk_z,mk_p,cagr,change_since_base,change_low,change_high,progress,"
         "base_year,change_excludes_zero,prev_year,change_since_prev,change_prev_low,"
-        "change_prev_high,change_prev_excludes_zero\n"
+        "change_prev_high,change_prev_excludes_zero,target\n"
         "A,lit,2016,2019,4,";
     assert_memory_equal(buf, want_head, strlen(want_head));
     /* formula guard on "=drop", RFC 4180 on the quoted names and the class */
     assert_non_null(strstr(buf, "\nA,'=drop,2016,2019,4,10,"));
     /* appended: the base year (cfg.base_year 2017); no Monte Carlo change
-     * here, so no interval, no flag and no change since the year before */
-    assert_non_null(strstr(buf, ",,\"progress, acceleration needed\",2017,,,,,,\n"));
+     * here, so no interval, no flag and no change since the year before;
+     * last, the target lit was judged against (150) */
+    assert_non_null(strstr(buf, ",,\"progress, acceleration needed\",2017,,,,,,,150\n"));
     assert_non_null(strstr(buf, "\n\"B \"\"north\"\"\",lit,2016,2018,2,,,,,,,,,,,,trend unavailable"
-                                ",,,,,,,\n"));
+                                ",,,,,,,,\n"));
     assert_non_null(strstr(buf, "\"B \"\"north\"\"\",\"root, all\",2017,2019,3,"));
     /* 7 lines: header + 2 units x 3 nodes */
     int lines = 0;
@@ -468,6 +469,65 @@ static void test_compute_all(void **state)
     fx.res.nunit = 3;
     assert_int_equal(trend_compute_all(&fx.cfg, &fx.fw, &fx.c, &fx.res, &tr, &d), -1);
     assert_null(tr);
+    diag_free(&d);
+}
+
+/* Aggregates are classed against their target score in the last year with
+ * a score. Root target scores by year 2016..2019: 10, 10, 10, 80 (the
+ * earlier years' 10 would read as "target met" if they were used).
+ * Expected by R (tests/trend/expected.R is not needed; one line each):
+ *   A: (60/35)^(1/2)-1 = 0.309307341415954173, (80/35)^(1/13)-1 =
+ *      0.065656093244930824, R = 4.711022635204313858: on track;
+ *   B: (29.5/30)^(1/2)-1 = -0.0083683479570989538, (80/30)^(1/13)-1 =
+ *      0.0783675869125541880, R = -0.1067832797561663466: deterioration.
+ * With target score 55 in 2019, A's 60 has met it. With no target score
+ * (NaN), the bands without a target, as before: A substantial. */
+static void test_aggregate_target(void **state)
+{
+    (void)state;
+    static struct fixture fx;
+    fixture_fill(&fx);
+    double ts[3 * 4];
+    for (int k = 0; k < 3 * 4; k++)
+        ts[k] = NAN;
+    ts[2 * 4 + 0] = ts[2 * 4 + 1] = ts[2 * 4 + 2] = 10;
+    ts[2 * 4 + 3] = 80;
+    fx.res.target_score = ts;
+    struct diag d;
+    diag_init(&d);
+    struct trends *tr = NULL;
+    assert_int_equal(trend_compute_all(&fx.cfg, &fx.fw, &fx.c, &fx.res, &tr, &d), 0);
+    size_t a = TREND_AT(tr, 2, 0), b = TREND_AT(tr, 2, 1);
+    assert_int_equal(tr->progress[a], TREND_ON_TRACK);
+    NEAR(tr->progress_measure[a], 4.711022635204313858);
+    NEAR(tr->target[a], 80);
+    assert_int_equal(tr->progress[b], TREND_DETERIORATION);
+    NEAR(tr->progress_measure[b], -0.1067832797561663466);
+    /* indicators keep their framework targets in raw units */
+    NEAR(tr->target[TREND_AT(tr, 0, 0)], 150);
+    trends_free(tr);
+
+    ts[2 * 4 + 3] = 55;
+    assert_int_equal(trend_compute_all(&fx.cfg, &fx.fw, &fx.c, &fx.res, &tr, &d), 0);
+    assert_int_equal(tr->progress[TREND_AT(tr, 2, 0)], TREND_TARGET_MET);
+    trends_free(tr);
+
+    ts[2 * 4 + 3] = NAN;
+    assert_int_equal(trend_compute_all(&fx.cfg, &fx.fw, &fx.c, &fx.res, &tr, &d), 0);
+    assert_int_equal(tr->progress[TREND_AT(tr, 2, 0)], TREND_SUBSTANTIAL);
+    assert_true(isnan(tr->target[TREND_AT(tr, 2, 0)]));
+
+    /* the Notes name the targets used and count the rows */
+    struct notes nt = {0};
+    trend_notes_add(&fx.cfg, &fx.fw, tr, &nt);
+    int found = 0;
+    for (size_t i = 0; i < nt.n; i++)
+        found += strstr(nt.line[i], "Targets used: indicators their framework target, in raw "
+                                 "units (3 rows); aggregates their target score in the last "
+                                 "year") != NULL;
+    assert_int_equal(found, 1);
+    notes_free(&nt);
+    trends_free(tr);
     diag_free(&d);
 }
 
@@ -496,6 +556,7 @@ int main(void)
         cmocka_unit_test(test_cagr),
         cmocka_unit_test(test_progress),
         cmocka_unit_test(test_compute_all),
+        cmocka_unit_test(test_aggregate_target),
         cmocka_unit_test(test_trends_new),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
