@@ -29,6 +29,7 @@ struct override {
     char *section;   /* the text after "method." */
     char *key, *value;
     long line;
+    int kcol, vcol;
 };
 
 struct parse {
@@ -36,9 +37,11 @@ struct parse {
     struct diag *d;
     FILE *fp;
     long line;
+    int kcol, vcol;  /* columns of the current line's key and value */
     int has_name, has_year, has_framework, has_data, has_base;
     int unreadable;  /* 1 when reading stopped at a malformed line */
     long base_line, target_line;
+    int base_col, target_col, weights_col;
     int nover;
     struct override over[MAX_OVERRIDES];
 };
@@ -164,7 +167,7 @@ static int parse_num(struct parse *p, const char *sec, const char *key,
     errno = 0;
     double v = strtod(value, &end);
     if (end == value || *end || errno || !isfinite(v) || v < lo || v > hi) {
-        diag_input(p->d, p->c->path, p->line, 0,
+        diag_input(p->d, p->c->path, p->line, p->vcol,
                    "[%s] %s: '%s' is not a number in [%g, %g]", sec, key, value, lo, hi);
         return -1;
     }
@@ -179,7 +182,7 @@ static int parse_int(struct parse *p, const char *sec, const char *key,
     errno = 0;
     long v = strtol(value, &end, 10);
     if (end == value || *end || errno || v < lo || v > hi) {
-        diag_input(p->d, p->c->path, p->line, 0,
+        diag_input(p->d, p->c->path, p->line, p->vcol,
                    "[%s] %s: '%s' is not a whole number in [%ld, %ld]", sec, key, value, lo, hi);
         return -1;
     }
@@ -194,7 +197,7 @@ static int parse_enum(struct parse *p, const char *sec, const char *key, const c
     if (i < 0) {
         char buf[512];
         list_names(names, n, buf, sizeof buf);
-        diag_input(p->d, p->c->path, p->line, 0,
+        diag_input(p->d, p->c->path, p->line, p->vcol,
                    "[%s] %s: unknown method '%s' (expected one of: %s)", sec, key, value, buf);
         return -1;
     }
@@ -217,7 +220,7 @@ static int method_key(struct parse *p, const char *sec, struct method *m,
         char extra;
         if (sscanf(value, "%lf , %lf %c", &lo, &hi, &extra) != 2 || !isfinite(lo) ||
             !isfinite(hi) || lo >= hi)
-            diag_input(p->d, p->c->path, p->line, 0,
+            diag_input(p->d, p->c->path, p->line, p->vcol,
                        "[%s] range: '%s' is not 'low, high' with low < high", sec, value);
         else {
             m->norm_low = lo;
@@ -235,14 +238,14 @@ static int method_key(struct parse *p, const char *sec, struct method *m,
         else if (strcasecmp(value, "no") == 0 || strcmp(value, "0") == 0 || strcasecmp(value, "false") == 0)
             m->dist2target_cap = 0;
         else
-            diag_input(p->d, p->c->path, p->line, 0, "[%s] cap: '%s' is not yes or no", sec, value);
+            diag_input(p->d, p->c->path, p->line, p->vcol, "[%s] cap: '%s' is not yes or no", sec, value);
     } else if (strcmp(key, "scope") == 0) {
         if (strcasecmp(value, "pooled") == 0)
             m->scope = SCOPE_POOLED;
         else if (strcasecmp(value, "per-year") == 0 || strcasecmp(value, "per_year") == 0)
             m->scope = SCOPE_PER_YEAR;
         else
-            diag_input(p->d, p->c->path, p->line, 0,
+            diag_input(p->d, p->c->path, p->line, p->vcol,
                        "[%s] scope: '%s' is not pooled or per-year", sec, value);
     } else if (strcmp(key, "aggregate") == 0) {
         if (parse_enum(p, sec, key, value, agg_names, COUNT(agg_names), &e) == 0)
@@ -298,7 +301,7 @@ static void batch_key(struct parse *p, const char *key, const char *value)
         if (sscanf(value, "%4d-%2d-%2dT%2d:%2d:%2d%c", &y, &mo, &d, &h, &mi, &s, &extra) < 6 ||
             y < 1000 || mo < 1 || mo > 12 || d < 1 || d > 31 || h < 0 || h > 23 || mi < 0 || mi > 59 ||
             s < 0 || s > 60)
-            diag_input(p->d, c->path, p->line, 0,
+            diag_input(p->d, c->path, p->line, p->vcol,
                        "[batch] created: '%s' is not a time like 2026-12-31T00:00:00Z", value);
         else {
             char buf[32];
@@ -312,7 +315,7 @@ static void batch_key(struct parse *p, const char *key, const char *value)
             if (!*tok)
                 continue;
             if (c->ndata == CONFIG_MAX_DATA) {
-                diag_input(p->d, c->path, p->line, 0,
+                diag_input(p->d, c->path, p->line, p->vcol,
                            "[batch] data: more than %d files", CONFIG_MAX_DATA);
                 break;
             }
@@ -322,7 +325,7 @@ static void batch_key(struct parse *p, const char *key, const char *value)
         free(copy);
         p->has_data = 1;
         if (c->ndata == 0)
-            diag_input(p->d, c->path, p->line, 0, "[batch] data: no file named");
+            diag_input(p->d, c->path, p->line, p->vcol, "[batch] data: no file named");
     } else if (strcmp(key, "level_names") == 0) {
         for (int i = 1; i <= c->nlevel_names; i++) {
             free(c->level_name[i]);
@@ -333,7 +336,7 @@ static void batch_key(struct parse *p, const char *key, const char *value)
         for (char *tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
             tok = trim(tok);
             if (c->nlevel_names == CONFIG_MAX_LEVELS) {
-                diag_input(p->d, c->path, p->line, 0,
+                diag_input(p->d, c->path, p->line, p->vcol,
                            "[batch] level_names: more than %d levels", CONFIG_MAX_LEVELS);
                 break;
             }
@@ -341,7 +344,7 @@ static void batch_key(struct parse *p, const char *key, const char *value)
         }
         free(copy);
     } else {
-        diag_input(p->d, c->path, p->line, 0, "[batch] unknown key '%s'", key);
+        diag_input(p->d, c->path, p->line, p->kcol, "[batch] unknown key '%s'", key);
     }
 }
 
@@ -354,7 +357,7 @@ static int prep_key(struct parse *p, const char *key, const char *val)
     if (strcmp(key, "denominate") == 0) {
         int yn = parse_yesno(val);
         if (yn < 0)
-            diag_input(p->d, c->path, p->line, 0, "[method] denominate: '%s' is not yes or no", val);
+            diag_input(p->d, c->path, p->line, p->vcol, "[method] denominate: '%s' is not yes or no", val);
         else
             c->denominate = yn;
     } else if (strcmp(key, "denominate_scale") == 0) {
@@ -396,7 +399,7 @@ static int prep_key(struct parse *p, const char *key, const char *val)
         }
         free(copy);
         if (bad || n != PREP_NSTAGE)
-            diag_input(p->d, c->path, p->line, 0,
+            diag_input(p->d, c->path, p->line, p->vcol,
                        "[method] order: '%s' is not an order of the four stages "
                        "denominate, screen, impute, treat", val);
         else
@@ -442,11 +445,12 @@ static int handler(void *user, const char *section, const char *name, const char
             free(c->weights);
             c->weights = strdup(val);
             c->weights_line = p->line;
+            p->weights_col = p->vcol;
         } else
-            diag_input(p->d, c->path, p->line, 0, "[method] unknown key '%s'", key);
+            diag_input(p->d, c->path, p->line, p->kcol, "[method] unknown key '%s'", key);
     } else if (strncmp(section, "method.", 7) == 0) {
         if (p->nover == MAX_OVERRIDES) {
-            diag_input(p->d, c->path, p->line, 0, "too many per-level method keys");
+            diag_input(p->d, c->path, p->line, p->kcol, "too many per-level method keys");
             return 1;
         }
         struct override *o = &p->over[p->nover++];
@@ -454,18 +458,20 @@ static int handler(void *user, const char *section, const char *name, const char
         o->key = strdup(key);
         o->value = strdup(val);
         o->line = p->line;
+        o->kcol = p->kcol;
+        o->vcol = p->vcol;
     } else if (strncmp(section, "weights.", 8) == 0 && section[8]) {
         char *end;
         errno = 0;
         double w = strtod(val, &end);
         if (end == val || *end || errno || !isfinite(w) || w < 0) {
-            diag_input(p->d, c->path, p->line, 0,
+            diag_input(p->d, c->path, p->line, p->vcol,
                        "[%s] %s: '%s' is not a weight (a number, 0 or more)", section, name, val);
             w = NAN;   /* reported; kept so the set is known to exist */
         }
         struct config_weight *nw = realloc(c->weight, (size_t)(c->nweight + 1) * sizeof *nw);
         if (!nw) {
-            diag_add(p->d, LCME_ENOMEM, c->path, p->line, 0, "out of memory");
+            diag_add(p->d, LCME_ENOMEM, c->path, p->line, p->kcol, "out of memory");
             return 1;
         }
         c->weight = nw;
@@ -473,6 +479,7 @@ static int handler(void *user, const char *section, const char *name, const char
         nw[c->nweight].code = strdup(name);
         nw[c->nweight].weight = w;
         nw[c->nweight].line = p->line;
+        nw[c->nweight].col = p->kcol;
         c->nweight++;
     } else if (strcmp(section, "uncertainty") == 0) {
         if (strcmp(key, "level") == 0) {
@@ -486,30 +493,59 @@ static int handler(void *user, const char *section, const char *name, const char
             errno = 0;
             unsigned long long s = strtoull(val, &end, 10);
             if (end == val || *end || errno || val[0] == '-' || s > 0xffffffffULL)
-                diag_input(p->d, c->path, p->line, 0,
+                diag_input(p->d, c->path, p->line, p->vcol,
                            "[uncertainty] seed: '%s' is not a whole number in [0, 4294967295]", val);
             else
                 c->seed = (unsigned long)s;
         } else
-            diag_input(p->d, c->path, p->line, 0, "[uncertainty] unknown key '%s'", key);
+            diag_input(p->d, c->path, p->line, p->kcol, "[uncertainty] unknown key '%s'", key);
     } else if (strcmp(section, "trend") == 0) {
         if (strcmp(key, "base_year") == 0) {
             if (parse_int(p, section, key, val, 1000, 9999, &l) == 0) {
                 c->base_year = (int)l;
                 p->has_base = 1;
                 p->base_line = p->line;
+                p->base_col = p->vcol;
             }
         } else if (strcmp(key, "target_year") == 0) {
             if (parse_int(p, section, key, val, 1000, 9999, &l) == 0) {
                 c->target_year = (int)l;
                 p->target_line = p->line;
+                p->target_col = p->vcol;
             }
         } else
-            diag_input(p->d, c->path, p->line, 0, "[trend] unknown key '%s'", key);
+            diag_input(p->d, c->path, p->line, p->kcol, "[trend] unknown key '%s'", key);
     } else {
-        diag_input(p->d, c->path, p->line, 0, "unknown section [%s]", section);
+        diag_input(p->d, c->path, p->line, p->kcol, "unknown section [%s]", section);
     }
     return 1;
+}
+
+/* The 1-based columns of a line's key (or section bracket) and of its
+ * value (the first character after '=' or ':' and the blanks after it; the
+ * column just past the delimiter when the value is empty). A line without
+ * a delimiter gives its first non-blank column for both. Columns count
+ * bytes, as the CSV readers' do. */
+static void line_columns(const char *r, int *kcol, int *vcol)
+{
+    size_t k = 0;
+    if ((unsigned char)r[0] == 0xEF && (unsigned char)r[1] == 0xBB &&
+        (unsigned char)r[2] == 0xBF)
+        k = 3;   /* a byte-order mark before the first line */
+    while (r[k] == ' ' || r[k] == '\t')
+        k++;
+    *kcol = *vcol = (int)k + 1;
+    if (r[k] == '[' || r[k] == ';' || r[k] == '#')
+        return;
+    size_t v = k;
+    while (r[v] && r[v] != '=' && r[v] != ':' && r[v] != '\n' && r[v] != '\r')
+        v++;
+    if (r[v] != '=' && r[v] != ':')
+        return;
+    v++;
+    while (r[v] == ' ' || r[v] == '\t')
+        v++;
+    *vcol = (int)v + 1;
 }
 
 /* Reader that counts lines, so the handler knows where it is. */
@@ -533,6 +569,7 @@ static char *line_reader(char *str, int num, void *stream)
             p->line++;
         else if (feof(p->fp))
             p->line++;
+        line_columns(r, &p->kcol, &p->vcol);
     }
     return r;
 }
@@ -613,7 +650,7 @@ int config_load(struct config **out, const char *path, struct diag *d)
     int rc = ini_parse_stream(line_reader, p, handler, p);
     fclose(p->fp);
     if (rc > 0)
-        diag_input(d, path, rc, 0, "not an INI line (expected [section] or key = value)");
+        diag_input(d, path, rc, 1, "not an INI line (expected [section] or key = value)");
     else if (rc < 0)
         diag_input(d, path, 0, 0, "cannot read batch file");
 
@@ -637,10 +674,10 @@ int config_load(struct config **out, const char *path, struct diag *d)
         c->created = strdup(buf);
     }
     if (p->has_base && c->year && c->base_year > c->year)
-        diag_input(d, path, p->base_line, 0, "[trend] base_year %d is after the evaluation year %d",
+        diag_input(d, path, p->base_line, p->base_col, "[trend] base_year %d is after the evaluation year %d",
                    c->base_year, c->year);
     if (c->target_year && c->year && c->target_year < c->year)
-        diag_input(d, path, p->target_line, 0, "[trend] target_year %d is before the evaluation year %d",
+        diag_input(d, path, p->target_line, p->target_col, "[trend] target_year %d is before the evaluation year %d",
                    c->target_year, c->year);
 
     if (c->weights) {
@@ -648,7 +685,7 @@ int config_load(struct config **out, const char *path, struct diag *d)
         for (int i = 0; i < c->nweight; i++)
             found |= strcmp(c->weight[i].set, c->weights) == 0;
         if (!found)
-            diag_input(d, path, c->weights_line, 0,
+            diag_input(d, path, c->weights_line, p->weights_col,
                        "[method] weights: no section [weights.%s] in the batch file", c->weights);
     }
     for (int l = 0; l <= CONFIG_MAX_LEVELS; l++)
@@ -659,14 +696,16 @@ int config_load(struct config **out, const char *path, struct diag *d)
         snprintf(sec, sizeof sec, "method.%s", o->section);
         int lv = level_of(c, o->section);
         p->line = o->line;
+        p->kcol = o->kcol;
+        p->vcol = o->vcol;
         if (lv < 0) {
-            diag_input(d, path, o->line, 0,
+            diag_input(d, path, o->line, o->kcol,
                        "unknown section [%s] (no level is named '%s'; see level_names)",
                        sec, o->section);
             continue;
         }
         if (!method_key(p, sec, &c->level[lv], o->key, o->value))
-            diag_input(d, path, o->line, 0, "[%s] unknown key '%s'", sec, o->key);
+            diag_input(d, path, o->line, o->kcol, "[%s] unknown key '%s'", sec, o->key);
     }
     if (diag_count(d) > before)
         goto fail;
@@ -690,7 +729,7 @@ int config_apply_weights(const struct config *c, struct framework *fw, struct di
             continue;
         int k = framework_find(fw, w->code);
         if (k < 0) {
-            diag_input(d, c->path, w->line, 0,
+            diag_input(d, c->path, w->line, w->col,
                        "[weights.%s] '%s' is not a node of the framework", w->set, w->code);
             rc = -1;
             continue;

@@ -135,6 +135,7 @@ struct config {
         char *set, *code;        /* owned */
         double weight;           /* finite, >= 0 */
         long line;
+        int col;                 /* column of the node code (added) */
     } *weight;
 };
 

@@ -664,8 +664,8 @@ enum csv_num csv_parse_double(const char *s, size_t len, double *out, char *msg,
 {
     *out = NAN;
     trim(&s, &len);
-    if (len == 0)
-        return CSV_NUM_MISSING;
+    if (len == 0 || (len == 2 && s[0] == 'N' && s[1] == 'A'))
+        return CSV_NUM_MISSING;   /* R's write.csv writes NA for missing */
     char q[64];
     char tmp[128];
     if (msg && msglen)

@@ -122,7 +122,10 @@ int csv_blank(const char *s, size_t len);
 /* Result of the number parsers. */
 enum csv_num {
     CSV_NUM_OK = 0,       /* *out set */
-    CSV_NUM_MISSING = 1,  /* empty or blank: *out is NaN (double) / 0 (year) */
+    CSV_NUM_MISSING = 1,  /* empty or blank, or NA for a double (R's token
+                             for a missing value, as COINr's iData and
+                             iMeta exports write it): *out is NaN (double)
+                             / 0 (year) */
     CSV_NUM_BAD = -1,     /* msg holds why, e.g. "'1,5' is not a number
                              (decimal comma? use a point: 1.5)" */
 };

@@ -20,7 +20,6 @@ struct qrow {
     const char *section, *unit, *node, *other, *stat, *note;
     int year;            /* 0: empty */
     double value;        /* NaN: empty */
-    char note_buf[64];   /* for composed notes */
 };
 
 struct qrows {
@@ -29,17 +28,17 @@ struct qrows {
     int nomem;
 };
 
-static struct qrow *add(struct qrows *q, const char *section, const char *unit,
-                        int year, const char *node, const char *other,
-                        const char *stat, double value, const char *note)
+static void add(struct qrows *q, const char *section, const char *unit,
+                int year, const char *node, const char *other,
+                const char *stat, double value, const char *note)
 {
-    if (q->nomem) return NULL;
+    if (q->nomem) return;
     if (q->n == q->alloc) {
         size_t na = q->alloc ? 2 * q->alloc : 256;
         struct qrow *nv = realloc(q->v, na * sizeof *nv);
         if (!nv) {
             q->nomem = 1;
-            return NULL;
+            return;
         }
         q->v = nv;
         q->alloc = na;
@@ -53,8 +52,6 @@ static struct qrow *add(struct qrows *q, const char *section, const char *unit,
     r->stat = stat;
     r->value = value;
     r->note = note;
-    r->note_buf[0] = '\0';
-    return r;
 }
 
 /* Cells present, imputed and treated, counted over one unit-year or one
@@ -145,25 +142,18 @@ static void build(struct qrows *q, const struct report_input *in)
     for (size_t i = 0; i < co->nind; i++) {
         const struct coherence_stat *s = &co->stat[i];
         const char *nd = fw->node[i].code;
-        struct qrow *row = add(q, "stats", NULL, y, nd, NULL, "available", s->avail, NULL);
-        if (row) {
-            snprintf(row->note_buf, sizeof row->note_buf, "%s%s%s%s",
-                     s->low_avail ? "LowAvail " : "", s->high_zero ? "HighZero " : "",
-                     s->low_unique ? "LowUnique " : "", s->outliers ? "Outliers " : "");
-            size_t L = strlen(row->note_buf);
-            if (L) row->note_buf[L - 1] = '\0';
-        }
-        add(q, "stats", NULL, y, nd, NULL, "zero", s->zero, NULL);
-        add(q, "stats", NULL, y, nd, NULL, "unique", s->unique, NULL);
-        add(q, "stats", NULL, y, nd, NULL, "skew", s->skew, NULL);
+        /* each flag on the row of the statistic it judges; Outliers (the
+         * boxplot rule) beside skew, which outliers drive */
+        add(q, "stats", NULL, y, nd, NULL, "available", s->avail,
+            s->low_avail ? "LowAvail" : NULL);
+        add(q, "stats", NULL, y, nd, NULL, "zero", s->zero, s->high_zero ? "HighZero" : NULL);
+        add(q, "stats", NULL, y, nd, NULL, "unique", s->unique,
+            s->low_unique ? "LowUnique" : NULL);
+        add(q, "stats", NULL, y, nd, NULL, "skew", s->skew, s->outliers ? "Outliers" : NULL);
         add(q, "stats", NULL, y, nd, NULL, "kurtosis", s->kurt, NULL);
     }
 }
 
-static const char *note_of(const struct qrow *r)
-{
-    return r->note_buf[0] ? r->note_buf : r->note;
-}
 
 static const char *const header[] = {"section", "unit", "year", "node", "other",
                                      "statistic", "value", "note"};
@@ -206,7 +196,7 @@ int quality_csv_write(const char *path, const struct report_input *in,
         fputc(',', fp);
         csvout_num(fp, r->value);
         fputc(',', fp);
-        csvout_text(fp, note_of(r) ? note_of(r) : "");
+        csvout_text(fp, r->note ? r->note : "");
         fputc('\n', fp);
     }
     free(q.v);
@@ -258,7 +248,7 @@ int quality_sheet_add(lxw_workbook *wb, const struct report_input *in,
         const struct qrow *r = &q.v[k];
         lxw_row_t row = (lxw_row_t)(k + 1);
         const char *txt[NCOL] = {r->section, r->unit, NULL, r->node, r->other,
-                                 r->stat, NULL, note_of(r)};
+                                 r->stat, NULL, r->note};
         for (int j = 0; j < NCOL && err == LXW_NO_ERROR; j++)
             if (txt[j] && *txt[j])
                 err = worksheet_write_string(ws, row, (lxw_col_t)j, txt[j], NULL);

@@ -18,8 +18,9 @@
  *   corr_flag   indicator pair (node, other) in one level-2 group: pearson;
  *               note collinear (> 0.9) or negative (< -0.4)
  *   stats       indicator (node), raw values of the analysed year:
- *               available, zero, unique, skew, kurtosis; note lists the
- *               flags (LowAvail, HighZero, LowUnique, Outliers)
+ *               available, zero, unique, skew, kurtosis; each flag in the
+ *               note of the row it judges: LowAvail (available), HighZero
+ *               (zero), LowUnique (unique), Outliers (skew)
  * Empty fields are empty cells; numbers are numbers.
  */
 #ifndef LCME_QUALITY_H

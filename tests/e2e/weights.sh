@@ -33,5 +33,5 @@ check "plain: the index is the mean of the three areas" cmp_idx plain/scores.csv
 printf 'A9 = 2\n' >> w.ini
 err=$("$LCME" validate w.ini 2>&1); rc=$?
 check "unknown node in a weight set exits 1 (got $rc)" test $rc -eq 1
-check "and names the line: $err" grep -q "w.ini:[0-9]*: error: \[weights.areaone\] 'A9' is not a node of the framework" <<<"$err"
+check "and names the line: $err" grep -q "w.ini:[0-9]*:1: error: \[weights.areaone\] 'A9' is not a node of the framework" <<<"$err"
 finish

@@ -210,6 +210,10 @@ static void test_parse_double(void **state)
     assert_int_equal(P(""), CSV_NUM_MISSING);
     assert_true(isnan(v));
     assert_int_equal(P(" \t "), CSV_NUM_MISSING);
+    assert_int_equal(P(" NA "), CSV_NUM_MISSING);   /* R's write.csv token */
+    assert_true(isnan(v));
+    assert_int_equal(P("na"), CSV_NUM_BAD);         /* only R's exact token */
+    assert_string_equal(msg, "'na' is not a number");
     assert_int_equal(P("1,234"), CSV_NUM_BAD);
     assert_string_equal(msg, "'1,234' is not a number (no thousands separators, please: write 1234)");
     assert_int_equal(P("-1,234,567.5"), CSV_NUM_BAD);
