@@ -729,9 +729,8 @@ static void write_cover(struct wb *w, lxw_worksheet *ws)
     row++;
     put_str(w, ws, row, 0, "Run id", w->f_bold);
     put_str(w, ws, row++, 1, run ? run->id : "", NULL);
-    put_str(w, ws, row, 0, "Seed", w->f_bold);
-    snprintf(buf, sizeof buf, "%lu", run ? run->seed : cfg ? cfg->seed : 0);
-    put_str(w, ws, row++, 1, buf, NULL);
+    put_str(w, ws, row, 0, "Seed", w->f_bold);   /* < 2^32: exact as a number */
+    put_num(w, ws, row++, 1, (double)(run ? run->seed : cfg ? cfg->seed : 0), NULL, 0);
     put_str(w, ws, row, 0, "Replications", w->f_bold);
     put_num(w, ws, row++, 1, (double)(run ? run->replications : cfg ? cfg->replications : 0),
             NULL, 0);

@@ -134,7 +134,7 @@ static void test_config_created_fields(void **state)
                  bad[i]);
         tk_write_file(p, text);
         snprintf(tail, sizeof tail,
-                 ":6: error: [batch] created: '%s' is not a time like 2026-12-31T00:00:00Z", bad[i]);
+                 ":6:11: error: [batch] created: '%s' is not a time like 2026-12-31T00:00:00Z", bad[i]);
         expect_config_error(p, tail);
     }
     free(p);
