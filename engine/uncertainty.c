@@ -1405,6 +1405,14 @@ void uncertainty_notes_add(const struct uncertainty_summary *sum, struct notes *
         notes_add(nt, "Confidence intervals: not computed (replications = 0).");
         return;
     }
+    if (sum->obs_se + sum->obs_wilson == 0) {
+        notes_add(nt, "Confidence intervals: none of the %zu observations carries a "
+                  "sampling error (no se, lower/upper or sample size), so every score, "
+                  "rank and change is exact given the data: its interval has zero width "
+                  "(%ld Monte Carlo replications, seed %lu, all equal to the nominal run).",
+                  sum->obs_present, sum->replications, sum->seed);
+        return;
+    }
     notes_add(nt, "Confidence intervals: %g %% percentile intervals (R's "
               "quantile type 7) from %ld Monte Carlo replications of the "
               "observations' sampling error, seed %lu; each replication "

@@ -20,11 +20,13 @@
  */
 #include "chart.h"
 
+#include <ctype.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <cairo-pdf.h>
 #include <pthread.h>
@@ -77,6 +79,25 @@ static char *xstrdup(const char *s)
 
 static int fin(double x) { return isfinite(x) != 0; }
 
+/* The 14-point line sample of a legend entry whose text starts at (x + 18,
+ * y): in the current colour, width and dash. */
+static void legend_line(cairo_t *cr, double x, double y)
+{
+    cairo_move_to(cr, x, y + 5);
+    cairo_line_to(cr, x + 14, y + 5);
+    cairo_stroke(cr);
+}
+
+/* Widens the domain [*lo, *hi] to take in the finite values of v[0..n). */
+static void widen(double *lo, double *hi, const double *v, int n)
+{
+    for (int j = 0; j < n; j++)
+        if (fin(v[j])) {
+            *lo = fmin(*lo, v[j]);
+            *hi = fmax(*hi, v[j]);
+        }
+}
+
 static double score_at(const struct chart_ctx *c, int node, int t, size_t u)
 {
     const struct results *r = c->in->res;
@@ -100,24 +121,10 @@ static const struct fw_node *nd(const struct chart_ctx *c, int node)
     return &c->in->fw->node[node];
 }
 
-static int word_count(const char *s)
-{
-    int n = 0, in = 0;
-    for (; *s; s++) {
-        int sp = *s == ' ' || *s == '\t';
-        if (!sp && !in)
-            n++;
-        in = !sp;
-    }
-    return n;
-}
-
 const char *chart_node_short(const struct chart_ctx *c, int node)
 {
     const struct fw_node *x = nd(c, node);
-    if (x->name && x->name[0] && word_count(x->name) <= 5)
-        return x->name;
-    return x->code;
+    return x->name && x->name[0] ? x->name : x->code;
 }
 
 /* A unit's name for titles: its name without the Chinese name (titles stay
@@ -131,13 +138,10 @@ static const char *unit_title(const struct chart_ctx *c, size_t u)
     return c->label[u];
 }
 
-/* The name of a node's level: the batch's level_names when set, else index,
- * area, focus, feature, indicator counted from the top and bottom. */
-static const char *level_word(const struct chart_ctx *c, int node)
+const char *chart_level_word(const struct report_input *in, int lv, int full)
 {
-    const struct framework *fw = c->in->fw;
-    int lv = fw->node[node].level;
-    const struct config *cfg = c->in->cfg;
+    const struct framework *fw = in->fw;
+    const struct config *cfg = in->cfg;
     if (cfg && lv >= 1 && lv <= cfg->nlevel_names && lv <= CONFIG_MAX_LEVELS &&
         cfg->level_name[lv] && cfg->level_name[lv][0])
         return cfg->level_name[lv];
@@ -148,22 +152,112 @@ static const char *level_word(const struct chart_ctx *c, int node)
     if (lv == fw->nlevel - 1)
         return "area";
     if (lv == fw->nlevel - 2)
-        return "focus";
-    return "feature";
+        return full ? "area of focus" : "focus";
+    return full ? "key feature" : "feature";
 }
 
-/* A node as a title phrase that stays short: "the index" for the root, its
- * name when at most three words, else level and code ("area A1"). */
+/* The name of a node's level, short form (chart_level_word). */
+static const char *level_word(const struct chart_ctx *c, int node)
+{
+    return chart_level_word(c->in, c->in->fw->node[node].level, 0);
+}
+
+/* Running-text words for the nodes at level lv (the areas of focus at
+ * fw->nlevel - 2, the areas at fw->nlevel - 1), singular or plural, in
+ * buf: the batch's level name in lower case ("pillar", "pillars"), or the
+ * framework's own words where the batch names the level "focus" or "area",
+ * or names none ("area of focus", "areas of focus"; "area", "areas"). */
+static const char *level_words(const struct chart_ctx *c, int lv, int plural, char *buf,
+                               size_t len)
+{
+    const struct config *cfg = c->in->cfg;
+    const char *nm = cfg && lv >= 1 && lv <= cfg->nlevel_names && lv <= CONFIG_MAX_LEVELS
+                     ? cfg->level_name[lv] : NULL;
+    int focus = lv == c->in->fw->nlevel - 2;
+    if (!nm || !nm[0] || strcasecmp(nm, "focus") == 0 || strcasecmp(nm, "area") == 0 ||
+        strcasecmp(nm, "area of focus") == 0) {
+        snprintf(buf, len, "%s", focus ? (plural ? "areas of focus" : "area of focus")
+                                       : (plural ? "areas" : "area"));
+        return buf;
+    }
+    size_t n = strlen(nm);
+    if (n + 4 > len)
+        n = len - 4;
+    for (size_t i = 0; i < n; i++)
+        buf[i] = (char)tolower((unsigned char)nm[i]);
+    buf[n] = '\0';
+    if (plural && n > 0) {
+        char last = buf[n - 1], prev = n > 1 ? buf[n - 2] : '\0';
+        if (last == 's' || last == 'x' || last == 'z' || (last == 'h' && (prev == 'c' ||
+                                                                         prev == 's')))
+            strcpy(buf + n, "es");
+        else if (last == 'y' && prev && !strchr("aeiou", prev))
+            strcpy(buf + n - 1, "ies");
+        else
+            strcpy(buf + n, "s");
+    }
+    return buf;
+}
+
+#define FOCUS_WORDS(c, plural, buf) \
+    level_words((c), (c)->in->fw->nlevel - 2, (plural), (buf), sizeof (buf))
+#define AREA_WORDS(c, plural, buf) \
+    level_words((c), (c)->in->fw->nlevel - 1, (plural), (buf), sizeof (buf))
+
+/* A row label "CODE name" in buf, just the code where the node has no name
+ * or a name equal to its code (so "Social", not "Social Social"). */
+static const char *code_name(const struct fw_node *x, char *buf, size_t len)
+{
+    if (x->name && x->name[0] && strcmp(x->name, x->code) != 0)
+        snprintf(buf, len, "%s %s", x->code, x->name);
+    else
+        snprintf(buf, len, "%s", x->code);
+    return buf;
+}
+
+/* A node as a title phrase in plain words: "the index" for the root, else
+ * its name (a long name makes the title shrink or wrap, never a code), and
+ * level and code ("area A1") only for a node without a name. */
 static const char *node_phrase(const struct chart_ctx *c, int node, char *buf,
                                size_t len)
 {
     const struct fw_node *x = nd(c, node);
     if (node == c->in->fw->root)
         snprintf(buf, len, "the %s", level_word(c, node));
-    else if (x->name && x->name[0] && word_count(x->name) <= 3)
+    else if (x->name && x->name[0])
         snprintf(buf, len, "%s", x->name);
     else
         snprintf(buf, len, "%s %s", level_word(c, node), x->code);
+    return buf;
+}
+
+/* A radar axis name: the node's name (its code when it has none), cut at
+ * a word boundary with an ellipsis when longer than max bytes, so that
+ * it wraps to at most about three lines at 7 pt in 118 pt (the longest
+ * area-of-focus name of the UNESCO framework, 51 characters, takes two). */
+static const char *axis_name(const struct chart_ctx *c, int node, char *buf,
+                             size_t len, size_t max)
+{
+    const char *s = chart_node_short(c, node);
+    size_t n = strlen(s);
+    if (max + 4 > len)
+        max = len > 4 ? len - 4 : 0;
+    if (n <= max) {
+        snprintf(buf, len, "%s", s);
+        return buf;
+    }
+    size_t cut = max;
+    while (cut > 0 && s[cut] != ' ')
+        cut--;
+    if (cut == 0) {               /* one long word: cut at a character */
+        cut = max;
+        while (cut > 0 && ((unsigned char)s[cut] & 0xC0) == 0x80)
+            cut--;
+    }
+    while (cut > 0 && (s[cut - 1] == ' ' || s[cut - 1] == ',' ||
+                       s[cut - 1] == ';' || s[cut - 1] == ':'))
+        cut--;
+    snprintf(buf, len, "%.*s\xE2\x80\xA6", (int)cut, s);
     return buf;
 }
 
@@ -212,6 +306,15 @@ static int level_pct(const struct chart_ctx *c)
     double lv = c->in->cfg ? c->in->cfg->ci_level : 0.95;
     return (int)lround(lv * 100);
 }
+
+/* 1 when the charts draw and name intervals: results carry them and they
+ * have width (with no sampling error they are points, and saying "95%
+ * interval" would claim an uncertainty the run does not have). */
+static int has_iv(const struct chart_ctx *c) { return c->has_ci && !c->exact; }
+
+/* The sentence that says there is no sampling error. */
+#define NO_SAMPLING_ERROR "No sampling error: every observation is exact, so " \
+                          "scores have no interval."
 
 /* ---- context ------------------------------------------------------------ */
 
@@ -267,6 +370,23 @@ static void preorder(const struct framework *fw, int node, int *buf, int *n,
         preorder(fw, x->child[k], buf, n, minlevel);
 }
 
+/* 1 when some interval is finite and every finite one has zero width (up
+ * to 1e-9 of the score's size): nothing had sampling error. */
+static int zero_width(const struct results *r)
+{
+    size_t cells = r->nnode * r->nyear * r->nunit, seen = 0;
+    for (size_t i = 0; i < cells; i++) {
+        double l = r->ci_low[i], h = r->ci_high[i];
+        if (!fin(l) || !fin(h))
+            continue;
+        double v = fin(r->score[i]) ? fabs(r->score[i]) : 0;
+        if (fabs(h - l) > 1e-9 * (1 + v))
+            return 0;
+        seen++;
+    }
+    return seen > 0;
+}
+
 struct chart_ctx *chart_ctx_new(const struct report_input *in,
                                 const struct trends *tr, struct diag *d)
 {
@@ -290,6 +410,7 @@ struct chart_ctx *chart_ctx_new(const struct report_input *in,
     c->t = report_eval_year_index(in, NULL);
     c->year = cb->year[c->t];
     c->has_ci = in->res->ci_low && in->res->ci_high;
+    c->exact = c->has_ci && zero_width(in->res);
     size_t nn = (size_t)fw->nnode;
     c->focus = malloc(nn * sizeof *c->focus);
     c->top = malloc(nn * sizeof *c->top);
@@ -453,9 +574,10 @@ static int plan_dot(const struct chart_ctx *c, struct chart_item *it)
     const struct fw_node *x = nd(c, it->node);
     char a[32], b[32];
     if (ns == 0) {
-        it->title = xfmt("No unit has a %s score in %d", x->code, c->year);
-        it->alt = xfmt("Dot plot of %s scores in %d: no unit has a score.",
-                       x->code, c->year);
+        it->title = xfmt("No unit has a %s score in %d", chart_node_short(c, it->node),
+                         c->year);
+        it->alt = xfmt("Dot plot of %s (%s) scores in %d: no unit has a score.",
+                       chart_node_short(c, it->node), x->code, c->year);
     } else {
         size_t top = ord[0], bot = ord[ns - 1];
         int tie = ns > 1 && score_at(c, it->node, c->t, ord[1]) ==
@@ -467,18 +589,22 @@ static int plan_dot(const struct chart_ctx *c, struct chart_item *it)
                                c->year)
                         : xfmt("%s leads %s in %d", unit_title(c, top), ph,
                                c->year);
-        it->alt = xfmt("Dot plot of %s scores in %d for %zu units, sorted from "
-                       "%s (%s) to %s (%s)%s.",
-                       x->code, c->year, ns, c->label[top],
+        it->alt = xfmt("Dot plot of %s (%s) scores in %d for %zu units, sorted "
+                       "from %s (%s) to %s (%s)%s.",
+                       chart_node_short(c, it->node), x->code, c->year, ns,
+                       c->label[top],
                        num1(a, sizeof a, score_at(c, it->node, c->t, top)),
                        c->label[bot],
                        num1(b, sizeof b, score_at(c, it->node, c->t, bot)),
-                       c->has_ci ? ", with interval whiskers and the network median"
-                                 : ", without intervals");
+                       has_iv(c) ? ", with interval whiskers and the network median"
+                       : c->exact ? ", with the network median; there is no "
+                                    "sampling error, so no intervals"
+                                  : ", without intervals");
     }
     it->subtitle = xfmt("%s %s: score in %d%s, units sorted by score.", x->code,
                         x->name && x->name[0] ? x->name : "", c->year,
-                        c->has_ci ? " with its interval" : "");
+                        has_iv(c) ? " with its interval"
+                        : c->exact ? " (exact: no sampling error)" : "");
     int split;
     size_t rows = dot_rows(c, ns, &split);
     it->width = CHART_W;
@@ -538,30 +664,155 @@ static int plan_heatmap(const struct chart_ctx *c, struct chart_item *it)
     return 0;
 }
 
-static int moderate_or_better(enum trend_class k)
+/* How the index's progress was judged across the units. */
+struct prog_count {
+    size_t nu;           /* units */
+    size_t target;       /* assessed against the index's target score */
+    size_t target_good;  /*   of which target met or on track */
+    size_t bands;        /* assessed with the bands without a target */
+    size_t bands_good;   /*   of which substantial or moderate progress */
+    size_t unavailable;  /* trend unavailable (fewer than 3 years) */
+    size_t not_assessed; /* not assessed (a reason in trends.csv) */
+    double tscore;       /* the target score when every targeted unit has the
+                            same one, else NaN */
+};
+
+static int is_target_class(enum trend_class k)
 {
     return k == TREND_TARGET_MET || k == TREND_ON_TRACK ||
-           k == TREND_SUBSTANTIAL || k == TREND_MODERATE;
+           k == TREND_ACCELERATION_NEEDED;
+}
+
+/* Counts the units of node by the kind of class they got: a class counts
+ * as target-classed when trends recorded a target for the cell or the
+ * class is one only a target gives. */
+static void prog_count(const struct chart_ctx *c, int node, struct prog_count *pc)
+{
+    memset(pc, 0, sizeof *pc);
+    pc->nu = c->in->cube->nunit;
+    pc->tscore = NAN;
+    int same = 1;
+    for (size_t u = 0; u < pc->nu; u++) {
+        size_t cell = TREND_AT(c->tr, node, u);
+        enum trend_class k = c->tr->progress[cell];
+        double tg = c->tr->target ? c->tr->target[cell] : NAN;
+        if (k == TREND_UNAVAILABLE) {
+            pc->unavailable++;
+        } else if (k == TREND_NOT_ASSESSED) {
+            pc->not_assessed++;
+        } else if (is_target_class(k) || (!isnan(tg) && k != TREND_SUBSTANTIAL &&
+                                          k != TREND_MODERATE)) {
+            pc->target++;
+            pc->target_good += k == TREND_TARGET_MET || k == TREND_ON_TRACK;
+            if (!fin(tg))
+                same = 0;
+            else if (pc->target == 1)
+                pc->tscore = tg;
+            else if (fabs(pc->tscore - tg) > 1e-9 * (1 + fabs(tg)))
+                same = 0;
+        } else {
+            pc->bands++;
+            pc->bands_good += k == TREND_SUBSTANTIAL || k == TREND_MODERATE;
+        }
+    }
+    if (!same || pc->target == 0)
+        pc->tscore = NAN;
 }
 
 static int plan_progress(const struct chart_ctx *c, struct chart_item *it)
 {
-    size_t nu = c->in->cube->nunit, good = 0, assessed = 0;
-    int root = c->in->fw->root;
-    for (size_t u = 0; u < nu; u++) {
-        enum trend_class k = c->tr->progress[TREND_AT(c->tr, root, u)];
-        good += moderate_or_better(k);
-        assessed += k != TREND_UNAVAILABLE && k != TREND_NOT_ASSESSED;
+    const struct cube *cb = c->in->cube;
+    struct prog_count pc;
+    prog_count(c, c->in->fw->root, &pc);
+    size_t assessed = pc.target + pc.bands, good = pc.target_good + pc.bands_good;
+    int base = c->in->cfg && c->in->cfg->base_year ? c->in->cfg->base_year
+                                                   : cb->year[0];
+    char of[64], idx[96];
+    node_phrase(c, c->in->fw->root, idx, sizeof idx);
+    if (assessed == pc.nu)
+        snprintf(of, sizeof of, "%zu of %zu units", good, pc.nu);
+    else
+        snprintf(of, sizeof of, "%zu of %zu assessed units", good, assessed);
+    int too_short = assessed == 0 && pc.unavailable == pc.nu;
+    if (too_short && cb->nyear < 3)
+        it->title = xfmt("Progress cannot be judged yet: trends need at least 3 "
+                         "years of scores, and this run has %zu", cb->nyear);
+    else if (too_short)
+        it->title = xfmt("Progress cannot be judged yet: no unit has 3 years of "
+                         "scores");
+    else if (assessed == 0)
+        it->title = xfmt("Progress could not be assessed for %s", idx);
+    else if (pc.bands == 0)
+        it->title = xfmt("%s %s on track or better towards the target for %s",
+                         of, good == 1 ? "is" : "are", idx);
+    else if (pc.target == 0)
+        it->title = xfmt("%s made at least moderate progress overall", of);
+    else
+        it->title = xfmt("%s %s on track or made at least moderate progress "
+                         "overall", of, good == 1 ? "is" : "are");
+
+    /* what the classes mean, and who was left out */
+    char how[320], left[200], tv[32], aw[64], fw[64];
+    if (too_short)
+        snprintf(how, sizeof how, "Every unit is \"trend unavailable\" for the "
+                 "index, the %s and the %s.", AREA_WORDS(c, 1, aw), FOCUS_WORDS(c, 1, fw));
+    else if (assessed == 0)
+        snprintf(how, sizeof how, "Every unit is \"trend unavailable\" or \"not "
+                 "assessed\" for the index (reasons in trends.csv).");
+    else if (pc.bands == 0 && fin(pc.tscore))
+        snprintf(how, sizeof how, "The index is judged against its target score, "
+                 "%s (every indicator at its target), due in %d.",
+                 num1(tv, sizeof tv, pc.tscore),
+                 c->in->cfg ? c->in->cfg->target_year : c->year);
+    else if (pc.bands == 0)
+        snprintf(how, sizeof how, "The index is judged against its target score "
+                 "(a unit at every target).");
+    else if (pc.target == 0)
+        snprintf(how, sizeof how, "The index has no target score: classes by its "
+                 "yearly growth (substantial 1.5%% or more, moderate 0.5%% to "
+                 "1.5%%).");
+    else
+        snprintf(how, sizeof how, "%zu units are judged against the index's target "
+                 "score, %zu by its yearly growth.", pc.target, pc.bands);
+    left[0] = 0;
+    if (assessed > 0 && pc.unavailable > 0)
+        snprintf(left, sizeof left, " %zu unit%s had fewer than 3 years of scores "
+                 "(trend unavailable).", pc.unavailable, pc.unavailable == 1 ? "" : "s");
+    if (assessed > 0 && pc.not_assessed > 0) {
+        size_t k = strlen(left);
+        snprintf(left + k, sizeof left - k, " %zu unit%s could not be assessed.",
+                 pc.not_assessed, pc.not_assessed == 1 ? "" : "s");
     }
-    int base = c->in->cfg ? c->in->cfg->base_year : 0;
-    it->title = xfmt("%zu of %zu units made at least moderate progress overall",
-                     good, nu);
-    it->subtitle = xfmt("Units in each progress class since %d, for the index, "
-                        "each area and each area of focus (counts printed).", base);
-    it->alt = xfmt("Stacked bars counting the units in each progress class for %d "
-                   "nodes; for the index, %zu of %zu units made at least moderate "
-                   "progress and %zu were assessed.",
-                   c->ntop, good, nu, assessed);
+    if (too_short && cb->nyear < 3) {
+        char yrs[48];
+        if (cb->nyear == 1)
+            snprintf(yrs, sizeof yrs, "%d", cb->year[0]);
+        else
+            snprintf(yrs, sizeof yrs, "%d to %d", cb->year[0], cb->year[cb->nyear - 1]);
+        it->subtitle = xfmt("%s The run has %zu year%s of scores (%s); progress "
+                            "classes need 3 or more.", how, cb->nyear,
+                            cb->nyear == 1 ? "" : "s", yrs);
+    } else {
+        it->subtitle = xfmt("Units per progress class since %d for the index, "
+                            "%s and %s. %s%s", base, AREA_WORDS(c, 1, aw),
+                            FOCUS_WORDS(c, 1, fw), how, left);
+    }
+    if (assessed == 0)
+        it->alt = xfmt("Stacked bars counting the units in each progress class for "
+                       "%d nodes; no unit could be assessed (%zu with trends "
+                       "unavailable, %zu not assessed).",
+                       c->ntop, pc.unavailable, pc.not_assessed);
+    else
+        it->alt = xfmt("Stacked bars counting the units in each progress class for "
+                       "%d nodes; for the index, %zu of %zu assessed units %s%s "
+                       "(%zu of %zu units assessed).",
+                       c->ntop, good, assessed,
+                       pc.target == 0 ? "" : good == 1 ? "is " : "are ",
+                       pc.bands == 0 ? "on track or better towards the target"
+                       : pc.target == 0 ? "made at least moderate progress"
+                                        : "on track or made at least moderate "
+                                          "progress",
+                       assessed, pc.nu);
     it->width = CHART_W;
     it->height = CHART_HEAD + 40 + (double)c->ntop * 18 + 30 + CHART_FOOT;
     return 0;
@@ -590,17 +841,20 @@ static int plan_trend_median(const struct chart_ctx *c, struct chart_item *it)
             rose += m1 > m0;
         }
     }
-    it->title = known ? xfmt("Network median rose in %d of %d areas since %d",
-                             rose, known, cb->year[tb])
-                      : xfmt("Network median by area of focus");
+    char f1[64], fn[64];
+    FOCUS_WORDS(c, 0, f1);
+    FOCUS_WORDS(c, 1, fn);
+    it->title = known ? xfmt("Network median rose in %d of %d %s since %d",
+                             rose, known, fn, cb->year[tb])
+                      : xfmt("Network median by %s", f1);
     int tg = focus_has_target(c);
-    it->subtitle = xfmt("Median score across units (black) in each area of focus, "
-                        "%d to %d; each unit's series in grey%s.",
+    it->subtitle = xfmt("Median score across units (black) in each %s, "
+                        "%d to %d; each unit's series in grey%s.", f1,
                         cb->year[0], cb->year[cb->nyear - 1],
                         tg ? "; dashed: the score of a unit at every target" : "");
-    it->alt = xfmt("Small multiples of the network median score in %d areas of "
-                   "focus from %d to %d, drawn over every unit's series in grey%s.",
-                   c->nfocus, cb->year[0], cb->year[cb->nyear - 1],
+    it->alt = xfmt("Small multiples of the network median score in %d %s "
+                   "from %d to %d, drawn over every unit's series in grey%s.",
+                   c->nfocus, fn, cb->year[0], cb->year[cb->nyear - 1],
                    tg ? ", with the target score as a dashed line" : "");
     trend_size(c, it);
     return 0;
@@ -619,21 +873,24 @@ static int plan_trend(const struct chart_ctx *c, struct chart_item *it)
         }
     }
     int base = c->in->cfg ? c->in->cfg->base_year : cb->year[0];
-    it->title = known ? xfmt("%s gained in %d of %d areas since %d",
-                             unit_title(c, u), up, known, base)
+    char f1[64], fn[64];
+    FOCUS_WORDS(c, 0, f1);
+    FOCUS_WORDS(c, 1, fn);
+    it->title = known ? xfmt("%s gained in %d of %d %s since %d",
+                             unit_title(c, u), up, known, fn, base)
                       : xfmt("%s: too few years for trends", unit_title(c, u));
     int tg = focus_has_target(c);
-    it->subtitle = xfmt("%s: score in each area of focus, %d to %d%s, with the "
+    it->subtitle = xfmt("%s: score in each %s, %d to %d%s, with the "
                         "OLS trend, the network median%s.",
-                        c->label[u], cb->year[0], cb->year[cb->nyear - 1],
-                        c->has_ci ? ", interval shaded" : "",
+                        c->label[u], f1, cb->year[0], cb->year[cb->nyear - 1],
+                        has_iv(c) ? ", interval shaded" : "",
                         tg ? " and the target score (a unit at every target)" : "");
-    it->alt = xfmt("Small multiples of %s's scores in %d areas of focus from %d to "
+    it->alt = xfmt("Small multiples of %s's scores in %d %s from %d to "
                    "%d%s, with OLS trend lines, the network median%s; scores rose "
-                   "since the base year in %d of %d areas.",
-                   c->label[u], c->nfocus, cb->year[0], cb->year[cb->nyear - 1],
-                   c->has_ci ? " with interval bands" : "",
-                   tg ? " and the target score as a dashed line" : "", up, known);
+                   "since the base year in %d of %d %s.",
+                   c->label[u], c->nfocus, fn, cb->year[0], cb->year[cb->nyear - 1],
+                   has_iv(c) ? " with interval bands" : "",
+                   tg ? " and the target score as a dashed line" : "", up, known, fn);
     trend_size(c, it);
     return 0;
 }
@@ -670,30 +927,44 @@ static int plan_profile(const struct chart_ctx *c, struct chart_item *it, int ra
     if (!ord)
         return -1;
     int n = sort_focus(c, u, ord);
-    char a[32], b[32];
+    char a[32], b[32], f1[64], fn[64];
+    FOCUS_WORDS(c, 0, f1);
+    FOCUS_WORDS(c, 1, fn);
     if (n == 0) {
-        it->title = xfmt("%s has no area scores in %d", unit_title(c, u), c->year);
-        it->alt = xfmt("%s of %s in %d: no area of focus has a score.",
-                       radar ? "Radar chart" : "Dot plot", c->label[u], c->year);
+        it->title = xfmt("%s has no %s scores in %d", unit_title(c, u), f1, c->year);
+        it->alt = xfmt("%s of %s in %d: no %s has a score.",
+                       radar ? "Radar chart" : "Dot plot", c->label[u], c->year, f1);
     } else {
         char ph[160];
         node_phrase(c, ord[0], ph, sizeof ph);
         it->title = radar ? xfmt("%s is strongest in %s", unit_title(c, u), ph)
                           : xfmt("%s scores highest in %s", unit_title(c, u), ph);
-        it->alt = xfmt("%s of %s's scores in %d areas of focus in %d%s, highest %s "
-                       "(%s), lowest %s (%s), with the network median.",
-                       radar ? "Radar chart" : "Dot plot", c->label[u], n, c->year,
-                       radar ? ", axes in framework order" : ", sorted by score",
-                       nd(c, ord[0])->code,
+        char iv[96];
+        if (has_iv(c))
+            snprintf(iv, sizeof iv, ", each score with its %d%% interval%s", level_pct(c),
+                     radar ? " (a whisker along its axis over a shaded band)" : "");
+        else if (c->exact)
+            snprintf(iv, sizeof iv, "; no sampling error, so no intervals");
+        else
+            snprintf(iv, sizeof iv, "; intervals were not computed");
+        it->alt = xfmt("%s of %s's scores in %d %s in %d%s%s, highest "
+                       "%s (%s), lowest %s (%s), with the network median.",
+                       radar ? "Radar chart" : "Dot plot", c->label[u], n, fn, c->year,
+                       radar ? ", axes in framework order" : ", sorted by score", iv,
+                       chart_node_short(c, ord[0]),
                        num1(a, sizeof a, score_at(c, ord[0], c->t, u)),
-                       nd(c, ord[n - 1])->code,
+                       chart_node_short(c, ord[n - 1]),
                        num1(b, sizeof b, score_at(c, ord[n - 1], c->t, u)));
     }
     it->subtitle = radar
-        ? xfmt("%s: score in each area of focus in %d (blue), network median "
-               "dashed; axes in framework order.", c->label[u], c->year)
-        : xfmt("%s: score in each area of focus in %d%s, sorted; network median "
-               "marked.", c->label[u], c->year, c->has_ci ? " with its interval" : "");
+        ? xfmt("%s: score in each %s in %d (blue%s)%s, network median "
+               "dashed; axes in framework order.", c->label[u], f1, c->year,
+               c->exact ? "; exact: no sampling error" : "",
+               has_iv(c) ? ", its interval as a whisker over a shaded band" : "")
+        : xfmt("%s: score in each %s in %d%s, sorted; network median "
+               "marked.", c->label[u], f1, c->year,
+               has_iv(c) ? " with its interval"
+               : c->exact ? " (exact: no sampling error)" : "");
     it->width = CHART_W;
     it->height = radar ? CHART_HEAD + 400 + CHART_FOOT
                        : CHART_HEAD + 14 + 14 + c->nfocus * 16.0 + 34 + CHART_FOOT;
@@ -782,7 +1053,12 @@ static void frame(struct chart_pen *p, const struct chart_ctx *c,
     f.width = avail;
     f.wrap = 1;
     double h = chart_text(p, it->title, &f, 12, 10, 1, NULL);
+    /* the subtitle shrinks (8.5 to 7 pt) when a wrapped title would push it
+     * into the legend line at CHART_HEAD */
     struct chart_font s = {8.5, 0, 0x444444, CHART_LEFT, it->width - 24, 1};
+    while (s.size > 7 &&
+           10 + h + 2 + chart_text(p, it->subtitle, &s, 0, 0, 0, NULL) > CHART_HEAD - 3)
+        s.size -= 0.5;
     chart_text(p, it->subtitle, &s, 12, 10 + h + 2, 1, NULL);
     struct chart_font ft = {6.5, 0, 0x666666, CHART_LEFT, it->width - 24, 1};
     char *txt = xfmt("%s%s%s", c->footer, note && note[0] ? " " : "", note ? note : "");
@@ -792,7 +1068,9 @@ static void frame(struct chart_pen *p, const struct chart_ctx *c,
 
 static const char *ci_note(const struct chart_ctx *c, char *buf, size_t len)
 {
-    if (c->has_ci)
+    if (c->exact)
+        snprintf(buf, len, "%s", NO_SAMPLING_ERROR);
+    else if (c->has_ci)
         snprintf(buf, len, "Intervals: %d%% Monte Carlo over sampling error "
                  "(%ld replications).", level_pct(c), c->in->run->replications);
     else
@@ -844,7 +1122,10 @@ static enum chart_shape vs_median(double lo, double hi, double med, uint32_t *co
 /* One row of a dot plot at height y: the interval [l, h] as a whisker, the
  * score v as a marker of radius r whose shape and colour say where the
  * interval lies against the median med, and v printed to the right; "no
- * score" when v is missing. Used by the node dot plots and the unit profiles. */
+ * score" when v is missing. Used by the node dot plots and the unit profiles,
+ * which both draw the median as a vertical mark through the row: a value
+ * that would cross it is printed left of the marker instead (when it fits
+ * right of x0). */
 static void dot_row(struct chart_pen *p, const struct chart_scale *sx,
                     const struct chart_font *fv, double x0, double y, double v,
                     double l, double h, double med, double r)
@@ -872,7 +1153,19 @@ static void dot_row(struct chart_pen *p, const struct chart_scale *sx,
     uint32_t col;
     enum chart_shape sh = vs_median(l, h, med, &col);
     chart_marker(cr, sh, xv, y, r, col);
-    chart_text(p, num1(b, sizeof b, v), fv, xr + 5, y - 4.5, 1, NULL);
+    num1(b, sizeof b, v);
+    double tw, xt = xr + 5;
+    chart_text(p, b, fv, 0, 0, 0, &tw);
+    struct chart_font f = *fv;
+    if (fin(med)) {
+        double xm = chart_scale_map(sx, med);
+        double xl = fmin(fin(l) && fin(h) ? chart_scale_map(sx, l) : xv, xv - r) - 4;
+        if (xm >= xt - 2.5 && xm <= xt + tw + 2.5 && xl - tw >= x0) {
+            f.align = CHART_RIGHT;
+            xt = xl;
+        }
+    }
+    chart_text(p, b, &f, xt, y - 4.5, 1, NULL);
 }
 
 
@@ -883,11 +1176,14 @@ static void median_legend(struct chart_pen *p, const struct chart_ctx *c,
     struct chart_font f = {7.5, 0, 0x333333, CHART_LEFT, 0, 0};
     double w;
     if (with_shapes && c->has_ci) {
+        /* exact scores: the shapes compare the score itself with the median */
         chart_marker(cr, CHART_TRI_UP, x + 4, y + 5, 3.2, GREEN);
-        chart_text(p, "interval above median", &f, x + 10, y, 1, &w);
+        chart_text(p, c->exact ? "above median" : "interval above median", &f,
+                   x + 10, y, 1, &w);
         x += w + 22;
         chart_marker(cr, CHART_CIRCLE, x + 4, y + 5, 3, BLUE);
-        chart_text(p, "overlaps median", &f, x + 10, y, 1, &w);
+        chart_text(p, c->exact ? "at median" : "overlaps median", &f, x + 10, y,
+                   1, &w);
         x += w + 22;
         chart_marker(cr, CHART_TRI_DOWN, x + 4, y + 5, 3.2, VERM);
         chart_text(p, "below median", &f, x + 10, y, 1, &w);
@@ -901,9 +1197,7 @@ static void median_legend(struct chart_pen *p, const struct chart_ctx *c,
     chart_rgb(cr, GREY);
     double dash[] = {3, 2};
     cairo_set_dash(cr, dash, 2, 0);
-    cairo_move_to(cr, x, y + 5);
-    cairo_line_to(cr, x + 14, y + 5);
-    cairo_stroke(cr);
+    legend_line(cr, x, y);
     cairo_set_dash(cr, NULL, 0, 0);
     chart_text(p, "network median", &f, x + 18, y, 1, NULL);
 }
@@ -937,16 +1231,9 @@ static void draw_dot(struct chart_pen *p, const struct chart_ctx *c,
     for (size_t k = 0; k < ns; k++) {
         size_t u = ord[k];
         double v[3] = {score_at(c, node, t, u), lo_at(c, node, t, u), hi_at(c, node, t, u)};
-        for (int j = 0; j < 3; j++)
-            if (fin(v[j])) {
-                lo = fmin(lo, v[j]);
-                hi = fmax(hi, v[j]);
-            }
+        widen(&lo, &hi, v, 3);
     }
-    if (fin(med)) {
-        lo = fmin(lo, med);
-        hi = fmax(hi, med);
-    }
+    widen(&lo, &hi, &med, 1);
     struct chart_ticks tk;
     chart_nice_ticks(lo, hi, 6, &tk);
     double x0 = 172, x1 = it->width - 46;
@@ -1027,10 +1314,7 @@ static void draw_heatmap(struct chart_pen *p, const struct chart_ctx *c,
     for (int f = 0; f < c->nfeat; f++)
         for (size_t u = 0; u < nu; u++) {
             double v = score_at(c, c->feat[f], c->t, u);
-            if (fin(v)) {
-                lo = fmin(lo, v);
-                hi = fmax(hi, v);
-            }
+            widen(&lo, &hi, &v, 1);
         }
     struct chart_ticks tk;
     chart_nice_ticks(lo, hi, 5, &tk);
@@ -1198,7 +1482,7 @@ static void draw_progress(struct chart_pen *p, const struct chart_ctx *c,
     for (int k = 0; k < c->ntop && fn.size > 6.5; k++) {
         const struct fw_node *xn = nd(c, c->top[k]);
         char lab[300];
-        snprintf(lab, sizeof lab, "%s %s", xn->code, xn->name ? xn->name : "");
+        code_name(xn, lab, sizeof lab);
         fn.bold = k == 0;
         if (chart_text(p, lab, &fn, 0, 0, 0, NULL) > 12)
             fn.size = 6.5;   /* one size for every label */
@@ -1209,7 +1493,7 @@ static void draw_progress(struct chart_pen *p, const struct chart_ctx *c,
         const struct fw_node *xn = nd(c, c->top[k]);
         int indent = c->in->fw->nlevel - xn->level;
         char lab[300];
-        snprintf(lab, sizeof lab, "%s %s", xn->code, xn->name ? xn->name : "");
+        code_name(xn, lab, sizeof lab);
         fn.bold = indent == 0;
         chart_text_mid(p, lab, &fn, x0 - 6, yy + 9);
         double acc = 0;
@@ -1286,17 +1570,10 @@ static void draw_trend(struct chart_pen *p, const struct chart_ctx *c,
             } else {
                 for (size_t k = 0; k < nu; k++) {
                     double s = score_at(c, c->focus[f], (int)t, k);
-                    if (fin(s)) {
-                        lo = fmin(lo, s);
-                        hi = fmax(hi, s);
-                    }
+                    widen(&lo, &hi, &s, 1);
                 }
             }
-            for (int j = 0; j < 4; j++)
-                if (fin(w[j])) {
-                    lo = fmin(lo, w[j]);
-                    hi = fmax(hi, w[j]);
-                }
+            widen(&lo, &hi, w, 4);
         }
     struct chart_ticks tk;
     chart_nice_ticks(lo, hi, 4, &tk);
@@ -1307,28 +1584,22 @@ static void draw_trend(struct chart_pen *p, const struct chart_ctx *c,
     cairo_set_line_width(cr, 1.4);
     if (median_only) {
         chart_rgb(cr, 0x111111);
-        cairo_move_to(cr, lx, ly + 5);
-        cairo_line_to(cr, lx + 14, ly + 5);
-        cairo_stroke(cr);
+        legend_line(cr, lx, ly);
         chart_marker(cr, CHART_SQUARE, lx + 7, ly + 5, 2.2, 0x111111);
         chart_text(p, "network median", &fl, lx + 18, ly, 1, &w);
         lx += w + 40;
         chart_rgb(cr, 0xC8C8C8);
         cairo_set_line_width(cr, 0.6);
-        cairo_move_to(cr, lx, ly + 5);
-        cairo_line_to(cr, lx + 14, ly + 5);
-        cairo_stroke(cr);
+        legend_line(cr, lx, ly);
         chart_text(p, "each unit", &fl, lx + 18, ly, 1, &w);
         lx += w + 30;
     } else {
         chart_rgb(cr, BLUE);
-        cairo_move_to(cr, lx, ly + 5);
-        cairo_line_to(cr, lx + 14, ly + 5);
-        cairo_stroke(cr);
+        legend_line(cr, lx, ly);
         chart_marker(cr, CHART_CIRCLE, lx + 7, ly + 5, 2.2, BLUE);
         chart_text(p, "score", &fl, lx + 18, ly, 1, &w);
         lx += w + 30;
-        if (c->has_ci) {
+        if (has_iv(c)) {
             cairo_rectangle(cr, lx, ly + 1, 14, 8);
             chart_rgba(cr, BLUE, 0.2);
             cairo_fill(cr);
@@ -1337,17 +1608,13 @@ static void draw_trend(struct chart_pen *p, const struct chart_ctx *c,
         }
         chart_rgb(cr, VERM);
         cairo_set_line_width(cr, 1);
-        cairo_move_to(cr, lx, ly + 5);
-        cairo_line_to(cr, lx + 14, ly + 5);
-        cairo_stroke(cr);
+        legend_line(cr, lx, ly);
         chart_text(p, "OLS trend", &fl, lx + 18, ly, 1, &w);
         lx += w + 30;
         chart_rgb(cr, GREY);
         double dash[] = {3, 2};
         cairo_set_dash(cr, dash, 2, 0);
-        cairo_move_to(cr, lx, ly + 5);
-        cairo_line_to(cr, lx + 14, ly + 5);
-        cairo_stroke(cr);
+        legend_line(cr, lx, ly);
         cairo_set_dash(cr, NULL, 0, 0);
         chart_text(p, "network median", &fl, lx + 18, ly, 1, &w);
         lx += w + 30;
@@ -1358,9 +1625,7 @@ static void draw_trend(struct chart_pen *p, const struct chart_ctx *c,
         chart_rgb(cr, 0x000000);
         double dash2[] = {4, 2};
         cairo_set_dash(cr, dash2, 2, 0);
-        cairo_move_to(cr, lx, ly + 5);
-        cairo_line_to(cr, lx + 14, ly + 5);
-        cairo_stroke(cr);
+        legend_line(cr, lx, ly);
         cairo_set_dash(cr, NULL, 0, 0);
         chart_text(p, "target score", &fl, lx + 18, ly, 1, NULL);
     }
@@ -1376,7 +1641,7 @@ static void draw_trend(struct chart_pen *p, const struct chart_ctx *c,
         int node = c->focus[f];
         const struct fw_node *xn = nd(c, node);
         double px = 12 + (f % cols) * (pw + 10), py = CHART_HEAD + 18 + (f / cols) * 140.0;
-        snprintf(b, sizeof b, "%s %s", xn->code, xn->name ? xn->name : "");
+        code_name(xn, b, sizeof b);
         chart_text(p, b, &ft, px, py - 2, 1, NULL);
         double ax0 = px + 22, ax1 = px + pw - 4, ay0 = py + 30, ay1 = py + ph - 24;
         struct chart_scale sx = {cb->year[0], cb->year[ny - 1], ax0, ax1};
@@ -1530,11 +1795,7 @@ static void draw_profile(struct chart_pen *p, const struct chart_ctx *c,
     for (int f = 0; f < c->nfocus; f++) {
         double w[4] = {score_at(c, ord[f], c->t, u), lo_at(c, ord[f], c->t, u),
                        hi_at(c, ord[f], c->t, u), chart_median(c, ord[f], c->t)};
-        for (int j = 0; j < 4; j++)
-            if (fin(w[j])) {
-                lo = fmin(lo, w[j]);
-                hi = fmax(hi, w[j]);
-            }
+        widen(&lo, &hi, w, 4);
     }
     struct chart_ticks tk;
     chart_nice_ticks(lo, hi, 6, &tk);
@@ -1548,7 +1809,7 @@ static void draw_profile(struct chart_pen *p, const struct chart_ctx *c,
     for (int f = 0; f < c->nfocus; f++) {
         int node = ord[f];
         double y = y0 + (f + 0.5) * pitch;
-        snprintf(lab, sizeof lab, "%s %s", nd(c, node)->code, nd(c, node)->name);
+        code_name(nd(c, node), lab, sizeof lab);
         chart_text_mid(p, lab, &fl, x0 - 8, y);
         double v = score_at(c, node, c->t, u), l = lo_at(c, node, c->t, u),
                h = hi_at(c, node, c->t, u), m = chart_median(c, node, c->t);
@@ -1565,105 +1826,259 @@ static void draw_profile(struct chart_pen *p, const struct chart_ctx *c,
     free(ord);
 }
 
+/* The radar's legend: score, interval (whisker over band) when drawn,
+ * network median. */
+static void radar_legend(struct chart_pen *p, const struct chart_ctx *c, double x,
+                         double y)
+{
+    cairo_t *cr = chart_pen_cr(p);
+    struct chart_font f = {7.5, 0, 0x333333, CHART_LEFT, 0, 0};
+    double w;
+    cairo_set_line_width(cr, 1.6);
+    chart_rgb(cr, BLUE);
+    legend_line(cr, x, y);
+    chart_marker(cr, CHART_CIRCLE, x + 7, y + 5, 2.6, BLUE);
+    chart_text(p, "score", &f, x + 18, y, 1, &w);
+    x += w + 40;
+    if (has_iv(c)) {
+        cairo_rectangle(cr, x, y + 2, 14, 6);
+        chart_rgba(cr, BLUE, 0.22);
+        cairo_fill(cr);
+        cairo_set_line_width(cr, 1);
+        chart_rgb(cr, 0x333333);
+        cairo_move_to(cr, x + 1, y + 5);
+        cairo_line_to(cr, x + 13, y + 5);
+        cairo_move_to(cr, x + 1, y + 2);
+        cairo_line_to(cr, x + 1, y + 8);
+        cairo_move_to(cr, x + 13, y + 2);
+        cairo_line_to(cr, x + 13, y + 8);
+        cairo_stroke(cr);
+        char b[64];
+        snprintf(b, sizeof b, "%d%% interval", level_pct(c));
+        chart_text(p, b, &f, x + 18, y, 1, &w);
+        x += w + 40;
+    }
+    cairo_set_line_width(cr, 1.2);
+    chart_rgb(cr, GREY);
+    double dash[] = {3, 2};
+    cairo_set_dash(cr, dash, 2, 0);
+    legend_line(cr, x, y);
+    cairo_set_dash(cr, NULL, 0, 0);
+    chart_text(p, "network median", &f, x + 18, y, 1, NULL);
+}
+
+/* A closed polygon through radius r(v[k]) on each of the n radar axes;
+ * returns 0 (nothing drawn) when some value is missing. */
+static int radar_path(cairo_t *cr, double cx, double cy, const struct chart_scale *sr,
+                      const double *v, int n)
+{
+    for (int k = 0; k < n; k++)
+        if (!fin(v[k]))
+            return 0;
+    for (int k = 0; k < n; k++) {
+        double a = -CHART_PI / 2 + 2 * CHART_PI * k / n, r = chart_scale_map(sr, v[k]);
+        if (k == 0)
+            cairo_move_to(cr, cx + r * cos(a), cy + r * sin(a));
+        else
+            cairo_line_to(cr, cx + r * cos(a), cy + r * sin(a));
+    }
+    cairo_close_path(cr);
+    return 1;
+}
+
+/* A new path through the present values of v, axis k at angle
+ * -pi/2 + step k, back to axis 0, broken over missing values (the caller
+ * strokes it). */
+static void radar_polyline(cairo_t *cr, double cx, double cy, const struct chart_scale *sr,
+                           const double *v, int n, double step)
+{
+    int pen = 0;
+    cairo_new_path(cr);
+    for (int f = 0; f <= n; f++) {
+        int k = f % n;
+        if (!fin(v[k])) {
+            pen = 0;
+            continue;
+        }
+        double a = -CHART_PI / 2 + step * k, r = chart_scale_map(sr, v[k]);
+        if (pen)
+            cairo_line_to(cr, cx + r * cos(a), cy + r * sin(a));
+        else
+            cairo_move_to(cr, cx + r * cos(a), cy + r * sin(a));
+        pen = 1;
+    }
+}
+
+/* The radar. Axes run clockwise from the top in framework order, each
+ * named (axis_name) with the unit's score under the name; rings carry
+ * nice ticks, labelled in the gap between axes that the polygons cross
+ * farthest from the labels (chart_radar_label_gap). Intervals: a band
+ * between the polygons of the low and high bounds (when every axis has
+ * both) and a whisker with caps along each axis; the markers on top. */
 static void draw_radar(struct chart_pen *p, const struct chart_ctx *c,
                        const struct chart_item *it)
 {
     cairo_t *cr = chart_pen_cr(p);
     size_t u = (size_t)it->unit;
     int n = c->nfocus;
-    frame(p, c, it, "Radar axes start at the top and run clockwise in framework order.");
+    char note[200], foot[320];
+    ci_note(c, note, sizeof note);
+    snprintf(foot, sizeof foot, "%s Axes run clockwise from the top.", note);
+    frame(p, c, it, foot);
+    if (n < 1)
+        return;
+    /* per axis: score, median, low, high (the series the ring labels avoid) */
+    double *v = malloc((size_t)n * 4 * sizeof *v), *rad = malloc((size_t)n * 4 * sizeof *rad);
+    if (!v || !rad) {
+        free(v);
+        free(rad);
+        return;
+    }
+    double *vm = v + n, *vl = v + 2 * n, *vh = v + 3 * n;
+    int iv = has_iv(c);
     double lo = INFINITY, hi = -INFINITY;
     for (int f = 0; f < n; f++) {
-        double w[2] = {score_at(c, c->focus[f], c->t, u), chart_median(c, c->focus[f], c->t)};
-        for (int j = 0; j < 2; j++)
-            if (fin(w[j])) {
-                lo = fmin(lo, w[j]);
-                hi = fmax(hi, w[j]);
-            }
+        v[f] = score_at(c, c->focus[f], c->t, u);
+        vm[f] = chart_median(c, c->focus[f], c->t);
+        vl[f] = iv && fin(v[f]) ? lo_at(c, c->focus[f], c->t, u) : NAN;
+        vh[f] = iv && fin(v[f]) ? hi_at(c, c->focus[f], c->t, u) : NAN;
+        double w[4] = {v[f], vm[f], vl[f], vh[f]};
+        widen(&lo, &hi, w, 4);
     }
     if (fin(lo) && lo > 0)
         lo = 0;   /* radii from zero when every score is positive */
     struct chart_ticks tk;
     chart_nice_ticks(lo, hi, 5, &tk);
-    double cx = it->width / 2, cy = CHART_HEAD + 200, R = 140;
+    double cx = it->width / 2, cy = CHART_HEAD + 205, R = 132;
     struct chart_scale sr = {tk.lo, tk.hi, 0, R};
+    double step = 2 * CHART_PI / n;
+
+    /* rings and spokes */
     cairo_set_line_width(cr, 0.5);
-    struct chart_font fr = {6, 0, 0x777777, CHART_LEFT, 0, 0};
-    char b[64];
+    chart_rgb(cr, 0xDDDDDD);
+    double ring[CHART_TICKS_MAX];
+    int nring = 0;
     for (int i = 1; i < tk.n; i++) {
-        double tv = chart_tick_value(&tk, i), r = chart_scale_map(&sr, tv);
-        chart_rgb(cr, 0xDDDDDD);
+        double r = chart_scale_map(&sr, chart_tick_value(&tk, i));
+        ring[nring++] = r;
         for (int f = 0; f <= n; f++) {
-            double a = -CHART_PI / 2 + 2 * CHART_PI * (f % (n ? n : 1)) / (n ? n : 1);
+            double a = -CHART_PI / 2 + step * (f % n);
             if (f == 0)
                 cairo_move_to(cr, cx + r * cos(a), cy + r * sin(a));
             else
                 cairo_line_to(cr, cx + r * cos(a), cy + r * sin(a));
         }
         cairo_stroke(cr);
-        snprintf(b, sizeof b, "%.*f", tk.decimals, tv);
-        chart_text(p, b, &fr, cx + 2, cy - r - 8, 1, NULL);
     }
-    struct chart_font fa = {7, 0, INK, CHART_CENTER, 0, 0};
+    chart_rgb(cr, 0xCCCCCC);
     for (int f = 0; f < n; f++) {
-        double a = -CHART_PI / 2 + 2 * CHART_PI * f / n;
-        chart_rgb(cr, 0xCCCCCC);
+        double a = -CHART_PI / 2 + step * f;
         cairo_move_to(cr, cx, cy);
         cairo_line_to(cr, cx + R * cos(a), cy + R * sin(a));
         cairo_stroke(cr);
-        double lx = cx + (R + 16) * cos(a), ly = cy + (R + 16) * sin(a) - 5;
-        fa.align = cos(a) > 0.3 ? CHART_LEFT : cos(a) < -0.3 ? CHART_RIGHT : CHART_CENTER;
-        if (fa.align == CHART_LEFT)
-            lx -= 8;
-        else if (fa.align == CHART_RIGHT)
-            lx += 8;
-        char v1[32];
-        snprintf(b, sizeof b, "%s (%s)", nd(c, c->focus[f])->code,
-                 num1(v1, sizeof v1, score_at(c, c->focus[f], c->t, u)));
-        chart_text(p, b, &fa, lx, ly, 1, NULL);
     }
-    /* median polygon, dashed */
+    /* ring labels, in the clearest gap, on a white patch over the ring */
+    for (int k = 0; k < 4 * n; k++)
+        rad[k] = fin(v[k]) ? chart_scale_map(&sr, v[k]) : NAN;
+    struct chart_font fr = {6, 0, 0x666666, CHART_CENTER, 0, 0};
+    char b[160];
+    double lw = 0, lh = 0;   /* the largest ring label, for the gap choice */
+    for (int i = 1; i < tk.n; i++) {
+        double tw;
+        snprintf(b, sizeof b, "%.*f", tk.decimals, chart_tick_value(&tk, i));
+        lh = fmax(lh, chart_text(p, b, &fr, 0, 0, 0, &tw));
+        lw = fmax(lw, tw);
+    }
+    int gap[CHART_TICKS_MAX];
+    chart_radar_ring_gaps(rad, 4, n, ring, nring, lw / 2 + 2.5, lh / 2 + 1.5, gap);
+    double half = cos(step / 2);
+    for (int i = 1; i < tk.n; i++) {
+        double ag = -CHART_PI / 2 + step * gap[i - 1] + step / 2;
+        double r = ring[i - 1] * half, tw;
+        snprintf(b, sizeof b, "%.*f", tk.decimals, chart_tick_value(&tk, i));
+        double th = chart_text(p, b, &fr, 0, 0, 0, &tw);
+        double x = cx + r * cos(ag), y = cy + r * sin(ag);
+        cairo_rectangle(cr, x - tw / 2 - 1, y - th / 2, tw + 2, th);
+        chart_rgb(cr, 0xFFFFFF);
+        cairo_fill(cr);
+        chart_text_mid(p, b, &fr, x, y);
+    }
+    /* axis names with the score under them, placed outside the ring on the
+     * side the axis points to */
+    struct chart_font fa = {7, 0, INK, CHART_CENTER, 118, 1};
+    for (int f = 0; f < n; f++) {
+        double a = -CHART_PI / 2 + step * f, ca = cos(a), sa = sin(a);
+        char nm[96], v1[32];
+        axis_name(c, c->focus[f], nm, sizeof nm, 56);
+        snprintf(b, sizeof b, "%s\n%s", nm, num1(v1, sizeof v1, v[f]));
+        fa.align = ca > 0.3 ? CHART_LEFT : ca < -0.3 ? CHART_RIGHT : CHART_CENTER;
+        double h = chart_text(p, b, &fa, 0, 0, 0, NULL);
+        double px = cx + (R + 8) * ca, py = cy + (R + 8) * sa;
+        /* top edge: above the point at the top, below it at the bottom,
+         * centred on it at the sides */
+        double y = py - h / 2 + sa * h / 2 + (sa < -0.3 ? -2 : sa > 0.3 ? 2 : 0);
+        chart_text(p, b, &fa, px, y, 1, NULL);
+    }
+    /* median polygon, dashed (a broken line over missing axes) */
     double dash[] = {3, 2};
-    for (int pass = 0; pass < 2; pass++) {
-        int pen = 0;
+    radar_polyline(cr, cx, cy, &sr, vm, n, step);
+    cairo_set_dash(cr, dash, 2, 0);
+    cairo_set_line_width(cr, 1.2);
+    chart_rgb(cr, GREY);
+    cairo_stroke(cr);
+    cairo_set_dash(cr, NULL, 0, 0);
+    /* interval band: the ring between the high and the low polygon */
+    if (iv) {
         cairo_new_path(cr);
-        for (int f = 0; f <= n; f++) {
-            int k = f % n;
-            double v = pass == 0 ? chart_median(c, c->focus[k], c->t)
-                                 : score_at(c, c->focus[k], c->t, u);
-            if (!fin(v)) {
-                pen = 0;
-                continue;
-            }
-            double a = -CHART_PI / 2 + 2 * CHART_PI * k / n, r = chart_scale_map(&sr, v);
-            if (pen)
-                cairo_line_to(cr, cx + r * cos(a), cy + r * sin(a));
-            else
-                cairo_move_to(cr, cx + r * cos(a), cy + r * sin(a));
-            pen = 1;
+        if (radar_path(cr, cx, cy, &sr, vh, n) && radar_path(cr, cx, cy, &sr, vl, n)) {
+            cairo_set_fill_rule(cr, CAIRO_FILL_RULE_EVEN_ODD);
+            chart_rgba(cr, BLUE, 0.22);
+            cairo_fill(cr);
+            cairo_set_fill_rule(cr, CAIRO_FILL_RULE_WINDING);
         }
-        if (pass == 0) {
-            cairo_set_dash(cr, dash, 2, 0);
-            cairo_set_line_width(cr, 1.2);
-            chart_rgb(cr, GREY);
-            cairo_stroke(cr);
-            cairo_set_dash(cr, NULL, 0, 0);
-        } else {
+        cairo_new_path(cr);
+    }
+    /* the score polygon (a broken line over missing axes), its area shaded
+     * when no interval band is drawn */
+    if (!iv) {
+        cairo_new_path(cr);
+        if (radar_path(cr, cx, cy, &sr, v, n)) {
             chart_rgba(cr, BLUE, 0.15);
-            cairo_fill_preserve(cr);
-            cairo_set_line_width(cr, 1.6);
-            chart_rgb(cr, BLUE);
-            cairo_stroke(cr);
+            cairo_fill(cr);
         }
+    }
+    radar_polyline(cr, cx, cy, &sr, v, n, step);
+    cairo_set_line_width(cr, 1.6);
+    chart_rgb(cr, BLUE);
+    cairo_stroke(cr);
+    /* whiskers along each axis, with caps across it */
+    if (iv) {
+        cairo_set_line_width(cr, 1);
+        chart_rgb(cr, 0x333333);
+        for (int f = 0; f < n; f++) {
+            if (!fin(vl[f]) || !fin(vh[f]))
+                continue;
+            double a = -CHART_PI / 2 + step * f, ca = cos(a), sa = sin(a);
+            double r0 = chart_scale_map(&sr, vl[f]), r1 = chart_scale_map(&sr, vh[f]);
+            cairo_move_to(cr, cx + r0 * ca, cy + r0 * sa);
+            cairo_line_to(cr, cx + r1 * ca, cy + r1 * sa);
+            for (int e = 0; e < 2; e++) {
+                double r = e ? r1 : r0;
+                cairo_move_to(cr, cx + r * ca + 3 * sa, cy + r * sa - 3 * ca);
+                cairo_line_to(cr, cx + r * ca - 3 * sa, cy + r * sa + 3 * ca);
+            }
+        }
+        cairo_stroke(cr);
     }
     for (int f = 0; f < n; f++) {
-        double v = score_at(c, c->focus[f], c->t, u);
-        if (!fin(v))
+        if (!fin(v[f]))
             continue;
-        double a = -CHART_PI / 2 + 2 * CHART_PI * f / n, r = chart_scale_map(&sr, v);
-        chart_marker(cr, CHART_CIRCLE, cx + r * cos(a), cy + r * sin(a), 2.8, BLUE);
+        double a = -CHART_PI / 2 + step * f, r = chart_scale_map(&sr, v[f]);
+        chart_marker(cr, CHART_CIRCLE, cx + r * cos(a), cy + r * sin(a), 2.6, BLUE);
     }
-    median_legend(p, c, 12, CHART_HEAD, 0);
+    radar_legend(p, c, 12, CHART_HEAD);
+    free(v);
+    free(rad);
 }
 
 void chart_render(struct chart_pen *p, const struct chart_ctx *c,

@@ -30,7 +30,10 @@
  *                   one.
  *   profile-UNIT    the unit's areas of focus sorted by score, with
  *                   intervals and the network median.
- *   radar-UNIT      the same scores on a radar with fixed axis order.
+ *   radar-UNIT      the same scores on a radar with fixed axis order,
+ *                   axes named (long names shortened at a word), each
+ *                   score's interval as a whisker along its axis over a
+ *                   shaded band between the low and high bounds.
  */
 #ifndef LCME_CHART_H
 #define LCME_CHART_H
@@ -86,6 +89,9 @@ struct chart_ctx {
     size_t nscored;      /* units with an index score in the year */
     int has_ci;          /* results carry intervals */
     char *footer;        /* "Source: ...; run ...; lcme ..." */
+    int exact;           /* has_ci, and every interval has zero width: no
+                            sampling error (every observation exact), so the
+                            charts claim no interval */
 };
 
 /* A context for in (borrowed, must outlive it) and tr (may be NULL: no trend
@@ -95,9 +101,16 @@ struct chart_ctx *chart_ctx_new(const struct report_input *in,
                                 const struct trends *tr, struct diag *d);
 void chart_ctx_free(struct chart_ctx *c);   /* NULL is harmless */
 
-/* Short name of a node for titles: its name when at most five words, else
- * its code. Borrowed from the framework. */
+/* Name of a node for titles: its name, or its code when it has no name
+ * (titles are for readers who do not know the codes). Borrowed from the
+ * framework. */
 const char *chart_node_short(const struct chart_ctx *c, int node);
+
+/* The name of framework level lv: the batch's level_names entry when set,
+ * else counted from the top and bottom: index, area, then "area of focus"
+ * and "key feature" (full = 1) or "focus" and "feature" (full = 0), and
+ * indicator. Never NULL. */
+const char *chart_level_word(const struct report_input *in, int lv, int full);
 
 /* The network median of node in year index t (from tr->median), NaN when
  * not available. */

@@ -214,3 +214,66 @@ uint32_t chart_text_on(uint32_t bg)
                0.0722 * lin(bg & 0xFF);
     return L > 0.179 ? 0x000000 : 0xFFFFFF;
 }
+
+/* The slack of a label at bisector radius rho in gap g (see
+ * chart_radar_ring_gaps). */
+static double ring_slack(const double *r, int nseries, int n, int g, double rho,
+                         double hw, double hh)
+{
+    const double PI = 3.14159265358979323846;
+    double half = cos(PI / n), a = -PI / 2 + 2 * PI * (g + 0.5) / n;
+    int k2 = (g + 1) % n;
+    double d = INFINITY;
+    for (int s = 0; s < nseries; s++) {
+        double ra = r[(size_t)s * (size_t)n + (size_t)g];
+        double rb = r[(size_t)s * (size_t)n + (size_t)k2];
+        if (!isfinite(ra) || !isfinite(rb))
+            continue;
+        double x = ra + rb == 0 ? 0 : 2 * ra * rb * half / (ra + rb);
+        d = fmin(d, fabs(rho - x));
+    }
+    return d - (fabs(cos(a)) * hw + fabs(sin(a)) * hh);
+}
+
+int chart_radar_ring_gaps(const double *r, int nseries, int n, const double *ring,
+                          int nring, double hw, double hh, int *gap)
+{
+    for (int i = 0; i < nring; i++)
+        gap[i] = 0;
+    if (n < 2 || nring <= 0)
+        return 0;
+    const double PI = 3.14159265358979323846;
+    double half = cos(PI / n);
+    int best = 0, best_ok = -1;
+    double best_d = -INFINITY;
+    for (int g = 0; g < n; g++) {
+        int ok = 0;
+        double d = INFINITY;
+        for (int i = 0; i < nring; i++) {
+            double e = ring_slack(r, nseries, n, g, ring[i] * half, hw, hh);
+            ok += e >= 0;
+            d = fmin(d, e);
+        }
+        if (ok > best_ok || (ok == best_ok && d > best_d)) {
+            best_ok = ok;
+            best_d = d;
+            best = g;
+        }
+    }
+    for (int i = 0; i < nring; i++) {
+        double rho = ring[i] * half;
+        if (ring_slack(r, nseries, n, best, rho, hw, hh) >= 0) {
+            gap[i] = best;
+            continue;
+        }
+        double bd = -INFINITY;
+        for (int g = 0; g < n; g++) {
+            double e = ring_slack(r, nseries, n, g, rho, hw, hh);
+            if (e > bd) {
+                bd = e;
+                gap[i] = g;
+            }
+        }
+    }
+    return best;
+}

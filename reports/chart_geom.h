@@ -50,6 +50,31 @@ double chart_tick_value(const struct chart_ticks *t, int i);
 int chart_labels_spread(double *pos, const double *size, size_t n, double lo,
                         double hi, double gap);
 
+/* Radar ring labels: in which gap between neighbouring axes to write each
+ * ring's label, so that it stays clear of the drawn polygons. n axes at
+ * equal angles 2 pi / n apart, axis 0 first; gap g lies on the bisector
+ * between axes g and (g + 1) mod n. r[s * n + k] is the radius (page units)
+ * of series s (score, median, interval bounds, ...) on axis k, NaN when not
+ * drawn; nseries series. ring[i] is the radius of ring i; rings are drawn
+ * as polygons through the axes, so ring i meets the bisector at
+ * ring[i] cos(pi / n), where its label goes. The segment of series s
+ * between axes g and g + 1 (radii a and b) meets the bisector at
+ * 2 a b cos(pi / n) / (a + b) (0 when a + b == 0; no crossing when a or b
+ * is NaN). A label is a box of half-width hw and half-height hh (margins
+ * included), upright, so along a bisector at angle a (from the x axis,
+ * a_g = -pi/2 + 2 pi (g + 1/2) / n) it reaches |cos a| hw + |sin a| hh.
+ * The slack of ring i in gap g is the smallest distance along the bisector
+ * from its label's centre to a crossing (infinite when none) less that
+ * reach; the label is clear when the slack is not negative.
+ *
+ * One gap G is chosen for every label: the one where the most rings are
+ * clear, then with the largest smallest slack, then the first. gap[i] = G
+ * when ring i is clear there, else the gap where ring i's slack is largest
+ * (the first on ties). With n < 2 every gap[i] is 0. Returns G. Pure;
+ * O(n * nseries * nring). */
+int chart_radar_ring_gaps(const double *r, int nseries, int n, const double *ring,
+                          int nring, double hw, double hh, int *gap);
+
 /* Colours as 0xRRGGBB. */
 
 /* viridis at x in [0, 1] (clamped; NaN gives mid grey 0x999999): linear

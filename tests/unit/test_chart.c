@@ -13,13 +13,13 @@
 #include <unistd.h>
 
 #include <cmocka.h>
-#include <fontconfig/fontconfig.h>
-#include <pango/pangocairo.h>
 
 #include "chart.h"
 #include "chart_geom.h"
 #include "path.h"
 #include "test_chart_fixture.h"
+#include "testkit.h"
+#include "testkit_fonts.h"
 
 #define NEAR(a, b) assert_true(fabs((double)(a) - (double)(b)) <= 1e-9 * (1 + fabs((double)(b))))
 
@@ -110,39 +110,34 @@ static void test_colours(void **state)
 
 /* ---- charts on the fixture --------------------------------------------- */
 
-static char *tmpdir(void)
+/* Charts written into a new temporary folder. */
+struct written {
+    char *dir;
+    struct chart_list l;
+    struct diag d;
+};
+
+static void write_charts(struct fixture *f, struct written *w)
 {
-    char tmpl[] = "/tmp/lcme-chart-XXXXXX";
-    char *d = mkdtemp(tmpl);
-    assert_non_null(d);
-    return strdup(d);
+    w->dir = tk_tmpdir("chart");
+    assert_non_null(w->dir);
+    diag_init(&w->d);
+    chart_list_init(&w->l);
+    assert_int_equal(charts_write_all(w->dir, &f->in, f->tr, &w->l, &w->d), 0);
 }
 
-static char *slurp(const char *path, size_t *len)
+static void written_free(struct written *w)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    char *b = malloc((size_t)n + 1);
-    *len = fread(b, 1, (size_t)n, f);
-    b[*len] = '\0';
-    fclose(f);
-    return b;
+    chart_list_free(&w->l);
+    path_remove_tree(w->dir);
+    free(w->dir);
+    diag_free(&w->d);
 }
 
-static char *pdf_text(const char *pdf)
+/* The text of the PDF chart DIR/NAME (pdftotext -layout). */
+static char *pdf_text(const char *dir, const char *name)
 {
-    char cmd[2200], out[1024];
-    snprintf(out, sizeof out, "%s.txt", pdf);
-    snprintf(cmd, sizeof cmd, "pdftotext -layout '%s' '%s'", pdf, out);
-    assert_int_equal(system(cmd), 0);
-    size_t n;
-    char *t = slurp(out, &n);
-    unlink(out);
-    return t;
+    return tk_output("pdftotext -layout '%s/%s' -", dir, name);
 }
 
 static const struct chart_item *find(const struct chart_list *l, const char *stem)
@@ -157,40 +152,40 @@ static void test_charts_small(void **state)
 {
     (void)state;
     struct fixture *f = fx_new(18, 5, 1);
-    char *dir = tmpdir();
-    struct diag d;
-    diag_init(&d);
-    struct chart_list l;
-    chart_list_init(&l);
-    assert_int_equal(charts_write_all(dir, &f->in, f->tr, &l, &d), 0);
+    struct written out;
+    write_charts(f, &out);
+    const char *dir = out.dir;
+    const struct chart_list *l = &out.l;
     /* 7 dot plots (IDX, A1, F1, F2, A2, F3, F4), 1 heatmap, progress,
      * trend-median, and 3 per unit */
-    assert_int_equal(l.n, 7 + 1 + 1 + 1 + 18 * 3);
-    const struct chart_item *dot = find(&l, "dot-idx");
+    assert_int_equal(l->n, 7 + 1 + 1 + 1 + 18 * 3);
+    const struct chart_item *dot = find(l, "dot-idx");
     assert_non_null(dot);
     /* short active titles: the unit's name without its Chinese name, the
      * root as "the index" (no level names in the fixture), a node by its
      * name when at most three words, else by level and code */
     assert_string_equal(dot->title, "Sha Tin leads the index in 2026");
-    const struct chart_item *da1 = find(&l, "dot-a1"), *df2 = find(&l, "dot-f2");
+    const struct chart_item *da1 = find(l, "dot-a1"), *df2 = find(l, "dot-f2");
     assert_non_null(da1);
     assert_non_null(df2);
     assert_non_null(strstr(da1->title, " leads Wider benefits in 2026"));
-    assert_non_null(strstr(df2->title, " leads focus F2 in 2026"));
+    /* plain words: a node's name however long, never its code */
+    assert_non_null(strstr(df2->title,
+                           " leads Economic development and cultural prosperity in 2026"));
     assert_non_null(strstr(dot->alt, "Sha Tin 沙田區 (74.4)"));
     assert_non_null(strstr(dot->alt, "Central and Western 中西區 (31.9)"));
-    assert_non_null(find(&l, "heatmap"));
-    assert_non_null(find(&l, "progress"));
-    assert_non_null(find(&l, "trend-st"));
-    assert_null(strstr(find(&l, "trend-st")->subtitle, "target"));   /* none here */
-    assert_non_null(find(&l, "radar-st"));
+    assert_non_null(find(l, "heatmap"));
+    assert_non_null(find(l, "progress"));
+    assert_non_null(find(l, "trend-st"));
+    assert_null(strstr(find(l, "trend-st")->subtitle, "target"));   /* none here */
+    assert_non_null(find(l, "radar-st"));
     /* "../../etc/IS" stays inside the folder */
-    assert_non_null(find(&l, "profile-etc-is"));
-    for (size_t i = 0; i < l.n; i++) {
-        assert_true(strlen(l.v[i].alt) > 20);
+    assert_non_null(find(l, "profile-etc-is"));
+    for (size_t i = 0; i < l->n; i++) {
+        assert_true(strlen(l->v[i].alt) > 20);
         for (int k = 0; k < 2; k++) {
             char p[512];
-            snprintf(p, sizeof p, "%s/%s.%s", dir, l.v[i].stem, k ? "pdf" : "png");
+            snprintf(p, sizeof p, "%s/%s.%s", dir, l->v[i].stem, k ? "pdf" : "png");
             assert_int_equal(access(p, R_OK), 0);
         }
     }
@@ -222,9 +217,7 @@ static void test_charts_small(void **state)
     cairo_surface_destroy(img);
 
     /* PDF: one page, title, median, footer facts */
-    snprintf(p, sizeof p, "%s/dot-idx.pdf", dir);
-    char *txt = pdf_text(p);
-    assert_non_null(txt);
+    char *txt = pdf_text(dir, "dot-idx.pdf");
     assert_non_null(strstr(txt, "Sha Tin leads the index in 2026"));
     assert_non_null(strstr(txt, "74.4"));
     /* Chinese names are glyph outlines in the single-chart PDFs, so no CJK
@@ -237,34 +230,20 @@ static void test_charts_small(void **state)
     free(txt);
 
     /* reruns: byte-identical PDF and PNG, also drawn on three threads */
-    char *dir2 = tmpdir();
-    struct chart_list l2;
-    chart_list_init(&l2);
+    struct written w2;
     f->in.threads = 3;
-    assert_int_equal(charts_write_all(dir2, &f->in, f->tr, &l2, &d), 0);
+    write_charts(f, &w2);
     f->in.threads = 0;
     const char *check[] = {"dot-idx.pdf", "dot-idx.png", "trend-st.pdf", "heatmap.pdf",
                            "radar-st.png", "progress.pdf"};
     for (size_t i = 0; i < sizeof check / sizeof check[0]; i++) {
         char p1[512], p2[512];
-        size_t n1, n2;
         snprintf(p1, sizeof p1, "%s/%s", dir, check[i]);
-        snprintf(p2, sizeof p2, "%s/%s", dir2, check[i]);
-        char *b1 = slurp(p1, &n1), *b2 = slurp(p2, &n2);
-        assert_non_null(b1);
-        assert_non_null(b2);
-        assert_int_equal(n1, n2);
-        assert_memory_equal(b1, b2, n1);
-        free(b1);
-        free(b2);
+        snprintf(p2, sizeof p2, "%s/%s", w2.dir, check[i]);
+        tk_assert_same_file(p1, p2);
     }
-    chart_list_free(&l2);
-    path_remove_tree(dir2);
-    free(dir2);
-    chart_list_free(&l);
-    path_remove_tree(dir);
-    free(dir);
-    diag_free(&d);
+    written_free(&w2);
+    written_free(&out);
     fx_free(f);
 }
 
@@ -290,27 +269,21 @@ static void test_trend_target(void **state)
         for (size_t t = 0; t < r->nyear; t++)
             r->target_score[(size_t)ctx->focus[i] * r->nyear + t] = 60;
     chart_ctx_free(ctx);
+    diag_free(&d);
 
-    char *dir = tmpdir();
-    struct chart_list l;
-    chart_list_init(&l);
-    assert_int_equal(charts_write_all(dir, &f->in, f->tr, &l, &d), 0);
-    const struct chart_item *tu = find(&l, "trend-st"), *tm = find(&l, "trend-median");
+    struct written w;
+    write_charts(f, &w);
+    const struct chart_list *l = &w.l;
+    const struct chart_item *tu = find(l, "trend-st"), *tm = find(l, "trend-median");
     assert_non_null(tu);
     assert_non_null(tm);
     assert_non_null(strstr(tu->subtitle, "the target score (a unit at every target)"));
     assert_non_null(strstr(tu->alt, "the target score as a dashed line"));
     assert_non_null(strstr(tm->subtitle, "dashed: the score of a unit at every target"));
-    char p[512];
-    snprintf(p, sizeof p, "%s/trend-st.pdf", dir);
-    char *txt = pdf_text(p);
-    assert_non_null(txt);
+    char *txt = pdf_text(w.dir, "trend-st.pdf");
     assert_non_null(strstr(txt, "target score"));
     free(txt);
-    chart_list_free(&l);
-    path_remove_tree(dir);
-    free(dir);
-    diag_free(&d);
+    written_free(&w);
     fx_free(f);
 }
 
@@ -318,22 +291,13 @@ static void test_charts_no_ci(void **state)
 {
     (void)state;
     struct fixture *f = fx_new(18, 5, 0);
-    char *dir = tmpdir();
-    struct diag d;
-    diag_init(&d);
-    struct chart_list l;
-    chart_list_init(&l);
-    assert_int_equal(charts_write_all(dir, &f->in, f->tr, &l, &d), 0);
-    assert_non_null(strstr(find(&l, "dot-idx")->alt, "without intervals"));
-    char p[512];
-    snprintf(p, sizeof p, "%s/dot-idx.pdf", dir);
-    char *txt = pdf_text(p);
+    struct written w;
+    write_charts(f, &w);
+    assert_non_null(strstr(find(&w.l, "dot-idx")->alt, "without intervals"));
+    char *txt = pdf_text(w.dir, "dot-idx.pdf");
     assert_non_null(strstr(txt, "were not computed"));
     free(txt);
-    chart_list_free(&l);
-    path_remove_tree(dir);
-    free(dir);
-    diag_free(&d);
+    written_free(&w);
     fx_free(f);
 }
 
@@ -374,6 +338,159 @@ static void test_network_scale(void **state)
     fx_free(f);
 }
 
+/* Ring labels of a radar (chart_radar_ring_gaps), by hand. Four axes,
+ * half = cos(pi/4) = 0.7071; one series with radii 10, 10, 20, 20; rings 10
+ * and 20, so labels at 7.071 and 14.142. Crossings 2ab half/(a+b): gap 0
+ * 7.071, gaps 1 and 3 9.428, gap 2 14.142. Bisectors at 45 degrees: reach
+ * 0.7071 (hw + hh).
+ * hw = hh = 1 (reach 1.414): gap 1 slacks 2.357-1.414 = 0.943 and
+ * 4.714-1.414 = 3.300, both clear (gap 0 and 2 have one ring on a crossing):
+ * G = 1 for both rings (gap 3 ties, the first wins).
+ * hw = hh = 2 (reach 2.828): every gap has one clear ring; the smallest
+ * slacks are -2.828, -0.471, -2.828, -0.471, so G = 1; ring 10 is not clear
+ * there and goes to its best gap, 2 (slack 7.071 - 2.828 = 4.243). */
+static void test_radar_ring_gaps(void **state)
+{
+    (void)state;
+    const double r[4] = {10, 10, 20, 20}, ring[2] = {10, 20};
+    int gap[2] = {-1, -1};
+    assert_int_equal(chart_radar_ring_gaps(r, 1, 4, ring, 2, 1, 1, gap), 1);
+    assert_int_equal(gap[0], 1);
+    assert_int_equal(gap[1], 1);
+    assert_int_equal(chart_radar_ring_gaps(r, 1, 4, ring, 2, 2, 2, gap), 1);
+    assert_int_equal(gap[0], 2);
+    assert_int_equal(gap[1], 1);
+    assert_int_equal(chart_radar_ring_gaps(r, 1, 1, ring, 2, 1, 1, gap), 0);
+    assert_int_equal(gap[0], 0);
+}
+
+/* The pixel (x, y) of PNG DIR/NAME as 0xRRGGBB. */
+static uint32_t png_pixel(const char *dir, const char *name, int x, int y)
+{
+    char p[512];
+    snprintf(p, sizeof p, "%s/%s", dir, name);
+    cairo_surface_t *img = cairo_image_surface_create_from_png(p);
+    assert_int_equal(cairo_surface_status(img), CAIRO_STATUS_SUCCESS);
+    cairo_surface_flush(img);
+    unsigned char *px = cairo_image_surface_get_data(img);
+    int stride = cairo_image_surface_get_stride(img);
+    uint32_t v = *(uint32_t *)(px + y * stride + x * 4) & 0xFFFFFF;
+    cairo_surface_destroy(img);
+    return v;
+}
+
+static int near_rgb(uint32_t a, uint32_t b, int tol)
+{
+    for (int s = 0; s < 24; s += 8)
+        if (abs((int)((a >> s) & 0xFF) - (int)((b >> s) & 0xFF)) > tol)
+            return 0;
+    return 1;
+}
+
+/* Titles in plain words, the radar's intervals, the progress wording for
+ * band-classed, target-classed and unavailable trends, and exact scores. */
+static void test_chart_words(void **state)
+{
+    (void)state;
+    struct fixture *f = fx_new(18, 5, 1);
+    struct written w;
+    write_charts(f, &w);
+    /* no title names a node by its code */
+    for (size_t i = 0; i < w.l.n; i++) {
+        assert_null(strstr(w.l.v[i].title, "focus F"));
+        assert_null(strstr(w.l.v[i].title, "area A"));
+    }
+    /* Sha Tin (u 15): F1 and F3 tie highest (k % 5 = 4), F1 first */
+    assert_string_equal(find(&w.l, "radar-st")->title,
+                        "Sha Tin is strongest in Individual empowerment");
+    const struct chart_item *rd = find(&w.l, "radar-ssp");
+    assert_non_null(rd);
+    assert_non_null(strstr(rd->alt, "each score with its 95% interval"));
+    assert_non_null(strstr(rd->alt, "highest Individual empowerment (70.7)"));
+    /* Sham Shui Po (u 5, b 15, slope 0): F1 70.7, F2 66.8, intervals -/+ 3.5;
+     * highest bound 74.2 -> rings 0..80 over R = 132 pt, 1.65 pt a unit;
+     * centre (280, 277) pt; axes F1 top, F2 right, F3 bottom, F4 left; 150/72
+     * px a pt. F2's whisker runs along the right axis from 63.3 (x = 384.4)
+     * to 70.3 (396.0), the marker (r 2.6) covers 107.6..112.8 pt from the
+     * centre, so (385.5, 277) pt = pixel (803, 577) is the dark whisker.
+     * 3.5 pt above that axis the band lies between the low polygon
+     * (x = 384.4 - 3.5 * 104.4/110.9 = 381.1) and the score line
+     * (390.2 - 3.5 * 110.2/116.7 = 386.9 -/+ 1.2): (383, 273.5) pt = pixel
+     * (797, 569) is Okabe-Ito blue #0072B2 at 22 % on white: 255 - 0.22 *
+     * (255 - c) = (199, 224, 238). */
+    assert_int_equal(png_pixel(w.dir, "radar-ssp.png", 803, 577), 0x333333);
+    assert_true(near_rgb(png_pixel(w.dir, "radar-ssp.png", 797, 569), 0xC7E0EE, 2));
+    char *txt = pdf_text(w.dir, "radar-ssp.pdf");
+    assert_non_null(strstr(txt, "95% interval"));
+    free(txt);
+    /* progress, bands (no target score): root k % 5 = 3, slope (u % 4 - 1)
+     * 0.8 a year; u % 4 = 2 or 3 grow 0.8 or 1.6 a year from at most 74.4,
+     * a yearly growth of at least 0.8/74.4 = 1.1 % (moderate or better);
+     * u % 4 = 1 is flat (limited), 0 falls: 8 of 18 units */
+    assert_string_equal(find(&w.l, "progress")->title,
+                        "8 of 18 units made at least moderate progress overall");
+    written_free(&w);
+
+    /* progress against the index's target score 60 (every year): scores in
+     * 2026 are 31.9 + 2.5 b with b a permutation of 0..17, so b >= 12 meets
+     * it (6 units). Of the rest, only u 3, 6, 11, 14 grow; R = observed /
+     * needed CAGR from 2022 (target year 2030): u 3 0.0453/0.0776 = 0.58,
+     * u 6 0.0178/0.0404 = 0.44, u 11 0.0397/0.0588 = 0.68, u 14
+     * 0.0160/0.0264 = 0.61: none on track (>= 0.95). 6 of 18. */
+    struct results *r = f->res;
+    r->target_score = malloc(r->nnode * r->nyear * sizeof *r->target_score);
+    assert_non_null(r->target_score);
+    for (size_t k = 0; k < r->nnode * r->nyear; k++)
+        r->target_score[k] = k / r->nyear == 18 ? 60 : NAN;
+    trends_free(f->tr);
+    f->tr = NULL;
+    struct diag d;
+    diag_init(&d);
+    assert_int_equal(trend_compute_all(&f->cfg, f->fw, f->cube, r, &f->tr, &d), 0);
+    diag_free(&d);
+    struct chart_ctx *c = chart_ctx_new(&f->in, f->tr, &d);
+    struct chart_list l;
+    chart_list_init(&l);
+    assert_int_equal(chart_list_build(c, &l, &d), 0);
+    assert_string_equal(find(&l, "progress")->title,
+                        "6 of 18 units are on track or better towards the target "
+                        "for the index");
+    assert_non_null(strstr(find(&l, "progress")->subtitle, "target score, 60.0"));
+    chart_list_free(&l);
+    chart_ctx_free(c);
+    fx_free(f);
+
+    /* one year: trends unavailable; no sampling error (zero-width
+     * intervals): no "95%" claimed */
+    f = fx_new(18, 1, 1);
+    for (size_t k = 0; k < f->res->nnode * f->res->nunit; k++)
+        f->res->ci_low[k] = f->res->ci_high[k] = f->res->score[k];
+    write_charts(f, &w);
+    assert_string_equal(find(&w.l, "progress")->title,
+                        "Progress cannot be judged yet: trends need at least 3 "
+                        "years of scores, and this run has 1");
+    assert_null(strstr(find(&w.l, "progress")->title, "moderate"));
+    const struct chart_item *dot = find(&w.l, "dot-idx");
+    assert_non_null(strstr(dot->alt, "no sampling error"));
+    assert_non_null(strstr(find(&w.l, "radar-st")->alt, "no sampling error"));
+    for (size_t i = 0; i < w.l.n; i++) {
+        assert_null(strstr(w.l.v[i].subtitle, "interval"));
+        assert_null(strstr(w.l.v[i].alt, "95%"));
+    }
+    txt = pdf_text(w.dir, "dot-idx.pdf");
+    size_t o = 0;   /* one space for each run of blanks: lines wrap anywhere */
+    for (size_t i = 0; txt[i]; i++)
+        if (!(txt[i] == ' ' || txt[i] == '\n') || (o > 0 && txt[o - 1] != ' '))
+            txt[o++] = txt[i] == '\n' ? ' ' : txt[i];
+    txt[o] = 0;
+    assert_non_null(strstr(txt, "No sampling error: every observation is exact"));
+    assert_null(strstr(txt, "95%"));
+    assert_null(strstr(txt, "interval above median"));
+    free(txt);
+    written_free(&w);
+    fx_free(f);
+}
+
 /* Timing of every chart (PNG + PDF) when LCME_CHART_BENCH is set. */
 static void test_bench(void **state)
 {
@@ -384,21 +501,14 @@ static void test_bench(void **state)
     size_t sizes[2] = {18, 356};
     for (int k = 0; k < 2; k++) {
         struct fixture *f = fx_new(sizes[k], 11, 1);
-        char *dir = tmpdir();
-        struct diag d;
-        diag_init(&d);
-        struct chart_list l;
-        chart_list_init(&l);
+        struct written w;
         struct timespec a, b;
         clock_gettime(CLOCK_MONOTONIC, &a);
-        assert_int_equal(charts_write_all(dir, &f->in, f->tr, &l, &d), 0);
+        write_charts(f, &w);
         clock_gettime(CLOCK_MONOTONIC, &b);
-        printf("charts: %zu units, %zu charts (PNG+PDF): %.2f s\n", sizes[k], l.n,
+        printf("charts: %zu units, %zu charts (PNG+PDF): %.2f s\n", sizes[k], w.l.n,
                (double)(b.tv_sec - a.tv_sec) + (b.tv_nsec - a.tv_nsec) / 1e9);
-        chart_list_free(&l);
-        path_remove_tree(dir);
-        free(dir);
-        diag_free(&d);
+        written_free(&w);
         fx_free(f);
     }
 }
@@ -414,15 +524,11 @@ int main(void)
         cmocka_unit_test(test_trend_target),
         cmocka_unit_test(test_charts_no_ci),
         cmocka_unit_test(test_network_scale),
+        cmocka_unit_test(test_radar_ring_gaps),
+        cmocka_unit_test(test_chart_words),
         cmocka_unit_test(test_bench),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
-    /* release the process-wide font caches so that LeakSanitizer reports
-     * only our own leaks: pango's font map, cairo's caches, then
-     * fontconfig's configuration and caches (last: the others hold
-     * fontconfig objects) */
-    pango_cairo_font_map_set_default(NULL);
-    cairo_debug_reset_static_data();
-    FcFini();
+    tk_release_fonts();
     return rc;
 }

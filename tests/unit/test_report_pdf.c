@@ -13,47 +13,15 @@
 #include <unistd.h>
 
 #include <cmocka.h>
-#include <fontconfig/fontconfig.h>
-#include <pango/pangocairo.h>
 
 #include "report_pdf.h"
 #include "test_chart_fixture.h"
-
-static char *slurp(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    char *b = malloc((size_t)n + 1);
-    *len = fread(b, 1, (size_t)n, f);
-    b[*len] = '\0';
-    fclose(f);
-    return b;
-}
-
-/* Output of "PROG 'ARG' TAIL". */
-static char *run_cmd(const char *prog, const char *arg, const char *tail)
-{
-    char cmd[1024], out[] = "/tmp/lcme-report-out-XXXXXX";
-    int fd = mkstemp(out);
-    assert_true(fd >= 0);
-    close(fd);
-    snprintf(cmd, sizeof cmd, "%s '%s' %s", prog, arg, tail);
-    char full[1200];
-    snprintf(full, sizeof full, "%s > '%s'", cmd, out);
-    assert_int_equal(system(full), 0);
-    size_t n;
-    char *t = slurp(out, &n);
-    unlink(out);
-    return t;
-}
+#include "testkit.h"
+#include "testkit_fonts.h"
 
 static int pages(const char *pdf)
 {
-    char *info = run_cmd("pdfinfo", pdf, "");
+    char *info = tk_output("pdfinfo '%s'", pdf);
     char *p = strstr(info, "Pages:");
     assert_non_null(p);
     int n = (int)strtol(p + 6, NULL, 10);
@@ -67,9 +35,9 @@ static void test_report(void **state)
     struct fixture *f = fx_new(18, 5, 1);
     struct diag d;
     diag_init(&d);
-    char path[] = "/tmp/lcme-report-XXXXXX", path2[] = "/tmp/lcme-report2-XXXXXX";
-    close(mkstemp(path));
-    close(mkstemp(path2));
+    char path[64], path2[64];
+    tk_tmpfile(path, sizeof path, "report");
+    tk_tmpfile(path2, sizeof path2, "report");
     assert_int_equal(report_pdf_write(path, &f->in, f->tr, NULL, &d), 0);
     /* cover, contents, summary (table + progress chart: 2 pages), A1 with
      * F1 and F2 and A2 with F3 and F4 (dot plots of 384 pt, two a page:
@@ -77,7 +45,7 @@ static void test_report(void **state)
      * methods (1 page): at least 2 + 2 + 6 + 1 + 18 + 1 = 30 pages. */
     int np = pages(path);
     assert_true(np >= 30 && np <= 40);
-    char *txt = run_cmd("pdftotext -layout", path, "-");
+    char *txt = tk_output("pdftotext -layout '%s' -", path);
     assert_non_null(strstr(txt, "Hong Kong learning city evaluation 2026"));
     assert_non_null(strstr(txt, "Contents"));
     assert_non_null(strstr(txt, "Sha Tin leads the index in 2026"));
@@ -91,24 +59,20 @@ static void test_report(void **state)
     assert_non_null(strstr(txt, "8 units have an interval entirely above the network"));
     assert_non_null(strstr(txt, "Methods and data quality"));
     assert_non_null(strstr(txt, "Geometric aggregation fell back to arithmetic for K2."));
-    assert_non_null(strstr(txt, "Figure: Dot plot of IDX scores"));
+    /* the dot plot names the node; its code in brackets (chart.c) */
+    assert_non_null(strstr(txt, "Figure: Dot plot of Learning City Index (IDX) scores"));
     char last[32];
     snprintf(last, sizeof last, "page %d", np);
     assert_non_null(strstr(txt, last));
     free(txt);
-    char *info = run_cmd("pdfinfo", path, "");
+    char *info = tk_output("pdfinfo '%s'", path);
     assert_non_null(strstr(info, "Hong Kong learning city evaluation 2026: report 2026"));
     assert_non_null(strstr(info, "CreationDate:    Thu Dec 31 00:00:00 2026"));
     free(info);
 
     /* rerun: the same bytes */
     assert_int_equal(report_pdf_write(path2, &f->in, f->tr, NULL, &d), 0);
-    size_t n1, n2;
-    char *b1 = slurp(path, &n1), *b2 = slurp(path2, &n2);
-    assert_int_equal(n1, n2);
-    assert_memory_equal(b1, b2, n1);
-    free(b1);
-    free(b2);
+    tk_assert_same_file(path, path2);
     unlink(path);
     unlink(path2);
     diag_free(&d);
@@ -121,10 +85,10 @@ static void test_report_no_ci_no_trends(void **state)
     struct fixture *f = fx_new(18, 2, 0);
     struct diag d;
     diag_init(&d);
-    char path[] = "/tmp/lcme-report-XXXXXX";
-    close(mkstemp(path));
+    char path[64];
+    tk_tmpfile(path, sizeof path, "report");
     assert_int_equal(report_pdf_write(path, &f->in, NULL, NULL, &d), 0);
-    char *txt = run_cmd("pdftotext", path, "-");
+    char *txt = tk_output("pdftotext '%s' -", path);
     assert_non_null(strstr(txt, "Intervals were not computed"));
     assert_non_null(strstr(txt, "Trends were not computed"));
     free(txt);
@@ -157,8 +121,8 @@ static void test_bench(void **state)
         struct fixture *f = fx_new(sizes[k], 11, 1);
         struct diag d;
         diag_init(&d);
-        char path[] = "/tmp/lcme-report-XXXXXX";
-        close(mkstemp(path));
+        char path[64];
+        tk_tmpfile(path, sizeof path, "report");
         struct timespec a, b;
         clock_gettime(CLOCK_MONOTONIC, &a);
         assert_int_equal(report_pdf_write(path, &f->in, f->tr, NULL, &d), 0);
@@ -171,21 +135,186 @@ static void test_bench(void **state)
     }
 }
 
+/* ---- contents, settings, footer band, one year without sampling error ---- */
+
+/* Every word set in the band below the body (its bottom lower than
+ * 841.89 - 50 - 10 = 781.89 pt from the top of the A4 page) must belong to
+ * the footer line "BATCH · page N" drawn at 811.89 pt. */
+static void assert_footer_clear(const char *pdf, const char *batch)
+{
+    char *x = tk_output("pdftotext -bbox '%s' -", pdf);
+    size_t bad = 0, words = 0;
+    for (char *p = strstr(x, "<word "); p; p = strstr(p + 1, "<word ")) {
+        char *q0 = strstr(p, "yMin=\""), *q1 = strstr(p, "yMax=\"");
+        char *w = strchr(p, '>'), *e = strstr(p, "</word>");
+        assert_true(q0 && q1 && w && e);
+        double y0 = strtod(q0 + 6, NULL), y1 = strtod(q1 + 6, NULL);
+        char word[256];
+        snprintf(word, sizeof word, "%.*s", (int)(e - w - 1), w + 1);
+        words++;
+        if (y1 <= 781.89 + 0.5)
+            continue;
+        int digits = word[0] != '\0' && strspn(word, "0123456789") == strlen(word);
+        int footer = y0 >= 805 && (digits || strcmp(word, "page") == 0 ||
+                                   strcmp(word, "\xC2\xB7") == 0 ||
+                                   strcmp(word, "&#183;") == 0 ||
+                                   (word[0] && strstr(batch, word)));
+        if (!footer) {
+            bad++;
+            print_message("in the footer band: '%s' (y %.1f to %.1f)\n", word, y0, y1);
+        }
+    }
+    free(x);
+    assert_true(words > 1000);
+    assert_int_equal(bad, 0);
+}
+
+/* 51 units, one year, intervals of zero width (every observation exact),
+ * level names and method settings as config_load leaves them (all 16
+ * levels resolved), 120 notes that run over several pages. */
+static void test_report_many_units_one_year(void **state)
+{
+    (void)state;
+    struct fixture *f = fx_new(51, 1, 1);
+    struct results *r = f->res;
+    for (size_t i = 0; i < r->nnode * r->nyear * r->nunit; i++)
+        r->ci_low[i] = r->ci_high[i] = r->score[i];
+    f->in.obs_with_error = 0;
+    f->cfg.path = (char *)"batch.ini";
+    static char *names[6] = {NULL, "Indicator", "Key feature", "Pillar", "Sub-index", "Index"};
+    f->cfg.nlevel_names = 5;
+    for (int l = 1; l <= 5; l++)
+        f->cfg.level_name[l] = names[l];
+    struct method m = {.normalise = NORM_MINMAX, .norm_low = 0, .norm_high = 100,
+                       .z_mean = 0, .z_sd = 1, .dist2target_cap = 1,
+                       .scope = SCOPE_POOLED, .aggregate = AGG_ARITHMETIC,
+                       .agg_p = 1, .min_coverage = 0.66, .gp_scale = 100,
+                       .ref_index = -1};
+    f->cfg.method = m;
+    for (int l = 0; l <= CONFIG_MAX_LEVELS; l++)
+        f->cfg.level[l] = m;
+    for (int s = 0; s < PREP_NSTAGE; s++)
+        f->cfg.order[s] = s;
+    f->cfg.winmax = 5;
+    /* a node whose name is its code: printed once */
+    free(f->fw->node[9].name);
+    f->fw->node[9].name = fx_dup("F1");
+    for (int i = 0; i < 120; i++)
+        notes_add(&r->notes, "Note %d: a fallback explained at some length, so that the "
+                  "notes run over more than one page and each must reach the reader "
+                  "whole, in order, without touching the footer of the page.", i + 1);
+    struct diag d;
+    diag_init(&d);
+    char path[64], path2[64];
+    tk_tmpfile(path, sizeof path, "report");
+    tk_tmpfile(path2, sizeof path2, "report");
+    assert_int_equal(report_pdf_write(path, &f->in, f->tr, NULL, &d), 0);
+    int np = pages(path);
+
+    /* contents on pages 2 and 3: all 51 units and Methods, each with a page
+     * number, and the Methods entry's page holds the Methods heading */
+    char *toc = tk_output("pdftotext -layout -f 2 -l 3 '%s' -", path);
+    char want[64];
+    for (int u = 1; u <= 51; u++) {
+        snprintf(want, sizeof want, "Unit %04d", u);
+        char *p = strstr(toc, want);
+        if (!p)
+            print_message("contents lack %s\n", want);
+        assert_non_null(p);
+        p += strlen(want);
+        p += strspn(p, " ");
+        assert_true(*p >= '1' && *p <= '9');
+    }
+    char *m1 = strstr(toc, "Methods and data quality");
+    assert_non_null(m1);
+    long mp = strtol(m1 + strlen("Methods and data quality"), NULL, 10);
+    /* 51 unit pages follow the cover, contents, summary and areas */
+    assert_true(mp > 51 && mp <= np);
+    /* a node whose name is its code is listed once (the charts' own row
+     * labels are chart.c's) */
+    assert_non_null(strstr(toc, " F1 "));
+    assert_null(strstr(toc, "F1 F1"));
+    free(toc);
+    char *mt = tk_output("pdftotext -f %ld -l %ld '%s' -", mp, mp, path);
+    assert_non_null(strstr(mt, "Methods and data quality"));
+    assert_non_null(strstr(mt, "Settings (from the batch file)"));
+    free(mt);
+
+    char *txt = tk_output("pdftotext '%s' -", path);
+    /* settings: plain numbers, only keys that apply */
+    assert_non_null(strstr(txt, "min-max to [0, 100]"));
+    assert_non_null(strstr(txt, "at least 0.66 of its weight"));
+    assert_null(strstr(txt, "0.66000"));
+    assert_null(strstr(txt, "0.94999"));
+    assert_null(strstr(txt, "level6"));
+    assert_null(strstr(txt, "min_coverage"));
+    assert_null(strstr(txt, "group="));
+    /* level names and no repeated code */
+    assert_non_null(strstr(txt, "its scores on the Pillars"));
+    /* one year, no sampling error: U0016 leads the index with 30 + 2.5 * 17
+     * + 3 * 1.3 - 2 = 74.4 (fixture formula, t = ny - 1), printed without
+     * an interval */
+    assert_non_null(strstr(txt, "Unit 0016 has the highest score in 2026, 74.4;"));
+    assert_null(strstr(txt, "74.4 [74.4"));
+    assert_null(strstr(txt, "interval entirely above"));
+    assert_null(strstr(txt, "Monte Carlo intervals"));
+    assert_non_null(strstr(txt, "no intervals"));
+    assert_non_null(strstr(txt, "need at least 3 years of scores"));
+    assert_non_null(strstr(txt, "changes at least 2"));
+    assert_null(strstr(txt, "made at least moderate progress"));
+    assert_null(strstr(txt, " of 0 "));
+    /* the notes flow over pages: the first and last are there whole */
+    assert_non_null(strstr(txt, "Note 1: a fallback"));
+    assert_non_null(strstr(txt, "Note 120: a fallback"));
+    free(txt);
+    assert_footer_clear(path, f->cfg.name);
+
+    /* rerun: the same bytes */
+    assert_int_equal(report_pdf_write(path2, &f->in, f->tr, NULL, &d), 0);
+    tk_assert_same_file(path, path2);
+    unlink(path);
+    unlink(path2);
+    f->cfg.path = NULL;
+    for (int l = 1; l <= 5; l++)
+        f->cfg.level_name[l] = NULL;
+    diag_free(&d);
+    fx_free(f);
+}
+
+/* Progress with targets: the fixture's aggregates have no target score, so
+ * the index is classed with the bands without one; with intervals and 5
+ * years the arrows legend says so and the footer band stays clear. */
+static void test_report_progress_words(void **state)
+{
+    (void)state;
+    struct fixture *f = fx_new(18, 5, 1);
+    struct diag d;
+    diag_init(&d);
+    char path[64];
+    tk_tmpfile(path, sizeof path, "report");
+    assert_int_equal(report_pdf_write(path, &f->in, f->tr, NULL, &d), 0);
+    char *txt = tk_output("pdftotext '%s' -", path);
+    assert_non_null(strstr(txt, "(no target scores)"));
+    assert_null(strstr(txt, "(or on track)"));
+    assert_null(strstr(txt, "Learning city evaluation report"));
+    free(txt);
+    assert_footer_clear(path, f->cfg.name);
+    unlink(path);
+    diag_free(&d);
+    fx_free(f);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_report),
         cmocka_unit_test(test_report_no_ci_no_trends),
         cmocka_unit_test(test_report_bad_path),
+        cmocka_unit_test(test_report_many_units_one_year),
+        cmocka_unit_test(test_report_progress_words),
         cmocka_unit_test(test_bench),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
-    /* release the process-wide font caches so that LeakSanitizer reports
-     * only our own leaks: pango's font map, cairo's caches, then
-     * fontconfig's configuration and caches (last: the others hold
-     * fontconfig objects) */
-    pango_cairo_font_map_set_default(NULL);
-    cairo_debug_reset_static_data();
-    FcFini();
+    tk_release_fonts();
     return rc;
 }

@@ -491,6 +491,18 @@ static void check_identical(enum norm_method nm, enum norm_scope scope)
     assert_non_null(strstr(nt.line[0], "37 Monte Carlo"));
     assert_non_null(strstr(nt.line[1], "27 of 109"));
     notes_free(&nt);
+    /* with no observation carrying an error, one sentence says the
+     * intervals have zero width, and no percentile wording follows */
+    struct uncertainty_summary exact = s1.sum;
+    exact.obs_se = exact.obs_wilson = exact.obs_percent = 0;
+    exact.obs_exact = exact.obs_present;
+    uncertainty_notes_add(&exact, &nt);
+    assert_int_equal(nt.n, 1);
+    assert_non_null(strstr(nt.line[0], "none of the 109 observations carries a sampling "
+                                       "error"));
+    assert_non_null(strstr(nt.line[0], "zero width"));
+    assert_null(strstr(nt.line[0], "percentile"));
+    notes_free(&nt);
     snapshot_free(&s1);
     snapshot_free(&s2);
     snapshot_free(&s3);

@@ -381,7 +381,7 @@ static void charts_sheet_check(struct fixture *f, const char *name,
                            tk_dir, name, name), 0);
     char *dr = slurp("%s/%s/xl/drawings/drawing1.xml", tk_dir, name);
     assert_non_null(dr);
-    assert_non_null(strstr(dr, "descr=\"Dot plot of IDX scores in 2021 for 3 units"));
+    assert_non_null(strstr(dr, "descr=\"Dot plot of Learning city index (IDX) scores in 2021 for 3 units"));
     assert_non_null(strstr(dr, "descr=\"Index score in 2021 for 3 units"));
     free(dr);
     f->in.charts = NULL;
