@@ -286,9 +286,13 @@ static void batch_key(struct parse *p, const char *key, const char *value)
             c->year = (int)v;
     } else if (strcmp(key, "framework") == 0) {
         set_str(&c->framework, resolve(p, value));
+        c->framework_line = p->line;
+        c->framework_col = p->vcol;
         p->has_framework = 1;
     } else if (strcmp(key, "units") == 0) {
         set_str(&c->units, resolve(p, value));
+        c->units_line = p->line;
+        c->units_col = p->vcol;
     } else if (strcmp(key, "store") == 0) {
         set_str(&c->store, resolve(p, value));
     } else if (strcmp(key, "output") == 0) {
@@ -319,6 +323,8 @@ static void batch_key(struct parse *p, const char *key, const char *value)
                            "[batch] data: more than %d files", CONFIG_MAX_DATA);
                 break;
             }
+            c->data_line[c->ndata] = p->line;
+            c->data_col[c->ndata] = p->vcol + (int)(tok - copy);
             c->data_name[c->ndata] = strdup(tok);
             c->data[c->ndata++] = resolve(p, tok);
         }

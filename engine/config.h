@@ -137,6 +137,10 @@ struct config {
         long line;
         int col;                 /* column of the node code (added) */
     } *weight;
+    /* Where the input files are named in the batch file (added): line and
+     * column of each name, for errors about the files themselves. */
+    long framework_line, units_line, data_line[CONFIG_MAX_DATA];
+    int framework_col, units_col, data_col[CONFIG_MAX_DATA];
 };
 
 /* Read and check a batch file. Every problem is reported with file:line.

@@ -143,10 +143,31 @@ static void inputs_free(struct inputs *in)
     config_free(in->cfg);
 }
 
+/* 0 when the file the batch names at line:col exists; else -1 with an
+ * error at that place in the batch file, so that a mistyped name points at
+ * the line to mend (folders, FIFOs and unreadable files are left to the
+ * readers, which say what is wrong with them). */
+static int named_file_exists(const struct config *cfg, const char *key, const char *path,
+                             const char *as_written, long line, int col, struct diag *d)
+{
+    if (access(path, F_OK) == 0 || (errno != ENOENT && errno != ENOTDIR))
+        return 0;
+    if (strcmp(as_written, path) == 0)
+        diag_input(d, cfg->path, line, col, "[batch] %s: '%s' does not exist", key, path);
+    else
+        diag_input(d, cfg->path, line, col, "[batch] %s: '%s' does not exist (looked for %s)",
+                   key, as_written, path);
+    return -1;
+}
+
 static int read_inputs(const char *batch, struct inputs *in, struct diag *d)
 {
     memset(in, 0, sizeof *in);
     if (config_load(&in->cfg, batch, d) != 0)
+        return -1;
+    const struct config *cfg = in->cfg;
+    if (named_file_exists(cfg, "framework", cfg->framework, cfg->framework,
+                          cfg->framework_line, cfg->framework_col, d) != 0)
         return -1;
     if (framework_load(&in->fw, in->cfg->framework, d) != 0 ||
         config_apply_weights(in->cfg, in->fw, d) != 0)
@@ -156,10 +177,13 @@ static int read_inputs(const char *batch, struct inputs *in, struct diag *d)
         diag_add(d, LCME_ENOMEM, NULL, 0, 0, "out of memory");
         return -1;
     }
-    if (in->cfg->units)
-        ingest_units(in->obs, in->cfg->units, d);
-    for (int i = 0; i < in->cfg->ndata; i++)
-        ingest_file(in->obs, in->cfg->data[i], in->cfg->data_name[i], in->fw, d);
+    if (cfg->units && named_file_exists(cfg, "units", cfg->units, cfg->units,
+                                        cfg->units_line, cfg->units_col, d) == 0)
+        ingest_units(in->obs, cfg->units, d);
+    for (int i = 0; i < cfg->ndata; i++)
+        if (named_file_exists(cfg, "data", cfg->data[i], cfg->data_name[i], cfg->data_line[i],
+                              cfg->data_col[i], d) == 0)
+            ingest_file(in->obs, cfg->data[i], cfg->data_name[i], in->fw, d);
     return diag_count(d) ? -1 : 0;
 }
 
