@@ -613,6 +613,17 @@ int pipeline_run(const struct config *cfg, const struct framework *fw,
         r->coherence = coherence_compute(fw, r->score, c->value, nunit, nyear,
                                          (size_t)t, c->year[t], d);
         if (!r->coherence) goto done;
+        char l2[64];
+        notes_add(&r->notes, "Statistical coherence (Quality sheet, quality.csv), in %d: "
+                  "Pearson and Spearman correlations of each node with its parent; "
+                  "Cronbach's alpha and the first principal component's share of "
+                  "variance for each aggregate; indicator pairs within one %s node "
+                  "flagged collinear (r > %g) or negative (r < %g); each indicator's raw "
+                  "values flagged LowAvail (under 65 %% of units have one), HighZero "
+                  "(over half are zero), LowUnique (under half are distinct) or Outliers "
+                  "(|skew| > 2 and kurtosis > 3.5), each on the row of its statistic.",
+                  c->year[t], level_label(cfg, 2, l2, sizeof l2), COHERENCE_HIGH,
+                  COHERENCE_LOW);
     }
     rc = 0;
 

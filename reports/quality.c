@@ -142,8 +142,8 @@ static void build(struct qrows *q, const struct report_input *in)
     for (size_t i = 0; i < co->nind; i++) {
         const struct coherence_stat *s = &co->stat[i];
         const char *nd = fw->node[i].code;
-        /* each flag on the row of the statistic it judges; Outliers (the
-         * boxplot rule) beside skew, which outliers drive */
+        /* each flag on the row of the statistic it judges; Outliers
+         * (|skew| > 2 and kurtosis > 3.5) on the skew row */
         add(q, "stats", NULL, y, nd, NULL, "available", s->avail,
             s->low_avail ? "LowAvail" : NULL);
         add(q, "stats", NULL, y, nd, NULL, "zero", s->zero, s->high_zero ? "HighZero" : NULL);

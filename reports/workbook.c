@@ -704,7 +704,8 @@ static const struct {
                 "(correlations, Cronbach's alpha, principal components)."},
     {"Data", "Raw and normalised indicator values, one row per unit and year."},
     {"Framework", "The indicator tree with weights, effective weights, directions, targets "
-                  "and each node's target score in the evaluation year (see Notes)."},
+                  "and each node's target score in the evaluation year (see Notes); "
+                  "'adapted' marks a row whose wording paraphrases the source framework."},
     {"Charts", "Native Excel charts (index by unit with intervals, area medians over the "
                "years) on their data, and the chart images with their alternative text."},
 };

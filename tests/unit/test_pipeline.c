@@ -124,6 +124,9 @@ static void test_run(void **state)
 
     assert_true(notes_have(&r->notes, "Normalisation: min-max to [0, 100], within each year."));
     assert_true(notes_have(&r->notes, "Indicator A is constant in 2021"));
+    /* the coherence flags and their thresholds are stated once */
+    assert_true(notes_have(&r->notes, "flagged collinear (r > 0.9) or negative (r < -0.4)"));
+    assert_true(notes_have(&r->notes, "Outliers (|skew| > 2 and kurtosis > 3.5)"));
     assert_true(notes_have(&r->notes, "where lower is better (B)"));
     assert_true(notes_have(&r->notes, "weighted arithmetic mean"));
     assert_true(notes_have(&r->notes, "at least one child present"));
