@@ -561,6 +561,20 @@ static char *line_reader(char *str, int num, void *stream)
     char *r = fgets(str, num, p->fp);
     if (r) {
         size_t n = strlen(r);
+        /* A line longer than inih's buffer would be cut, its rest read as a
+         * line of its own (a long data list would lose files silently). */
+        if (n + 1 == (size_t)num && r[n - 1] != '\n') {
+            int ch = fgetc(p->fp);
+            if (ch != EOF)
+                ungetc(ch, p->fp);
+            if (ch != EOF && ch != '\n') {
+                diag_input(p->d, p->c->path, p->line + 1, num,
+                           "line longer than %d bytes (continue a long list on indented "
+                           "lines: 'data = a.csv, b.csv' then '    c.csv')", num - 1);
+                p->unreadable = 1;
+                return NULL;
+            }
+        }
         /* A bare CR would hide every later line inside this one (inih splits
          * on LF only), so the file would read as an empty batch. */
         for (size_t i = 0; i < n; i++)

@@ -189,6 +189,22 @@ static int add_str(const char ***v, long **lines, int *n, int *alloc, const char
     return 0;
 }
 
+/* An empty field, or R's NA (as COINr's iMeta exports write a missing
+ * parent, level or direction): both read as not given. Blanks around are
+ * allowed. */
+static int blank_or_na(const char *s, size_t n)
+{
+    if (!s || csv_blank(s, n))
+        return 1;
+    while (n && (*s == ' ' || *s == '\t')) {
+        s++;
+        n--;
+    }
+    while (n && (s[n - 1] == ' ' || s[n - 1] == '\t'))
+        n--;
+    return n == 2 && s[0] == 'N' && s[1] == 'A';
+}
+
 static int read_rows(struct loader *L)
 {
     struct csv *c = L->c;
@@ -277,7 +293,7 @@ static int read_rows(struct loader *L)
         w->pidx = -1;
         size_t pl;
         const char *ps = fld(L, F_PARENT, &pl);
-        w->parent = csv_blank(ps, pl) ? NULL : ps;
+        w->parent = blank_or_na(ps, pl) ? NULL : ps;
         w->name = text(L, F_NAME);
         w->unit = text(L, F_UNIT);
         w->denom = text(L, F_DENOM);
@@ -286,7 +302,7 @@ static int read_rows(struct loader *L)
         /* level */
         size_t ll;
         const char *ls = fld(L, F_LEVEL, &ll);
-        if (ls && !csv_blank(ls, ll)) {
+        if (ls && !blank_or_na(ls, ll)) {
             double lv;
             enum csv_num st = csv_parse_double(ls, ll, &lv, NULL, 0);
             if (st != CSV_NUM_OK || lv < 1 || lv > 1000 || lv != floor(lv))
@@ -303,7 +319,7 @@ static int read_rows(struct loader *L)
         size_t dl;
         const char *ds = fld(L, F_DIRECTION, &dl);
         w->direction = 1;
-        if (ds && !csv_blank(ds, dl)) {
+        if (ds && !blank_or_na(ds, dl)) {
             double dv;
             enum csv_num st = csv_parse_double(ds, dl, &dv, NULL, 0);
             if (st == CSV_NUM_OK && (dv == 1 || dv == -1))

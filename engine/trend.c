@@ -590,9 +590,10 @@ void trend_notes_add(const struct config *cfg, const struct framework *fw,
               cfg->base_year, cfg->base_year, moved_base, cfg->target_year);
     notes_add(nt, "Targets used: indicators their framework target, in raw units "
               "(%zu rows); aggregates their target score in the last year, the "
-              "score a unit would have with every indicator at its target (Framework "
-              "sheet; %zu rows), or the bands without a target where no target score "
-              "is defined (%zu rows).",
+              "score a unit would have with every indicator that has a target exactly "
+              "at it, those without one counting as missing (Framework sheet; %zu "
+              "rows), or the bands without a target where no target score is defined "
+              "(%zu rows).",
               ind_target, agg_target, agg_bands);
     if (not_assessed > 0) {
         char buf[512];

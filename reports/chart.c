@@ -104,16 +104,18 @@ static double score_at(const struct chart_ctx *c, int node, int t, size_t u)
     return r->score[RES_AT(r, node, t, u)];
 }
 
+/* Interval bounds, NaN when the context shows no intervals (a view with
+ * has_ci cleared draws neither whiskers nor the above/below shapes). */
 static double lo_at(const struct chart_ctx *c, int node, int t, size_t u)
 {
     const struct results *r = c->in->res;
-    return r->ci_low ? r->ci_low[RES_AT(r, node, t, u)] : NAN;
+    return c->has_ci && r->ci_low ? r->ci_low[RES_AT(r, node, t, u)] : NAN;
 }
 
 static double hi_at(const struct chart_ctx *c, int node, int t, size_t u)
 {
     const struct results *r = c->in->res;
-    return r->ci_high ? r->ci_high[RES_AT(r, node, t, u)] : NAN;
+    return c->has_ci && r->ci_high ? r->ci_high[RES_AT(r, node, t, u)] : NAN;
 }
 
 static const struct fw_node *nd(const struct chart_ctx *c, int node)
@@ -162,47 +164,45 @@ static const char *level_word(const struct chart_ctx *c, int node)
     return chart_level_word(c->in, c->in->fw->node[node].level, 0);
 }
 
-/* Running-text words for the nodes at level lv (the areas of focus at
- * fw->nlevel - 2, the areas at fw->nlevel - 1), singular or plural, in
- * buf: the batch's level name in lower case ("pillar", "pillars"), or the
- * framework's own words where the batch names the level "focus" or "area",
- * or names none ("area of focus", "areas of focus"; "area", "areas"). */
-static const char *level_words(const struct chart_ctx *c, int lv, int plural, char *buf,
-                               size_t len)
+const char *chart_level_words(const struct report_input *in, int lv, int plural, char *buf,
+                              size_t len)
 {
-    const struct config *cfg = c->in->cfg;
-    const char *nm = cfg && lv >= 1 && lv <= cfg->nlevel_names && lv <= CONFIG_MAX_LEVELS
-                     ? cfg->level_name[lv] : NULL;
-    int focus = lv == c->in->fw->nlevel - 2;
-    if (!nm || !nm[0] || strcasecmp(nm, "focus") == 0 || strcasecmp(nm, "area") == 0 ||
-        strcasecmp(nm, "area of focus") == 0) {
-        snprintf(buf, len, "%s", focus ? (plural ? "areas of focus" : "area of focus")
-                                       : (plural ? "areas" : "area"));
-        return buf;
-    }
+    const char *nm = chart_level_word(in, lv, 1);
+    if (strcasecmp(nm, "focus") == 0)
+        nm = "area of focus";
+    else if (strcasecmp(nm, "feature") == 0)
+        nm = "key feature";
+    char w[96];
     size_t n = strlen(nm);
-    if (n + 4 > len)
-        n = len - 4;
+    if (n >= sizeof w)
+        n = sizeof w - 1;
     for (size_t i = 0; i < n; i++)
-        buf[i] = (char)tolower((unsigned char)nm[i]);
-    buf[n] = '\0';
-    if (plural && n > 0) {
-        char last = buf[n - 1], prev = n > 1 ? buf[n - 2] : '\0';
-        if (last == 's' || last == 'x' || last == 'z' || (last == 'h' && (prev == 'c' ||
-                                                                         prev == 's')))
-            strcpy(buf + n, "es");
-        else if (last == 'y' && prev && !strchr("aeiou", prev))
-            strcpy(buf + n - 1, "ies");
+        w[i] = (char)tolower((unsigned char)nm[i]);
+    w[n] = '\0';
+    const char *of = strstr(w, " of ");
+    if (!plural) {
+        snprintf(buf, len, "%s", w);
+    } else if (of) {   /* "areas of focus" */
+        snprintf(buf, len, "%.*ss%s", (int)(of - w), w, of);
+    } else {
+        int es = n > 0 && (w[n - 1] == 's' || w[n - 1] == 'x' || w[n - 1] == 'z' ||
+                           (n > 1 && w[n - 1] == 'h' && (w[n - 2] == 's' || w[n - 2] == 'c')));
+        int ies = n > 1 && w[n - 1] == 'y' && !strchr("aeiou", w[n - 2]);
+        if (ies)
+            snprintf(buf, len, "%.*sies", (int)(n - 1), w);
         else
-            strcpy(buf + n, "s");
+            snprintf(buf, len, "%s%s", w, es ? "es" : "s");
     }
     return buf;
 }
 
+/* Running-text words for the areas of focus (the level of c->focus) and
+ * the areas (level nlevel - 1). */
 #define FOCUS_WORDS(c, plural, buf) \
-    level_words((c), (c)->in->fw->nlevel - 2, (plural), (buf), sizeof (buf))
+    chart_level_words((c)->in, (c)->in->fw->node[(c)->focus[0]].level, (plural), (buf), \
+                      sizeof (buf))
 #define AREA_WORDS(c, plural, buf) \
-    level_words((c), (c)->in->fw->nlevel - 1, (plural), (buf), sizeof (buf))
+    chart_level_words((c)->in, (c)->in->fw->nlevel - 1, (plural), (buf), sizeof (buf))
 
 /* A row label "CODE name" in buf, just the code where the node has no name
  * or a name equal to its code (so "Social", not "Social Social"). */

@@ -112,6 +112,13 @@ const char *chart_node_short(const struct chart_ctx *c, int node);
  * indicator. Never NULL. */
 const char *chart_level_word(const struct report_input *in, int lv, int full);
 
+/* The same for running text, in buf: lower case, the learning-city short
+ * names "focus" and "feature" as "area of focus" and "key feature", and
+ * plural when asked ("areas of focus", "pillars", "sub-indexes",
+ * "policies"). Returns buf. */
+const char *chart_level_words(const struct report_input *in, int lv, int plural, char *buf,
+                              size_t len);
+
 /* The network median of node in year index t (from tr->median), NaN when
  * not available. */
 double chart_median(const struct chart_ctx *c, int node, int t);

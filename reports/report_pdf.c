@@ -117,25 +117,6 @@ static const char *level_word(const struct doc *dc, int lv)
     return chart_level_word(dc->c->in, lv, 1);
 }
 
-/* English plural of a level name: "areas of focus", "Pillars", "indexes". */
-static const char *plural(const char *w, char *b, size_t len)
-{
-    size_t n = strlen(w);
-    const char *of = strstr(w, " of ");
-    if (of) {
-        snprintf(b, len, "%.*ss%s", (int)(of - w), w, of);
-        return b;
-    }
-    int es = n > 0 && (w[n - 1] == 's' || w[n - 1] == 'x' ||
-                       (n > 1 && w[n - 1] == 'h' && (w[n - 2] == 's' || w[n - 2] == 'c')));
-    int ies = n > 1 && w[n - 1] == 'y' && !strchr("aeiouAEIOU", w[n - 2]);
-    if (ies)
-        snprintf(b, len, "%.*sies", (int)(n - 1), w);
-    else
-        snprintf(b, len, "%s%s", w, es ? "es" : "s");
-    return b;
-}
-
 /* The first letter in upper case (for headings). */
 static const char *cap(const char *w, char *b, size_t len)
 {
@@ -961,7 +942,7 @@ static void layout(struct doc *dc, const struct chart_list *l, int ci_arrays)
         }
     }
 
-    cap(plural(level_word(dc, feature_level(dc)), w, sizeof w), w2, sizeof w2);
+    cap(chart_level_words(dc->c->in, feature_level(dc), 1, w, sizeof w), w2, sizeof w2);
     snprintf(b, sizeof b, "%s%s", w2, c->tr && dc->changes ? " and network trends" : "");
     heading(dc, b, 1);
     for (int p = 1; (it = find_chart(l, CHART_HEATMAP, -1, -1, p)); p++)
@@ -972,7 +953,7 @@ static void layout(struct doc *dc, const struct chart_list *l, int ci_arrays)
         few_years(dc, 9.5);
 
     heading(dc, "Units", 1);
-    plural(level_word(dc, focus_level(dc)), w, sizeof w);
+    chart_level_words(dc->c->in, focus_level(dc), 1, w, sizeof w);
     paraf(dc, 9.5, "One page per unit, in index order: its scores on the %s%s "
           "against the network median%s.", w, c->has_ci ? " with intervals" : "",
           dc->changes ? ", then its trends" : "");
@@ -1043,19 +1024,6 @@ static int run_pass(struct doc *dc, const char *path, const struct chart_list *l
     return rc;
 }
 
-/* 1 when some interval of the results has a width: a batch whose every
- * observation is exact carries intervals of zero width, which are none. */
-static int intervals_have_width(const struct results *r)
-{
-    if (!r->ci_low || !r->ci_high)
-        return 0;
-    size_t cells = r->nnode * r->nyear * r->nunit;
-    for (size_t i = 0; i < cells; i++)
-        if (fin(r->ci_low[i]) && fin(r->ci_high[i]) && r->ci_high[i] > r->ci_low[i])
-            return 1;
-    return 0;
-}
-
 int report_pdf_write(const char *path, const struct report_input *in,
                      const struct trends *tr, const struct chart_list *charts,
                      struct diag *d)
@@ -1066,7 +1034,7 @@ int report_pdf_write(const char *path, const struct report_input *in,
     /* the report's view: intervals only when they have a width */
     struct chart_ctx view = *c;
     int ci_arrays = c->has_ci;
-    view.has_ci = c->has_ci && intervals_have_width(in->res);
+    view.has_ci = c->has_ci && !c->exact;   /* zero-width intervals are none */
     struct chart_list own;
     chart_list_init(&own);
     if (!charts) {

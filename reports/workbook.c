@@ -968,8 +968,9 @@ static void write_trends(struct wb *w, lxw_worksheet *ws)
                         tr->change_prev_excludes_zero && tr->change_prev_excludes_zero[i],
                         NULL, 0);
             }
-            if (tr->target)
-                put_num(w, ws, row, 25, tr->target[i], w->f_2dp, 0);
+            if (tr->target)   /* raw units for indicators: no rounding format */
+                put_num(w, ws, row, 25, tr->target[i],
+                        k < (size_t)fw->nind ? NULL : w->f_2dp, 0);
         }
     }
 }

@@ -208,6 +208,30 @@ static void test_computed_levels(void **state)
     framework_free(fw);
 }
 
+static void test_na_cells(void **state)
+{
+    (void)state;
+    /* R's write.csv writes NA for a missing parent, level, direction,
+     * target or weight (COINr's iMeta): read as not given. Expected by
+     * hand: the same tree as with empty cells, root without a parent,
+     * directions 1 by default, target NaN, weight 1 by default. */
+    char *p = write_tmp("iCode,Parent,Level,Weight,Direction,Target\n"
+                        "idx,NA,NA,NA,NA,NA\n"
+                        "a,idx,1,2,-1,5\n"
+                        "b,idx,NA,1,NA,NA\n");
+    struct framework *fw = tk_framework_ok(p);
+    unlink(p);
+    check_order(fw);
+    assert_int_equal(fw->nind, 2);
+    assert_string_equal(fw->node[fw->root].code, "idx");
+    assert_int_equal(fw->node[0].direction, -1);
+    assert_int_equal(fw->node[1].direction, 1);
+    assert_close(fw->node[0].target, 5);
+    assert_true(isnan(fw->node[1].target));
+    assert_close(fw->node[fw->root].weight, 1);
+    framework_free(fw);
+}
+
 static void test_all_problems(void **state)
 {
     (void)state;
@@ -255,6 +279,7 @@ int main(void)
         cmocka_unit_test(test_asem),
         cmocka_unit_test(test_mini),
         cmocka_unit_test(test_computed_levels),
+        cmocka_unit_test(test_na_cells),
         cmocka_unit_test(test_all_problems),
         cmocka_unit_test(test_zero_weights),
     };

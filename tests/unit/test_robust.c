@@ -120,6 +120,30 @@ static void test_config_cr_only(void **state)
     free(p);
 }
 
+/* A long data list continues on indented lines; each name keeps its own
+ * line and column for errors (by hand: 'data = a.csv, b.csv' puts b.csv
+ * at column 15 of line 5; '    c.csv' puts c.csv at column 5 of line 6). */
+static void test_config_data_continuation(void **state)
+{
+    (void)state;
+    char *p = in_dir("t.ini");
+    tk_write_file(p, "[batch]\nname = X\nyear = 2023\nframework = f.csv\n"
+                     "data = a.csv, b.csv\n    c.csv\n");
+    struct diag d;
+    diag_init(&d);
+    struct config *c = NULL;
+    assert_int_equal(config_load(&c, p, &d), 0);
+    assert_int_equal(c->ndata, 3);
+    assert_string_equal(c->data_name[2], "c.csv");
+    assert_int_equal(c->data_line[1], 5);
+    assert_int_equal(c->data_col[1], 15);
+    assert_int_equal(c->data_line[2], 6);
+    assert_int_equal(c->data_col[2], 5);
+    config_free(c);
+    diag_free(&d);
+    free(p);
+}
+
 static void test_config_created_fields(void **state)
 {
     (void)state;
@@ -148,6 +172,7 @@ int main(void)
         T(test_csv_folder_refused),
         T(test_config_fifo_and_folder),
         T(test_config_cr_only),
+        T(test_config_data_continuation),
         T(test_config_created_fields),
     };
 #undef T
