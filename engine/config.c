@@ -286,11 +286,13 @@ static void batch_key(struct parse *p, const char *key, const char *value)
             c->year = (int)v;
     } else if (strcmp(key, "framework") == 0) {
         set_str(&c->framework, resolve(p, value));
+        set_str(&c->framework_name, strdup(value));
         c->framework_line = p->line;
         c->framework_col = p->vcol;
         p->has_framework = 1;
     } else if (strcmp(key, "units") == 0) {
         set_str(&c->units, resolve(p, value));
+        set_str(&c->units_name, strdup(value));
         c->units_line = p->line;
         c->units_col = p->vcol;
     } else if (strcmp(key, "store") == 0) {
@@ -773,6 +775,8 @@ void config_free(struct config *c)
     free(c->dir);
     free(c->name);
     free(c->framework);
+    free(c->framework_name);
+    free(c->units_name);
     for (int i = 0; i < c->ndata; i++) {
         free(c->data[i]);
         free(c->data_name[i]);

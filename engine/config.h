@@ -141,6 +141,7 @@ struct config {
      * column of each name, for errors about the files themselves. */
     long framework_line, units_line, data_line[CONFIG_MAX_DATA];
     int framework_col, units_col, data_col[CONFIG_MAX_DATA];
+    char *framework_name, *units_name; /* as written in the batch file, or NULL */
 };
 
 /* Read and check a batch file. Every problem is reported with file:line.

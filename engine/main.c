@@ -166,7 +166,8 @@ static int read_inputs(const char *batch, struct inputs *in, struct diag *d)
     if (config_load(&in->cfg, batch, d) != 0)
         return -1;
     const struct config *cfg = in->cfg;
-    if (named_file_exists(cfg, "framework", cfg->framework, cfg->framework,
+    if (named_file_exists(cfg, "framework", cfg->framework,
+                          cfg->framework_name ? cfg->framework_name : cfg->framework,
                           cfg->framework_line, cfg->framework_col, d) != 0)
         return -1;
     if (framework_load(&in->fw, in->cfg->framework, d) != 0 ||
@@ -177,7 +178,8 @@ static int read_inputs(const char *batch, struct inputs *in, struct diag *d)
         diag_add(d, LCME_ENOMEM, NULL, 0, 0, "out of memory");
         return -1;
     }
-    if (cfg->units && named_file_exists(cfg, "units", cfg->units, cfg->units,
+    if (cfg->units && named_file_exists(cfg, "units", cfg->units,
+                                        cfg->units_name ? cfg->units_name : cfg->units,
                                         cfg->units_line, cfg->units_col, d) == 0)
         ingest_units(in->obs, cfg->units, d);
     for (int i = 0; i < cfg->ndata; i++)

@@ -1421,7 +1421,8 @@ static void draw_progress(struct chart_pen *p, const struct chart_ctx *c,
 {
     cairo_t *cr = chart_pen_cr(p);
     size_t nu = c->in->cube->nunit;
-    frame(p, c, it, "Classes as in trends.csv (METHODS.md section 7).");
+    frame(p, c, it, "Classes as in trends.csv; thresholds in the Notes sheet and the "
+                    "report's Methods section.");
     size_t (*cnt)[NPROG] = calloc((size_t)c->ntop, sizeof *cnt);
     int used[NPROG] = {0};
     if (!cnt)

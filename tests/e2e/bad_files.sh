@@ -105,13 +105,13 @@ expect fifo-batch "fifo.ini: error: cannot open batch file: not a regular file" 
 # Missing files.
 expect missing-batch "nowhere.ini: error: cannot open batch file: No such file or directory" -- nowhere.ini
 # (the error points at the batch line and column that name the file)
-expect missing-framework "c-missing-framework.ini:4:13: error: [batch] framework: './nowhere.csv' does not exist" \
+expect missing-framework "c-missing-framework.ini:4:13: error: [batch] framework: 'nowhere.csv' does not exist (looked for ./nowhere.csv)" \
     -- "$(batch missing-framework framework=nowhere.csv)"
 expect missing-data "c-missing-data.ini:5:8: error: [batch] data: 'nowhere.csv' does not exist (looked for ./nowhere.csv)" \
     -- "$(batch missing-data data=nowhere.csv)"
 expect missing-data-second "c-missing-data-second.ini:5:28: error: [batch] data: 'nowhere.csv' does not exist (looked for ./nowhere.csv)" \
     -- "$(batch missing-data-second "data=good/mini-long.csv, nowhere.csv")"
-expect missing-units "c-missing-units.ini:8:9: error: [batch] units: './nowhere.csv' does not exist" \
+expect missing-units "c-missing-units.ini:8:9: error: [batch] units: 'nowhere.csv' does not exist (looked for ./nowhere.csv)" \
     -- "$(batch missing-units units=nowhere.csv)"
 
 # An output folder below a file (works as root too).
