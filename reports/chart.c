@@ -88,6 +88,21 @@ static void legend_line(cairo_t *cr, double x, double y)
     cairo_stroke(cr);
 }
 
+/* The legend entry of a unit's score series at (x, y): a blue line in the
+ * current line width with a circle of radius r, then "score" at x + 18;
+ * returns the width of that label. */
+static double legend_score(struct chart_pen *p, const struct chart_font *f, double x,
+                           double y, double r)
+{
+    cairo_t *cr = chart_pen_cr(p);
+    double w;
+    chart_rgb(cr, BLUE);
+    legend_line(cr, x, y);
+    chart_marker(cr, CHART_CIRCLE, x + 7, y + 5, r, BLUE);
+    chart_text(p, "score", f, x + 18, y, 1, &w);
+    return w;
+}
+
 /* Widens the domain [*lo, *hi] to take in the finite values of v[0..n). */
 static void widen(double *lo, double *hi, const double *v, int n)
 {
@@ -204,14 +219,12 @@ const char *chart_level_words(const struct report_input *in, int lv, int plural,
 #define AREA_WORDS(c, plural, buf) \
     chart_level_words((c)->in, (c)->in->fw->nlevel - 1, (plural), (buf), sizeof (buf))
 
-/* A row label "CODE name" in buf, just the code where the node has no name
- * or a name equal to its code (so "Social", not "Social Social"). */
-static const char *code_name(const struct fw_node *x, char *buf, size_t len)
+const char *chart_node_label(const struct fw_node *x, char *buf, size_t len)
 {
-    if (x->name && x->name[0] && strcmp(x->name, x->code) != 0)
-        snprintf(buf, len, "%s %s", x->code, x->name);
+    if (!x->name || !x->name[0] || strcasecmp(x->name, x->code) == 0)
+        snprintf(buf, len, "%s", x->name && x->name[0] ? x->name : x->code);
     else
-        snprintf(buf, len, "%s", x->code);
+        snprintf(buf, len, "%s %s", x->code, x->name);
     return buf;
 }
 
@@ -1483,7 +1496,7 @@ static void draw_progress(struct chart_pen *p, const struct chart_ctx *c,
     for (int k = 0; k < c->ntop && fn.size > 6.5; k++) {
         const struct fw_node *xn = nd(c, c->top[k]);
         char lab[300];
-        code_name(xn, lab, sizeof lab);
+        chart_node_label(xn, lab, sizeof lab);
         fn.bold = k == 0;
         if (chart_text(p, lab, &fn, 0, 0, 0, NULL) > 12)
             fn.size = 6.5;   /* one size for every label */
@@ -1494,7 +1507,7 @@ static void draw_progress(struct chart_pen *p, const struct chart_ctx *c,
         const struct fw_node *xn = nd(c, c->top[k]);
         int indent = c->in->fw->nlevel - xn->level;
         char lab[300];
-        code_name(xn, lab, sizeof lab);
+        chart_node_label(xn, lab, sizeof lab);
         fn.bold = indent == 0;
         chart_text_mid(p, lab, &fn, x0 - 6, yy + 9);
         double acc = 0;
@@ -1595,11 +1608,7 @@ static void draw_trend(struct chart_pen *p, const struct chart_ctx *c,
         chart_text(p, "each unit", &fl, lx + 18, ly, 1, &w);
         lx += w + 30;
     } else {
-        chart_rgb(cr, BLUE);
-        legend_line(cr, lx, ly);
-        chart_marker(cr, CHART_CIRCLE, lx + 7, ly + 5, 2.2, BLUE);
-        chart_text(p, "score", &fl, lx + 18, ly, 1, &w);
-        lx += w + 30;
+        lx += legend_score(p, &fl, lx, ly, 2.2) + 30;
         if (has_iv(c)) {
             cairo_rectangle(cr, lx, ly + 1, 14, 8);
             chart_rgba(cr, BLUE, 0.2);
@@ -1642,7 +1651,7 @@ static void draw_trend(struct chart_pen *p, const struct chart_ctx *c,
         int node = c->focus[f];
         const struct fw_node *xn = nd(c, node);
         double px = 12 + (f % cols) * (pw + 10), py = CHART_HEAD + 18 + (f / cols) * 140.0;
-        code_name(xn, b, sizeof b);
+        chart_node_label(xn, b, sizeof b);
         chart_text(p, b, &ft, px, py - 2, 1, NULL);
         double ax0 = px + 22, ax1 = px + pw - 4, ay0 = py + 30, ay1 = py + ph - 24;
         struct chart_scale sx = {cb->year[0], cb->year[ny - 1], ax0, ax1};
@@ -1810,7 +1819,7 @@ static void draw_profile(struct chart_pen *p, const struct chart_ctx *c,
     for (int f = 0; f < c->nfocus; f++) {
         int node = ord[f];
         double y = y0 + (f + 0.5) * pitch;
-        code_name(nd(c, node), lab, sizeof lab);
+        chart_node_label(nd(c, node), lab, sizeof lab);
         chart_text_mid(p, lab, &fl, x0 - 8, y);
         double v = score_at(c, node, c->t, u), l = lo_at(c, node, c->t, u),
                h = hi_at(c, node, c->t, u), m = chart_median(c, node, c->t);
@@ -1836,11 +1845,7 @@ static void radar_legend(struct chart_pen *p, const struct chart_ctx *c, double 
     struct chart_font f = {7.5, 0, 0x333333, CHART_LEFT, 0, 0};
     double w;
     cairo_set_line_width(cr, 1.6);
-    chart_rgb(cr, BLUE);
-    legend_line(cr, x, y);
-    chart_marker(cr, CHART_CIRCLE, x + 7, y + 5, 2.6, BLUE);
-    chart_text(p, "score", &f, x + 18, y, 1, &w);
-    x += w + 40;
+    x += legend_score(p, &f, x, y, 2.6) + 40;
     if (has_iv(c)) {
         cairo_rectangle(cr, x, y + 2, 14, 6);
         chart_rgba(cr, BLUE, 0.22);

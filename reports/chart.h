@@ -106,6 +106,11 @@ void chart_ctx_free(struct chart_ctx *c);   /* NULL is harmless */
  * framework. */
 const char *chart_node_short(const struct chart_ctx *c, int node);
 
+/* A row label in buf: "CODE name" ("A1 Wider benefits"), just the name
+ * when it is the code's word in any case ("Physical", not "Physical
+ * Physical"), the code when there is no name. Returns buf. */
+const char *chart_node_label(const struct fw_node *x, char *buf, size_t len);
+
 /* The name of framework level lv: the batch's level_names entry when set,
  * else counted from the top and bottom: index, area, then "area of focus"
  * and "key feature" (full = 1) or "focus" and "feature" (full = 0), and

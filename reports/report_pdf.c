@@ -85,31 +85,6 @@ static const char *num(char *b, size_t len, double v)
     return b;
 }
 
-static int same_text(const char *a, const char *b)
-{
-    for (; *a && *b; a++, b++)
-        if (tolower((unsigned char)*a) != tolower((unsigned char)*b))
-            return 0;
-    return *a == *b;
-}
-
-/* "A1 Wider benefits", or just the name when the code is the same word
- * ("Physical"), or the code when there is no name. */
-static const char *node_title(const struct fw_node *x, char *b, size_t len)
-{
-    if (!x->name || !x->name[0] || same_text(x->name, x->code))
-        snprintf(b, len, "%s", x->name && x->name[0] ? x->name : x->code);
-    else
-        snprintf(b, len, "%s %s", x->code, x->name);
-    return b;
-}
-
-/* The node's name, its code only when it has none. */
-static const char *node_name(const struct fw_node *x)
-{
-    return x->name && x->name[0] ? x->name : x->code;
-}
-
 /* The name of a framework level: the batch's level_names when set, else
  * index, area, area of focus, key feature, indicator. */
 static const char *level_word(const struct doc *dc, int lv)
@@ -455,7 +430,7 @@ static void cover(struct doc *dc)
     dc->y += 20;
     paraf(dc, 10, "Date: %s", in->run->created ? in->run->created : "");
     paraf(dc, 10, "Units: %zu. Framework: %s (%d nodes).", in->cube->nunit,
-          node_name(&in->fw->node[in->fw->root]), in->fw->nnode);
+          chart_node_short(dc->c, in->fw->root), in->fw->nnode);
     paraf(dc, 10, "Run %s, lcme %s, seed %lu.", in->run->id,
           in->run->version ? in->run->version : LCME_VERSION, in->run->seed);
 }
@@ -527,7 +502,7 @@ static void summary_table(struct doc *dc)
     /* header height: the tallest wrapped area name */
     double hh = 10;
     for (int k = 1; k < ncol; k++) {
-        node_title(&fw->node[root->child[k - 1]], cell, sizeof cell);
+        chart_node_label(&fw->node[root->child[k - 1]], cell, sizeof cell);
         double h = chart_text(dc->pen, cell, &fh, 0, 0, 0, NULL);
         if (h > hh)
             hh = h;
@@ -544,7 +519,7 @@ static void summary_table(struct doc *dc)
                 if (k == 0)
                     snprintf(cell, sizeof cell, "%s", idx);
                 else
-                    node_title(&fw->node[root->child[k - 1]], cell, sizeof cell);
+                    chart_node_label(&fw->node[root->child[k - 1]], cell, sizeof cell);
                 chart_text(dc->pen, cell, &fh, MARGIN + uw + k * cw, dc->y, 1, NULL);
             }
             dc->y += hh + 4;
@@ -927,7 +902,7 @@ static void layout(struct doc *dc, const struct chart_list *l, int ci_arrays)
 
     for (int k = 0; k < root->nchild; k++) {
         int area = root->child[k];
-        heading(dc, node_title(&fw->node[area], b, sizeof b), 1);
+        heading(dc, chart_node_label(&fw->node[area], b, sizeof b), 1);
         node_sentences(dc, area, ci_arrays);
         if ((it = find_chart(l, CHART_DOT, area, -1, 0)))
             chart(dc, it, 420);
@@ -935,7 +910,7 @@ static void layout(struct doc *dc, const struct chart_list *l, int ci_arrays)
             int node = c->focus[f];
             if (node == area || fw->node[node].parent != area)
                 continue;
-            heading(dc, node_title(&fw->node[node], b, sizeof b), 2);
+            heading(dc, chart_node_label(&fw->node[node], b, sizeof b), 2);
             node_sentences(dc, node, ci_arrays);
             if ((it = find_chart(l, CHART_DOT, node, -1, 0)))
                 chart(dc, it, 420);
