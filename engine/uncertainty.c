@@ -22,30 +22,37 @@
  * the run in that copy and its extra pass over memory, which the row
  * layout removes.
  *
- * Percentile pass: a cell's two tails come from tails_fast (a one-pass,
- * branch-free pre-filter around mean -/+ c sd of its first 64 values, then
- * a quickselect over the ~2 a + 16 candidates of each tail; the full heap
- * pass of tails() when a tail gets too few), ranks from four interleaved
- * histograms. Changes read K and the earlier year's deviations the same
- * way; each worker fills K for its own node x unit cells.
+ * Percentile pass: a cell's two tails come from tails_quantiles (tails.c:
+ * a branch-free pre-filter around mean -/+ c sd of its first 64 values,
+ * then a selection among the ~2 a + 16 candidates of each tail), ranks
+ * from four interleaved histograms. A change's replications are K minus
+ * the earlier year's deviations: with one-year chunks the block pass
+ * fills K and computes the changes from the deviations it has gathered
+ * anyway; with longer chunks a separate pass reads the store by columns.
+ * Each worker fills K for its own node x unit cells. Ranks of a plane
+ * come from rank_plane.c.
  *
  * Cost at network scale (tests/bench/bench_uncertainty 1000 3: 356 units
  * x 126 indicators x 11 years, 184 nodes, R = 1000; medians of 3 on the
- * shared 2-core machine, same session): with the tiles, heaps and the
- * serial K copy, 1 thread 25.3 s, 2 threads 14.9 s, draws alone 5.7 s
- * (ratio 4.4), peak RSS 740 MB; now 17.4 s, 8.75 s (1.99x), draws alone
- * 5.35 s (ratio 3.25), peak RSS 713 MB, byte-identical output. Where a
- * thread's time goes now (perf, R = 600): the GSL draws 25 %, rank_plane
- * 29 %, the percentile pass 16 %, the draw loop and deviations 8 %, the
- * kernel clearing the store's fresh pages 8 %, normalise and aggregate
- * 6 %. Split by phase (summary loop_seconds / summary_seconds, medians of
- * 3): the replications 14.4 s on 1 thread and 7.1 s on 2, the percentile
- * pass 4.1 s and 2.0 s. Ranks are a third of the replications: 2.02 M
- * planes of 356 values at 2.35 us each. Tried and not kept (identical
- * ranks, measured on the same planes): ranks counted straight from the
- * bucket counts with a chained collision list, 3.7 us; an AVX-512 bitonic
- * sort of 512 packed (value quantum, unit) keys with a fix-up of equal
- * quanta, 2.3 us (the sort alone 2.0 us).
+ * shared 2-core machine). History: with tiles, heaps and a serial K copy,
+ * 1 thread 25.3 s, 2 threads 14.9 s, draws alone 5.7 s; with the row
+ * store, the bucket ranks and the quickselect tails, 17.4 s and 8.75 s,
+ * the replications 14.4 s and 7.1 s, the percentile pass 4.1 s and 2.0 s;
+ * ranks were then a third of the replications (2.02 M planes of 356
+ * values at 2.35 us). With the AVX-512 ranks (0.54 us a plane), the
+ * AVX-512 tails kernels and the changes taken from the block pass (one
+ * read of the store a chunk instead of two), medians of 5: 1 thread
+ * 11.3 s, the replications 8.8 s and the percentile pass 2.5 s, draws
+ * alone 5.1 s; 2 threads 6.0-7.7 s (the second core is shared with other
+ * machines: 1.47x to 1.99x from it, and as much for the draws alone). In
+ * cycles (rdtsc, one thread, R = 300) the replications spend 68 % in the
+ * GSL draws and the scatter of their values, 13 % ranking, 9 %
+ * aggregating, 6 % in deviations, 4 % normalising. Tried and not kept
+ * (identical ranks, measured on the same planes): ranks counted straight
+ * from the bucket counts with a chained collision list, 3.7 us; a bitonic
+ * sort of 512 64-bit keys, 2.3 us (they did not fit the registers); a
+ * vectorised inversion scan after the bucket pass, 1.9 us; non-temporal
+ * stores of the deviations, no gain measured.
  *
  * Invariants: a replication's values depend only on (seed, r, year); the
  * percentile pass only reads the store (order statistics do not depend on
@@ -75,7 +82,8 @@
 
 #include "aggregate.h"
 #include "normalise.h"
-#include "rank.h"
+#include "rank_plane.h"
+#include "tails.h"
 
 #define MINI 16            /* replications per worker mini-batch */
 #define CELL_BLOCK 16      /* cells gathered together by the percentile pass */
@@ -86,11 +94,7 @@
 #define PREFETCH_LINE(p) ((void)(p))
 #endif
 #define MAX_THREADS 64
-#define HEAP_MAX 128       /* tail heaps up to this size, else full select */
-#define FAST_HEAP 1024     /* pre-filtered tails up to this many values */
-#define MAX_UNITS 65534    /* ranks are stored as uint16, 0 = missing */
-#define BUCKET_MOVES 16 /* rank_plane gives up above this many moves a
-                           value */
+#define MAX_UNITS RANK_PLANE_MAX_UNITS  /* ranks are uint16, 0 = missing */
 #ifndef UNCERTAINTY_SEPARABLE_YEARS
 #define UNCERTAINTY_SEPARABLE_YEARS 1  /* years per chunk when independent */
 #endif
@@ -155,14 +159,6 @@ void uncertainty_wilson(double p, double n, double z, double *centre,
     *half = z / den * sqrt(p * (1.0 - p) / n + z2 / (4.0 * n * n));
 }
 
-/* R's type-7 rule on the sorted order statistics xk = x[lo-1], xk1 = x[hi-1]
- * given the fractional part h of index = 1 + (m - 1) p. */
-static double type7(double xk, double xk1, double h)
-{
-    if (h > 0.0 && xk1 != xk) return (1.0 - h) * xk + h * xk1;
-    return xk;
-}
-
 static int cmp_double(const void *a, const void *b)
 {
     double x = *(const double *)a, y = *(const double *)b;
@@ -180,370 +176,7 @@ double uncertainty_quantile(double *x, size_t n, double p)
     double lo = floor(index);
     size_t klo = (size_t)lo - 1, khi = (size_t)ceil(index) - 1;
     if (khi >= m) khi = m - 1;
-    return type7(x[klo], x[khi], index - lo);
-}
-
-/* ---- tail order statistics ---------------------------------------------- */
-
-/* Max-heap of at most cap floats: keeps the cap smallest values pushed. */
-static inline void heap_sift_down(float *h, size_t n, size_t i)
-{
-    float v = h[i];
-    for (;;) {
-        size_t c = 2 * i + 1;
-        if (c >= n) break;
-        if (c + 1 < n && h[c + 1] > h[c]) c++;
-        if (!(h[c] > v)) break;
-        h[i] = h[c];
-        i = c;
-    }
-    h[i] = v;
-}
-
-static int cmp_float(const void *a, const void *b)
-{
-    float x = *(const float *)a, y = *(const float *)b;
-    return (x > y) - (x < y);
-}
-
-/* Push x into the max-heap h of n values when it is below the top. */
-static inline void heap_offer(float *h, size_t n, float x)
-{
-    if (x < h[0]) {
-        h[0] = x;
-        heap_sift_down(h, n, 0);
-    }
-}
-
-/* Type-7 quantiles at plo and phi (plo <= phi) of the m present values
- * v[0..m) (no NaN). heap holds 2 * HEAP_MAX floats; v may be reordered.
- * Both tails come from one pass with two bounded heaps (the smallest
- * klo + 2 values, and the largest m - khi values negated), so a cell costs
- * about two compares per replication; past HEAP_MAX a full sort. */
-static void tails(float *v, size_t m, double plo, double phi, float *heap,
-                  double *qlo, double *qhi)
-{
-    double ilo = 1.0 + (double)(m - 1) * plo, ihi = 1.0 + (double)(m - 1) * phi;
-    double flo = floor(ilo), fhi = floor(ihi);
-    size_t klo = (size_t)flo - 1, khi = (size_t)fhi - 1;   /* 0-based */
-    size_t alo = klo + 2 > m ? m : klo + 2;       /* smallest values needed */
-    size_t ahi = m - khi;                         /* largest values needed */
-    if (alo <= HEAP_MAX && ahi <= HEAP_MAX) {
-        float *hl = heap, *hh = heap + HEAP_MAX;
-        for (size_t k = 0; k < alo; k++) hl[k] = v[k];
-        for (size_t k = alo / 2; k-- > 0;) heap_sift_down(hl, alo, k);
-        for (size_t k = 0; k < ahi; k++) hh[k] = -v[k];
-        for (size_t k = ahi / 2; k-- > 0;) heap_sift_down(hh, ahi, k);
-        size_t k = alo;
-        for (; k < ahi; k++) heap_offer(hl, alo, v[k]);
-        for (k = ahi; k < alo; k++) heap_offer(hh, ahi, -v[k]);
-        for (k = alo > ahi ? alo : ahi; k < m; k++) {
-            float x = v[k];
-            if (x < hl[0]) {
-                hl[0] = x;
-                heap_sift_down(hl, alo, 0);
-            }
-            if (-x < hh[0]) {
-                hh[0] = -x;
-                heap_sift_down(hh, ahi, 0);
-            }
-        }
-        /* hl[0] = stat alo-1; the larger child = stat alo-2 */
-        float a1 = hl[0], a2 = a1;
-        if (alo > 1) a2 = alo > 2 && hl[2] > hl[1] ? hl[2] : hl[1];
-        if (alo == klo + 2) *qlo = type7(a2, a1, ilo - flo);
-        else *qlo = a1;
-        /* -hh[0] = stat khi; the next from the top = stat khi + 1 */
-        float b1 = -hh[0], b2 = b1;
-        if (ahi > 1) b2 = -(ahi > 2 && hh[2] > hh[1] ? hh[2] : hh[1]);
-        *qhi = type7(b1, b2, ihi - fhi);
-        return;
-    }
-    qsort(v, m, sizeof *v, cmp_float);
-    size_t k1 = klo + 1 < m ? klo + 1 : m - 1, k2 = khi + 1 < m ? khi + 1 : m - 1;
-    *qlo = type7(v[klo], v[k1], ilo - flo);
-    *qhi = type7(v[khi], v[k2], ihi - fhi);
-}
-
-/* The a smallest of c[0..n) (1 <= a <= n), c reordered: *s1 = the a-th
- * smallest, *s2 = the (a-1)-th (= *s1 when a == 1). Quickselect with a
- * branch-free Lomuto partition around a median of three; values equal to
- * the pivot are split off so that every round shrinks the range. After it,
- * c[0..a-1) holds values <= c[a-1], so *s2 is their maximum. Measured at
- * network scale, R = 1000 (about 70 candidates, a = 26): a third of the
- * time of the bounded heap it replaces. */
-static void smallest_pair(float *c, size_t n, size_t a, float *s1, float *s2)
-{
-    size_t k = a - 1, lo = 0, hi = n;
-    while (hi - lo > 16) {
-        float x0 = c[lo], x1 = c[lo + (hi - lo) / 2], x2 = c[hi - 1];
-        float p = x0 < x1 ? (x1 < x2 ? x1 : (x0 < x2 ? x2 : x0))
-                          : (x0 < x2 ? x0 : (x1 < x2 ? x2 : x1));
-        size_t i = lo;
-        for (size_t j = lo; j < hi; j++) {
-            float x = c[j];
-            c[j] = c[i];
-            c[i] = x;
-            i += x < p;
-        }
-        if (k < i) {
-            hi = i;
-            continue;
-        }
-        size_t e = i;
-        for (size_t j = i; j < hi; j++) {
-            float x = c[j];
-            c[j] = c[e];
-            c[e] = x;
-            e += x == p;
-        }
-        if (k < e) {            /* c[k] == p, and c[0..k) <= p */
-            lo = hi = k;
-            break;
-        }
-        lo = e;
-    }
-    for (size_t j = lo + 1; j < hi; j++) {    /* insertion sort the rest */
-        float x = c[j];
-        size_t q = j;
-        while (q > lo && c[q - 1] > x) {
-            c[q] = c[q - 1];
-            q--;
-        }
-        c[q] = x;
-    }
-    *s1 = c[k];
-    float m = c[k];
-    if (k > 0) {
-        m = c[0];
-        for (size_t j = 1; j < k; j++) m = c[j] > m ? c[j] : m;
-    }
-    *s2 = m;
-}
-
-/* tails() with a pre-filter: thresholds mean -/+ c sd from the first 64
- * values (replications are independent, so they are a fair sample) keep,
- * in one branch-free pass, about 2 a + 16 candidates at each end, where a
- * order statistics are needed. When a tail has at least a candidates they
- * are exactly its a most extreme values (every other value lies beyond the
- * threshold), so the bounded heaps run over the candidates only; otherwise
- * (skewed or tied values) the full tails() decides. Same results as
- * tails() in every case. cand holds 2 m floats. */
-static void tails_fast(float *v, size_t m, double plo, double phi,
-                       float *heap, float *cand, double *qlo,
-                       double *qhi)
-{
-    if (m < 256) {
-        tails(v, m, plo, phi, heap, qlo, qhi);
-        return;
-    }
-    double ilo = 1.0 + (double)(m - 1) * plo, ihi = 1.0 + (double)(m - 1) * phi;
-    double flo = floor(ilo), fhi = floor(ihi);
-    size_t klo = (size_t)flo - 1, khi = (size_t)fhi - 1;
-    size_t alo = klo + 2, ahi = m - khi;
-    if (alo > FAST_HEAP || ahi > FAST_HEAP || alo > m) {
-        tails(v, m, plo, phi, heap, qlo, qhi);
-        return;
-    }
-    double s = 0.0, ss = 0.0;
-    for (size_t k = 0; k < 64; k++) s += v[k];
-    double mean = s / 64.0;
-    for (size_t k = 0; k < 64; k++) ss += ((double)v[k] - mean) * ((double)v[k] - mean);
-    double sd = sqrt(ss / 63.0);
-    size_t amax = alo > ahi ? alo : ahi;
-    double frac = (2.0 * (double)amax + 16.0) / (double)m;
-    if (frac >= 0.5) {
-        tails(v, m, plo, phi, heap, qlo, qhi);
-        return;
-    }
-    double cz = -gsl_cdf_ugaussian_Pinv(frac);
-    float tlo = (float)(mean - cz * sd), thi = (float)(mean + cz * sd);
-    float *cl = cand, *chh = cand + m;
-    size_t nl = 0, nh = 0;
-    for (size_t k = 0; k < m; k++) {
-        float x = v[k];
-        cl[nl] = x;
-        nl += x <= tlo;
-        chh[nh] = -x;
-        nh += x >= thi;
-    }
-    if (nl < alo || nh < ahi) {
-        tails(v, m, plo, phi, heap, qlo, qhi);
-        return;
-    }
-    float a1, a2, b1, b2;
-    smallest_pair(cl, nl, alo, &a1, &a2);
-    *qlo = type7(a2, a1, ilo - flo);
-    smallest_pair(chh, nh, ahi, &b1, &b2);
-    *qhi = type7(-b1, -b2, ihi - fhi);
-}
-
-/* The same for the m ranks counted in hist[lo..hi] (hist[r] = replications
- * with rank r), which is cleared on return. O(m + hi - lo). */
-static void rank_tails(uint32_t *hist, size_t lo, size_t hi, size_t m,
-                       double plo, double phi, double *qlo, double *qhi)
-{
-    double ilo = 1.0 + (double)(m - 1) * plo, ihi = 1.0 + (double)(m - 1) * phi;
-    double flo = floor(ilo), fhi = floor(ihi);
-    size_t want[4] = {(size_t)flo - 1, (size_t)flo, (size_t)fhi - 1,
-                      (size_t)fhi};
-    double got[4];
-    for (int j = 0; j < 4; j++)
-        if (want[j] >= m) want[j] = m - 1;
-    size_t cum = 0;
-    int j = 0;
-    for (size_t r = lo; r <= hi; r++) {
-        cum += hist[r];
-        while (j < 4 && want[j] < cum) got[j++] = (double)r;
-        hist[r] = 0;
-    }
-    *qlo = type7(got[0], got[1], ilo - flo);
-    *qhi = type7(got[2], got[3], ihi - fhi);
-}
-
-/* ---- fast ranks of one plane ------------------------------------------- */
-
-struct rankw {
-    size_t nb;           /* buckets: a power of two >= nunit */
-    uint32_t *cnt;       /* [nb + 1] */
-    uint32_t *bk;        /* [nunit] bucket of each value */
-    double *sv;          /* [nunit] values in bucket order */
-    uint32_t *si;        /* [nunit] their units */
-    double *rk;          /* [nunit] fallback ranks */
-    struct rank_pair *pair; /* [2 nunit] fallback scratch */
-};
-
-static int rankw_init(struct rankw *w, size_t nunit)
-{
-    memset(w, 0, sizeof *w);
-    w->nb = 1;
-    while (w->nb < nunit) w->nb <<= 1;
-    size_t n = nunit ? nunit : 1;
-    w->cnt = malloc((w->nb + 1) * sizeof *w->cnt);
-    w->bk = malloc(n * sizeof *w->bk);
-    w->sv = malloc(n * sizeof *w->sv);
-    w->si = malloc(n * sizeof *w->si);
-    w->rk = malloc(n * sizeof *w->rk);
-    w->pair = malloc(2 * n * sizeof *w->pair);
-    return w->cnt && w->bk && w->sv && w->si && w->rk && w->pair ? 0 : -1;
-}
-
-static void rankw_free(struct rankw *w)
-{
-    free(w->cnt);
-    free(w->bk);
-    free(w->sv);
-    free(w->si);
-    free(w->rk);
-    free(w->pair);
-}
-
-static void rank_fallback(const double *x, size_t n, uint16_t *out,
-                          struct rankw *w)
-{
-    rank_run(x, n, 1, 1, w->rk, w->pair);
-    for (size_t k = 0; k < n; k++)
-        out[k] = isnan(w->rk[k]) ? 0 : (uint16_t)w->rk[k];
-}
-
-/* Descending ranks with ties at the minimum (as rank_planes) of the n
- * values x, 0 for NaN. A bucket pass on (max - x) scaled to nb buckets puts
- * the values almost in order; an insertion sort finishes (values only move
- * within their bucket, as the bucket map is monotone). Falls back to
- * rank_run when the values crowd into few buckets. Measured against
- * rank_run's radix sort on 20,000 planes of 356 random values (gcc -O2,
- * shared 2-core machine): 4.5-5.0 us against 6.5-7.6 us a plane, with
- * identical ranks (ties and NaN included). */
-static void rank_plane(const double *x, size_t n, uint16_t *out,
-                       struct rankw *w)
-{
-    double mn = INFINITY, mx = -INFINITY;
-    size_t m = 0;
-    for (size_t k = 0; k < n; k++) {
-        double v = x[k];
-        if (isnan(v)) continue;
-        if (v < mn) mn = v;
-        if (v > mx) mx = v;
-        m++;
-    }
-    if (m == 0 || mn == mx) {
-        for (size_t k = 0; k < n; k++) out[k] = isnan(x[k]) ? 0 : 1;
-        return;
-    }
-    double sc = (double)w->nb / (mx - mn);
-    if (!isfinite(sc) || !isfinite(mx - mn)) {
-        rank_fallback(x, n, out, w);
-        return;
-    }
-    uint32_t *cnt = w->cnt;
-    memset(cnt, 0, (w->nb + 1) * sizeof *cnt);
-    uint32_t top = (uint32_t)w->nb - 1;
-    for (size_t k = 0; k < n; k++) {
-        double v = x[k];
-        if (isnan(v)) continue;
-        double f = (mx - v) * sc;
-        uint32_t b = f >= (double)top ? top : (uint32_t)f;
-        w->bk[k] = b;
-        cnt[b + 1]++;
-    }
-    for (size_t b = 0; b < w->nb; b++) cnt[b + 1] += cnt[b];
-    for (size_t k = 0; k < n; k++) {
-        if (isnan(x[k])) {
-            out[k] = 0;
-            continue;
-        }
-        uint32_t pos = cnt[w->bk[k]]++;
-        w->sv[pos] = x[k];
-        w->si[pos] = (uint32_t)k;
-    }
-    /* insertion sort, descending. Values move only within their bucket,
-     * mostly by one place or none: that first step is a branch-free
-     * compare-exchange with the value carried in a register (a branch
-     * there is mispredicted about as often as it is taken, and a store
-     * and reload would chain the iterations); the rare longer moves take
-     * the loop. Measured on 73,600 synthetic planes of 356 values (gcc
-     * -O3, shared machine): 2.6 us a plane against 2.8 us for the plain
-     * insertion sort, identical ranks. */
-    double *sv = w->sv;
-    uint32_t *si = w->si;
-    size_t moves = 0, limit = BUCKET_MOVES * m;
-    double cv = sv[0];               /* the value at position k - 1 */
-    uint32_t ci = si[0];
-    for (size_t k = 1; k < m; k++) {
-        double v = sv[k];
-        uint32_t id = si[k];
-        int sw = cv < v;
-        double hv = sw ? v : cv, lv = sw ? cv : v;
-        uint32_t hi = sw ? id : ci, li = sw ? ci : id;
-        sv[k - 1] = hv;
-        si[k - 1] = hi;
-        moves += (size_t)sw;
-        if (k >= 2 && sv[k - 2] < hv) {
-            /* v went to k - 1 and goes further up */
-            size_t j = k - 1;
-            while (j > 0 && sv[j - 1] < v) {
-                sv[j] = sv[j - 1];
-                si[j] = si[j - 1];
-                j--;
-            }
-            sv[j] = v;
-            si[j] = id;
-            moves += k - 1 - j;
-            if (moves > limit) {
-                rank_fallback(x, n, out, w);
-                return;
-            }
-        }
-        cv = lv;
-        ci = li;
-    }
-    sv[m - 1] = cv;
-    si[m - 1] = ci;
-    uint16_t rk = 1;
-    for (size_t k = 0; k < m; k++) {
-        if (k > 0 && w->sv[k] != w->sv[k - 1]) rk = (uint16_t)(k + 1);
-        out[w->si[k]] = rk;
-    }
+    return tails_type7(x[klo], x[khi], index - lo);
 }
 
 /* ---- observations ------------------------------------------------------ */
@@ -703,9 +336,9 @@ struct worker {
     double *x, *s;
     struct normalise_work *nw;
     struct aggregate_work *aw;
-    struct rankw rw;
-    float *scratch;              /* [4 R] */
-    float heap[2 * HEAP_MAX];
+    struct rank_plane_work *rw;
+    float *scratch;              /* [2 R + 32]: values, then deviations */
+    struct tails_work *tw;
     uint32_t *hist;              /* [4 (nunit + 2)] rank counts, kept zero */
     float *ldev;                 /* [CELL_BLOCK R] a block's deviations */
     uint16_t *lrk;               /* [CELL_BLOCK R] and ranks */
@@ -746,7 +379,7 @@ static int replicate(struct worker *w, long r)
             size_t kc = (node * nyk + tk) * nu;
             float *dv = U->sdev + (size_t)r * U->keepcells + kc;
             for (size_t u = 0; u < nu; u++) dv[u] = (float)(pl[u] - nom[u]);
-            rank_plane(pl, nu, U->srk + (size_t)r * U->keepcells + kc, &w->rw);
+            rank_plane(pl, nu, U->srk + (size_t)r * U->keepcells + kc, w->rw);
         }
     return 0;
 }
@@ -817,26 +450,40 @@ static void gather_block(const struct unc *U, size_t kb, size_t nc,
     }
 }
 
-/* Interval of a change nominal + (K - dev) over the replications. */
+/* Interval of a change nominal + (K - dev) over the replications, with
+ * dev the earlier year's R deviations. */
 static void change_interval(struct worker *w, const float *klast,
-                            size_t kcell, double nominal, double *lo,
+                            const float *dev, double nominal, double *lo,
                             double *hi, unsigned char *excl)
 {
     struct unc *U = w->U;
-    size_t m = 0;
-    float *dev = w->scratch + U->R;
-    gather_dev(U, kcell, dev);
-    for (long r = 0; r < U->R; r++) {
-        float dv = (float)((double)klast[r] - (double)dev[r]);
-        if (!isnan(dv)) w->scratch[m++] = dv;
-    }
+    size_t m = tails_compact_diff(w->tw, klast, dev, (size_t)U->R, w->scratch);
     if (m == 0 || isnan(nominal)) return;
     double qlo, qhi;
-    tails_fast(w->scratch, m, U->plo, U->phi, w->heap, w->scratch + 2 * U->R,
-               &qlo, &qhi);
+    tails_quantiles(w->tw, w->scratch, m, U->plo, U->phi, &qlo, &qhi);
     *lo = nominal + qlo;
     *hi = nominal + qhi;
     *excl = (unsigned char)(*lo > 0.0 || *hi < 0.0);
+}
+
+/* The change work of node x unit cell `cell` whose deviations in the
+ * chunk's year t (one-year chunks) are dev[0..R): keep them in K when t is
+ * the cell's last year, and the change intervals whose earlier year is t. */
+static void cell_changes(struct worker *w, size_t cell, size_t t,
+                         const float *dev)
+{
+    struct unc *U = w->U;
+    struct uncertainty_change *ch = U->ch;
+    size_t R = (size_t)U->R;
+    float *kl = U->K + cell * R;
+    if (U->tl[cell] < 0) return;
+    if ((size_t)U->tl[cell] == t) memcpy(kl, dev, R * sizeof *kl);
+    if (U->tb[cell] >= 0 && (size_t)U->tb[cell] == t)
+        change_interval(w, kl, dev, ch->base[cell], &ch->base_low[cell],
+                        &ch->base_high[cell], &ch->base_excludes_zero[cell]);
+    if (U->tp[cell] >= 0 && (size_t)U->tp[cell] == t)
+        change_interval(w, kl, dev, ch->prev[cell], &ch->prev_low[cell],
+                        &ch->prev_high[cell], &ch->prev_excludes_zero[cell]);
 }
 
 static void *worker_percentiles(void *arg)
@@ -847,32 +494,29 @@ static void *worker_percentiles(void *arg)
     size_t nu = U->nunit, nyk = U->nyk, R = (size_t)U->R;
     /* changes whose earlier year is in this chunk (K already holds the
      * last year's deviations) */
-    if (U->ch) {
-        struct uncertainty_change *ch = U->ch;
-        /* the last year's deviations of this worker's node x unit cells
-         * into K (only this worker reads them) */
+    /* One-year chunks (separable years): the changes use the deviations
+     * the block pass below gathers anyway. Several years a chunk: a cell's
+     * earlier years come before its last in the block order, so K is
+     * filled first and the changes read the store by columns. */
+    int fused = U->ch && nyk == 1;
+    if (U->ch && !fused) {
+        float *dev = w->scratch + R + 16;
         for (size_t cell = w->c0; cell < w->c1; cell++) {
             int t = U->tl[cell];
             if (t < 0 || (size_t)t < U->t0 || (size_t)t >= U->t0 + nyk) continue;
             size_t node = cell / nu, u = cell % nu;
-            size_t kk = (node * nyk + ((size_t)t - U->t0)) * nu + u;
-            gather_dev(U, kk, U->K + cell * R);
+            gather_dev(U, (node * nyk + ((size_t)t - U->t0)) * nu + u,
+                       U->K + cell * R);
         }
         for (size_t cell = w->c0; cell < w->c1; cell++) {
-            int tl = U->tl[cell];
-            if (tl < 0) continue;
             size_t node = cell / nu, u = cell % nu;
-            const float *kl = U->K + cell * R;
-            int tb = U->tb[cell], tp = U->tp[cell];
-            if (tb >= 0 && (size_t)tb >= U->t0 && (size_t)tb < U->t0 + nyk) {
-                size_t kb = (node * nyk + ((size_t)tb - U->t0)) * nu + u;
-                change_interval(w, kl, kb, ch->base[cell], &ch->base_low[cell],
-                                &ch->base_high[cell], &ch->base_excludes_zero[cell]);
-            }
-            if (tp >= 0 && (size_t)tp >= U->t0 && (size_t)tp < U->t0 + nyk) {
-                size_t kp = (node * nyk + ((size_t)tp - U->t0)) * nu + u;
-                change_interval(w, kl, kp, ch->prev[cell], &ch->prev_low[cell],
-                                &ch->prev_high[cell], &ch->prev_excludes_zero[cell]);
+            for (size_t tk = 0; tk < nyk; tk++) {
+                size_t t = U->t0 + tk;
+                if (U->tl[cell] < 0 || (size_t)U->tl[cell] == t ||
+                    ((size_t)U->tb[cell] != t && (size_t)U->tp[cell] != t))
+                    continue;
+                gather_dev(U, (node * nyk + tk) * nu + u, dev);
+                cell_changes(w, cell, t, dev);
             }
         }
     }
@@ -884,6 +528,7 @@ static void *worker_percentiles(void *arg)
         for (size_t c = 0; c < nc; c++) {
             size_t k = kb + c;
             size_t node = k / (nyk * nu), tk = (k / nu) % nyk, u = k % nu;
+            if (fused) cell_changes(w, k, U->t0, w->ldev + c * R);
             size_t rc = RES_AT(res, node, U->t0 + tk, u);
             double nom = res->score[rc];
             if (isnan(nom)) {
@@ -892,11 +537,7 @@ static void *worker_percentiles(void *arg)
                 continue;
             }
             const float *dv = w->ldev + c * R;
-            size_t m = 0;
-            for (size_t r = 0; r < R; r++) {
-                w->scratch[m] = dv[r];
-                m += !isnan(dv[r]);
-            }
+            size_t m = tails_compact(w->tw, dv, R, w->scratch);
             if (m < R) atomic_fetch_add(&U->unstable, 1);
             if (m == 0) {
                 res->ci_low[rc] = res->ci_high[rc] = NAN;
@@ -904,8 +545,7 @@ static void *worker_percentiles(void *arg)
                 continue;
             }
             double qlo, qhi;
-            tails_fast(w->scratch, m, U->plo, U->phi, w->heap,
-                       w->scratch + 2 * R, &qlo, &qhi);
+            tails_quantiles(w->tw, w->scratch, m, U->plo, U->phi, &qlo, &qhi);
             res->ci_low[rc] = nom + qlo;
             res->ci_high[rc] = nom + qhi;
             /* four interleaved histograms: a cell's ranks repeat, and
@@ -949,7 +589,7 @@ static void *worker_percentiles(void *arg)
             m = R - h0[0];
             h0[0] = 0;
             if (m == 0) continue;
-            rank_tails(h0, rlo, rmax, m, U->plo, U->phi, &qlo, &qhi);
+            tails_rank_quantiles(h0, rlo, rmax, m, U->plo, U->phi, &qlo, &qhi);
             res->rank_low[rc] = qlo;
             res->rank_high[rc] = qhi;
         }
@@ -1098,8 +738,9 @@ static void worker_release(struct worker *w)
     free(w->s);
     normalise_work_free(w->nw);
     aggregate_work_free(w->aw);
-    rankw_free(&w->rw);
+    rank_plane_work_free(w->rw);
     free(w->scratch);
+    tails_work_free(w->tw);
     free(w->hist);
     free(w->ldev);
     free(w->lrk);
@@ -1263,13 +904,14 @@ int uncertainty_run(const struct config *cfg, const struct framework *fw,
         wk->s = malloc((nnode * nycmax * nu + 1) * sizeof *wk->s);
         wk->nw = normalise_work_alloc(nu, nycmax);
         wk->aw = aggregate_work_alloc(fw, nu, nycmax);
-        int rok = rankw_init(&wk->rw, nu);
-        wk->scratch = malloc(4 * (size_t)R * sizeof *wk->scratch);
+        wk->rw = rank_plane_work_alloc(nu);
+        wk->scratch = malloc((2 * (size_t)R + 32) * sizeof *wk->scratch);
+        wk->tw = tails_work_alloc((size_t)R);
         wk->hist = calloc(4 * (nu + 2), sizeof *wk->hist);
         wk->ldev = malloc(CELL_BLOCK * (size_t)R * sizeof *wk->ldev);
         wk->lrk = malloc(CELL_BLOCK * (size_t)R * sizeof *wk->lrk);
-        if (!wk->rng || !wk->x || !wk->s || !wk->nw || !wk->aw || rok != 0 ||
-            !wk->scratch || !wk->hist ||
+        if (!wk->rng || !wk->x || !wk->s || !wk->nw || !wk->aw || !wk->rw ||
+            !wk->scratch || !wk->tw || !wk->hist ||
             !wk->ldev || !wk->lrk)
             goto nomem;
         /* whole tiles per worker */

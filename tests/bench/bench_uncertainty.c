@@ -29,6 +29,7 @@
 #include <gsl/gsl_rng.h>
 
 #include "pipeline.h"
+#include "rank_plane.h"
 #include "uncertainty.h"
 
 #define NU 356
@@ -216,6 +217,11 @@ int main(int argc, char **argv)
         fprintf(stderr, "pipeline failed\n");
         return 1;
     }
+    struct rank_plane_work *rw = rank_plane_work_alloc(NU);
+    if (!rw) return 1;
+    printf("ranks of a plane: %s\n",
+           rank_plane_path_name(rank_plane_work_path(rw)));
+    rank_plane_work_free(rw);
     double draws = (double)R * NU * NI * NY;
     double med[3] = {0, 0, 0}, dmed[3] = {0, 0, 0};
     for (int nt = 1; nt <= maxt; nt++) {
