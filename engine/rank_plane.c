@@ -79,7 +79,7 @@ struct rank_plane_work *rank_plane_work_alloc(size_t nunit)
         rank_plane_work_free(w);
         return NULL;
     }
-    w->path = sortnet_available() && nunit <= NET_MAX ? RANK_PLANE_AVX512
+    w->path = simd_avx512() && nunit <= NET_MAX ? RANK_PLANE_AVX512
                                                      : RANK_PLANE_BUCKET;
     return w;
 }
@@ -98,7 +98,7 @@ void rank_plane_work_free(struct rank_plane_work *w)
 
 int rank_plane_work_set_path(struct rank_plane_work *w, enum rank_plane_path p)
 {
-    if (p == RANK_PLANE_AVX512 && !sortnet_available()) return -1;
+    if (p == RANK_PLANE_AVX512 && !simd_avx512()) return -1;
     if (p != RANK_PLANE_AVX512 && p != RANK_PLANE_BUCKET) return -1;
     w->path = p;
     return 0;
@@ -210,7 +210,7 @@ static void rank_bucket(const double *x, size_t n, size_t m, double mn,
 
 /* ---- AVX-512 path ------------------------------------------------------ */
 
-#if SORTNET_AVX512
+#if SIMD_AVX512
 /* Keys of x[b0 .. b0 + 16) (b0 < n; NaN and positions >= n: 0xFFFFFFFF) */
 SORTNET_INLINE __m512i keys16(const double *x, size_t n, size_t b0, __m512d vmx,
                              __m512d vsc)
@@ -285,7 +285,7 @@ SORTNET_INLINE int rank_network(const double *x, size_t n, uint16_t *out,
         m += (size_t)__builtin_popcount(ok);
     }
     double mn = _mm512_reduce_min_pd(vmn), mx = _mm512_reduce_max_pd(vmx);
-    _mm256_zeroupper();   /* before scalar code: see sortnet.h */
+    _mm256_zeroupper();   /* before scalar code: see simd.h */
     for (; k < n; k++) {
         if (isnan(x[k])) continue;
         if (x[k] < mn) mn = x[k];
@@ -319,7 +319,7 @@ SORTNET_INLINE int rank_network(const double *x, size_t n, uint16_t *out,
     }
     for (; k < m; k++)
         same |= (K[k] >> UNIT_BITS) == (K[k - 1] >> UNIT_BITS);
-    _mm256_zeroupper();   /* before scalar code: see sortnet.h */
+    _mm256_zeroupper();   /* before scalar code: see simd.h */
     keys_to_ranks(x, K, m, same != 0, out);
     return 0;
 }
@@ -342,7 +342,7 @@ RANK_NETWORK_FN(32, 9)
 void rank_plane(const double *x, size_t n, uint16_t *out,
                 struct rank_plane_work *w)
 {
-#if SORTNET_AVX512
+#if SIMD_AVX512
     if (w->path == RANK_PLANE_AVX512 && n <= NET_MAX) {
         int rc = n <= 128   ? rank_network_8(x, n, out, w->bk)
                  : n <= 256 ? rank_network_16(x, n, out, w->bk)

@@ -1,41 +1,14 @@
 /* sortnet.h: an AVX-512 sorting network on 32-bit keys held in zmm
  * registers, shared by the Monte Carlo hot paths (rank_plane.c ranks a
- * plane of scores, tails.c picks a cell's tail order statistics).
- *
- * Everything here is static inline and compiled with target("avx512f"), so
- * the rest of lcme keeps the baseline x86-64 instruction set; callers check
- * sortnet_available() (the CPU and the operating system support AVX-512F)
- * before they call into it, and keep a portable path that gives the same
- * results.
- *
- * A caller's AVX-512 function must end with _mm256_zeroupper() before any
- * scalar code runs: gcc 12 leaves out its own vzeroupper on some paths,
- * and with the upper register halves dirty the SSE code that runs next
- * (normalise, aggregate) ran 3 to 6 times slower on this project's AMD
- * EPYC machines (a division loop timed before and after).
+ * plane of scores, tails.c picks a cell's tail order statistics). Static
+ * inline, for callers that check simd_avx512() first (simd.h).
  */
 #ifndef LCME_SORTNET_H
 #define LCME_SORTNET_H
 
-#if (defined(__x86_64__) || defined(__i386__)) && \
-    (defined(__GNUC__) || defined(__clang__))
-#define SORTNET_AVX512 1
-#include <immintrin.h>
-#else
-#define SORTNET_AVX512 0
-#endif
+#include "simd.h"
 
-/* 1 when this CPU runs the AVX-512F code, else 0. */
-static inline int sortnet_available(void)
-{
-#if SORTNET_AVX512
-    return __builtin_cpu_supports("avx512f") ? 1 : 0;
-#else
-    return 0;
-#endif
-}
-
-#if SORTNET_AVX512
+#if SIMD_AVX512
 #define SORTNET_INLINE \
     __attribute__((target("avx512f"), always_inline)) static inline
 

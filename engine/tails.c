@@ -50,7 +50,7 @@ struct tails_work *tails_work_alloc(size_t nmax)
         tails_work_free(w);
         return NULL;
     }
-    w->simd = sortnet_available();
+    w->simd = simd_avx512();
     return w;
 }
 
@@ -64,14 +64,14 @@ void tails_work_free(struct tails_work *w)
 
 int tails_work_set_simd(struct tails_work *w, int simd)
 {
-    w->simd = simd && sortnet_available();
+    w->simd = simd && simd_avx512();
     return simd && !w->simd ? -1 : 0;
 }
 
 /* ---- AVX-512 kernels ---------------------------------------------------- */
 
-#if SORTNET_AVX512
-__attribute__((target("avx512f"))) static size_t
+#if SIMD_AVX512
+SIMD_TARGET static size_t
 compact_avx512(const float *v, size_t n, float *dst)
 {
     size_t a = 0, k = 0;
@@ -81,7 +81,7 @@ compact_avx512(const float *v, size_t n, float *dst)
         _mm512_storeu_ps(dst + a, _mm512_maskz_compress_ps(ok, x));
         a += (size_t)__builtin_popcount(ok);
     }
-    _mm256_zeroupper();   /* before scalar code: see sortnet.h */
+    _mm256_zeroupper();   /* before scalar code: see simd.h */
     for (; k < n; k++) {
         dst[a] = v[k];
         a += !isnan(v[k]);
@@ -89,7 +89,7 @@ compact_avx512(const float *v, size_t n, float *dst)
     return a;
 }
 
-__attribute__((target("avx512f"))) static size_t
+SIMD_TARGET static size_t
 compact_diff_avx512(const float *x, const float *y, size_t n, float *dst)
 {
     size_t a = 0, k = 0;
@@ -115,7 +115,7 @@ compact_diff_avx512(const float *x, const float *y, size_t n, float *dst)
 }
 
 /* Values <= tlo into cl, the negated values >= thi into chh, in order. */
-__attribute__((target("avx512f"))) static void
+SIMD_TARGET static void
 filter_avx512(const float *v, size_t m, float tlo, float thi, float *cl,
               size_t *nl, float *chh, size_t *nh)
 {
@@ -157,7 +157,7 @@ SORTNET_INLINE __m512i float_keys(__m512 x)
 }
 
 /* smallest() on at most NET_KEYS candidates: sort their keys. */
-__attribute__((target("avx512f"))) static void
+SIMD_TARGET static void
 smallest_avx512(const float *c, size_t n, size_t a, uint32_t *keys,
                 float *s1, float *s2)
 {
@@ -329,7 +329,7 @@ static void smallest_pair(float *c, size_t n, size_t a, float *s1, float *s2)
 static void smallest(struct tails_work *w, float *c, size_t n, size_t a,
                      float *s1, float *s2)
 {
-#if SORTNET_AVX512
+#if SIMD_AVX512
     if (w->simd && n <= NET_KEYS) {
         smallest_avx512(c, n, a, w->keys, s1, s2);
         return;
@@ -379,7 +379,7 @@ void tails_quantiles(struct tails_work *w, float *v, size_t m, double plo,
     float tlo = (float)(mean - cz * sd), thi = (float)(mean + cz * sd);
     float *cl = cand, *chh = cand + m + 16;
     size_t nl = 0, nh = 0;
-#if SORTNET_AVX512
+#if SIMD_AVX512
     if (w->simd)
         filter_avx512(v, m, tlo, thi, cl, &nl, chh, &nh);
     else
@@ -426,7 +426,7 @@ void tails_rank_quantiles(uint32_t *hist, size_t lo, size_t hi, size_t m,
 size_t tails_compact(const struct tails_work *w, const float *src, size_t n,
                      float *dst)
 {
-#if SORTNET_AVX512
+#if SIMD_AVX512
     if (w->simd) return compact_avx512(src, n, dst);
 #else
     (void)w;
@@ -442,7 +442,7 @@ size_t tails_compact(const struct tails_work *w, const float *src, size_t n,
 size_t tails_compact_diff(const struct tails_work *w, const float *a,
                           const float *b, size_t n, float *dst)
 {
-#if SORTNET_AVX512
+#if SIMD_AVX512
     if (w->simd) return compact_diff_avx512(a, b, n, dst);
 #else
     (void)w;
