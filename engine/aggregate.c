@@ -12,11 +12,6 @@
  *   w->acc[k] sum of w * f(x)
  *   w->np[k]  present children
  *
- * The arithmetic mean's accumulation has an AVX-512 kernel (simd.h): the
- * same additions and multiplications in the same order, so the same bits.
- * Measured in the network-scale Monte Carlo replications (rdtsc, one
- * thread): see accumulate_arith_avx512.
- *
  * Invariants: a node cell is NaN or a finite combination of present child
  * values; nothing is allocated after aggregate_work_alloc.
  */
@@ -27,7 +22,6 @@
 #include <stdlib.h>
 
 #include "rank.h"
-#include "simd.h"
 
 /* Relative slack for the coverage comparison, so that 2/3 coverage against
  * min_coverage = 2/3 written as a decimal is not lost to rounding. */
@@ -42,7 +36,6 @@ struct aggregate_work {
     size_t maxchild;
     double *cx, *cw;             /* [maxchild] one cell's children */
     struct rank_pair *pair;      /* [2*max(nunit, maxchild)]: rank_run scratch */
-    int simd;                    /* AVX-512 kernels (simd.h) */
 };
 
 struct aggregate_work *aggregate_work_alloc(const struct framework *fw,
@@ -52,7 +45,6 @@ struct aggregate_work *aggregate_work_alloc(const struct framework *fw,
     if (!w) return NULL;
     size_t cells = nunit * nyear;
     if (cells == 0) cells = 1;
-    w->simd = simd_avx512();
     w->nunit = nunit;
     w->nyear = nyear;
     for (int n = 0; n < fw->nnode; n++)
@@ -71,12 +63,6 @@ struct aggregate_work *aggregate_work_alloc(const struct framework *fw,
         return NULL;
     }
     return w;
-}
-
-int aggregate_work_set_simd(struct aggregate_work *w, int simd)
-{
-    w->simd = simd && simd_avx512();
-    return simd && !w->simd ? -1 : 0;
 }
 
 void aggregate_work_free(struct aggregate_work *w)
@@ -134,45 +120,6 @@ static int covered(const struct aggregate_work *w, size_t k, double wtot,
 
 enum mean_kind { MEAN_ARITH, MEAN_GEOM, MEAN_HARM, MEAN_POWER };
 
-/* sw[k] += wc, acc[k] += wc * v, np[k]++ for each present v = xc[k]. */
-static void accumulate_arith(const double *xc, double wc, double *sw,
-                             double *acc, unsigned *np, size_t cells)
-{
-    for (size_t k = 0; k < cells; k++) {
-        double v = xc[k];
-        if (isnan(v)) continue;
-        sw[k] += wc;
-        acc[k] += wc * v;
-        np[k]++;
-    }
-}
-
-#if SIMD_AVX512
-/* accumulate_arith eight cells at a time, masked by presence: each sum
- * gets the same operations in the same order (no fused multiply-add). */
-SIMD_TARGET static void accumulate_arith_avx512(const double *xc, double wc,
-                                                double *sw, double *acc,
-                                                unsigned *np, size_t cells)
-{
-    __m512d vw = _mm512_set1_pd(wc);
-    __m512i one = _mm512_set1_epi32(1);
-    size_t k = 0;
-    for (; k + 8 <= cells; k += 8) {
-        __m512d v = _mm512_loadu_pd(xc + k);
-        __mmask8 ok = _mm512_cmp_pd_mask(v, v, _CMP_ORD_Q);
-        __m512d s = _mm512_loadu_pd(sw + k), a = _mm512_loadu_pd(acc + k);
-        _mm512_storeu_pd(sw + k, _mm512_mask_add_pd(s, ok, s, vw));
-        _mm512_storeu_pd(acc + k,
-                         _mm512_mask_add_pd(a, ok, a, _mm512_mul_pd(vw, v)));
-        __m512i n = _mm512_maskz_loadu_epi32(0xFF, np + k);
-        _mm512_mask_storeu_epi32(np + k, 0xFF,
-                                 _mm512_mask_add_epi32(n, ok, n, one));
-    }
-    _mm256_zeroupper();   /* before scalar code: see simd.h */
-    accumulate_arith(xc + k, wc, sw + k, acc + k, np + k, cells - k);
-}
-#endif
-
 static int aggregate_mean(const struct framework *fw, int n,
                           const struct method *m, const double *weight,
                           double *x, size_t nunit, size_t nyear,
@@ -208,13 +155,13 @@ static int aggregate_mean(const struct framework *fw, int n,
         wtot += wc;
         switch (kind) {
         case MEAN_ARITH:
-#if SIMD_AVX512
-            if (w->simd) {
-                accumulate_arith_avx512(xc, wc, sw, acc, np, cells);
-                break;
+            for (size_t k = 0; k < cells; k++) {
+                double v = xc[k];
+                if (isnan(v)) continue;
+                sw[k] += wc;
+                acc[k] += wc * v;
+                np[k]++;
             }
-#endif
-            accumulate_arith(xc, wc, sw, acc, np, cells);
             break;
         case MEAN_GEOM:
             for (size_t k = 0; k < cells; k++) {

@@ -63,11 +63,6 @@ struct aggregate_work *aggregate_work_alloc(const struct framework *fw,
                                             size_t nunit, size_t nyear);
 void aggregate_work_free(struct aggregate_work *w);   /* NULL is harmless */
 
-/* simd = 0: portable code only; 1: the AVX-512 kernels where this CPU has
- * them (the default). Returns 0, or -1 when simd = 1 and the CPU lacks
- * AVX-512 (then portable). Both give the same bits; for tests. */
-int aggregate_work_set_simd(struct aggregate_work *w, int simd);
-
 /* Aggregate every non-indicator node of fw into x (fw->nnode planes of
  * nyear*nunit doubles; indicator planes are read, aggregate planes written).
  *

@@ -1,6 +1,6 @@
 /* simd.h: whether this CPU runs lcme's AVX-512 kernels.
  *
- * The kernels (rank_plane.c, tails.c, aggregate.c, uncertainty.c) are
+ * The kernels (rank_plane.c, tails.c) are
  * compiled with target("avx512f") function attributes, so the rest of lcme
  * keeps the baseline x86-64 instruction set; each caller checks
  * simd_avx512() (the CPU and the operating system support AVX-512F) and

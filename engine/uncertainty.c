@@ -42,17 +42,23 @@
  * values at 2.35 us). With the AVX-512 ranks (0.54 us a plane), the
  * AVX-512 tails kernels and the changes taken from the block pass (one
  * read of the store a chunk instead of two), medians of 5: 1 thread
- * 11.3 s, the replications 8.8 s and the percentile pass 2.5 s, draws
- * alone 5.1 s; 2 threads 6.0-7.7 s (the second core is shared with other
- * machines: 1.47x to 1.99x from it, and as much for the draws alone). In
- * cycles (rdtsc, one thread, R = 300) the replications spend 68 % in the
- * GSL draws and the scatter of their values, 13 % ranking, 9 %
- * aggregating, 6 % in deviations, 4 % normalising. Tried and not kept
- * (identical ranks, measured on the same planes): ranks counted straight
- * from the bucket counts with a chained collision list, 3.7 us; a bitonic
- * sort of 512 64-bit keys, 2.3 us (they did not fit the registers); a
- * vectorised inversion scan after the bucket pass, 1.9 us; non-temporal
- * stores of the deviations, no gain measured.
+ * 11.3-11.9 s, the replications 8.8-9.4 s and the percentile pass 2.5 s,
+ * draws alone 5.1-5.3 s; 2 threads 6.0-8.3 s (the second core is shared
+ * with other machines: 1.44x to 1.99x from it, and 1.31x to 1.98x for the
+ * draws alone). In cycles (rdtsc, one thread, R = 300) the replications
+ * spend 66 % in the GSL draws and the scatter of their values, 14 %
+ * ranking, 10 % aggregating, 5 % in deviations, 4 % normalising. Tried
+ * and not kept (identical ranks, measured on the same planes): ranks
+ * counted straight from the bucket counts with a chained collision list,
+ * 3.7 us; a bitonic sort of 512 64-bit keys, 2.3 us (they did not fit the
+ * registers); a vectorised inversion scan after the bucket pass, 1.9 us.
+ * Also tried in the replications (rdtsc, one thread, R = 300, A/B runs
+ * taken in turn), none of which gained: AVX-512 loops for the arithmetic
+ * mean's sums (0.56-0.58 G cycles against 0.49-0.51 for the plain loop)
+ * and for the deviations; non-temporal stores of the deviations; the
+ * draws in a loop of their own (3.47-3.63 G cycles against 3.51-3.60);
+ * rank quantiles by the float tails path instead of histograms (2.50 G
+ * against 1.21 G).
  *
  * Invariants: a replication's values depend only on (seed, r, year); the
  * percentile pass only reads the store (order statistics do not depend on
@@ -83,7 +89,6 @@
 #include "aggregate.h"
 #include "normalise.h"
 #include "rank_plane.h"
-#include "simd.h"
 #include "tails.h"
 
 #define MINI 16            /* replications per worker mini-batch */
@@ -179,29 +184,6 @@ double uncertainty_quantile(double *x, size_t n, double p)
     if (khi >= m) khi = m - 1;
     return tails_type7(x[klo], x[khi], index - lo);
 }
-
-/* ---- deviations --------------------------------------------------------- */
-
-/* dv[u] = (float)(pl[u] - nom[u]), u < n */
-static void deviations(const double *pl, const double *nom, float *dv,
-                       size_t n)
-{
-    for (size_t u = 0; u < n; u++) dv[u] = (float)(pl[u] - nom[u]);
-}
-
-#if SIMD_AVX512
-SIMD_TARGET static void deviations_avx512(const double *pl, const double *nom,
-                                          float *dv, size_t n)
-{
-    size_t u = 0;
-    for (; u + 8 <= n; u += 8)
-        _mm256_storeu_ps(dv + u, _mm512_cvtpd_ps(_mm512_sub_pd(
-                                     _mm512_loadu_pd(pl + u),
-                                     _mm512_loadu_pd(nom + u))));
-    _mm256_zeroupper();   /* before scalar code: see simd.h */
-    deviations(pl + u, nom + u, dv + u, n - u);
-}
-#endif
 
 /* ---- observations ------------------------------------------------------ */
 
@@ -329,7 +311,6 @@ struct unc {
     const size_t *off;
     const struct method *lm;
     int allyears;
-    int simd;                    /* AVX-512 kernels (simd.h) */
     /* current chunk */
     size_t t0, nyk;              /* kept years */
     size_t tc0, nyc;             /* computed years */
@@ -359,7 +340,6 @@ struct worker {
     size_t c0, c1;               /* node x unit cells of the change pass */
     gsl_rng *rng;
     double *x, *s;
-    double *z;                   /* [most observations of a year] draws */
     struct normalise_work *nw;
     struct aggregate_work *aw;
     struct rank_plane_work *rw;
@@ -380,16 +360,9 @@ static int replicate(struct worker *w, long r)
     for (size_t j = 0; j < nyc; j++) {
         size_t t = U->tc0 + j;
         gsl_rng_set(w->rng, stream_seed(U->cfg->seed, r, c->year[t]));
-        /* the draws first, in a loop of their own (as the benchmark's
-         * draws alone), then the values: 3 % less time in the two than in
-         * one loop (rdtsc, network scale, one thread) */
-        const struct obs *ob = U->obs + U->off[t];
-        size_t nq = U->off[t + 1] - U->off[t];
-        for (size_t q = 0; q < nq; q++)
-            w->z[q] = gsl_ran_gaussian_ziggurat(w->rng, 1.0);
-        for (size_t q = 0; q < nq; q++) {
-            const struct obs *o = &ob[q];
-            double v = o->base + o->sd * w->z[q];
+        for (size_t q = U->off[t]; q < U->off[t + 1]; q++) {
+            const struct obs *o = &U->obs[q];
+            double v = o->base + o->sd * gsl_ran_gaussian_ziggurat(w->rng, 1.0);
             if (o->clip) {
                 double hi = o->clip == 2 ? 100.0 : 1.0;
                 if (v < 0.0) v = 0.0;
@@ -411,12 +384,7 @@ static int replicate(struct worker *w, long r)
             const double *nom = U->res->score + RES_AT(U->res, node, U->t0 + tk, 0);
             size_t kc = (node * nyk + tk) * nu;
             float *dv = U->sdev + (size_t)r * U->keepcells + kc;
-#if SIMD_AVX512
-            if (U->simd)
-                deviations_avx512(pl, nom, dv, nu);
-            else
-#endif
-                deviations(pl, nom, dv, nu);
+            for (size_t u = 0; u < nu; u++) dv[u] = (float)(pl[u] - nom[u]);
             rank_plane(pl, nu, U->srk + (size_t)r * U->keepcells + kc, w->rw);
         }
     return 0;
@@ -773,7 +741,6 @@ static void worker_release(struct worker *w)
 {
     gsl_rng_free(w->rng);
     free(w->x);
-    free(w->z);
     free(w->s);
     normalise_work_free(w->nw);
     aggregate_work_free(w->aw);
@@ -923,10 +890,6 @@ int uncertainty_run(const struct config *cfg, const struct framework *fw,
     ysub = malloc(ny * sizeof *ysub);
     if (!sdev || !srk || (chg && !K) || !ysub) goto nomem;
 
-    size_t maxobs = 0;                   /* observations of the fullest year */
-    for (size_t t = 0; t < ny; t++)
-        if (off[t + 1] - off[t] > maxobs) maxobs = off[t + 1] - off[t];
-
     /* workers */
     if (threads <= 0) {
         long nc = sysconf(_SC_NPROCESSORS_ONLN);
@@ -944,7 +907,6 @@ int uncertainty_run(const struct config *cfg, const struct framework *fw,
         diag_init(&wk->d);
         wk->rng = gsl_rng_alloc(gsl_rng_mt19937);
         wk->x = malloc((nind * nycmax * nu + 1) * sizeof *wk->x);
-        wk->z = malloc((maxobs + 1) * sizeof *wk->z);
         wk->s = malloc((nnode * nycmax * nu + 1) * sizeof *wk->s);
         wk->nw = normalise_work_alloc(nu, nycmax);
         wk->aw = aggregate_work_alloc(fw, nu, nycmax);
@@ -954,8 +916,7 @@ int uncertainty_run(const struct config *cfg, const struct framework *fw,
         wk->hist = calloc(4 * (nu + 2), sizeof *wk->hist);
         wk->ldev = malloc(CELL_BLOCK * (size_t)R * sizeof *wk->ldev);
         wk->lrk = malloc(CELL_BLOCK * (size_t)R * sizeof *wk->lrk);
-        if (!wk->rng || !wk->x || !wk->z || !wk->s || !wk->nw || !wk->aw ||
-            !wk->rw ||
+        if (!wk->rng || !wk->x || !wk->s || !wk->nw || !wk->aw || !wk->rw ||
             !wk->scratch || !wk->tw || !wk->hist ||
             !wk->ldev || !wk->lrk)
             goto nomem;
@@ -986,7 +947,6 @@ int uncertainty_run(const struct config *cfg, const struct framework *fw,
     U.off = off;
     U.lm = lm;
     U.allyears = allyears;
-    U.simd = simd_avx512();
     U.ch = ch;
     U.tl = tl;
     U.tb = tb;

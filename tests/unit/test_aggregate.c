@@ -342,56 +342,6 @@ static void test_ranks(void **state)
     aggregate_work_free(NULL);
 }
 
-/* The arithmetic mean's AVX-512 kernel gives the portable loop's bits: 4
- * weighted children, 37 units x 3 years (111 cells, not a multiple of the
- * kernel's 8), a fifth of the values missing. Skipped without AVX-512F. */
-static void test_arith_simd_same_bits(void **state)
-{
-    (void)state;
-    set_node(0, "A", 1, 1);
-    set_node(1, "B", 1, 2);
-    set_node(2, "C", 1, 0.5);
-    set_node(3, "D", 1, 3);
-    set_node(4, "P", 2, 1);
-    for (int j = 0; j < 4; j++) add_child(4, j);
-    tk_fw(&fw, nodes, 5, 4, 2);
-    set_methods(AGG_ARITHMETIC, 1, 0);
-    enum { CELLS = 37 * 3 };
-    double x[2][5 * CELLS];
-    uint64_t s = 12345;
-    for (size_t k = 0; k < 4 * CELLS; k++) {
-        s = s * 6364136223846793005ULL + 1442695040888963407ULL;
-        double u = (double)(s >> 11) / 9007199254740992.0;
-        x[0][k] = x[1][k] = u < 0.2 ? N : 100.0 * u - 20.0;
-    }
-    for (int simd = 0; simd < 2; simd++) {
-        struct aggregate_work *w = aggregate_work_alloc(&fw, 37, 3);
-        assert_non_null(w);
-        if (aggregate_work_set_simd(w, simd) != 0) {
-            print_message("AVX-512F not available: kernel skipped\n");
-            aggregate_work_free(w);
-            return;
-        }
-        struct diag d;
-        diag_init(&d);
-        assert_int_equal(aggregate_tree(&fw, lm, NULL, x[simd], 37, 3, NULL,
-                                        NULL, w, NULL, &d), 0);
-        diag_free(&d);
-        aggregate_work_free(w);
-    }
-    assert_memory_equal(x[0] + 4 * CELLS, x[1] + 4 * CELLS,
-                        CELLS * sizeof(double));
-    /* one cell by hand: the weighted mean of its present children */
-    double sw = 0, acc = 0;
-    const double wt[4] = {1, 2, 0.5, 3};
-    for (int j = 0; j < 4; j++)
-        if (!isnan(x[0][j * CELLS + 5])) {
-            sw += wt[j];
-            acc += wt[j] * x[0][j * CELLS + 5];
-        }
-    tk_near(x[1][4 * CELLS + 5], acc / sw, 1e-15);
-}
-
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -404,7 +354,6 @@ int main(void)
         cmocka_unit_test(test_two_levels),
         cmocka_unit_test(test_harmonic_refuses_zero),
         cmocka_unit_test(test_ranks),
-        cmocka_unit_test(test_arith_simd_same_bits),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
