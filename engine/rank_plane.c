@@ -303,12 +303,12 @@ SORTNET_INLINE int rank_network(const double *x, size_t n, uint16_t *out,
             if (isnan(x[k])) out[k] = 0;
     __m512d vmax = _mm512_set1_pd(mx), vsc = _mm512_set1_pd(sc);
     __m512i r[32];
-#pragma GCC unroll 32
+SIMD_UNROLL(32)
     for (int p = 0; p < nreg; p++)
         r[p] = (size_t)p * 16 < n ? keys16(x, n, (size_t)p * 16, vmax, vsc)
                                   : _mm512_set1_epi32(-1);
     sortnet_sort(r, nreg, lfull);
-#pragma GCC unroll 32
+SIMD_UNROLL(32)
     for (int p = 0; p < nreg; p++) _mm512_storeu_si512(K + 16 * p, r[p]);
     /* neighbours with equal quanta among the m present keys */
     __mmask16 same = 0;

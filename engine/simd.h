@@ -24,6 +24,17 @@
 #define SIMD_AVX512 0
 #endif
 
+/* SIMD_UNROLL(n): unroll the next loop n times, so that a kernel's
+ * register arrays stay in registers. gcc only: clang unrolls such loops
+ * on its own where it can and warns where it cannot (the fuzzing build's
+ * instrumentation). */
+#if defined(__GNUC__) && !defined(__clang__)
+#define SIMD_PRAGMA(x) _Pragma(#x)
+#define SIMD_UNROLL(n) SIMD_PRAGMA(GCC unroll n)
+#else
+#define SIMD_UNROLL(n)
+#endif
+
 /* 1 when this CPU runs the AVX-512F kernels, else 0. */
 static inline int simd_avx512(void)
 {

@@ -58,11 +58,11 @@ SORTNET_INLINE void sortnet_sort(__m512i *r, const int nreg, const int lfull)
 {
     /* counted loops over log2 sizes, so that gcc unrolls them completely
      * and keeps r in registers */
-#pragma GCC unroll 16
+SIMD_UNROLL(16)
     for (int ls = 1; ls <= lfull; ls++) {
         const int s = 1 << ls;
         if (s <= 16) {
-#pragma GCC unroll 32
+SIMD_UNROLL(32)
             for (int p = 0; p < nreg; p++) {
                 __m512i o = sortnet_lanes_reverse(r[p], s);
                 __m512i lo = _mm512_min_epu32(r[p], o);
@@ -70,7 +70,7 @@ SORTNET_INLINE void sortnet_sort(__m512i *r, const int nreg, const int lfull)
                 r[p] = _mm512_mask_blend_epi32(sortnet_lanes_low(s >> 1), hi, lo);
             }
         } else {
-#pragma GCC unroll 32
+SIMD_UNROLL(32)
             for (int p = 0; p < nreg; p++) {
                 int q = p ^ ((s >> 4) - 1);
                 if (q <= p || q >= nreg) continue;
@@ -81,11 +81,11 @@ SORTNET_INLINE void sortnet_sort(__m512i *r, const int nreg, const int lfull)
                 r[q] = sortnet_lanes_reverse(hi, 16);
             }
         }
-#pragma GCC unroll 16
+SIMD_UNROLL(16)
         for (int ld = ls - 2; ld >= 0; ld--) {
             const int d = 1 << ld;
             if (d >= 16) {
-#pragma GCC unroll 32
+SIMD_UNROLL(32)
                 for (int p = 0; p < nreg; p++) {
                     int q = p | (d >> 4);
                     if (q == p || q >= nreg) continue;
@@ -95,7 +95,7 @@ SORTNET_INLINE void sortnet_sort(__m512i *r, const int nreg, const int lfull)
                     r[q] = hi;
                 }
             } else {
-#pragma GCC unroll 32
+SIMD_UNROLL(32)
                 for (int p = 0; p < nreg; p++) {
                     __m512i o = sortnet_lanes_xor(r[p], d);
                     __m512i lo = _mm512_min_epu32(r[p], o);

@@ -162,7 +162,7 @@ smallest_avx512(const float *c, size_t n, size_t a, uint32_t *keys,
                 float *s1, float *s2)
 {
     __m512i r[8];
-#pragma GCC unroll 8
+SIMD_UNROLL(8)
     for (int p = 0; p < 8; p++) {
         size_t b0 = (size_t)p * 16;
         size_t left = b0 < n ? n - b0 : 0;
@@ -171,7 +171,7 @@ smallest_avx512(const float *c, size_t n, size_t a, uint32_t *keys,
         r[p] = _mm512_mask_mov_epi32(_mm512_set1_epi32(-1), t, float_keys(x));
     }
     sortnet_sort(r, 8, 7);
-#pragma GCC unroll 8
+SIMD_UNROLL(8)
     for (int p = 0; p < 8; p++) _mm512_storeu_si512(keys + 16 * p, r[p]);
     _mm256_zeroupper();
     uint32_t k1 = keys[a - 1], k2 = keys[a >= 2 ? a - 2 : a - 1];
@@ -184,8 +184,10 @@ smallest_avx512(const float *c, size_t n, size_t a, uint32_t *keys,
 
 double tails_type7(double xk, double xk1, double h)
 {
-    if (h > 0.0 && xk1 != xk) return (1.0 - h) * xk + h * xk1;
-    return xk;
+    /* + 0.0 turns -0 into +0: the AVX-512 selection orders -0 below +0,
+     * the quickselect takes either, and the two must give the same bits */
+    if (h > 0.0 && xk1 != xk) return (1.0 - h) * xk + h * xk1 + 0.0;
+    return xk + 0.0;
 }
 
 /* Max-heap of at most cap floats: keeps the cap smallest values pushed. */

@@ -47,7 +47,8 @@ void tails_rank_quantiles(uint32_t *hist, size_t lo, size_t hi, size_t m,
                           double plo, double phi, double *qlo, double *qhi);
 
 /* R's type-7 rule on the sorted order statistics xk = x[lo-1] and
- * xk1 = x[hi-1], given the fractional part h of index = 1 + (m - 1) p. */
+ * xk1 = x[hi-1], given the fractional part h of index = 1 + (m - 1) p.
+ * A zero result is +0, whichever zeros the order statistics were. */
 double tails_type7(double xk, double xk1, double h);
 
 #endif

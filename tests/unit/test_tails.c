@@ -120,6 +120,41 @@ static void test_against_full_sort(void **state)
     if (skipped) print_message("AVX-512F not available: SIMD path skipped\n");
 }
 
+/* Replications with zeros of both signs: the network orders -0 below +0,
+ * the quickselect takes either; both paths give the same bits, and a zero
+ * quantile is +0. (Found by review: 369 of 2,000 such cells differed in
+ * the sign of a zero before type 7 made zeros canonical.) */
+static void test_signed_zeros(void **state)
+{
+    (void)state;
+    static float v[1000], work[1000];
+    uint64_t seed = 99;
+    int skipped = 0;
+    for (int trial = 0; trial < 200; trial++) {
+        double got[2][2];
+        for (int k = 0; k < 1000; k++) {
+            double u = unif(&seed);
+            v[k] = u < 0.06 ? (u < 0.03 ? -0.0f : 0.0f) : (float)(0.5 + unif(&seed));
+        }
+        for (int simd = 0; simd < 2; simd++) {
+            struct tails_work *w = work_on(1000, simd);
+            if (!w) {
+                skipped = 1;
+                got[1][0] = got[0][0];
+                got[1][1] = got[0][1];
+                continue;
+            }
+            memcpy(work, v, sizeof v);
+            tails_quantiles(w, work, 1000, 0.025, 0.975, &got[simd][0],
+                            &got[simd][1]);
+            tails_work_free(w);
+        }
+        assert_memory_equal(got[0], got[1], sizeof got[0]);
+        if (got[0][0] == 0.0) assert_false(signbit(got[0][0]));
+    }
+    if (skipped) print_message("AVX-512F not available: SIMD path skipped\n");
+}
+
 /* Ranks 1..8 with known counts: the quantiles of the expanded list. */
 static void test_rank_quantiles(void **state)
 {
@@ -173,6 +208,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_worked_example),
         cmocka_unit_test(test_against_full_sort),
+        cmocka_unit_test(test_signed_zeros),
         cmocka_unit_test(test_rank_quantiles),
         cmocka_unit_test(test_compaction),
     };
