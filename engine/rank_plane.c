@@ -325,7 +325,7 @@ SIMD_UNROLL(32)
 }
 
 #define RANK_NETWORK_FN(NREG, LFULL)                                      \
-    __attribute__((target("avx512f"), noinline)) static int               \
+    SIMD_TARGET __attribute__((noinline)) static int                      \
         rank_network_##NREG(const double *x, size_t n, uint16_t *out,     \
                             uint32_t *K)                                  \
     {                                                                     \

@@ -498,8 +498,6 @@ static void *worker_percentiles(void *arg)
     struct unc *U = w->U;
     struct results *res = U->res;
     size_t nu = U->nunit, nyk = U->nyk, R = (size_t)U->R;
-    /* changes whose earlier year is in this chunk (K already holds the
-     * last year's deviations) */
     /* One-year chunks (separable years): the changes use the deviations
      * the block pass below gathers anyway. Several years a chunk: a cell's
      * earlier years come before its last in the block order, so K is
@@ -518,8 +516,9 @@ static void *worker_percentiles(void *arg)
             size_t node = cell / nu, u = cell % nu;
             for (size_t tk = 0; tk < nyk; tk++) {
                 size_t t = U->t0 + tk;
-                if (U->tl[cell] < 0 || (size_t)U->tl[cell] == t ||
-                    ((size_t)U->tb[cell] != t && (size_t)U->tp[cell] != t))
+                /* a base or previous year here (never the last year;
+                 * -1 casts to no year) */
+                if ((size_t)U->tb[cell] != t && (size_t)U->tp[cell] != t)
                     continue;
                 gather_dev(U, (node * nyk + tk) * nu + u, dev);
                 cell_changes(w, cell, t, dev);
