@@ -14,15 +14,15 @@ mkdir -p "$OUT/obj"
 
 SAN=(-fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer)
 CFLAGS=(-std=c11 -O1 -g "${SAN[@]}" -D_POSIX_C_SOURCE=200809L -D_GNU_SOURCE
-        -DLCME_VERSION=\"fuzz\" -DLCME_SOURCE_DIR=\"$SRC\" -I"$SRC/engine")
+        -DLCME_VERSION=\"fuzz\" -DLCME_SOURCE_DIR=\"$SRC\")
+for d in "$SRC"/engine/*/; do CFLAGS+=(-I"$d"); done
 LIBS=$(pkg-config --libs gsl sqlite3 inih)
 
 # The engine once, instrumented for coverage but without libFuzzer's main;
 # an object is rebuilt when its source or any engine header is newer.
-newest_h=$(ls -t "$SRC"/engine/*.h | head -n1)
+newest_h=$(ls -t "$SRC"/engine/*/*.h | head -n1)
 objs=()
-for f in "$SRC"/engine/*.c; do
-    [ "$(basename "$f")" = main.c ] && continue
+for f in "$SRC"/engine/*/*.c; do
     o="$OUT/obj/$(basename "${f%.c}").o"
     if [ ! -e "$o" ] || [ "$f" -nt "$o" ] || [ "$newest_h" -nt "$o" ]; then
         "$CC" "${CFLAGS[@]}" -fsanitize=fuzzer-no-link -c "$f" -o "$o"

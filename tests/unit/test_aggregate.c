@@ -1,4 +1,4 @@
-/* test_aggregate.c: unit tests of engine/aggregate.c: every aggregator on a
+/* test_aggregate.c: unit tests of engine/stages/aggregate.c: every aggregator on a
  * 3-unit x 3-child example, the coverage rule, a two-level tree with a
  * method per level, the domain errors, and ranks with ties.
  *

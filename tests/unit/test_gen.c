@@ -1,4 +1,4 @@
-/* test_gen.c: the synthetic batch generator (engine/gen.c).
+/* test_gen.c: the synthetic batch generator (engine/input/gen.c).
  *
  * Checks option parsing (defaults, every option, bad values refused with
  * LCME_EUSAGE), determinism (same seed -> same bytes in every file, another

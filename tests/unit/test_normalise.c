@@ -1,4 +1,4 @@
-/* test_normalise.c: unit tests of engine/normalise.c (direction, every
+/* test_normalise.c: unit tests of engine/stages/normalise.c (direction, every
  * normaliser, scopes, constant slices, fallbacks, fixed-bounds apply).
  *
  * Frameworks are built by hand (plain structs, indicators only). Every

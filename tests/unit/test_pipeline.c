@@ -1,4 +1,4 @@
-/* test_pipeline.c: unit tests of engine/pipeline.c: pipeline_run on a small
+/* test_pipeline.c: unit tests of engine/stages/pipeline.c: pipeline_run on a small
  * hand-built framework, cube and config (direction, per-year min-max, a
  * constant indicator, weighted aggregation, ranks, effective weights, notes),
  * its refusal of a geometric mean over zeros, target scores, and the notes

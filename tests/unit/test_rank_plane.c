@@ -1,6 +1,6 @@
-/* test_rank_plane.c: unit tests of engine/rank_plane.c: a hand-worked
+/* test_rank_plane.c: unit tests of engine/uncertainty/rank_plane.c: a hand-worked
  * plane, then both paths (bucket pass, AVX-512 network) against rank_run
- * (engine/rank.c, a radix sort: an independent implementation of the same
+ * (engine/stages/rank.c, a radix sort: an independent implementation of the same
  * ranks) on planes of every size class, with ties, NaN, -0 and +0, values
  * closer than one quantum, and ranges that are not finite.
  *

@@ -1,4 +1,4 @@
-/* test_scores_csv.c: unit tests of reports/scores_csv.c (scores.csv).
+/* test_scores_csv.c: unit tests of reports/csv/scores_csv.c (scores.csv).
  *
  * The fixture (reports_fixture.h) is written by hand; the expected text
  * below is written out from the fixture's rule (score = 10 k + u + 0.5 t,

@@ -1,4 +1,4 @@
-/* test_tails.c: unit tests of engine/tails.c: the tail quantiles of a
+/* test_tails.c: unit tests of engine/uncertainty/tails.c: the tail quantiles of a
  * cell's replications on the portable and the AVX-512 paths against
  * uncertainty_quantile (a full qsort and R's type-7 rule, itself checked
  * against R in test_uncertainty.c), over sizes on both sides of the

@@ -1,4 +1,4 @@
-/* test_trend.c: unit tests of engine/trend.c and reports/trends_csv.c.
+/* test_trend.c: unit tests of engine/trends/trend.c and reports/csv/trends_csv.c.
  *
  * Expected numbers come from R (base stats: lm, confint, cor.test) by
  * tests/trend/expected.R; its output is kept in tests/trend/expected.out and

@@ -1,4 +1,4 @@
-/* test_uncertainty.c: unit tests of engine/uncertainty.c: the Wilson
+/* test_uncertainty.c: unit tests of engine/uncertainty/uncertainty.c: the Wilson
  * helper and the type-7 quantile against R, zero error collapsing every
  * interval onto the nominal values, a linear case against the analytic
  * normal interval, coverage of a simulated truth, byte-identical results

@@ -1,4 +1,4 @@
-/* test_workbook.c: unit tests of reports/workbook.c (NAME.xlsx).
+/* test_workbook.c: unit tests of reports/workbook/workbook.c (NAME.xlsx).
  *
  * Each test writes the hand-built fixture (reports_fixture.h), unzips the
  * workbook with unzip(1) into a temporary folder and inspects the parts:

@@ -18,7 +18,6 @@
  */
 #include <dirent.h>
 #include <errno.h>
-#include <dlfcn.h>
 #include <getopt.h>
 #include <limits.h>
 #include <locale.h>
@@ -37,10 +36,10 @@
 #include "diag.h"
 #include "framework.h"
 #include "gen.h"
-#include "heap.h"
 #include "ingest.h"
 #include "path.h"
-#include "draw_module.h"
+#include "chart.h"
+#include "report_pdf.h"
 #include "pipeline.h"
 #include "quality.h"
 #include "reports.h"
@@ -372,46 +371,6 @@ struct run_opts {
     int no_charts;       /* --no-charts: skip charts/ and report.pdf */
 };
 
-/* The charts and report.pdf, loaded on first use (reports/draw_module.h):
- * lcme-draw.so in the folder of the executable. */
-static const struct lcme_draw *draw;
-
-static int draw_load(struct diag *d)
-{
-    if (draw)
-        return 0;
-    char exe[PATH_MAX];
-    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-    if (n <= 0) {
-        diag_add(d, LCME_EINTERNAL, NULL, 0, 0,
-                 "cannot find the lcme executable's folder to load " LCME_DRAW_FILE ": %s; "
-                 "rerun with --no-charts", strerror(errno));
-        return -1;
-    }
-    exe[n] = '\0';
-    char *slash = strrchr(exe, '/');
-    if (slash)
-        slash[1] = '\0';
-    char *path = path_join(slash ? exe : ".", LCME_DRAW_FILE);
-    void *h = path ? dlopen(path, RTLD_NOW | RTLD_LOCAL) : NULL;
-    const struct lcme_draw *(*entry)(void) = NULL;
-    if (h)
-        *(void **)&entry = dlsym(h, LCME_DRAW_SYMBOL);
-    const struct lcme_draw *api = entry ? entry() : NULL;
-    if (!api || api->abi != LCME_DRAW_ABI || strcmp(api->version, LCME_VERSION) != 0) {
-        diag_add(d, LCME_EINTERNAL, path, 0, 0,
-                 "cannot load the chart module: %s; rerun with --no-charts",
-                 !h ? dlerror() : !api ? "no entry point" : "built for another lcme version");
-        if (h)
-            dlclose(h);
-        free(path);
-        return -1;
-    }
-    free(path);
-    draw = api;    /* kept loaded for the life of the process */
-    return 0;
-}
-
 /* The writers that run beside the workbook (see cmd_run): the results into
  * the store (the store is not used elsewhere meanwhile), report.pdf when
  * charts are drawn, and the CSV files, in that order, stopping at the first
@@ -458,7 +417,7 @@ static void *side_job(void *arg)
         t0 = now();
         int ok;
         switch (k) {
-        case 1: ok = draw->report_pdf_write(p, in, j->tr, j->charts, &j->d) == 0; break;
+        case 1: ok = report_pdf_write(p, in, j->tr, j->charts, &j->d) == 0; break;
         case 2: ok = scores_csv_write(p, in, &j->d) == 0; break;
         case 3: ok = trends_csv_write(p, in, j->tr, &j->d) == 0; break;
         default: ok = quality_csv_write(p, in, &j->d) == 0; break;
@@ -659,14 +618,13 @@ static int cmd_run(const char *batch, const struct run_opts *ro)
     if (!ro->no_charts) {
         stage_begin(&sc, "charts");
         chdir_tmp = out_tmp(&out, "charts");
-        ok = draw_load(&d) == 0;
-        if (ok && mkdir(chdir_tmp, 0777) != 0) {
+        if (mkdir(chdir_tmp, 0777) != 0) {
             diag_add(&d, LCME_EIO, chdir_tmp, 0, 0, "cannot create the charts folder: %s",
                      strerror(errno));
             ok = 0;
         }
         if (ok)
-            ok = draw->charts_write_all(chdir_tmp, &rin, tr, &charts, &d) == 0;
+            ok = charts_write_all(chdir_tmp, &rin, tr, &charts, &d) == 0;
         rin.charts = &charts;
         rin.charts_dir = chdir_tmp;
         stage_end(&sc, "charts");
@@ -676,8 +634,8 @@ static int cmd_run(const char *batch, const struct run_opts *ro)
         }
     }
 
-    /* The workbook, the longest writer, is written on this thread (whose
-     * heap heap_tune prepared) while a second thread stores the results and
+    /* The workbook, the longest writer, is written on this thread while a
+     * second thread stores the results and
      * writes the report and the CSV files; every writer only reads rin.
      * Problems are reported as if they ran in turn: the workbook's, else
      * the others'. */
@@ -738,8 +696,7 @@ done:
     for (int k = 0; k < 5; k++)
         free(side.path[k]);
     out_free(&out);
-    if (draw)
-        draw->chart_list_free(&charts);
+    chart_list_free(&charts);
     free(chdir_tmp);
     trends_free(tr);
     uncertainty_change_free(chg);
@@ -895,9 +852,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "Try 'lcme --help' for more information.\n");
         return 2;
     }
-    heap_tune((size_t)64 << 20);
     int rc = cmd_run(rargv[optind], &ro);
-    if (draw)
-        draw->release();
+    reports_release();
     return rc;
 }
