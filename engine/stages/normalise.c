@@ -233,6 +233,20 @@ int normalise_params_compute(struct normalise_params *p, const struct method *m,
     return 0;
 }
 
+void normalise_params_hold(struct normalise_params *p,
+                           const struct normalise_params *held)
+{
+    for (size_t i = 0; i < p->nind; i++) {
+        p->method[i] = held->method[i];
+        p->fallback[i] = held->fallback[i];
+        p->lo[i] = held->lo[i];
+        p->hi[i] = held->hi[i];
+        p->target[i] = held->target[i];
+    }
+    for (size_t s = 0; s < p->nind * p->nyear; s++)
+        p->constant[s] |= held->constant[s];
+}
+
 size_t normalise_params_constant_count(const struct normalise_params *p)
 {
     size_t n = 0;

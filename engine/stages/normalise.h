@@ -4,9 +4,13 @@
  * year t and unit u the value is x[(i*nyear + t)*nunit + u]; NaN is missing
  * and is skipped by every statistic and left NaN by every transform.
  *
- * The stage is split in two so that the Monte Carlo uncertainty stage can
- * rerun it cheaply on perturbed cubes with the bounds fixed at their nominal
- * values (METHODS.md §6):
+ * The stage is split in two: parameters from the data, then their
+ * application. Every pipeline evaluation (the nominal run, each Monte Carlo
+ * replication, each sensitivity run) computes the parameters from its own
+ * values; a replication then holds the nominal run's decisions
+ * (normalise_params_hold: the method after fallbacks and which slices are
+ * constant) and re-derives the bounds (METHODS.md, "Monte Carlo
+ * replications"):
  *
  *   normalise_direction       x <- direction * x, per indicator (METHODS §1)
  *   normalise_params_compute  per indicator and scope slice: min, max, mean,
@@ -23,8 +27,8 @@
  *   normalise_params_compute(p, m, fw, x, nunit, d);
  *   normalise_apply(p, x, y, nunit, w);
  *
- * and each Monte Carlo replication calls only normalise_direction and
- * normalise_apply on its perturbed copy, reusing p and w (no allocation).
+ * and a replication the same, with normalise_params_hold(p, nominal)
+ * between the last two, reusing p and w (no allocation).
  *
  * Methods (METHODS.md §4; COINr's n_* functions are the reference):
  *   NORM_NONE        y = x
@@ -82,7 +86,7 @@ enum normalise_fallback {
     NORM_FALLBACK_FRACMAX_NONPOSITIVE, /* fracmax -> dist2max (max <= 0) */
 };
 
-/* Parameters of one normalisation, computed from the nominal data.
+/* Parameters of one normalisation, computed from one evaluation's data.
  * Slice arrays are indexed [i*nyear + t]; with pooled scope every year of
  * an indicator holds the same pooled values. */
 struct normalise_params {
@@ -93,7 +97,7 @@ struct normalise_params {
     double *lo, *hi;             /* [nind] goalposts, direction applied */
     double *target;              /* [nind] target, direction applied; NaN none */
     double *min, *max;           /* [nind*nyear] over present values; NaN when none */
-    double *ref;                 /* [nind*nyear] dist2ref reference value (added) */
+    double *ref;                 /* [nind*nyear] dist2ref reference value */
     double *mean, *sd;           /* [nind*nyear] sd is the sample sd (NaN when n < 2) */
     size_t *count;               /* [nind*nyear] present values */
     uint8_t *constant;           /* [nind*nyear] 1: slice normalises to the midpoint */
@@ -121,6 +125,14 @@ void normalise_direction(const struct framework *fw, double *x, size_t nunit,
 int normalise_params_compute(struct normalise_params *p, const struct method *m,
                              const struct framework *fw, const double *x,
                              size_t nunit, struct diag *d);
+
+/* Hold the decisions of the nominal parameters `held` (same sizes) in p,
+ * computed from a replication's values: the effective method, fallback,
+ * goalposts and target of each indicator, and every slice constant in held
+ * stays constant (normalised to the midpoint). The bounds, means, standard
+ * deviations and reference values stay p's own. Cannot fail. */
+void normalise_params_hold(struct normalise_params *p,
+                           const struct normalise_params *held);
 
 /* Number of indicators with at least one constant slice. */
 size_t normalise_params_constant_count(const struct normalise_params *p);

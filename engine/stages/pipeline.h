@@ -1,17 +1,40 @@
-/* pipeline.h: the statistical stages from cube to scores, and the results
+/* pipeline.h: the statistical stages from raw observations to scores and
+ * ranks, as one pipeline every evaluation goes through, and the results
  * every report formats.
  *
- * pipeline_run is a pure function of (config, framework, cube): it copies the
- * cube, applies direction (and the data-preparation stages the config asks
- * for), normalises each indicator, aggregates up the tree in node order
- * (children before parents), and ranks every node within each year. Nothing is
- * printed; what a reader must know (constant indicators, missing nodes, every
- * fallback) goes into results->notes.
+ * One evaluation takes raw values in the cube's layout (raw units, NaN
+ * missing) and runs, in this order and with the same code every time:
+ *
+ *   denominate ▸ screen ▸ impute ▸ treat   (in the batch's order; METHODS.md
+ *                                           "Data preparation")
+ *   ▸ direction ▸ normalise ▸ aggregate up the tree ▸ rank every plane
+ *
+ * The nominal run (pipeline_run) evaluates the cube's own values and
+ * DERIVES every data-dependent decision. A Monte Carlo replication
+ * (pipeline_replicate) evaluates perturbed raw values and HOLDS some of the
+ * nominal decisions while re-deriving the rest (METHODS.md "Monte Carlo
+ * replications"):
+ *
+ *   held:       which unit-years screening dropped; which slices treatment
+ *               winsorised (and how many values on each side) or
+ *               transformed; each indicator's normalisation method after
+ *               fallbacks and which slices are constant;
+ *   re-derived: imputed values; the winsorisation limits (the next value
+ *               after the held count) and log_CT's min and max; the
+ *               normalisation bounds, means, standard deviations, ranks and
+ *               reference values; every aggregate and rank.
+ *
+ * So a replication can never skip a stage, and its intervals cover the
+ * uncertainty of the bounds as well as of the unit's own data.
+ *
+ * Nothing is printed; what a reader must know (constant indicators, missing
+ * nodes, every fallback) goes into results->notes.
  */
 #ifndef LCME_PIPELINE_H
 #define LCME_PIPELINE_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "config.h"
 #include "cube.h"
@@ -20,6 +43,7 @@
 
 struct prepare_report;
 struct coherence;
+struct normalise_params;
 
 struct notes {
     size_t n, alloc;
@@ -27,6 +51,18 @@ struct notes {
 };
 void notes_add(struct notes *nt, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void notes_free(struct notes *nt);
+
+/* A run's settings resolved for evaluation (methods per level, groups for
+ * imputation, the reference unit, weights) and, after the nominal run, the
+ * decisions replications hold. Borrows the config, framework and cube it
+ * was made from: they must outlive it. */
+struct pipeline;
+
+/* Scratch space of one evaluation at a time (one per thread): flags, the
+ * preparation report, normalisation parameters and the stages' work areas.
+ * Its size is that of the cube's planes (about 2.5 bytes per cube cell plus
+ * one plane of each stage's buffers). */
+struct pipeline_work;
 
 /* Results use the cube's layout with framework nodes in place of indicators:
  * RES_AT(r, node, t, u). */
@@ -45,8 +81,6 @@ struct results {
     double *eff_weight;  /* [nnode] effective weights (framework_effective_weights) */
     size_t constant_indicators;   /* normalised to the midpoint */
     struct notes notes;  /* methods and fallbacks, one sentence each */
-    /* data preparation (prepare.h) and coherence (coherence.h); added
-       fields, owned by the results */
     struct prepare_report *prep;  /* what denominate, screen, impute and
                                      treat did; never NULL after a run */
     size_t imputed;      /* cells imputed (flag CUBE_IMPUTED) */
@@ -55,25 +89,49 @@ struct results {
     size_t screened;     /* unit-years screened out (CUBE_SCREENED) */
     struct coherence *coherence;  /* statistical coherence in the
                                      evaluation year; NULL if not computed */
-    /* Target scores (added): [node * nyear + t], the score of a unit whose
-     * every indicator with a target stood exactly at it in year t,
-     * normalised with that year's parameters and aggregated with the same
-     * weights and methods (indicators without a target count as missing,
-     * under the usual coverage rule). NaN where it cannot be said exactly:
-     * no target below the node, a denominated or log/Box-Cox-transformed
-     * indicator, a constant slice, the rank-based normalisations (rank,
-     * prank, borda) or Copeland aggregation. For indicators it is the
-     * normalised target. */
+    /* Target scores [node * nyear + t]: the score of a unit whose every
+     * indicator with a target stood exactly at it in year t, normalised
+     * with that year's parameters and aggregated with the same weights and
+     * methods (indicators without a target count as missing, under the
+     * usual coverage rule). NaN where it cannot be said exactly: no target
+     * below the node, a denominated or log/Box-Cox-transformed indicator, a
+     * constant slice, the rank-based normalisations (rank, prank, borda) or
+     * Copeland aggregation. For indicators it is the normalised target. */
     double *target_score;
     size_t target_indicators;     /* indicators with a target score */
+    struct pipeline *pipeline;    /* the settings and nominal decisions
+                                     pipeline_replicate needs; owned */
 };
 
-/* Run the stages. Returns 0 and *out (free with results_free), or -1 with the
- * reason in d (e.g. geometric aggregation of a non-positive value). */
+/* The nominal run: evaluate the cube's values, deriving every decision.
+ * Returns 0 and *out (free with results_free), or -1 with the reason in d
+ * (e.g. geometric aggregation of a non-positive value, more units than
+ * ranks hold). cfg, fw and c are borrowed and must outlive *out (its
+ * pipeline refers to them). */
 int pipeline_run(const struct config *cfg, const struct framework *fw,
                  const struct cube *c, struct results **out, struct diag *d);
 
 void results_free(struct results *r);   /* NULL is harmless */
+
+/* Most units a plane's ranks hold (RANK_PLANE_MAX_UNITS). */
+#define PIPELINE_MAX_UNITS 65534
+
+/* A work area for evaluations of p. NULL on ENOMEM. */
+struct pipeline_work *pipeline_work_new(const struct pipeline *p);
+void pipeline_work_free(struct pipeline_work *w);   /* NULL is harmless */
+
+/* One Monte Carlo replication: evaluate the raw values x (nind planes in
+ * the cube's layout and units; overwritten: on return x holds the prepared
+ * values) holding the nominal run's decisions (see the top of this file).
+ * score receives every node's score (nnode planes, RES layout), rank (may
+ * be NULL) the plane ranks as uint16 (1 = best, 0 missing). Thread-safe for
+ * distinct work areas. Returns 0, or -1 with the reason in d (a geometric,
+ * harmonic or generalised mean meeting a value outside its domain). */
+int pipeline_replicate(const struct pipeline *p, struct pipeline_work *w, double *x,
+                       double *score, uint16_t *rank, struct diag *d);
+
+/* The nominal normalisation parameters (for the reports and trends). */
+const struct normalise_params *pipeline_nominal_params(const struct pipeline *p);
 
 /* Facts about a run that every output carries. */
 struct run_info {

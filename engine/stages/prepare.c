@@ -250,42 +250,66 @@ static void fill_cell(const struct cube *c, double *x, uint8_t *flag,
     rep->imputed_by_unit[t * c->nunit + u]++;
 }
 
+int prepare_groups(const struct cube *c, const char *group,
+                   enum impute_method method, int **grp, int *ngrp,
+                   struct diag *d)
+{
+    size_t nu = c->nunit;
+    *grp = NULL;
+    *ngrp = 0;
+    int a = group ? cube_attr_index(c, group) : -1;
+    if (a < 0) {
+        diag_add(d, LCME_EINPUT, NULL, 0, 0,
+                 "impute = %s needs [batch] group naming a unit attribute "
+                 "column of the data%s%s%s", impute_method_name(method),
+                 group ? " ('" : "", group ? group : "", group ? "' is not one)" : "");
+        return -1;
+    }
+    int *g = malloc((nu ? nu : 1) * sizeof *g);
+    if (!g) {
+        diag_add(d, LCME_ENOMEM, NULL, 0, 0, "impute: out of memory");
+        return -1;
+    }
+    int n = 0;
+    for (size_t u = 0; u < nu; u++) {
+        const char *su = c->attr[u * c->nattr + (size_t)a];
+        g[u] = -1;
+        if (!su || !*su) continue;
+        for (size_t v = 0; v < u; v++)
+            if (g[v] >= 0 && strcmp(c->attr[v * c->nattr + (size_t)a], su) == 0) {
+                g[u] = g[v];
+                break;
+            }
+        if (g[u] < 0) g[u] = n++;
+    }
+    *grp = g;
+    *ngrp = n;
+    return 0;
+}
+
 int prepare_impute(const struct cube *c, double *x, uint8_t *flag,
                    enum impute_method method, const char *group,
                    struct prepare_report *rep, struct diag *d)
 {
+    int *grp = NULL, ngrp = 0;
+    if ((method == IMPUTE_GROUP_MEAN || method == IMPUTE_GROUP_MEDIAN) &&
+        prepare_groups(c, group, method, &grp, &ngrp, d) != 0)
+        return -1;
+    int rc = prepare_impute_grouped(c, x, flag, method, grp, ngrp, rep, d);
+    free(grp);
+    return rc;
+}
+
+int prepare_impute_grouped(const struct cube *c, double *x, uint8_t *flag,
+                           enum impute_method method, const int *grp, int ngrp,
+                           struct prepare_report *rep, struct diag *d)
+{
     size_t nu = c->nunit, ny = c->nyear, ni = c->nind;
     if (method == IMPUTE_NONE) goto count;
-    int *grp = NULL;
-    int ngrp = 0;
-    if (method == IMPUTE_GROUP_MEAN || method == IMPUTE_GROUP_MEDIAN) {
-        int a = group ? cube_attr_index(c, group) : -1;
-        if (a < 0) {
-            diag_add(d, LCME_EINPUT, NULL, 0, 0,
-                     "impute = %s needs [batch] group naming a unit attribute "
-                     "column of the data%s%s%s", impute_method_name(method),
-                     group ? " ('" : "", group ? group : "", group ? "' is not one)" : "");
-            return -1;
-        }
-        grp = malloc((nu ? nu : 1) * sizeof *grp);
-        if (!grp) goto nomem;
-        for (size_t u = 0; u < nu; u++) {
-            const char *s = c->attr[u * c->nattr + (size_t)a];
-            grp[u] = -1;
-            if (!s || !*s) continue;
-            for (size_t v = 0; v < u; v++)
-                if (grp[v] >= 0 && strcmp(c->attr[v * c->nattr + (size_t)a], s) == 0) {
-                    grp[u] = grp[v];
-                    break;
-                }
-            if (grp[u] < 0) grp[u] = ngrp++;
-        }
-    }
     size_t nbuf = nu > ny ? nu : ny;
     double *buf = malloc((nbuf ? nbuf : 1) * sizeof *buf);
     double *gc = malloc(((size_t)ngrp + 1) * sizeof *gc);
     if (!buf || !gc) {
-        free(grp);
         free(buf);
         free(gc);
         goto nomem;
@@ -362,7 +386,6 @@ int prepare_impute(const struct cube *c, double *x, uint8_t *flag,
     default:
         break;
     }
-    free(grp);
     free(buf);
     free(gc);
 count:
@@ -511,73 +534,180 @@ static int winsorise(double *w, size_t n, const struct prepare_treat_opts *o,
     return passing;
 }
 
+/* Test and treat one slice xv[0..n) (one indicator in one year, or over
+ * every year); the decision goes into row. Winsorised cells are flagged in
+ * flag (the slice's own flags) and counted per unit-year through cell_ty,
+ * the unit-year index of each cell. */
+static void treat_slice(double *xv, uint8_t *flag, size_t n, const size_t *cell_ty,
+                        const struct prepare_treat_opts *o, double *w, uint8_t *hi,
+                        uint8_t *lo, struct prepare_treat_row *row,
+                        struct prepare_report *rep)
+{
+    size_t m = 0;
+    for (size_t k = 0; k < n; k++) m += !isnan(xv[k]);
+    row->n = m;
+    row->how = PREP_TREAT_NOT_NEEDED;
+    if (m < 4) {
+        row->how = PREP_TREAT_TOO_FEW;
+        return;
+    }
+    row->pass0 = passes(xv, n, o, &row->skew0, &row->kurt0);
+    row->skew1 = row->skew0;
+    row->kurt1 = row->kurt0;
+    row->pass1 = row->pass0;
+    if (isnan(row->skew0)) {
+        row->how = PREP_TREAT_CONSTANT;
+        return;
+    }
+    if (row->pass0) return;
+    if (o->method == TREAT_WINSORISE) {
+        memcpy(w, xv, n * sizeof *w);
+        int ok = winsorise(w, n, o, hi, lo, &row->nwin, &row->skew_win, &row->kurt_win);
+        if (ok) {
+            for (size_t k = 0; k < n; k++) {
+                if (w[k] == xv[k] || isnan(xv[k])) continue;
+                if (w[k] < xv[k]) row->whigh++;
+                else row->wlow++;
+            }
+            memcpy(xv, w, n * sizeof *w);
+            row->how = PREP_TREAT_WINSORISED;
+            row->skew1 = row->skew_win;
+            row->kurt1 = row->kurt_win;
+            row->pass1 = 1;
+            for (size_t k = 0; k < n; k++) {
+                if (!hi[k] && !lo[k]) continue;
+                flag[k] |= hi[k] ? CUBE_TREATED_HIGH : CUBE_TREATED_LOW;
+                if (hi[k]) row->nhigh++;
+                else row->nlow++;
+                rep->treated_points++;
+                rep->treated_by_unit[cell_ty[k]]++;
+            }
+            rep->treated_slices++;
+            return;
+        }
+    }
+    /* transform the original values */
+    row->how = transform(xv, w, n, o);
+    memcpy(xv, w, n * sizeof *w);
+    row->pass1 = passes(xv, n, o, &row->skew1, &row->kurt1);
+    rep->treated_slices++;
+}
+
 int prepare_treat(const struct cube *c, double *x, uint8_t *flag,
                   const struct prepare_treat_opts *o,
                   struct prepare_report *rep, struct diag *d)
 {
     size_t nu = c->nunit, ny = c->nyear;
     if (o->method == TREAT_NONE) return 0;
-    double *w = malloc((nu ? nu : 1) * sizeof *w);
-    uint8_t *hi = malloc(nu ? nu : 1), *lo = malloc(nu ? nu : 1);
-    if (!w || !hi || !lo) {
+    int pooled = o->pooled && ny > 1;
+    size_t len = pooled ? ny * nu : nu;
+    double *w = malloc((len ? len : 1) * sizeof *w);
+    uint8_t *hi = malloc(len ? len : 1), *lo = malloc(len ? len : 1);
+    size_t *cell_ty = malloc((len ? len : 1) * sizeof *cell_ty);
+    if (!w || !hi || !lo || !cell_ty) {
         free(w);
         free(hi);
         free(lo);
+        free(cell_ty);
         diag_add(d, LCME_ENOMEM, NULL, 0, 0, "treat: out of memory");
         return -1;
     }
     rep->treat_done = 1;
-    for (size_t i = 0; i < c->nind; i++)
-        for (size_t t = 0; t < ny; t++) {
-            struct prepare_treat_row *row = &rep->treat[i * ny + t];
-            double *xv = x + AT(c, i, t, 0);
-            size_t n = 0;
-            for (size_t u = 0; u < nu; u++) n += !isnan(xv[u]);
-            row->n = n;
-            row->how = PREP_TREAT_NOT_NEEDED;
-            if (n < 4) {
-                row->how = PREP_TREAT_TOO_FEW;
-                continue;
+    rep->treat_pooled = pooled;
+    for (size_t i = 0; i < c->nind; i++) {
+        if (pooled) {
+            /* the indicator's years are contiguous: one slice */
+            for (size_t k = 0; k < len; k++) cell_ty[k] = k;
+            struct prepare_treat_row *row = &rep->treat[i * ny];
+            treat_slice(x + AT(c, i, 0, 0), flag + AT(c, i, 0, 0), len, cell_ty, o, w,
+                        hi, lo, row, rep);
+            for (size_t t = 1; t < ny; t++) {
+                struct prepare_treat_row *r = &rep->treat[i * ny + t];
+                *r = *row;
+                r->year = (int)t;
             }
-            row->pass0 = passes(xv, nu, o, &row->skew0, &row->kurt0);
-            row->skew1 = row->skew0;
-            row->kurt1 = row->kurt0;
-            row->pass1 = row->pass0;
-            if (isnan(row->skew0)) {
-                row->how = PREP_TREAT_CONSTANT;
-                continue;
-            }
-            if (row->pass0) continue;
-            if (o->method == TREAT_WINSORISE) {
-                memcpy(w, xv, nu * sizeof *w);
-                int ok = winsorise(w, nu, o, hi, lo, &row->nwin, &row->skew_win,
-                                   &row->kurt_win);
-                if (ok) {
-                    memcpy(xv, w, nu * sizeof *w);
-                    row->how = PREP_TREAT_WINSORISED;
-                    row->skew1 = row->skew_win;
-                    row->kurt1 = row->kurt_win;
-                    row->pass1 = 1;
-                    for (size_t u = 0; u < nu; u++) {
-                        if (!hi[u] && !lo[u]) continue;
-                        flag[AT(c, i, t, u)] |= hi[u] ? CUBE_TREATED_HIGH : CUBE_TREATED_LOW;
-                        if (hi[u]) row->nhigh++;
-                        else row->nlow++;
-                        rep->treated_points++;
-                        rep->treated_by_unit[t * nu + u]++;
-                    }
-                    rep->treated_slices++;
-                    continue;
-                }
-            }
-            /* transform the original values */
-            row->how = transform(xv, w, nu, o);
-            memcpy(xv, w, nu * sizeof *w);
-            row->pass1 = passes(xv, nu, o, &row->skew1, &row->kurt1);
-            rep->treated_slices++;
+            continue;
         }
+        for (size_t t = 0; t < ny; t++) {
+            for (size_t u = 0; u < nu; u++) cell_ty[u] = t * nu + u;
+            treat_slice(x + AT(c, i, t, 0), flag + AT(c, i, t, 0), nu, cell_ty, o, w, hi,
+                        lo, &rep->treat[i * ny + t], rep);
+        }
+    }
     free(w);
     free(hi);
     free(lo);
+    free(cell_ty);
     return 0;
+}
+
+void prepare_screen_hold(const struct cube *c, double *x, uint8_t *flag,
+                         const uint8_t *dropped)
+{
+    size_t nu = c->nunit, ny = c->nyear;
+    for (size_t t = 0; t < ny; t++)
+        for (size_t u = 0; u < nu; u++) {
+            if (!dropped[t * nu + u]) continue;
+            for (size_t i = 0; i < c->nind; i++) {
+                x[AT(c, i, t, u)] = NAN;
+                if (flag) flag[AT(c, i, t, u)] |= CUBE_SCREENED;
+            }
+        }
+}
+
+/* Replace the k largest (high) or smallest present values of x[0..n) by
+ * the next one, ties broken by position; best holds k + 1 indices.
+ * O(n k): k is the count winsorised, at most winmax (5 by default). */
+static void clamp_extremes(double *x, size_t n, int k, int high, size_t *best)
+{
+    int m = 0;
+    for (size_t j = 0; j < n; j++) {
+        double v = x[j];
+        if (isnan(v)) continue;
+        /* insertion into the k + 1 most extreme, most extreme first */
+        int pos = m;
+        while (pos > 0 && (high ? v > x[best[pos - 1]] : v < x[best[pos - 1]])) pos--;
+        if (pos > k) continue;
+        int last = m < k + 1 ? m : k;
+        for (int q = last; q > pos; q--) best[q] = best[q - 1];
+        best[pos] = j;
+        if (m < k + 1) m++;
+    }
+    if (m <= k) return;    /* fewer values than the count held */
+    double limit = x[best[k]];
+    for (int q = 0; q < k; q++) x[best[q]] = limit;
+}
+
+void prepare_treat_hold(const struct cube *c, double *x,
+                        const struct prepare_treat_opts *o,
+                        const struct prepare_report *held, double *buf,
+                        size_t *ibuf)
+{
+    size_t nu = c->nunit, ny = c->nyear;
+    if (o->method == TREAT_NONE || !held->treat_done) return;
+    int pooled = held->treat_pooled;
+    size_t len = pooled ? ny * nu : nu, nslice = pooled ? 1 : ny;
+    for (size_t i = 0; i < c->nind; i++)
+        for (size_t t = 0; t < nslice; t++) {
+            const struct prepare_treat_row *row = &held->treat[i * ny + t];
+            double *xv = x + AT(c, i, t, 0);
+            switch (row->how) {
+            case PREP_TREAT_WINSORISED:
+                if (row->whigh > 0)
+                    clamp_extremes(xv, len, row->whigh, 1, ibuf);
+                if (row->wlow > 0)
+                    clamp_extremes(xv, len, row->wlow, 0, ibuf);
+                break;
+            case PREP_TREAT_LOG_CT: case PREP_TREAT_LOG: case PREP_TREAT_BOXCOX: {
+                struct prepare_treat_opts to = *o;
+                to.method = row->how == PREP_TREAT_LOG_CT ? TREAT_LOG_CT
+                          : row->how == PREP_TREAT_LOG ? TREAT_LOG : TREAT_BOXCOX;
+                transform(xv, buf, len, &to);
+                memcpy(xv, buf, len * sizeof *buf);
+                break;
+            }
+            default:
+                break;
+            }
+        }
 }

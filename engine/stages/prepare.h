@@ -54,6 +54,9 @@ struct prepare_treat_row {
     int pass1;              /* the kept values pass */
     enum prepare_treat_how how;
     size_t nhigh, nlow;     /* points flagged CUBE_TREATED_HIGH / _LOW */
+    int whigh, wlow;        /* values the winsorisation changed on each side
+                               (the decision a replication holds, see
+                               prepare_treat_hold) */
 };
 
 struct prepare_report {
@@ -77,6 +80,9 @@ struct prepare_report {
     struct prepare_treat_row *treat; /* [i*nyear + t]; how == NOT_NEEDED when
                                         treatment was off */
     int treat_done;
+    int treat_pooled;          /* 1: one decision per indicator over every
+                                  year (pooled scope), held in the rows of
+                                  year index 0; the other rows copy it */
     size_t treated_points;     /* cells flagged high or low */
     size_t treated_slices;     /* indicator-years winsorised or transformed */
     size_t *treated_by_unit;   /* [t*nunit + u] */
@@ -135,12 +141,35 @@ int prepare_impute(const struct cube *c, double *x, uint8_t *flag,
                    enum impute_method method, const char *group,
                    struct prepare_report *rep, struct diag *d);
 
+/* The same with the groups already resolved (prepare_groups): grp[u] is
+ * unit u's group (-1: none) among ngrp, or grp NULL for the methods that do
+ * not use groups. Returns 0, or -1 on ENOMEM. */
+int prepare_impute_grouped(const struct cube *c, double *x, uint8_t *flag,
+                           enum impute_method method, const int *grp, int ngrp,
+                           struct prepare_report *rep, struct diag *d);
+
+/* Resolve the unit attribute `group` into *grp (nunit ints, owned by the
+ * caller; -1 for a unit with an empty attribute) and *ngrp groups, numbered
+ * in order of first appearance. Returns 0, or -1 with an LCME_EINPUT entry
+ * naming `method` when the cube has no such attribute (or ENOMEM). */
+int prepare_groups(const struct cube *c, const char *group,
+                   enum impute_method method, int **grp, int *ngrp,
+                   struct diag *d);
+
+/* Screening held at an earlier decision: every unit-year marked in dropped
+ * ([t*nunit + u], as prepare_report's) becomes NaN with CUBE_SCREENED (flag
+ * may be NULL). Cannot fail. */
+void prepare_screen_hold(const struct cube *c, double *x, uint8_t *flag,
+                         const uint8_t *dropped);
+
 struct prepare_treat_opts {
     enum treat_method method;
     int winmax;               /* most points winsorised; default 5 */
     double skew_thresh;       /* 2 */
     double kurt_thresh;       /* 3.5 */
     double boxcox_lambda;
+    int pooled;               /* 1: one slice per indicator over every year
+                                 (pooled scope), else one per year */
 };
 
 /* Outlier treatment per indicator and year (COINr Treat): a slice fails
@@ -153,10 +182,29 @@ struct prepare_treat_opts {
  *                    (log of a slice with a value <= 0 falls back to log_CT)
  * Winsorised cells get CUBE_TREATED_HIGH or _LOW; the table records every
  * slice. Slices with fewer than 4 values or no spread are not tested.
+ * A slice is one indicator in one year, or with o->pooled one indicator
+ * over every year (so that a pooled normalisation compares like with like
+ * across the years: one decision, one set of limits); then the decision is
+ * recorded in the row of year index 0 and copied to the others.
  * Returns 0; cannot fail (d is kept for symmetry). */
 int prepare_treat(const struct cube *c, double *x, uint8_t *flag,
                   const struct prepare_treat_opts *o,
                   struct prepare_report *rep, struct diag *d);
+
+/* Treatment held at the decisions of an earlier prepare_treat (held: its
+ * report): a slice winsorised there has its whigh largest values replaced
+ * by the next largest of its values here, and its wlow smallest by the
+ * next smallest (the count is held, the limit re-derived from x); a slice
+ * transformed there gets the same transform of its values here (log_CT's
+ * min and max taken from x); other slices are left alone. o gives the
+ * method and lambda and must match the earlier call's slices (pooled).
+ * Ties among the largest (smallest) values are broken by position.
+ * buf and ibuf hold the longest slice (nunit, or nyear*nunit when
+ * pooled) of doubles and of indices. Cannot fail. */
+void prepare_treat_hold(const struct cube *c, double *x,
+                        const struct prepare_treat_opts *o,
+                        const struct prepare_report *held, double *buf,
+                        size_t *ibuf);
 
 /* Type-2 sample skewness and kurtosis (Excel SKEW, KURT; e1071 type 2) of
  * the non-NaN values of x[0..n). NaN when fewer than 3 (skew) or 4 (kurt)

@@ -230,7 +230,7 @@ static void test_p1_stages(void **state)
     assert_int_equal(rep->imputed, 25);   /* pipelines.R prints the count */
     assert_int_equal(count_imputed(&st), 25);
 
-    struct prepare_treat_opts to = {TREAT_WINSORISE, 5, 2.0, 3.5, 1.0};
+    struct prepare_treat_opts to = {TREAT_WINSORISE, 5, 2.0, 3.5, 1.0, 0};
     assert_int_equal(prepare_treat(c, x, flag, &to, rep, &d), 0);
     compare("p1_treated.csv", fw, c, x, NULL);
 
@@ -398,7 +398,7 @@ static void test_p2_stages(void **state)
     }
     assert_int_equal(rep->screened, 0);
 
-    struct prepare_treat_opts to = {TREAT_WINSORISE, 5, 2.0, 3.5, 1.0};
+    struct prepare_treat_opts to = {TREAT_WINSORISE, 5, 2.0, 3.5, 1.0, 0};
     assert_int_equal(prepare_treat(c, x, flag, &to, rep, &d), 0);
     compare("p2_treated.csv", fw, c, x, NULL);
     assert_int_equal(rep->treated_points, 35);   /* printed by pipelines.R */

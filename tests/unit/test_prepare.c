@@ -63,7 +63,7 @@ static void test_winsorise(void **s)
     double x[] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 30, 100};
     struct cube *c = cube1(x, 12);
     struct prepare_report *rep = prepare_report_new(c);
-    struct prepare_treat_opts o = {TREAT_WINSORISE, 5, 2, 3.5, 1};
+    struct prepare_treat_opts o = {TREAT_WINSORISE, 5, 2, 3.5, 1, 0};
     assert_int_equal(prepare_treat(c, c->value, c->flag, &o, rep, NULL), 0);
     /* R: winsorise(x) -> 100 becomes 30, one point, then passes */
     for (int u = 0; u < 11; u++) near(c->value[u], x[u]);
@@ -89,7 +89,7 @@ static void test_log_ct_fallback(void **s)
     struct cube *c = cube1(z, 48);
     struct prepare_report *rep = prepare_report_new(c);
     /* R: winsorise(z, winmax = 2) still fails, so log_CT of the original */
-    struct prepare_treat_opts o = {TREAT_WINSORISE, 2, 2, 3.5, 1};
+    struct prepare_treat_opts o = {TREAT_WINSORISE, 2, 2, 3.5, 1, 0};
     assert_int_equal(prepare_treat(c, c->value, c->flag, &o, rep, NULL), 0);
     assert_int_equal(rep->treat[0].how, PREP_TREAT_LOG_CT);
     assert_int_equal(rep->treat[0].nwin, 2);

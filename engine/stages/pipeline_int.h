@@ -1,0 +1,69 @@
+/* pipeline_int.h: what the files of the pipeline module share (pipeline.c,
+ * pipeline_notes.c, pipeline_targets.c); not for other modules. */
+#ifndef LCME_PIPELINE_INT_H
+#define LCME_PIPELINE_INT_H
+
+#include "aggregate.h"
+#include "normalise.h"
+#include "pipeline.h"
+#include "prepare.h"
+#include "rank_plane.h"
+
+/* Longest note kept; longer sentences are cut (they are built from codes
+ * and numbers, so this is far above any real one). */
+#define NOTE_MAX 4096
+/* Codes listed in one sentence before "and N more". */
+#define NOTE_LIST_MAX 12
+
+struct pipeline {
+    const struct config *cfg;      /* borrowed */
+    const struct framework *fw;    /* borrowed */
+    const struct cube *c;          /* borrowed */
+    struct method m1;              /* indicators' method, ref_index resolved */
+    struct method *lm;             /* [fw->nlevel + 2] method per level */
+    int order[PREP_NSTAGE];        /* preparation stages in the batch's order */
+    int screen_on;                 /* screening or force_exclude asked for */
+    struct prepare_screen_opts so;
+    struct prepare_treat_opts to;
+    int *grp;                      /* [nunit] imputation group, or NULL */
+    int ngrp;
+    const double *weight;          /* [nnode] weights, or NULL: the framework's */
+    /* the nominal run's decisions, set by pipeline_run */
+    const struct prepare_report *held;   /* borrowed from the results */
+    struct normalise_params *held_np;    /* owned */
+};
+
+struct pipeline_work {
+    uint8_t *flag;                 /* [nind planes] flags after preparation */
+    struct prepare_report *rep;    /* what the stages did */
+    struct normalise_params *np;
+    struct normalise_work *nw;
+    struct aggregate_work *aw;
+    struct rank_plane_work *rw;
+    double *buf;                   /* [nyear * nunit] a treatment slice */
+    size_t *ibuf;                  /* [nyear * nunit] */
+    size_t low_coverage;           /* aggregate cells missing for coverage */
+};
+
+/* Notes of the nominal run (pipeline_notes.c), in the order they appear. */
+void pipeline_note_preparation(struct notes *nt, const struct pipeline *p,
+                               const struct prepare_report *rep, int stage);
+void pipeline_note_direction(struct notes *nt, const struct framework *fw);
+void pipeline_note_normalisation(struct notes *nt, const struct method *m,
+                                 const struct cube *c);
+void pipeline_note_fallbacks(struct notes *nt, const struct normalise_params *np,
+                             const struct framework *fw);
+void pipeline_note_constants(struct notes *nt, const struct normalise_params *np,
+                             const struct framework *fw, const struct cube *c);
+void pipeline_note_aggregation(struct notes *nt, const struct config *cfg,
+                               const struct framework *fw, const struct method *lm);
+void pipeline_note_coherence(struct notes *nt, const struct config *cfg, int year);
+/* "name (level L)" or "level L". */
+const char *pipeline_level_label(const struct config *cfg, int level, char *buf,
+                                 size_t len);
+
+/* results->target_score (pipeline_targets.c). Returns 0, or -1 on ENOMEM. */
+int pipeline_target_scores(const struct pipeline *p, struct results *r,
+                           const struct normalise_params *np);
+
+#endif
