@@ -115,10 +115,41 @@ int trend_sen(const double *t, const double *y, size_t n, double *slope)
 
 static int sgn(double x) { return (x > 0) - (x < 0); }
 
+/* Exact two-sided p of a Mann-Kendall S for n <= TREND_MK_EXACT_MAX
+ * distinct values: the number of orderings with k inversions (Mahonian
+ * numbers, by the recurrence over n), S = N - 2k with N = n(n-1)/2, and
+ * p = min(1, 2 P(S >= |s|)) = min(1, 2 P(k <= (N - |s|)/2)). */
+static double mk_exact_p(size_t n, long s)
+{
+    enum { KMAX = TREND_MK_EXACT_MAX * (TREND_MK_EXACT_MAX - 1) / 2 };
+    double cnt[KMAX + 1] = {1.0}, nxt[KMAX + 1];
+    size_t kmax = 0;
+    for (size_t m = 2; m <= n; m++) {
+        size_t km = kmax + (m - 1);
+        for (size_t k = 0; k <= km; k++) {
+            double v = 0.0;
+            for (size_t j = 0; j < m && j <= k; j++)
+                if (k - j <= kmax) v += cnt[k - j];
+            nxt[k] = v;
+        }
+        kmax = km;
+        memcpy(cnt, nxt, (kmax + 1) * sizeof *cnt);
+    }
+    double total = 0.0, tail = 0.0;
+    long abs_s = s < 0 ? -s : s, N = (long)kmax;
+    for (size_t k = 0; k <= kmax; k++) {
+        total += cnt[k];
+        if (N - 2 * (long)k >= abs_s) tail += cnt[k];
+    }
+    double p = 2.0 * tail / total;
+    return p < 1.0 ? p : 1.0;
+}
+
 int trend_mann_kendall(const double *t, const double *y, size_t n,
                        struct trend_mk *mk)
 {
     mk->s = mk->var_s = mk->z = mk->p = NAN;
+    mk->exact = 0;
     if (n < 2)
         return -1;
     long s = 0;
@@ -152,6 +183,10 @@ int trend_mann_kendall(const double *t, const double *y, size_t n,
         /* 2 (1 - Phi(|z|)) via the upper tail, which keeps small p exact. */
         mk->p = 2 * gsl_cdf_ugaussian_Q(fabs(mk->z));
     }
+    if (n <= TREND_MK_EXACT_MAX && ties == 0) {
+        mk->p = mk_exact_p(n, s);
+        mk->exact = 1;
+    }
     return 0;
 }
 
@@ -172,6 +207,24 @@ const char *trend_class_name(enum trend_class c)
 #undef TREND_CLASS_CASE
     }
     return "unknown";
+}
+
+/* A ratio against the class thresholds of the Open SDG method. */
+static enum trend_class ratio_class(double r)
+{
+    if (r >= 0.95 - TREND_EPS) return TREND_ON_TRACK;
+    if (r >= 0.60 - TREND_EPS) return TREND_ACCELERATION_NEEDED;
+    if (r >= -TREND_EPS) return TREND_LIMITED;
+    return TREND_DETERIORATION;
+}
+
+/* A yearly rate against the bands without a target. */
+static enum trend_class band_class(double g)
+{
+    if (g >= 0.015 - TREND_EPS) return TREND_SUBSTANTIAL;
+    if (g >= 0.005 - TREND_EPS) return TREND_MODERATE;
+    if (g >= -TREND_EPS) return TREND_LIMITED;
+    return TREND_DETERIORATION;
 }
 
 enum trend_class trend_progress(double x0, double t0, double xt, double t,
@@ -196,15 +249,7 @@ enum trend_class trend_progress(double x0, double t0, double xt, double t,
         why = "growth rates need positive values";
     } else if (!has_target) {
         m = pow(xt / x0, 1.0 / (t - t0)) - 1;
-        double g = direction * m;
-        if (g >= 0.015 - TREND_EPS)
-            cls = TREND_SUBSTANTIAL;
-        else if (g >= 0.005 - TREND_EPS)
-            cls = TREND_MODERATE;
-        else if (g >= -TREND_EPS)
-            cls = TREND_LIMITED;
-        else
-            cls = TREND_DETERIORATION;
+        cls = band_class(direction * m);
     } else if (!(target > 0)) {
         why = "growth rates need a positive target";
     } else if (!(is_fin(target_year) && target_year > t0)) {
@@ -218,20 +263,47 @@ enum trend_class trend_progress(double x0, double t0, double xt, double t,
             why = "target was met in the base year and is no longer met";
         } else {
             m = observed / needed;
-            if (m >= 0.95 - TREND_EPS)
-                cls = TREND_ON_TRACK;
-            else if (m >= 0.60 - TREND_EPS)
-                cls = TREND_ACCELERATION_NEEDED;
-            else if (m >= -TREND_EPS)
-                cls = TREND_LIMITED;
-            else
-                cls = TREND_DETERIORATION;
+            cls = ratio_class(m);
         }
     }
     if (measure)
         *measure = m;
     if (reason)
         *reason = why;
+    return cls;
+}
+
+enum trend_class trend_progress_score(double x0, double t0, double xt, double t,
+                                      double target, double target_year, double span,
+                                      double *measure, const char **reason)
+{
+    const char *why = "";
+    double m = NAN;
+    enum trend_class cls = TREND_NOT_ASSESSED;
+    if (!(is_fin(x0) && is_fin(xt) && is_fin(t0) && is_fin(t) && t > t0)) {
+        why = "fewer than two usable points";
+    } else if (!isnan(target)) {
+        if (!is_fin(target)) {
+            why = "target is not a finite number";
+        } else if (xt >= target - TREND_EPS * fabs(target)) {
+            cls = TREND_TARGET_MET;
+        } else if (x0 >= target) {
+            cls = TREND_DETERIORATION;
+            why = "target was met in the base year and is no longer met";
+        } else if (!(is_fin(target_year) && target_year > t0)) {
+            why = "target year is not after the base year";
+        } else {
+            m = ((xt - x0) / (target - x0)) / ((t - t0) / (target_year - t0));
+            cls = ratio_class(m);
+        }
+    } else if (!(is_fin(span) && span > 0)) {
+        why = "the scores do not vary across units and years";
+    } else {
+        m = (xt - x0) / (t - t0) / span;
+        cls = band_class(m);
+    }
+    if (measure) *measure = m;
+    if (reason) *reason = why;
     return cls;
 }
 
@@ -245,6 +317,7 @@ struct trends *trends_new(size_t nnode, size_t nunit, double level)
     tr->nnode = nnode;
     tr->nunit = nunit;
     tr->level = level;
+    tr->comparable = 1;
     size_t m = nnode * nunit;
     if (nunit != 0 && m / nunit != nnode) {
         free(tr);
@@ -259,19 +332,21 @@ struct trends *trends_new(size_t nnode, size_t nunit, double level)
     tr->progress = calloc(k, sizeof *tr->progress);
     tr->reason = calloc(k, sizeof *tr->reason);
     tr->prev_year = calloc(k, sizeof *tr->prev_year);
-    tr->change_excludes_zero = calloc(k, sizeof *tr->change_excludes_zero);
-    tr->change_prev_excludes_zero =
-        calloc(k, sizeof *tr->change_prev_excludes_zero);
+    unsigned char **flags[] = {&tr->change_assessed, &tr->change_excludes_zero,
+                               &tr->change_significant, &tr->change_prev_assessed,
+                               &tr->change_prev_excludes_zero,
+                               &tr->change_prev_significant};
     double **num[] = {
         &tr->slope, &tr->slope_low, &tr->slope_high, &tr->sen_slope,
         &tr->mk_s, &tr->mk_z, &tr->mk_p, &tr->cagr, &tr->change_since_base,
         &tr->change_low, &tr->change_high, &tr->progress_measure,
         &tr->intercept, &tr->change_prev, &tr->change_prev_low,
-        &tr->change_prev_high, &tr->target,
+        &tr->change_prev_high, &tr->target, &tr->change_p, &tr->change_prev_p,
     };
     int ok = tr->first_year && tr->last_year && tr->points && tr->base_year &&
-             tr->weighted && tr->progress && tr->reason && tr->prev_year &&
-             tr->change_excludes_zero && tr->change_prev_excludes_zero;
+             tr->weighted && tr->progress && tr->reason && tr->prev_year;
+    for (size_t a = 0; a < sizeof flags / sizeof flags[0]; a++)
+        ok &= (*flags[a] = calloc(k, 1)) != NULL;
     for (size_t a = 0; a < sizeof num / sizeof num[0]; a++) {
         *num[a] = malloc(k * sizeof **num[a]);
         if (!*num[a])
@@ -320,295 +395,15 @@ void trends_free(struct trends *tr)
     free(tr->change_prev);
     free(tr->change_prev_low);
     free(tr->change_prev_high);
+    free(tr->change_assessed);
+    free(tr->change_p);
     free(tr->change_excludes_zero);
+    free(tr->change_significant);
+    free(tr->change_prev_assessed);
+    free(tr->change_prev_p);
     free(tr->change_prev_excludes_zero);
+    free(tr->change_prev_significant);
     free(tr->target);
     free(tr);
 }
 
-/* ---- every node and unit ---------------------------------------------- */
-
-/* Scratch arrays for one series, nyear long each. */
-struct series {
-    double *t, *y, *se;   /* score series and its se (NaN when unknown) */
-    size_t n;
-};
-
-/* One node x unit cell. Returns 0, or -1 on ENOMEM. */
-static int trend_cell(struct trends *tr, size_t cell, const struct series *s,
-                      const struct config *cfg, const struct fw_node *nd,
-                      int is_indicator, const struct cube *c, size_t node,
-                      size_t u, double target_score)
-{
-    size_t n = s->n;
-    tr->points[cell] = (int)n;
-    if (n == 0) {
-        tr->reason[cell] = "no year has a score";
-        return 0;
-    }
-    tr->first_year[cell] = (int)s->t[0];
-    tr->last_year[cell] = (int)s->t[n - 1];
-    if (n < 3) {
-        tr->reason[cell] = "fewer than three years with a score";
-        return 0;
-    }
-
-    struct trend_fit fit;
-    if (trend_ols(s->t, s->y, s->se, n, cfg->ci_level, &fit) == 0) {
-        tr->slope[cell] = fit.slope;
-        tr->intercept[cell] = fit.intercept;
-        tr->slope_low[cell] = fit.slope_low;
-        tr->slope_high[cell] = fit.slope_high;
-        tr->weighted[cell] = (unsigned char)fit.weighted;
-    }
-    if (trend_sen(s->t, s->y, n, &tr->sen_slope[cell]) != 0)
-        return -1;
-    struct trend_mk mk;
-    if (trend_mann_kendall(s->t, s->y, n, &mk) == 0) {
-        tr->mk_s[cell] = mk.s;
-        tr->mk_z[cell] = mk.z;
-        tr->mk_p[cell] = mk.p;
-    }
-
-    size_t b = 0;   /* base point: the base year if scored, else the first */
-    for (size_t k = 0; k < n; k++)
-        if ((int)s->t[k] == cfg->base_year) { b = k; break; }
-    tr->base_year[cell] = (int)s->t[b];
-    tr->change_since_base[cell] = s->y[n - 1] - s->y[b];
-
-    double x0, t0, xt, tt, first, tfirst, target;
-    int direction;
-    if (is_indicator) {
-        /* Raw values: the first, the base year's (else first) and the last
-         * year with a value. */
-        long kf = -1, kb = -1, kl = -1;
-        for (size_t t = 0; t < c->nyear; t++) {
-            double v = c->value[CUBE_AT(c, node, t, u)];
-            if (isnan(v))
-                continue;
-            if (kf < 0)
-                kf = (long)t;
-            if (c->year[t] == cfg->base_year)
-                kb = (long)t;
-            kl = (long)t;
-        }
-        if (kb < 0)
-            kb = kf;
-        x0 = kb >= 0 ? c->value[CUBE_AT(c, node, kb, u)] : NAN;
-        t0 = kb >= 0 ? c->year[kb] : NAN;
-        xt = kl >= 0 ? c->value[CUBE_AT(c, node, kl, u)] : NAN;
-        tt = kl >= 0 ? c->year[kl] : NAN;
-        first = kf >= 0 ? c->value[CUBE_AT(c, node, kf, u)] : NAN;
-        tfirst = kf >= 0 ? c->year[kf] : NAN;
-        target = nd->target;
-        direction = nd->direction;
-    } else {
-        x0 = s->y[b];
-        t0 = s->t[b];
-        first = s->y[0];
-        tfirst = s->t[0];
-        xt = s->y[n - 1];
-        tt = s->t[n - 1];
-        target = target_score;   /* NaN: the bands without a target */
-        direction = 1;
-    }
-    tr->target[cell] = target;
-    tr->cagr[cell] = trend_cagr(first, tfirst, xt, tt);
-    tr->progress[cell] = trend_progress(x0, t0, xt, tt, target,
-                                        (double)cfg->target_year, direction,
-                                        &tr->progress_measure[cell],
-                                        &tr->reason[cell]);
-    return 0;
-}
-
-/* median[node * nyear + t] across the units with a score. 0, or -1 on ENOMEM. */
-static int trend_medians(struct trends *tr, const struct results *res)
-{
-    size_t m = res->nnode * res->nyear;
-    tr->median = malloc((m ? m : 1) * sizeof *tr->median);
-    double *v = malloc((res->nunit ? res->nunit : 1) * sizeof *v);
-    if (!tr->median || !v) {
-        free(v);
-        return -1;
-    }
-    tr->nyear = res->nyear;
-    for (size_t node = 0; node < res->nnode; node++)
-        for (size_t t = 0; t < res->nyear; t++) {
-            size_t k = 0;
-            for (size_t u = 0; u < res->nunit; u++) {
-                double x = res->score[RES_AT(res, node, t, u)];
-                if (!isnan(x))
-                    v[k++] = x;
-            }
-            double med = NAN;
-            if (k > 0) {
-                gsl_sort(v, 1, k);
-                med = gsl_stats_median_from_sorted_data(v, 1, k);
-            }
-            tr->median[node * res->nyear + t] = med;
-        }
-    free(v);
-    return 0;
-}
-
-int trend_compute_all(const struct config *cfg, const struct framework *fw,
-                      const struct cube *c, const struct results *res,
-                      struct trends **out, struct diag *d)
-{
-    *out = NULL;
-    if (!cfg || !fw || !c || !res || fw->nnode < 0 || fw->nind < 0 ||
-        res->nnode != (size_t)fw->nnode || c->nind != (size_t)fw->nind ||
-        c->nyear != res->nyear || c->nunit != res->nunit) {
-        diag_add(d, LCME_EINTERNAL, NULL, 0, 0,
-                 "trends: results, cube and framework sizes do not match");
-        return -1;
-    }
-    struct trends *tr = trends_new(res->nnode, res->nunit, cfg->ci_level);
-    struct series s = {0};
-    size_t ny = res->nyear ? res->nyear : 1;
-    s.t = malloc(ny * sizeof *s.t);
-    s.y = malloc(ny * sizeof *s.y);
-    s.se = malloc(ny * sizeof *s.se);
-    if (!tr || !s.t || !s.y || !s.se)
-        goto nomem;
-
-    int have_ci = res->ci_low && res->ci_high;
-    double z = NAN;
-    if (have_ci && cfg->ci_level > 0 && cfg->ci_level < 1)
-        z = gsl_cdf_ugaussian_Pinv(1 - (1 - cfg->ci_level) / 2);
-
-    for (size_t node = 0; node < res->nnode; node++) {
-        int is_ind = node < (size_t)fw->nind;
-        for (size_t u = 0; u < res->nunit; u++) {
-            s.n = 0;
-            size_t tlast = 0;
-            for (size_t t = 0; t < res->nyear; t++) {
-                size_t at = RES_AT(res, node, t, u);
-                double v = res->score[at];
-                if (isnan(v))
-                    continue;
-                tlast = t;
-                s.t[s.n] = c->year[t];
-                s.y[s.n] = v;
-                s.se[s.n] = have_ci ? (res->ci_high[at] - res->ci_low[at]) / (2 * z)
-                                    : NAN;
-                s.n++;
-            }
-            double ts = !is_ind && s.n > 0 && res->target_score
-                            ? res->target_score[node * res->nyear + tlast]
-                            : NAN;
-            if (trend_cell(tr, TREND_AT(tr, node, u), &s, cfg, &fw->node[node],
-                           is_ind, c, node, u, ts) != 0)
-                goto nomem;
-        }
-    }
-    if (trend_medians(tr, res) != 0)
-        goto nomem;
-    free(s.t);
-    free(s.y);
-    free(s.se);
-    *out = tr;
-    return 0;
-
-nomem:
-    free(s.t);
-    free(s.y);
-    free(s.se);
-    trends_free(tr);
-    diag_add(d, LCME_ENOMEM, NULL, 0, 0, "trends: out of memory");
-    return -1;
-}
-
-/* ---- Notes ------------------------------------------------------------- */
-
-void trend_notes_add(const struct config *cfg, const struct framework *fw,
-                     const struct trends *tr, struct notes *nt)
-{
-    if (!cfg || !fw || !tr || !nt || fw->nind < 0)
-        return;
-    size_t nind = (size_t)fw->nind;
-    size_t unavailable = 0, weighted = 0, fitted = 0, moved_base = 0;
-    size_t ind_target = 0, agg_target = 0, agg_bands = 0, not_assessed = 0;
-    const char *why[8];   /* the distinct reasons for 'not assessed' */
-    size_t nwhy[8], kinds = 0, other = 0;
-    for (size_t node = 0; node < tr->nnode; node++)
-        for (size_t u = 0; u < tr->nunit; u++) {
-            size_t cell = TREND_AT(tr, node, u);
-            enum trend_class k = tr->progress[cell];
-            if (k == TREND_UNAVAILABLE) {
-                unavailable++;
-                continue;
-            }
-            fitted++;
-            weighted += tr->weighted[cell];
-            if (tr->base_year[cell] != cfg->base_year)
-                moved_base++;
-            if (k == TREND_NOT_ASSESSED) {
-                not_assessed++;
-                const char *r = tr->reason[cell] ? tr->reason[cell] : "";
-                size_t j = 0;
-                while (j < kinds && strcmp(why[j], r) != 0)
-                    j++;
-                if (j == kinds && kinds < 8) {
-                    why[kinds] = r;
-                    nwhy[kinds++] = 0;
-                }
-                if (j < kinds)
-                    nwhy[j]++;
-                else
-                    other++;
-                continue;
-            }
-            int targeted = !isnan(tr->target[cell]);
-            if (node < nind)
-                ind_target += (size_t)targeted;
-            else if (targeted)
-                agg_target++;
-            else
-                agg_bands++;
-        }
-    notes_add(nt, "Trends (Trends sheet, trends.csv): for each node and unit over the "
-              "years with a score; fewer than 3 give 'trend unavailable' (%zu of %zu "
-              "rows). OLS slope of the score on the year with its %g %% t interval "
-              "(slope +/- t(1 - a/2, n - 2) se), weighted by 1/se^2 when every year "
-              "has an interval (se = interval width / 2z; %zu of %zu fits weighted); "
-              "Sen's slope (median of the pairwise slopes); Mann-Kendall S, Z and the "
-              "two-sided p with the tie correction of the variance.",
-              unavailable, tr->nnode * tr->nunit, 100.0 * cfg->ci_level, weighted,
-              fitted);
-    notes_add(nt, "Growth and progress: CAGR = (last / first)^(1 / years) - 1, on the "
-              "raw values for indicators (positive values only) and on the scores "
-              "for aggregates. Progress runs from the base year %d (the first year "
-              "with a value where %d has none: %zu rows) to the last year. Against "
-              "a target (Open SDG method), the ratio of the observed CAGR to the CAGR "
-              "needed to reach the target in %d: >= 0.95 on track, 0.60-0.95 "
-              "progress, acceleration needed, 0-0.60 limited progress, < 0 "
-              "deterioration; a target already met counts as met, and one met in "
-              "the base year but missed now as deterioration. Without a target: "
-              "CAGR >= 1.5 %% substantial, 0.5-1.5 %% moderate, 0-0.5 %% limited "
-              "progress, < 0 deterioration (signs flipped where lower is better).",
-              cfg->base_year, cfg->base_year, moved_base, cfg->target_year);
-    notes_add(nt, "Targets used: indicators their framework target, in raw units "
-              "(%zu rows); aggregates their target score in the last year, the "
-              "score a unit would have with every indicator that has a target exactly "
-              "at it, those without one counting as missing (Framework sheet; %zu "
-              "rows), or the bands without a target where no target score is defined "
-              "(%zu rows).",
-              ind_target, agg_target, agg_bands);
-    if (not_assessed > 0) {
-        char buf[512];
-        size_t len = 0;
-        buf[0] = '\0';
-        for (size_t j = 0; j < kinds && len < sizeof buf; j++) {
-            int w = snprintf(buf + len, sizeof buf - len, "%s%s (%zu)",
-                             j ? "; " : "", why[j], nwhy[j]);
-            if (w < 0)
-                break;
-            len += (size_t)w;
-        }
-        if (other > 0 && len < sizeof buf)
-            snprintf(buf + len, sizeof buf - len, "; other reasons (%zu)", other);
-        notes_add(nt, "Not assessed: %zu row%s whose progress cannot be classed: %s.",
-                  not_assessed, not_assessed == 1 ? "" : "s", buf);
-    }
-}

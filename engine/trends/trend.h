@@ -64,20 +64,29 @@ int trend_ols(const double *t, const double *y, const double *se, size_t n,
 int trend_sen(const double *t, const double *y, size_t n, double *slope);
 
 struct trend_mk {
+    int exact;           /* 1: p from the exact distribution of S */
     double s;            /* sum over i < j of sign(t_j - t_i) * sign(y_j - y_i) */
     double var_s;        /* [n(n-1)(2n+5) - sum_g t_g(t_g-1)(2t_g+5)] / 18,
                             t_g the sizes of groups of tied y values */
     double z;            /* (S - 1)/sqrt(var) for S > 0, (S + 1)/sqrt(var)
                             for S < 0, 0 for S == 0 */
-    double p;            /* two-sided: 2 (1 - Phi(|z|)) */
+    double p;            /* two-sided p-value (see trend_mann_kendall) */
 };
 
-/* Mann-Kendall test for a monotonic trend, with the tie correction of the
- * variance and the continuity correction of Z. The times must be distinct
- * (one value per year); their order does not matter. Agrees with R's
- * cor.test(t, y, method = "kendall", exact = FALSE, continuity = TRUE)
- * (statistic z and p.value) when t has no ties. Returns 0, or -1 with every
- * field NaN when n < 2. Never allocates (O(n^2) time). */
+/* Series up to this length without ties get the exact p-value. */
+#define TREND_MK_EXACT_MAX 10
+
+/* Mann-Kendall test for a monotonic trend. The times must be distinct (one
+ * value per year); their order does not matter. S, its variance with the
+ * tie correction, and Z with the continuity correction are always given.
+ * The p-value: for n <= TREND_MK_EXACT_MAX and no tied y, the exact
+ * two-sided p of S under independence (every ordering of the y equally
+ * likely; S = n(n-1)/2 - 2 x inversions, whose counts are the Mahonian
+ * numbers): p = min(1, 2 P(S >= |s|)), as R's cor.test(t, y, method =
+ * "kendall", exact = TRUE); otherwise the normal approximation
+ * 2 (1 - Phi(|z|)), as cor.test(..., exact = FALSE, continuity = TRUE).
+ * Returns 0, or -1 with every field NaN when n < 2. Never allocates
+ * (O(n^2) time; the exact case O(n^4) on at most 46 counts). */
 int trend_mann_kendall(const double *t, const double *y, size_t n,
                        struct trend_mk *mk);
 
@@ -142,6 +151,29 @@ enum trend_class trend_progress(double x0, double t0, double xt, double t,
                                 int direction, double *measure,
                                 const char **reason);
 
+/* Progress class of an aggregate score (an interval scale whose origin and
+ * unit the normalisation's range fixes), by a rule invariant to rescaling
+ * the scores (a x + b, a > 0), so that the same data with range = 0, 100 or
+ * 10, 20 give the same classes:
+ *
+ * With a target score (target not NaN):
+ *   - xt >= target: target met;
+ *   - x0 >= target (met in the base year, missed now): deterioration;
+ *   - else R = [(xt - x0)/(target - x0)] / [(t - t0)/(target_year - t0)],
+ *     the share of the distance to the target closed against the share of
+ *     the time elapsed, with the thresholds of trend_progress (>= 0.95 on
+ *     track, 0.60-0.95 acceleration needed, 0-0.60 limited, < 0
+ *     deterioration).
+ * Without one, g = (xt - x0)/(t - t0)/span, the annual change as a share of
+ * span (the node's score range across units and years, > 0), with the
+ * thresholds of the growth rate (1.5 %, 0.5 %, 0).
+ * Not assessed (with *reason) when a value is missing, t <= t0, the target
+ * year is not after the base year, or span is not positive. *measure: R or
+ * g; NaN otherwise. */
+enum trend_class trend_progress_score(double x0, double t0, double xt, double t,
+                                      double target, double target_year, double span,
+                                      double *measure, const char **reason);
+
 /* ---- every node and unit of a run ------------------------------------- */
 
 /* Per node x unit arrays, indexed by TREND_AT(tr, node, u). */
@@ -158,7 +190,9 @@ struct trends {
     unsigned char *weighted; /* 1: the fit was weighted by 1/se^2 */
     double *sen_slope;
     double *mk_s, *mk_z, *mk_p;
-    double *cagr;            /* raw values for indicators, scores for aggregates */
+    double *cagr;            /* raw values (the rate when denominated) for
+                                indicators; NaN for aggregates, whose scores
+                                are not on a ratio scale */
     double *change_since_base;  /* score(last) - score(base year) */
     double *change_low, *change_high; /* NaN until a Monte Carlo stage fills them */
     int *base_year;          /* year change and progress are measured from */
@@ -166,22 +200,31 @@ struct trends {
     double *progress_measure;/* R with a target, CAGR without; NaN otherwise */
     const char **reason;     /* static text for 'not assessed' and
                                 'trend unavailable'; "" otherwise; never freed */
-    /* Added for the charts (appended; older readers ignore them): */
+    int comparable;          /* 1: scores are comparable over time (pooled
+                                normalisation); 0 (per-year scope): no slope,
+                                change or score-based progress is computed */
     size_t nyear;            /* years of the run; 0 when median is NULL */
     double *median;          /* [node * nyear + t]: median score across the
                                 units that have one in year t (NaN when none);
                                 NULL from trends_new, filled by
                                 trend_compute_all */
-    /* Added for the Monte Carlo changes (appended; trends_new sets them to
-     * NaN / 0, uncertainty_change_apply fills them): */
+    /* Monte Carlo changes (trends_new sets them to NaN / 0,
+     * uncertainty_change_apply fills them): */
     int *prev_year;          /* calendar year before last_year when it has a
                                 score, else 0 */
     double *change_prev;     /* score(last) - score(prev_year) */
     double *change_prev_low, *change_prev_high; /* its Monte Carlo interval */
-    unsigned char *change_excludes_zero;      /* 1: [change_low, change_high]
-                                                 excludes 0 */
-    unsigned char *change_prev_excludes_zero; /* 1: the same, since last year */
-    /* Added for the progress classes of aggregates (appended): */
+    unsigned char *change_assessed;           /* 1: a measured error enters it */
+    double *change_p;                         /* Monte Carlo p-value; NaN when
+                                                 not assessed */
+    unsigned char *change_excludes_zero;      /* 1: assessed and [change_low,
+                                                 change_high] excludes 0 */
+    unsigned char *change_significant;        /* 1: assessed and significant
+                                                 after Benjamini-Hochberg */
+    unsigned char *change_prev_assessed;      /* the same, since last year */
+    double *change_prev_p;
+    unsigned char *change_prev_excludes_zero;
+    unsigned char *change_prev_significant;
     double *target;          /* the target progress was judged against: the
                                 framework target in raw units for indicators,
                                 the target score in the last year for

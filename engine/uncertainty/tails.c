@@ -1,21 +1,23 @@
-/* tails.c: tail quantiles of a cell's Monte Carlo replications; the
- * contract is in tails.h.
+/* tails.c: exact type-7 tail quantiles of many streams, from bounded
+ * candidate buffers; the contract and the memory are in tails.h.
  *
- * A cell's quantiles at plo and phi need its a = floor(1 + (m - 1) plo) + 1
- * smallest values and m - floor(1 + (m - 1) phi) + 1 largest. tails_quantiles
- * keeps about 2 a + 16 candidates at each end with thresholds set from the
- * first 64 values, then selects among them: on AVX-512, by sorting up to
- * 128 candidates with the network of sortnet.h (their 32-bit order keys),
- * otherwise by a quickselect. Candidate filtering and NaN compaction use
- * AVX-512 compress stores, which keep the order of the values, so both
- * paths see the same candidates in the same order.
+ * Layout: one stream per cell and value type; each has a low and a high
+ * buffer of `cap` values at buf + cell * cap, a count, and a threshold:
  *
- * Measured at network scale (tests/bench/bench_uncertainty 300 1 1, one
- * thread, cycles of the percentile pass's score tails): 1.63 G portable,
- * 1.14 G with the AVX-512 filter and compaction alone.
+ *   lo_buf[cell * cap + j], lo_n[cell], lo_tau[cell]   (m smallest kept)
+ *   hi_buf[cell * cap + j], hi_n[cell], hi_tau[cell]   (m largest kept)
  *
- * Invariants: the results do not depend on the path (the selection returns
- * order statistics, which are unique as values; -0 and +0 compare equal).
+ * Invariant: the buffer holds every one of the m most extreme values seen
+ * so far (as a multiset). Before its first compaction the threshold admits
+ * every value; a compaction sorts the buffer, keeps its m most extreme and
+ * sets the threshold to the m-th, and from then on only a value strictly
+ * beyond the threshold can be among the m most extreme (a value equal to it
+ * would rank m + 1). The thresholds sit in arrays of their own so that the
+ * common path (no candidate) reads 4 or 2 bytes a stream and value.
+ *
+ * cap = m + max(4, m / 2): a buffer fills about every m / 2 candidates, and
+ * a compaction sorts cap values, so a stream spends O(m log(R/m)) candidate
+ * appends and O(log(R/m)) small sorts over R replications.
  */
 #include "tails.h"
 
@@ -23,437 +25,263 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <gsl/gsl_cdf.h>
-
-#include "sortnet.h"
-
-#define HEAP_MAX 128       /* tail heaps up to this size, else full select */
-#define FAST_HEAP 1024     /* pre-filtered tails up to this many values */
-#define NET_KEYS 128       /* candidates the network selects among */
-
-struct tails_work {
-    int simd;                    /* AVX-512 kernels */
-    size_t nmax;
-    float heap[2 * HEAP_MAX];
-    float *cand;                 /* [2 (nmax + 16)] both tails' candidates */
-    uint32_t *keys;              /* [NET_KEYS] sorted candidate keys */
+struct tails {
+    size_t ncell;
+    uint32_t m, cap;
+    double p;                     /* lower tail probability */
+    /* float streams */
+    float *lo_buf, *hi_buf;       /* [ncell * cap] */
+    float *lo_tau, *hi_tau;       /* [ncell] */
+    uint32_t *lo_n, *hi_n;        /* [ncell] values buffered */
+    uint32_t *np;                 /* [ncell] values present */
+    /* uint16 rank streams (NULL without ranks) */
+    uint16_t *rlo_buf, *rhi_buf;
+    uint16_t *rlo_tau, *rhi_tau;
+    uint32_t *rlo_n, *rhi_n;
+    uint32_t *rnp;
 };
 
-struct tails_work *tails_work_alloc(size_t nmax)
+static uint32_t tails_m(long R, double p)
 {
-    struct tails_work *w = calloc(1, sizeof *w);
-    if (!w) return NULL;
-    w->nmax = nmax;
-    w->cand = malloc(2 * (nmax + 16) * sizeof *w->cand);
-    w->keys = malloc(NET_KEYS * sizeof *w->keys);
-    if (!w->cand || !w->keys) {
-        tails_work_free(w);
-        return NULL;
-    }
-    w->simd = simd_avx512();
-    return w;
+    double h = floor((double)(R > 1 ? R - 1 : 0) * p);
+    return (uint32_t)h + 2u;
 }
 
-void tails_work_free(struct tails_work *w)
+static uint32_t tails_cap(uint32_t m)
 {
-    if (!w) return;
-    free(w->cand);
-    free(w->keys);
-    free(w);
+    uint32_t slack = m / 2 > 4 ? m / 2 : 4;
+    return m + slack;
 }
 
-int tails_work_set_simd(struct tails_work *w, int simd)
+size_t tails_bytes(size_t ncell, long R, double p, int ranks)
 {
-    w->simd = simd && simd_avx512();
-    return simd && !w->simd ? -1 : 0;
+    uint32_t cap = tails_cap(tails_m(R, p));
+    size_t per = 2 * (size_t)cap * sizeof(float) + 2 * sizeof(float) + 3 * sizeof(uint32_t);
+    if (ranks)
+        per += 2 * (size_t)cap * sizeof(uint16_t) + 2 * sizeof(uint16_t) +
+               3 * sizeof(uint32_t);
+    return ncell * per;
 }
 
-/* ---- AVX-512 kernels ---------------------------------------------------- */
-
-#if SIMD_AVX512
-SIMD_TARGET static size_t
-compact_avx512(const float *v, size_t n, float *dst)
+void tails_free(struct tails *t)
 {
-    size_t a = 0, k = 0;
-    for (; k + 16 <= n; k += 16) {
-        __m512 x = _mm512_loadu_ps(v + k);
-        __mmask16 ok = _mm512_cmp_ps_mask(x, x, _CMP_ORD_Q);
-        _mm512_storeu_ps(dst + a, _mm512_maskz_compress_ps(ok, x));
-        a += (size_t)__builtin_popcount(ok);
-    }
-    _mm256_zeroupper();   /* before scalar code: see simd.h */
-    for (; k < n; k++) {
-        dst[a] = v[k];
-        a += !isnan(v[k]);
-    }
-    return a;
+    if (!t) return;
+    free(t->lo_buf);
+    free(t->hi_buf);
+    free(t->lo_tau);
+    free(t->hi_tau);
+    free(t->lo_n);
+    free(t->hi_n);
+    free(t->np);
+    free(t->rlo_buf);
+    free(t->rhi_buf);
+    free(t->rlo_tau);
+    free(t->rhi_tau);
+    free(t->rlo_n);
+    free(t->rhi_n);
+    free(t->rnp);
+    free(t);
 }
 
-SIMD_TARGET static size_t
-compact_diff_avx512(const float *x, const float *y, size_t n, float *dst)
+struct tails *tails_new(size_t ncell, long R, double p, int ranks)
 {
-    size_t a = 0, k = 0;
-    for (; k + 16 <= n; k += 16) {
-        __m512d d0 = _mm512_sub_pd(_mm512_cvtps_pd(_mm256_loadu_ps(x + k)),
-                                   _mm512_cvtps_pd(_mm256_loadu_ps(y + k)));
-        __m512d d1 = _mm512_sub_pd(_mm512_cvtps_pd(_mm256_loadu_ps(x + k + 8)),
-                                   _mm512_cvtps_pd(_mm256_loadu_ps(y + k + 8)));
-        __m512 d = _mm512_castpd_ps(_mm512_insertf64x4(
-            _mm512_castps_pd(_mm512_castps256_ps512(_mm512_cvtpd_ps(d0))),
-            _mm256_castps_pd(_mm512_cvtpd_ps(d1)), 1));
-        __mmask16 ok = _mm512_cmp_ps_mask(d, d, _CMP_ORD_Q);
-        _mm512_storeu_ps(dst + a, _mm512_maskz_compress_ps(ok, d));
-        a += (size_t)__builtin_popcount(ok);
+    if (!(p > 0.0 && p <= 0.5) || R < 0) return NULL;
+    struct tails *t = calloc(1, sizeof *t);
+    if (!t) return NULL;
+    t->ncell = ncell;
+    t->p = p;
+    t->m = tails_m(R, p);
+    t->cap = tails_cap(t->m);
+    size_t nc = ncell ? ncell : 1;
+    if (nc > SIZE_MAX / t->cap / sizeof(float)) goto fail;
+    size_t nb = nc * t->cap;
+    t->lo_buf = malloc(nb * sizeof *t->lo_buf);
+    t->hi_buf = malloc(nb * sizeof *t->hi_buf);
+    t->lo_tau = malloc(nc * sizeof *t->lo_tau);
+    t->hi_tau = malloc(nc * sizeof *t->hi_tau);
+    t->lo_n = calloc(nc, sizeof *t->lo_n);
+    t->hi_n = calloc(nc, sizeof *t->hi_n);
+    t->np = calloc(nc, sizeof *t->np);
+    if (!t->lo_buf || !t->hi_buf || !t->lo_tau || !t->hi_tau || !t->lo_n || !t->hi_n ||
+        !t->np)
+        goto fail;
+    for (size_t k = 0; k < nc; k++) {
+        t->lo_tau[k] = INFINITY;
+        t->hi_tau[k] = -INFINITY;
     }
-    _mm256_zeroupper();
-    for (; k < n; k++) {
-        float d = (float)((double)x[k] - (double)y[k]);
-        dst[a] = d;
-        a += !isnan(d);
+    if (ranks) {
+        t->rlo_buf = malloc(nb * sizeof *t->rlo_buf);
+        t->rhi_buf = malloc(nb * sizeof *t->rhi_buf);
+        t->rlo_tau = malloc(nc * sizeof *t->rlo_tau);
+        t->rhi_tau = calloc(nc, sizeof *t->rhi_tau);
+        t->rlo_n = calloc(nc, sizeof *t->rlo_n);
+        t->rhi_n = calloc(nc, sizeof *t->rhi_n);
+        t->rnp = calloc(nc, sizeof *t->rnp);
+        if (!t->rlo_buf || !t->rhi_buf || !t->rlo_tau || !t->rhi_tau || !t->rlo_n ||
+            !t->rhi_n || !t->rnp)
+            goto fail;
+        for (size_t k = 0; k < nc; k++) t->rlo_tau[k] = UINT16_MAX;
     }
-    return a;
+    return t;
+fail:
+    tails_free(t);
+    return NULL;
 }
 
-/* Values <= tlo into cl, the negated values >= thi into chh, in order. */
-SIMD_TARGET static void
-filter_avx512(const float *v, size_t m, float tlo, float thi, float *cl,
-              size_t *nl, float *chh, size_t *nh)
-{
-    __m512 vlo = _mm512_set1_ps(tlo), vhi = _mm512_set1_ps(thi);
-    __m512i sign = _mm512_set1_epi32(INT32_MIN);
-    size_t a = 0, b = 0, k = 0;
-    for (; k + 16 <= m; k += 16) {
-        __m512 x = _mm512_loadu_ps(v + k);
-        __mmask16 ml = _mm512_cmp_ps_mask(x, vlo, _CMP_LE_OQ);
-        __mmask16 mh = _mm512_cmp_ps_mask(x, vhi, _CMP_GE_OQ);
-        __m512 nx = _mm512_castsi512_ps(
-            _mm512_xor_si512(_mm512_castps_si512(x), sign));
-        _mm512_storeu_ps(cl + a, _mm512_maskz_compress_ps(ml, x));
-        _mm512_storeu_ps(chh + b, _mm512_maskz_compress_ps(mh, nx));
-        a += (size_t)__builtin_popcount(ml);
-        b += (size_t)__builtin_popcount(mh);
+/* Sorts of a buffer: ascending (low tail) or descending (high tail); an
+ * insertion sort for the usual small buffers, qsort above 64 values. */
+#define TAILS_CMP(name, type, dir)                                      \
+    static int name(const void *pa, const void *pb)                     \
+    {                                                                   \
+        type a = *(const type *)pa, b = *(const type *)pb;              \
+        return dir * ((a > b) - (a < b));                               \
     }
-    _mm256_zeroupper();
-    for (; k < m; k++) {
-        float x = v[k];
-        cl[a] = x;
-        a += x <= tlo;
-        chh[b] = -x;
-        b += x >= thi;
-    }
-    *nl = a;
-    *nh = b;
-}
+TAILS_CMP(cmp_up_f, float, 1)
+TAILS_CMP(cmp_down_f, float, -1)
+TAILS_CMP(cmp_up_u, uint16_t, 1)
+TAILS_CMP(cmp_down_u, uint16_t, -1)
 
-/* The order key of a float: unsigned comparison of keys is the order of the
- * values (-0 just below +0). */
-SORTNET_INLINE __m512i float_keys(__m512 x)
-{
-    __m512i u = _mm512_castps_si512(x);
-    __mmask16 neg = _mm512_cmplt_epi32_mask(u, _mm512_setzero_si512());
-    return _mm512_mask_xor_epi32(
-        _mm512_or_si512(u, _mm512_set1_epi32(INT32_MIN)), neg, u,
-        _mm512_set1_epi32(-1));
-}
-
-/* smallest() on at most NET_KEYS candidates: sort their keys. */
-SIMD_TARGET static void
-smallest_avx512(const float *c, size_t n, size_t a, uint32_t *keys,
-                float *s1, float *s2)
-{
-    __m512i r[8];
-SIMD_UNROLL(8)
-    for (int p = 0; p < 8; p++) {
-        size_t b0 = (size_t)p * 16;
-        size_t left = b0 < n ? n - b0 : 0;
-        __mmask16 t = left >= 16 ? 0xFFFF : (__mmask16)((1u << left) - 1);
-        __m512 x = _mm512_maskz_loadu_ps(t, c + (b0 < n ? b0 : 0));
-        r[p] = _mm512_mask_mov_epi32(_mm512_set1_epi32(-1), t, float_keys(x));
+#define TAILS_SORT(name, type, before, cmp)                             \
+    static void name(type *v, uint32_t n)                               \
+    {                                                                   \
+        if (n > 64) {                                                   \
+            qsort(v, n, sizeof *v, cmp);                                \
+            return;                                                     \
+        }                                                               \
+        for (uint32_t i = 1; i < n; i++) {                              \
+            type x = v[i];                                              \
+            uint32_t j = i;                                             \
+            while (j > 0 && before(x, v[j - 1])) {                      \
+                v[j] = v[j - 1];                                        \
+                j--;                                                    \
+            }                                                           \
+            v[j] = x;                                                   \
+        }                                                               \
     }
-    sortnet_sort(r, 8, 7);
-SIMD_UNROLL(8)
-    for (int p = 0; p < 8; p++) _mm512_storeu_si512(keys + 16 * p, r[p]);
-    _mm256_zeroupper();
-    uint32_t k1 = keys[a - 1], k2 = keys[a >= 2 ? a - 2 : a - 1];
-    k1 = (k1 & 0x80000000u) ? (k1 & 0x7FFFFFFFu) : ~k1;
-    k2 = (k2 & 0x80000000u) ? (k2 & 0x7FFFFFFFu) : ~k2;
-    memcpy(s1, &k1, sizeof *s1);
-    memcpy(s2, &k2, sizeof *s2);
+#define LESS(a, b) ((a) < (b))
+#define MORE(a, b) ((a) > (b))
+TAILS_SORT(sort_up_f, float, LESS, cmp_up_f)
+TAILS_SORT(sort_down_f, float, MORE, cmp_down_f)
+TAILS_SORT(sort_up_u, uint16_t, LESS, cmp_up_u)
+TAILS_SORT(sort_down_u, uint16_t, MORE, cmp_down_u)
+
+/* Append v to a buffer; when it fills, keep its m most extreme values and
+ * move the threshold to the m-th. */
+#define TAILS_PUSH(name, type, sort)                                            \
+    static void name(type *buf, uint32_t *n, type *tau, uint32_t m, uint32_t cap, \
+                     type v)                                                    \
+    {                                                                           \
+        buf[(*n)++] = v;                                                        \
+        if (*n < cap) return;                                                   \
+        sort(buf, cap);                                                         \
+        *n = m;                                                                 \
+        *tau = buf[m - 1];                                                      \
+    }
+TAILS_PUSH(push_lo_f, float, sort_up_f)
+TAILS_PUSH(push_hi_f, float, sort_down_f)
+TAILS_PUSH(push_lo_u, uint16_t, sort_up_u)
+TAILS_PUSH(push_hi_u, uint16_t, sort_down_u)
+
+void tails_add(struct tails *t, const float *v, const uint16_t *rk, size_t c0, size_t c1)
+{
+    uint32_t m = t->m, cap = t->cap;
+    for (size_t k = c0; k < c1; k++) {
+        float x = v[k - c0];
+        if (isnan(x)) continue;
+        t->np[k]++;
+        if (x < t->lo_tau[k])
+            push_lo_f(t->lo_buf + k * cap, &t->lo_n[k], &t->lo_tau[k], m, cap, x);
+        if (x > t->hi_tau[k])
+            push_hi_f(t->hi_buf + k * cap, &t->hi_n[k], &t->hi_tau[k], m, cap, x);
+    }
+    if (!rk || !t->rnp) return;
+    for (size_t k = c0; k < c1; k++) {
+        uint16_t r = rk[k - c0];
+        if (r == 0) continue;
+        t->rnp[k]++;
+        if (r < t->rlo_tau[k])
+            push_lo_u(t->rlo_buf + k * cap, &t->rlo_n[k], &t->rlo_tau[k], m, cap, r);
+        if (r > t->rhi_tau[k])
+            push_hi_u(t->rhi_buf + k * cap, &t->rhi_n[k], &t->rhi_tau[k], m, cap, r);
+    }
 }
-#endif
 
 double tails_type7(double xk, double xk1, double h)
 {
-    /* + 0.0 turns -0 into +0: the AVX-512 selection orders -0 below +0,
-     * the quickselect takes either, and the two must give the same bits */
-    if (h > 0.0 && xk1 != xk) return (1.0 - h) * xk + h * xk1 + 0.0;
-    return xk + 0.0;
+    double q = xk + h * (xk1 - xk);
+    return q == 0.0 ? 0.0 : q;
 }
 
-/* Max-heap of at most cap floats: keeps the cap smallest values pushed. */
-static inline void heap_sift_down(float *h, size_t n, size_t i)
+/* Type-7 quantile at prob of n values, read from the sorted smallest
+ * (low, ascending) or largest (high, descending) of them, whichever is
+ * given: both hold every order statistic the quantile reads (tails.h). */
+static double quantile_from(const double *low, const double *high, size_t n, double prob)
 {
-    float v = h[i];
-    for (;;) {
-        size_t c = 2 * i + 1;
-        if (c >= n) break;
-        if (c + 1 < n && h[c + 1] > h[c]) c++;
-        if (!(h[c] > v)) break;
-        h[i] = h[c];
-        i = c;
+    double index = 1.0 + (double)(n - 1) * prob;
+    double fl = floor(index);
+    size_t klo = (size_t)fl - 1, khi = (size_t)ceil(index) - 1;
+    if (khi >= n) khi = n - 1;
+    /* order statistic k (ascending) from whichever end holds it */
+    double a = low ? low[klo] : high[n - 1 - klo];
+    double b = low ? low[khi] : high[n - 1 - khi];
+    return tails_type7(a, b, index - fl);
+}
+
+/* A stream's quantiles: copy its buffers, sort them, convert to double and
+ * read the order statistics. The copies live on the stack up to
+ * TAILS_STACK values a buffer (R up to about 20,000 at level 0.95), else
+ * on the heap; a failed allocation gives NaN. */
+#define TAILS_STACK 1024
+#define TAILS_QUANT(name, type, sort_up, sort_down, lob, hib, lon, hin, npres)  \
+    static void name(const struct tails *t, size_t cell, double *lo, double *hi, \
+                     size_t *nout)                                               \
+    {                                                                            \
+        size_t n = t->npres[cell];                                               \
+        if (nout) *nout = n;                                                     \
+        *lo = *hi = NAN;                                                         \
+        if (n == 0) return;                                                      \
+        type sa[TAILS_STACK], sb[TAILS_STACK];                                   \
+        double sda[TAILS_STACK], sdb[TAILS_STACK];                               \
+        type *a = sa, *b = sb;                                                   \
+        double *da = sda, *db = sdb;                                             \
+        if (t->cap > TAILS_STACK) {                                              \
+            a = malloc(2 * (size_t)t->cap * sizeof *a);                          \
+            da = malloc(2 * (size_t)t->cap * sizeof *da);                        \
+            if (!a || !da) {                                                     \
+                free(a);                                                         \
+                free(da);                                                        \
+                return;                                                          \
+            }                                                                    \
+            b = a + t->cap;                                                      \
+            db = da + t->cap;                                                    \
+        }                                                                        \
+        uint32_t na = t->lon[cell], nb = t->hin[cell];                           \
+        memcpy(a, t->lob + cell * t->cap, na * sizeof *a);                       \
+        memcpy(b, t->hib + cell * t->cap, nb * sizeof *b);                       \
+        sort_up(a, na);                                                          \
+        sort_down(b, nb);                                                        \
+        for (uint32_t j = 0; j < na; j++) da[j] = (double)a[j];                  \
+        for (uint32_t j = 0; j < nb; j++) db[j] = (double)b[j];                  \
+        *lo = quantile_from(da, NULL, n, t->p);                                  \
+        *hi = quantile_from(NULL, db, n, 1.0 - t->p);                            \
+        if (a != sa) {                                                           \
+            free(a);                                                             \
+            free(da);                                                            \
+        }                                                                        \
     }
-    h[i] = v;
+TAILS_QUANT(quant_f, float, sort_up_f, sort_down_f, lo_buf, hi_buf, lo_n, hi_n, np)
+TAILS_QUANT(quant_u, uint16_t, sort_up_u, sort_down_u, rlo_buf, rhi_buf, rlo_n, rhi_n, rnp)
+
+void tails_quantiles(const struct tails *t, size_t cell, double *lo, double *hi, size_t *n)
+{
+    quant_f(t, cell, lo, hi, n);
 }
 
-static int cmp_float(const void *a, const void *b)
+void tails_rank_quantiles(const struct tails *t, size_t cell, double *lo, double *hi)
 {
-    float x = *(const float *)a, y = *(const float *)b;
-    return (x > y) - (x < y);
-}
-
-/* Push x into the max-heap h of n values when it is below the top. */
-static inline void heap_offer(float *h, size_t n, float x)
-{
-    if (x < h[0]) {
-        h[0] = x;
-        heap_sift_down(h, n, 0);
-    }
-}
-
-/* Type-7 quantiles at plo and phi (plo <= phi) of the m present values
- * v[0..m) (no NaN). heap holds 2 * HEAP_MAX floats; v may be reordered.
- * Both tails come from one pass with two bounded heaps (the smallest
- * klo + 2 values, and the largest m - khi values negated), so a cell costs
- * about two compares per replication; past HEAP_MAX a full sort. */
-static void tails(float *v, size_t m, double plo, double phi, float *heap,
-                  double *qlo, double *qhi)
-{
-    double ilo = 1.0 + (double)(m - 1) * plo, ihi = 1.0 + (double)(m - 1) * phi;
-    double flo = floor(ilo), fhi = floor(ihi);
-    size_t klo = (size_t)flo - 1, khi = (size_t)fhi - 1;   /* 0-based */
-    size_t alo = klo + 2 > m ? m : klo + 2;       /* smallest values needed */
-    size_t ahi = m - khi;                         /* largest values needed */
-    if (alo <= HEAP_MAX && ahi <= HEAP_MAX) {
-        float *hl = heap, *hh = heap + HEAP_MAX;
-        for (size_t k = 0; k < alo; k++) hl[k] = v[k];
-        for (size_t k = alo / 2; k-- > 0;) heap_sift_down(hl, alo, k);
-        for (size_t k = 0; k < ahi; k++) hh[k] = -v[k];
-        for (size_t k = ahi / 2; k-- > 0;) heap_sift_down(hh, ahi, k);
-        size_t k = alo;
-        for (; k < ahi; k++) heap_offer(hl, alo, v[k]);
-        for (k = ahi; k < alo; k++) heap_offer(hh, ahi, -v[k]);
-        for (k = alo > ahi ? alo : ahi; k < m; k++) {
-            float x = v[k];
-            if (x < hl[0]) {
-                hl[0] = x;
-                heap_sift_down(hl, alo, 0);
-            }
-            if (-x < hh[0]) {
-                hh[0] = -x;
-                heap_sift_down(hh, ahi, 0);
-            }
-        }
-        /* hl[0] = stat alo-1; the larger child = stat alo-2 */
-        float a1 = hl[0], a2 = a1;
-        if (alo > 1) a2 = alo > 2 && hl[2] > hl[1] ? hl[2] : hl[1];
-        if (alo == klo + 2) *qlo = tails_type7(a2, a1, ilo - flo);
-        else *qlo = a1;
-        /* -hh[0] = stat khi; the next from the top = stat khi + 1 */
-        float b1 = -hh[0], b2 = b1;
-        if (ahi > 1) b2 = -(ahi > 2 && hh[2] > hh[1] ? hh[2] : hh[1]);
-        *qhi = tails_type7(b1, b2, ihi - fhi);
+    if (!t->rnp) {
+        *lo = *hi = NAN;
         return;
     }
-    qsort(v, m, sizeof *v, cmp_float);
-    size_t k1 = klo + 1 < m ? klo + 1 : m - 1, k2 = khi + 1 < m ? khi + 1 : m - 1;
-    *qlo = tails_type7(v[klo], v[k1], ilo - flo);
-    *qhi = tails_type7(v[khi], v[k2], ihi - fhi);
-}
-
-/* The a smallest of c[0..n) (1 <= a <= n), c reordered: *s1 = the a-th
- * smallest, *s2 = the (a-1)-th (= *s1 when a == 1). Quickselect with a
- * branch-free Lomuto partition around a median of three; values equal to
- * the pivot are split off so that every round shrinks the range. After it,
- * c[0..a-1) holds values <= c[a-1], so *s2 is their maximum. Measured at
- * network scale, R = 1000 (about 70 candidates, a = 26): a third of the
- * time of the bounded heap it replaces. */
-static void smallest_pair(float *c, size_t n, size_t a, float *s1, float *s2)
-{
-    size_t k = a - 1, lo = 0, hi = n;
-    while (hi - lo > 16) {
-        float x0 = c[lo], x1 = c[lo + (hi - lo) / 2], x2 = c[hi - 1];
-        float p = x0 < x1 ? (x1 < x2 ? x1 : (x0 < x2 ? x2 : x0))
-                          : (x0 < x2 ? x0 : (x1 < x2 ? x2 : x1));
-        size_t i = lo;
-        for (size_t j = lo; j < hi; j++) {
-            float x = c[j];
-            c[j] = c[i];
-            c[i] = x;
-            i += x < p;
-        }
-        if (k < i) {
-            hi = i;
-            continue;
-        }
-        size_t e = i;
-        for (size_t j = i; j < hi; j++) {
-            float x = c[j];
-            c[j] = c[e];
-            c[e] = x;
-            e += x == p;
-        }
-        if (k < e) {            /* c[k] == p, and c[0..k) <= p */
-            lo = hi = k;
-            break;
-        }
-        lo = e;
-    }
-    for (size_t j = lo + 1; j < hi; j++) {    /* insertion sort the rest */
-        float x = c[j];
-        size_t q = j;
-        while (q > lo && c[q - 1] > x) {
-            c[q] = c[q - 1];
-            q--;
-        }
-        c[q] = x;
-    }
-    *s1 = c[k];
-    float m = c[k];
-    if (k > 0) {
-        m = c[0];
-        for (size_t j = 1; j < k; j++) m = c[j] > m ? c[j] : m;
-    }
-    *s2 = m;
-}
-
-/* The a-th smallest (*s1) and (a-1)-th smallest (*s2; *s1 when a == 1) of
- * c[0..n), 1 <= a <= n; c may be reordered. */
-static void smallest(struct tails_work *w, float *c, size_t n, size_t a,
-                     float *s1, float *s2)
-{
-#if SIMD_AVX512
-    if (w->simd && n <= NET_KEYS) {
-        smallest_avx512(c, n, a, w->keys, s1, s2);
-        return;
-    }
-#else
-    (void)w;
-#endif
-    smallest_pair(c, n, a, s1, s2);
-}
-
-/* tails() with a pre-filter: thresholds mean -/+ c sd from the first 64
- * values (replications are independent, so they are a fair sample) keep,
- * in one branch-free pass, about 2 a + 16 candidates at each end, where a
- * order statistics are needed. When a tail has at least a candidates they
- * are exactly its a most extreme values (every other value lies beyond the
- * threshold), so a selection among the candidates gives them; otherwise
- * (skewed or tied values) the full tails() decides. Same results as
- * tails() in every case. */
-void tails_quantiles(struct tails_work *w, float *v, size_t m, double plo,
-                     double phi, double *qlo, double *qhi)
-{
-    float *heap = w->heap, *cand = w->cand;
-    if (m < 256) {
-        tails(v, m, plo, phi, heap, qlo, qhi);
-        return;
-    }
-    double ilo = 1.0 + (double)(m - 1) * plo, ihi = 1.0 + (double)(m - 1) * phi;
-    double flo = floor(ilo), fhi = floor(ihi);
-    size_t klo = (size_t)flo - 1, khi = (size_t)fhi - 1;
-    size_t alo = klo + 2, ahi = m - khi;
-    if (alo > FAST_HEAP || ahi > FAST_HEAP || alo > m) {
-        tails(v, m, plo, phi, heap, qlo, qhi);
-        return;
-    }
-    double s = 0.0, ss = 0.0;
-    for (size_t k = 0; k < 64; k++) s += v[k];
-    double mean = s / 64.0;
-    for (size_t k = 0; k < 64; k++) ss += ((double)v[k] - mean) * ((double)v[k] - mean);
-    double sd = sqrt(ss / 63.0);
-    size_t amax = alo > ahi ? alo : ahi;
-    double frac = (2.0 * (double)amax + 16.0) / (double)m;
-    if (frac >= 0.5) {
-        tails(v, m, plo, phi, heap, qlo, qhi);
-        return;
-    }
-    double cz = -gsl_cdf_ugaussian_Pinv(frac);
-    float tlo = (float)(mean - cz * sd), thi = (float)(mean + cz * sd);
-    float *cl = cand, *chh = cand + m + 16;
-    size_t nl = 0, nh = 0;
-#if SIMD_AVX512
-    if (w->simd)
-        filter_avx512(v, m, tlo, thi, cl, &nl, chh, &nh);
-    else
-#endif
-        for (size_t k = 0; k < m; k++) {
-            float x = v[k];
-            cl[nl] = x;
-            nl += x <= tlo;
-            chh[nh] = -x;
-            nh += x >= thi;
-        }
-    if (nl < alo || nh < ahi) {
-        tails(v, m, plo, phi, heap, qlo, qhi);
-        return;
-    }
-    float a1, a2, b1, b2;
-    smallest(w, cl, nl, alo, &a1, &a2);
-    *qlo = tails_type7(a2, a1, ilo - flo);
-    smallest(w, chh, nh, ahi, &b1, &b2);
-    *qhi = tails_type7(-b1, -b2, ihi - fhi);
-}
-
-void tails_rank_quantiles(uint32_t *hist, size_t lo, size_t hi, size_t m,
-                          double plo, double phi, double *qlo, double *qhi)
-{
-    double ilo = 1.0 + (double)(m - 1) * plo, ihi = 1.0 + (double)(m - 1) * phi;
-    double flo = floor(ilo), fhi = floor(ihi);
-    size_t want[4] = {(size_t)flo - 1, (size_t)flo, (size_t)fhi - 1,
-                      (size_t)fhi};
-    double got[4];
-    for (int j = 0; j < 4; j++)
-        if (want[j] >= m) want[j] = m - 1;
-    size_t cum = 0;
-    int j = 0;
-    for (size_t r = lo; r <= hi; r++) {
-        cum += hist[r];
-        while (j < 4 && want[j] < cum) got[j++] = (double)r;
-        hist[r] = 0;
-    }
-    *qlo = tails_type7(got[0], got[1], ilo - flo);
-    *qhi = tails_type7(got[2], got[3], ihi - fhi);
-}
-
-size_t tails_compact(const struct tails_work *w, const float *src, size_t n,
-                     float *dst)
-{
-#if SIMD_AVX512
-    if (w->simd) return compact_avx512(src, n, dst);
-#else
-    (void)w;
-#endif
-    size_t m = 0;
-    for (size_t k = 0; k < n; k++) {
-        dst[m] = src[k];
-        m += !isnan(src[k]);
-    }
-    return m;
-}
-
-size_t tails_compact_diff(const struct tails_work *w, const float *a,
-                          const float *b, size_t n, float *dst)
-{
-#if SIMD_AVX512
-    if (w->simd) return compact_diff_avx512(a, b, n, dst);
-#else
-    (void)w;
-#endif
-    size_t m = 0;
-    for (size_t k = 0; k < n; k++) {
-        float d = (float)((double)a[k] - (double)b[k]);
-        dst[m] = d;
-        m += !isnan(d);
-    }
-    return m;
+    quant_u(t, cell, lo, hi, NULL);
 }

@@ -1,11 +1,33 @@
-/* tails.h: the two tail quantiles of one cell's Monte Carlo replications
- * (R's type 7, METHODS.md section 6), and the kernels that feed them.
+/* tails.h: exact type-7 tail quantiles of many streams of Monte Carlo
+ * replications, kept without storing the replications.
  *
- * uncertainty.c gathers a cell's R deviations (or changes) and ranks from
- * the replication store and calls these; they never allocate after
- * tails_work_alloc. Where the CPU has AVX-512F, compaction, the candidate
- * filter and the selection among candidates run on it; every result is
- * the same as on the portable path (tests/unit/test_tails.c).
+ * A percentile interval at level L over R replications needs, of each
+ * cell, only the order statistics around (R - 1) * (1 - L)/2 from each
+ * end: with p = (1 - L)/2 and m = floor((R - 1) p) + 2, the m smallest and
+ * the m largest values hold every order statistic R's type-7 quantile at p
+ * and 1 - p reads, whatever number n <= R of them is present. So a stream
+ * keeps two candidate buffers of `cap` values (m <= cap) and a threshold
+ * each: a value below the low threshold is appended to the low buffer
+ * (above the high one, to the high buffer); when a buffer fills it is
+ * sorted and cut back to its m most extreme values, whose m-th becomes the
+ * threshold. After warm-up a value enters a buffer with probability about
+ * m / r at replication r, so the common path is two comparisons.
+ *
+ *   struct tails *t = tails_new(ncell, R, p);          // once
+ *   tails_add(t, row, c0, c1);                         // per replication
+ *   tails_quantiles(t, cell, &lo, &hi, &n);            // at the end
+ *
+ * The result is the type-7 quantile a full sort of the stream gives, bit
+ * for bit, and does not depend on the order the values came in (so not on
+ * how replications were split among threads). Rows may be added to
+ * disjoint cell ranges from different threads at once.
+ *
+ * Memory: ncell * (cap * (4 + 2) * 2 + 24) bytes for score and rank
+ * streams together (struct tails holds both): at network scale (720,544
+ * cells, R = 1000, L = 0.95: m = 26, cap = 39) 355 MB.
+ *
+ * Two value types share the logic: float streams (score deviations and
+ * changes) and uint16 streams (ranks, 0 = missing); NaN is missing.
  */
 #ifndef LCME_TAILS_H
 #define LCME_TAILS_H
@@ -13,42 +35,33 @@
 #include <stddef.h>
 #include <stdint.h>
 
-struct tails_work;
+struct tails;
 
-/* A work area for cells of up to nmax values, using AVX-512 where this CPU
- * has it. Returns NULL when out of memory. */
-struct tails_work *tails_work_alloc(size_t nmax);
-void tails_work_free(struct tails_work *w);            /* NULL harmless */
+/* Streams for ncell cells of at most R replications each, for quantiles at
+ * p and 1 - p (0 < p <= 0.5); ranks: 1 to keep a uint16 rank stream beside
+ * each float stream. NULL when out of memory or the sizes overflow. */
+struct tails *tails_new(size_t ncell, long R, double p, int ranks);
+void tails_free(struct tails *t);   /* NULL harmless */
 
-/* simd = 0: portable code only; 1: AVX-512 where available. Returns 0, or
- * -1 when simd = 1 and this CPU or build lacks AVX-512 (then portable).
- * For tests and benchmarks. */
-int tails_work_set_simd(struct tails_work *w, int simd);
+/* Bytes tails_new(ncell, R, p, ranks) allocates (for budgets and notes). */
+size_t tails_bytes(size_t ncell, long R, double p, int ranks);
 
-/* The non-NaN values of src[0..n) into dst, in order; returns how many.
- * dst holds n + 16 floats. */
-size_t tails_compact(const struct tails_work *w, const float *src, size_t n,
-                     float *dst);
+/* One replication's values of cells [c0, c1): v[k - c0] is cell k's value
+ * (NaN missing); rk (NULL when the streams have no ranks) its rank
+ * (0 missing). */
+void tails_add(struct tails *t, const float *v, const uint16_t *rk, size_t c0, size_t c1);
 
-/* The non-NaN differences (float)((double)a[k] - (double)b[k]), k < n,
- * into dst, in order; returns how many. dst holds n + 16 floats. */
-size_t tails_compact_diff(const struct tails_work *w, const float *a,
-                          const float *b, size_t n, float *dst);
+/* Type-7 quantiles at p and 1 - p of cell's values: *lo, *hi (NaN when no
+ * value was present); *n the number present. */
+void tails_quantiles(const struct tails *t, size_t cell, double *lo, double *hi,
+                     size_t *n);
 
-/* Type-7 quantiles at plo and phi (0 <= plo <= phi <= 1) of the m >= 1
- * values v[0..m) (no NaN, m <= nmax); v may be reordered. */
-void tails_quantiles(struct tails_work *w, float *v, size_t m, double plo,
-                     double phi, double *qlo, double *qhi);
+/* The same of its ranks (NaN when none). */
+void tails_rank_quantiles(const struct tails *t, size_t cell, double *lo, double *hi);
 
-/* The same for m >= 1 ranks counted in hist[lo..hi] (hist[r] = how many
- * replications gave rank r); hist[lo..hi] is cleared on return.
- * O(m + hi - lo). */
-void tails_rank_quantiles(uint32_t *hist, size_t lo, size_t hi, size_t m,
-                          double plo, double phi, double *qlo, double *qhi);
-
-/* R's type-7 rule on the sorted order statistics xk = x[lo-1] and
- * xk1 = x[hi-1], given the fractional part h of index = 1 + (m - 1) p.
- * A zero result is +0, whichever zeros the order statistics were. */
+/* R's type-7 rule: x[lo] + h (x[hi] - x[lo]) for the sorted order statistics
+ * xk = x[lo], xk1 = x[hi] and the fractional part h of 1 + (n - 1) p; a zero
+ * result is +0. */
 double tails_type7(double xk, double xk1, double h);
 
 #endif

@@ -1,70 +1,51 @@
-/* uncertainty.h: confidence intervals of every score and rank by Monte Carlo
- * propagation of the observations' sampling error (METHODS.md section 6).
+/* uncertainty.h: confidence intervals of every score, rank and change by
+ * Monte Carlo propagation of the observations' sampling error through the
+ * whole pipeline (METHODS.md "Confidence intervals").
  *
- * Sampling error of one observation (cube cell i, t, u with a value):
- *   - se finite and > 0: normal(value, se) (lower/upper were already turned
- *     into se = (upper - lower)/(2 z) by the loader);
- *   - else n finite and > 0 and the value a proportion: the normal with the
- *     Wilson centre and sd = Wilson half-width / z (z = Phi^-1(1 - (1 -
- *     level)/2)), clipped to [0, 1]. Chosen over binomial(n, p)/n because
- *     (a) it is the sampling distribution whose 'level' interval is the
- *     Wilson interval METHODS.md reports for a single proportion, (b) it does
- *     not collapse to an exact value at p = 0 or 1, where binomial(n, p) has
- *     no variance, (c) n may be an effective (non-integer) sample size, and
- *     (d) it costs one ziggurat draw like an se observation;
- *     An indicator's proportions are percentages (scaled by 1/100 before and
- *     100 after) when its unit text contains '%' or "percent" (any case) or
- *     any of its values with an n is above 1; a value outside [0, 1] after
- *     scaling, or n <= 0, is taken as exact and counted in wilson_ignored;
- *   - else exact.
- * The draw is made in raw units and direction is applied after it (se draws
- * are symmetric, so they are added to results->prepared directly).
+ * Replication r (0 <= r < R): the cube's raw values with every observation
+ * that carries an error replaced by its draw (draws.h: streams from
+ * (seed, r, year), truncated to what the value can be), evaluated by
+ * pipeline_replicate: the same denominate ▸ screen ▸ impute ▸ treat ▸
+ * direction ▸ normalise ▸ aggregate ▸ rank code as the nominal run,
+ * holding the nominal run's screening and treatment decisions and
+ * re-deriving imputed values, winsorisation limits and normalisation
+ * bounds (pipeline.h). A replication's numbers depend only on (seed, r) and
+ * the data: results are byte-identical for any thread count.
  *
- * Replication r (0 <= r < R) of year Y perturbs every observation of year Y
- * with draws from its own GSL mt19937 stream, seeded with
- *   h = splitmix64(splitmix64(splitmix64(seed) ^ r) ^ Y)
- * folded to 32 bits (mt19937 takes a 32-bit seed), in indicator-major,
- * unit-minor order. It then normalises with the NOMINAL parameters
- * (normalise_params_compute on the unperturbed prepared values, computed
- * once), aggregates up the tree with the nominal methods and ranks every
- * node plane. Because the parameters are fixed, years are independent
- * (except for rank/prank normalisation pooled over years, which ranks all
- * years of an indicator together: then every replication computes all years,
- * at nyear/years-per-chunk times the cost). A replication's numbers depend only on
- * (seed, r, Y): results are byte-identical for any thread count and any
- * memory budget.
+ * Intervals: R's default quantile (type 7) over the replications that have
+ * a value, at p_lo = (1 - level)/2 and p_hi = 1 - p_lo: the percentile
+ * interval of each score, rank and change (rank_low is the better, smaller
+ * rank; rank bounds may be fractional, as in COINr's get_sensitivity). A
+ * score's interval is computed as the nominal score plus the quantiles of
+ * the replications' deviations from it (float deviations: their rounding,
+ * 6e-8 of the deviation, is far below Monte Carlo error). Cells with a NaN
+ * nominal score get NaN bounds. Order statistics come from bounded
+ * candidate buffers (tails.h), not from storing every replication.
  *
- * Percentile rule: R's default quantile (type 7) over the R replications,
- * at p_lo = (1 - level)/2 and p_hi = 1 - p_lo: h = (R - 1) p,
- * q = x[floor h] + (h - floor h)(x[floor h + 1] - x[floor h]) with x sorted
- * ascending (0-based). The same rule for ranks, so rank bounds may be
- * fractional (as in COINr's get_sensitivity). rank_low is the better
- * (smaller) rank. A score interval is the nominal score plus the quantiles
- * of the replications' deviations from it, so zero error gives exactly the
- * nominal score. Cells with a NaN nominal score get NaN bounds.
+ * Changes (since the base year and since the previous year) of each node
+ * and unit: the replications' change is the nominal change plus the
+ * difference of the two years' deviations. A change is ASSESSED when some
+ * observation of the unit under that node carries a measured error in one
+ * of its two years (se, lower/upper or n; an imputed value counts when an
+ * observation it was imputed from does); a change computed from exact
+ * observations only is "not assessed" (no p-value, no significance), even
+ * when other units' errors give it an interval through the bounds. For an
+ * assessed change: the two-sided Monte Carlo p-value
+ *   p = min(1, 2 (1 + min(#{change_r <= 0}, #{change_r >= 0})) / (n + 1))
+ * over its n replications (Davison and Hinkley 1997, eq. 4.11), and the
+ * Benjamini-Hochberg step-up flag at q = 1 - level among the assessed
+ * changes of the same node, kind and last year (the units tested together).
  *
- * Memory: exact percentiles need all R values of a cell at once. Years are
- * processed in chunks, last year first; a chunk keeps, per node x year x
- * unit cell, R deviations as float (their rounding, 6e-8 of the deviation,
- * is far below Monte Carlo error) and R ranks as uint16; with changes
- * requested, R floats per node x unit more (the last year's deviations).
- * With fixed parameters years are independent, so a chunk is one year (no
- * work is repeated); with pooled rank/prank normalisation a chunk holds as
- * many years as the budget allows (at least one). Store bytes =
- * R' * nnode * nunit * (6 * years_per_chunk + 4), R' = R rounded up to a
- * multiple of 16. Network scale (184 nodes x 356 units, R = 1000): 393 MB
- * a year + 262 MB for changes; measured peak RSS of the benchmark 713 MB.
- * Each thread adds one replication's planes and about 96 KB of block
- * buffers for the percentile pass (R = 1000).
+ * Memory: tails.h's buffers for every node x year x unit cell and for the
+ * changes (355 MB at network scale, R = 1000), plus a batch of
+ * replications in flight (UNCERTAINTY_BATCH rows of a float and a uint16
+ * per cell) and per thread one evaluation's planes. When the buffers
+ * would pass the budget, the nodes are split into chunks that each rerun
+ * the replications (sum->chunks > 1: the same numbers, chunks times the
+ * time).
  *
- * Speed: on CPUs with AVX-512F, the ranks of a plane and the tail
- * selection run on AVX-512 kernels (simd.h); the results are the same
- * bits as on the portable path, so they do not depend on the machine
- * either.
- *
- * Threads: each chunk's replications are split into contiguous blocks, one
- * per thread (pthreads), each replication writing its own row of the store;
- * the percentile step splits cells the same way.
+ * Threads: a batch's replications are split among the threads; then its
+ * rows are fed to the buffers by cell ranges, one per thread.
  */
 #ifndef LCME_UNCERTAINTY_H
 #define LCME_UNCERTAINTY_H
@@ -81,8 +62,11 @@
 /* Most replications accepted. */
 #define UNCERTAINTY_MAX_REPLICATIONS 1000000L
 
-/* Default budget for the replication store (bytes); see above. */
+/* Default budget for the order-statistic buffers (bytes); see above. */
 #define UNCERTAINTY_DEFAULT_BUDGET ((size_t)768 << 20)
+
+/* Replications in flight between the two phases of a batch. */
+#define UNCERTAINTY_BATCH 16
 
 /* What a run did, for the Notes sheet and the run record. */
 struct uncertainty_summary {
@@ -97,16 +81,19 @@ struct uncertainty_summary {
     size_t obs_exact;        /* present without error: taken as exact */
     size_t wilson_ignored;   /* n given, value not a proportion: exact
                                 (included in obs_exact) */
-    size_t chunks;           /* year chunks processed */
-    size_t years_per_chunk;
-    int all_years_per_replication; /* 1: pooled rank normalisation */
-    size_t store_bytes;      /* replication store (largest chunk) */
+    size_t obs_truncated;    /* with error and a bounded range */
+    size_t chunks;           /* node chunks (> 1 when over the budget) */
+    size_t store_bytes;      /* order-statistic buffers of one chunk */
     size_t unstable_cells;   /* cells whose score was missing in some
                                 replication although present nominally
                                 (bounds then use the replications with one) */
-    double loop_seconds;     /* wall time of the replications (draws,
-                                normalise, aggregate, ranks) */
-    double summary_seconds;  /* wall time of the percentile pass */
+    size_t changes_assessed; /* changes with a p-value (both kinds) */
+    size_t changes_not_assessed; /* changes from exact observations only */
+    size_t changes_significant;  /* assessed and BH-significant */
+    double loop_seconds;     /* wall time of the replications (draws and
+                                pipeline) */
+    double summary_seconds;  /* wall time of feeding and reading the order
+                                statistics */
 };
 
 /* Change of each node and unit's score and its interval: since the base
@@ -121,15 +108,23 @@ struct uncertainty_change {
     double *base, *base_low, *base_high;      /* score(last) - score(base);
                                                  NaN when base == last */
     double *prev, *prev_low, *prev_high;      /* score(last) - score(last-1) */
-    unsigned char *base_excludes_zero;        /* 1: interval excludes 0 */
+    unsigned char *base_assessed, *prev_assessed; /* 1: a measured error
+                                                     enters the change */
+    double *base_p, *prev_p;                  /* Monte Carlo p-value; NaN
+                                                 when not assessed */
+    unsigned char *base_excludes_zero;        /* 1: assessed and the interval
+                                                 excludes 0 */
     unsigned char *prev_excludes_zero;
+    unsigned char *base_significant;          /* 1: assessed and significant
+                                                 after Benjamini-Hochberg */
+    unsigned char *prev_significant;
 };
 
 void uncertainty_change_free(struct uncertainty_change *ch); /* NULL harmless */
 
-/* Copy ch into tr (made by trend_compute_all for the same run):
- * change_low/change_high where tr's base and last years agree with ch's,
- * and the since-last-year fields appended to struct trends. Cannot fail. */
+/* Copy ch into tr (made by trend_compute_all for the same run): the change
+ * intervals, assessment, p-values and flags where tr's base and last years
+ * agree with ch's, and the since-last-year fields. Cannot fail. */
 void uncertainty_change_apply(const struct uncertainty_change *ch,
                               struct trends *tr);
 
@@ -141,21 +136,20 @@ void uncertainty_change_apply(const struct uncertainty_change *ch,
  * rank_high are allocated (owned by res) and filled.
  *
  * chg: NULL, or receives the changes with their intervals (free with
- * uncertainty_change_free); with R == 0 it holds the nominal changes and
- * NaN intervals.
+ * uncertainty_change_free); with R == 0 it holds the nominal changes, NaN
+ * intervals and no change assessed.
  * threads <= 0: all online cores. progress (may be NULL) is called from
  * the calling thread only, with done rising to total. budget: bytes for the
- * replication store, 0 = UNCERTAINTY_DEFAULT_BUDGET.
+ * order-statistic buffers, 0 = UNCERTAINTY_DEFAULT_BUDGET.
  *
  * Intended order in `lcme run`: pipeline_run; uncertainty_run (fills the
  * intervals trend_compute_all uses to weight its fits); trend_compute_all;
  * uncertainty_change_apply.
  *
  * Returns 0, or -1 with the reason in d: bad settings (level not in (0, 1),
- * R < 0), more than 65,534 units, out of memory, or a replication whose
- * perturbed values leave the domain of a geometric/harmonic mean (the
- * first such replication is named). On failure res's interval arrays are
- * NULL. */
+ * R out of range), out of memory, or a replication the pipeline refused
+ * (the first such replication is named). On failure res's interval arrays
+ * are NULL. */
 int uncertainty_run(const struct config *cfg, const struct framework *fw,
                     const struct cube *c, struct results *res,
                     struct uncertainty_change **chg, int threads,
@@ -163,19 +157,20 @@ int uncertainty_run(const struct config *cfg, const struct framework *fw,
                     void *ctx, size_t budget,
                     struct uncertainty_summary *sum, struct diag *d);
 
-/* Sentences for the Notes sheet (method, R, level, seed, counts of
- * observations with error and exact, fallbacks), appended to nt. */
+/* Sentences for the Notes sheet (method, R, level, seed, what a replication
+ * re-derives and holds, counts of observations with error and exact, the
+ * changes assessed and significant), appended to nt. */
 void uncertainty_notes_add(const struct uncertainty_summary *sum, struct notes *nt);
-
-/* Wilson score interval of a proportion p from n trials at normal quantile
- * z (Brown, Cai and DasGupta 2001): *centre = (p + z^2/2n)/(1 + z^2/n),
- * *half = z/(1 + z^2/n) * sqrt(p(1-p)/n + z^2/4n^2). NaN unless
- * 0 <= p <= 1, n > 0 and z > 0. */
-void uncertainty_wilson(double p, double n, double z, double *centre,
-                        double *half);
 
 /* type-7 quantile at prob p (0..1) of the n values x (NaN skipped); x is
  * reordered. NaN when no value is present. Exposed for tests. */
 double uncertainty_quantile(double *x, size_t n, double p);
+
+/* Benjamini-Hochberg step-up at level q over the n p-values p (NaN: not
+ * tested, flag 0): flag[k] = 1 when p[k] <= p_(j) for the largest j with
+ * p_(j) <= j q / m, m the number tested. idx holds n size_t (scratch).
+ * Returns the number flagged. */
+size_t uncertainty_bh(const double *p, size_t n, double q, unsigned char *flag,
+                      size_t *idx);
 
 #endif

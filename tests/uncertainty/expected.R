@@ -26,22 +26,24 @@ cat(sprintf("quantile7 p=%s: %.17g\n", c(0.025, 0.5, 0.975, 0, 1),
             quantile(x, c(0.025, 0.5, 0.975, 0, 1), type = 7)))
 
 # 3. The linear case. Indicators A (with se) and B (exact) for units
-#    U1..U3 in 2020 and 2021; minmax to [0, 100] pooled over both years;
-#    root = arithmetic mean of A and B (weights 1, 1).
+#    U1..U3 in 2020 and 2021; goalposts normalisation (fixed bounds, so the
+#    score is a linear map of the values and every replication uses the
+#    same map): A with posts [0, 100], B with posts [0, 20]; root =
+#    arithmetic mean of A and B (weights 1, 1).
 A  <- matrix(c(10, 20, 30, 35, 50, 40), nrow = 3, byrow = TRUE)  # unit x year
 sA <- matrix(c(2, 3, 1, 1, 4, 2), nrow = 3, byrow = TRUE)
 B  <- matrix(c(5, 6, 7, 8, 9, 9), nrow = 3, byrow = TRUE)
-nA <- (A - min(A)) / (max(A) - min(A)) * 100
-nB <- (B - min(B)) / (max(B) - min(B)) * 100
+nA <- (A - 0) / (100 - 0) * 100
+nB <- (B - 0) / (20 - 0) * 100
 root <- (nA + nB) / 2
-sd_root <- sA * 100 / (max(A) - min(A)) / 2   # linear map of a normal
+sd_root <- sA * 100 / (100 - 0) / 2   # linear map of a normal
 lo <- root - z * sd_root
 hi <- root + z * sd_root
 for (u in 1:3) for (t in 1:2)
   cat(sprintf("root U%d %d: score %.17g low %.17g high %.17g sd %.17g\n",
               u, 2019 + t, root[u, t], lo[u, t], hi[u, t], sd_root[u, t]))
 ch <- root[, 2] - root[, 1]
-sd_ch <- sqrt(sA[, 1]^2 + sA[, 2]^2) * 100 / (max(A) - min(A)) / 2
+sd_ch <- sqrt(sA[, 1]^2 + sA[, 2]^2) * 100 / (100 - 0) / 2
 for (u in 1:3)
   cat(sprintf("change U%d: %.17g low %.17g high %.17g sd %.17g\n", u, ch[u],
               ch[u] - z * sd_ch[u], ch[u] + z * sd_ch[u], sd_ch[u]))

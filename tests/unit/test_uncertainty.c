@@ -25,6 +25,7 @@
 #include "pipeline.h"
 #include "testkit_engine.h"
 #include "trend.h"
+#include "draws.h"
 #include "uncertainty.h"
 
 #define N NAN
@@ -121,24 +122,24 @@ static void test_wilson(void **state)
 {
     (void)state;
     double c, h;
-    uncertainty_wilson(0.3, 50, Z95, &c, &h);
+    draws_wilson(0.3, 50, Z95, &c, &h);
     expect_rel(c, 0.31426951982667173, 1e-14);
     expect_rel(h, 0.12323398481786224, 1e-14);
     /* prop.test(15, 50, correct = FALSE)$conf.int */
     expect_rel(c - h, 0.19103553500880949, 1e-13);
     expect_rel(c + h, 0.43750350464453397, 1e-13);
-    uncertainty_wilson(0, 20, Z95, &c, &h);
+    draws_wilson(0, 20, Z95, &c, &h);
     expect_rel(c, 0.080562579026409648, 1e-14);
     expect_rel(h, 0.080562579026409648, 1e-14);
-    uncertainty_wilson(1, 1000, Z95, &c, &h);
+    draws_wilson(1, 1000, Z95, &c, &h);
     expect_rel(c, 0.99808662075722254, 1e-14);
     expect_rel(h, 0.0019133792427775608, 1e-13);
-    uncertainty_wilson(0.8347, 123.5, Z95, &c, &h);
+    draws_wilson(0.8347, 123.5, Z95, &c, &h);
     expect_rel(c, 0.82460323906139055, 1e-14);
     expect_rel(h, 0.065300908374272784, 1e-14);
-    uncertainty_wilson(1.2, 10, Z95, &c, &h);
+    draws_wilson(1.2, 10, Z95, &c, &h);
     assert_true(isnan(c) && isnan(h));
-    uncertainty_wilson(0.5, 0, Z95, &c, &h);
+    draws_wilson(0.5, 0, Z95, &c, &h);
     assert_true(isnan(c) && isnan(h));
 }
 
@@ -212,7 +213,11 @@ static void test_zero_error(void **state)
         nchange++;
         assert_true(ch->base_low[k] == ch->base[k]);
         assert_true(ch->base_high[k] == ch->base[k]);
-        assert_int_equal(ch->base_excludes_zero[k], ch->base[k] != 0.0);
+        /* exact data: the change is not assessed, whatever its size */
+        assert_int_equal(ch->base_assessed[k], 0);
+        assert_true(isnan(ch->base_p[k]));
+        assert_int_equal(ch->base_excludes_zero[k], 0);
+        assert_int_equal(ch->base_significant[k], 0);
         if (isnan(ch->prev[k]))
             assert_true(isnan(ch->prev_low[k]) && isnan(ch->prev_high[k]));
         else
@@ -243,6 +248,11 @@ static void test_linear(void **state)
     (void)state;
     struct tree t;
     tree_init(&t, 2, 1, l_nk, l_kids, l_lvl);
+    /* goalposts: fixed bounds, so each replication maps values linearly */
+    t.node[0].lower = 0;
+    t.node[0].upper = 100;
+    t.node[1].lower = 0;
+    t.node[1].upper = 20;
     struct cube *c = make_cube(3, 2, 2, 2020);
     const double A[3][2] = {{10, 20}, {30, 35}, {50, 40}};
     const double sA[3][2] = {{2, 3}, {1, 1}, {4, 2}};
@@ -253,7 +263,7 @@ static void test_linear(void **state)
             c->se[CUBE_AT(c, 0, y, u)] = sA[u][y];
             c->value[CUBE_AT(c, 1, y, u)] = B[u][y];
         }
-    struct config *cfg = make_config(NORM_MINMAX, SCOPE_POOLED, 20000);
+    struct config *cfg = make_config(NORM_GOALPOSTS, SCOPE_POOLED, 20000);
     struct diag d;
     diag_init(&d);
     struct results *res = NULL;
@@ -269,12 +279,12 @@ static void test_linear(void **state)
      * below 1e-6 per bound, while a wrong sd (even by 10 %) or a wrong
      * centre is caught. The draws are seeded, so the test is repeatable. */
     const double want[3][2][4] = {
-        {{0, -4.8999099613501338, 4.8999099613501338, 2.5},
-         {25, 17.650135057974801, 32.349864942025199, 3.75}},
-        {{50, 47.550045019324934, 52.449954980675066, 1.25},
-         {68.75, 66.300045019324926, 71.199954980675074, 1.25}},
-        {{100, 90.200180077299734, 109.79981992270027, 5},
-         {87.5, 82.600090038649867, 92.399909961350133, 2.5}}};
+        {{17.5, 15.540036015459947, 19.459963984540053, 1},
+         {25, 22.06005402318992, 27.93994597681008, 1.5}},
+        {{32.5, 31.520018007729973, 33.479981992270027, 0.5},
+         {37.5, 36.520018007729973, 38.479981992270027, 0.5}},
+        {{47.5, 43.580072030919894, 51.419927969080106, 2},
+         {42.5, 40.540036015459947, 44.459963984540053, 1}}};
     for (int u = 0; u < 3; u++)
         for (int y = 0; y < 2; y++) {
             size_t k = RES_AT(res, 2, y, u);
@@ -287,9 +297,9 @@ static void test_linear(void **state)
                          want[u][y][1], want[u][y][2], tol);
         }
     const double wch[3][4] = {
-        {25, 16.166561694597661, 33.833438305402339, 4.5069390943299865},
-        {18.75, 15.285240439125806, 22.214759560874192, 1.7677669529663689},
-        {-12.5, -23.456531757207266, -1.5434682427927324, 5.5901699437494745}};
+        {7.5, 3.9666246778390639, 11.033375322160936, 1.8027756377319946},
+        {5, 3.6140961756503227, 6.3859038243496773, 0.70710678118654757},
+        {-5, -9.3826127028829074, -0.61738729711709261, 2.2360679774997898}};
     for (int u = 0; u < 3; u++) {
         size_t k = TREND_AT(ch, 2, u);
         assert_int_equal(ch->base_year[k], 2020);
@@ -301,9 +311,14 @@ static void test_linear(void **state)
             fabs(ch->base_high[k] - wch[u][2]) > tol)
             fail_msg("change U%d: [%g, %g], want [%g, %g] +- %g", u + 1,
                      ch->base_low[k], ch->base_high[k], wch[u][1], wch[u][2], tol);
+        /* every change is far from 0 in sd units (>= 2.2 sd): assessed,
+         * with a p-value below 0.05, the interval excluding 0 */
+        assert_int_equal(ch->base_assessed[k], 1);
         assert_int_equal(ch->base_excludes_zero[k], 1);
+        assert_true(ch->base_p[k] < 0.05);
         /* since last year is the same two years here */
         assert_true(ch->prev_low[k] == ch->base_low[k]);
+        assert_true(ch->prev_p[k] == ch->base_p[k]);
     }
     assert_int_equal(sum.obs_se, 6);
     assert_int_equal(sum.obs_exact, 6);
@@ -466,8 +481,7 @@ static void check_identical(enum norm_method nm, enum norm_scope scope)
     snapshot_same(&s1, &s2, cells, nu_cells);
     snapshot_same(&s1, &s3, cells, nu_cells);
     snapshot_same(&s1, &s4, cells, nu_cells);
-    assert_int_equal(s4.sum.years_per_chunk, 1);
-    assert_int_equal(s4.sum.chunks, 4);
+    assert_int_equal(s4.sum.chunks, 7);   /* budget 1 byte: one node a chunk */
     /* intervals are not degenerate */
     size_t wide = 0;
     for (size_t k = 0; k < cells; k++) wide += s1.a[1][k] > s1.a[0][k];
@@ -500,7 +514,7 @@ static void check_identical(enum norm_method nm, enum norm_scope scope)
     assert_int_equal(nt.n, 1);
     assert_non_null(strstr(nt.line[0], "none of the 109 observations carries a sampling "
                                        "error"));
-    assert_non_null(strstr(nt.line[0], "zero width"));
+    assert_non_null(strstr(nt.line[0], "not assessed"));
     assert_null(strstr(nt.line[0], "percentile"));
     notes_free(&nt);
     snapshot_free(&s1);
@@ -557,7 +571,9 @@ static void test_skip_and_errors(void **state)
     assert_int_equal(uncertainty_run(cfg, &t.fw, c, res, NULL, 1, NULL, NULL, 0,
                                      &sum, &d), -1);
     assert_int_equal(d.worst, LCME_EINPUT);
-    /* geometric mean of values pushed to <= 0: the replication is named */
+    /* geometric mean over min-max [1, 100]: each replication re-derives the
+     * bounds, so its values stay in [1, 100] and none leaves the mean's
+     * domain, however large the errors */
     diag_clear(&d);
     cfg->ci_level = 0.95;
     for (int l = 0; l <= CONFIG_MAX_LEVELS; l++) {
@@ -568,9 +584,9 @@ static void test_skip_and_errors(void **state)
     results_free(res);
     assert_int_equal(pipeline_run(cfg, &t.fw, c, &res, &d), 0);
     assert_int_equal(uncertainty_run(cfg, &t.fw, c, res, NULL, 2, NULL, NULL, 0,
-                                     &sum, &d), -1);
-    assert_null(res->ci_low);
-    assert_non_null(strstr(d.v[0].msg, "replication"));
+                                     &sum, &d), 0);
+    for (size_t k = 0; k < res->nnode * res->nyear * res->nunit; k++)
+        assert_true(res->ci_low[k] >= 1.0 && res->ci_high[k] <= 100.0);
     results_free(res);
     cube_free(c);
     free(cfg);

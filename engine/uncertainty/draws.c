@@ -1,0 +1,225 @@
+/* draws.c: the observations with sampling error and their perturbation;
+ * the model is in draws.h.
+ *
+ * Layout: the observations with error are listed by year, and within a
+ * year by indicator (runs), each run sharing the indicator's range:
+ *
+ *   obs[q] = {base, sd, cell}          16 bytes, read once a replication
+ *   run[(t * nind) + i] = first obs    of indicator i in year t
+ *   range[i] = [lo, hi]                truncation bounds (+-inf when open)
+ *
+ * so the draw loop keeps the bounds in registers and reads 16 bytes an
+ * observation (at network scale 493,416 observations, 7.9 MB a
+ * replication).
+ */
+#include "draws.h"
+
+#include <ctype.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <gsl/gsl_cdf.h>
+#include <gsl/gsl_randist.h>
+
+#define MAX_REDRAWS 64
+
+struct obs {
+    double base;        /* centre of the normal, raw units */
+    float sd;
+    uint32_t cell;      /* CUBE_AT index */
+};
+
+struct draws {
+    size_t nobs, nind, nyear;
+    struct obs *obs;
+    size_t *run;        /* [nyear * nind + 1] */
+    double *lo, *hi;    /* [nind] */
+    int *year;          /* [nyear] */
+};
+
+void draws_wilson(double p, double n, double z, double *centre, double *half)
+{
+    if (!(p >= 0.0 && p <= 1.0 && n > 0.0 && isfinite(n) && z > 0.0 && isfinite(z))) {
+        *centre = *half = NAN;
+        return;
+    }
+    double z2 = z * z, den = 1.0 + z2 / n;
+    *centre = (p + z2 / (2.0 * n)) / den;
+    *half = z / den * sqrt(p * (1.0 - p) / n + z2 / (4.0 * n * n));
+}
+
+int draws_unit_is_percent(const char *s)
+{
+    if (!s) return 0;
+    if (strchr(s, '%')) return 1;
+    for (const char *p = s; *p; p++) {
+        const char *a = p, *b = "percent";
+        while (*a && *b && tolower((unsigned char)*a) == *b) {
+            a++;
+            b++;
+        }
+        if (!*b) return 1;
+    }
+    return 0;
+}
+
+void draws_free(struct draws *dr)
+{
+    if (!dr) return;
+    free(dr->obs);
+    free(dr->run);
+    free(dr->lo);
+    free(dr->hi);
+    free(dr->year);
+    free(dr);
+}
+
+size_t draws_size(const struct draws *dr)
+{
+    return dr->nobs;
+}
+
+/* Classify cell k of indicator nd; fills *o and returns 1 when it has an
+ * error, 0 when exact. */
+static int classify(const struct cube *c, size_t k, int percent, double z, struct obs *o,
+                    struct draws_count *n)
+{
+    double v = c->value[k], se = c->se[k], ns = c->n[k];
+    n->present++;
+    o->cell = (uint32_t)k;
+    if (isfinite(se) && se > 0) {
+        n->se++;
+        o->base = v;
+        o->sd = (float)se;
+        return 1;
+    }
+    if (isfinite(ns) && ns > 0) {
+        double scale = percent ? 100.0 : 1.0, centre, half;
+        draws_wilson(v / scale, ns, z, &centre, &half);
+        if (isnan(centre)) {
+            n->wilson_ignored++;
+            n->exact++;
+            return 0;
+        }
+        n->wilson++;
+        if (percent) n->percent++;
+        o->base = centre * scale;
+        o->sd = (float)(half / z * scale);
+        return 1;
+    }
+    n->exact++;
+    return 0;
+}
+
+/* Truncation bounds of indicator i: the framework's min/max, and for an
+ * indicator with survey proportions their scale. */
+static void indicator_range(const struct framework *fw, const struct cube *c, size_t i,
+                            int percent, double *lo, double *hi)
+{
+    const struct fw_node *nd = &fw->node[i];
+    *lo = isnan(nd->min) ? -INFINITY : nd->min;
+    *hi = isnan(nd->max) ? INFINITY : nd->max;
+    int survey = 0;
+    for (size_t k = CUBE_AT(c, i, 0, 0); !survey && k < CUBE_AT(c, i + 1, 0, 0); k++)
+        survey = !isnan(c->value[k]) && isfinite(c->n[k]) && c->n[k] > 0 &&
+                 !(isfinite(c->se[k]) && c->se[k] > 0);
+    if (survey) {
+        *lo = fmax(*lo, 0.0);
+        *hi = fmin(*hi, percent ? 100.0 : 1.0);
+    }
+}
+
+struct draws *draws_new(const struct framework *fw, const struct cube *c, double level,
+                        struct draws_count *count)
+{
+    size_t ni = c->nind, ny = c->nyear, nu = c->nunit;
+    memset(count, 0, sizeof *count);
+    struct draws *dr = calloc(1, sizeof *dr);
+    if (!dr) return NULL;
+    dr->nind = ni;
+    dr->nyear = ny;
+    dr->obs = malloc((ni * ny * nu + 1) * sizeof *dr->obs);
+    dr->run = malloc((ny * ni + 1) * sizeof *dr->run);
+    dr->lo = malloc((ni + 1) * sizeof *dr->lo);
+    dr->hi = malloc((ni + 1) * sizeof *dr->hi);
+    dr->year = malloc((ny + 1) * sizeof *dr->year);
+    if (!dr->obs || !dr->run || !dr->lo || !dr->hi || !dr->year) {
+        draws_free(dr);
+        return NULL;
+    }
+    memcpy(dr->year, c->year, ny * sizeof *dr->year);
+    double z = gsl_cdf_ugaussian_Pinv(1.0 - (1.0 - level) / 2.0);
+    int *percent = malloc((ni + 1) * sizeof *percent);
+    if (!percent) {
+        draws_free(dr);
+        return NULL;
+    }
+    for (size_t i = 0; i < ni; i++) {
+        percent[i] = draws_unit_is_percent(fw->node[i].unit);
+        indicator_range(fw, c, i, percent[i], &dr->lo[i], &dr->hi[i]);
+    }
+    size_t q = 0;
+    for (size_t t = 0; t < ny; t++)
+        for (size_t i = 0; i < ni; i++) {
+            dr->run[t * ni + i] = q;
+            for (size_t u = 0; u < nu; u++) {
+                size_t k = CUBE_AT(c, i, t, u);
+                if (isnan(c->value[k])) continue;
+                if (classify(c, k, percent[i], z, &dr->obs[q], count)) {
+                    q++;
+                    if (isfinite(dr->lo[i]) || isfinite(dr->hi[i])) count->truncated++;
+                }
+            }
+        }
+    dr->run[ny * ni] = q;
+    dr->nobs = q;
+    free(percent);
+    return dr;
+}
+
+void draws_mark(const struct draws *dr, unsigned char *mask)
+{
+    for (size_t q = 0; q < dr->nobs; q++) mask[dr->obs[q].cell] = 1;
+}
+
+static uint64_t splitmix64(uint64_t x)
+{
+    uint64_t z = x + 0x9e3779b97f4a7c15ULL;
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+    return z ^ (z >> 31);
+}
+
+/* Seed of the stream of replication r in calendar year `year`. */
+static unsigned long stream_seed(unsigned long seed, long r, int year)
+{
+    uint64_t h = splitmix64((uint64_t)seed);
+    h = splitmix64(h ^ (uint64_t)r);
+    h = splitmix64(h ^ (uint64_t)(int64_t)year);
+    return (unsigned long)((h ^ (h >> 32)) & 0xffffffffULL);
+}
+
+void draws_apply(const struct draws *dr, unsigned long seed, long r, gsl_rng *rng,
+                 double *x)
+{
+    size_t ni = dr->nind;
+    for (size_t t = 0; t < dr->nyear; t++) {
+        if (dr->run[t * ni] == dr->run[(t + 1) * ni]) continue;
+        gsl_rng_set(rng, stream_seed(seed, r, dr->year[t]));
+        for (size_t i = 0; i < ni; i++) {
+            double lo = dr->lo[i], hi = dr->hi[i];
+            int bounded = isfinite(lo) || isfinite(hi);
+            for (size_t q = dr->run[t * ni + i]; q < dr->run[t * ni + i + 1]; q++) {
+                const struct obs *o = &dr->obs[q];
+                double v = o->base + o->sd * gsl_ran_gaussian_ziggurat(rng, 1.0);
+                for (int k = 0; bounded && (v < lo || v > hi) && k < MAX_REDRAWS; k++)
+                    v = o->base + o->sd * gsl_ran_gaussian_ziggurat(rng, 1.0);
+                if (v < lo) v = lo;
+                if (v > hi) v = hi;
+                x[o->cell] = v;
+            }
+        }
+    }
+}

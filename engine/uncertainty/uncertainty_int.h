@@ -1,0 +1,65 @@
+/* uncertainty_int.h: what the files of the uncertainty module share
+ * (uncertainty.c: the passes; uncertainty_run.c: the run, changes, notes);
+ * not for other modules. */
+#ifndef LCME_UNCERTAINTY_INT_H
+#define LCME_UNCERTAINTY_INT_H
+
+#include <stdatomic.h>
+#include <stdint.h>
+
+#include <gsl/gsl_rng.h>
+
+#include "draws.h"
+#include "tails.h"
+#include "uncertainty.h"
+
+#define MAX_THREADS 64
+
+/* ---- the run's shared state ---------------------------------------------- */
+
+struct unc {
+    const struct pipeline *pl;
+    const struct cube *c;
+    struct results *res;
+    const struct draws *dr;
+    unsigned long seed;
+    long R;
+    size_t nu, ny, nnode;
+    /* chunk of nodes [n0, n1): its cells and change cells */
+    size_t n0, n1, ncell, nchcell;
+    /* batch in flight */
+    long r0, nb;
+    float *dev;                  /* [UNCERTAINTY_BATCH * ncell of all nodes] */
+    uint16_t *rk;
+    size_t rowcells;             /* ncell of all nodes: a row's stride */
+    struct tails *tl;            /* the chunk's cells */
+    struct tails *tch;           /* its changes: base [0, nn*nu), prev after */
+    uint32_t *le, *ge;           /* [nchcell] changes <= 0 and >= 0 */
+    int *tlast, *tbase, *tprev;  /* [nnode * nu] year index, -1 none */
+    struct uncertainty_change *ch;
+    const uint8_t *err;          /* [nnode * ny * nu] measured error enters */
+    atomic_size_t unstable;
+};
+
+struct worker {
+    struct unc *U;
+    gsl_rng *rng;
+    struct pipeline_work *pw;
+    double *x, *s;               /* one evaluation's planes */
+    float *chrow;                /* [CELL_BLOCK] a block of changes */
+    long b0, b1;                 /* rows of the batch this worker replicates */
+    size_t k0, k1;               /* chunk cells it feeds / reads */
+    size_t h0, h1;               /* chunk change cells */
+    struct diag d;
+    long err_r;                  /* first failing replication, or -1 */
+};
+
+/* The passes, each a pthread start routine on one struct worker. */
+void *uncertainty_worker_replicate(void *arg);  /* phase 1 of a batch */
+void *uncertainty_worker_feed(void *arg);       /* phase 2 of a batch */
+void *uncertainty_worker_read(void *arg);       /* the quantiles */
+
+/* Run fn on w[0 .. nt), the first on the calling thread. */
+void uncertainty_threads(struct worker *w, int nt, void *(*fn)(void *));
+
+#endif
