@@ -1,4 +1,4 @@
-/* chart.h: the charts lcme draws (DESIGN.md "Outputs"), each written as a
+/* chart.h: the charts lcme draws (README.md "Outputs"), each written as a
  * PNG (150 dpi) and a vector PDF under charts/, and drawn again, as vectors,
  * inside report.pdf.
  *
@@ -51,9 +51,29 @@
 #define CHART_DOT_EDGE 25    /* else the top and bottom this many */
 #define CHART_HEAT_ROWS 50   /* heatmap units per page */
 
+/* The kinds, one row each: X(KIND, name, stem prefix, scope, needs trends).
+ * KIND makes CHART_KIND; name makes the kind's planner and drawer,
+ * chart_plan_name and chart_draw_name (reports/charts/chart_int.h); scope
+ * says how many the list holds (enum chart_scope: once, per node of the
+ * index, areas and areas of focus, per heatmap page, per unit); kinds that
+ * need trends are left out of runs without them. The list holds the kinds
+ * drawn once, per node or per page in this order, then, unit by unit in
+ * index order, the per-unit kinds in this order. Adding a kind is a row
+ * here and a file with its planner and drawer. */
+#define CHART_KINDS(X)                                                       \
+    X(DOT, dot, "dot", CHART_PER_NODE, 0)                                    \
+    X(HEATMAP, heatmap, "heatmap", CHART_PER_PAGE, 0)                        \
+    X(PROGRESS, progress, "progress", CHART_ONCE, 1)                         \
+    X(TREND_MEDIAN, trend_median, "trend-median", CHART_ONCE, 1)             \
+    X(TREND, trend, "trend", CHART_PER_UNIT, 1)                              \
+    X(PROFILE, profile, "profile", CHART_PER_UNIT, 0)                        \
+    X(RADAR, radar, "radar", CHART_PER_UNIT, 0)
+
 enum chart_kind {
-    CHART_DOT, CHART_HEATMAP, CHART_PROGRESS, CHART_TREND_MEDIAN,
-    CHART_TREND, CHART_PROFILE, CHART_RADAR
+#define X(KIND, name, prefix, scope, trends) CHART_##KIND,
+    CHART_KINDS(X)
+#undef X
+    CHART_NKIND
 };
 
 struct chart_item {
