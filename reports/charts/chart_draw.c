@@ -7,8 +7,7 @@
  * scales an image surface by CHART_DPI/72, the PDF writer and the report
  * draw as vectors. Colour is never the only cue: markers differ in shape,
  * values are printed next to marks or inside cells, and series are
- * labelled directly. Each function leaves the dash off; line width and
- * colour are left as its last stroke set them.
+ * labelled directly. Each function here leaves the dash off.
  */
 #include "chart_int.h"
 

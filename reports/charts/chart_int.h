@@ -56,10 +56,11 @@
  * one per unit. */
 enum chart_scope { CHART_ONCE, CHART_PER_NODE, CHART_PER_PAGE, CHART_PER_UNIT };
 
-/* chart_plan_NAME fills it's stem-less fields: title, subtitle, alt (all
- * three heap strings, left NULL on ENOMEM) and the size in points. Returns
- * 0, or -1 on ENOMEM. chart_draw_NAME draws it (chart_render's contract).
- * Kinds that need trends are only planned and drawn when c->tr is set. */
+/* chart_plan_NAME completes an item the list builder has made (kind, node
+ * or unit, page, stem): its title, subtitle and alt (heap strings, left
+ * NULL on ENOMEM) and its size in points. Returns 0, or -1 on ENOMEM.
+ * chart_draw_NAME draws it as chart_render says. Kinds that need trends
+ * are only planned and drawn when c->tr is set. */
 #define X(KIND, name, prefix, scope, trends)                                        \
     int chart_plan_##name(const struct chart_ctx *c, struct chart_item *it);        \
     void chart_draw_##name(struct chart_pen *p, const struct chart_ctx *c,          \
