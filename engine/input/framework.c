@@ -4,7 +4,10 @@
  * Loading runs in passes so that every problem is reported, not only the
  * first: (1) the header is mapped to columns; (2) each row is parsed into a
  * struct row (strings point into the CSV buffer, which lives until the end of
- * the load); Group and Denominator rows go to their own lists; (3) parents
+ * the load); Group rows go to their own list, Denominator and Other rows
+ * (COINr's columns kept in the data but outside the tree) to the list of
+ * data columns, where Other rows are marked so that no indicator can name
+ * one as its denominator; (3) parents
  * are resolved, roots counted, cycles found; (4) only when the tree is sound:
  * breadth-first order from the root gives depths, its reverse gives children
  * before parents for levels and "has an indicator below"; (5) the nodes are
@@ -36,7 +39,7 @@ static const char *const fcol_name[F_NCOL] = {
     "lower", "upper", "min", "max", "denominator", "type", "adapted",
 };
 
-enum rtype { R_UNSET, R_IND, R_AGG, R_GROUP, R_DENOM };
+enum rtype { R_UNSET, R_IND, R_AGG, R_GROUP, R_DENOM, R_OTHER };
 
 struct row {
     const char *code, *parent, *name, *unit, *denom, *adapted;
@@ -63,8 +66,10 @@ struct loader {
     const char **group, **denom;
     int ngroup, ndenom, galloc, dalloc;
     struct strmap *codes;   /* code -> tree row index, or -2 - k for group k,
-                               -1000000 - k for denominator k */
-    long *gline, *dline;    /* line of each group / denominator row */
+                               -1000000 - k for data column k */
+    long *gline, *dline;    /* line of each group / data-column row */
+    unsigned char *dother;  /* per data column: 1 for an Other row */
+    int dotheralloc;
     int errors;
 };
 
@@ -189,6 +194,32 @@ static int add_str(const char ***v, long **lines, int *n, int *alloc, const char
     return 0;
 }
 
+/* Record whether data column k is an Other row; grows with the list. */
+static int mark_other(struct loader *L, int k, int other)
+{
+    if (k >= L->dotheralloc) {
+        int na = L->dotheralloc ? L->dotheralloc * 2 : 8;
+        while (na <= k)
+            na *= 2;
+        unsigned char *nv = realloc(L->dother, (size_t)na);
+        if (!nv)
+            return -1;
+        L->dother = nv;
+        L->dotheralloc = na;
+    }
+    L->dother[k] = (unsigned char)other;
+    return 0;
+}
+
+/* "a Group", "a Denominator" or "an Other": the kind of a row outside the
+ * tree, from its strmap value (see struct loader's codes). */
+static const char *column_kind(const struct loader *L, int v)
+{
+    if (v > DENOM_BASE)
+        return "a Group";
+    return L->dother[DENOM_BASE - v] ? "an Other" : "a Denominator";
+}
+
 /* An empty field, or R's NA (as COINr's iMeta exports write a missing
  * parent, level or direction): both read as not given. Blanks around are
  * allowed. */
@@ -236,11 +267,13 @@ static int read_rows(struct loader *L)
                 type = R_GROUP;
             else if (csv_name_is(ts, tl, "Denominator"))
                 type = R_DENOM;
+            else if (csv_name_is(ts, tl, "Other"))
+                type = R_OTHER;
             else {
                 char q[64];
                 err(L, line, F_TYPE,
-                    "unknown type '%s' (expected Indicator, Aggregate, Group or Denominator)",
-                    csv_quote(ts, tl, q, sizeof q));
+                    "unknown type '%s' (expected Indicator, Aggregate, Group, Denominator "
+                    "or Other)", csv_quote(ts, tl, q, sizeof q));
             }
         }
         int prev = strmap_get(L->codes, code, cl);
@@ -248,7 +281,7 @@ static int read_rows(struct loader *L)
                      : prev == -1 ? 0
                      : prev > DENOM_BASE ? L->gline[-2 - prev]
                      : L->dline[DENOM_BASE - prev];
-        if (type == R_GROUP || type == R_DENOM) {
+        if (type == R_GROUP || type == R_DENOM || type == R_OTHER) {
             if (prev != -1) {
                 err(L, line, F_CODE, "duplicate code '%s' (first defined on line %ld)", code, first);
                 continue;
@@ -262,6 +295,7 @@ static int read_rows(struct loader *L)
             } else {
                 k = L->ndenom;
                 if (add_str(&L->denom, &L->dline, &L->ndenom, &L->dalloc, code, line) != 0 ||
+                    mark_other(L, k, type == R_OTHER) != 0 ||
                     strmap_put(L->codes, code, cl, DENOM_BASE - k) != 0)
                     return -1;
             }
@@ -370,8 +404,8 @@ static int link_tree(struct loader *L)
             err(L, w->line, F_PARENT, "unknown parent '%s'", w->parent);
             bad = 1;
         } else if (p < 0) {
-            err(L, w->line, F_PARENT, "parent '%s' is a %s row, not a node of the tree",
-                w->parent, p > DENOM_BASE ? "Group" : "Denominator");
+            err(L, w->line, F_PARENT, "parent '%s' is %s row, not a node of the tree",
+                w->parent, column_kind(L, p));
             bad = 1;
         } else if (p == i) {
             err(L, w->line, F_PARENT, "'%s' is its own parent", w->code);
@@ -532,9 +566,11 @@ static int build(struct loader *L, int root, struct framework **out)
         if (!dn)
             continue;
         int v = strmap_get(L->codes, dn, strlen(dn));
-        if (v > DENOM_BASE)
+        if (v > DENOM_BASE || (v < -1 && L->dother[DENOM_BASE - v]))
             err(L, L->r[i].line, F_DENOM,
-                "denominator '%s' is not a Denominator row of the framework", dn);
+                "denominator '%s' is not a Denominator row of the framework%s%s%s", dn,
+                v < -1 ? " (it is " : "", v < -1 ? column_kind(L, v) : "",
+                v < -1 ? " row)" : "");
     }
     if (L->errors)
         goto done;
@@ -658,6 +694,7 @@ done:
     free((void *)L.denom);
     free(L.gline);
     free(L.dline);
+    free(L.dother);
     strmap_free(L.codes);
     csv_free(L.c);
     return rc;

@@ -4,7 +4,11 @@
  * direction, unit, target, lower, upper, min, max, denominator, type, adapted;
  * any order, only code and parent required) or from COINr's iMeta export
  * (iCode, Parent, iName, Level, Weight, Direction, Unit, Target, Denominator,
- * Type), told apart by the header.
+ * Type), told apart by the header. Rows of type Group name unit attribute
+ * columns; rows of type Denominator and Other (COINr's types for data kept
+ * beside the indicators but outside the tree) name data columns that are
+ * read, checked and stored like indicators but never normalised or
+ * aggregated; only a Denominator row can be an indicator's denominator.
  *
  * Node order is fixed so that every stage can walk arrays without lookups:
  * nodes 0 .. nind-1 are the indicators in file order; nind .. nnode-1 are the
@@ -48,7 +52,8 @@ struct framework {
     struct fw_node *node;
     int ngroup;          /* COINr 'Group' rows: unit attribute columns */
     char **group;
-    int ndenom;          /* COINr 'Denominator' rows: denominator columns */
+    int ndenom;          /* COINr 'Denominator' and 'Other' rows, in file
+                            order: data columns outside the tree */
     char **denom;
     struct strmap *index;/* code -> node index */
 };

@@ -1,20 +1,21 @@
-/* chart.h: the charts lcme draws (DESIGN.md "Outputs"), each written as a
+/* chart.h: the charts lcme draws (README.md "Outputs"), each written as a
  * PNG (150 dpi) and a vector PDF under charts/, and drawn again, as vectors,
  * inside report.pdf.
  *
  * Charts format results; they never compute a statistic: scores, intervals,
  * slopes, intercepts, progress classes and network medians all come from
- * struct results and struct trends. Sorting, counting and comparing an
- * interval with the median are the only arithmetic done here.
+ * struct results and struct trends. Sorting, counting and comparing (an
+ * interval with the median, a median with its base-year value) are the only
+ * arithmetic done on them here; the rest is layout.
  *
  * Kinds (file names are slugs from path_slug, made unique with -2, -3, ...):
  *   dot-NODE        units sorted by score with interval whiskers and the
  *                   network median, for the index, each area and each area
- *                   of focus. Up to CHART_DOT_ALL units are all drawn at a
- *                   fixed row pitch (the chart grows in height); above that
- *                   the top and bottom CHART_DOT_EDGE units are drawn around
- *                   a band that gives the number of units left out and the
- *                   median.
+ *                   of focus. Up to CHART_DOT_ALL units with a score, every
+ *                   unit is drawn at a fixed row pitch (the chart grows in
+ *                   height); above that the top and bottom CHART_DOT_EDGE
+ *                   are drawn around a band that gives the number of units
+ *                   left out and the median.
  *   heatmap[-P]     units x key features in the evaluation year, viridis,
  *                   value printed in each cell, at most CHART_HEAT_ROWS units
  *                   a page (units in index order; pages heatmap-1, -2, ...
@@ -23,7 +24,8 @@
  *                   of focus (stacked horizontal bars, counts printed).
  *   trend-median    one panel per area of focus: the network median over the
  *                   years, every unit's series in light grey behind it, and
- *                   the target score (results->target_score) dashed.
+ *                   the target score (results->target_score) dashed when
+ *                   the node has one.
  *   trend-UNIT      one panel per area of focus: the unit's score over the
  *                   years with its interval band, its OLS line, the network
  *                   median and the target score, dashed, when the node has
@@ -51,9 +53,29 @@
 #define CHART_DOT_EDGE 25    /* else the top and bottom this many */
 #define CHART_HEAT_ROWS 50   /* heatmap units per page */
 
+/* The kinds, one row each: X(KIND, name, stem prefix, scope, needs trends).
+ * KIND makes CHART_KIND; name makes the kind's planner and drawer,
+ * chart_plan_name and chart_draw_name (reports/charts/chart_int.h); scope
+ * says how many the list holds (enum chart_scope: once, per node of the
+ * index, areas and areas of focus, per heatmap page, per unit); kinds that
+ * need trends are left out of runs without them. The list holds the kinds
+ * drawn once, per node or per page in this order, then, unit by unit in
+ * index order, the per-unit kinds in this order. Adding a kind is a row
+ * here and a file with its planner and drawer. */
+#define CHART_KINDS(X)                                                       \
+    X(DOT, dot, "dot", CHART_PER_NODE, 0)                                    \
+    X(HEATMAP, heatmap, "heatmap", CHART_PER_PAGE, 0)                        \
+    X(PROGRESS, progress, "progress", CHART_ONCE, 1)                         \
+    X(TREND_MEDIAN, trend_median, "trend-median", CHART_ONCE, 1)             \
+    X(TREND, trend, "trend", CHART_PER_UNIT, 1)                              \
+    X(PROFILE, profile, "profile", CHART_PER_UNIT, 0)                        \
+    X(RADAR, radar, "radar", CHART_PER_UNIT, 0)
+
 enum chart_kind {
-    CHART_DOT, CHART_HEATMAP, CHART_PROGRESS, CHART_TREND_MEDIAN,
-    CHART_TREND, CHART_PROFILE, CHART_RADAR
+#define X(KIND, name, prefix, scope, trends) CHART_##KIND,
+    CHART_KINDS(X)
+#undef X
+    CHART_NKIND
 };
 
 struct chart_item {
@@ -80,23 +102,28 @@ struct chart_ctx {
     const struct trends *tr;         /* borrowed; may be NULL */
     int t;               /* index of the evaluation year in the cube */
     int year;            /* the evaluation year */
-    int nfocus, *focus;  /* areas of focus (level nlevel-2), tree order */
+    int nfocus, *focus;  /* areas of focus (level nlevel-2, at least 2; the
+                            root when there are none), tree order */
     int ntop, *top;      /* index, areas, areas of focus, tree order */
-    int nfeat, *feat;    /* key features (nodes whose children are indicators) */
-    char **label;        /* display name of each unit: name, name_zh, or code */
+    int nfeat, *feat;    /* key features (aggregates whose children are all
+                            indicators), tree order */
+    char **label;        /* display name of each unit: "name name_zh", the
+                            name, or the code */
     size_t *order;       /* units by index score in the year, best first, then
                             units without a score (by code) */
     size_t nscored;      /* units with an index score in the year */
-    int has_ci;          /* results carry intervals */
-    char *footer;        /* "Source: ...; run ...; lcme ..." */
+    int has_ci;          /* results carry intervals (the report draws with
+                            a copy that clears it when exact is set) */
+    char *footer;        /* "Source: BATCH. Run ID, lcme VERSION, CREATED." */
     int exact;           /* has_ci, and every interval has zero width: no
                             sampling error (every observation exact), so the
                             charts claim no interval */
 };
 
 /* A context for in (borrowed, must outlive it) and tr (may be NULL: no trend
- * or progress charts, no medians). Returns NULL with the reason in d when
- * the input is empty or inconsistent, or on ENOMEM. */
+ * or progress charts, no medians; a tr whose sizes differ from the results'
+ * counts as NULL). Returns NULL with the reason in d when the input is
+ * empty or inconsistent, or on ENOMEM. */
 struct chart_ctx *chart_ctx_new(const struct report_input *in,
                                 const struct trends *tr, struct diag *d);
 void chart_ctx_free(struct chart_ctx *c);   /* NULL is harmless */
@@ -132,18 +159,23 @@ void chart_list_init(struct chart_list *l);
 void chart_list_free(struct chart_list *l);  /* frees the items; l is borrowed */
 
 /* Plan every chart (kind, file stem, titles, alternative text, size) without
- * drawing. Appends to out. Returns 0, or -1 with the reason in d (ENOMEM). */
+ * drawing, in the order CHART_KINDS gives. Appends to out. Returns 0, or -1
+ * with the reason in d (ENOMEM). */
 int chart_list_build(const struct chart_ctx *c, struct chart_list *out,
                      struct diag *d);
 
-/* Draw item with its top-left corner at the origin of the pen's cairo
- * context, in points (scale the context first to fit a box). */
+/* Draw item with its kind's drawer, its top-left corner at the origin of
+ * the pen's cairo context, in points (scale the context first to fit a
+ * box). A kind that needs trends draws nothing when c->tr is NULL. The
+ * context's state is restored afterwards. */
 void chart_render(struct chart_pen *p, const struct chart_ctx *c,
                   const struct chart_item *it);
 
 /* Write every chart as DIR/STEM.png (CHART_DPI) and DIR/STEM.pdf (PDF
- * metadata: title, creator, creation and modification dates fixed from
- * run->created, so reruns give the same bytes). dir must exist; the caller
+ * metadata: title, subject (the alternative text), creator, creation and
+ * modification dates fixed from run->created, so reruns give the same
+ * bytes), on in->threads threads (else the run's; the bytes do not depend
+ * on it). dir must exist; the caller
  * passes a temporary folder and renames it. out_list (may be NULL) receives
  * the list (chart_list_init'ed by the caller; free with chart_list_free).
  * Returns 0, or -1 with the reason in d. */

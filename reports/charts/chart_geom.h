@@ -31,9 +31,10 @@ struct chart_ticks {
 /* "Nice" ticks covering [lo, hi] with about `target` ticks (Heckbert's
  * algorithm: the range rounded to 1, 2, 5 or 10 times a power of ten, the
  * step to the nearest of those): [0, 87.3] with 6 gives 0, 20, ..., 100.
- * lo > hi are swapped; a zero-width or non-finite range is widened (to
- * [v - 1, v + 1], or [0, 1] when nothing is finite). target < 2 counts as 2.
- * Returns the number of ticks. */
+ * lo > hi are swapped; a non-finite bound takes the other's value ([0, 1]
+ * when neither is finite); a zero-width range [v, v] is widened by a tenth
+ * of |v| each way (by 1 when v is 0). target < 2 counts as 2. Returns the
+ * number of ticks. */
 int chart_nice_ticks(double lo, double hi, int target, struct chart_ticks *t);
 
 /* The value of tick i (lo + i * step, with the rounding error of the

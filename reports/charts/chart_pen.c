@@ -245,8 +245,8 @@ static void show(struct chart_pen *p, PangoLayout *layout, const char *text)
     cairo_new_path(cr);
 }
 
-/* How a layout of width > 0 breaks and aligns: 0 no width, 1 ellipsized,
- * 2 wrapped left, 3 wrapped centred, 4 wrapped right. */
+/* How a layout breaks and aligns (part of its key in the cache): 0 no
+ * width, 1 ellipsized, 2 wrapped left, 3 wrapped centred, 4 wrapped right. */
 static int style_mode(const struct chart_font *f)
 {
     if (f->width <= 0)

@@ -42,10 +42,11 @@ void chart_pen_set_cr(struct chart_pen *p, cairo_t *cr);
  * unit name, is in the file's Subject metadata. */
 void chart_pen_outline_cjk(struct chart_pen *p, int on);
 
-/* on: chart_text, chart_text_mid and chart_text_up lay text out and
- * measure it as usual but draw nothing. The report's first pass, which only
- * finds where pages break, uses it: its measurements are the same as when
- * drawing (same layout, same font options) at a fraction of the cost. */
+/* on: chart_text and chart_text_mid lay text out and measure it as usual
+ * but draw nothing; chart_text_up does nothing. The report's first pass,
+ * which only finds where pages break, uses it: its measurements are the
+ * same as when drawing (same layout, same font options) at a fraction of
+ * the cost. */
 void chart_pen_measure_only(struct chart_pen *p, int on);
 
 enum chart_align { CHART_LEFT, CHART_CENTER, CHART_RIGHT };
@@ -82,7 +83,8 @@ enum chart_shape {
     CHART_CIRCLE, CHART_SQUARE, CHART_DIAMOND, CHART_TRI_UP, CHART_TRI_DOWN
 };
 
-/* A filled marker of the given shape, radius r, with a thin dark outline. */
+/* A filled marker of the given shape, radius r, with a thin dark outline.
+ * Leaves the line width at 0.5 and the source at the outline's colour. */
 void chart_marker(cairo_t *cr, enum chart_shape s, double x, double y, double r,
                   uint32_t fill);
 

@@ -194,7 +194,8 @@ static void chunk(struct obuf *o, const char *type, const unsigned char *data, s
     ob_be32(o, (uint32_t)crc);
 }
 
-/* The zlib stream of the image rows (filter byte 0, then RGB) into z_out. */
+/* The zlib stream of the image rows (filter byte 0, then RGB) into zo.
+ * Returns 0, or -1 on ENOMEM or a zlib error. */
 static int image_stream(cairo_surface_t *sf, struct obuf *zo)
 {
     int w = cairo_image_surface_get_width(sf);

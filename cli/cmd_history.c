@@ -1,0 +1,56 @@
+/* cmd_history.c: `lcme history BATCH.ini`: the runs, years and sources the
+ * batch's store holds, on stdout. The store is opened read-only.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli_int.h"
+#include "config.h"
+#include "store.h"
+
+int cmd_history(int argc, char **argv)
+{
+    if (argc != 2) {
+        fprintf(stderr, "lcme: history needs exactly one batch file\n");
+        return 2;
+    }
+    struct diag d;
+    diag_init(&d);
+    struct config *cfg = NULL;
+    struct store *st = NULL;
+    struct store_history h;
+    memset(&h, 0, sizeof h);
+    int rc;
+    if (config_load(&cfg, argv[1], &d) != 0 || store_open(&st, cfg->store, 1, &d) != 0 ||
+        store_history_read(st, &h, &d) != 0) {
+        rc = cli_report(&d, "cannot read the history");
+        goto done;
+    }
+    printf("Store %s\n\nRuns (%zu):\n", cfg->store, h.nrun);
+    printf("  %-16s  %-4s  %-20s  %-7s  %-10s  %s\n", "id", "year", "dated (batch)", "status",
+           "seed", "batch");
+    for (size_t i = 0; i < h.nrun; i++)
+        printf("  %-16s  %-4d  %-20s  %-7s  %-10lu  %s\n", h.run[i].id, h.run[i].year,
+               h.run[i].started, h.run[i].status, h.run[i].seed, h.run[i].batch);
+    printf("\nYears held (%zu):\n", h.nyear);
+    for (size_t i = 0; i < h.nyear; i++)
+        printf("  %d  %ld observations\n", h.year[i], h.year_rows[i]);
+    printf("\nSources (%zu):\n", h.nsource);
+    for (size_t i = 0; i < h.nsource; i++) {
+        char span[32];
+        if (h.source[i].first_year == h.source[i].last_year)
+            snprintf(span, sizeof span, "%d", h.source[i].first_year);
+        else
+            snprintf(span, sizeof span, "%d-%d", h.source[i].first_year, h.source[i].last_year);
+        printf("  %s  %ld row%s, %s, sha256 %.16s, loaded %s\n", h.source[i].name,
+               h.source[i].rows, h.source[i].rows == 1 ? "" : "s", span, h.source[i].sha256,
+               h.source[i].loaded);
+    }
+    rc = 0;
+done:
+    store_history_free(&h);
+    store_close(st);
+    config_free(cfg);
+    diag_free(&d);
+    return rc;
+}

@@ -1,0 +1,223 @@
+#!/usr/bin/env python3
+"""Independent computation of the UNESCO SDG 4 batch's scores, for the
+end-to-end test tests/e2e/unesco_sdg4.sh.
+
+Re-implements, from the method descriptions (COINr's Impute, Screen and
+Treat with their defaults; the JRC handbook's min-max and weighted
+arithmetic mean) and not from lcme's code, what datasets/unesco-sdg4/
+batch.ini asks for, in its order:
+
+  1. impute = latest   each country's last reported value of an indicator is
+                       carried forward to later years (never backward);
+  2. screen = byNA     a country is dropped in a year when fewer than 66 % of
+                       the framework's indicators have a value (after step 1);
+  3. treat = winsorise for each indicator and year, when |skew| >= 2 and
+                       kurtosis >= 3.5 (bias-corrected "type 2" estimators, as
+                       R's e1071 and COINr compute them), the most extreme
+                       value is set to the next one, on the side of the skew,
+                       up to 5 points; if that does not pass, the original
+                       values are log-transformed: log(x - min + 0.01 (max -
+                       min)) (COINr's log_CT);
+  4. direction         indicators where lower is better are multiplied by -1;
+  5. normalise minmax  (x - min) / (max - min) * 100, min and max over every
+                       country and year (pooled);
+  6. aggregate         weighted arithmetic mean of the children present, a
+                       node scored only when they carry at least 66 % of its
+                       children's weight (all weights are 1 in this
+                       framework).
+
+Python 3 standard library only. Run from the repository root:
+
+    python3 tests/unesco/reference.py
+
+It prints the figures that tests/e2e/unesco_sdg4.sh keeps, with 17
+significant digits.
+"""
+import csv
+import math
+import os
+
+ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..")
+FRAMEWORK = os.path.join(ROOT, "indicators", "unesco-sdg4.csv")
+OBSERVATIONS = os.path.join(ROOT, "datasets", "unesco-sdg4", "observations.csv")
+DAT_THRESH = 0.66
+MIN_COVERAGE = 0.66
+WINMAX = 5
+SKEW_LIMIT, KURT_LIMIT = 2.0, 3.5
+
+
+def load():
+    nodes = list(csv.DictReader(open(FRAMEWORK, newline="", encoding="utf-8")))
+    tree = [n for n in nodes if n["type"] in ("Indicator", "Aggregate")]
+    inds = [n["code"] for n in tree if n["type"] == "Indicator"]
+    direction = {n["code"]: int(n["direction"] or 1) for n in tree if n["type"] == "Indicator"}
+    children = {}
+    for n in tree:
+        if n["parent"]:
+            children.setdefault(n["parent"], []).append(n["code"])
+    root = [n["code"] for n in tree if not n["parent"]][0]
+    value = {}
+    units, years = set(), set()
+    for r in csv.DictReader(open(OBSERVATIONS, newline="", encoding="utf-8")):
+        units.add(r["unit"])
+        years.add(int(r["year"]))
+        if r["indicator"] in direction:
+            value[(r["unit"], r["indicator"], int(r["year"]))] = float(r["value"])
+    return inds, direction, children, root, sorted(units), sorted(years), value
+
+
+def impute_latest(x, units, inds, years):
+    out = dict(x)
+    for u in units:
+        for i in inds:
+            last = None
+            for y in years:
+                if (u, i, y) in x:
+                    last = x[(u, i, y)]
+                elif last is not None:
+                    out[(u, i, y)] = last
+    return out
+
+
+def screen(x, units, inds, years):
+    kept = {}
+    for y in years:
+        kept[y] = [u for u in units
+                   if sum((u, i, y) in x for i in inds) / len(inds) >= DAT_THRESH]
+    return kept
+
+
+def mean(v):
+    return math.fsum(v) / len(v)
+
+
+def central_moment(v, k):
+    m = mean(v)
+    return math.fsum((a - m) ** k for a in v) / len(v)
+
+
+def skew(v):
+    """Sample skewness, type 2 (bias-corrected G1); None below 3 values or
+    when all are equal."""
+    n = len(v)
+    m2 = central_moment(v, 2) if n >= 3 else 0
+    if m2 == 0:
+        return None
+    g1 = central_moment(v, 3) / m2 ** 1.5
+    return g1 * math.sqrt(n * (n - 1)) / (n - 2)
+
+
+def kurt(v):
+    """Sample excess kurtosis, type 2 (G2); None below 4 values or when all
+    are equal."""
+    n = len(v)
+    m2 = central_moment(v, 2) if n >= 4 else 0
+    if m2 == 0:
+        return None
+    g2 = central_moment(v, 4) / m2 ** 2 - 3
+    return ((n + 1) * g2 + 6) * (n - 1) / ((n - 2) * (n - 3))
+
+
+def passes(v):
+    s, k = skew(v), kurt(v)
+    if s is None or k is None:
+        return True
+    return abs(s) < SKEW_LIMIT or k < KURT_LIMIT
+
+
+def treat_slice(v):
+    """v: list of values of one indicator in one year; returns the treated list."""
+    if len(v) < 4 or passes(v) or skew(v) is None:
+        return v
+    w = list(v)
+    changed = set()
+    while not passes(w) and len(changed) < WINMAX:
+        high = skew(w) >= 0
+        ext = max(w) if high else min(w)
+        rest = [a for a in w if a != ext]
+        if not rest:
+            break
+        nxt = max(rest) if high else min(rest)
+        # a point moved before ties with the new extreme; it counts once
+        for k, a in enumerate(w):
+            if a == ext:
+                w[k] = nxt
+                changed.add(k)
+    if passes(w):
+        return w
+    lo, hi = min(v), max(v)
+    return [math.log(a - lo + 0.01 * (hi - lo)) for a in v]
+
+
+def treat(x, kept, inds, years):
+    out = {}
+    for i in inds:
+        for y in years:
+            us = [u for u in kept[y] if (u, i, y) in x]
+            vals = treat_slice([x[(u, i, y)] for u in us])
+            for u, a in zip(us, vals):
+                out[(u, i, y)] = a
+    return out
+
+
+def normalise(x, inds, direction):
+    out = {}
+    for i in inds:
+        keys = [k for k in x if k[1] == i]
+        vals = [direction[i] * x[k] for k in keys]
+        lo, hi = min(vals), max(vals)
+        for k, a in zip(keys, vals):
+            out[(k[0], k[2], i)] = 50.0 if hi == lo else (a - lo) / (hi - lo) * 100.0
+    return out
+
+
+def aggregate(score, node, children, units, years, memo):
+    """Score of node for every (unit, year); None where not covered."""
+    if node in memo:
+        return memo[node]
+    kids = children.get(node)
+    if not kids:
+        res = {(u, y): score.get((u, y, node)) for u in units for y in years}
+    else:
+        sub = [aggregate(score, c, children, units, years, memo) for c in kids]
+        res = {}
+        for u in units:
+            for y in years:
+                present = [s[(u, y)] for s in sub if s[(u, y)] is not None]
+                if present and len(present) >= MIN_COVERAGE * len(kids) * (1 - 1e-12):
+                    res[(u, y)] = math.fsum(present) / len(present)
+                else:
+                    res[(u, y)] = None
+    memo[node] = res
+    return res
+
+
+def main():
+    inds, direction, children, root, units, years, raw = load()
+    x = impute_latest(raw, units, inds, years)
+    kept = screen(x, units, inds, years)
+    x = {k: a for k, a in x.items() if k[0] in kept[k[2]]}
+    x = treat(x, kept, inds, years)
+    score = normalise(x, inds, direction)
+    memo = {}
+    aggregate(score, root, children, units, years, memo)
+    ev, base = years[-1], years[0]
+
+    print("countries kept by screening in %d: %d of %d" % (ev, len(kept[ev]), len(units)))
+    print("countries kept by screening in %d: %d" % (base, len(kept[base])))
+    print("indicator values present in %d: %d" % (
+        ev, sum(1 for (u, y, i) in score if y == ev)))
+    print("indicators with a value in %d: %d of %d" % (
+        ev, len({i for (u, y, i) in score if y == ev}), len(inds)))
+    print("index scores in %d: %d; in %d: %d" % (
+        ev, sum(memo[root][(u, ev)] is not None for u in units),
+        base, sum(memo[root][(u, base)] is not None for u in units)))
+    for u, node in (("cub", root), ("fin", root), ("ind", root), ("bra", "A2"),
+                    ("blr", "A1"), ("deu", "K2_5_3")):
+        print("%s %s %d: %.17g" % (u, node, ev, memo[node][(u, ev)]))
+    for u, i in (("arg", "ger_5t8"), ("pak", "rofst_1_cp")):
+        print("%s %s %d: %.17g" % (u, i, ev, score[(u, ev, i)]))
+
+
+if __name__ == "__main__":
+    main()
