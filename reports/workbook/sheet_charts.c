@@ -54,6 +54,7 @@ struct charts_layout {
     size_t chart_row;         /* row of the next chart */
 };
 
+/* Highest score first; ties in unit order. */
 static int unit_score_cmp(const void *a, const void *b)
 {
     const struct unit_score *x = a, *y = b;

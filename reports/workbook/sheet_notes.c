@@ -27,6 +27,8 @@ void wb_notes_free(struct wb_lines *l)
     memset(l, 0, sizeof *l);
 }
 
+/* Append a line printf-formatted from fmt, a heading when heading is set;
+ * an allocation failure sets w->nomem. */
 static void lines_vadd(struct wb *w, int heading, const char *fmt, va_list ap)
 {
     struct wb_lines *l = &w->notes;
@@ -61,6 +63,7 @@ static void lines_vadd(struct wb *w, int heading, const char *fmt, va_list ap)
     l->n++;
 }
 
+/* A sentence of the Notes. */
 __attribute__((format(printf, 2, 3)))
 static void note(struct wb *w, const char *fmt, ...)
 {
@@ -70,6 +73,7 @@ static void note(struct wb *w, const char *fmt, ...)
     va_end(ap);
 }
 
+/* A heading of the Notes: its own format, a blank row above. */
 static void heading(struct wb *w, const char *text)
 {
     struct wb_lines *l = &w->notes;
@@ -81,6 +85,7 @@ static void heading(struct wb *w, const char *text)
 
 /* ---- the text ----------------------------------------------------------- */
 
+/* The configured name of a level ([batch] level_names), or NULL. */
 static const char *level_name(const struct wb *w, int level)
 {
     if (w->cfg && level >= 1 && level <= w->cfg->nlevel_names &&
@@ -89,6 +94,7 @@ static const char *level_name(const struct wb *w, int level)
     return NULL;
 }
 
+/* share as a percentage: 0.95 gives "95%". */
 static void pct_text(char *buf, size_t len, double share)
 {
     char num[REPORT_NUM_MAX];

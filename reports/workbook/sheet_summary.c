@@ -5,6 +5,7 @@
  */
 #include "workbook_int.h"
 
+/* A node's name, or its code when it has none. */
 static const char *node_label(const struct fw_node *n)
 {
     return n->name && *n->name ? n->name : n->code;

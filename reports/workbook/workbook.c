@@ -147,6 +147,7 @@ static int plan(struct wb *w, const struct workbook_tuning *tune)
     return 0;
 }
 
+/* The formats of struct wb; a failure sets w->nomem. */
 static void make_formats(struct wb *w)
 {
     lxw_workbook *b = w->book;

@@ -56,12 +56,13 @@ struct wb {
     size_t max_data_rows;     /* rows below a header */
     size_t score_rows;        /* rows Scores needs */
     size_t data_ind;          /* indicators shown on Data (column limit) */
-    int narea_shown, nfeat_shown;
+    int narea_shown, nfeat_shown; /* areas and key features that fit in a
+                                     sheet's columns */
 
     struct wb_lines notes;    /* composed before the sheets are written */
     char *tmpbuf;             /* for strings cut to Excel's limit */
 
-    /* formats, made once in this order (the order of styles.xml) */
+    /* formats, made once by make_formats (workbook.c) */
     lxw_format *f_title, *f_heading, *f_bold, *f_wrap, *f_head_wrap;
     lxw_format *f_1dp, *f_2dp;
     lxw_format *f_imp, *f_imp2, *f_trt, *f_trt2;   /* imputed, treated fills;
@@ -183,8 +184,8 @@ void wb_colour_scale(struct wb *w, lxw_worksheet *ws, size_t first_row, size_t f
 /* ---- document properties (workbook_props.c) ---------------------------- */
 
 /* Set the title, subject, author, comments and the creation time, which is
- * run->created (else cfg->created, else 31 December of the year evaluated),
- * so that reruns give the same bytes. An allocation failure sets w->nomem. */
+ * run->created (else cfg->created, else 31 December of cfg->year, or of
+ * 2000), never the clock, so that reruns give the same bytes. An allocation failure sets w->nomem. */
 void wb_set_properties(struct wb *w);
 
 #endif

@@ -3,7 +3,8 @@
  *
  * The creation time is parsed from run->created (ISO 8601), never read from
  * the clock, so that reruns of a batch give byte-identical files; without
- * one it is cfg->created, else 31 December of the year evaluated.
+ * one it is cfg->created, else 31 December of the batch's year (cfg->year,
+ * or 2000 without one), at midnight UTC.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,6 +13,8 @@
 
 #include "workbook_int.h"
 
+/* The n characters at s as a decimal number in *out; -1 when one is not a
+ * digit. */
 static int digits(const char *s, int n, long *out)
 {
     long v = 0;
@@ -87,6 +90,7 @@ static int parse_iso8601(const char *s, time_t *out)
     return 0;
 }
 
+/* The creation time (see the top of this file). */
 static time_t created_time(const struct wb *w)
 {
     time_t t;
