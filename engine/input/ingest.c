@@ -11,6 +11,10 @@
  *   commit the stage to the obsset, only when no problem was found.
  * The layout of the staging area and what the files share is in
  * ingest_int.h.
+ *
+ * Invariants: a file changes the obsset only through ingest_stage_commit,
+ * and only when no problem was reported for it; obsset_to_cube only reads
+ * the obsset.
  */
 #include <stdlib.h>
 #include <string.h>

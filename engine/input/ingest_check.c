@@ -6,6 +6,9 @@
  * the field at fault, counts it in g->errors and returns -1 (or sets *bad),
  * so a row shows all its problems at once and the caller only decides
  * whether an observation is staged.
+ *
+ * Invariants: a check reports at most one problem per field; only
+ * ingest_unit_year stages anything (a unit seen for the first time).
  */
 #include <math.h>
 

@@ -6,6 +6,11 @@
  * than its unit, year and indicator); any other row is staged only when all
  * its fields pass, and every problem in it is reported. Duplicates are found
  * once the whole file is read.
+ *
+ * Invariants: a staged observation has a unit, a year, an indicator (inside
+ * its declared [min, max]) or a denominator, and, where given, se >= 0,
+ * n > 0 and lower <= upper; rows are read only when the header has unit,
+ * year, indicator and value columns and no unknown or repeated column.
  */
 #include <math.h>
 

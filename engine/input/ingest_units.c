@@ -5,6 +5,9 @@
  * replace names known from earlier files, and once the file is committed the
  * units are fixed: a data row naming any other unit is an error. Like a data
  * file, the file is committed whole or not at all.
+ *
+ * Invariants: units_fixed is set only after a clean commit; a later units
+ * file may still add units (units_fixed is lifted while it stages them).
  */
 #include <stdlib.h>
 

@@ -7,6 +7,10 @@
  * indicator cell is one observation, without se or n; empty cells are none.
  * Duplicates are found once the whole file is read, and reported at the
  * column of their indicator.
+ *
+ * Invariants: rows are read only when every header column is a key,
+ * indicator, denominator or attribute column, each indicator has one column,
+ * and the unit and year columns are there.
  */
 #include <math.h>
 #include <stdlib.h>

@@ -15,6 +15,9 @@
  * for): on bench_store's 493,416 rows, a third with an se, reading them on
  * every row cost 3 % more instructions (1.96 G against 1.91 G a load,
  * counted with valgrind's callgrind).
+ *
+ * Invariants: the store is only read; a cube is returned only when all three
+ * reads succeeded (the builder is freed on every path).
  */
 #include <math.h>
 #include <string.h>
