@@ -11,6 +11,7 @@
  * ingest_unit_year stages anything (a unit seen for the first time).
  */
 #include <math.h>
+#include <stdlib.h>
 
 #include "ingest_int.h"
 
@@ -111,4 +112,71 @@ int ingest_unit_year(struct ingest_stage *g, long ucol, long ycol, int *u, int *
         bad = 1;
     }
     return bad ? -1 : 0;
+}
+
+/* An observation the Monte Carlo stage draws as a survey proportion. */
+static int is_proportion(const struct obs *o, const struct framework *fw)
+{
+    return o->ind >= 0 && o->ind < fw->nind && isfinite(o->n) && o->n > 0 &&
+           !(isfinite(o->se) && o->se > 0);
+}
+
+/* The column of an indicator's values: the value column of a long file,
+ * the indicator's own column of a wide one. */
+static long col_of(const struct ingest_stage *g, int ind)
+{
+    if (!g->widx)
+        return g->vcol;
+    for (size_t j = 0; j < g->wwidth; j++)
+        if (g->widx[j] == ind) return (long)j + 1;
+    return 0;
+}
+
+void ingest_check_proportions(struct ingest_stage *g, const struct framework *fw)
+{
+    size_t ni = (size_t)fw->nind;
+    /* per indicator: proportions seen, and the first one of them in (0, 1) */
+    size_t *seen = calloc(ni + 1, sizeof *seen), *small = calloc(ni + 1, sizeof *small);
+    long *first = calloc(ni + 1, sizeof *first);
+    if (!seen || !small || !first) {
+        free(seen);
+        free(small);
+        free(first);
+        ingest_stage_nomem(g);
+        return;
+    }
+    for (size_t k = 0; k < g->nobs; k++) {
+        const struct obs *o = &g->obs[k];
+        if (!is_proportion(o, fw)) continue;
+        const struct fw_node *nd = &fw->node[o->ind];
+        int pct = framework_unit_is_percent(nd->unit);
+        double hi = pct ? 100.0 : 1.0;
+        if (o->value < 0.0 || o->value > hi) {
+            diag_input(g->d, g->c->path, o->line, col_of(g, o->ind),
+                         "value %.15g has a sample size but is not a %s (%s) for '%s' "
+                         "(unit '%s')", o->value, pct ? "percentage" : "proportion",
+                         pct ? "0-100" : "0-1", nd->code, nd->unit);
+            g->errors++;
+            continue;
+        }
+        seen[o->ind]++;
+        if (o->value <= 1.0) {
+            small[o->ind]++;
+            if (!first[o->ind] && o->value > 0.0 && o->value < 1.0) first[o->ind] = o->line;
+        }
+    }
+    for (size_t i = 0; i < ni; i++) {
+        const struct fw_node *nd = &fw->node[i];
+        if (!seen[i] || small[i] != seen[i] || !first[i] ||
+            !framework_unit_is_percent(nd->unit))
+            continue;
+        diag_input(g->d, g->c->path, first[i], col_of(g, (int)i),
+                     "'%s' is in percent (unit '%s') but every value with a sample size in "
+                     "this file is between 0 and 1: give shares in percent (x 100) or change "
+                     "the unit", nd->code, nd->unit);
+        g->errors++;
+    }
+    free(seen);
+    free(small);
+    free(first);
 }

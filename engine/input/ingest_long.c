@@ -149,5 +149,6 @@ void ingest_read_long(struct ingest_stage *g, const struct framework *fw,
     if (!g->stop) {
         g->vcol = col[L_VALUE];
         ingest_dedup(g, fw);
+        ingest_check_proportions(g, fw);
     }
 }

@@ -184,6 +184,7 @@ void ingest_read_wide(struct ingest_stage *g, const struct framework *fw,
         g->widx = w.idx;
         g->wwidth = width;
         ingest_dedup(g, fw);
+        ingest_check_proportions(g, fw);
         g->widx = NULL;
     }
 out:

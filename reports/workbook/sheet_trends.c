@@ -27,28 +27,32 @@ static void trends_row(struct wb *w, lxw_worksheet *ws, size_t row, size_t u, si
     for (size_t j = 0; j < sizeof v / sizeof v[0]; j++)   /* mk_p, cagr: no rounding */
         wb_put_num(w, ws, row, 6 + j, v[j], j == 6 || j == 7 ? NULL : w->f_2dp, 0);
     wb_put_str(w, ws, row, 17, trend_class_name(tr->progress[i]), NULL);
-    /* as trends.csv: the flags are 1/0 only where there is an interval */
-    int has_prev = tr->prev_year && tr->prev_year[i] > 0;
-    int base_ci = isfinite(tr->change_low[i]) && isfinite(tr->change_high[i]);
-    int prev_ci = has_prev && tr->change_prev_low && isfinite(tr->change_prev_low[i]) &&
-                  isfinite(tr->change_prev_high[i]);
+    /* as trends.csv: flags and p-values only where the change is assessed */
+    int has_prev = tr->prev_year[i] > 0;
+    int base_as = isfinite(tr->change_low[i]) && tr->change_assessed[i];
+    int prev_as = has_prev && isfinite(tr->change_prev_low[i]) && tr->change_prev_assessed[i];
     if (tr->points[i] > 0 && tr->base_year[i] > 0)
         wb_put_num(w, ws, row, 18, tr->base_year[i], NULL, 0);
-    if (base_ci)
-        wb_put_num(w, ws, row, 19, tr->change_excludes_zero && tr->change_excludes_zero[i],
-                   NULL, 0);
+    if (base_as)
+        wb_put_num(w, ws, row, 19, tr->change_excludes_zero[i], NULL, 0);
     if (has_prev) {
         wb_put_num(w, ws, row, 20, tr->prev_year[i], NULL, 0);
         wb_put_num(w, ws, row, 21, tr->change_prev[i], w->f_2dp, 0);
-    }
-    if (prev_ci) {
         wb_put_num(w, ws, row, 22, tr->change_prev_low[i], w->f_2dp, 0);
         wb_put_num(w, ws, row, 23, tr->change_prev_high[i], w->f_2dp, 0);
-        wb_put_num(w, ws, row, 24,
-                   tr->change_prev_excludes_zero && tr->change_prev_excludes_zero[i], NULL, 0);
     }
-    if (tr->target)   /* raw units for indicators: no rounding format */
-        wb_put_num(w, ws, row, 25, tr->target[i], k < (size_t)fw->nind ? NULL : w->f_2dp, 0);
+    if (prev_as)
+        wb_put_num(w, ws, row, 24, tr->change_prev_excludes_zero[i], NULL, 0);
+    /* raw units for indicators: no rounding format */
+    wb_put_num(w, ws, row, 25, tr->target[i], k < (size_t)fw->nind ? NULL : w->f_2dp, 0);
+    if (base_as) {
+        wb_put_num(w, ws, row, 26, tr->change_p[i], NULL, 0);
+        wb_put_num(w, ws, row, 27, tr->change_significant[i], NULL, 0);
+    }
+    if (prev_as) {
+        wb_put_num(w, ws, row, 28, tr->change_prev_p[i], NULL, 0);
+        wb_put_num(w, ws, row, 29, tr->change_prev_significant[i], NULL, 0);
+    }
 }
 
 void wb_trends_write(struct wb *w, lxw_worksheet *ws)
@@ -58,8 +62,9 @@ void wb_trends_write(struct wb *w, lxw_worksheet *ws)
         "slope_low", "slope_high", "sen_slope", "mk_s", "mk_z", "mk_p", "cagr",
         "change_since_base", "change_low", "change_high", "progress", "base_year",
         "change_excludes_zero", "prev_year", "change_since_prev", "change_prev_low",
-        "change_prev_high", "change_prev_excludes_zero", "target"};
-    static const struct wb_cols width[] = {{0, 1, 14}, {2, 25, 11}, {17, 17, 30}};
+        "change_prev_high", "change_prev_excludes_zero", "target", "change_p",
+        "change_significant", "change_prev_p", "change_prev_significant"};
+    static const struct wb_cols width[] = {{0, 1, 14}, {2, 29, 11}, {17, 17, 30}};
     const struct trends *tr = w->in->trends;
     size_t nrow = tr ? tr->nunit * tr->nnode : 0;
     if (nrow > w->max_data_rows)
