@@ -151,14 +151,14 @@ void ingest_check_proportions(struct ingest_stage *g, const struct framework *fw
         const struct fw_node *nd = &fw->node[o->ind];
         int pct = framework_unit_is_percent(nd->unit);
         double hi = pct ? 100.0 : 1.0;
-        if (o->value < 0.0 || o->value > hi) {
+        if (pct && (o->value < 0.0 || o->value > hi)) {
             diag_input(g->d, g->c->path, o->line, col_of(g, o->ind),
-                         "value %.15g has a sample size but is not a %s (%s) for '%s' "
-                         "(unit '%s')", o->value, pct ? "percentage" : "proportion",
-                         pct ? "0-100" : "0-1", nd->code, nd->unit);
+                         "value %.15g has a sample size but is not a percentage (0-100) "
+                         "for '%s' (unit '%s')", o->value, nd->code, nd->unit);
             g->errors++;
             continue;
         }
+        if (o->value < 0.0 || o->value > hi) continue;   /* not a proportion: exact */
         seen[o->ind]++;
         if (o->value <= 1.0) {
             small[o->ind]++;

@@ -131,11 +131,13 @@ int ingest_unit_year(struct ingest_stage *g, long ucol, long ycol, int *u, int *
  * missing (no observation), -1 after reporting. */
 int ingest_value(struct ingest_stage *g, long col, double *v);
 
-/* Survey proportions (observations with a sample size n and no se) against
- * their indicator's scale: a value outside [0, 1] (or [0, 100] when the
- * indicator's unit is a percentage) is reported at its cell; so is a
- * percentage indicator whose every such value in the file lies in [0, 1]
- * with at least one strictly between (shares given under a percent unit).
+/* Survey proportions (observations with a sample size n and no se) of
+ * indicators whose unit is a percentage: a value outside [0, 100] is
+ * reported at its cell, and so is such an indicator whose every value with
+ * n in the file lies in [0, 1] with at least one strictly between (shares
+ * given under a percent unit). Other indicators' values with n are
+ * proportions when in [0, 1]; outside it the sample size is not used (the
+ * value is exact, as the Notes count).
  * Called by the readers once the file is read, while g->vcol (long) or
  * g->widx (wide) says which column holds an indicator's values. */
 void ingest_check_proportions(struct ingest_stage *g, const struct framework *fw);
