@@ -25,6 +25,10 @@
 
 enum eval_mode { EVAL_DERIVE, EVAL_HOLD };
 
+static int pipeline_eval(const struct pipeline *p, enum eval_mode mode,
+                         struct pipeline_work *w, double *x, double *score,
+                         uint16_t *rank, struct diag *d);
+
 void results_free(struct results *r)
 {
     if (!r) return;
@@ -41,13 +45,28 @@ void results_free(struct results *r)
     prepare_report_free(r->prep);
     coherence_free(r->coherence);
     notes_free(&r->notes);
-    if (r->pipeline) {
-        free(r->pipeline->lm);
-        free(r->pipeline->grp);
-        normalise_params_free(r->pipeline->held_np);
-        free(r->pipeline);
-    }
+    pipeline_free(r->pipeline);
     free(r);
+}
+
+void pipeline_free(struct pipeline *p)
+{
+    if (!p) return;
+    free(p->lm);
+    free(p->grp);
+    normalise_params_free(p->held_np);
+    free(p);
+}
+
+void pipeline_set_weights(struct pipeline *p, const double *weight)
+{
+    p->weight = weight;
+}
+
+int pipeline_evaluate(const struct pipeline *p, struct pipeline_work *w, double *x,
+                      double *score, uint16_t *rank, struct diag *d)
+{
+    return pipeline_eval(p, EVAL_DERIVE, w, x, score, rank, d);
 }
 
 /* ---- settings ------------------------------------------------------------ */
@@ -66,11 +85,8 @@ static void resolve_order(const struct config *cfg, int *order)
         for (int s = 0; s < PREP_NSTAGE; s++) order[s] = s;
 }
 
-/* Resolve cfg's settings for fw and c. Returns NULL with the reason in d
- * (a dist2ref reference unit that is not in the data, a group attribute
- * that is missing, ENOMEM). */
-static struct pipeline *pipeline_new(const struct config *cfg, const struct framework *fw,
-                                     const struct cube *c, struct diag *d)
+struct pipeline *pipeline_new(const struct config *cfg, const struct framework *fw,
+                              const struct cube *c, struct diag *d)
 {
     struct pipeline *p = calloc(1, sizeof *p);
     if (!p || !(p->lm = calloc((size_t)fw->nlevel + 2, sizeof *p->lm))) {

@@ -130,6 +130,30 @@ void pipeline_work_free(struct pipeline_work *w);   /* NULL is harmless */
 int pipeline_replicate(const struct pipeline *p, struct pipeline_work *w, double *x,
                        double *score, uint16_t *rank, struct diag *d);
 
+/* Another evaluation of the same cube under other settings (a sensitivity
+ * run): cfg's methods, imputation, treatment and screening, resolved for fw
+ * and c like pipeline_run's (NULL with the reason in d: a dist2ref
+ * reference unit not in the data, a missing group attribute, ENOMEM).
+ * Borrows cfg, fw and c. Free with pipeline_free. */
+struct pipeline *pipeline_new(const struct config *cfg, const struct framework *fw,
+                              const struct cube *c, struct diag *d);
+void pipeline_free(struct pipeline *p);   /* NULL is harmless */
+
+/* Weights to aggregate with instead of the framework's (fw->nnode values,
+ * borrowed; NULL: the framework's). Not for a pipeline replications are
+ * using. */
+void pipeline_set_weights(struct pipeline *p, const double *weight);
+
+/* Evaluate x (raw values as for pipeline_replicate; overwritten) under p's
+ * settings, DERIVING every decision as a nominal run does (screening,
+ * treatment, normalisation bounds and fallbacks) but writing no notes and
+ * keeping nothing in p: thread-safe for distinct work areas, so sensitivity
+ * runs can share p's settings. score and rank as pipeline_replicate. Set an
+ * indicator's values to NaN in x to leave it out. Returns 0, or -1 with the
+ * reason in d. */
+int pipeline_evaluate(const struct pipeline *p, struct pipeline_work *w, double *x,
+                      double *score, uint16_t *rank, struct diag *d);
+
 /* The nominal normalisation parameters (for the reports and trends). */
 const struct normalise_params *pipeline_nominal_params(const struct pipeline *p);
 
