@@ -8,6 +8,7 @@
  * allocated once per call; nothing is printed.
  */
 #include "coherence.h"
+#include "rank.h"
 
 #include <gsl/gsl_eigen.h>
 #include <gsl/gsl_matrix.h>
@@ -54,33 +55,6 @@ double coherence_pearson(const double *x, const double *y, size_t len, size_t *n
     return sxy / sqrt(sxx * syy);
 }
 
-struct vi {
-    double v;
-    size_t i;
-};
-
-static int cmp_vi(const void *a, const void *b)
-{
-    const struct vi *p = a, *q = b;
-    if (p->v < q->v) return -1;
-    if (p->v > q->v) return 1;
-    return (p->i > q->i) - (p->i < q->i);
-}
-
-/* Average ranks (1-based) of v[0..m) into r. */
-static void avg_rank(const double *v, size_t m, double *r, struct vi *tmp)
-{
-    for (size_t k = 0; k < m; k++) tmp[k] = (struct vi){v[k], k};
-    qsort(tmp, m, sizeof *tmp, cmp_vi);
-    for (size_t a = 0; a < m;) {
-        size_t b = a + 1;
-        while (b < m && tmp[b].v == tmp[a].v) b++;
-        double avg = 0.5 * ((double)a + 1.0 + (double)b);
-        for (size_t k = a; k < b; k++) r[tmp[k].i] = avg;
-        a = b;
-    }
-}
-
 double coherence_spearman(const double *x, const double *y, size_t len,
                           size_t *n, double *work)
 {
@@ -94,10 +68,10 @@ double coherence_spearman(const double *x, const double *y, size_t len,
     }
     if (n) *n = m;
     if (m < 3) return NAN;
-    struct vi *tmp = malloc(m * sizeof *tmp);
+    struct rank_pair *tmp = malloc(2 * m * sizeof *tmp);
     if (!tmp) return NAN;
-    avg_rank(px, m, rx, tmp);
-    avg_rank(py, m, ry, tmp);
+    rank_run_ties(px, m, 1, 0, 1, rx, tmp);
+    rank_run_ties(py, m, 1, 0, 1, ry, tmp);
     free(tmp);
     return coherence_pearson(rx, ry, m, NULL);
 }
