@@ -135,9 +135,9 @@ struct config {
         char *set, *code;        /* owned */
         double weight;           /* finite, >= 0 */
         long line;
-        int col;                 /* column of the node code (added) */
+        int col;                 /* column of the node code */
     } *weight;
-    /* Where the input files are named in the batch file (added): line and
+    /* Where the input files are named in the batch file: line and
      * column of each name, for errors about the files themselves. */
     long framework_line, units_line, data_line[CONFIG_MAX_DATA];
     int framework_col, units_col, data_col[CONFIG_MAX_DATA];
