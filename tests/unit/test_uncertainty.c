@@ -159,6 +159,47 @@ static void test_quantile(void **state)
     assert_true(isnan(uncertainty_quantile(none, 2, 0.5)));
 }
 
+/* Benjamini-Hochberg against R: flag = p.adjust(p, "BH") <= q over the
+ * p-values present (expected.R block 4, "bh K ... flags"). Ties, NaN (not
+ * tested) and p-values of the Monte Carlo form 2 (1 + m)/(R + 1) near the
+ * step-up thresholds. */
+static void test_bh(void **state)
+{
+    (void)state;
+    static const struct {
+        double q;
+        size_t n;
+        double p[8];
+        unsigned char want[8];
+    } cs[] = {
+        {0.05, 8, {0.01, 0.04, 0.03, 0.005, 0.5, 0.2, 0.04, 0.9}, {1, 0, 0, 1, 0, 0, 0, 0}},
+        {0.05, 7, {0.001, N, 0.0125, 0.0125, 0.03, N, 0.6}, {1, 0, 1, 1, 1, 0, 0}},
+        {0.10, 4, {0.2, 0.3, 0.15, 0.4}, {0, 0, 0, 0}},
+        {0.05, 4, {0.04, 0.04, 0.04, 0.04}, {1, 1, 1, 1}},
+        {0.05, 6, {0.001996007984031936, 0.0499001996007984, 1, 0.012,
+                   0.0259481037924152, 0.0379241516966068}, {1, 0, 0, 1, 0, 0}},
+    };
+    for (size_t c = 0; c < sizeof cs / sizeof cs[0]; c++) {
+        unsigned char flag[8];
+        size_t idx[8], want_n = 0;
+        memset(flag, 7, sizeof flag);
+        size_t got_n = uncertainty_bh(cs[c].p, cs[c].n, cs[c].q, flag, idx);
+        for (size_t k = 0; k < cs[c].n; k++) {
+            want_n += cs[c].want[k];
+            if (flag[k] != cs[c].want[k])
+                fail_msg("case %zu p[%zu] = %g: flag %d, want %d", c + 1, k, cs[c].p[k],
+                         flag[k], cs[c].want[k]);
+        }
+        assert_int_equal(got_n, want_n);
+    }
+    /* nothing tested: nothing flagged */
+    double none[2] = {N, N};
+    unsigned char f2[2] = {1, 1};
+    size_t i2[2];
+    assert_int_equal(uncertainty_bh(none, 2, 0.05, f2, i2), 0);
+    assert_true(f2[0] == 0 && f2[1] == 0);
+}
+
 /* ---- zero error ----------------------------------------------------------- */
 
 /* A, B, C, D > X1 (A, B), X2 (C, D) > X3 (X1, X2); D lower is better.
@@ -852,6 +893,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_wilson),
         cmocka_unit_test(test_quantile),
+        cmocka_unit_test(test_bh),
         cmocka_unit_test(test_zero_error),
         cmocka_unit_test(test_linear),
         cmocka_unit_test(test_coverage),
