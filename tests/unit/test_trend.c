@@ -19,6 +19,7 @@
 
 #include <gsl/gsl_cdf.h>
 
+#include "testkit_engine.h"
 #include "trend.h"
 #include "trends_csv.h"
 
@@ -651,6 +652,141 @@ static void test_progress_score(void **state)
     }
 }
 
+/* ---- range invariance through the pipeline ------------------------------
+ * Six indicators (A..F; C and F lower is better) under P1 (A, B, C) and P2
+ * (D, E, F) under the root; 12 units over 2019..2023 with trends, noise and
+ * gaps (U12 has only 2019 and 2023, U11 only 2019..2020 for A); targets on
+ * A, C, D (inside the data's range) and E (beyond every value, so the
+ * target scores of P2 and the root are off the scale). The
+ * same data normalised by min-max to [0, 100] and to [10, 20] must give
+ * the same progress class for every node and unit, and for aggregates the
+ * same measure (the rules are invariant to a x + b). */
+static struct cube *range_cube(void)
+{
+    struct cube *c = cube_new(12, 6, 5, 0, 0);
+    assert_non_null(c);
+    for (size_t u = 0; u < 12; u++) {
+        char buf[32];
+        snprintf(buf, sizeof buf, "U%zu", u + 1);
+        free(c->unit[u]);
+        c->unit[u] = strdup(buf);
+    }
+    for (size_t t = 0; t < 5; t++) c->year[t] = 2019 + (int)t;
+    unsigned long x = 12345;
+    for (size_t i = 0; i < 6; i++)
+        for (size_t u = 0; u < 12; u++) {
+            double level = 20 + 5.0 * (double)((u * 7 + i * 3) % 12);
+            double slope = ((double)((u + 2 * i) % 7) - 2.5) * 1.3;
+            for (size_t t = 0; t < 5; t++) {
+                x = x * 6364136223846793005UL + 1442695040888963407UL;
+                double noise = (double)(x >> 40) / (double)(1UL << 24) - 0.5;
+                c->value[CUBE_AT(c, i, t, u)] = level + slope * (double)t + 3 * noise;
+            }
+        }
+    for (size_t i = 0; i < 6; i++)
+        for (size_t t = 1; t < 4; t++) c->value[CUBE_AT(c, i, t, 11)] = NAN;
+    for (size_t t = 2; t < 5; t++) c->value[CUBE_AT(c, 0, t, 10)] = NAN;
+    return c;
+}
+
+static const int range_kids[3][3] = {{0, 1, 2}, {3, 4, 5}, {6, 7, 0}};
+
+static void range_fw(struct framework *fw, struct fw_node *node)
+{
+    static const char *codes[9] = {"A", "B", "C", "D", "E", "F", "P1", "P2", "root"};
+    for (int n = 0; n < 9; n++) tk_node(&node[n], codes[n], n < 6 ? 1 : n < 8 ? 2 : 3);
+    for (int a = 0; a < 3; a++) {
+        node[6 + a].nchild = a < 2 ? 3 : 2;
+        node[6 + a].child = (int *)range_kids[a];
+        for (int j = 0; j < node[6 + a].nchild; j++) node[range_kids[a][j]].parent = 6 + a;
+    }
+    node[2].direction = node[5].direction = -1;
+    node[0].target = 60;
+    node[2].target = 30;
+    node[3].target = 70;
+    node[4].target = 500;
+    tk_fw(fw, node, 9, 6, 3);
+}
+
+/* A run of c normalised by min-max to [low, high] and its trends; *cfg and
+ * *res are the caller's to free (after the trends). */
+static struct trends *range_trends(const struct framework *fw, const struct cube *c,
+                                   double low, double high, struct config **cfg,
+                                   struct results **res)
+{
+    *cfg = tk_config_new(tk_method(NORM_MINMAX, SCOPE_POOLED, AGG_ARITHMETIC));
+    for (int l = 0; l <= CONFIG_MAX_LEVELS; l++) {
+        (*cfg)->level[l].norm_low = low;
+        (*cfg)->level[l].norm_high = high;
+    }
+    (*cfg)->ci_level = 0.95;
+    (*cfg)->base_year = 2019;
+    (*cfg)->target_year = 2030;
+    struct diag d;
+    diag_init(&d);
+    *res = tk_pipeline_ok(*cfg, fw, c, &d);
+    struct trends *tr = NULL;
+    assert_int_equal(trend_compute_all(*cfg, fw, c, *res, &tr, &d), 0);
+    diag_free(&d);
+    return tr;
+}
+
+static void test_range_invariance(void **state)
+{
+    (void)state;
+    struct framework fw;
+    struct fw_node node[9];
+    range_fw(&fw, node);
+    struct cube *c = range_cube();
+    struct results *r1, *r2;
+    struct config *c1, *c2;
+    struct trends *a = range_trends(&fw, c, 0, 100, &c1, &r1);
+    struct trends *b = range_trends(&fw, c, 10, 20, &c2, &r2);
+    size_t classed = 0, targeted = 0, banded = 0;
+    int seen[16] = {0};
+    for (size_t n = 0; n < 9; n++)
+        for (size_t u = 0; u < 12; u++) {
+            size_t k = TREND_AT(a, n, u);
+            if (a->progress[k] != b->progress[k])
+                fail_msg("node %s U%zu: '%s' on [0, 100], '%s' on [10, 20]", node[n].code,
+                         u + 1, trend_class_name(a->progress[k]),
+                         trend_class_name(b->progress[k]));
+            assert_int_equal(isnan(a->target[k]), isnan(b->target[k]));
+            if (isnan(a->progress_measure[k]))
+                assert_true(isnan(b->progress_measure[k]));
+            else
+                near(b->progress_measure[k], a->progress_measure[k], 1e-9, "measure");
+            if (n < 6) continue;
+            seen[a->progress[k]] = 1;
+            classed += a->progress[k] != TREND_UNAVAILABLE &&
+                       a->progress[k] != TREND_NOT_ASSESSED;
+            targeted += !isnan(a->target[k]);
+            banded += isnan(a->target[k]) && !isnan(a->progress_measure[k]);
+            /* P1's target score (A and C on the scale) is used and maps as
+             * the scores do, 10 + x / 10; P2's and the root's include E's
+             * target far beyond the data, off the scale: the bands */
+            if (n == 6)
+                near(b->target[k], 10 + a->target[k] / 10, 1e-9, "target score");
+            else
+                assert_true(isnan(a->target[k]));
+        }
+    /* every aggregate cell is classed (U12 from its 2 points), 12 against
+     * a target score and 24 on the bands, in several classes */
+    assert_int_equal(classed, 36);
+    assert_int_equal(targeted, 12);
+    assert_int_equal(banded, 24);
+    int kinds = 0;
+    for (int k = 0; k < 16; k++) kinds += seen[k];
+    assert_true(kinds >= 3);
+    trends_free(a);
+    trends_free(b);
+    results_free(r1);
+    results_free(r2);
+    free(c1);
+    free(c2);
+    cube_free(c);
+}
+
 static void test_trends_new(void **state)
 {
     (void)state;
@@ -678,6 +814,7 @@ int main(void)
         cmocka_unit_test(test_compute_all),
         cmocka_unit_test(test_aggregate_target),
         cmocka_unit_test(test_progress_score),
+        cmocka_unit_test(test_range_invariance),
         cmocka_unit_test(test_trends_new),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
