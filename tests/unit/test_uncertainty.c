@@ -374,11 +374,14 @@ static void test_linear(void **state)
 
 /* ---- coverage ------------------------------------------------------------- */
 
-/* Truth mu_A, mu_B per unit; observations mu + se * eps. The 95 % interval
- * of the root score (arithmetic mean of the min-max normalised values, the
- * bounds fixed at their nominal values) must cover the true root score
- * computed with the same bounds in 95 % of cases: 40 trials x 100 units =
- * 4,000 intervals, binomial sd 0.34 points, so +-2 points is about 6 sd. */
+/* Truth mu_A, mu_B per unit; observations mu + se * eps (se 2 to 8 on a
+ * spread of 100). The 95 % interval of the root score (arithmetic mean of
+ * the min-max normalised values, bounds re-derived in every replication)
+ * must cover the true values normalised with the observed data's bounds
+ * (the nominal run's) in 95 % of cases, within 2 points: 40 trials x 100
+ * units = 4,000 intervals. tests/unit/test_coverage.c measures coverage
+ * of the truth normalised with the TRUE values' bounds, in several
+ * settings. */
 static void test_coverage(void **state)
 {
     (void)state;
