@@ -32,7 +32,8 @@ struct report_input {
                                       run->threads, else one */
 };
 
-/* NAME.xlsx: Cover, Notes, Summary, Scores, Features, Data, Framework. */
+/* NAME.xlsx, the analysts' workbook: the sheets listed in
+ * reports/workbook/workbook.c (wb_sheets[], one row a sheet), Cover first. */
 int workbook_write(const char *path, const struct report_input *in, struct diag *d);
 
 /* scores.csv: unit, year, node, level, score, ci_low, ci_high, rank,

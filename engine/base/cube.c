@@ -145,18 +145,24 @@ struct cube *cube_clone(const struct cube *c)
     return k;
 }
 
-int cube_year_index(const struct cube *c, int year)
+size_t cube_year_slot(const int *years, size_t n, int year)
 {
-    /* years are ascending: binary search */
-    size_t lo = 0, hi = c->nyear;
+    /* binary search */
+    size_t lo = 0, hi = n;
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
-        if (c->year[mid] < year)
+        if (years[mid] < year)
             lo = mid + 1;
         else
             hi = mid;
     }
-    return (lo < c->nyear && c->year[lo] == year) ? (int)lo : -1;
+    return lo;
+}
+
+int cube_year_index(const struct cube *c, int year)
+{
+    size_t t = cube_year_slot(c->year, c->nyear, year);
+    return (t < c->nyear && c->year[t] == year) ? (int)t : -1;
 }
 
 int cube_unit_index(const struct cube *c, const char *code)

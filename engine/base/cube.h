@@ -57,6 +57,10 @@ void cube_free(struct cube *c);   /* NULL is harmless */
 /* Index of a year, or -1. */
 int cube_year_index(const struct cube *c, int year);
 
+/* In ascending years[0..n): the index of the first year >= year, that is
+ * where year is or would be inserted (n when all are smaller). */
+size_t cube_year_slot(const int *years, size_t n, int year);
+
 /* Index of a unit code, or -1 (linear; build a strmap for hot paths). */
 int cube_unit_index(const struct cube *c, const char *code);
 

@@ -16,6 +16,7 @@
  */
 #include "framework.h"
 
+#include <ctype.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -749,4 +750,19 @@ void framework_effective_weights(const struct framework *fw, double *w)
             w[c] = sum > 0 ? w[i] * fw->node[c].weight / sum : 0;
         }
     }
+}
+
+int framework_unit_is_percent(const char *s)
+{
+    if (!s) return 0;
+    if (strchr(s, '%')) return 1;
+    for (const char *p = s; *p; p++) {
+        const char *a = p, *b = "percent";
+        while (*a && *b && tolower((unsigned char)*a) == *b) {
+            a++;
+            b++;
+        }
+        if (!*b) return 1;
+    }
+    return 0;
 }

@@ -70,6 +70,11 @@ void framework_free(struct framework *fw);          /* NULL is harmless */
 /* Node index of code, or -1. */
 int framework_find(const struct framework *fw, const char *code);
 
+/* 1 when a unit text marks a percentage: it contains '%' or "percent"
+ * (any case). Survey proportions of such indicators are in 0-100, of
+ * others in 0-1. */
+int framework_unit_is_percent(const char *unit);
+
 /* Effective weight of each node: the product, up to the root, of its weight
  * normalised among its siblings. w must hold nnode doubles; the root gets 1. */
 void framework_effective_weights(const struct framework *fw, double *w);

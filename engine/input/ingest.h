@@ -2,7 +2,9 @@
  * an obsset, checking every row against the framework.
  *
  * Formats (see datasets/README.md):
- *  - long: unit, year, indicator, value [, se, n, lower, upper, flag, source]
+ *  - long: unit|uCode, year, indicator, value [, se, n, lower, upper, flag,
+ *    source, name], any order; the source column is accepted and not read
+ *    (the store names each observation's source by its file)
  *  - wide: unit|uCode, [name|uName], year|Time, group columns, one column per
  *    indicator code (COINr's iData); columns that are neither an indicator,
  *    a known key column, a framework Group/Denominator code nor a units-file
@@ -13,7 +15,7 @@
  * Every problem is reported with file:line:col (col = CSV field, 1-based):
  * unknown indicator or unit codes, duplicate (unit, year, indicator) within
  * the set, unparsable or non-finite numbers, values outside the indicator's
- * declared [min, max], negative se or n, lower > upper.
+ * declared [min, max], a negative se, an n not above 0, lower > upper.
  */
 #ifndef LCME_INGEST_H
 #define LCME_INGEST_H
@@ -22,6 +24,7 @@
 
 #include "diag.h"
 #include "framework.h"
+#include "sha256.h"   /* obs_source's digest; sha256_hex, sha256_file */
 
 struct obs {
     int unit;          /* index into obsset units */
@@ -39,50 +42,54 @@ struct obs_source {
     char *path;        /* as opened */
     char *name;        /* the name the store keys it by (path relative to
                           the batch folder) */
-    char sha256[65];   /* hex digest of the file's bytes */
+    char sha256[SHA256_HEX_SIZE]; /* sha256_hex of the file's bytes */
     size_t rows;       /* observations read from it */
 };
 
 struct obsset {
-    size_t n, alloc;
+    size_t n, alloc;   /* rows held, rows allocated */
     struct obs *v;
     size_t nunit;
     char **unit;       /* codes, in order of first appearance */
     char **unit_name;  /* "" when unknown */
     size_t nattr;
     char **attr_name;  /* attribute columns (region, EurAsia_group, ...) */
-    char **attr;       /* [u*nattr + a], "" when unknown; reallocated as
-                          units or attributes are added */
+    char **attr;       /* [u*nattr + a], "" when unknown; rebuilt when a
+                          file adds units or attributes */
     int units_fixed;   /* 1 once a units file was read: unknown codes are errors */
     size_t nfile;
     struct obs_source *file;
-    struct strmap *unit_index;
+    struct strmap *unit_index;   /* unit code -> index */
 };
+
+/* The code of an observation's ind: the indicator's, or the denominator
+ * column's. */
+const char *obs_ind_code(const struct framework *fw, int ind);
 
 struct obsset *obsset_new(void);          /* NULL on ENOMEM */
 void obsset_free(struct obsset *s);       /* NULL is harmless */
 
-/* Read the units file (unit, name, attributes). After it, data rows naming a
- * unit not in it are errors. Returns 0, or -1 with problems in d. */
+/* Read the units file (unit, name, attributes). Its names replace names
+ * known from earlier files. After it, data rows naming a unit not in it are
+ * errors. Returns 0, or -1 with problems in d and s unchanged. */
 int ingest_units(struct obsset *s, const char *path, struct diag *d);
 
-/* Read one data file, long or wide (told apart by its header), under the
- * store key `name`. Rows are appended only when the whole file is clean:
- * returns 0, or -1 with every problem found in d and s unchanged. */
+/* Read one data file, long or wide (long when its header names an
+ * 'indicator' or a 'value' column), under the store key `name` (NULL: path).
+ * Rows are appended only when the whole file is clean: returns 0, or -1 with
+ * every problem found in d and s unchanged. */
 int ingest_file(struct obsset *s, const char *path, const char *name,
                 const struct framework *fw, struct diag *d);
 
-/* Build a cube straight from an obsset (no store), as store_load_cube does:
- * units in code order, years ascending, lower/upper turned into se with the
- * normal quantile of ci_level. For `lcme validate` and for tests. */
+/* Build a cube straight from an obsset (no store), with the builder
+ * store_load_cube uses too (cube_builder.h says how the cube is laid out):
+ * every unit of the set in code order, years ascending, attribute columns
+ * in the set's order, lower/upper turned into se with the normal quantile of
+ * ci_level. For `lcme validate` and for tests. Returns 0 and *out (free
+ * with cube_free), or -1 with the problem in d: LCME_EUSAGE when ci_level is
+ * not between 0 and 1, LCME_ENOMEM. */
 struct cube;
 int obsset_to_cube(const struct obsset *s, const struct framework *fw,
                    double ci_level, struct cube **out, struct diag *d);
-
-/* SHA-256 of a file's bytes as 64 hex digits in hex[65]. 0 or -1 (I/O). */
-int sha256_file(const char *path, char hex[65]);
-
-/* SHA-256 of a buffer. */
-void sha256_hex(const void *data, size_t len, char hex[65]);
 
 #endif

@@ -14,7 +14,6 @@
  */
 #include "draws.h"
 
-#include <ctype.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -48,21 +47,6 @@ void draws_wilson(double p, double n, double z, double *centre, double *half)
     double z2 = z * z, den = 1.0 + z2 / n;
     *centre = (p + z2 / (2.0 * n)) / den;
     *half = z / den * sqrt(p * (1.0 - p) / n + z2 / (4.0 * n * n));
-}
-
-int draws_unit_is_percent(const char *s)
-{
-    if (!s) return 0;
-    if (strchr(s, '%')) return 1;
-    for (const char *p = s; *p; p++) {
-        const char *a = p, *b = "percent";
-        while (*a && *b && tolower((unsigned char)*a) == *b) {
-            a++;
-            b++;
-        }
-        if (!*b) return 1;
-    }
-    return 0;
 }
 
 void draws_free(struct draws *dr)
@@ -157,7 +141,7 @@ struct draws *draws_new(const struct framework *fw, const struct cube *c, double
         return NULL;
     }
     for (size_t i = 0; i < ni; i++) {
-        percent[i] = draws_unit_is_percent(fw->node[i].unit);
+        percent[i] = framework_unit_is_percent(fw->node[i].unit);
         indicator_range(fw, c, i, percent[i], &dr->lo[i], &dr->hi[i]);
     }
     size_t q = 0;

@@ -75,8 +75,4 @@ void draws_apply(const struct draws *dr, unsigned long seed, long r, gsl_rng *rn
  * 0 <= p <= 1, n > 0 and z > 0. */
 void draws_wilson(double p, double n, double z, double *centre, double *half);
 
-/* 1 when an indicator's unit text marks a percentage ('%' or "percent",
- * any case). */
-int draws_unit_is_percent(const char *unit);
-
 #endif

@@ -9,9 +9,10 @@
  * keeps two candidate buffers of `cap` values (m <= cap) and a threshold
  * each: a value below the low threshold is appended to the low buffer
  * (above the high one, to the high buffer); when a buffer fills it is
- * sorted and cut back to its m most extreme values, whose m-th becomes the
- * threshold. After warm-up a value enters a buffer with probability about
- * m / r at replication r, so the common path is two comparisons.
+ * cut back to its m most extreme values (a quickselect), whose m-th becomes
+ * the threshold. After warm-up a value enters a buffer with probability
+ * about m / r at replication r, so the common path is two comparisons and
+ * a stream takes O(m log(R/m)) appends over R replications.
  *
  *   struct tails *t = tails_new(ncell, R, p);          // once
  *   tails_add(t, row, c0, c1);                         // per replication
@@ -39,9 +40,14 @@ struct tails;
 
 /* Streams for ncell cells of at most R replications each, for quantiles at
  * p and 1 - p (0 < p <= 0.5); ranks: 1 to keep a uint16 rank stream beside
- * each float stream. NULL when out of memory or the sizes overflow. */
+ * each float stream. NULL when out of memory, the sizes overflow or R is
+ * above tails_max_replications(p). */
 struct tails *tails_new(size_t ncell, long R, double p, int ranks);
 void tails_free(struct tails *t);   /* NULL harmless */
+
+/* The most replications tails_new takes at tail probability p (27,420 at
+ * p = 0.025, 2,725 at p = 0.25). */
+long tails_max_replications(double p);
 
 /* Bytes tails_new(ncell, R, p, ranks) allocates (for budgets and notes). */
 size_t tails_bytes(size_t ncell, long R, double p, int ranks);
@@ -50,6 +56,12 @@ size_t tails_bytes(size_t ncell, long R, double p, int ranks);
  * (NaN missing); rk (NULL when the streams have no ranks) its rank
  * (0 missing). */
 void tails_add(struct tails *t, const float *v, const uint16_t *rk, size_t c0, size_t c1);
+
+/* nb replications at once: row b's values of cells [c0, c1) are
+ * v[b * stride + (k - c0)] (and rk likewise). The same as nb calls of
+ * tails_add, faster: a cell's state stays in registers across the rows. */
+void tails_add_rows(struct tails *t, const float *v, const uint16_t *rk, size_t stride,
+                    long nb, size_t c0, size_t c1);
 
 /* Type-7 quantiles at p and 1 - p of cell's values: *lo, *hi (NaN when no
  * value was present); *n the number present. */

@@ -105,29 +105,24 @@ static void change_cell(const struct unc *U, size_t h, size_t *node, size_t *u, 
 static void feed_changes(struct worker *w)
 {
     struct unc *U = w->U;
-    size_t nu = U->nu, ny = U->ny;
     for (size_t h0 = w->h0; h0 < w->h1; h0 += CELL_BLOCK) {
         size_t h1 = h0 + CELL_BLOCK < w->h1 ? h0 + CELL_BLOCK : w->h1;
+        size_t len = h1 - h0;
         for (long b = 0; b < U->nb; b++) {
             const float *dv = U->dev + (size_t)b * U->rowcells;
+            float *row = w->chrow + (size_t)b * len;
             for (size_t h = h0; h < h1; h++) {
-                size_t node, u;
-                int ta, tb;
-                change_cell(U, h, &node, &u, &ta, &tb);
                 float v = NAN;
-                if (ta >= 0 && tb >= 0) {
-                    v = dv[(node * ny + (size_t)ta) * nu + u] -
-                        dv[(node * ny + (size_t)tb) * nu + u];
-                    const double *nomc = h >= (U->n1 - U->n0) * nu ? U->ch->prev
-                                                                   : U->ch->base;
-                    double change = nomc[node * nu + u] + (double)v;
-                    if (change <= 0.0) U->le[h]++;
-                    if (change >= 0.0) U->ge[h]++;
+                if (U->cha[h] >= 0) {
+                    v = dv[U->cha[h]] - dv[U->chb[h]];
+                    double change = U->chnom[h] + (double)v;
+                    U->le[h] += change <= 0.0;
+                    U->ge[h] += change >= 0.0;
                 }
-                w->chrow[h - h0] = v;
+                row[h - h0] = v;
             }
-            tails_add(U->tch, w->chrow, NULL, h0, h1);
         }
+        tails_add_rows(U->tch, w->chrow, NULL, len, U->nb, h0, h1);
     }
 }
 
@@ -136,13 +131,8 @@ void *uncertainty_worker_feed(void *arg)
     struct worker *w = arg;
     struct unc *U = w->U;
     size_t off = U->n0 * U->ny * U->nu;    /* the chunk's first RES cell */
-    for (size_t k0 = w->k0; k0 < w->k1; k0 += CELL_BLOCK) {
-        size_t k1 = k0 + CELL_BLOCK < w->k1 ? k0 + CELL_BLOCK : w->k1;
-        for (long b = 0; b < U->nb; b++) {
-            size_t row = (size_t)b * U->rowcells + off;
-            tails_add(U->tl, U->dev + row + k0, U->rk + row + k0, k0, k1);
-        }
-    }
+    tails_add_rows(U->tl, U->dev + off + w->k0, U->rk + off + w->k0, U->rowcells, U->nb,
+                   w->k0, w->k1);
     if (U->ch)
         feed_changes(w);
     return NULL;

@@ -66,7 +66,7 @@
 #define UNCERTAINTY_DEFAULT_BUDGET ((size_t)768 << 20)
 
 /* Replications in flight between the two phases of a batch. */
-#define UNCERTAINTY_BATCH 16
+#define UNCERTAINTY_BATCH 32
 
 /* What a run did, for the Notes sheet and the run record. */
 struct uncertainty_summary {

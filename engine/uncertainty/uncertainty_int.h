@@ -35,6 +35,9 @@ struct unc {
     struct tails *tl;            /* the chunk's cells */
     struct tails *tch;           /* its changes: base [0, nn*nu), prev after */
     uint32_t *le, *ge;           /* [nchcell] changes <= 0 and >= 0 */
+    long *cha, *chb;             /* [nchcell] row offsets of the two years'
+                                    deviations, -1 when the change is none */
+    double *chnom;               /* [nchcell] nominal change */
     int *tlast, *tbase, *tprev;  /* [nnode * nu] year index, -1 none */
     struct uncertainty_change *ch;
     const uint8_t *err;          /* [nnode * ny * nu] measured error enters */

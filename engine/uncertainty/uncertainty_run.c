@@ -297,6 +297,9 @@ static void run_free(struct run *rn)
     free(rn->U.rk);
     free(rn->U.le);
     free(rn->U.ge);
+    free(rn->U.cha);
+    free(rn->U.chb);
+    free(rn->U.chnom);
     tails_free(rn->U.tl);
     tails_free(rn->U.tch);
 }
@@ -313,6 +316,14 @@ static int check_settings(const struct config *cfg, const struct framework *fw,
         diag_add(d, LCME_EINPUT, cfg->path, 0, 0,
                  "uncertainty: replications %ld is not between 0 and %ld",
                  cfg->replications, (long)UNCERTAINTY_MAX_REPLICATIONS);
+        return -1;
+    }
+    double p = (1.0 - cfg->ci_level) / 2.0;
+    if (cfg->replications > tails_max_replications(p)) {
+        diag_add(d, LCME_EINPUT, cfg->path, 0, 0,
+                 "uncertainty: %ld replications at level %g is more than the %ld whose "
+                 "order statistics lcme keeps; lower [uncertainty] replications",
+                 cfg->replications, cfg->ci_level, tails_max_replications(p));
         return -1;
     }
     if ((size_t)fw->nind != c->nind || (size_t)fw->nnode != res->nnode ||
@@ -350,7 +361,7 @@ static int workers_new(struct run *rn, const struct cube *c, int threads)
         w->pw = pipeline_work_new(U->pl);
         w->x = malloc((nraw + 1) * sizeof *w->x);
         w->s = malloc((U->rowcells + 1) * sizeof *w->s);
-        w->chrow = malloc(4096 * sizeof *w->chrow);
+        w->chrow = malloc((size_t)UNCERTAINTY_BATCH * 4096 * sizeof *w->chrow);
         if (!w->rng || !w->pw || !w->x || !w->s || !w->chrow) return -1;
     }
     return 0;
@@ -384,6 +395,26 @@ static int replication_error(struct run *rn, struct diag *d)
     return -1;
 }
 
+/* The chunk's change cells: base changes of nodes [n0, n1) x units, then
+ * the changes since the previous year; each as the row offsets of its two
+ * years' deviations and its nominal value. */
+static void change_offsets(struct unc *U)
+{
+    size_t nu = U->nu, ny = U->ny, half = (U->n1 - U->n0) * nu;
+    for (size_t h = 0; h < U->nchcell; h++) {
+        int prev = h >= half;
+        size_t j = prev ? h - half : h, node = U->n0 + j / nu, u = j % nu;
+        size_t cell = node * nu + u;
+        int ta = U->tlast[cell], tb = prev ? U->tprev[cell] : U->tbase[cell];
+        double nom = prev ? U->ch->prev[cell] : U->ch->base[cell];
+        U->cha[h] = U->chb[h] = -1;
+        U->chnom[h] = nom;
+        if (ta < 0 || tb < 0 || isnan(nom)) continue;
+        U->cha[h] = (long)((node * ny + (size_t)ta) * nu + u);
+        U->chb[h] = (long)((node * ny + (size_t)tb) * nu + u);
+    }
+}
+
 /* Every replication through one chunk of nodes [n0, n1), then its
  * quantiles. */
 static int run_chunk(struct run *rn, size_t n0, size_t n1, double p,
@@ -403,6 +434,7 @@ static int run_chunk(struct run *rn, size_t n0, size_t n1, double p,
         U->tch = tails_new(U->nchcell, U->R, p, 0);
         memset(U->le, 0, U->nchcell * sizeof *U->le);
         memset(U->ge, 0, U->nchcell * sizeof *U->ge);
+        change_offsets(U);
     }
     if (!U->tl || (U->ch && !U->tch)) return -2;
     int nt = rn->nt;
@@ -507,9 +539,14 @@ int uncertainty_run(const struct config *cfg, const struct framework *fw,
     size_t batch = (size_t)UNCERTAINTY_BATCH * U->rowcells;
     U->dev = malloc(batch * sizeof *U->dev + 1);
     U->rk = malloc(batch * sizeof *U->rk + 1);
-    U->le = malloc((2 * U->nnode * U->nu + 1) * sizeof *U->le);
-    U->ge = malloc((2 * U->nnode * U->nu + 1) * sizeof *U->ge);
-    if (!rn.err || !U->dev || !U->rk || !U->le || !U->ge) goto nomem;
+    size_t nch = 2 * U->nnode * U->nu + 1;
+    U->le = malloc(nch * sizeof *U->le);
+    U->ge = malloc(nch * sizeof *U->ge);
+    U->cha = malloc(nch * sizeof *U->cha);
+    U->chb = malloc(nch * sizeof *U->chb);
+    U->chnom = malloc(nch * sizeof *U->chnom);
+    if (!rn.err || !U->dev || !U->rk || !U->le || !U->ge || !U->cha || !U->chb || !U->chnom)
+        goto nomem;
     if (workers_new(&rn, c, threads) != 0) goto nomem;
     sum->threads = rn.nt;
     size_t nres = U->rowcells;

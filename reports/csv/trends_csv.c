@@ -68,24 +68,27 @@ static int put_row(FILE *f, const char *unit, const char *node,
             return -1;
     if (fputc(',', f) == EOF || put_text(f, trend_class_name(tr->progress[k])))
         return -1;
-    /* Appended after the contract's columns: the base year, the change
-     * since the year before the last, whether each change's interval
-     * excludes 0 (1/0; empty without an interval), and the target the
-     * progress class was judged against. */
+    /* After the contract's columns: the base year, the change since the
+     * year before the last, whether each change's interval excludes 0,
+     * the target the progress class was judged against, and each change's
+     * Monte Carlo p-value and Benjamini-Hochberg flag. The flags and
+     * p-values are empty where the change is not assessed (computed from
+     * exact observations only, or no replications). */
     int has_prev = tr->prev_year && tr->prev_year[k] > 0;
-    int base_ci = isfinite(tr->change_low[k]) && isfinite(tr->change_high[k]);
-    int prev_ci = has_prev && tr->change_prev_low && isfinite(tr->change_prev_low[k]) &&
-                  isfinite(tr->change_prev_high[k]);
+    int base_as = isfinite(tr->change_low[k]) && tr->change_assessed[k];
+    int prev_as = has_prev && isfinite(tr->change_prev_low[k]) && tr->change_prev_assessed[k];
     if (put_int(f, has && tr->base_year[k] > 0, tr->base_year[k]) ||
-        put_int(f, base_ci, base_ci && tr->change_excludes_zero &&
-                                tr->change_excludes_zero[k]) ||
+        put_int(f, base_as, tr->change_excludes_zero[k]) ||
         put_int(f, has_prev, has_prev ? tr->prev_year[k] : 0) ||
         put_num(f, has_prev ? tr->change_prev[k] : NAN) ||
-        put_num(f, prev_ci ? tr->change_prev_low[k] : NAN) ||
-        put_num(f, prev_ci ? tr->change_prev_high[k] : NAN) ||
-        put_int(f, prev_ci, prev_ci && tr->change_prev_excludes_zero &&
-                                tr->change_prev_excludes_zero[k]) ||
-        put_num(f, tr->target ? tr->target[k] : NAN) || fputc('\n', f) == EOF)
+        put_num(f, has_prev ? tr->change_prev_low[k] : NAN) ||
+        put_num(f, has_prev ? tr->change_prev_high[k] : NAN) ||
+        put_int(f, prev_as, tr->change_prev_excludes_zero[k]) ||
+        put_num(f, tr->target[k]) ||
+        put_num(f, base_as ? tr->change_p[k] : NAN) ||
+        put_int(f, base_as, tr->change_significant[k]) ||
+        put_num(f, prev_as ? tr->change_prev_p[k] : NAN) ||
+        put_int(f, prev_as, tr->change_prev_significant[k]) || fputc('\n', f) == EOF)
         return -1;
     return 0;
 }
@@ -110,7 +113,8 @@ int trends_csv_write(const char *path, const struct report_input *in,
                     "slope_high,sen_slope,mk_s,mk_z,mk_p,cagr,change_since_base,"
                     "change_low,change_high,progress,base_year,change_excludes_zero,"
                     "prev_year,change_since_prev,change_prev_low,change_prev_high,"
-                    "change_prev_excludes_zero,target\n", f) == EOF;
+                    "change_prev_excludes_zero,target,change_p,change_significant,"
+                    "change_prev_p,change_prev_significant\n", f) == EOF;
     for (size_t u = 0; !bad && u < tr->nunit; u++)
         for (size_t node = 0; !bad && node < tr->nnode; node++)
             bad = put_row(f, in->cube->unit[u], in->fw->node[node].code, tr,

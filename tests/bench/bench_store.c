@@ -8,9 +8,8 @@
  * the only argument, where the last run's bench.db is kept to be looked at.
  * Times include the COMMIT (and so the fsyncs of a rollback journal).
  *
- * Build by hand against the engine library, e.g.
- *   cc -O2 -std=c11 -D_POSIX_C_SOURCE=200809L -Iengine tests/bench/bench_store.c \
- *      build/liblcme_engine.a -lsqlite3 -lgsl -lgslcblas -lm -o bench_store
+ * Built with the benchmarks (cmake -DLCME_BENCH=ON, as ./build.sh bench
+ * does) as build/bench_store; run it by hand: build/bench_store [FOLDER].
  */
 #include <math.h>
 #include <stdio.h>

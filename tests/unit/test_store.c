@@ -1,8 +1,10 @@
-/* test_store.c: the SQLite store — observations in and the cube out, reloads
- * and revisions, rollback, a busy store, bad files, runs, results, history.
+/* test_store.c: the SQLite store — observations in and the cube out (the
+ * same cube obsset_to_cube builds from the same observations), reloads and
+ * revisions, rollback, a busy store, bad files, runs, results, history.
  *
  * Frameworks, obsets and results are built by hand (plain structs), so these
- * tests depend only on store.c and cube.c. Counts and values are checked with
+ * tests depend only on the store, the cube and its builder, not on the
+ * readers. Counts and values are checked with
  * a second, independent sqlite3 connection where the store's contents matter.
  * Expected numbers are worked by hand in the comments.
  */
@@ -331,6 +333,62 @@ static void test_put_and_load(void **state)
     assert_int_equal(e->d.worst, LCME_EUSAGE);
     store_close(s);
     assert_integrity(e->path);
+}
+
+/* A unit's attribute value by column name ("" when the cube lacks the
+ * column). */
+static const char *attr_of(const struct cube *c, size_t u, const char *name)
+{
+    int a = cube_attr_index(c, name);
+    return a < 0 ? "" : c->attr[u * c->nattr + (size_t)a];
+}
+
+/* Bitwise equal, so NaN equals NaN and se computed twice must agree to the
+ * last bit. */
+static void assert_same_doubles(const double *x, const double *y, size_t n)
+{
+    assert_memory_equal(x, y, n * sizeof *x);
+}
+
+static void test_same_cube_both_ways(void **state)
+{
+    /* The store and obsset_to_cube build their cubes with one builder: the
+     * same observations give the same cube, but for the attribute columns'
+     * order (the store's in name order, the obsset's as first given). */
+    struct env *e = *state;
+    struct store *s = open_store(e);
+    struct obsset o;
+    make_obsset(&o, obs_a, 7, &src_a);
+    put(e, s, &o, NULL);
+    struct cube *a = NULL, *b = NULL;
+    assert_int_equal(store_load_cube(s, &fw_full, 0.95, &a, NULL, &e->d), 0);
+    assert_int_equal(obsset_to_cube(&o, &fw_full, 0.95, &b, &e->d), 0);
+    assert_int_equal(a->nunit, b->nunit);
+    assert_int_equal(a->nind, b->nind);
+    assert_int_equal(a->nyear, b->nyear);
+    assert_int_equal(a->nyear, 3);                  /* 2019 from I4, 2020, 2021 */
+    assert_int_equal(a->ndenom, b->ndenom);
+    assert_int_equal(a->nattr, b->nattr);
+    assert_memory_equal(a->year, b->year, a->nyear * sizeof *a->year);
+    for (size_t u = 0; u < a->nunit; u++) {
+        assert_string_equal(a->unit[u], b->unit[u]);
+        assert_string_equal(a->unit_name[u], b->unit_name[u]);
+        for (size_t k = 0; k < a->nattr; k++) {
+            const char *name = a->attr_name[k];
+            assert_string_equal(attr_of(a, u, name), attr_of(b, u, name));
+        }
+    }
+    assert_string_equal(a->attr_name[0], "group");
+    assert_string_equal(b->attr_name[0], "region");
+    size_t cells = a->nind * a->nyear * a->nunit;
+    assert_same_doubles(a->value, b->value, cells);
+    assert_same_doubles(a->se, b->se, cells);
+    assert_same_doubles(a->n, b->n, cells);
+    assert_memory_equal(a->flag, b->flag, cells);
+    assert_same_doubles(a->denom, b->denom, a->ndenom * a->nyear * a->nunit);
+    cube_free(a);
+    cube_free(b);
+    store_close(s);
 }
 
 static void test_reload_and_revise(void **state)
@@ -733,6 +791,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_schema, setup, teardown),
         cmocka_unit_test_setup_teardown(test_put_and_load, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_same_cube_both_ways, setup, teardown),
         cmocka_unit_test_setup_teardown(test_reload_and_revise, setup, teardown),
         cmocka_unit_test_setup_teardown(test_rollback, setup, teardown),
         cmocka_unit_test_setup_teardown(test_failed_put_is_undone, setup, teardown),

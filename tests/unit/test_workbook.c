@@ -1,12 +1,14 @@
-/* test_workbook.c: unit tests of reports/workbook/workbook.c (NAME.xlsx).
+/* test_workbook.c: unit tests of reports/workbook/ (NAME.xlsx).
  *
  * Each test writes the hand-built fixture (reports_fixture.h), unzips the
  * workbook with unzip(1) into a temporary folder and inspects the parts:
  * every part well-formed (xmllint --noout), sheets in order, numbers stored
  * as numbers, missing values as absent cells, text never as formulas, the
- * five tables present, the fixed creation time in docProps/core.xml, and
+ * seven tables present, the fixed creation time in docProps/core.xml, and
  * byte-identical files from two writes (cmp). The constant-memory and
- * truncation paths are exercised through workbook_write_tuned.
+ * truncation paths are exercised through workbook_write_tuned. The Charts
+ * sheet is checked with chart images; the zip level of the parts last.
+ * test_workbook_golden.c compares every part with reference files.
  *
  * Expected cells follow from the fixture: Scores rows run by year, node,
  * unit, so sheet row = 2 + (t * 7 + k) * 3 + u; the fixture's created time
