@@ -6,6 +6,9 @@
  * stream received, whatever order the replications arrive in and however
  * the cells are split; and the same for uint16 rank streams (0 missing).
  *
+ * Rows are fed one replication at a time (tails_add) and in batches
+ * (tails_add_rows).
+ *
  * The reference is computed here from its definition (R's quantile type 7:
  * index 1 + (n - 1) p, x[floor] + h (x[ceil] - x[floor]) on the sorted
  * values, h the fractional part; a zero result is +0, as tails.h states),
@@ -137,20 +140,41 @@ enum { NCELL = 3 * NKIND + 1 };
 
 /* Feed the R x NCELL matrices to t in the replication order `order`,
  * each row split into the cell ranges [0, cut) and [cut, NCELL) (added in
- * that order or the reverse, as a second thread might). */
+ * that order or the reverse, as a second thread might). nb > 0: by
+ * tails_add_rows, nb replications at a time (rows taken in `order` and
+ * copied into a batch); nb == 0: by tails_add, one at a time. */
 static void feed(struct tails *t, const float *v, const uint16_t *rk, const long *order,
-                 long R, size_t cut)
+                 long R, size_t cut, long nb)
 {
-    for (long j = 0; j < R; j++) {
-        size_t row = (size_t)order[j] * NCELL;
-        if (j % 2) {
-            tails_add(t, v + row + cut, rk + row + cut, cut, NCELL);
-            tails_add(t, v + row, rk + row, 0, cut);
-        } else {
-            tails_add(t, v + row, rk + row, 0, cut);
-            tails_add(t, v + row + cut, rk + row + cut, cut, NCELL);
+    if (nb == 0) {
+        for (long j = 0; j < R; j++) {
+            size_t row = (size_t)order[j] * NCELL;
+            if (j % 2) {
+                tails_add(t, v + row + cut, rk + row + cut, cut, NCELL);
+                tails_add(t, v + row, rk + row, 0, cut);
+            } else {
+                tails_add(t, v + row, rk + row, 0, cut);
+                tails_add(t, v + row + cut, rk + row + cut, cut, NCELL);
+            }
         }
+        return;
     }
+    float *bv = malloc((size_t)nb * NCELL * sizeof *bv);
+    uint16_t *br = malloc((size_t)nb * NCELL * sizeof *br);
+    assert_true(bv && br);
+    for (long j0 = 0; j0 < R; j0 += nb) {
+        long n = R - j0 < nb ? R - j0 : nb;
+        for (long b = 0; b < n; b++) {
+            memcpy(bv + (size_t)b * NCELL, v + (size_t)order[j0 + b] * NCELL,
+                   NCELL * sizeof *bv);
+            memcpy(br + (size_t)b * NCELL, rk + (size_t)order[j0 + b] * NCELL,
+                   NCELL * sizeof *br);
+        }
+        tails_add_rows(t, bv + cut, br + cut, NCELL, n, cut, NCELL);
+        tails_add_rows(t, bv, br, NCELL, n, 0, cut);
+    }
+    free(bv);
+    free(br);
 }
 
 static void check_stream(long R, double p, unsigned long seed)
@@ -172,17 +196,22 @@ static void check_stream(long R, double p, unsigned long seed)
     for (long r = 0; r < R; r++) fwd[r] = shuf[r] = r;
     if (R > 1) gsl_ran_shuffle(g, shuf, (size_t)R, sizeof *shuf);
 
-    struct tails *a = tails_new(NCELL, R, p, 1), *b = tails_new(NCELL, R, p, 1);
-    assert_non_null(a);
-    assert_non_null(b);
-    feed(a, v, rk, fwd, R, NCELL);          /* in order, one range */
-    feed(b, v, rk, shuf, R, NCELL / 3);     /* shuffled, two ranges */
+    /* in order, one range; shuffled, two ranges; shuffled in batches of
+     * 32 (the stage's) and of 7 */
+    struct tails *ts[4];
+    const long *orders[4] = {fwd, shuf, shuf, shuf};
+    const size_t cuts[4] = {NCELL, NCELL / 3, NCELL / 2, 1};
+    const long nbs[4] = {0, 0, 32, 7};
+    for (int s = 0; s < 4; s++) {
+        ts[s] = tails_new(NCELL, R, p, 1);
+        assert_non_null(ts[s]);
+        feed(ts[s], v, rk, orders[s], R, cuts[s], nbs[s]);
+    }
     for (size_t k = 0; k < NCELL; k++) {
         double wlo, whi;
         size_t wn;
         ref_quantiles(v, R, NCELL, k, p, buf, &wlo, &whi, &wn);
-        const struct tails *ts[2] = {a, b};
-        for (int s = 0; s < 2; s++) {
+        for (int s = 0; s < 4; s++) {
             double lo, hi;
             size_t n;
             tails_quantiles(ts[s], k, &lo, &hi, &n);
@@ -191,15 +220,14 @@ static void check_stream(long R, double p, unsigned long seed)
             same_bits(hi, whi, "high", R, p, k);
         }
         ref_rank_quantiles(rk, R, NCELL, k, p, buf, &wlo, &whi);
-        for (int s = 0; s < 2; s++) {
+        for (int s = 0; s < 4; s++) {
             double lo, hi;
             tails_rank_quantiles(ts[s], k, &lo, &hi);
             same_bits(lo, wlo, "rank low", R, p, k);
             same_bits(hi, whi, "rank high", R, p, k);
         }
     }
-    tails_free(a);
-    tails_free(b);
+    for (int s = 0; s < 4; s++) tails_free(ts[s]);
     free(v);
     free(rk);
     free(fwd);
@@ -210,16 +238,26 @@ static void check_stream(long R, double p, unsigned long seed)
 
 /* R around the buffer sizes (m = floor((R - 1) p) + 2: R = 39, 40, 41 put
  * the 2.5 % index on both sides of a whole number; 1,001 and 5,000 many
- * compactions) and tail probabilities from 0.005 to the median. */
+ * compactions), tail probabilities from 0.005 to the median, and the
+ * largest R the buffers take at each p (tails_max_replications; one more
+ * is refused), except at p = 0.005 (over 100,000). */
 static void test_streams(void **state)
 {
     (void)state;
-    const long Rs[] = {1, 2, 3, 7, 39, 40, 41, 100, 1000, 1001, 5000};
+    const long Rs[] = {1, 2, 3, 7, 39, 40, 41, 100, 1000, 1001, 5000, 0};
     const double ps[] = {0.025, 0.05, 0.005, 0.25, 0.5};
     unsigned long seed = 1;
-    for (size_t i = 0; i < sizeof Rs / sizeof Rs[0]; i++)
-        for (size_t j = 0; j < sizeof ps / sizeof ps[0]; j++)
-            check_stream(Rs[i], ps[j], seed++);
+    for (size_t j = 0; j < sizeof ps / sizeof ps[0]; j++) {
+        long rmax = tails_max_replications(ps[j]);
+        assert_true(rmax >= 1000);
+        struct tails *over = tails_new(1, rmax + 1, ps[j], 1);
+        assert_null(over);
+        for (size_t i = 0; i < sizeof Rs / sizeof Rs[0]; i++) {
+            long R = Rs[i] ? Rs[i] : rmax;
+            if (R <= rmax && (Rs[i] != 0 || ps[j] != 0.005))
+                check_stream(R, ps[j], seed++);
+        }
+    }
 }
 
 /* Streams without ranks answer NaN for ranks; cells that never got a value

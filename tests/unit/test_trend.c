@@ -474,19 +474,21 @@ static void test_compute_all(void **state)
         "unit,node,first_year,last_year,points,slope,slope_low,slope_high,sen_slope,"
         "mk_s,mk_z,mk_p,cagr,change_since_base,change_low,change_high,progress,"
         "base_year,change_excludes_zero,prev_year,change_since_prev,change_prev_low,"
-        "change_prev_high,change_prev_excludes_zero,target\n"
+        "change_prev_high,change_prev_excludes_zero,target,change_p,change_significant,"
+        "change_prev_p,change_prev_significant\n"
         "A,lit,2016,2019,4,";
     assert_memory_equal(buf, want_head, strlen(want_head));
     /* formula guard on "=drop", RFC 4180 on the quoted names and the class */
     assert_non_null(strstr(buf, "\nA,'=drop,2016,2019,4,10,"));
     /* appended: the base year (cfg.base_year 2017); no Monte Carlo change
      * here, so no interval, no flag and no change since the year before;
-     * last, the target lit was judged against (150) */
-    assert_non_null(strstr(buf, ",,\"progress, acceleration needed\",2017,,,,,,,150\n"));
+     * the target lit was judged against (150); last, no p-value and no
+     * significance flag (not assessed) */
+    assert_non_null(strstr(buf, ",,\"progress, acceleration needed\",2017,,,,,,,150,,,,\n"));
     /* two points: no slope, Sen or Mann-Kendall; a CAGR, a change (5) and a
      * progress class from the base 2016 */
     assert_non_null(strstr(buf, "\n\"B \"\"north\"\"\",lit,2016,2018,2,,,,,,,,0.0350983"));
-    assert_non_null(strstr(buf, ",5,,,\"progress, acceleration needed\",2016,,,,,,,150\n"));
+    assert_non_null(strstr(buf, ",5,,,\"progress, acceleration needed\",2016,,,,,,,150,,,,\n"));
     assert_non_null(strstr(buf, "\"B \"\"north\"\"\",\"root, all\",2017,2019,3,"));
     /* 7 lines: header + 2 units x 3 nodes */
     int lines = 0;
