@@ -313,6 +313,30 @@ static void test_treat_log(void **state)
     fx_free(&f);
 }
 
+/* The same data with U1's error large (se 0.8 on 1, no framework min): about
+ * one replication in ten draws U1 at or below 0, where log is undefined. The
+ * decision held is "log" for the indicator: the other units' scores must
+ * stay the logs of their own draws in every replication (their intervals
+ * those of w_log), whatever happens to U1. */
+static void test_treat_log_nonpositive(void **state)
+{
+    (void)state;
+    struct fx f;
+    fx_init(&f, 2, 10, 1, 0, NORM_NONE);
+    const double A[10] = {1, 1.2, 1.5, 2, 2.2, 2.5, 3, 3.3, 4, 60};
+    const double B[10] = {4, 9, 2, 7, 1, 10, 3, 8, 6, 5};
+    double se[10];
+    for (int u = 0; u < 10; u++) se[u] = A[u] / 10;
+    se[0] = 0.8;
+    fx_set(&f, 0, 0, A, se, NULL);
+    fx_set(&f, 1, 0, B, NULL, NULL);
+    f.cfg->treat = TREAT_LOG;
+    fx_run(&f);
+    assert_int_equal(f.res->prep->treat[0].how, PREP_TREAT_LOG);
+    check_rows(&f, "treat log, U1 <= 0", w_log + 1, sizeof w_log / sizeof w_log[0] - 1, 0);
+    fx_free(&f);
+}
+
 /* ---- treat = winsorise ------------------------------------------------------- */
 
 /* expected.R [winsorise]: normalise = none */
@@ -638,6 +662,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_denominate),
         cmocka_unit_test(test_treat_log),
+        cmocka_unit_test(test_treat_log_nonpositive),
         cmocka_unit_test(test_treat_winsorise),
         cmocka_unit_test(test_screen),
         cmocka_unit_test(test_borda),
