@@ -231,3 +231,17 @@ for (u in 1:8) {
   w <- wilson(Bv[u], 40)
   row_cf(1, 0, u - 1, Bv[u], function(q) qtn(q, w[["centre"]], w[["half"]] / z, 0, 1))
 }
+
+## [winsorise pooled low] nodes A (0), B (1), root (2); 8 units, 2023 and
+## 2024, pooled scope: one treatment slice of A's 16 values over both years;
+## U8's 5 in 2023 is winsorised up to the next smallest value (one point on
+## the low side, held; the limit re-derived from the 16 draws). se 2 on A,
+## B exact; normalise = none.
+cat("[winsorise pooled low]\n")
+A <- c(50, 52, 55, 57, 60, 62, 65, 5,   51, 53, 56, 58, 61, 63, 66, 68)
+X <- draws(A, rep(2, 16))
+Xs <- t(apply(X, 1, sort))
+low <- max.col(-X, ties.method = "first")
+X[cbind(seq_len(Rr), low)] <- Xs[, 2]
+Anom <- A; Anom[8] <- 50
+for (k in c(1, 8, 16)) row_mc(0, (k - 1) %/% 8, (k - 1) %% 8, Anom[k], X[, k])

@@ -3,7 +3,8 @@
  * run the whole pipeline on its drawn raw values, holding the nominal run's
  * screening and treatment decisions and re-deriving the bounds (pipeline.h,
  * uncertainty.h). One test per configuration that gave wrong intervals
- * before (issue 12): denominate, treat = log, treat = winsorise, screen,
+ * before (issue 12): denominate, treat = log, treat = winsorise (per year
+ * and pooled), screen,
  * normalise = borda (pooled) and dist2ref, aggregate = geometric with range
  * 1, 100, and survey percentages and shares near 0 and 1.
  *
@@ -390,6 +391,40 @@ static void test_treat_winsorise(void **state)
     fx_free(&f);
 }
 
+/* expected.R [winsorise pooled low]: normalise = none */
+static const struct want w_win_low[] = {
+    {0, 0, 0, 50, 46.0938413807581, 53.902081921339807, 45.857352552174021, 46.274506435462442, 53.721274016950488, 54.123791093071716},
+    {0, 0, 7, 50, 45.838475802267773, 51.746377022819779, 45.642882819582503, 46.0138465865165, 51.635932230180813, 51.879855456704959},
+    {0, 1, 7, 68, 64.069833891428587, 71.915536017934087, 63.857490047908414, 64.261227965600014, 71.733964681072408, 72.131925716198097},
+};
+
+/* Pooled scope: one treatment slice of A's 16 values over 2023 and 2024,
+ * whose low outlier (U8's 5 in 2023) is winsorised up to the next smallest:
+ * each replication raises its own smallest of the 16 draws to the next. */
+static void test_treat_winsorise_pooled_low(void **state)
+{
+    (void)state;
+    struct fx f;
+    fx_init(&f, 2, 8, 2, 0, NORM_NONE);
+    const double A[2][8] = {{50, 52, 55, 57, 60, 62, 65, 5}, {51, 53, 56, 58, 61, 63, 66, 68}};
+    const double B[8] = {5, 3, 8, 1, 9, 2, 7, 4};
+    const double se[8] = {2, 2, 2, 2, 2, 2, 2, 2};
+    for (size_t t = 0; t < 2; t++) {
+        fx_set(&f, 0, t, A[t], se, NULL);
+        fx_set(&f, 1, t, B, NULL, NULL);
+    }
+    f.cfg->treat = TREAT_WINSORISE;
+    fx_run(&f);
+    assert_int_equal(f.res->prep->treat_pooled, 1);
+    const struct prepare_treat_row *row = &f.res->prep->treat[0];
+    assert_int_equal(row->how, PREP_TREAT_WINSORISED);
+    assert_int_equal(row->wlow, 1);
+    assert_int_equal(row->whigh, 0);
+    assert_true(f.res->flag[CUBE_AT(f.c, 0, 0, 7)] & CUBE_TREATED_LOW);
+    check_rows(&f, "winsorise pooled low", ROWS(w_win_low), 0);
+    fx_free(&f);
+}
+
 /* ---- screen -------------------------------------------------------------------- */
 
 /* expected.R [screen] and [screen ranks]: root scores and ranks of U2..U6 */
@@ -667,6 +702,7 @@ int main(void)
         cmocka_unit_test(test_treat_log),
         cmocka_unit_test(test_treat_log_nonpositive),
         cmocka_unit_test(test_treat_winsorise),
+        cmocka_unit_test(test_treat_winsorise_pooled_low),
         cmocka_unit_test(test_screen),
         cmocka_unit_test(test_borda),
         cmocka_unit_test(test_dist2ref),
