@@ -4,9 +4,9 @@
  * screening and treatment decisions and re-deriving the bounds (pipeline.h,
  * uncertainty.h). One test per configuration that gave wrong intervals
  * before (issue 12): denominate, treat = log, treat = winsorise (per year
- * and pooled), screen,
- * normalise = borda (pooled) and dist2ref, aggregate = geometric with range
- * 1, 100, and survey percentages and shares near 0 and 1.
+ * and pooled), screen, normalise = borda (pooled) and dist2ref, aggregate =
+ * geometric with range 1, 100, and survey percentages and shares near 0
+ * and 1; and every bound on the score's scale.
  *
  * Each case is a small cube built here and run through pipeline_run and
  * uncertainty_run with R = 20,000. The expected nominal scores and interval
