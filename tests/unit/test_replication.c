@@ -80,7 +80,7 @@ static void fx_init(struct fx *f, int nind, size_t nunit, size_t nyear, size_t n
     f->c = cube_new(nunit, (size_t)nind, nyear, 0, ndenom);
     assert_non_null(f->c);
     for (size_t u = 0; u < nunit; u++) {
-        char buf[16];
+        char buf[32];
         snprintf(buf, sizeof buf, "U%zu", u + 1);
         free(f->c->unit[u]);
         f->c->unit[u] = strdup(buf);
