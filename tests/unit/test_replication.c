@@ -690,9 +690,9 @@ static void test_bounds_on_scale(void **state)
                               u + 1, f.res->score[k], lo, hi);
             }
         }
+    fx_free(&f);
     assert_true(at_bound >= 8);
     if (outside) fail_msg("%zu of 40 intervals leave [0, 100]", outside);
-    fx_free(&f);
 }
 
 int main(void)
