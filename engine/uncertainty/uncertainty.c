@@ -188,8 +188,11 @@ void *uncertainty_worker_read(void *arg)
         tails_quantiles(U->tl, k, &qlo, &qhi, &n);
         if (n < (size_t)U->R) unstable++;
         if (n == 0) continue;
-        res->ci_low[g] = s0 + qlo;
-        res->ci_high[g] = s0 + qhi;
+        /* the replications lie on the score's scale; their float
+           deviations could step out by rounding */
+        size_t node = U->n0 + k / (U->ny * U->nu);
+        res->ci_low[g] = fmax(s0 + qlo, U->scale_lo[node]);
+        res->ci_high[g] = fmin(s0 + qhi, U->scale_hi[node]);
         tails_rank_quantiles(U->tl, k, &res->rank_low[g], &res->rank_high[g]);
     }
     atomic_fetch_add(&U->unstable, unstable);

@@ -4,7 +4,7 @@
  *
  * Replication r (0 <= r < R): the cube's raw values with every observation
  * that carries an error replaced by its draw (draws.h: streams from
- * (seed, r, year), truncated to what the value can be), evaluated by
+ * (seed, r, year), censored at what the value can be), evaluated by
  * pipeline_replicate: the same denominate ▸ screen ▸ impute ▸ treat ▸
  * direction ▸ normalise ▸ aggregate ▸ rank code as the nominal run,
  * holding the nominal run's screening and treatment decisions and
@@ -81,7 +81,7 @@ struct uncertainty_summary {
     size_t obs_exact;        /* present without error: taken as exact */
     size_t wilson_ignored;   /* n given, value not a proportion: exact
                                 (included in obs_exact) */
-    size_t obs_truncated;    /* with error and a bounded range */
+    size_t obs_bounded;      /* with error and a bounded range */
     size_t chunks;           /* node chunks (> 1 when over the budget) */
     size_t store_bytes;      /* order-statistic buffers of one chunk */
     size_t unstable_cells;   /* cells whose score was missing in some

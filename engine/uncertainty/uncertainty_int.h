@@ -41,6 +41,8 @@ struct unc {
     int *tlast, *tbase, *tprev;  /* [nnode * nu] year index, -1 none */
     struct uncertainty_change *ch;
     const uint8_t *err;          /* [nnode * ny * nu] measured error enters */
+    double *scale_lo, *scale_hi; /* [nnode] bounds of the node's score scale
+                                    (-inf, inf when open) */
     atomic_size_t unstable;
 };
 

@@ -300,6 +300,8 @@ static void run_free(struct run *rn)
     free(rn->U.cha);
     free(rn->U.chb);
     free(rn->U.chnom);
+    free(rn->U.scale_lo);
+    free(rn->U.scale_hi);
     tails_free(rn->U.tl);
     tails_free(rn->U.tch);
 }
@@ -468,6 +470,35 @@ static int run_chunk(struct run *rn, size_t n0, size_t n1, double p,
     return 0;
 }
 
+/* The bounds of each node's score scale: min-max to [l, u] and goalposts
+ * to [0, scale] bound the indicators' scores, and every aggregation but
+ * Copeland keeps an aggregate within its children's bounds; open
+ * otherwise. 0, or -1 on ENOMEM. */
+static int scale_bounds(struct unc *U, const struct config *cfg, const struct framework *fw)
+{
+    U->scale_lo = malloc((U->nnode + 1) * sizeof *U->scale_lo);
+    U->scale_hi = malloc((U->nnode + 1) * sizeof *U->scale_hi);
+    if (!U->scale_lo || !U->scale_hi) return -1;
+    const struct method *m = config_method(cfg, 1);
+    double lo = -INFINITY, hi = INFINITY;
+    if (m->normalise == NORM_MINMAX) {
+        lo = fmin(m->norm_low, m->norm_high);
+        hi = fmax(m->norm_low, m->norm_high);
+    } else if (m->normalise == NORM_GOALPOSTS) {
+        lo = 0.0;
+        hi = m->gp_scale > 0 ? m->gp_scale : 100.0;
+    }
+    for (size_t n = 0; n < U->nnode; n++) {
+        /* an aggregate is bounded when every level up to it is a mean */
+        int bounded = 1;
+        for (int level = 2; level <= fw->node[n].level && n >= (size_t)fw->nind; level++)
+            if (config_method(cfg, level)->aggregate == AGG_COPELAND) bounded = 0;
+        U->scale_lo[n] = bounded ? lo : -INFINITY;
+        U->scale_hi[n] = bounded ? hi : INFINITY;
+    }
+    return 0;
+}
+
 /* Observation counts, the change struct and its year indices. */
 static int run_setup(struct run *rn, const struct config *cfg, const struct framework *fw,
                      const struct cube *c, struct results *res, int changes,
@@ -482,7 +513,7 @@ static int run_setup(struct run *rn, const struct config *cfg, const struct fram
     sum->obs_percent = dc.percent;
     sum->obs_exact = dc.exact;
     sum->wilson_ignored = dc.wilson_ignored;
-    sum->obs_truncated = dc.truncated;
+    sum->obs_bounded = dc.bounded;
     size_t cells = res->nnode * c->nunit;
     rn->tl = malloc((cells + 1) * sizeof *rn->tl);
     rn->tb = malloc((cells + 1) * sizeof *rn->tb);
@@ -545,7 +576,8 @@ int uncertainty_run(const struct config *cfg, const struct framework *fw,
     U->cha = malloc(nch * sizeof *U->cha);
     U->chb = malloc(nch * sizeof *U->chb);
     U->chnom = malloc(nch * sizeof *U->chnom);
-    if (!rn.err || !U->dev || !U->rk || !U->le || !U->ge || !U->cha || !U->chb || !U->chnom)
+    if (!rn.err || !U->dev || !U->rk || !U->le || !U->ge || !U->cha || !U->chb || !U->chnom ||
+        scale_bounds(U, cfg, fw) != 0)
         goto nomem;
     if (workers_new(&rn, c, threads) != 0) goto nomem;
     sum->threads = rn.nt;
@@ -628,9 +660,9 @@ void uncertainty_notes_add(const struct uncertainty_summary *sum, struct notes *
               "(normal with the Wilson centre and width; %zu of them given in percent), "
               "%zu taken as exact. Draws stay within what a value can be (a proportion "
               "in [0, 1] or [0, 100], the framework's min and max): %zu observations "
-              "have such a range and are drawn from the normal truncated to it.",
+              "have such a range, and a draw beyond it takes its bound.",
               sum->obs_se, sum->obs_present, sum->obs_wilson, sum->obs_percent,
-              sum->obs_exact, sum->obs_truncated);
+              sum->obs_exact, sum->obs_bounded);
     if (sum->wilson_ignored)
         notes_add(nt, "%zu observation%s had a sample size but a value that "
                   "is not a proportion (outside [0, 1], or [0, 100] for "
@@ -641,6 +673,11 @@ void uncertainty_notes_add(const struct uncertainty_summary *sum, struct notes *
         notes_add(nt, "%zu score%s lost their value in some replications; "
                   "their intervals use the replications that kept one.",
                   sum->unstable_cells, sum->unstable_cells == 1 ? "" : "s");
+    if (2.0 / ((double)sum->replications + 1.0) > 1.0 - sum->level)
+        notes_add(nt, "With %ld replications the smallest possible p-value, 2 / (R + 1), is "
+                  "above %g, so no change can be called significant: use at least %ld "
+                  "replications.", sum->replications, 1.0 - sum->level,
+                  (long)ceil(2.0 / (1.0 - sum->level)));
     notes_add(nt, "Changes since the base year and since the previous year carry "
               "intervals from the same replications. A change is assessed when one of "
               "the unit's observations under the node, in either year, carries a "

@@ -1,13 +1,13 @@
 # expected.R: expected intervals for tests/unit/test_replication.c, computed
 # independently of lcme by Monte Carlo (or, where the answer is a quantile
-# of one truncated normal, in closed form).
+# of one censored normal, in closed form).
 # Run: Rscript tests/replication/expected.R > tests/replication/expected.out
 #
 # The model (METHODS.md "Monte Carlo replications"): each observation with
 # an error is drawn from normal(value, se), or for a survey proportion with
 # n from the normal with the Wilson centre and sd = Wilson half-width / z,
-# truncated to the indicator's range (the framework's min/max and, for
-# survey proportions, [0, 1] or [0, 100]); the batch's pipeline then runs on
+# censored at the indicator's range (the framework's min/max and, for
+# survey proportions, [0, 1] or [0, 100]: a draw beyond a bound takes it); the batch's pipeline then runs on
 # the drawn raw values HOLDING the nominal run's screening and treatment
 # decisions (which units are out, which indicators are logged, how many
 # points are winsorised) and RE-DERIVING everything else (winsorisation
@@ -36,16 +36,10 @@ z <- qnorm(1 - p)
 d_mc <- 5 * sqrt(p * (1 - p) * (1 / Rc + 1 / Rr))
 d_cf <- 5 * sqrt(p * (1 - p) / Rc)
 
-# normal(mu, sd) truncated to [lo, hi], Rr draws, by inversion
-rtn <- function(mu, sd, lo = -Inf, hi = Inf) {
-  a <- pnorm(lo, mu, sd); b <- pnorm(hi, mu, sd)
-  qnorm(runif(Rr, a, b), mu, sd)
-}
+# normal(mu, sd) censored at [lo, hi], Rr draws
+rtn <- function(mu, sd, lo = -Inf, hi = Inf) pmin(pmax(rnorm(Rr, mu, sd), lo), hi)
 # its quantile function
-qtn <- function(q, mu, sd, lo = -Inf, hi = Inf) {
-  a <- pnorm(lo, mu, sd); b <- pnorm(hi, mu, sd)
-  qnorm(a + q * (b - a), mu, sd)
-}
+qtn <- function(q, mu, sd, lo = -Inf, hi = Inf) pmin(pmax(qnorm(q, mu, sd), lo), hi)
 wilson <- function(x, n) {
   c(centre = (x + z^2 / (2 * n)) / (1 + z^2 / n),
     half = z / (1 + z^2 / n) * sqrt(x * (1 - x) / n + z^2 / (4 * n^2)))
@@ -95,7 +89,7 @@ nA <- minmax1(rate); root <- (sA + matrix(sB, Rr, 6, byrow = TRUE)) / 2
 for (u in 1:6) row_mc(0, 0, u - 1, nA[u], sA[, u])
 for (u in 1:6) row_mc(2, 0, u - 1, (nA[u] + sB[u]) / 2, root[, u])
 ## the same with goalposts 0 and 400 on the rate (fixed bounds): the score
-## of A is rate / 4, a linear map of the truncated normal of the count
+## of A is rate / 4, a linear map of the censored normal of the count
 cat("[denominate goalposts]\n")
 for (u in 1:6) {
   k <- pop[u] / 1000
@@ -111,7 +105,7 @@ A <- c(1, 1.2, 1.5, 2, 2.2, 2.5, 3, 3.3, 4, 60)
 B <- c(4, 9, 2, 7, 1, 10, 3, 8, 6, 5)
 seA <- A / 10
 ## normalise = none: the score of A is log(draw), a quantile of the
-## truncated normal logged
+## censored normal logged
 for (u in 1:10)
   row_cf(0, 0, u - 1, log(A[u]), function(q) log(qtn(q, A[u], seA[u], 0)))
 cat("[log minmax]\n")
@@ -219,7 +213,7 @@ for (u in 1:8) row_mc(3, 0, u - 1, rn[u], root[, u])
 ## [percent] nodes A (0), B (1), root (2); 8 units, 2024; normalise = none.
 ## A: "percent (survey)" with n = 30, values at and near 0 and 100;
 ## B: shares (unit "proportion") with n = 40. Each score's interval is the
-## quantile of its normal truncated to [0, 100] (A) or [0, 1] (B).
+## quantile of its normal censored at [0, 100] (A) or [0, 1] (B).
 cat("[percent]\n")
 A <- c(0, 1, 3, 50, 97, 99, 100, 60)
 Bv <- c(0, 0.02, 0.5, 0.95, 1, 0.3, 0.7, 0.99)
