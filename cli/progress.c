@@ -36,12 +36,19 @@ void cli_stage_end(struct stage_clock *sc, const char *name)
 
 void cli_progress(const char *what, long done, long total)
 {
+    static const char *last_what;   /* callers serialise their calls */
+    static long last_pct = -1;
     if (total <= 0)
         return;
+    long pct = 100 * done / total;
+    if (what == last_what && pct == last_pct)
+        return;   /* the same bar: thousands of chart files redraw nothing */
+    last_what = what;
+    last_pct = pct;
     int width = 40, fill = (int)(width * done / total);
     fprintf(stderr, "\rlcme: %-11s [%.*s%*s] %3ld%%", what, fill,
             "########################################", width - fill, "",
-            100 * done / total);
+            pct);
     fflush(stderr);
 }
 
