@@ -8,10 +8,10 @@
  * further writer is started. Problems are reported writer by writer in
  * table order, as if they had run in turn.
  *
- * Network scale (356 units, 184 nodes, 11 years; R = 0), medians on this
- * 2-core machine: report 4 s, workbook 2 s, results 1.4 s, scores.csv
- * 0.6 s, trends.csv 0.4 s; one after the other they took 8.5 s, on two
- * threads the report's 4 s and the rest beside it.
+ * Network scale (356 units, 184 nodes, 11 years; R = 0), CPU seconds from
+ * a profile of a whole run: report 4.7, workbook 3.5, results 2.2,
+ * trends.csv 0.5, scores.csv 0.3: 11 s in turn; on two threads the report
+ * on one and the rest, 6.5 s, on the other.
  *
  * To add an output, add a row to writers[], in order of its usual length.
  */
