@@ -28,7 +28,7 @@ struct store;
 /* The command-line switches every file reads; set once by main. */
 extern int cli_quiet;    /* --quiet: no progress and no closing line on stderr */
 extern int cli_timings;  /* --timings: each stage's wall time on stderr */
-extern int cli_tty;      /* stderr is a terminal: stage names and the Monte Carlo bar */
+extern int cli_tty;      /* stderr is a terminal: stage names and progress bars */
 
 /* The help text of lcme (main.c). */
 void cli_usage(FILE *fp);
@@ -46,8 +46,13 @@ struct stage_clock {
 void cli_stage_begin(struct stage_clock *sc, const char *name);
 void cli_stage_end(struct stage_clock *sc, const char *name);
 
-/* The Monte Carlo bar on stderr; a progress callback of uncertainty_run
- * (ctx unused). */
+/* A bar on stderr, "lcme: WHAT [####    ]  45%", redrawn in place (the
+ * caller ends it with a newline); nothing when total <= 0. The caller
+ * checks cli_tty and cli_quiet. */
+void cli_progress(const char *what, long done, long total);
+
+/* cli_progress as a progress callback (uncertainty_run, charts_write_all):
+ * ctx is the label, NULL for "Monte Carlo". */
 void cli_progress_bar(void *ctx, long done, long total);
 
 /* Print every problem in d (sorted), then "lcme: N problems found; WHAT".
@@ -94,11 +99,11 @@ int outdir_commit(struct outdir *o, struct diag *d);
  * contents; o itself is borrowed. Harmless on a zeroed o. */
 void outdir_free(struct outdir *o);
 
-/* writers.c: write the workbook xlsx on this thread while a second thread
- * stores the results in st (inside the open transaction) and writes the
- * other files, all under o's temporary folder; in is borrowed and only read.
- * Prints each writer's --timings line. Returns 0, or -1 with the problems in
- * d: the workbook's, else those of the writers beside it. */
+/* writers.c: write the workbook xlsx and the other files under o's
+ * temporary folder and store the results in st (inside the open
+ * transaction), on up to in->threads threads; in is borrowed and only read.
+ * Prints a bar on a terminal and each writer's --timings line. Returns 0,
+ * or -1 with the problems of every writer that failed in d. */
 int writers_run(struct outdir *o, const char *xlsx, struct store *st,
                 const struct report_input *in, struct diag *d);
 

@@ -260,8 +260,15 @@ static int run_charts(struct run *r)
                  strerror(errno));
         ok = 0;
     }
+    if (cli_tty && !cli_quiet) {
+        r->rin.progress = cli_progress_bar;
+        r->rin.progress_ctx = (void *)"charts";
+    }
     if (ok)
         ok = charts_write_all(r->charts_dir, &r->rin, r->tr, &r->charts, &r->d) == 0;
+    if (r->rin.progress)
+        fputc('\n', stderr);
+    r->rin.progress = NULL;
     r->rin.charts = &r->charts;
     r->rin.charts_dir = r->charts_dir;
     cli_stage_end(&sc, "charts");

@@ -1,7 +1,9 @@
 /* progress.c: what a command prints on stderr as it goes: the name of each
- * stage on a terminal, each stage's wall time under --timings, the Monte
- * Carlo bar, and at the end the problems found with a one-line summary.
- * Stage names and the bar go only to a terminal and never under --quiet.
+ * stage on a terminal, each stage's wall time under --timings, the bars of
+ * the stages that take more than a moment at scale (the Monte Carlo, the
+ * charts, the outputs), and at the end the problems found with a one-line
+ * summary. Stage names and bars go only to a terminal and never under
+ * --quiet.
  */
 #include <stdio.h>
 #include <time.h>
@@ -32,16 +34,27 @@ void cli_stage_end(struct stage_clock *sc, const char *name)
         fprintf(stderr, "%s: %.6f\n", name, cli_now() - sc->t0);
 }
 
-void cli_progress_bar(void *ctx, long done, long total)
+void cli_progress(const char *what, long done, long total)
 {
-    (void)ctx;
+    static const char *last_what;   /* callers serialise their calls */
+    static long last_pct = -1;
     if (total <= 0)
         return;
+    long pct = 100 * done / total;
+    if (what == last_what && pct == last_pct)
+        return;   /* the same bar: thousands of chart files redraw nothing */
+    last_what = what;
+    last_pct = pct;
     int width = 40, fill = (int)(width * done / total);
-    fprintf(stderr, "\rlcme: Monte Carlo [%.*s%*s] %3ld%%", fill,
+    fprintf(stderr, "\rlcme: %-11s [%.*s%*s] %3ld%%", what, fill,
             "########################################", width - fill, "",
-            100 * done / total);
+            pct);
     fflush(stderr);
+}
+
+void cli_progress_bar(void *ctx, long done, long total)
+{
+    cli_progress(ctx ? (const char *)ctx : "Monte Carlo", done, total);
 }
 
 int cli_report(struct diag *d, const char *what)

@@ -5,19 +5,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "report_util.h"
+
 char *csvout_number(double v, char *buf)
 {
-    if (isnan(v)) {
+    if (isnan(v))
         buf[0] = '\0';
-        return buf;
-    }
-    /* %.15g is exact for counts and for most data as typed; scores may need
-     * 16 or 17 digits to read back as the same double. */
-    for (int prec = 15; prec <= 17; prec++) {
-        snprintf(buf, 32, "%.*g", prec, v);
-        if (strtod(buf, NULL) == v)
-            return buf;
-    }
+    else
+        report_fmt_shortest(buf, v);
     return buf;
 }
 

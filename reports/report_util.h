@@ -24,6 +24,13 @@ int report_eval_year_index(const struct report_input *in, int *fallback);
  * LC_NUMERIC is. Returns the length written. */
 size_t report_fmt_double(char *buf, double v);
 
+/* Write v into buf (REPORT_NUM_MAX bytes) as the first of "%.15g", "%.16g"
+ * and "%.17g" that reads back to the same double, byte for byte what printf
+ * writes in the C locale ("0.1", "-0", "1e+20", "inf"), without printf's
+ * cost for most values (report_util.c). Returns the length written. Never
+ * fails. */
+size_t report_fmt_shortest(char *buf, double v);
+
 /* The last component of path (after the last '/'); path itself when it has
  * none; "" for NULL. Borrowed from path. */
 const char *report_basename(const char *path);

@@ -30,6 +30,11 @@ struct report_input {
     const char *charts_dir;        /* folder holding them (STEM.png) */
     int threads;                   /* drawing threads for the charts; <= 0:
                                       run->threads, else one */
+    void (*progress)(void *ctx, long done, long total);
+                                   /* charts_write_all: chart files written
+                                      of total, from any of its threads, one
+                                      call at a time; may be NULL */
+    void *progress_ctx;            /* progress's first argument */
 };
 
 /* NAME.xlsx, the analysts' workbook: the sheets listed in

@@ -11,7 +11,7 @@
  *     no chart.
  * (b) Area medians over the years: one line per area, the network median
  *     from struct trends (median[node * nyear + t]); absent without trends.
- * Images: every chart PNG for networks of at most CHART_SHEET_ALL units,
+ * Images: every chart PNG for networks of at most CHART_PNG_UNITS units,
  *     else only the dot plots (index, areas, areas of focus) and the
  *     progress chart, each with its alternative text as the description.
  *
@@ -31,7 +31,6 @@
 #include "trend.h"
 #include "workbook_int.h"
 
-#define CHART_SHEET_ALL 30       /* networks up to this size get every image */
 #define CHART_SHEET_FIRST 4      /* first data row of the ranges (0-based) */
 #define CHART_SHEET_PITCH 21     /* rows from one native chart to the next */
 
@@ -241,7 +240,7 @@ static void chart_images(struct wb *w, lxw_worksheet *ws, const struct charts_la
     const char *dir = w->in->charts_dir;
     if (!cl || !dir || cl->n == 0)
         return;
-    int all = w->c->nunit <= CHART_SHEET_ALL;
+    int all = w->c->nunit <= CHART_PNG_UNITS;   /* every chart has a PNG */
     size_t last = L->first + L->rows;
     size_t row = (L->chart_row > last ? L->chart_row : last) + 1;
     wb_put_str(w, ws, row - 1, L->col_chart,

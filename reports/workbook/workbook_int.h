@@ -54,7 +54,15 @@ struct wb {
     int *area, narea;         /* level nlevel-1 nodes, in node order */
     int *feat, nfeat;         /* level-2 nodes, in node order */
     size_t max_data_rows;     /* rows below a header */
-    size_t score_rows;        /* rows Scores needs */
+    int *node_order;          /* the nodes from the index down the levels
+                                 (aggregates first, indicators last),
+                                 framework order within a level */
+    size_t score_rows;        /* rows Scores needs: units x nodes (0 without
+                                 an evaluation year) */
+    size_t history_rows;      /* rows History needs: units x aggregates */
+    size_t cells;             /* cells of the largest sheets (Scores,
+                                 History, Trends, Data), for the choice of
+                                 constant-memory mode */
     size_t data_ind;          /* indicators shown on Data (column limit) */
     int narea_shown, nfeat_shown; /* areas and key features that fit in a
                                      sheet's columns */
@@ -89,6 +97,7 @@ void wb_cover_write(struct wb *w, lxw_worksheet *ws);
 void wb_notes_write(struct wb *w, lxw_worksheet *ws);
 void wb_summary_write(struct wb *w, lxw_worksheet *ws);
 void wb_scores_write(struct wb *w, lxw_worksheet *ws);
+void wb_history_write(struct wb *w, lxw_worksheet *ws);
 void wb_features_write(struct wb *w, lxw_worksheet *ws);
 void wb_trends_write(struct wb *w, lxw_worksheet *ws);
 void wb_data_write(struct wb *w, lxw_worksheet *ws);

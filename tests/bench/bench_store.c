@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "cube.h"
+#include "bench_clock.h"
 #include "diag.h"
 #include "framework.h"
 #include "ingest.h"
@@ -31,34 +32,6 @@
 #define NYEAR 11
 #define FIRST_YEAR 2016
 #define RUNS 5
-
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
-/* CPU time of this process: on a shared machine it varies less than the
- * wall time, so it is the figure to compare two versions by. */
-static double cpu(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
-static double median(double *v, int n)
-{
-    qsort(v, (size_t)n, sizeof *v, cmp_double);
-    return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
-}
 
 static void die(struct diag *d, const char *what)
 {

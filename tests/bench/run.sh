@@ -85,8 +85,39 @@ for k in scores total; do
         awk -v k="$k" '{ x[NR] = $1 } END { printf "%-12s median %.4f  (runs: %d)\n", k, (NR % 2) ? x[(NR + 1) / 2] : (x[NR / 2] + x[NR / 2 + 1]) / 2, NR }'
 done
 
-# Module benchmarks built beside the engine, when present.
+# The targets of the whole process (charts and report on): network scale at
+# R = 0 and R = 200, and 1,000 units at R = 200 with its peak memory.
+"$LCME" gen --units 1000 --indicators-per-feature 3 --first-year 2016 --years 11 \
+    --missing 0.05 --seed 1 -o "$W/big" 2>/dev/null
+target() {  # target NAME BATCH REPLICATIONS
+    : > "$W/target.txt"
+    for i in $(seq "$RUNS"); do
+        rm -rf "$(dirname "$2")/out" "$(dirname "$2")/lcme.db"
+        /usr/bin/time -f "peak_rss_kb: %M" "$LCME" run "$2" --timings --quiet \
+            --replications "$3" 2>&1 | grep -E '^(uncertainty|total|peak_rss_kb):' >> "$W/target.txt"
+    done
+    for k in uncertainty total peak_rss_kb; do
+        grep "^$k:" "$W/target.txt" | cut -d' ' -f2 | sort -g |
+            awk -v k="$k" -v n="$1" '{ x[NR] = $1 } END { m = (NR % 2) ? x[(NR + 1) / 2] : (x[NR / 2] + x[NR / 2 + 1]) / 2;
+                if (k == "peak_rss_kb") printf "%-28s peak memory median %.0f MiB\n", n, m / 1024;
+                else printf "%-28s %-12s median %.3f s  (runs: %d)\n", n, k, m, NR }'
+    done
+}
+echo "whole process, charts and report on:"
+target "network scale, R = 0" "$W/net/batch.ini" 0
+target "network scale, R = 200" "$W/net/batch.ini" 200
+target "1,000 units, R = 200" "$W/big/batch.ini" 200
+
+# Module benchmarks built beside the engine, when present; bench_outputs
+# takes the network-scale batch (each output beside the bare library).
 for b in "$(dirname "$LCME")"/bench_*; do
-    [ -x "$b" ] && { echo "== $(basename "$b")"; "$b"; }
+    [ -x "$b" ] || continue
+    echo "== $(basename "$b")"
+    if [ "$(basename "$b")" = bench_outputs ]; then "$b" "$W/net/batch.ini" "$RUNS"; else "$b"; fi
 done
+# COINr on the same batch, when R and COINr are installed (vs_coinr.sh).
+if command -v Rscript >/dev/null && Rscript -e 'library(COINr)' >/dev/null 2>&1; then
+    echo "== against COINr's whole workflow"
+    RUNS=$RUNS bash "$(dirname "$0")/vs_coinr.sh" "$LCME"
+fi
 exit 0

@@ -24,7 +24,7 @@ bad=0
 while IFS= read -r f; do xmllint --noout "$f" 2>/dev/null || { bad=1; echo "not well-formed: $f" >&2; }; done \
     < <(find "$TMP/x" -name '*.xml' -o -name '*.rels')
 check "every part is well-formed XML" test $bad -eq 0
-for s in Cover Notes Summary Scores Features Trends Quality Data Framework; do
+for s in Cover Notes Summary Scores History Features Trends Quality Data Framework; do
     check "sheet $s exists" grep -q "name=\"$s\"" "$TMP/x/xl/workbook.xml"
 done
 # Scores sheet: numeric cells (no t= attribute) exist in the score column E.
