@@ -2,7 +2,8 @@
  * longest writer, is written on the calling thread while a second thread
  * runs the writers of side_writers[] in turn: the results into the store (the
  * store is not used elsewhere meanwhile), report.pdf when charts were drawn,
- * and the CSV files, stopping at the first failure. Every writer only reads
+ * the CSV files, and, when the batch has a plan, the plan version into the
+ * store and objectives.csv, stopping at the first failure. Every writer only reads
  * the report input. Problems are reported as if the two threads ran in turn:
  * the workbook's, else the others'.
  *
@@ -15,6 +16,8 @@
 #include "chart.h"
 #include "cli_int.h"
 #include "config.h"
+#include "objectives.h"
+#include "objectives_csv.h"
 #include "quality.h"
 #include "report_pdf.h"
 #include "reports.h"
@@ -68,22 +71,54 @@ static int write_quality(struct store *st, const struct report_input *in, const 
     return quality_csv_write(path, in, d);
 }
 
+/* The plan version the run was judged on, into the store (after the run). */
+static int write_plan(struct store *st, const struct report_input *in, const char *path,
+                      struct diag *d)
+{
+    (void)path;
+    return store_put_plan(st, in->run->id, in->objectives->plan, in->cfg->year, d);
+}
+
+static int write_objectives(struct store *st, const struct report_input *in,
+                            const char *path, struct diag *d)
+{
+    (void)st;
+    return objectives_csv_write(path, in, d);
+}
+
+/* What a writer needs to run at all. */
+enum side_needs {
+    NEEDS_NOTHING,
+    NEEDS_CHARTS,         /* left out when no charts were drawn (--no-charts) */
+    NEEDS_PLAN,           /* left out when the batch has no plan */
+};
+
 /* The writers beside the workbook, in the order they run and their files are
  * renamed into place. */
 static const struct side_writer {
     const char *stage;    /* its --timings name */
     const char *file;     /* the output it writes; NULL: it writes into the store */
-    int needs_charts;     /* left out when no charts were drawn (--no-charts) */
+    enum side_needs needs;
     side_write_fn *write;
 } side_writers[] = {
-    {"results", NULL, 0, write_results},
-    {"report", "report.pdf", 1, write_report},
-    {"scores.csv", "scores.csv", 0, write_scores},
-    {"trends.csv", "trends.csv", 0, write_trends},
-    {"quality.csv", "quality.csv", 0, write_quality},
+    {"results", NULL, NEEDS_NOTHING, write_results},
+    {"report", "report.pdf", NEEDS_CHARTS, write_report},
+    {"scores.csv", "scores.csv", NEEDS_NOTHING, write_scores},
+    {"trends.csv", "trends.csv", NEEDS_NOTHING, write_trends},
+    {"quality.csv", "quality.csv", NEEDS_NOTHING, write_quality},
+    {"plan", NULL, NEEDS_PLAN, write_plan},
+    {"objectives.csv", "objectives.csv", NEEDS_PLAN, write_objectives},
 };
 
 #define NSIDE (sizeof side_writers / sizeof *side_writers)
+
+/* 1 when writer w runs for the report input in. */
+static int side_runs(const struct side_writer *w, const struct report_input *in)
+{
+    return w->needs == NEEDS_CHARTS ? in->charts != NULL
+         : w->needs == NEEDS_PLAN   ? in->objectives != NULL
+                                    : 1;
+}
 
 /* The second thread's work and what it leaves. */
 struct side_job {
@@ -103,7 +138,7 @@ static void *side_job_run(void *arg)
     j->rc = -1;
     for (size_t k = 0; k < NSIDE; k++) {
         const struct side_writer *w = &side_writers[k];
-        if (w->file && !j->path[k])
+        if ((w->file && !j->path[k]) || !side_runs(w, j->in))
             continue;
         double t0 = cli_now();
         if (w->write(j->st, j->in, j->path[k], &j->d) != 0)
@@ -119,7 +154,7 @@ static int side_job_paths(struct side_job *j, struct outdir *o)
 {
     for (size_t k = 0; k < NSIDE; k++) {
         const struct side_writer *w = &side_writers[k];
-        if (!w->file || (w->needs_charts && !j->in->charts))
+        if (!w->file || !side_runs(w, j->in))
             continue;
         j->path[k] = outdir_tmp(o, w->file);
         if (!j->path[k])
