@@ -90,8 +90,10 @@ static void paces(FILE *f, const struct plan_objective *o, const struct objectiv
     if (isfinite(pr->required))
         fprintf(f, " Getting there by %d needs %s a year from now", o->year,
                 objectives_num(a, sizeof a, pr->required, 1));
-    else if (o->year <= rw->latest_year)
+    else if (o->year < rw->latest_year)
         fprintf(f, " The target year %d has passed", o->year);
+    else if (o->year == rw->latest_year)
+        fprintf(f, " %d is the target year", o->year);
     else
         said = 0;
     const char *lead = said ? "; t" : " T";
