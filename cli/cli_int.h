@@ -64,14 +64,23 @@ struct inputs {
     struct config *cfg;
     struct framework *fw;
     struct obsset *obs;
+    struct plan *plan;   /* the action plan; NULL when the batch has none */
 };
 
-/* Load the batch file, its framework (with the batch's weights), units and
- * data files into in (owned; free with inputs_free even on failure). A file
- * the batch names that does not exist is reported at its line in the batch.
- * Returns 0, or -1 with every problem found in d. */
+/* Load the batch file, its framework (with the batch's weights), units,
+ * data and plan files into in (owned; free with inputs_free even on
+ * failure). A file the batch names that does not exist is reported at its
+ * line in the batch. The plan's units are checked later, against the units
+ * the store holds too (inputs_check_plan_units). Returns 0, or -1 with
+ * every problem found in d. */
 int inputs_read(const char *batch, struct inputs *in, struct diag *d);
 void inputs_free(struct inputs *in);
+
+/* The units the plan names must be units of the cube (the data's, the
+ * units file's and, in a run, the store's). 0 when they are or there is no
+ * plan; -1 with each unknown unit in d. */
+struct cube;
+int inputs_check_plan_units(const struct inputs *in, const struct cube *c, struct diag *d);
 
 /* outdir.c: outputs are written under a temporary folder inside the output
  * folder and renamed into place at the end. */

@@ -1,5 +1,6 @@
 /* cmd_history.c: `lcme history BATCH.ini`: the runs, years and sources the
- * batch's store holds, on stdout. The store is opened read-only.
+ * batch's store holds, and the action-plan versions when it holds any, on
+ * stdout. The store is opened read-only.
  */
 #include <stdio.h>
 #include <string.h>
@@ -7,6 +8,20 @@
 #include "cli_int.h"
 #include "config.h"
 #include "store.h"
+
+/* The plan versions, oldest first; nothing for a store without a plan. */
+static void print_plans(const struct store_plan_history *ph)
+{
+    if (ph->n == 0)
+        return;
+    printf("\nPlan versions (%zu):\n", ph->n);
+    for (size_t i = 0; i < ph->n; i++) {
+        const struct store_plan_row *v = &ph->v[i];
+        printf("  %s  first judged %d, %ld objective%s, %s, stored %s; runs: %s\n", v->id,
+               v->first_year, v->objectives, v->objectives == 1 ? "" : "s", v->files,
+               v->stored, v->years[0] ? v->years : "none");
+    }
+}
 
 int cmd_history(int argc, char **argv)
 {
@@ -19,10 +34,12 @@ int cmd_history(int argc, char **argv)
     struct config *cfg = NULL;
     struct store *st = NULL;
     struct store_history h;
+    struct store_plan_history ph;
     memset(&h, 0, sizeof h);
+    memset(&ph, 0, sizeof ph);
     int rc;
     if (config_load(&cfg, argv[1], &d) != 0 || store_open(&st, cfg->store, 1, &d) != 0 ||
-        store_history_read(st, &h, &d) != 0) {
+        store_history_read(st, &h, &d) != 0 || store_plan_history_read(st, &ph, &d) != 0) {
         rc = cli_report(&d, "cannot read the history");
         goto done;
     }
@@ -46,8 +63,10 @@ int cmd_history(int argc, char **argv)
                h.source[i].rows, h.source[i].rows == 1 ? "" : "s", span, h.source[i].sha256,
                h.source[i].loaded);
     }
+    print_plans(&ph);
     rc = 0;
 done:
+    store_plan_history_free(&ph);
     store_history_free(&h);
     store_close(st);
     config_free(cfg);

@@ -24,6 +24,7 @@
 #include "cube.h"
 #include "framework.h"
 #include "ingest.h"
+#include "objectives.h"
 #include "path.h"
 #include "pipeline.h"
 #include "reports.h"
@@ -51,6 +52,7 @@ struct run {
     struct results *res;
     struct uncertainty_change *chg;
     struct trends *tr;
+    struct objectives *obj;        /* progress against the plan; NULL without one */
     struct run_info ri;
     struct report_input rin;       /* what every writer reads */
     struct chart_list charts;
@@ -129,6 +131,13 @@ static int run_load_cube(struct run *r)
     return 0;
 }
 
+/* The units the plan names must be units of the cube, which holds the
+ * store's units too. */
+static int run_plan_units(struct run *r)
+{
+    return inputs_check_plan_units(&r->in, r->c, &r->d);
+}
+
 static int run_scores(struct run *r)
 {
     struct stage_clock sc;
@@ -178,10 +187,27 @@ static int run_trends(struct run *r)
     return 0;
 }
 
-/* The run digest: engine version, settings, seed, every input's checksum and
- * the cube's contents (the store may hold earlier years). */
+/* Progress against the plan's objectives, from the scores and their
+ * intervals; nothing without a plan. */
+static int run_objectives(struct run *r)
+{
+    if (!r->in.plan)
+        return 0;
+    struct stage_clock sc;
+    cli_stage_begin(&sc, "objectives");
+    if (objectives_compute(r->cfg, r->in.fw, r->c, r->res, r->in.plan, &r->obj, &r->d) != 0)
+        return -1;
+    objectives_notes_add(r->cfg, r->obj, &r->res->notes);
+    cli_stage_end(&sc, "objectives");
+    return 0;
+}
+
+/* The run digest: engine version, settings, seed, every input's checksum,
+ * the plan's version when there is one, and the cube's contents (the store
+ * may hold earlier years). */
 static void run_digest(const struct config *cfg, const struct obsset *obs,
-                       const struct cube *c, const char *fw_sha, struct run_info *ri)
+                       const struct plan *plan, const struct cube *c, const char *fw_sha,
+                       struct run_info *ri)
 {
     char *settings = config_settings_text(cfg);
     size_t planes = c->nind * c->nyear * c->nunit;
@@ -191,6 +217,8 @@ static void run_digest(const struct config *cfg, const struct obsset *obs,
                                 LCME_VERSION, cfg->seed, fw_sha, settings ? settings : "");
     for (size_t i = 0; i < obs->nfile && k < len; i++)
         k += (size_t)snprintf(buf + k, len - k, "input=%s\n", obs->file[i].sha256);
+    if (plan && k < len)
+        k += (size_t)snprintf(buf + k, len - k, "plan=%s\n", plan->sha256);
     char cube_sha[3][65];
     sha256_hex(c->value, planes * sizeof(double), cube_sha[0]);
     sha256_hex(c->se, planes * sizeof(double), cube_sha[1]);
@@ -217,7 +245,7 @@ static int run_facts(struct run *r)
     char fw_sha[65];
     if (sha256_file(cfg->framework, fw_sha) != 0)
         memset(fw_sha, '0', 64), fw_sha[64] = '\0';
-    run_digest(cfg, r->in.obs, c, fw_sha, &r->ri);
+    run_digest(cfg, r->in.obs, r->in.plan, c, fw_sha, &r->ri);
     r->ri.version = LCME_VERSION;
     r->ri.created = cfg->created;
     r->ri.seed = cfg->seed;
@@ -237,7 +265,7 @@ static int run_facts(struct run *r)
         .cfg = cfg, .fw = r->in.fw, .cube = c, .res = r->res, .run = &r->ri,
         .obs_total = total, .obs_with_error = with_err,
         .obs_revised = r->revised, .obs_skipped = r->skipped, .trends = r->tr,
-        .threads = r->ri.threads,
+        .threads = r->ri.threads, .objectives = r->obj,
     };
     char slug[96];
     path_slug(cfg->name, slug, sizeof slug);
@@ -306,9 +334,11 @@ static int (*const run_steps[])(struct run *r) = {
     run_prepare_output,
     run_store_observations,
     run_load_cube,
+    run_plan_units,
     run_scores,
     run_uncertainty,
     run_trends,
+    run_objectives,
     run_facts,
     run_charts,
     run_writers,
@@ -335,6 +365,7 @@ static void run_free(struct run *r)
     outdir_free(&r->out);
     chart_list_free(&r->charts);
     free(r->charts_dir);
+    objectives_free(r->obj);
     trends_free(r->tr);
     uncertainty_change_free(r->chg);
     results_free(r->res);

@@ -39,7 +39,7 @@ void cli_usage(FILE *fp)
           "Commands:\n"
           "  run       ingest, validate, store, compute and write the outputs\n"
           "  validate  report every problem in the batch without computing or writing\n"
-          "  history   list the runs, years and sources the store holds\n"
+          "  history   list the runs, years, sources and plan versions the store holds\n"
           "  gen       write a synthetic batch (lcme gen --help for its options)\n"
           "\n"
           "Options for run:\n"

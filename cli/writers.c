@@ -1,7 +1,8 @@
 /* writers.c: the outputs written once the charts are drawn, the rows of
  * writers[]: report.pdf (when charts were drawn), the workbook, the results
- * into the store (the store is not used elsewhere meanwhile) and the CSV
- * files. They are independent and only read the report input, so up to
+ * into the store (and, when the batch has a plan, the plan version the run
+ * was judged on; the store is used by that one writer only) and the CSV
+ * files, objectives.csv with a plan. They are independent and only read the report input, so up to
  * in->threads threads (both cores of the usual machine) take them in table
  * order, each the next one nobody took: the longest come first, so that no
  * thread is left alone with a long writer at the end. After a failure no
@@ -22,6 +23,8 @@
 #include "chart.h"
 #include "cli_int.h"
 #include "config.h"
+#include "objectives.h"
+#include "objectives_csv.h"
 #include "quality.h"
 #include "report_pdf.h"
 #include "reports.h"
@@ -42,7 +45,9 @@ static int write_results(struct store *st, const struct report_input *in, const 
     char *settings = config_settings_text(cfg);
     int ok = store_run_begin(st, in->run->id, cfg->name, cfg->year, cfg->created, settings,
                              cfg->seed, in->run->digest, d) == 0 &&
-             store_put_results(st, in->run->id, in->fw, in->cube, in->res, d) == 0;
+             store_put_results(st, in->run->id, in->fw, in->cube, in->res, d) == 0 &&
+             (!in->objectives ||
+              store_put_plan(st, in->run->id, in->objectives->plan, cfg->year, d) == 0);
     free(settings);
     return ok ? 0 : -1;
 }
@@ -82,20 +87,35 @@ static int write_quality(struct store *st, const struct report_input *in, const 
     return quality_csv_write(path, in, d);
 }
 
+static int write_objectives(struct store *st, const struct report_input *in,
+                            const char *path, struct diag *d)
+{
+    (void)st;
+    return objectives_csv_write(path, in, d);
+}
+
+/* What a writer needs to run at all. */
+enum writer_needs {
+    NEEDS_NOTHING,
+    NEEDS_CHARTS,         /* left out when no charts were drawn (--no-charts) */
+    NEEDS_PLAN,           /* left out when the batch has no plan */
+};
+
 /* The writers, longest first; their files are renamed into place in this
  * order. The workbook's file name is the batch's (NULL here). */
 static const struct writer {
     const char *stage;    /* its --timings name */
     const char *file;     /* the output it writes; NULL: the store, or the workbook */
-    int needs_charts;     /* left out when no charts were drawn (--no-charts) */
+    enum writer_needs needs;
     write_fn *write;
 } writers[] = {
-    {"report", "report.pdf", 1, write_report},
-    {"workbook", NULL, 0, write_workbook},
-    {"results", NULL, 0, write_results},
-    {"scores.csv", "scores.csv", 0, write_scores},
-    {"trends.csv", "trends.csv", 0, write_trends},
-    {"quality.csv", "quality.csv", 0, write_quality},
+    {"report", "report.pdf", NEEDS_CHARTS, write_report},
+    {"workbook", NULL, NEEDS_NOTHING, write_workbook},
+    {"results", NULL, NEEDS_NOTHING, write_results},
+    {"scores.csv", "scores.csv", NEEDS_NOTHING, write_scores},
+    {"trends.csv", "trends.csv", NEEDS_NOTHING, write_trends},
+    {"quality.csv", "quality.csv", NEEDS_NOTHING, write_quality},
+    {"objectives.csv", "objectives.csv", NEEDS_PLAN, write_objectives},
 };
 
 #define NWRITER (sizeof writers / sizeof *writers)
@@ -107,7 +127,7 @@ struct job {
     const struct report_input *in;
     char *path[NWRITER];              /* each writer's temporary file, owned;
                                          NULL: the store, or left out */
-    int skip[NWRITER];                /* left out (--no-charts) */
+    int skip[NWRITER];                /* left out (--no-charts, no plan) */
     double seconds[NWRITER];          /* wall time of each writer done */
     struct diag d[NWRITER];           /* each writer's problems */
     int rc[NWRITER];                  /* 0 ok, -1 failed; 1 not run */
@@ -147,7 +167,8 @@ static int job_paths(struct job *j, struct outdir *o, const char *xlsx)
     for (size_t k = 0; k < NWRITER; k++) {
         const struct writer *w = &writers[k];
         j->rc[k] = 1;
-        if (w->needs_charts && !j->in->charts) {
+        if ((w->needs == NEEDS_CHARTS && !j->in->charts) ||
+            (w->needs == NEEDS_PLAN && !j->in->objectives)) {
             j->skip[k] = 1;
             continue;
         }

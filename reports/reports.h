@@ -14,6 +14,7 @@
 
 struct trends;
 struct chart_list;
+struct objectives;
 
 struct report_input {
     const struct config *cfg;
@@ -35,6 +36,8 @@ struct report_input {
                                       of total, from any of its threads, one
                                       call at a time; may be NULL */
     void *progress_ctx;            /* progress's first argument */
+    const struct objectives *objectives; /* progress against the action plan
+                                      (objectives.h); NULL: the batch has none */
 };
 
 /* NAME.xlsx, the analysts' workbook: the sheets listed in

@@ -273,6 +273,35 @@ static void set_str(char **dst, char *src)
     *dst = src;
 }
 
+/* [batch] plan: action-plan files, a comma-separated list that may go on
+ * over indented lines as data's does; where each file is named is kept for
+ * errors about the file itself. */
+static void plan_key(struct parse *p, const char *value)
+{
+    struct config *c = p->c;
+    int before = c->nplan;
+    char *copy = strdup(value), *save = NULL;
+    for (char *tok = copy ? strtok_r(copy, ",", &save) : NULL; tok;
+         tok = strtok_r(NULL, ",", &save)) {
+        char *name = trim(tok);
+        if (!*name)
+            continue;
+        if (c->nplan == CONFIG_MAX_DATA) {
+            diag_input(p->d, c->path, p->line, p->vcol, "[batch] plan: more than %d files",
+                       CONFIG_MAX_DATA);
+            break;
+        }
+        int k = c->nplan++;
+        c->plan_line[k] = p->line;
+        c->plan_col[k] = p->vcol + (int)(name - copy);
+        c->plan_name[k] = strdup(name);
+        c->plan[k] = resolve(p, name);
+    }
+    free(copy);
+    if (c->nplan == before)
+        diag_input(p->d, c->path, p->line, p->vcol, "[batch] plan: no file named");
+}
+
 static void batch_key(struct parse *p, const char *key, const char *value)
 {
     struct config *c = p->c;
@@ -334,6 +363,8 @@ static void batch_key(struct parse *p, const char *key, const char *value)
         p->has_data = 1;
         if (c->ndata == 0)
             diag_input(p->d, c->path, p->line, p->vcol, "[batch] data: no file named");
+    } else if (strcmp(key, "plan") == 0) {
+        plan_key(p, value);
     } else if (strcmp(key, "level_names") == 0) {
         for (int i = 1; i <= c->nlevel_names; i++) {
             free(c->level_name[i]);
@@ -780,6 +811,10 @@ void config_free(struct config *c)
     for (int i = 0; i < c->ndata; i++) {
         free(c->data[i]);
         free(c->data_name[i]);
+    }
+    for (int i = 0; i < c->nplan; i++) {
+        free(c->plan[i]);
+        free(c->plan_name[i]);
     }
     free(c->units);
     free(c->store);

@@ -142,6 +142,14 @@ struct config {
     long framework_line, units_line, data_line[CONFIG_MAX_DATA];
     int framework_col, units_col, data_col[CONFIG_MAX_DATA];
     char *framework_name, *units_name; /* as written in the batch file, or NULL */
+
+    /* [batch] plan: action-plan files (engine/plans/plan.h), any number,
+     * listed like data; nplan 0 when the batch has no plan. */
+    int nplan;
+    char *plan[CONFIG_MAX_DATA];      /* resolved paths */
+    char *plan_name[CONFIG_MAX_DATA]; /* as written in the batch file */
+    long plan_line[CONFIG_MAX_DATA];  /* where each is named */
+    int plan_col[CONFIG_MAX_DATA];
 };
 
 /* Read and check a batch file. Every problem is reported with file:line.

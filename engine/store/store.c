@@ -17,6 +17,15 @@
  *   result(run -> run, unit, year, node, level, score, ci_low, ci_high,
  *          rank, rank_low, rank_high)               PK (run, node, year, unit)
  *
+ * Action plans (store_plans.c, its own block: store_plan_schema_sql), made
+ * by the first batch with a plan inside its transaction, absent otherwise:
+ *
+ *   plan_version(id PK, sha256, files, objectives, first_year, stored)
+ *   plan_objective(version -> plan_version, seq, unit, node, target, year,
+ *                  baseline_year, label, owner, note, source, line)
+ *                                                   PK (version, seq)
+ *   run_plan(run PK -> run, version -> plan_version)
+ *
  * observation, unit_attr and result are WITHOUT ROWID tables: their primary
  * key is the table's only B-tree, so a row insert touches one tree (two for
  * observation, whose (source, year) index serves reloads and `lcme history`).

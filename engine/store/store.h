@@ -99,4 +99,40 @@ struct store_history {
 int store_history_read(struct store *s, struct store_history *h, struct diag *d);
 void store_history_free(struct store_history *h);   /* NULL is harmless */
 
+/* ---- action plans (store_plans.c) ---------------------------------------
+ *
+ *   plan_version(id PK, sha256, files, objectives, first_year, stored)
+ *   plan_objective(version, seq, unit, node, target, year, baseline_year,
+ *                  label, owner, note, source, line)  PK (version, seq)
+ *   run_plan(run PK, version)                          the version a run used
+ *
+ * Created by the first batch with a plan; a store without them holds no plan.
+ */
+struct plan;
+
+/* Keep plan p's version with its objectives (a version already held keeps
+ * its objectives; its first_year becomes the earlier of its own and year)
+ * and record that run run_id, begun already, was judged on it. year is the
+ * run's evaluation year. Atomic; 0, or -1 with the problem in d. */
+int store_put_plan(struct store *s, const char *run_id, const struct plan *p, int year,
+                   struct diag *d);
+
+struct store_plan_row {
+    char *id;            /* the plan version id */
+    char *files;         /* its files as named in the batch, comma-separated */
+    char *stored;        /* when it was first stored (UTC, ISO 8601) */
+    char *years;         /* evaluation years of the runs judged on it, "2025, 2026" */
+    long objectives;
+    int first_year;      /* the earliest evaluation year judged on it */
+};
+struct store_plan_history {
+    size_t n;
+    struct store_plan_row *v;   /* by first year, then first stored */
+};
+/* The plan versions the store holds (none in a store without plan tables).
+ * Returns 0 and fills *h (free with store_plan_history_free), or -1 with
+ * the problem in d and *h empty. */
+int store_plan_history_read(struct store *s, struct store_plan_history *h, struct diag *d);
+void store_plan_history_free(struct store_plan_history *h);   /* NULL is harmless */
+
 #endif

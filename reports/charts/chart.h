@@ -36,6 +36,10 @@
  *                   axes named (long names shortened at a word), each
  *                   score's interval as a whisker along its axis over a
  *                   shaded band between the low and high bounds.
+ *   plan-UNIT       for a unit with action-plan objectives only: one panel
+ *                   per node the plan names, the actual values against
+ *                   each objective's planned path, the milestones coloured
+ *                   by status and the observed pace (chart_plan.c).
  */
 #ifndef LCME_CHART_H
 #define LCME_CHART_H
@@ -58,7 +62,8 @@
  * KIND makes CHART_KIND; name makes the kind's planner and drawer,
  * chart_plan_name and chart_draw_name (reports/charts/chart_int.h); scope
  * says how many the list holds (enum chart_scope: once, per node of the
- * index, areas and areas of focus, per heatmap page, per unit); kinds that
+ * index, areas and areas of focus, per heatmap page, per unit, per unit
+ * with action-plan objectives); kinds that
  * need trends are left out of runs without them. The list holds the kinds
  * drawn once, per node or per page in this order, then, unit by unit in
  * index order, the per-unit kinds in this order. Adding a kind is a row
@@ -70,7 +75,8 @@
     X(TREND_MEDIAN, trend_median, "trend-median", CHART_ONCE, 1)             \
     X(TREND, trend, "trend", CHART_PER_UNIT, 1)                              \
     X(PROFILE, profile, "profile", CHART_PER_UNIT, 0)                        \
-    X(RADAR, radar, "radar", CHART_PER_UNIT, 0)
+    X(RADAR, radar, "radar", CHART_PER_UNIT, 0)                              \
+    X(PLAN, plan, "plan", CHART_PER_PLANNED_UNIT, 0)
 
 enum chart_kind {
 #define X(KIND, name, prefix, scope, trends) CHART_##KIND,

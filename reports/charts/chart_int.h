@@ -13,6 +13,7 @@
  *   chart_trend.c     trend-median and trend-UNIT
  *   chart_profile.c   profile-UNIT, and the planning of radar-UNIT
  *   chart_radar.c     the drawing of radar-UNIT
+ *   chart_plan.c      plan-UNIT
  *   chart_write.c     PNG and PDF files, on worker threads
  *   chart_geom.c, chart_pen.c, chart_png.c: scales and ticks, text and
  *   marks, PNG encoding (their own headers).
@@ -53,8 +54,12 @@
 
 /* How many items of a kind the list holds (the SCOPE column of
  * CHART_KINDS): one per run, one per node of c->top, one per heatmap page,
- * one per unit. */
-enum chart_scope { CHART_ONCE, CHART_PER_NODE, CHART_PER_PAGE, CHART_PER_UNIT };
+ * one per unit, one per unit with action-plan objectives. */
+enum chart_scope { CHART_ONCE, CHART_PER_NODE, CHART_PER_PAGE, CHART_PER_UNIT,
+                   CHART_PER_PLANNED_UNIT };
+
+/* 1 when the run has action-plan objectives for unit u (chart_plan.c). */
+int chart_unit_has_objectives(const struct chart_ctx *c, size_t u);
 
 /* chart_plan_NAME completes an item the list builder has made (kind, node
  * or unit, page, stem): its title, subtitle and alt (heap strings, left

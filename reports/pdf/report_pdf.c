@@ -38,6 +38,7 @@
 #include <cairo-pdf.h>
 
 #include "chart_pen.h"
+#include "report_pdf_int.h"
 
 #define PAGE_W 595.276
 #define PAGE_H 841.890
@@ -333,6 +334,25 @@ static const struct chart_item *find_chart(const struct chart_list *l,
             return it;
     }
     return NULL;
+}
+
+/* ---- for the sections in other files (report_pdf_int.h) ------------------ */
+
+const struct chart_ctx *rpdf_ctx(const struct doc *dc) { return dc->c; }
+
+void rpdf_heading(struct doc *dc, const char *title, int level) { heading(dc, title, level); }
+
+void rpdf_need(struct doc *dc, double h) { need(dc, h); }
+
+void rpdf_para(struct doc *dc, const char *text, double size, int bold, uint32_t rgb,
+               double after)
+{
+    para(dc, text, size, bold, rgb, after);
+}
+
+void rpdf_chart(struct doc *dc, const struct chart_item *it, double maxh)
+{
+    chart(dc, it, maxh);
 }
 
 /* ---- sentences ----------------------------------------------------------- */
@@ -942,6 +962,7 @@ static void layout(struct doc *dc, const struct chart_list *l, int ci_arrays)
         if (dc->changes && (it = find_chart(l, CHART_TREND, -1, (long)u, 0)))
             chart(dc, it, 330);
     }
+    rpdf_objectives(dc, l);
     methods(dc, ci_arrays);
     cairo_show_page(dc->cr);
     if (dc->dry)

@@ -4,7 +4,8 @@
  * writer (sheet_*.c).
  *
  * A sheet is one row of wb_sheets[]: its name, its line in the Cover's
- * contents and its writer. Adding a sheet is adding a row there and a
+ * contents, its writer and, for a sheet only some runs have, when it is
+ * there. Adding a sheet is adding a row there and a
  * sheet_NAME.c with its writer (declared below).
  *
  * Every writer writes its sheet strictly row by row, top to bottom, so the
@@ -88,10 +89,17 @@ struct wb_sheet {
     int (*add)(struct wb *w, const char *name, struct diag *d);
                               /* adds the sheet named name and fills it;
                                  0, or -1 with the reason in d */
+    int (*present)(const struct wb *w);
+                              /* NULL: always there; else the sheet (and
+                                 its line in the contents) is there only
+                                 when it returns 1 */
 };
 
 extern const struct wb_sheet wb_sheets[];   /* in tab order */
 extern const size_t wb_nsheets;
+
+/* 1 when sheet s is in this workbook (s->present). */
+int wb_sheet_present(const struct wb *w, const struct wb_sheet *s);
 
 void wb_cover_write(struct wb *w, lxw_worksheet *ws);
 void wb_notes_write(struct wb *w, lxw_worksheet *ws);
@@ -100,6 +108,8 @@ void wb_scores_write(struct wb *w, lxw_worksheet *ws);
 void wb_history_write(struct wb *w, lxw_worksheet *ws);
 void wb_features_write(struct wb *w, lxw_worksheet *ws);
 void wb_trends_write(struct wb *w, lxw_worksheet *ws);
+void wb_objectives_write(struct wb *w, lxw_worksheet *ws);
+int wb_objectives_present(const struct wb *w);   /* the batch has a plan */
 void wb_data_write(struct wb *w, lxw_worksheet *ws);
 void wb_framework_write(struct wb *w, lxw_worksheet *ws);
 void wb_charts_write(struct wb *w, lxw_worksheet *ws);
