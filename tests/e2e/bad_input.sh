@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The bad-input catalogue through the command line: every file under
-# tests/data/bad/ (batch files, frameworks, observation files) makes
+# tests/data/bad/ (batch files, frameworks, observation files, workbooks) makes
 # `lcme run` exit 1 with the exact first message in its .expect file, write
 # no output, and leave an existing store byte-for-byte unchanged.
 LCME=$1 SRC=$2
@@ -39,8 +39,8 @@ run_case() {  # run_case NAME BATCH EXPECT
 }
 
 n=0
-for f in tests/data/bad/fw-*.csv tests/data/bad/data-*.csv; do
-    name=$(basename "${f%.csv}")
+for f in tests/data/bad/fw-*.csv tests/data/bad/data-*.csv tests/data/bad/data-*.xlsx; do
+    name=$(basename "${f%.*}")
     case $name in
     fw-*) fw=$(basename "$f"); data=../good/mini-long.csv ;;
     *)    fw=../good/mini-framework.csv; data=$(basename "$f") ;;
