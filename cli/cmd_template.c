@@ -318,10 +318,11 @@ int cmd_template(int argc, char **argv)
     diag_init(&d);
     struct tpl_ctx x;
     memset(&x, 0, sizeof x);
-    int rc = -1;
+    int rc = -1, read = 0;
     if (config_load(&x.cfg, o.batch, &d) == 0 &&
         framework_load(&x.fw, x.cfg->framework, &d) == 0 && load_units(&x, &d) == 0 &&
         select_units(&x, &o, &d) == 0) {
+        read = 1;
         if (previous_values(&x) != 0)
             diag_add(&d, LCME_ENOMEM, NULL, 0, 0, "out of memory");
         else if (path_mkdir_p(o.outdir) != 0)
@@ -330,6 +331,8 @@ int cmd_template(int argc, char **argv)
             rc = write_all(&x, &o, &d);
     }
     int exit_code = rc == 0 ? 0 : cli_report(&d, "templates not written");
+    if (!read && d.worst == LCME_EIO)
+        exit_code = 1;   /* a missing or unreadable input is bad input, as in validate */
     free(x.inds);
     free(x.prev);
     free(x.prev_year);

@@ -141,6 +141,9 @@ check "template --by city exits 2 (got $rc)" test $rc -eq 2
 err=$("$LCME" template long-csv.ini --unit NOPE -o t 2>&1); rc=$?
 check "template --unit NOPE exits 1 (got $rc: $err)" test $rc -eq 1
 check "and says why" grep -q "error: --unit NOPE: no such unit in the units file or the store" <<<"$err"
+sed 's#^units = .*#units = nope.csv#' long-csv.ini > nounits.ini
+"$LCME" template nounits.ini -o t 2>/dev/null; rc=$?
+check "template with a missing units file exits 1 (got $rc)" test $rc -eq 1
 check "template --by indicator: one workbook per indicator" \
     test "$("$LCME" template long-csv.ini --by indicator -o t | wc -l)" -eq 4
 check "template --help" "$LCME" template --help
