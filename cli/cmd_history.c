@@ -59,9 +59,10 @@ int cmd_history(int argc, char **argv)
             snprintf(span, sizeof span, "%d", h.source[i].first_year);
         else
             snprintf(span, sizeof span, "%d-%d", h.source[i].first_year, h.source[i].last_year);
-        printf("  %s  %ld row%s, %s, sha256 %.16s, loaded %s\n", h.source[i].name,
-               h.source[i].rows, h.source[i].rows == 1 ? "" : "s", span, h.source[i].sha256,
-               h.source[i].loaded);
+        printf("  %s%s%s%s  %ld row%s, %s, sha256 %.16s, loaded %s\n", h.source[i].name,
+               h.source[i].sheet[0] ? " (sheet " : "", h.source[i].sheet,
+               h.source[i].sheet[0] ? ")" : "", h.source[i].rows,
+               h.source[i].rows == 1 ? "" : "s", span, h.source[i].sha256, h.source[i].loaded);
     }
     print_plans(&ph);
     rc = 0;

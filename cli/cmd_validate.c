@@ -59,10 +59,14 @@ int inputs_read(const char *batch, struct inputs *in, struct diag *d)
                                         cfg->units_name ? cfg->units_name : cfg->units,
                                         cfg->units_line, cfg->units_col, d) == 0)
         ingest_units(in->obs, cfg->units, d);
-    for (int i = 0; i < cfg->ndata; i++)
-        if (named_file_exists(cfg, "data", cfg->data[i], cfg->data_name[i], cfg->data_line[i],
-                              cfg->data_col[i], d) == 0)
-            ingest_file(in->obs, cfg->data[i], cfg->data_name[i], in->fw, d);
+    struct config_file *files;
+    size_t nfile;
+    config_data_files(cfg, &files, &nfile, d);   /* patterns matched */
+    for (size_t i = 0; i < nfile; i++)
+        if (named_file_exists(cfg, "data", files[i].path, files[i].name, files[i].line,
+                              files[i].col, d) == 0)
+            ingest_file(in->obs, files[i].path, files[i].name, in->fw, d);
+    config_files_free(files, nfile);
     int plans_exist = 1;
     for (int i = 0; i < cfg->nplan; i++)
         plans_exist &= named_file_exists(cfg, "plan", cfg->plan[i], cfg->plan_name[i],

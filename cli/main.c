@@ -5,6 +5,7 @@
  *            [--quiet] [--timings] [--no-charts]
  *   lcme validate BATCH.ini
  *   lcme history BATCH.ini
+ *   lcme template BATCH.ini [--unit CODE]... [--by unit|indicator] -o DIR
  *   lcme gen [options] -o DIR
  *   lcme --help | --version
  *
@@ -28,6 +29,7 @@ void cli_usage(FILE *fp)
           "                [--quiet] [--timings] [--no-charts]\n"
           "       lcme validate BATCH.ini\n"
           "       lcme history BATCH.ini\n"
+          "       lcme template BATCH.ini [--unit CODE]... [--by unit|indicator] -o DIR\n"
           "       lcme gen [OPTIONS] -o DIR\n"
           "       lcme --help | --version\n"
           "\n"
@@ -40,6 +42,7 @@ void cli_usage(FILE *fp)
           "  run       ingest, validate, store, compute and write the outputs\n"
           "  validate  report every problem in the batch without computing or writing\n"
           "  history   list the runs, years, sources and plan versions the store holds\n"
+          "  template  write data-entry workbooks for the batch's year (lcme template --help)\n"
           "  gen       write a synthetic batch (lcme gen --help for its options)\n"
           "\n"
           "Options for run:\n"
@@ -138,6 +141,8 @@ int main(int argc, char **argv)
         return cmd_validate(argc - 1, argv + 1);
     if (strcmp(cmd, "history") == 0)
         return cmd_history(argc - 1, argv + 1);
+    if (strcmp(cmd, "template") == 0)
+        return cmd_template(argc - 1, argv + 1);
     if (strcmp(cmd, "run") == 0)
         return run_main(argc - 1, argv + 1);
     fprintf(stderr, "lcme: unknown command '%s'\n", cmd);

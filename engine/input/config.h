@@ -89,7 +89,8 @@ struct config {
     int year;                    /* [batch] year under evaluation */
     char *framework;             /* resolved path */
     int ndata;
-    char *data[CONFIG_MAX_DATA]; /* resolved paths */
+    char *data[CONFIG_MAX_DATA]; /* resolved paths (or patterns: see
+                                    config_data_files) */
     char *data_name[CONFIG_MAX_DATA]; /* as written in the batch file: the
                                         store keys sources by these names */
     char *units;                 /* resolved path of the units file, or NULL */
@@ -156,6 +157,26 @@ struct config {
  * Returns 0 and *out (free with config_free), or -1. */
 int config_load(struct config **out, const char *path, struct diag *d);
 void config_free(struct config *c);  /* NULL is harmless */
+
+/* One data file of the batch (config_data.c). */
+struct config_file {
+    char *path;                  /* resolved: the file to open */
+    char *name;                  /* the store's key: as written in the batch
+                                    file, or for a pattern's match the match
+                                    relative to the batch file's folder */
+    long line;                   /* where the batch file names it (the */
+    int col;                     /* pattern, for a match) */
+};
+
+/* The batch's data files in the order named, each pattern (a name with *, ?
+ * or [...], such as "*.xlsx" in a folder of returns) replaced by the files
+ * it matches in name order, leaving out folders, spreadsheet lock files
+ * (~$NAME) and files named before. A pattern that matches no file is bad input at its place in
+ * the batch file. Returns 0 with *out (free with config_files_free) and *n,
+ * or -1 with the problems in d (*out still to be freed). */
+int config_data_files(const struct config *c, struct config_file **out, size_t *n,
+                      struct diag *d);
+void config_files_free(struct config_file *f, size_t n);   /* NULL is harmless */
 
 /* Put the selected weight set's weights into the framework's nodes, so that
  * aggregation, effective weights, the Monte Carlo stage and the reports all

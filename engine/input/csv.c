@@ -188,16 +188,52 @@ int csv_open_mem(struct csv **out, const char *name, const char *data, size_t le
     return 0;
 }
 
+int csv_open_source(struct csv **out, const char *path, const char *sheet,
+                    const struct csv_source *src, struct diag *d)
+{
+    *out = NULL;
+    struct csv *c;
+    if (csv_init(&c, path, d) != 0) {
+        src->free(src->ctx);
+        return -1;
+    }
+    c->src = *src;
+    c->sheet = strdup(sheet ? sheet : "");
+    if (!c->sheet) {
+        diag_add(d, LCME_ENOMEM, path, 0, 0, "out of memory");
+        csv_free(c);
+        return -1;
+    }
+    *out = c;
+    return 0;
+}
+
 void csv_free(struct csv *c)
 {
     if (!c)
         return;
+    if (c->src.next) {
+        c->src.free(c->src.ctx);   /* the field arrays are the source's */
+    } else {
+        free(c->f);
+        free(c->flen);
+        free(c->quoted);
+    }
     free(c->path);
+    free(c->sheet);
     free(c->buf);
-    free(c->f);
-    free(c->flen);
-    free(c->quoted);
     free(c);
+}
+
+size_t csv_records_hint(const struct csv *c)
+{
+    if (c->src.next)
+        return c->src.nrec ? c->src.nrec : 1;
+    size_t lines = 1;
+    for (const char *q = c->buf, *e = c->buf + c->len;
+         (q = memchr(q, '\n', (size_t)(e - q))); q++)
+        lines++;
+    return lines;
 }
 
 /* Length of the valid UTF-8 sequence at p (n bytes left), or 0. Rejects
@@ -301,10 +337,23 @@ static int too_long(struct csv *c, struct diag *d, long col)
     return fail(c, d, c->next_line, col, "field longer than %zu bytes", c->max_field);
 }
 
+/* The next record of a source (csv_open_source). */
+static int source_next(struct csv *c, struct diag *d)
+{
+    int r = c->src.next(c->src.ctx, c, d);
+    if (r > 0)
+        c->nrec++;
+    else if (r < 0)
+        c->failed = 1;
+    return r;
+}
+
 int csv_next(struct csv *c, struct diag *d)
 {
     if (c->failed)
         return -1;
+    if (c->src.next)
+        return source_next(c, d);
     char *b = c->buf;
     size_t len = c->len;
     size_t pos = c->pos;
@@ -447,7 +496,9 @@ int csv_next(struct csv *c, struct diag *d)
 int csv_header(struct csv *c, struct diag *d)
 {
     int r = csv_next(c, d);
-    if (r == 0)
+    if (r == 0 && c->sheet)
+        diag_add_cell(d, LCME_EINPUT, c->path, c->sheet, 1, 1, "the sheet is empty");
+    else if (r == 0)
         diag_input(d, c->path, 1, 1, "file is empty");
     return r;
 }
@@ -456,7 +507,16 @@ void csv_error(const struct csv *c, struct diag *d, long col, const char *fmt, .
 {
     va_list ap;
     va_start(ap, fmt);
-    diag_vadd(d, LCME_EINPUT, c->path, c->line_no, col, fmt, ap);
+    diag_vadd_cell(d, LCME_EINPUT, c->path, c->sheet, c->line_no, col, fmt, ap);
+    va_end(ap);
+}
+
+void csv_error_at(const struct csv *c, struct diag *d, long line, long col, const char *fmt,
+                  ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    diag_vadd_cell(d, LCME_EINPUT, c->path, c->sheet, line, col, fmt, ap);
     va_end(ap);
 }
 

@@ -4,7 +4,9 @@
  * into a cube through the one cube builder.
  *
  * A data file goes through these steps, each in its own file:
- *   open and hash it (sha256 of the bytes on disk, before parsing in place)
+ *   open and hash it (sha256 of the bytes on disk, before parsing in place);
+ *   a workbook (.xlsx) is opened by xlsx_read.c, whose sheet then reads as
+ *   the records of a CSV file, so every step below is the same for both
  *   read its header and decide the layout (ingest_long.c, ingest_wide.c)
  *   check every row (ingest_check.c) and stage what passes (ingest_stage.c)
  *   find duplicates against the set and the file itself (ingest_dedup.c)
@@ -22,6 +24,7 @@
 #include "cube_builder.h"
 #include "ingest_int.h"
 #include "sha256.h"
+#include "xlsx_read.h"
 
 const char *obs_ind_code(const struct framework *fw, int ind)
 {
@@ -53,6 +56,7 @@ void obsset_free(struct obsset *s)
     for (size_t i = 0; i < s->nfile; i++) {
         free(s->file[i].path);
         free(s->file[i].name);
+        free(s->file[i].sheet);
     }
     free(s->file);
     strmap_free(s->unit_index);
@@ -83,10 +87,7 @@ static int codes_init(struct ingest_codes *cd, const struct framework *fw)
 static int reserve_rows(struct ingest_stage *g, int is_long)
 {
     const struct csv *c = g->c;
-    size_t lines = 1;
-    for (const char *q = c->buf, *e = c->buf + c->len;
-         (q = memchr(q, '\n', (size_t)(e - q))); q++)
-        lines++;
+    size_t lines = csv_records_hint(c);
     size_t est = is_long ? lines : lines * (c->nf > 2 ? c->nf - 2 : 1);
     if (est > INGEST_MAX_ROWS)
         est = INGEST_MAX_ROWS;
@@ -104,10 +105,13 @@ static int commit_file(struct ingest_stage *g, const char *path, const char *nam
     memcpy(src.sha256, sha, sizeof src.sha256);
     src.path = strdup(path);
     src.name = strdup(name ? name : path);
+    src.sheet = g->c->sheet ? strdup(g->c->sheet) : NULL;
     src.rows = g->nobs;
-    if (!src.path || !src.name || ingest_stage_commit(g, &src, 0) != 0) {
+    if (!src.path || !src.name || (g->c->sheet && !src.sheet) ||
+        ingest_stage_commit(g, &src, 0) != 0) {
         free(src.path);
         free(src.name);
+        free(src.sheet);
         return -1;
     }
     return 0;
@@ -122,9 +126,14 @@ int ingest_file(struct obsset *s, const char *path, const char *name,
     int rc = -1;
     if (ingest_stage_init(&g, s, d) != 0 || codes_init(&cd, fw) != 0)
         goto oom;
-    if (csv_open(&g.c, path, d) != 0)
-        goto done;
-    sha256_hex(g.c->buf, g.c->len, sha);
+    if (xlsx_is_workbook_name(path)) {
+        if (xlsx_open(&g.c, path, sha, d) != 0)
+            goto done;
+    } else {
+        if (csv_open(&g.c, path, d) != 0)
+            goto done;
+        sha256_hex(g.c->buf, g.c->len, sha);
+    }
     if (csv_header(g.c, d) <= 0)
         goto done;
     int is_long = ingest_is_long(g.c);
@@ -135,7 +144,8 @@ int ingest_file(struct obsset *s, const char *path, const char *name,
     else
         ingest_read_wide(&g, fw, &cd);
     if (!g.errors && !g.c->failed && g.c->nrec == 1) {
-        diag_input(d, path, 1, 1, "no data rows (only a header)");
+        /* a sheet's header is at its row; a CSV file's is line 1 */
+        csv_error_at(g.c, d, g.c->sheet ? g.c->line_no : 1, 1, "no data rows (only a header)");
         g.errors++;
     }
     if (g.errors || g.c->failed)

@@ -1,18 +1,25 @@
-/* ingest.h: read observation files (long or wide CSV) and the units file into
- * an obsset, checking every row against the framework.
+/* ingest.h: read observation files (long or wide CSV, or the same layouts
+ * in a workbook's sheet: xlsx_read.h) and the units file into an obsset,
+ * checking every row against the framework.
  *
  * Formats (see datasets/README.md):
  *  - long: unit|uCode, year, indicator, value [, se, n, lower, upper, flag,
  *    source, name], any order; the source column is accepted and not read
- *    (the store names each observation's source by its file)
+ *    (the store names each observation's source by its file); so are the
+ *    columns a data-entry template adds (unit_name, read as name;
+ *    indicator_name, unit_of_measure, previous_year, previous_value,
+ *    comment)
  *  - wide: unit|uCode, [name|uName], year|Time, group columns, one column per
  *    indicator code (COINr's iData); columns that are neither an indicator,
  *    a known key column, a framework Group/Denominator code nor a units-file
  *    attribute are errors.
  *  - units: unit, name [, any attribute columns such as name_zh, region]
- * UTF-8 with or without BOM, LF or CRLF, RFC 4180 quoting.
+ * UTF-8 with or without BOM, LF or CRLF, RFC 4180 quoting. A data file
+ * whose name ends in .xlsx or .xlsm is a workbook: its sheet "Data" (else
+ * its first) is read, with the same layouts and checks.
  *
- * Every problem is reported with file:line:col (col = CSV field, 1-based):
+ * Every problem is reported with file:line:col (col = CSV field, 1-based),
+ * in a workbook with the cell (file:Data!G14):
  * unknown indicator or unit codes, duplicate (unit, year, indicator) within
  * the set, unparsable or non-finite numbers, values outside the indicator's
  * declared [min, max], a negative se, an n not above 0, lower > upper.
@@ -44,6 +51,7 @@ struct obs_source {
                           the batch folder) */
     char sha256[SHA256_HEX_SIZE]; /* sha256_hex of the file's bytes */
     size_t rows;       /* observations read from it */
+    char *sheet;       /* the sheet read, for a workbook; NULL for CSV */
 };
 
 struct obsset {

@@ -5,7 +5,12 @@
  *
  * Schema (version STORE_SCHEMA_VERSION, kept in PRAGMA user_version):
  *
- *   source(name PK, sha256, rows, loaded)          one row per data file loaded
+ *   source(name PK, sha256, rows, loaded, sheet)   one row per data file loaded;
+ *                                                   sheet: the sheet read from a
+ *                                                   workbook, NULL for CSV (a
+ *                                                   store made before it had the
+ *                                                   column gets it at its first
+ *                                                   write: store_source_sheet)
  *   unit(code PK, name)                             every unit ever loaded
  *   unit_attr(code -> unit, attr, value)            PK (code, attr)
  *   observation(unit -> unit, year, indicator, value, se, n, lower, upper,
@@ -64,7 +69,8 @@ static const char store_schema_sql[] =
     "  name    TEXT PRIMARY KEY,\n"
     "  sha256  TEXT NOT NULL,\n"
     "  rows    INTEGER NOT NULL,\n"
-    "  loaded  TEXT NOT NULL\n"
+    "  loaded  TEXT NOT NULL,\n"
+    "  sheet   TEXT\n"
     ");\n"
     "CREATE TABLE IF NOT EXISTS unit(\n"
     "  code TEXT PRIMARY KEY,\n"
@@ -392,6 +398,25 @@ int store_open(struct store **out, const char *path, int readonly, struct diag *
     }
     *out = s;
     return 0;
+}
+
+int store_source_sheet(struct store *s, int add, struct diag *d)
+{
+    sqlite3_stmt *st = store_prepare(s, "SELECT 1 FROM pragma_table_info('source') "
+                                        "WHERE name = 'sheet'", "reading the schema", d);
+    if (!st)
+        return -1;
+    int rc = sqlite3_step(st);
+    sqlite3_finalize(st);
+    if (rc == SQLITE_ROW)
+        return 1;
+    if (rc != SQLITE_DONE)
+        return store_fail(s, d, rc, "reading the schema");
+    if (!add)
+        return 0;
+    return store_exec(s, "ALTER TABLE source ADD COLUMN sheet TEXT", "adding source.sheet", d)
+               ? -1
+               : 1;
 }
 
 void store_close(struct store *s)

@@ -3,7 +3,7 @@
  *
  *   observation(unit, year, indicator, value, se, n, lower, upper, flag,
  *               source, line, loaded)    PRIMARY KEY (unit, year, indicator)
- *   source(name PRIMARY KEY, sha256, rows, loaded)
+ *   source(name PRIMARY KEY, sha256, rows, loaded, sheet)
  *   unit(code PRIMARY KEY, name)          unit_attr(code, attr, value)
  *   run(id PRIMARY KEY, batch, year, started, settings, seed, engine_version,
  *       input_sha256, status)
@@ -83,6 +83,7 @@ struct store_run_row {
 };
 struct store_source_row {
     char *name, *sha256, *loaded;
+    char *sheet;                 /* the workbook sheet read; "" for CSV */
     long rows;
     int first_year, last_year;   /* 0 when none of its rows remain */
 };

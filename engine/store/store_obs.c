@@ -3,7 +3,7 @@
  * that is atomic (store_op_begin / store_op_end).
  *
  * A source loaded again replaces itself: its earlier rows are deleted before
- * the new ones go in. An observation of a (unit, year, indicator) the store
+ * the new ones go in. A source read from a workbook keeps the sheet read. An observation of a (unit, year, indicator) the store
  * holds from another source replaces it and is counted as revised. Units are
  * upserted: a known unit keeps its name when the set gives none, and keeps
  * the attribute values the set does not give.
@@ -121,14 +121,17 @@ static int put_sources(struct store *s, const struct obsset *o, const char *load
 {
     sqlite3_stmt *sd = store_prepare(s, "DELETE FROM observation WHERE source = ?1",
                                      "replacing a reloaded source", d);
-    sqlite3_stmt *ss = store_prepare(
-        s,
-        "INSERT INTO source(name, sha256, rows, loaded) VALUES (?1, ?2, ?3, ?4) "
-        "ON CONFLICT(name) DO UPDATE SET sha256 = excluded.sha256, "
-        "rows = excluded.rows, loaded = excluded.loaded",
-        "storing sources", d);
+    sqlite3_stmt *ss = NULL;
     int ret = -1;
-    if (!sd || !ss)
+    if (!sd || store_source_sheet(s, 1, d) < 0)
+        goto out;
+    ss = store_prepare(
+        s,
+        "INSERT INTO source(name, sha256, rows, loaded, sheet) VALUES (?1, ?2, ?3, ?4, ?5) "
+        "ON CONFLICT(name) DO UPDATE SET sha256 = excluded.sha256, "
+        "rows = excluded.rows, loaded = excluded.loaded, sheet = excluded.sheet",
+        "storing sources", d);
+    if (!ss)
         goto out;
     for (size_t f = 0; f < o->nfile; f++) {
         const char *name = source_name(&o->file[f]);
@@ -139,6 +142,10 @@ static int put_sources(struct store *s, const struct obsset *o, const char *load
         sqlite3_bind_text(ss, 2, o->file[f].sha256, -1, SQLITE_STATIC);
         sqlite3_bind_int64(ss, 3, (sqlite3_int64)o->file[f].rows);
         sqlite3_bind_text(ss, 4, loaded, -1, SQLITE_STATIC);
+        if (o->file[f].sheet)
+            sqlite3_bind_text(ss, 5, o->file[f].sheet, -1, SQLITE_STATIC);
+        else
+            sqlite3_bind_null(ss, 5);
         if (store_step_done(s, ss, "storing sources", d) != 0)
             goto out;
     }

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The bad-input catalogue through the command line: every file under
-# tests/data/bad/ (batch files, frameworks, observation and plan files) makes
+# tests/data/bad/ (batch files, frameworks, observation and plan files, workbooks) makes
 # `lcme run` exit 1 with the exact first message in its .expect file, write
 # no output, and leave an existing store byte-for-byte unchanged.
 LCME=$1 SRC=$2
@@ -39,10 +39,11 @@ run_case() {  # run_case NAME BATCH EXPECT
 }
 
 n=0
-# Frameworks, data and plan files, each with the good others, evaluated in
-# 2023 (a plan only for the plan files).
-for f in tests/data/bad/fw-*.csv tests/data/bad/data-*.csv tests/data/bad/plan-*.csv; do
-    name=$(basename "${f%.csv}")
+# Frameworks, data (CSV and workbooks) and plan files, each with the good
+# others, evaluated in 2023 (a plan only for the plan files).
+for f in tests/data/bad/fw-*.csv tests/data/bad/data-*.csv tests/data/bad/data-*.xlsx \
+         tests/data/bad/plan-*.csv; do
+    name=$(basename "${f%.*}")
     fw=../good/mini-framework.csv data=../good/mini-long.csv plan=
     case $name in
     fw-*)   fw=$(basename "$f") ;;

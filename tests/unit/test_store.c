@@ -84,8 +84,8 @@ static struct obs obs_a[] = {
     OBS(2, 0, 2021, 0, 8, -1.5, NAN, NAN, NAN, NAN, 0),     /* C 2021 I1 */
 };
 
-static struct obs_source src_a = {"a.csv", "a.csv", "aaaa", 7};
-static struct obs_source src_b = {"b.csv", "b.csv", "bbbb", 1};
+static struct obs_source src_a = {"a.csv", "a.csv", "aaaa", 7, NULL};
+static struct obs_source src_b = {"b.csv", "b.csv", "bbbb", 1, NULL};
 
 static void make_obsset(struct obsset *o, struct obs *v, size_t n, struct obs_source *src)
 {
@@ -401,7 +401,7 @@ static void test_reload_and_revise(void **state)
     assert_int_equal(raw_int(e->path, "SELECT count(*) FROM observation"), 7);
 
     /* Reload a.csv with only its first three rows: the other four go. */
-    struct obs_source a3 = {"a.csv", "a.csv", "a3a3", 3};
+    struct obs_source a3 = {"a.csv", "a.csv", "a3a3", 3, NULL};
     make_obsset(&o, obs_a, 3, &a3);
     size_t revised = 99;
     put(e, s, &o, &revised);
@@ -453,7 +453,7 @@ static void test_rollback(void **state)
     struct env *e = *state;
     struct store *s = open_store(e);
     struct obsset o;
-    struct obs_source a3 = {"a.csv", "a.csv", "a3a3", 3};
+    struct obs_source a3 = {"a.csv", "a.csv", "a3a3", 3, NULL};
     make_obsset(&o, obs_a, 3, &a3);
     put(e, s, &o, NULL);
     long long obs0 = raw_int(e->path, "SELECT count(*) FROM observation");
