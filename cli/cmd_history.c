@@ -7,6 +7,7 @@
 
 #include "cli_int.h"
 #include "config.h"
+#include "pguri.h"
 #include "store.h"
 
 /* The plan versions, oldest first; nothing for a store without a plan. */
@@ -43,7 +44,8 @@ int cmd_history(int argc, char **argv)
         rc = cli_report(&d, "cannot read the history");
         goto done;
     }
-    printf("Store %s\n\nRuns (%zu):\n", cfg->store, h.nrun);
+    char shown[1024];
+    printf("Store %s\n\nRuns (%zu):\n", pguri_scrub(cfg->store, shown, sizeof shown), h.nrun);
     printf("  %-16s  %-4s  %-20s  %-7s  %-10s  %s\n", "id", "year", "dated (batch)", "status",
            "seed", "batch");
     for (size_t i = 0; i < h.nrun; i++)

@@ -26,6 +26,7 @@
 #include "ingest.h"
 #include "objectives.h"
 #include "path.h"
+#include "pguri.h"
 #include "pipeline.h"
 #include "reports.h"
 #include "store.h"
@@ -97,7 +98,7 @@ static int run_store_observations(struct run *r)
     struct stage_clock sc;
     cli_stage_begin(&sc, "store");
     struct stat sst;
-    if (stat(cfg->store, &sst) == 0 && !S_ISREG(sst.st_mode)) {
+    if (!pguri_is(cfg->store) && stat(cfg->store, &sst) == 0 && !S_ISREG(sst.st_mode)) {
         diag_input(&r->d, cfg->path, 0, 0, "store '%s' is %s, not a file", cfg->store,
                    S_ISDIR(sst.st_mode) ? "a folder" : "not a regular file");
         return -1;

@@ -59,7 +59,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "store_int.h"
+#include "pguri.h"
+#include "store_pg_int.h"
 
 #define STORE_SCHEMA_VERSION 1
 #define STORE_BUSY_TIMEOUT_MS 5000
@@ -382,11 +383,25 @@ int store_open(struct store **out, const char *path, int readonly, struct diag *
         return -1;
     }
     s->readonly = readonly != 0;
-    s->path = strdup(path ? path : "");
+    if (pguri_is(path)) {
+        char shown[1024];
+        s->path = strdup(pguri_scrub(path, shown, sizeof shown));
+    } else {
+        s->path = strdup(path ? path : "");
+    }
     if (!s->path) {
         free(s);
         diag_add(d, LCME_ENOMEM, NULL, 0, 0, "cannot open store: out of memory");
         return -1;
+    }
+    if (pguri_is(path)) {
+        if (store_pg_open(s, path, readonly, d) != 0) {
+            free(s->path);
+            free(s);
+            return -1;
+        }
+        *out = s;
+        return 0;
     }
     if (open_check_path(s, path, readonly, d) != 0 ||
         open_connect(s, path, readonly, d) != 0 || open_schema(s, readonly, d) != 0) {
@@ -423,6 +438,8 @@ void store_close(struct store *s)
 {
     if (!s)
         return;
+    if (s->pg)
+        store_pg_close(s);
     if (s->db) {
         if (!sqlite3_get_autocommit(s->db))
             sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
@@ -436,6 +453,8 @@ void store_close(struct store *s)
 
 int store_begin(struct store *s, struct diag *d)
 {
+    if (s->pg)
+        return store_pg_begin(s, d);
     if (!sqlite3_get_autocommit(s->db)) {
         diag_add(d, LCME_EINTERNAL, NULL, 0, 0,
                  "store '%s': a transaction is already open", s->path);
@@ -446,6 +465,8 @@ int store_begin(struct store *s, struct diag *d)
 
 int store_commit(struct store *s, struct diag *d)
 {
+    if (s->pg)
+        return store_pg_commit(s, d);
     if (sqlite3_get_autocommit(s->db)) {
         diag_add(d, LCME_EINTERNAL, NULL, 0, 0,
                  "store '%s': no transaction is open to commit", s->path);
@@ -462,6 +483,10 @@ int store_commit(struct store *s, struct diag *d)
 
 void store_rollback(struct store *s)
 {
+    if (s && s->pg) {
+        store_pg_rollback(s);
+        return;
+    }
     if (s && s->db && !sqlite3_get_autocommit(s->db))
         sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
 }

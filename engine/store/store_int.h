@@ -20,10 +20,16 @@
 #include "diag.h"
 #include "store.h"
 
+struct store_pg;
+
 struct store {
     sqlite3 *db;
-    char *path;          /* as given, for messages */
+    char *path;          /* as given, for messages (a URI scrubbed of any
+                            password: pguri_scrub) */
     int readonly;
+    struct store_pg *pg; /* a PostgreSQL store (store_pg_int.h): every public
+                            function hands it to its store_pg_* counterpart;
+                            NULL for SQLite */
 };
 
 /* Report a failed SQLite call (status rc) made while doing `what`, with the
@@ -64,8 +70,45 @@ static inline double store_col_num(sqlite3_stmt *st, int i)
  * caller's transaction) and 1 returned. -1 after reporting. */
 int store_source_sheet(struct store *s, int add, struct diag *d);
 
+/* code -> cube builder ind for store_load_cube: indicator i is i,
+ * denominator k is nind + k; an indicator whose code is also a
+ * denominator's stays an indicator. NULL on ENOMEM; free with strmap_free. */
+struct strmap;
+struct strmap *store_ind_map(const struct framework *fw);
+
+/* A plan's files as named in the batch, comma-separated, as plan_version
+ * keeps them; the caller frees. NULL on ENOMEM. */
+struct plan;
+char *store_plan_files(const struct plan *p);
+
+/* Create the plan tables of a SQLite store when missing (store_plans.c). 0,
+ * or -1 after reporting. */
+int store_plan_tables(struct store *s, struct diag *d);
+
 /* A text column copied; "" for NULL. NULL on ENOMEM. */
 char *store_col_dup(sqlite3_stmt *st, int i);
+
+/* ---- tables as rows, for store_copy (store_copy.c) ----------------------- */
+
+/* A table: its columns in the order both backends read and write them, the
+ * kind of each ('T' text, 'I' whole number, 'R' real number), and its key
+ * for reading in a fixed order. */
+struct store_table {
+    const char *name;
+    const char *cols;    /* "a, b, c" */
+    const char *kinds;   /* "TIR": one letter per column */
+    const char *order;
+};
+#define STORE_MAX_COLS 16
+/* One value of a row: null, or the member its column's kind says. */
+struct store_value {
+    int null;
+    long long i;
+    double r;
+    const char *t;       /* borrowed for the call of the row function */
+};
+/* Called once per row read; 0 to go on, -1 (after reporting) to stop. */
+typedef int store_row_fn(void *ctx, const struct store_value *v, struct diag *d);
 
 /* A write call's own unit of work. Inside the caller's transaction,
  * store_op_begin opens a savepoint and store_op_end releases it (ok) or

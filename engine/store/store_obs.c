@@ -15,7 +15,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "store_int.h"
+#include "store_pg_int.h"
 
 /* Current UTC time as the store writes it, into buf[32]. */
 static int store_now(struct store *s, char buf[32], struct diag *d)
@@ -201,6 +201,8 @@ int store_put_obsset(struct store *s, const struct obsset *o, const struct frame
         *revised = 0;
     if (check_obsset(s, o, fw, d) != 0)
         return -1;
+    if (s->pg)
+        return store_pg_put_obsset(s, o, fw, revised, d);
     struct store_op op;
     if (store_op_begin(s, &op, d) != 0)
         return -1;

@@ -15,7 +15,7 @@
 #include <string.h>
 
 #include "pipeline.h"
-#include "store_int.h"
+#include "store_pg_int.h"
 
 #ifndef LCME_VERSION
 #define LCME_VERSION "unknown"
@@ -55,6 +55,9 @@ int store_run_begin(struct store *s, const char *run_id, const char *batch, int 
         diag_add(d, LCME_EINTERNAL, NULL, 0, 0, "store '%s': a run needs an id", s->path);
         return -1;
     }
+    if (s->pg)
+        return store_pg_run_begin(s, run_id, batch, year, started, settings, seed,
+                                  input_sha256, d);
     struct store_op op;
     if (store_op_begin(s, &op, d) != 0)
         return -1;
@@ -102,6 +105,8 @@ int store_put_results(struct store *s, const char *run_id, const struct framewor
                  s->path, r->nnode, r->nyear, r->nunit, fw->nnode, c->nyear, c->nunit);
         return -1;
     }
+    if (s->pg)
+        return store_pg_put_results(s, run_id, fw, c, r, d);
     struct store_op op;
     if (store_op_begin(s, &op, d) != 0)
         return -1;
@@ -167,6 +172,8 @@ int store_run_finish(struct store *s, const char *run_id, const char *status,
                  status ? status : "(null)");
         return -1;
     }
+    if (s->pg)
+        return store_pg_run_finish(s, run_id, status, d);
     struct store_op op;
     if (store_op_begin(s, &op, d) != 0)
         return -1;
