@@ -51,7 +51,9 @@ EOF
 
 # Scores in 2023 (reference.py): three index scores, an area, a feature and
 # two normalised indicators (ger_5t8 pooled over a skewed range;
-# rofst_1_cp, lower is better, winsorised in 2023).
+# rofst_1_cp, lower is better, treated once over every year's values, as
+# scope = pooled treats outliers: five points winsorised do not pass, so
+# the values are log-transformed).
 while read -r unit node want; do
     got=$(awk -F, -v u="$unit" -v n="$node" 'NR > 1 && $1 == u && $2 == 2023 && $3 == n {print $5}' \
           "$out/scores.csv")
@@ -59,14 +61,14 @@ while read -r unit node want; do
         awk -v g="$got" -v w="$want" 'BEGIN { d = g - w; if (d < 0) d = -d;
             exit !(g != "" && d <= 1e-9 * (w < 0 ? -w : w)) }'
 done <<'EOF'
-cub KFLC 80.857464728401084
-fin KFLC 63.85574658169233
-ind KFLC 39.995845236446137
-bra A2 31.977732106254564
+cub KFLC 80.919891288058096
+fin KFLC 65.676694581744172
+ind KFLC 42.619252232799155
+bra A2 37.44050993868408
 blr A1 99.794734310175002
 deu K2_5_3 76.253050357109302
 arg ger_5t8 63.415224588519671
-pak rofst_1_cp 22.63479823248365
+pak rofst_1_cp 10.904793623262901
 EOF
 
 # An Other row cannot be a denominator.

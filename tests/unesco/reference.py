@@ -11,13 +11,15 @@ batch.ini asks for, in its order:
                        carried forward to later years (never backward);
   2. screen = byNA     a country is dropped in a year when fewer than 66 % of
                        the framework's indicators have a value (after step 1);
-  3. treat = winsorise for each indicator and year, when |skew| >= 2 and
-                       kurtosis >= 3.5 (bias-corrected "type 2" estimators, as
-                       R's e1071 and COINr compute them), the most extreme
-                       value is set to the next one, on the side of the skew,
-                       up to 5 points; if that does not pass, the original
-                       values are log-transformed: log(x - min + 0.01 (max -
-                       min)) (COINr's log_CT);
+  3. treat = winsorise for each indicator, over every year's values at once
+                       (scope = pooled: one decision per indicator, so that
+                       scores stay comparable across years), when |skew| >= 2
+                       and kurtosis >= 3.5 (bias-corrected "type 2"
+                       estimators, as R's e1071 and COINr compute them), the
+                       most extreme value is set to the next one, on the side
+                       of the skew, up to 5 points; if that does not pass,
+                       the original values are log-transformed: log(x - min +
+                       0.01 (max - min)) (COINr's log_CT);
   4. direction         indicators where lower is better are multiplied by -1;
   5. normalise minmax  (x - min) / (max - min) * 100, min and max over every
                        country and year (pooled);
@@ -126,7 +128,8 @@ def passes(v):
 
 
 def treat_slice(v):
-    """v: list of values of one indicator in one year; returns the treated list."""
+    """v: list of values of one indicator over every year (pooled scope);
+    returns the treated list."""
     if len(v) < 4 or passes(v) or skew(v) is None:
         return v
     w = list(v)
@@ -150,13 +153,14 @@ def treat_slice(v):
 
 
 def treat(x, kept, inds, years):
+    """One slice per indicator: the values of every kept country in every
+    year."""
     out = {}
     for i in inds:
-        for y in years:
-            us = [u for u in kept[y] if (u, i, y) in x]
-            vals = treat_slice([x[(u, i, y)] for u in us])
-            for u, a in zip(us, vals):
-                out[(u, i, y)] = a
+        keys = [(u, i, y) for y in years for u in kept[y] if (u, i, y) in x]
+        vals = treat_slice([x[k] for k in keys])
+        for k, a in zip(keys, vals):
+            out[k] = a
     return out
 
 
