@@ -45,10 +45,12 @@ check "scores.csv and store agree ($csv_score vs $db_score)" \
     test "$(printf '%.12f' "$csv_score")" = "$db_score"
 
 # trends.csv: the contract's 17 columns, then the appended change since the
-# year before; checked against scores.csv by subtraction, and each
-# excludes-zero flag against its own interval, on every row.
+# year before; checked against scores.csv by subtraction where it compares
+# the published scores (a constant composition), and each excludes-zero
+# flag against its own interval, on every row where the change is assessed
+# (the flag is empty where it is not).
 check "trends.csv header" test "$(head -n1 "$out/trends.csv")" = \
-    "unit,node,first_year,last_year,points,slope,slope_low,slope_high,sen_slope,mk_s,mk_z,mk_p,cagr,change_since_base,change_low,change_high,progress,base_year,change_excludes_zero,prev_year,change_since_prev,change_prev_low,change_prev_high,change_prev_excludes_zero,target"
+    "unit,node,first_year,last_year,points,slope,slope_low,slope_high,sen_slope,mk_s,mk_z,mk_p,cagr,change_since_base,change_low,change_high,progress,base_year,change_excludes_zero,prev_year,change_since_prev,change_prev_low,change_prev_high,change_prev_excludes_zero,target,change_p,change_significant,change_prev_p,change_prev_significant,change_constant,change_indicators,change_prev_constant,change_prev_indicators"
 # (sqlite3's CSV import reads the quoted progress texts that hold commas.)
 res=$(sqlite3 :memory: -cmd ".mode csv" -cmd ".import $out/scores.csv s" \
       -cmd ".import $out/trends.csv t" -cmd ".mode list" "
@@ -56,13 +58,15 @@ res=$(sqlite3 :memory: -cmd ".mode csv" -cmd ".import $out/scores.csv s" \
    (select count(*) from t
       join s a on a.unit = t.unit and a.node = t.node and a.year = t.last_year
       join s b on b.unit = t.unit and b.node = t.node and b.year = t.prev_year
-    where t.prev_year <> '' and (cast(t.prev_year as int) <> cast(t.last_year as int) - 1
+    where t.prev_year <> '' and t.change_prev_constant = '1'
+      and (cast(t.prev_year as int) <> cast(t.last_year as int) - 1
       or abs(cast(t.change_since_prev as real) - (cast(a.score as real) - cast(b.score as real)))
          > 1e-9 * (1 + abs(cast(a.score as real) - cast(b.score as real)))))
-   + (select count(*) from t where change_prev_low <> '' and
+   + (select count(*) from t where change_prev_excludes_zero <> '' and
       cast(change_prev_excludes_zero as int) <>
       (cast(change_prev_low as real) > 0 or cast(change_prev_high as real) < 0))
-   + (select count(*) from t where change_low <> '' and cast(change_excludes_zero as int) <>
+   + (select count(*) from t where change_excludes_zero <> '' and
+      cast(change_excludes_zero as int) <>
       (cast(change_low as real) > 0 or cast(change_high as real) < 0));")
 rows=${res%%|*} bad=${res##*|}
 check "trends.csv has changes since last year with intervals ($rows rows)" test "$rows" -ge 3000
