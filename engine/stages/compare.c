@@ -74,6 +74,7 @@ static void change_free(struct compare_change *ch)
     free(ch->how);
     free(ch->reason);
     free(ch->nind);
+    free(ch->broke);
 }
 
 static int change_alloc(struct compare_change *ch, size_t k)
@@ -87,8 +88,9 @@ static int change_alloc(struct compare_change *ch, size_t k)
     ch->how = calloc(k, 1);
     ch->reason = calloc(k, 1);
     ch->nind = calloc(k, sizeof *ch->nind);
+    ch->broke = calloc(k, 1);
     if (!ch->t0 || !ch->t1 || !ch->x0 || !ch->x1 || !ch->at0 || !ch->at1 || !ch->how ||
-        !ch->reason || !ch->nind)
+        !ch->reason || !ch->nind || !ch->broke)
         return -1;
     for (size_t j = 0; j < k; j++) {
         ch->t0[j] = ch->t1[j] = -1;
@@ -279,9 +281,81 @@ static int same_composition(const struct compare_ctx *x, size_t n, size_t u, int
     return same;
 }
 
-/* An aggregate's points are its published years; the ends follow. A
- * change whose composition differs is marked COMPARE_COMMON for
- * compare_changes_common to recompute (values NaN until then). */
+void compare_decide(const struct compare_ctx *x, struct compare *cm, int kind, size_t n,
+                    size_t u)
+{
+    struct compare_change *ch = &cm->ch[kind];
+    size_t cell = n * x->nu + u;
+    int ta = ch->t0[cell], tb = ch->t1[cell];
+    unsigned common;
+    int broke = 0;
+    int same = same_composition(x, n, u, ta, tb, &common, &broke);
+    ch->nind[cell] = (uint16_t)(common > UINT16_MAX ? UINT16_MAX : common);
+    ch->x0[cell] = ch->x1[cell] = NAN;
+    ch->at0[cell] = ch->at1[cell] = -1;
+    if (!same && x->copeland[n]) {
+        ch->t0[cell] = ch->t1[cell] = -1;
+        ch->how[cell] = COMPARE_NONE;
+        ch->reason[cell] = COMPARE_COPELAND;
+        return;
+    }
+    ch->reason[cell] = COMPARE_OK;
+    ch->how[cell] = same ? COMPARE_CONSTANT : COMPARE_COMMON;
+    ch->broke[cell] = (uint8_t)broke;
+    if (!same) return;
+    ch->at0[cell] = (long)RES_AT(x->res, n, ta, u);
+    ch->at1[cell] = (long)RES_AT(x->res, n, tb, u);
+    ch->x0[cell] = x->res->score[ch->at0[cell]];
+    ch->x1[cell] = x->res->score[ch->at1[cell]];
+}
+
+int compare_step_back(const struct compare_ctx *x, struct compare *cm, int kind, size_t n,
+                      size_t u)
+{
+    struct compare_change *ch = &cm->ch[kind];
+    size_t cell = n * x->nu + u;
+    int t1 = -1;
+    for (int t = ch->t1[cell] - 1; kind == COMPARE_BASE && t > ch->t0[cell] && t1 < 0; t--)
+        if (compare_present(x, n, (size_t)t, u)) t1 = t;
+    if (t1 < 0) {
+        ch->t0[cell] = ch->t1[cell] = -1;
+        ch->how[cell] = COMPARE_NONE;
+        ch->reason[cell] = COMPARE_NO_COMMON;
+        ch->x0[cell] = ch->x1[cell] = NAN;
+        return 0;
+    }
+    ch->t1[cell] = t1;
+    compare_decide(x, cm, kind, n, u);
+    return ch->how[cell] == COMPARE_COMMON;
+}
+
+void compare_anchor_prev(const struct compare_ctx *x, struct compare *cm, size_t n, size_t u)
+{
+    const struct compare_change *b = &cm->ch[COMPARE_BASE];
+    struct compare_change *p = &cm->ch[COMPARE_PREV];
+    size_t cell = n * x->nu + u;
+    int last = b->t1[cell];
+    if (last < 0 || p->t1[cell] == last) {
+        if (p->t0[cell] >= 0) compare_decide(x, cm, COMPARE_PREV, n, u);
+        return;
+    }
+    p->t0[cell] = p->t1[cell] = -1;
+    p->how[cell] = COMPARE_NONE;
+    p->reason[cell] = COMPARE_NO_PREV;
+    const int *year = x->c->year;
+    if (last > 0 && year[last - 1] == year[last] - 1 &&
+        compare_present(x, n, (size_t)last - 1, u)) {
+        p->t0[cell] = last - 1;
+        p->t1[cell] = last;
+        compare_decide(x, cm, COMPARE_PREV, n, u);
+    }
+}
+
+/* An aggregate's points are its published years; the ends follow, and
+ * compare_decide says how the base-year change compares. Those recomputed
+ * over their common indicators get their values from
+ * compare_changes_common, which then anchors the changes since the
+ * previous year at the same last year (compare_anchor_prev). */
 static void aggregate_ends(const struct compare_ctx *x, struct compare *cm, int *pts)
 {
     for (size_t n = x->ni; n < x->nn; n++)
@@ -290,27 +364,7 @@ static void aggregate_ends(const struct compare_ctx *x, struct compare *cm, int 
             for (size_t t = 0; t < x->ny; t++)
                 if (compare_present(x, n, t, u)) pts[np++] = (int)t;
             set_ends(x, cm, cell, pts, np);
-            for (int k = 0; k < COMPARE_NKIND; k++) {
-                struct compare_change *ch = &cm->ch[k];
-                int ta = ch->t0[cell], tb = ch->t1[cell];
-                if (ta < 0) continue;
-                unsigned common;
-                int broke = 0;
-                int same = same_composition(x, n, u, ta, tb, &common, &broke);
-                cm->n.break_left_out += (size_t)broke;
-                ch->nind[cell] = (uint16_t)(common > UINT16_MAX ? UINT16_MAX : common);
-                if (!same && x->copeland[n]) {
-                    ch->t0[cell] = ch->t1[cell] = -1;
-                    ch->reason[cell] = COMPARE_COPELAND;
-                    continue;
-                }
-                ch->how[cell] = same ? COMPARE_CONSTANT : COMPARE_COMMON;
-                if (!same) continue;
-                ch->at0[cell] = (long)RES_AT(x->res, n, ta, u);
-                ch->at1[cell] = (long)RES_AT(x->res, n, tb, u);
-                ch->x0[cell] = x->res->score[ch->at0[cell]];
-                ch->x1[cell] = x->res->score[ch->at1[cell]];
-            }
+            if (cm->ch[COMPARE_BASE].t0[cell] >= 0) compare_decide(x, cm, COMPARE_BASE, n, u);
         }
 }
 
@@ -325,6 +379,13 @@ static void count_changes(const struct compare_ctx *x, struct compare *cm)
                                ch->reason[cell] == COMPARE_NO_COMMON ||
                                ch->reason[cell] == COMPARE_COPELAND;
                 if (had_ends) cm->n.changes[k][ch->how[cell]]++;
+                if (ch->how[cell] == COMPARE_NONE) continue;
+                cm->n.break_left_out += ch->broke[cell];
+                for (size_t t = (size_t)ch->t1[cell] + 1; t < x->ny; t++)
+                    if (compare_present(x, n, t, u)) {
+                        cm->n.stepped_back[k]++;
+                        break;
+                    }
             }
 }
 

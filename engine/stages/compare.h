@@ -20,7 +20,13 @@
  *   ends        a change since the base year runs from the base year when
  *               it is a point, else the first point, to the last point; a
  *               change since the previous year from the calendar year
- *               before the last point, when that is a point, to the last;
+ *               before the last point, when that is a point, to the last.
+ *               An aggregate whose last point cannot be compared with the
+ *               base (too few indicators observed in both) is compared at
+ *               its latest point that can (the change's years say which:
+ *               a carried value makes an aggregate's last published year
+ *               no observation), and its change since the previous year
+ *               ends at that same year;
  *   composition an aggregate's change is computed over the indicators under
  *               it observed at both ends (with no break between them): the
  *               node is aggregated again from those alone, with the same
@@ -65,6 +71,7 @@
 #include "framework.h"
 
 struct results;
+struct notes;
 
 /* Why a comparison was not made; names by compare_reason_text. New reasons
  * go at the end. */
@@ -106,6 +113,8 @@ struct compare_change {
     uint8_t *reason;         /* enum compare_reason */
     uint16_t *nind;          /* aggregates: indicators compared; 1 for an
                                 indicator with a change */
+    uint8_t *broke;          /* 1: an indicator was left out for a break in
+                                series between the ends */
 };
 
 /* A composition change: indicator ind enters (in = 1) or leaves (in = 0)
@@ -115,6 +124,7 @@ struct compare_change {
  * node has a score. */
 struct compare_event {
     int unit, node, year, ind, in;
+    int from;            /* year index of the node's previous score */
 };
 
 struct compare_counts {
@@ -129,6 +139,8 @@ struct compare_counts {
                                 (a break after their first observed year) */
     size_t break_left_out;   /* aggregate changes (both kinds) that left an
                                 indicator out for a break between the ends */
+    size_t stepped_back[COMPARE_NKIND]; /* aggregate changes ending before
+                                the node's last published year */
     size_t trend_recomputed; /* aggregate trend series recomputed over the
                                 indicators observed in every year */
     size_t trend_none;       /* aggregate series with no common indicators */
@@ -144,9 +156,10 @@ struct compare {
     int across_breaks;       /* [trend] across_breaks */
     struct compare_change ch[COMPARE_NKIND];
     /* The series trends are computed on, RES layout: an indicator's points
-     * (observed, from its last break on), an aggregate's scores over the
-     * indicators observed in every year it is scored (NaN where not a
-     * point; all NaN when those carry too little weight). */
+     * (observed, from its last break on), an aggregate's scores in the
+     * years of its base-year change (from its first end to its last) over
+     * the indicators observed in every one of them (NaN where not a point;
+     * all NaN when those carry too little weight). */
     double *series;
     uint8_t *series_reason;  /* [node * nunit + u] */
     /* Aggregates' target comparison for the base-year change, [node *
@@ -188,6 +201,11 @@ void compare_work_free(struct compare_work *w);   /* NULL is harmless */
 void compare_replicate(const struct compare *cm, const struct framework *fw,
                        const struct method *lm, const double *weight, const double *score,
                        double *extra, struct compare_work *w);
+
+/* Sentences for the Notes sheet: the like-with-like rule and how many
+ * changes followed which way, composition changes, imputed ends, breaks in
+ * series, aggregate targets; appended to nt. */
+void compare_notes_add(const struct compare *cm, struct notes *nt);
 
 /* Value of cell `at` of a nominal row: res_score[at] for at < nres, else
  * cm->extra[at - nres]. */

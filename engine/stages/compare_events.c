@@ -42,7 +42,7 @@ int compare_events(const struct compare_ctx *x, struct compare *cm)
                                    sizeof *cm->event) != 0)
                         return -1;
                     cm->event[cm->nevent++] =
-                        (struct compare_event){(int)u, (int)n, (int)t, (int)i, is};
+                        (struct compare_event){(int)u, (int)n, (int)t, (int)i, is, prev};
                 }
                 prev = (int)t;
             }

@@ -71,6 +71,25 @@ int compare_present(const struct compare_ctx *x, size_t i, size_t t, size_t u);
  * across_breaks. */
 int compare_break_between(const struct compare_ctx *x, size_t i, size_t u, int ta, int tb);
 
+/* How change `kind` of aggregate n for unit u compares, from its ends
+ * (t0, t1 set): CONSTANT with the published values, COMMON (values NaN
+ * until recomputed), or NONE for Copeland. */
+void compare_decide(const struct compare_ctx *x, struct compare *cm, int kind, size_t n,
+                    size_t u);
+/* A change whose common indicators fail the coverage rule: a base-year
+ * change moves its last end back to the node's previous point after t0
+ * and is decided again; a change since the previous year, anchored at the
+ * base-year change's last end, has none. Returns 1 when it still needs
+ * recomputing, 0 when settled (CONSTANT, or NONE with COMPARE_NO_COMMON
+ * when no point is left). */
+int compare_step_back(const struct compare_ctx *x, struct compare *cm, int kind, size_t n,
+                      size_t u);
+/* The change since the previous year of aggregate n for unit u, at the
+ * base-year change's last end (settled): from the calendar year before it
+ * when that is a point; decided as compare_decide does. Without a
+ * base-year change, its own ends (the last point) are kept. */
+void compare_anchor_prev(const struct compare_ctx *x, struct compare *cm, size_t n, size_t u);
+
 /* ---- compare_pass.c ---- */
 
 /* Append an empty pass of nslot slots (slots -1, mask 0); its index, or -1

@@ -156,34 +156,79 @@ static int outs_add(struct outs *o, size_t cell, double v)
     return 0;
 }
 
-/* Evaluate pass k on the nominal scores and settle its changes of kind
- * ch (pidx: each cell's pass): values, or none when the common indicators
- * fail the coverage rule; settled ones get their replication cells. */
-static int settle_pass(const struct compare_ctx *x, struct compare *cm,
-                       struct compare_change *ch, const long *pidx, size_t k,
-                       struct outs *o)
+/* Settle the ends of every change of kind ch still to recompute: group them
+ * into passes, evaluate on the nominal scores, and step the last end of
+ * those whose common indicators fail the coverage rule back (compare.c),
+ * until none is left to try. */
+static int settle_ends(struct compare_ctx *x, struct compare *cm, int kind, long *pidx)
 {
-    const struct compare_pass *p = &cm->plan->rep.v[k];
-    compare_pass_eval(x->fw, x->lm, x->weight, x->nu, x->ny, p, x->res->score, NULL, x->w);
-    for (size_t n = x->ni; n < x->nn; n++)
-        for (size_t u = 0; u < x->nu; u++) {
-            size_t cell = n * x->nu + u;
-            if (pidx[cell] != (long)k) continue;
-            size_t c0 = compare_cell(n, 0, 2, x->nu, u), c1 = compare_cell(n, 1, 2, x->nu, u);
-            double v0 = x->w->x[c0], v1 = x->w->x[c1];
-            if (isnan(v0) || isnan(v1)) {
-                ch->how[cell] = COMPARE_NONE;
-                ch->reason[cell] = COMPARE_NO_COMMON;
-                ch->t0[cell] = ch->t1[cell] = -1;
-                continue;
+    struct compare_change *ch = &cm->ch[kind];
+    for (;;) {
+        struct compare_passes ps = {0};
+        for (size_t k = 0; k < x->nn * x->nu; k++) pidx[k] = -1;
+        for (size_t u = 0; u < x->nu; u++)
+            for (size_t n = x->ni; n < x->nn; n++) {
+                size_t cell = n * x->nu + u;
+                if (ch->how[cell] != COMPARE_COMMON || !isnan(ch->x0[cell])) continue;
+                pidx[cell] = pair_pass(x, &ps, 0, u, ch->t0[cell], ch->t1[cell], 0, NULL);
+                if (pidx[cell] < 0) {
+                    compare_passes_free(&ps);
+                    return -1;
+                }
             }
-            ch->x0[cell] = v0;
-            ch->x1[cell] = v1;
-            ch->at0[cell] = (long)(cm->nres + o->n);
-            if (outs_add(o, c0, v0) != 0) return -1;
-            ch->at1[cell] = (long)(cm->nres + o->n);
-            if (outs_add(o, c1, v1) != 0) return -1;
+        if (ps.n == 0) return 0;
+        for (size_t k = 0; k < ps.n; k++) {
+            compare_pass_eval(x->fw, x->lm, x->weight, x->nu, x->ny, &ps.v[k], x->res->score,
+                              NULL, x->w);
+            for (size_t n = x->ni; n < x->nn; n++)
+                for (size_t u = 0; u < x->nu; u++) {
+                    size_t cell = n * x->nu + u;
+                    if (pidx[cell] != (long)k) continue;
+                    double v0 = x->w->x[compare_cell(n, 0, 2, x->nu, u)];
+                    double v1 = x->w->x[compare_cell(n, 1, 2, x->nu, u)];
+                    if (!isnan(v0) && !isnan(v1)) {
+                        ch->x0[cell] = v0;
+                        ch->x1[cell] = v1;
+                    } else {
+                        compare_step_back(x, cm, kind, n, u);
+                    }
+                }
         }
+        compare_passes_free(&ps);
+    }
+}
+
+/* The replication passes of kind ch: the settled recomputed changes grouped
+ * by (unit, ends); each gets the cells of its two values in the row. */
+static int replication_passes(struct compare_ctx *x, struct compare *cm, int kind,
+                              long *pidx, size_t **first, struct outs *o)
+{
+    struct compare_plan *pl = cm->plan;
+    struct compare_change *ch = &cm->ch[kind];
+    size_t base = pl->rep.n;
+    for (size_t k = 0; k < x->nn * x->nu; k++) pidx[k] = -1;
+    for (size_t u = 0; u < x->nu; u++)
+        for (size_t n = x->ni; n < x->nn; n++) {
+            size_t cell = n * x->nu + u;
+            if (ch->how[cell] != COMPARE_COMMON) continue;
+            pidx[cell] = pair_pass(x, &pl->rep, base, u, ch->t0[cell], ch->t1[cell], 0, NULL);
+            if (pidx[cell] < 0) return -1;
+        }
+    size_t *nf = realloc(*first, (pl->rep.n + 1) * sizeof *nf);
+    if (!nf) return -1;
+    *first = nf;
+    for (size_t k = base; k < pl->rep.n; k++) {
+        nf[k] = o->n;
+        for (size_t n = x->ni; n < x->nn; n++)
+            for (size_t u = 0; u < x->nu; u++) {
+                size_t cell = n * x->nu + u;
+                if (pidx[cell] != (long)k) continue;
+                ch->at0[cell] = (long)(cm->nres + o->n);
+                if (outs_add(o, compare_cell(n, 0, 2, x->nu, u), ch->x0[cell]) != 0) return -1;
+                ch->at1[cell] = (long)(cm->nres + o->n);
+                if (outs_add(o, compare_cell(n, 1, 2, x->nu, u), ch->x1[cell]) != 0) return -1;
+            }
+    }
     return 0;
 }
 
@@ -196,24 +241,12 @@ int compare_changes_common(struct compare_ctx *x, struct compare *cm)
     int rc = -1;
     if (!pidx) goto done;
     for (int kind = 0; kind < COMPARE_NKIND; kind++) {
-        struct compare_change *ch = &cm->ch[kind];
-        size_t base = pl->rep.n;
-        for (size_t k = 0; k < x->nn * x->nu; k++) pidx[k] = -1;
-        for (size_t u = 0; u < x->nu; u++)
-            for (size_t n = x->ni; n < x->nn; n++) {
-                size_t cell = n * x->nu + u;
-                if (ch->how[cell] != COMPARE_COMMON) continue;
-                pidx[cell] = pair_pass(x, &pl->rep, base, u, ch->t0[cell], ch->t1[cell], 0,
-                                       NULL);
-                if (pidx[cell] < 0) goto done;
-            }
-        for (size_t k = base; k < pl->rep.n; k++) {
-            size_t *nf = realloc(first, (k + 2) * sizeof *nf);
-            if (!nf) goto done;
-            first = nf;
-            first[k] = o.n;
-            if (settle_pass(x, cm, ch, pidx, k, &o) != 0) goto done;
-        }
+        if (kind == COMPARE_PREV)
+            for (size_t n = x->ni; n < x->nn; n++)
+                for (size_t u = 0; u < x->nu; u++) compare_anchor_prev(x, cm, n, u);
+        if (settle_ends(x, cm, kind, pidx) != 0 ||
+            replication_passes(x, cm, kind, pidx, &first, &o) != 0)
+            goto done;
     }
     size_t *nf = realloc(first, (pl->rep.n + 1) * sizeof *nf);
     if (!nf) goto done;
@@ -296,21 +329,20 @@ static long series_pass(const struct compare_ctx *x, struct compare_passes *ps, 
     return (long)k;
 }
 
-/* Copy or mark for recomputation n's series for u (pidx: its pass). */
+/* Copy or mark for recomputation n's series for u (pidx: its pass): its
+ * published years from the base-year change's first end to its last. */
 static int series_cell(struct compare_ctx *x, struct compare *cm, struct compare_passes *ps,
                        size_t n, size_t u, uint8_t *years, uint8_t *take, long *pidx)
 {
     size_t cell = n * x->nu + u;
-    int tfirst = -1, tlast = -1;
-    for (size_t t = 0; t < x->ny; t++) {
-        years[t] = (uint8_t)compare_present(x, n, t, u);
-        if (years[t] && tfirst < 0) tfirst = (int)t;
-        if (years[t]) tlast = (int)t;
-    }
+    const struct compare_change *ch = &cm->ch[COMPARE_BASE];
+    int tfirst = ch->t0[cell], tlast = ch->t1[cell];
     if (tfirst < 0) {
-        cm->series_reason[cell] = COMPARE_FEW_POINTS;
+        cm->series_reason[cell] = ch->reason[cell];
         return 0;
     }
+    for (size_t t = 0; t < x->ny; t++)
+        years[t] = (uint8_t)((int)t >= tfirst && (int)t <= tlast && compare_present(x, n, t, u));
     if (series_take(x, n, u, years, tfirst, tlast, take)) {
         for (size_t t = 0; t < x->ny; t++)
             if (years[t])

@@ -296,6 +296,7 @@ static void nominal_notes(const struct pipeline *p, struct results *r,
                   "parameters and aggregated like the units' scores; drawn as the dashed "
                   "target line of the trend charts.", r->target_indicators, p->c->nind);
     pipeline_note_ranks(nt, p, r);
+    compare_notes_add(r->compare, nt);
 }
 
 /* Move what the nominal evaluation recorded into r and keep its decisions

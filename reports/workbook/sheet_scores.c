@@ -1,6 +1,6 @@
 /* sheet_scores.c: the Scores sheet, the tidy table of every score (the
  * columns of scores.csv): unit, year, node, level, score, ci_low, ci_high,
- * rank, rank_low, rank_high, one row per year, node (framework order) and
+ * rank, rank_low, rank_high, coverage, one row per year, node (framework order) and
  * unit; an Excel table named tblScores. The interval and rank-interval
  * columns are empty when the run computed no intervals. It is the largest
  * sheet (years x nodes x units rows): the unit, year, node and level cells,
@@ -11,9 +11,10 @@
 void wb_scores_write(struct wb *w, lxw_worksheet *ws)
 {
     static const char *const col[] = {"unit", "year", "node", "level", "score", "ci_low",
-                                      "ci_high", "rank", "rank_low", "rank_high"};
-    static const struct wb_cols width[] = {{0, 0, 14}, {1, 1, 7},  {2, 2, 16},
-                                           {3, 3, 7},  {4, 6, 10}, {7, 9, 10}};
+                                      "ci_high", "rank", "rank_low", "rank_high",
+                                      "coverage"};
+    static const struct wb_cols width[] = {{0, 0, 14}, {1, 1, 7},  {2, 2, 16}, {3, 3, 7},
+                                           {4, 6, 10}, {7, 9, 10}, {10, 10, 10}};
     const struct cube *c = w->c;
     const struct results *r = w->r;
     const struct framework *fw = w->fw;
@@ -48,6 +49,7 @@ void wb_scores_write(struct wb *w, lxw_worksheet *ws)
                     wb_put_num(w, ws, row, 8, wb_at(r->rank_low, i), NULL, 0);
                     wb_put_num(w, ws, row, 9, wb_at(r->rank_high, i), NULL, 0);
                 }
+                wb_put_num(w, ws, row, 10, wb_at(r->coverage, i), w->f_2dp, 0);
             }
         }
     }

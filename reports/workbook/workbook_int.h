@@ -56,6 +56,8 @@ struct wb {
     size_t max_data_rows;     /* rows below a header */
     size_t score_rows;        /* rows Scores needs */
     size_t data_ind;          /* indicators shown on Data (column limit) */
+    size_t *flag_ind, nflag_ind; /* of those, the ones with a flag: a flag
+                                    column each on Data */
     int narea_shown, nfeat_shown; /* areas and key features that fit in a
                                      sheet's columns */
 
@@ -92,6 +94,7 @@ void wb_scores_write(struct wb *w, lxw_worksheet *ws);
 void wb_features_write(struct wb *w, lxw_worksheet *ws);
 void wb_trends_write(struct wb *w, lxw_worksheet *ws);
 void wb_data_write(struct wb *w, lxw_worksheet *ws);
+void wb_composition_write(struct wb *w, lxw_worksheet *ws);
 void wb_framework_write(struct wb *w, lxw_worksheet *ws);
 void wb_charts_write(struct wb *w, lxw_worksheet *ws);
 

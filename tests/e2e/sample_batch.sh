@@ -36,7 +36,7 @@ check "no NaN text in the workbook" test -z "$(grep -l '>nan<\|>NaN<' -r "$TMP/x
 # scores.csv: header as designed; 18 districts; the index score in 2026 for
 # one district equals the store's result row.
 check "scores.csv header" test "$(head -n1 "$out/scores.csv")" = \
-    "unit,year,node,level,score,ci_low,ci_high,rank,rank_low,rank_high"
+    "unit,year,node,level,score,ci_low,ci_high,rank,rank_low,rank_high,coverage"
 units=$(awk -F, 'NR > 1 && $3 == "KFLC" && $2 == 2026' "$out/scores.csv" | wc -l)
 check "18 units scored at the index in 2026 (got $units)" test "$units" -eq 18
 csv_score=$(awk -F, 'NR > 1 && $3 == "KFLC" && $2 == 2026 && $1 == "ST" {print $5}' "$out/scores.csv")
