@@ -101,6 +101,26 @@ static struct results *run(struct fixture *f)
 
 #define CELL(node, u) ((size_t)(node) * 4 + (size_t)(u))
 
+/* One replication of the nominal values (nothing perturbed): its row
+ * (pipeline_row_cells, caller frees) and ranks into rk (may be NULL). */
+static double *replicate_nominal(const struct results *r, const struct fixture *f,
+                                 uint16_t *rk)
+{
+    struct pipeline_work *pw = pipeline_work_new(r->pipeline);
+    double *x = malloc(24 * sizeof *x), *s = malloc(pipeline_row_cells(r->pipeline) * sizeof *s);
+    assert_non_null(pw);
+    assert_non_null(x);
+    assert_non_null(s);
+    memcpy(x, f->c->value, 24 * sizeof *x);
+    struct diag d;
+    diag_init(&d);
+    assert_int_equal(pipeline_replicate(r->pipeline, pw, x, s, rk, &d), 0);
+    diag_free(&d);
+    free(x);
+    pipeline_work_free(pw);
+    return s;
+}
+
 static void test_changes_like_with_like(void **state)
 {
     (void)state;
@@ -175,21 +195,12 @@ static void test_replicate_reproduces(void **state)
     compare_replicate(cm, &f.fw, lm, NULL, r->score, extra, cw);
     for (size_t j = 0; j < cm->nextra; j++) assert_true(extra[j] == cm->extra[j]);
 
-    struct pipeline_work *pw = pipeline_work_new(r->pipeline);
-    size_t row = pipeline_row_cells(r->pipeline);
-    assert_int_equal(row, cm->nres + cm->nextra);
-    double *x = malloc(3 * 2 * 4 * sizeof *x), *s = malloc(row * sizeof *s);
-    memcpy(x, f.c->value, 3 * 2 * 4 * sizeof *x);
-    struct diag d;
-    diag_init(&d);
-    assert_int_equal(pipeline_replicate(r->pipeline, pw, x, s, NULL, &d), 0);
+    assert_int_equal(pipeline_row_cells(r->pipeline), cm->nres + cm->nextra);
+    double *s = replicate_nominal(r, &f, NULL);
     for (size_t k = 0; k < cm->nres; k++)
         assert_true(isnan(r->score[k]) ? isnan(s[k]) : s[k] == r->score[k]);
     for (size_t j = 0; j < cm->nextra; j++) assert_true(s[cm->nres + j] == cm->extra[j]);
-    diag_free(&d);
-    free(x);
     free(s);
-    pipeline_work_free(pw);
     compare_work_free(cw);
     free(extra);
     results_free(r);
@@ -246,19 +257,10 @@ static void test_coverage_ranks(void **state)
     tk_near(r->rank_threshold[3], 0.5, 0);
     assert_int_equal(r->unranked, 1);
     /* replications rank the same units */
-    struct pipeline_work *pw = pipeline_work_new(r->pipeline);
-    double *x = malloc(24 * sizeof *x), *s = malloc(pipeline_row_cells(r->pipeline) * sizeof *s);
     uint16_t rk[4 * 2 * 4];
-    memcpy(x, f.c->value, 24 * sizeof *x);
-    struct diag d;
-    diag_init(&d);
-    assert_int_equal(pipeline_replicate(r->pipeline, pw, x, s, rk, &d), 0);
+    free(replicate_nominal(r, &f, rk));
     assert_int_equal(rk[RES_AT(r, 3, 1, 3)], 0);
     assert_int_equal(rk[RES_AT(r, 3, 1, 0)], 1);
-    diag_free(&d);
-    free(x);
-    free(s);
-    pipeline_work_free(pw);
     results_free(r);
     fixture_free(&f);
 }
