@@ -156,10 +156,10 @@ struct compare {
     int across_breaks;       /* [trend] across_breaks */
     struct compare_change ch[COMPARE_NKIND];
     /* The series trends are computed on, RES layout: an indicator's points
-     * (observed, from its last break on), an aggregate's scores in the
-     * years of its base-year change (from its first end to its last) over
-     * the indicators observed in every one of them (NaN where not a point;
-     * all NaN when those carry too little weight). */
+     * (observed, from its last break on), an aggregate's scores in its
+     * published years up to its base-year change's last end, over the
+     * indicators observed in every one of them (NaN where not a point; all
+     * NaN when those carry too little weight). */
     double *series;
     uint8_t *series_reason;  /* [node * nunit + u] */
     /* Aggregates' target comparison for the base-year change, [node *

@@ -330,19 +330,21 @@ static long series_pass(const struct compare_ctx *x, struct compare_passes *ps, 
 }
 
 /* Copy or mark for recomputation n's series for u (pidx: its pass): its
- * published years from the base-year change's first end to its last. */
+ * published years up to the base-year change's last end. */
 static int series_cell(struct compare_ctx *x, struct compare *cm, struct compare_passes *ps,
                        size_t n, size_t u, uint8_t *years, uint8_t *take, long *pidx)
 {
     size_t cell = n * x->nu + u;
     const struct compare_change *ch = &cm->ch[COMPARE_BASE];
-    int tfirst = ch->t0[cell], tlast = ch->t1[cell];
-    if (tfirst < 0) {
+    int tfirst = -1, tlast = ch->t1[cell];
+    if (tlast < 0) {
         cm->series_reason[cell] = ch->reason[cell];
         return 0;
     }
-    for (size_t t = 0; t < x->ny; t++)
-        years[t] = (uint8_t)((int)t >= tfirst && (int)t <= tlast && compare_present(x, n, t, u));
+    for (size_t t = 0; t < x->ny; t++) {
+        years[t] = (uint8_t)((int)t <= tlast && compare_present(x, n, t, u));
+        if (years[t] && tfirst < 0) tfirst = (int)t;
+    }
     if (series_take(x, n, u, years, tfirst, tlast, take)) {
         for (size_t t = 0; t < x->ny; t++)
             if (years[t])

@@ -322,7 +322,7 @@ static void test_network_scale(void **state)
     assert_int_equal(h8->npage, 8);
     /* 52 rows (25 + band of 2 + 25) at 12 pt */
     NEAR(dot->height, 72 + 28 + 52 * 12 + 34 + 34);
-    assert_non_null(strstr(h8->alt, "ranked 351 to 356 of 356"));
+    assert_non_null(strstr(h8->alt, "units 351 to 356 of 356 in the order of the index"));
     cairo_surface_t *sf = cairo_image_surface_create(CAIRO_FORMAT_RGB24, 1200, 1800);
     cairo_t *cr = cairo_create(sf);
     struct chart_pen *p = chart_pen_new(cr);
