@@ -282,8 +282,11 @@ static int ctx_new(struct trend_ctx *x, const struct config *cfg, const struct f
            the batch's methods and the framework's weights */
         struct diag q;
         diag_init(&q);
-        x->lm = calloc((size_t)fw->nlevel + 2, sizeof *x->lm);
-        for (int level = 0; x->lm && level <= fw->nlevel; level++)
+        int top = fw->nlevel;   /* a framework built by hand may leave nlevel 0 */
+        for (int n = 0; n < fw->nnode; n++)
+            if (fw->node[n].level > top) top = fw->node[n].level;
+        x->lm = calloc((size_t)top + 2, sizeof *x->lm);
+        for (int level = 0; x->lm && level <= top; level++)
             x->lm[level] = *config_method(cfg, level);
         x->cm = x->own = x->lm ? compare_new(cfg, fw, c, x->lm, NULL, res, &q) : NULL;
         diag_free(&q);
