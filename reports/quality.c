@@ -68,6 +68,30 @@ static void count_cell(struct cell_counts *n, const struct cube *c,
     n->treated += (r->flag[k] & (CUBE_TREATED_HIGH | CUBE_TREATED_LOW)) != 0;
 }
 
+/* Observations of each indicator by flag as given, over every year: one
+ * row per indicator and flag text (none without flags). */
+static void add_flags(struct qrows *q, const struct report_input *in)
+{
+    const struct cube *c = in->cube;
+    size_t plane = c->nyear * c->nunit;
+    if (!c->nflagtext || !c->flagid) return;
+    size_t *count = calloc(c->nflagtext + 1, sizeof *count);
+    if (!count) {
+        q->nomem = 1;
+        return;
+    }
+    for (size_t i = 0; i < c->nind; i++) {
+        for (size_t k = 0; k <= c->nflagtext; k++) count[k] = 0;
+        for (size_t k = i * plane; k < (i + 1) * plane; k++) count[c->flagid[k]]++;
+        for (size_t f = 1; f <= c->nflagtext; f++)
+            if (count[f])
+                add(q, "flag", NULL, 0, in->fw->node[i].code, c->flagtext[f - 1],
+                    "observations", (double)count[f],
+                    cube_flag_is_break(c->flagtext[f - 1]) ? "break in series" : NULL);
+    }
+    free(count);
+}
+
 static void build(struct qrows *q, const struct report_input *in)
 {
     const struct framework *fw = in->fw;
@@ -115,6 +139,7 @@ static void build(struct qrows *q, const struct report_input *in)
                 add(q, "treatment", NULL, y, nd, NULL, "winsorised",
                     (double)(w->nhigh + w->nlow), how);
             }
+    add_flags(q, in);
     const struct coherence *co = r->coherence;
     if (!co) return;
     int y = co->year;

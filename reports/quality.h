@@ -11,6 +11,9 @@
  *   treatment   per indicator and year tested: skew_before, kurt_before,
  *               skew_after, kurt_after, winsorised (points); note = the
  *               method that passed (none, winsorise, log_CT, ...)
+ *   flag        per indicator (node) and flag text as given (other), over
+ *               every year: observations; note "break in series" for a
+ *               break (cube_flag_is_break)
  *   correlation node with its parent (other): pearson, spearman, n
  *   alpha       aggregate (node): cronbach_alpha
  *   pca         aggregate (node): variance_share; and per child (other):

@@ -126,6 +126,7 @@ static void method_defaults(struct method *m)
     m->aggregate = AGG_ARITHMETIC;
     m->agg_p = 1;
     m->min_coverage = 0;
+    m->rank_min_coverage = NAN;
     m->gp_scale = 100;
     m->ref_index = -1;
 }
@@ -256,6 +257,9 @@ static int method_key(struct parse *p, const char *sec, struct method *m,
     } else if (strcmp(key, "min_coverage") == 0) {
         if (parse_num(p, sec, key, value, 0, 1, &v) == 0)
             m->min_coverage = v;
+    } else if (strcmp(key, "rank_min_coverage") == 0) {
+        if (parse_num(p, sec, key, value, 0, 1, &v) == 0)
+            m->rank_min_coverage = v;
     } else {
         return 0;
     }
@@ -552,6 +556,13 @@ static int handler(void *user, const char *section, const char *name, const char
                 p->target_line = p->line;
                 p->target_col = p->vcol;
             }
+        } else if (strcmp(key, "across_breaks") == 0) {
+            int yn = parse_yesno(val);
+            if (yn < 0)
+                diag_input(p->d, c->path, p->line, p->vcol,
+                           "[trend] across_breaks: '%s' is not yes or no", val);
+            else
+                c->across_breaks = yn;
         } else
             diag_input(p->d, c->path, p->line, p->kcol, "[trend] unknown key '%s'", key);
     } else {
@@ -836,6 +847,12 @@ const struct method *config_method(const struct config *c, int level)
     return &c->level[level];
 }
 
+double config_rank_min_coverage(const struct config *c, int level)
+{
+    const struct method *m = config_method(c, level);
+    return isnan(m->rank_min_coverage) ? m->min_coverage : m->rank_min_coverage;
+}
+
 static size_t method_text(char *buf, size_t len, const char *prefix, const struct method *m)
 {
     return (size_t)snprintf(buf, len,
@@ -885,6 +902,14 @@ char *config_settings_text(const struct config *c)
         snprintf(prefix, sizeof prefix, "level%d.", l);
         k += method_text(buf + k, cap - k, prefix, &c->level[l]);
     }
+    /* settings of comparisons over time and ranks, only when given (run ids
+       of batches without them are unchanged) */
+    if (c->across_breaks && k < cap)
+        k += (size_t)snprintf(buf + k, cap - k, "across_breaks=1\n");
+    for (int l = 1; l <= CONFIG_MAX_LEVELS && k < cap; l++)
+        if (!isnan(c->level[l].rank_min_coverage))
+            k += (size_t)snprintf(buf + k, cap - k, "level%d.rank_min_coverage=%.17g\n", l,
+                                  c->level[l].rank_min_coverage);
     /* the selected weight set, only when there is one (run ids of batches
        without one are unchanged) */
     if (c->weights && k < cap)

@@ -38,6 +38,17 @@
  *                                (weights >= 0; other nodes keep theirs)
  * normalise = scaled uses the framework's lower/upper as (l, u) where given,
  * else the range key: (x - l)/(u - l)*100 (COINr n_scaled).
+ *
+ * Comparisons (docs/methods-22.md):
+ *   [method] rank_min_coverage = 0.8  a score is ranked only when the share
+ *                                of its framework weight present (its
+ *                                coverage) reaches this; default the
+ *                                level's min_coverage; per level in
+ *                                [method.LEVEL] like min_coverage
+ *   [trend] across_breaks = no   yes: changes, trends and progress classes
+ *                                run across a break in series (a flag "b"
+ *                                or "B"); no (default): a break splits the
+ *                                series and nothing is compared across it
  */
 #ifndef LCME_CONFIG_H
 #define LCME_CONFIG_H
@@ -77,6 +88,8 @@ struct method {
     enum agg_method aggregate;   /* default arithmetic */
     double agg_p;                /* generalised mean exponent; default 1 */
     double min_coverage;         /* share of children's weight; default 0 */
+    double rank_min_coverage;    /* coverage a score needs to be ranked;
+                                    NaN (default): min_coverage */
     double gp_scale;             /* goalposts scale; default 100 */
     long ref_index;              /* dist2ref: unit index of the reference
                                     (set by the pipeline from ref_unit); -1 */
@@ -114,6 +127,7 @@ struct config {
 
     int base_year;               /* [trend]; default first year in store */
     int target_year;             /* default 2030 */
+    int across_breaks;           /* [trend] across_breaks; default 0 */
 
     /* data preparation (see the header comment) */
     int denominate;              /* 1: divide by the framework's denominators */
@@ -187,6 +201,10 @@ int config_apply_weights(const struct config *c, struct framework *fw, struct di
 
 /* Method in force for nodes of the given level (1 = indicators). */
 const struct method *config_method(const struct config *c, int level);
+
+/* The coverage a score of a node of this level needs to be ranked: the
+ * level's rank_min_coverage, else its min_coverage. */
+double config_rank_min_coverage(const struct config *c, int level);
 
 /* Names for printing and the Notes sheet. */
 const char *norm_method_name(enum norm_method m);

@@ -42,7 +42,8 @@ struct obs {
     long line;         /* line in that file */
     double value;      /* never NaN: empty cells are not observations */
     double se, n, lower, upper;  /* NaN when absent */
-    int flag;          /* 1 when the 'flag' column is non-empty */
+    int flag;          /* 0 when the 'flag' column is empty or absent, else
+                          k: the text as given is obsset flag[k - 1] */
 };
 
 struct obs_source {
@@ -68,7 +69,13 @@ struct obsset {
     size_t nfile;
     struct obs_source *file;
     struct strmap *unit_index;   /* unit code -> index */
+    size_t nflag;
+    char **flag;       /* distinct flag texts, in order of first appearance */
+    struct strmap *flag_index;   /* flag text -> index in flag */
 };
+
+/* The flag text of an observation, or NULL when it has none. */
+const char *obs_flag(const struct obsset *s, const struct obs *o);
 
 /* The code of an observation's ind: the indicator's, or the denominator
  * column's. */

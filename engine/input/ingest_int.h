@@ -64,6 +64,9 @@ struct ingest_stage {
     struct obs *obs;         /* the file's observations */
     size_t nobs, aobs;
     long vcol;               /* long: the value column, where duplicates are shown */
+    struct strmap *newf;     /* flag text -> new-flag index */
+    char **fnew;             /* new flag texts (copies, owned until commit) */
+    size_t nfnew, afnew;
     const int *widx;         /* wide: ind of each column, -1 when none */
     size_t wwidth;
     int fileidx;             /* index the file will have in the obsset */
@@ -97,6 +100,10 @@ int ingest_stage_unit(struct ingest_stage *g, const char *code, size_t len, long
 int ingest_stage_attr_name(struct ingest_stage *g, const char *name);
 void ingest_stage_attr(struct ingest_stage *g, int unit, int attr, const char *val);
 void ingest_stage_name(struct ingest_stage *g, int unit, const char *name);
+/* The id struct obs keeps for a flag text (len bytes, need not be
+ * NUL-terminated): 0 for a blank one, else the obsset's flag number or a new
+ * one staged. -1 after reporting ENOMEM. */
+int ingest_stage_flag(struct ingest_stage *g, const char *text, size_t len);
 /* Stage one observation; duplicates are found afterwards by ingest_dedup. */
 void ingest_stage_obs(struct ingest_stage *g, const struct obs *o, long col);
 /* Build the obsset's new arrays and swap them in; src (may be NULL) becomes

@@ -8,7 +8,12 @@
  *   run(id PRIMARY KEY, batch, year, started, settings, seed, engine_version,
  *       input_sha256, status)
  *   result(run, unit, year, node, level, score, ci_low, ci_high, rank,
- *          rank_low, rank_high)
+ *          rank_low, rank_high, coverage)
+ *
+ * observation.flag is the data file's flag text as given (NULL when none);
+ * result.coverage the share of the node's framework weight present
+ * (results->coverage). A store of schema 1 (flag 0/1, no coverage) is
+ * migrated when opened for writing.
  *
  * A batch's writes go between store_begin and store_commit, so the batch is
  * one transaction: a failure rolls everything back and earlier runs stay as

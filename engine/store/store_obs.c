@@ -180,7 +180,11 @@ static int put_observations(struct store *s, const struct obsset *o,
         store_bind_num(st, 6, ob->n);
         store_bind_num(st, 7, ob->lower);
         store_bind_num(st, 8, ob->upper);
-        sqlite3_bind_int(st, 9, ob->flag != 0);
+        const char *flag = obs_flag(o, ob);
+        if (flag)
+            sqlite3_bind_text(st, 9, flag, -1, SQLITE_STATIC);
+        else
+            sqlite3_bind_null(st, 9);
         sqlite3_bind_text(st, 10, source_name(&o->file[ob->file]), -1, SQLITE_STATIC);
         sqlite3_bind_int64(st, 11, (sqlite3_int64)ob->line);
         int rc = sqlite3_step(st);

@@ -118,8 +118,8 @@ int store_put_results(struct store *s, const char *run_id, const struct framewor
         goto out;
     st = store_prepare(s,
                        "INSERT INTO result(run, unit, year, node, level, score, ci_low, "
-                       "ci_high, rank, rank_low, rank_high) "
-                       "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+                       "ci_high, rank, rank_low, rank_high, coverage) "
+                       "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
                        "storing results", d);
     if (!st)
         goto out;
@@ -142,6 +142,7 @@ int store_put_results(struct store *s, const char *run_id, const struct framewor
                 store_bind_num(st, 9, r->rank ? r->rank[at] : NAN);
                 store_bind_num(st, 10, r->rank_low ? r->rank_low[at] : NAN);
                 store_bind_num(st, 11, r->rank_high ? r->rank_high[at] : NAN);
+                store_bind_num(st, 12, r->coverage ? r->coverage[at] : NAN);
                 int rc = sqlite3_step(st);
                 sqlite3_reset(st);
                 if (rc != SQLITE_DONE) {

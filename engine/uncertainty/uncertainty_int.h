@@ -31,7 +31,8 @@ struct unc {
     long r0, nb;
     float *dev;                  /* [UNCERTAINTY_BATCH * ncell of all nodes] */
     uint16_t *rk;
-    size_t rowcells;             /* ncell of all nodes: a row's stride */
+    size_t rowcells;             /* ncell of all nodes and the recomputed
+                                    change values: a row's stride */
     struct tails *tl;            /* the chunk's cells */
     struct tails *tch;           /* its changes: base [0, nn*nu), prev after */
     uint32_t *le, *ge;           /* [nchcell] changes <= 0 and >= 0 */

@@ -1,6 +1,6 @@
 /* sheet_scores.c: the Scores sheet, every score of the year evaluated with
  * its interval and rank: the columns of scores.csv (unit, year, node,
- * level, score, ci_low, ci_high, rank, rank_low, rank_high), one row per
+ * level, score, ci_low, ci_high, rank, rank_low, rank_high, coverage), one row per
  * node and unit of that year; an Excel table named tblScores. Nodes run
  * from the index down the levels (index, areas, ..., indicators; framework
  * order within a level, w->node_order), units in cube order, so filtering a
@@ -19,9 +19,10 @@
 void wb_scores_write(struct wb *w, lxw_worksheet *ws)
 {
     static const char *const col[] = {"unit", "year", "node", "level", "score", "ci_low",
-                                      "ci_high", "rank", "rank_low", "rank_high"};
-    static const struct wb_cols width[] = {{0, 0, 14}, {1, 1, 7},  {2, 2, 16},
-                                           {3, 3, 7},  {4, 6, 10}, {7, 9, 10}};
+                                      "ci_high", "rank", "rank_low", "rank_high",
+                                      "coverage"};
+    static const struct wb_cols width[] = {{0, 0, 14}, {1, 1, 7},  {2, 2, 16},  {3, 3, 7},
+                                           {4, 6, 10}, {7, 9, 10}, {10, 10, 10}};
     const struct cube *c = w->c;
     const struct results *r = w->r;
     const struct framework *fw = w->fw;
@@ -59,6 +60,7 @@ void wb_scores_write(struct wb *w, lxw_worksheet *ws)
                 wb_put_num(w, ws, row, 8, wb_at(r->rank_low, i), NULL, 0);
                 wb_put_num(w, ws, row, 9, wb_at(r->rank_high, i), NULL, 0);
             }
+            wb_put_num(w, ws, row, 10, wb_at(r->coverage, i), w->f_2dp, 0);
         }
     }
 }

@@ -87,9 +87,13 @@ static struct obs obs_a[] = {
 static struct obs_source src_a = {"a.csv", "a.csv", "aaaa", 7, NULL};
 static struct obs_source src_b = {"b.csv", "b.csv", "bbbb", 1, NULL};
 
+static char *flag_text[] = {"e"};   /* obs flag 1 */
+
 static void make_obsset(struct obsset *o, struct obs *v, size_t n, struct obs_source *src)
 {
     memset(o, 0, sizeof *o);
+    o->nflag = 1;
+    o->flag = flag_text;
     o->n = o->alloc = n;
     o->v = v;
     o->nunit = 3;
@@ -225,7 +229,7 @@ static void test_schema(void **state)
     struct env *e = *state;
     struct store *s = open_store(e);
     store_close(s);
-    assert_int_equal(raw_int(e->path, "PRAGMA user_version"), 1);
+    assert_int_equal(raw_int(e->path, "PRAGMA user_version"), 2);
     char mode[32];
     raw_text(e->path, "PRAGMA journal_mode", mode, sizeof mode);
     assert_string_equal(mode, "delete");
@@ -304,6 +308,7 @@ static void test_put_and_load(void **state)
     tk_near(c->n[at], 200.0, 1e-15);
     assert_true(isnan(c->se[at]));
     assert_int_equal(c->flag[at], CUBE_FLAGGED);
+    assert_string_equal(cube_flag_at(c, at), "e");
     /* C 2020 I3 */
     at = CUBE_AT(c, 2, 0, 2);
     tk_near(c->value[at], 3.0, 1e-15);
