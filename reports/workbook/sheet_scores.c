@@ -34,9 +34,9 @@ void wb_scores_write(struct wb *w, lxw_worksheet *ws)
                     return;
                 size_t i = RES_AT(r, k, t, u);
                 lxw_row_t rr = (lxw_row_t)row;
-                wb_check(w, worksheet_write_string(ws, rr, 0, c->unit[u], NULL));
+                wb_put_str(w, ws, row, 0, c->unit[u], NULL);
                 wb_check(w, worksheet_write_number(ws, rr, 1, year, NULL));
-                wb_check(w, worksheet_write_string(ws, rr, 2, code, NULL));
+                wb_put_str(w, ws, row, 2, code, NULL);
                 wb_check(w, worksheet_write_number(ws, rr, 3, level, NULL));
                 wb_put_num(w, ws, row, 4, r->score[i], w->f_2dp, 0);
                 if (has_ci) {
