@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -14,6 +15,7 @@
 #include "cube.h"
 #include "framework.h"
 #include "ingest.h"
+#include "path.h"
 #include "store.h"
 
 /* 0 when the file the batch names at line:col exists; else -1 with an
@@ -31,6 +33,19 @@ static int named_file_exists(const struct config *cfg, const char *key, const ch
         diag_input(d, cfg->path, line, col, "[batch] %s: '%s' does not exist (looked for %s)",
                    key, as_written, path);
     return -1;
+}
+
+/* The name the store keys data file i by: its path relative to the store's
+ * folder, so that two batches sharing a store never take each other's file
+ * of the same name for their own (the name as written in the batch file
+ * when either path cannot be resolved; the same as written when the store
+ * is beside the batch). Caller frees; NULL on ENOMEM. */
+static char *source_key(const struct config *cfg, int i)
+{
+    char *dir = path_dirname(cfg->store);
+    char *key = dir ? path_relative(dir, cfg->data[i]) : NULL;
+    free(dir);
+    return key ? key : strdup(cfg->data_name[i]);
 }
 
 int inputs_read(const char *batch, struct inputs *in, struct diag *d)
@@ -51,14 +66,23 @@ int inputs_read(const char *batch, struct inputs *in, struct diag *d)
         diag_add(d, LCME_ENOMEM, NULL, 0, 0, "out of memory");
         return -1;
     }
+    in->obs->last_year = cfg->year;
     if (cfg->units && named_file_exists(cfg, "units", cfg->units,
                                         cfg->units_name ? cfg->units_name : cfg->units,
                                         cfg->units_line, cfg->units_col, d) == 0)
         ingest_units(in->obs, cfg->units, d);
-    for (int i = 0; i < cfg->ndata; i++)
+    for (int i = 0; i < cfg->ndata; i++) {
         if (named_file_exists(cfg, "data", cfg->data[i], cfg->data_name[i], cfg->data_line[i],
-                              cfg->data_col[i], d) == 0)
-            ingest_file(in->obs, cfg->data[i], cfg->data_name[i], in->fw, d);
+                              cfg->data_col[i], d) != 0)
+            continue;
+        char *key = source_key(cfg, i);
+        if (!key) {
+            diag_add(d, LCME_ENOMEM, NULL, 0, 0, "out of memory");
+            continue;
+        }
+        ingest_file(in->obs, cfg->data[i], key, in->fw, d);
+        free(key);
+    }
     return diag_count(d) ? -1 : 0;
 }
 

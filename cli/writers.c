@@ -159,6 +159,17 @@ static int write_all(struct side_job *side, const char *xlsx_path, struct diag *
     return ok && side->rc == 0 ? 0 : -1;
 }
 
+int writers_outputs(const char *xlsx, int charts, const char **names, int max)
+{
+    int n = 0;
+    if (n < max)
+        names[n++] = xlsx;
+    for (size_t k = 0; k < NSIDE && n < max; k++)
+        if (side_writers[k].file && (charts || !side_writers[k].needs_charts))
+            names[n++] = side_writers[k].file;
+    return n;
+}
+
 int writers_run(struct outdir *o, const char *xlsx, struct store *st,
                 const struct report_input *in, struct diag *d)
 {
