@@ -24,7 +24,11 @@
  *               available, zero, unique, skew, kurtosis; each flag in the
  *               note of the row it judges: LowAvail (available), HighZero
  *               (zero), LowUnique (unique), Outliers (skew)
- * Empty fields are empty cells; numbers are numbers.
+ * Empty fields are empty cells; numbers are numbers. A sheet holds at most
+ * 1,048,575 rows below its header: when the rows are more (two thousand
+ * indicators under one parent give millions of correlation flags), the
+ * sheet shows the flags that fit and a corr_flag row with statistic
+ * not_shown counting the others; quality.csv always has every row.
  */
 #ifndef LCME_QUALITY_H
 #define LCME_QUALITY_H

@@ -4,8 +4,14 @@
  * level_names or a level number; overrides [method] for the nodes of that
  * level: 'aggregate' and 'min_coverage' apply to how a node of that level
  * combines its children, 'normalise' and its parameters to indicators),
- * [uncertainty], [trend]. Unknown sections and keys are errors. Paths are
- * resolved relative to the batch file's folder.
+ * [uncertainty], [trend]. Unknown sections and keys are errors, and so is a
+ * key or a section given twice. An indented line after a key continues its
+ * value (joined with a space; with a comma for the list keys level_names,
+ * force_include, force_exclude and order; each `data` line adds its files);
+ * an indented line that reads like a key or a section is an error. The file
+ * must be text: a NUL byte or another control character (tab, CR and LF
+ * aside) is an error at its line and column. Paths are resolved relative to
+ * the batch file's folder.
  *
  * Data-preparation keys of [method] (METHODS.md §1-3; COINr's Denominate,
  * Screen, Impute and Treat are the reference):
@@ -152,10 +158,13 @@ struct config {
         long line;
         int col;                 /* column of the node code */
     } *weight;
-    /* Where the input files are named in the batch file: line and
-     * column of each name, for errors about the files themselves. */
+    /* Where the input files, the store and the output folder are named in
+     * the batch file: line and column of each name (0 when the default is
+     * used), for errors about the files themselves. */
     long framework_line, units_line, data_line[CONFIG_MAX_DATA];
     int framework_col, units_col, data_col[CONFIG_MAX_DATA];
+    long store_line, output_line;
+    int store_col, output_col;
     char *framework_name, *units_name; /* as written in the batch file, or NULL */
 
     /* [batch] plan: action-plan files (engine/plans/plan.h), any number,

@@ -21,7 +21,8 @@
  * Every problem is reported with file:line:col (col = CSV field, 1-based),
  * in a workbook with the cell (file:Data!G14):
  * unknown indicator or unit codes, duplicate (unit, year, indicator) within
- * the set, unparsable or non-finite numbers, values outside the indicator's
+ * the set, a year after s->last_year, unparsable or non-finite numbers and
+ * numbers beyond +-INGEST_MAX_ABS, values outside the indicator's
  * declared [min, max], a negative se, an n not above 0, lower > upper.
  */
 #ifndef LCME_INGEST_H
@@ -32,6 +33,13 @@
 #include "diag.h"
 #include "framework.h"
 #include "sha256.h"   /* obs_source's digest; sha256_hex, sha256_file */
+
+/* The largest magnitude of a number in a data file (value, se, n, lower,
+ * upper). No indicator comes near it (a city's product in Vietnamese dong is
+ * about 1e18), and below it every stage's arithmetic stays finite (fourth
+ * powers in the skew and kurtosis test: 1e120); at 1e308 minmax's range
+ * overflows and every score of the indicator would be blank. */
+#define INGEST_MAX_ABS 1e30
 
 struct obs {
     int unit;          /* index into obsset units */
@@ -66,6 +74,8 @@ struct obsset {
     char **attr;       /* [u*nattr + a], "" when unknown; rebuilt when a
                           file adds units or attributes */
     int units_fixed;   /* 1 once a units file was read: unknown codes are errors */
+    int last_year;     /* set by the caller: a year after it is an error (the
+                          batch's evaluation year); 0: no such limit */
     size_t nfile;
     struct obs_source *file;
     struct strmap *unit_index;   /* unit code -> index */

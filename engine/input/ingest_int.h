@@ -131,11 +131,12 @@ int ingest_check_range(struct ingest_stage *g, const struct framework *fw, int i
  * reporting why it is none. */
 int ingest_indicator(struct ingest_stage *g, const struct framework *fw,
                      const struct ingest_codes *cd, const char *code, size_t len, long col);
-/* The row's unit (staged when new) and year from columns ucol and ycol.
- * 0, or -1 after reporting. */
+/* The row's unit (staged when new) and year from columns ucol and ycol; a
+ * year after s->last_year (when set) is an error. 0, or -1 after reporting. */
 int ingest_unit_year(struct ingest_stage *g, long ucol, long ycol, int *u, int *year);
 /* Parse the value in column col of the current row: 0 with *v set, 1 when
- * missing (no observation), -1 after reporting. */
+ * missing (no observation), -1 after reporting (not a number, or beyond
+ * +-INGEST_MAX_ABS). */
 int ingest_value(struct ingest_stage *g, long col, double *v);
 
 /* Survey proportions (observations with a sample size n and no se) of

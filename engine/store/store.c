@@ -60,6 +60,8 @@
  *    commits its own IMMEDIATE transaction (store_op_begin, store_op_end).
  *  - No statement outlives the call that prepared it, so store_close only has
  *    to roll back and close.
+ *  - A store opened for writing has passed PRAGMA quick_check: nothing is
+ *    written into a damaged file (check_pages says what it costs).
  */
 #include <errno.h>
 #include <limits.h>
@@ -67,6 +69,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "store_int.h"
 
@@ -397,6 +400,43 @@ static int open_connect(struct store *s, const char *path, int readonly, struct 
     return rc == SQLITE_OK ? 0 : open_sqlite_fail(s, d, rc);
 }
 
+/* PRAGMA quick_check over the whole file before it is written to: a damaged
+ * page that no statement of the run would read (another run's results) is
+ * found now, not after more data went into a damaged store. It reads every
+ * page once: 0.3 s of CPU (0.9 s wall, cold) for a 100 MB store of 468,965
+ * observations and one run's results, against 37 s for that run. 0, or -1
+ * after reporting. */
+static int check_pages(struct store *s, struct diag *d)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = sqlite3_prepare_v2(s->db, "PRAGMA quick_check(1)", -1, &st, NULL);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_step(st);
+    int ok = 0;
+    char what[160] = "";
+    if (rc == SQLITE_ROW) {
+        const char *t = (const char *)sqlite3_column_text(st, 0);
+        ok = t && strcmp(t, "ok") == 0;
+        static const char head[] = "*** in database main ***\n";
+        if (t && strncmp(t, head, sizeof head - 1) == 0)
+            t += sizeof head - 1;
+        snprintf(what, sizeof what, "%s", t ? t : "");
+        for (char *c = what; *c; c++)
+            if (*c == '\n')
+                *c = ' ';
+    }
+    sqlite3_finalize(st);
+    if (rc != SQLITE_ROW)
+        return open_sqlite_fail(s, d, rc);
+    if (!ok) {
+        diag_add(d, LCME_ESTORE, NULL, 0, 0,
+                 "store '%s' is damaged (%s); nothing was written to it: restore it from a "
+                 "backup", s->path, what);
+        return -1;
+    }
+    return 0;
+}
+
 /* Check the schema version, creating the schema in an empty file. 0, or -1
  * after reporting. */
 static int open_schema(struct store *s, int readonly, struct diag *d)
@@ -417,9 +457,9 @@ static int open_schema(struct store *s, int readonly, struct diag *d)
         return open_fail(s, d, "the file is empty, not an lcme store");
     if (version == 0)
         return create_schema(s, d);
-    if (version == 1 && !readonly)
-        return migrate_v1(s, d);
-    return 0;
+    if (version == 1 && !readonly && migrate_v1(s, d) != 0)
+        return -1;
+    return readonly ? 0 : check_pages(s, d);
 }
 
 int store_open(struct store **out, const char *path, int readonly, struct diag *d)
@@ -480,6 +520,30 @@ void store_close(struct store *s)
     }
     free(s->path);
     free(s);
+}
+
+void store_close_discard(struct store *s)
+{
+    if (!s)
+        return;
+    if (s->db && !s->readonly) {
+        store_rollback(s);
+        /* Under an exclusive lock, so no other connection is inside it; a
+         * store another run has begun to fill is never empty. */
+        sqlite3_busy_timeout(s->db, 0);
+        sqlite3_stmt *st = NULL;
+        if (sqlite3_exec(s->db, "BEGIN EXCLUSIVE", NULL, NULL, NULL) == SQLITE_OK) {
+            if (sqlite3_prepare_v2(s->db,
+                                   "SELECT (SELECT count(*) FROM source) + "
+                                   "(SELECT count(*) FROM run) + (SELECT count(*) FROM unit)",
+                                   -1, &st, NULL) == SQLITE_OK &&
+                sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int64(st, 0) == 0)
+                unlink(s->path);
+            sqlite3_finalize(st);
+            sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+        }
+    }
+    store_close(s);
 }
 
 /* ---- transactions ------------------------------------------------------ */

@@ -12,6 +12,7 @@
  */
 #include <math.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "pipeline.h"
@@ -189,4 +190,25 @@ int store_run_finish(struct store *s, const char *run_id, const char *status,
 out:
     sqlite3_finalize(st);
     return store_op_end(s, &op, ok, d);
+}
+
+int store_run_status(struct store *s, const char *run_id, char *buf, size_t len,
+                     struct diag *d)
+{
+    if (len)
+        buf[0] = '\0';
+    sqlite3_stmt *st = store_prepare(s, "SELECT status FROM run WHERE id = ?1",
+                                     "reading a run's status", d);
+    if (!st)
+        return -1;
+    sqlite3_bind_text(st, 1, run_id ? run_id : "", -1, SQLITE_STATIC);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW && len) {
+        const unsigned char *t = sqlite3_column_text(st, 0);
+        snprintf(buf, len, "%s", t ? (const char *)t : "");
+    }
+    sqlite3_finalize(st);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        return store_fail(s, d, rc, "reading a run's status");
+    return 0;
 }

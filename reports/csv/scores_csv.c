@@ -13,10 +13,11 @@
  * (report_fmt_double); a missing value is an empty field; the interval
  * columns are empty when no uncertainty was computed; coverage is the share
  * of the node's framework weight present (results->coverage), and a score
- * below its level's rank_min_coverage has an empty rank. Text fields are quoted
- * when they hold a comma, quote, CR or LF; a text starting with '=', '+', '-'
- * or '@' is quoted with a leading apostrophe ("'=x", as trends.csv does) so a
- * spreadsheet shows it as text instead of running it as a formula.
+ * below its level's rank_min_coverage has an empty rank. Text fields are
+ * quoted when they hold a comma, quote, CR or LF; a text starting with '=',
+ * '+', '-', '@', a tab or a CR (csvout_guarded) is quoted with a leading
+ * apostrophe ("'=x", as trends.csv does) so a spreadsheet shows it as text
+ * instead of running it as a formula.
  *
  * Unit and node fields are escaped once up front; each row is assembled in a
  * line buffer sized for the longest codes and written through a 1 MiB stdio
@@ -29,6 +30,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "csvout.h"
 #include "report_util.h"
 #include "reports.h"
 
@@ -43,7 +45,7 @@ static char *csv_escape(const char *s)
     if (!s)
         s = "";
     size_t len = strlen(s);
-    int guard = s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@';
+    int guard = csvout_guarded(s);
     int quote = guard || strpbrk(s, ",\"\r\n") != NULL;
     size_t nq = 0;
     for (const char *p = s; *p; p++)

@@ -13,13 +13,14 @@
 #include <string.h>
 
 #include "compare.h"
+#include "csvout.h"
 
 /* A text cell: formula guard, then RFC 4180 quoting when needed. */
 static int put_text(FILE *f, const char *s)
 {
     if (!s)
         s = "";
-    int guard = s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@';
+    int guard = csvout_guarded(s);
     int quote = strpbrk(s, ",\"\r\n") != NULL;
     if (quote && fputc('"', f) == EOF)
         return -1;

@@ -39,6 +39,7 @@
 
 #include "chart_pen.h"
 #include "report_pdf_int.h"
+#include "report_util.h"
 
 #define PAGE_W 595.276
 #define PAGE_H 841.890
@@ -1010,7 +1011,10 @@ static int run_pass(struct doc *dc, const char *path, const struct chart_list *l
         const char *created = in->run->created;
         char title[400];
         snprintf(title, sizeof title, "%s: report %d", dc->batch, dc->c->year);
-        cairo_pdf_surface_set_metadata(dc->sf, CAIRO_PDF_METADATA_TITLE, title);
+        char *owned;
+        cairo_pdf_surface_set_metadata(dc->sf, CAIRO_PDF_METADATA_TITLE,
+                                       report_text(title, &owned));
+        free(owned);
         cairo_pdf_surface_set_metadata(dc->sf, CAIRO_PDF_METADATA_CREATOR, "lcme " LCME_VERSION);
         cairo_pdf_surface_set_metadata(dc->sf, CAIRO_PDF_METADATA_SUBJECT,
                                        "Monitoring and evaluation report");

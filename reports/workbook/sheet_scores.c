@@ -11,8 +11,8 @@
  * Size: units x nodes rows, 400,000 for 2,000 units x 200 nodes, within a
  * worksheet's 1,048,575 whatever the number of years: the other years are
  * on the History sheet (the aggregates) and in scores.csv and the store
- * (everything). The unit, year, node and level cells, never empty, are
- * written without wb_put_str's and wb_put_num's tests.
+ * (everything). The unit and node codes go through wb_put_str (names are
+ * cleaned for XML); the year and level, never empty, are written directly.
  */
 #include "workbook_int.h"
 
@@ -46,9 +46,9 @@ void wb_scores_write(struct wb *w, lxw_worksheet *ws)
                 return;
             size_t i = RES_AT(r, (size_t)k, t, u);
             lxw_row_t rr = (lxw_row_t)row;
-            wb_check(w, worksheet_write_string(ws, rr, 0, c->unit[u], NULL));
+            wb_put_str(w, ws, row, 0, c->unit[u], NULL);
             wb_check(w, worksheet_write_number(ws, rr, 1, year, NULL));
-            wb_check(w, worksheet_write_string(ws, rr, 2, code, NULL));
+            wb_put_str(w, ws, row, 2, code, NULL);
             wb_check(w, worksheet_write_number(ws, rr, 3, level, NULL));
             wb_put_num(w, ws, row, 4, r->score[i], w->f_2dp, 0);
             if (has_ci) {
