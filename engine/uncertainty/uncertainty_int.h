@@ -29,7 +29,8 @@ struct unc {
     size_t n0, n1, ncell, nchcell;
     /* batch in flight */
     long r0, nb;
-    float *dev;                  /* [UNCERTAINTY_BATCH * ncell of all nodes] */
+    long batch;                  /* rows of a batch */
+    float *dev;                  /* [batch * ncell of all nodes] */
     uint16_t *rk;
     size_t rowcells;             /* ncell of all nodes and the recomputed
                                     change values: a row's stride */

@@ -351,7 +351,7 @@ static int workers_new(struct run *rn, const struct cube *c, int threads)
         w->pw = pipeline_work_new(U->pl);
         w->x = malloc((nraw + 1) * sizeof *w->x);
         w->s = malloc((U->rowcells + 1) * sizeof *w->s);
-        w->chrow = malloc((size_t)UNCERTAINTY_BATCH * 4096 * sizeof *w->chrow);
+        w->chrow = malloc((size_t)U->batch * 4096 * sizeof *w->chrow);
         if (!w->rng || !w->pw || !w->x || !w->s || !w->chrow) return -1;
     }
     return 0;
@@ -439,8 +439,8 @@ static int run_chunk(struct run *rn, size_t n0, size_t n1, double p,
         rn->w[k].h0 = U->nchcell * (size_t)k / (size_t)nt;
         rn->w[k].h1 = U->nchcell * (size_t)(k + 1) / (size_t)nt;
     }
-    for (U->r0 = 0; U->r0 < U->R; U->r0 += UNCERTAINTY_BATCH) {
-        U->nb = U->R - U->r0 < UNCERTAINTY_BATCH ? U->R - U->r0 : UNCERTAINTY_BATCH;
+    for (U->r0 = 0; U->r0 < U->R; U->r0 += U->batch) {
+        U->nb = U->R - U->r0 < U->batch ? U->R - U->r0 : U->batch;
         for (int k = 0; k < nt; k++) {
             rn->w[k].b0 = U->nb * k / nt;
             rn->w[k].b1 = U->nb * (k + 1) / nt;
@@ -557,7 +557,13 @@ int uncertainty_run(const struct config *cfg, const struct framework *fw,
     double p = (1.0 - cfg->ci_level) / 2.0;
     rn.err = error_bits(fw, c, res, rn.dr);
     U->err = rn.err;
-    size_t batch = (size_t)UNCERTAINTY_BATCH * U->rowcells;
+    size_t rowbytes = U->rowcells * (sizeof *U->dev + sizeof *U->rk);
+    U->batch = UNCERTAINTY_BATCH;
+    if ((size_t)U->batch * rowbytes > UNCERTAINTY_BATCH_BYTES)
+        U->batch = (long)(UNCERTAINTY_BATCH_BYTES / (rowbytes ? rowbytes : 1));
+    if (U->batch < 4)
+        U->batch = 4;
+    size_t batch = (size_t)U->batch * U->rowcells;
     U->dev = malloc(batch * sizeof *U->dev + 1);
     U->rk = malloc(batch * sizeof *U->rk + 1);
     size_t nch = 2 * U->nnode * U->nu + 1;
