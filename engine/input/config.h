@@ -45,7 +45,7 @@
  * normalise = scaled uses the framework's lower/upper as (l, u) where given,
  * else the range key: (x - l)/(u - l)*100 (COINr n_scaled).
  *
- * Comparisons (docs/methods-22.md):
+ * Comparisons (METHODS.md section 11):
  *   [method] rank_min_coverage = 0.8  a score is ranked only when the share
  *                                of its framework weight present (its
  *                                coverage) reaches this; default the

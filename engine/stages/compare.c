@@ -1,6 +1,6 @@
 /* compare.c: the comparisons of a nominal run (compare_new): every node and
  * unit's points, the two ends of each change, whether its composition is
- * constant, the counts; the rules are in compare.h and docs/methods-22.md.
+ * constant, the counts; the rules are in compare.h and METHODS.md section 11.
  *
  * Order of the steps: indicators' points and ends (indicator_ends);
  * aggregates' ends and, where the indicators differ between the two ends,

@@ -1,5 +1,5 @@
 /* compare.h: comparisons over time that compare like with like
- * (docs/methods-22.md): which years a change or a trend of each node and
+ * (METHODS.md section 11): which years a change or a trend of each node and
  * unit compares, over which indicators, and the values it compares.
  *
  * A published score series (results->score) stays as it is: each year's

@@ -1,6 +1,6 @@
 /* pipeline_cover.c: the coverage of every score (the share of its framework
  * weight present) and the rule that ranks a score only when its coverage
- * reaches its level's rank_min_coverage (docs/methods-22.md "Coverage and
+ * reaches its level's rank_min_coverage (METHODS.md section 11 "Coverage and
  * ranks"), for the nominal run and, held, every replication.
  *
  * coverage(indicator) = 1 where it has a value;

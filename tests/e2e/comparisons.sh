@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Comparisons over time that compare like with like (docs/methods-22.md),
+# Comparisons over time that compare like with like (METHODS.md section 11),
 # one constructed case per rule, run end to end: constant composition,
 # imputed values, breaks in series (and across_breaks), aggregate targets
 # over the indicators that have one, coverage beside every rank, flags kept

@@ -71,7 +71,7 @@ arg ger_5t8 63.415224588519671
 pak rofst_1_cp 10.904793623262901
 EOF
 
-# Comparisons over time (reference.py, docs/methods-22.md): coverage and
+# Comparisons over time (reference.py, METHODS.md section 11): coverage and
 # ranks, changes like with like, composition changes. Most 2023 values are
 # carried forward, which is no observation, so many aggregate changes end
 # before 2023 or cannot be made.
