@@ -2,7 +2,7 @@
  * the options of run.
  *
  *   lcme run BATCH.ini [-o DIR] [--seed N] [--replications N] [--threads N]
- *            [--quiet] [--timings] [--no-charts]
+ *            [--quiet] [--timings] [--no-charts] [--replace]
  *   lcme validate BATCH.ini
  *   lcme history BATCH.ini
  *   lcme store copy FROM TO
@@ -27,7 +27,7 @@
 void cli_usage(FILE *fp)
 {
     fputs("Usage: lcme run BATCH.ini [-o DIR] [--seed N] [--replications N] [--threads N]\n"
-          "                [--quiet] [--timings] [--no-charts]\n"
+          "                [--quiet] [--timings] [--no-charts] [--replace]\n"
           "       lcme validate BATCH.ini\n"
           "       lcme history BATCH.ini\n"
           "       lcme store copy FROM TO\n"
@@ -56,6 +56,8 @@ void cli_usage(FILE *fp)
           "  -q, --quiet             no progress on stderr\n"
           "      --timings           print each stage's wall time on stderr\n"
           "      --no-charts         skip the charts and report.pdf (workbook and CSV only)\n"
+          "      --replace           each data file replaces every row loaded before under\n"
+          "                          its name, also of years it no longer gives\n"
           "  -h, --help              show this help and exit\n"
           "  -V, --version           show the version and exit\n"
           "\n"
@@ -89,11 +91,12 @@ static int run_main(int argc, char **argv)
         {"quiet", no_argument, NULL, 'q'},
         {"timings", no_argument, NULL, 'T'},
         {"no-charts", no_argument, NULL, 'C'},
+        {"replace", no_argument, NULL, 'R'},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
         {NULL, 0, NULL, 0},
     };
-    struct run_opts ro = {NULL, -1, -1, 0, 0};
+    struct run_opts ro = {NULL, -1, -1, 0, 0, 0};
     int bad = 0, ch;
     optind = 1;
     while ((ch = getopt_long(argc, argv, "o:qhV", opts, NULL)) != -1) {
@@ -105,6 +108,7 @@ static int run_main(int argc, char **argv)
         case 'q': cli_quiet = 1; break;
         case 'T': cli_timings = 1; break;
         case 'C': ro.no_charts = 1; break;
+        case 'R': ro.replace = 1; break;
         case 'h': cli_usage(stdout); return 0;
         case 'V': printf("lcme %s\n", LCME_VERSION); return 0;
         default: bad = 1;

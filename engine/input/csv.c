@@ -39,7 +39,7 @@ void *csv_big_alloc(size_t bytes)
     return malloc(bytes ? bytes : 1);
 }
 
-enum { C_PLAIN = 0, C_COMMA, C_LF, C_CR, C_QUOTE, C_NUL, C_HIGH };
+enum { C_PLAIN = 0, C_COMMA, C_LF, C_CR, C_QUOTE, C_NUL, C_HIGH, C_CTRL };
 
 static unsigned char cls[256];
 static int cls_ready;
@@ -50,6 +50,10 @@ static void cls_init(void)
         return;
     for (int i = 0x80; i < 256; i++)
         cls[i] = C_HIGH;
+    for (int i = 1; i < 0x20; i++)
+        cls[i] = C_CTRL;
+    cls[0x7F] = C_CTRL;
+    cls['\t'] = C_PLAIN;
     cls[','] = C_COMMA;
     cls['\n'] = C_LF;
     cls['\r'] = C_CR;
@@ -238,7 +242,7 @@ size_t csv_records_hint(const struct csv *c)
 
 /* Length of the valid UTF-8 sequence at p (n bytes left), or 0. Rejects
  * overlong forms, surrogates and code points above U+10FFFF. */
-static size_t utf8_len(const unsigned char *p, size_t n)
+size_t csv_utf8_len(const unsigned char *p, size_t n)
 {
     unsigned char b = p[0];
     if (b < 0x80)
@@ -290,7 +294,7 @@ static int fail(struct csv *c, struct diag *d, long line, long col, const char *
 static size_t high_byte(struct csv *c, struct diag *d, size_t pos, long col)
 {
     const unsigned char *p = (const unsigned char *)c->buf + pos;
-    size_t k = utf8_len(p, c->len - pos);
+    size_t k = csv_utf8_len(p, c->len - pos);
     if (k == 0) {
         fail(c, d, c->next_line, col, "invalid UTF-8 byte 0x%02X (save the file as UTF-8)", p[0]);
         return 0;
@@ -330,6 +334,15 @@ nomem:
     c->failed = 1;
     diag_add(d, LCME_ENOMEM, c->path, c->next_line, 0, "out of memory");
     return -1;
+}
+
+/* A control character (other than tab, and CR or LF ending a line or
+ * inside quotes) in a field: never part of a name or a number, and it
+ * would make the workbook's XML invalid or act on a terminal. */
+static int control_char(struct csv *c, struct diag *d, long col, unsigned char ch)
+{
+    return fail(c, d, c->next_line, col,
+                "control character 0x%02X in a field (a CSV file holds text only)", ch);
 }
 
 static int too_long(struct csv *c, struct diag *d, long col)
@@ -406,6 +419,8 @@ int csv_next(struct csv *c, struct diag *d)
                 }
                 if (ch == 0)
                     return fail(c, d, c->next_line, col, "NUL byte in file (is it really a CSV text file?)");
+                if (cls[ch] == C_CTRL)
+                    return control_char(c, d, col, ch);
                 if (ch >= 0x80) {
                     size_t k = high_byte(c, d, pos, col);
                     if (!k)
@@ -460,6 +475,8 @@ int csv_next(struct csv *c, struct diag *d)
                                 "quote inside an unquoted field (quote the whole field and double inner quotes)");
                 if (k == C_NUL)
                     return fail(c, d, c->next_line, col, "NUL byte in file (is it really a CSV text file?)");
+                if (k == C_CTRL)
+                    return control_char(c, d, col, (unsigned char)b[pos]);
                 term = k;
                 break;
             }

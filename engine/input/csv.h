@@ -24,8 +24,9 @@
  *
  * Rejected (one diag entry at FILE:LINE:COL, where LINE is the line on which
  * the problem byte lies, COL the 1-based field number; the reader then stops
- * and every later csv_next returns -1): invalid UTF-8, NUL bytes, a
- * byte-order mark after the start, CR-only line ends, an unterminated quote
+ * and every later csv_next returns -1): invalid UTF-8, NUL bytes, other
+ * control characters (tab aside, and CR or LF ending a line or inside
+ * quotes), a byte-order mark after the start, CR-only line ends, an unterminated quote
  * (reported where the quoted field starts), characters after a closing
  * quote, a quote inside an unquoted field, a field longer than max_field
  * bytes, more than max_cols fields in a record. csv_open rejects an empty
@@ -184,5 +185,9 @@ enum csv_num csv_parse_year(const char *s, size_t len, int *out, char *msg,
 /* Write s (len bytes) into buf for quoting in a message: cut at 40 bytes on a
  * character boundary with "..." appended. Returns buf. */
 char *csv_quote(const char *s, size_t len, char *buf, size_t buflen);
+
+/* Length of the valid UTF-8 sequence at p (n bytes left, n >= 1), or 0.
+ * Rejects overlong forms, surrogates and code points above U+10FFFF. */
+size_t csv_utf8_len(const unsigned char *p, size_t n);
 
 #endif

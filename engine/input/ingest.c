@@ -31,13 +31,21 @@ const char *obs_ind_code(const struct framework *fw, int ind)
     return ind < fw->nnode ? fw->node[ind].code : fw->denom[ind - fw->nnode];
 }
 
+const char *obs_flag(const struct obsset *s, const struct obs *o)
+{
+    return o->flag > 0 && (size_t)o->flag <= s->nflag ? s->flag[o->flag - 1] : NULL;
+}
+
 struct obsset *obsset_new(void)
 {
     struct obsset *s = calloc(1, sizeof *s);
     if (!s)
         return NULL;
     s->unit_index = strmap_new();
-    if (!s->unit_index) {
+    s->flag_index = strmap_new();
+    if (!s->unit_index || !s->flag_index) {
+        strmap_free(s->unit_index);
+        strmap_free(s->flag_index);
         free(s);
         return NULL;
     }
@@ -60,6 +68,8 @@ void obsset_free(struct obsset *s)
     }
     free(s->file);
     strmap_free(s->unit_index);
+    ingest_free_strs(s->flag, s->nflag);
+    strmap_free(s->flag_index);
     free(s);
 }
 
@@ -193,7 +203,7 @@ int obsset_to_cube(const struct obsset *s, const struct framework *fw, double ci
                   : o->ind < fw->nnode ? -1
                                        : fw->nind + (o->ind - fw->nnode);
         cube_builder_add(b, &(struct cube_obs){o->unit, ind, o->year, o->value, o->se, o->n,
-                                                o->lower, o->upper, o->flag});
+                                                o->lower, o->upper, obs_flag(s, o)});
     }
     int rc = cube_builder_finish(b, out, d);
     cube_builder_free(b);

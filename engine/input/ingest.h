@@ -21,7 +21,8 @@
  * Every problem is reported with file:line:col (col = CSV field, 1-based),
  * in a workbook with the cell (file:Data!G14):
  * unknown indicator or unit codes, duplicate (unit, year, indicator) within
- * the set, unparsable or non-finite numbers, values outside the indicator's
+ * the set, a year after s->last_year, unparsable or non-finite numbers and
+ * numbers beyond +-INGEST_MAX_ABS, values outside the indicator's
  * declared [min, max], a negative se, an n not above 0, lower > upper.
  */
 #ifndef LCME_INGEST_H
@@ -33,6 +34,13 @@
 #include "framework.h"
 #include "sha256.h"   /* obs_source's digest; sha256_hex, sha256_file */
 
+/* The largest magnitude of a number in a data file (value, se, n, lower,
+ * upper). No indicator comes near it (a city's product in Vietnamese dong is
+ * about 1e18), and below it every stage's arithmetic stays finite (fourth
+ * powers in the skew and kurtosis test: 1e120); at 1e308 minmax's range
+ * overflows and every score of the indicator would be blank. */
+#define INGEST_MAX_ABS 1e30
+
 struct obs {
     int unit;          /* index into obsset units */
     int ind;           /* framework node index of an indicator, or
@@ -42,7 +50,8 @@ struct obs {
     long line;         /* line in that file */
     double value;      /* never NaN: empty cells are not observations */
     double se, n, lower, upper;  /* NaN when absent */
-    int flag;          /* 1 when the 'flag' column is non-empty */
+    int flag;          /* 0 when the 'flag' column is empty or absent, else
+                          k: the text as given is obsset flag[k - 1] */
 };
 
 struct obs_source {
@@ -65,10 +74,18 @@ struct obsset {
     char **attr;       /* [u*nattr + a], "" when unknown; rebuilt when a
                           file adds units or attributes */
     int units_fixed;   /* 1 once a units file was read: unknown codes are errors */
+    int last_year;     /* set by the caller: a year after it is an error (the
+                          batch's evaluation year); 0: no such limit */
     size_t nfile;
     struct obs_source *file;
     struct strmap *unit_index;   /* unit code -> index */
+    size_t nflag;
+    char **flag;       /* distinct flag texts, in order of first appearance */
+    struct strmap *flag_index;   /* flag text -> index in flag */
 };
+
+/* The flag text of an observation, or NULL when it has none. */
+const char *obs_flag(const struct obsset *s, const struct obs *o);
 
 /* The code of an observation's ind: the indicator's, or the denominator
  * column's. */

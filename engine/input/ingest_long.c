@@ -144,7 +144,10 @@ static void long_row(struct ingest_stage *g, const struct framework *fw,
     o.n = ingest_opt_num(g, col[L_N], &bad);
     o.lower = ingest_opt_num(g, col[L_LOWER], &bad);
     o.upper = ingest_opt_num(g, col[L_UPPER], &bad);
-    o.flag = col[L_FLAG] && !csv_blank(c->f[col[L_FLAG] - 1], c->flen[col[L_FLAG] - 1]);
+    o.flag = 0;
+    if (col[L_FLAG] && (o.flag = ingest_stage_flag(g, c->f[col[L_FLAG] - 1],
+                                                   c->flen[col[L_FLAG] - 1])) < 0)
+        bad = 1;
     long_check_error(g, col, &o, &bad);
     if (!bad)
         ingest_stage_obs(g, &o, vcol);

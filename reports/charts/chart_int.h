@@ -101,6 +101,17 @@ static inline double hi_at(const struct chart_ctx *c, int node, int t, size_t u)
     return c->has_ci && r->ci_high ? r->ci_high[RES_AT(r, node, t, u)] : NAN;
 }
 
+/* 1 when the score of node in year t for unit u may be ranked: its
+ * coverage reaches the node's rank threshold (results->coverage; results
+ * without coverage rank every score). */
+static inline int ranked_at(const struct chart_ctx *c, int node, int t, size_t u)
+{
+    const struct results *r = c->in->res;
+    size_t at = RES_AT(r, node, t, u);
+    return !r->coverage || !r->rank_threshold ||
+           r->coverage[at] >= r->rank_threshold[node] * (1 - 1e-12);
+}
+
 static inline const struct fw_node *nd(const struct chart_ctx *c, int node)
 {
     return &c->in->fw->node[node];
@@ -118,9 +129,10 @@ static inline int level_pct(const struct chart_ctx *c)
  * interval" would claim an uncertainty the run does not have). */
 static inline int has_iv(const struct chart_ctx *c) { return c->has_ci && !c->exact; }
 
-/* Units by score of node in year t (none when t < 0), best first, missing
- * last, ties by code, into out[nunit]. Returns the number with a score (0,
- * with out in cube order, on ENOMEM). */
+/* Units by score of node in year t (none when t < 0), best first, ranked
+ * units (ranked_at) before those with too little data to be ranked,
+ * missing last, ties by code, into out[nunit]. Returns the number with a
+ * score (0, with out in cube order, on ENOMEM). */
 size_t chart_sort_units(const struct chart_ctx *c, int node, int t, size_t *out);
 
 /* Widens the domain [*lo, *hi] to take in the finite values of v[0..n). */

@@ -28,6 +28,7 @@
 #include <string.h>
 
 #include "chart.h"
+#include "report_util.h"
 #include "trend.h"
 #include "workbook_int.h"
 
@@ -260,9 +261,12 @@ static void chart_images(struct wb *w, lxw_worksheet *ws, const struct charts_la
         snprintf(path, len, "%s/%s.png", dir, it->stem);
         /* PNGs carry 150 dpi: at scale 0.75 a chart of H points shows H
          * pixels high (H * 150/72 * 96/150 * 0.75) */
-        lxw_image_options o = {.x_scale = 0.75, .y_scale = 0.75, .description = it->alt};
+        char *owned;
+        lxw_image_options o = {.x_scale = 0.75, .y_scale = 0.75,
+                               .description = (char *)report_text(it->alt, &owned)};
         wb_check(w, worksheet_insert_image_opt(ws, (lxw_row_t)row, (lxw_col_t)L->col_chart,
                                                path, &o));
+        free(owned);
         free(path);
         row += (size_t)ceil(it->height / 20.0) + 1;
     }

@@ -122,7 +122,10 @@ static void notes_reading(struct wb *w)
     note(w, "Empty cells are missing values: an indicator without an observation, or an "
             "aggregate whose children cover less than the required share of its weight; "
             "missing values are never written as text.");
-    note(w, "Rank 1 is the best score of a node in a year; tied units share the better rank.");
+    note(w, "Rank 1 is the best score of a node in a year; tied units share the better rank. "
+            "The coverage column beside each score is the share of the node's framework weight "
+            "present; a score whose coverage is below the threshold in Methods is not ranked "
+            "(\u201cnot ranked: too little data\u201d on the Summary sheet).");
     note(w, "The Scores and History sheets list rows by node, from the index down the levels "
             "to the indicators, then unit; scores.csv lists rows by year, then node in "
             "framework order (indicators first, each aggregate after its children, the index "
@@ -130,7 +133,8 @@ static void notes_reading(struct wb *w)
     note(w, "Indicator scores are normalised values; aggregate scores combine their children's "
             "scores with the weights shown on the Framework sheet.");
     note(w, "On the Data sheet, imputed cells have a light yellow fill and treated (winsorised) "
-            "cells a light blue fill.");
+            "cells a light blue fill; an indicator with flags in its data has a column of them, "
+            "as given (\u201cb\u201d or \u201cB\u201d marks a break in series).");
     if (w->streaming)
         note(w, "This workbook is large (%zu cells on its largest sheets), so it was written "
                 "row by row to keep memory low; in that mode the sheets carry a filtered header "

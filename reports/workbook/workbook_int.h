@@ -65,6 +65,8 @@ struct wb {
                                  History, Trends, Data), for the choice of
                                  constant-memory mode */
     size_t data_ind;          /* indicators shown on Data (column limit) */
+    size_t *flag_ind, nflag_ind; /* of those, the ones with a flag: a flag
+                                    column each on Data */
     int narea_shown, nfeat_shown; /* areas and key features that fit in a
                                      sheet's columns */
 
@@ -111,6 +113,7 @@ void wb_trends_write(struct wb *w, lxw_worksheet *ws);
 void wb_objectives_write(struct wb *w, lxw_worksheet *ws);
 int wb_objectives_present(const struct wb *w);   /* the batch has a plan */
 void wb_data_write(struct wb *w, lxw_worksheet *ws);
+void wb_composition_write(struct wb *w, lxw_worksheet *ws);
 void wb_framework_write(struct wb *w, lxw_worksheet *ws);
 void wb_charts_write(struct wb *w, lxw_worksheet *ws);
 

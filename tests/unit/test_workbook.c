@@ -108,10 +108,11 @@ static void test_parts(void **state)
 
     char *wbx = slurp("%s/book/xl/workbook.xml", tk_dir);
     assert_non_null(wbx);
-    static const char *const sheets[] = {"Cover", "Notes", "Summary", "Scores", "History",
-                                         "Features", "Trends", "Quality", "Data", "Framework"};
+    static const char *const sheets[] = {"Cover",  "Notes",       "Summary", "Scores",
+                                         "History", "Features",   "Trends",  "Composition",
+                                         "Quality", "Data",       "Framework"};
     const char *p = wbx;
-    for (int i = 0; i < 10; i++) {
+    for (int i = 0; i < 11; i++) {
         char key[64];
         snprintf(key, sizeof key, "<sheet name=\"%s\"", sheets[i]);
         p = strstr(p, key);
@@ -119,18 +120,20 @@ static void test_parts(void **state)
     }
     free(wbx);
 
-    /* Eight real tables (Summary, Scores, History, Features, Trends, Quality,
-     * Data, Framework) with the agreed names and ranges. */
-    for (int i = 1; i <= 8; i++) {
+    /* Nine real tables (Summary, Scores, History, Features, Trends,
+     * Composition, Quality, Data, Framework) with the agreed names and
+     * ranges. */
+    for (int i = 1; i <= 9; i++) {
         char *t = slurp("%s/book/xl/tables/table%d.xml", tk_dir, i);
         assert_non_null(t);
         free(t);
     }
     char *t2 = slurp("%s/book/xl/tables/table2.xml", tk_dir);
     assert_non_null(strstr(t2, "name=\"tblScores\""));
-    assert_non_null(strstr(t2, "ref=\"A1:J22\""));  /* 7 nodes x 3 units in 2021 */
+    assert_non_null(strstr(t2, "ref=\"A1:K22\""));  /* 7 nodes x 3 units in 2021 */
     assert_non_null(strstr(t2, "<tableColumn id=\"1\" name=\"unit\""));
     assert_non_null(strstr(t2, "<tableColumn id=\"10\" name=\"rank_high\""));
+    assert_non_null(strstr(t2, "<tableColumn id=\"11\" name=\"coverage\""));
     free(t2);
     char *t3 = slurp("%s/book/xl/tables/table3.xml", tk_dir);
     assert_non_null(strstr(t3, "name=\"tblHistory\""));
@@ -138,7 +141,7 @@ static void test_parts(void **state)
     assert_non_null(strstr(t3, "<tableColumn id=\"4\" name=\"2021\""));
     assert_non_null(strstr(t3, "<tableColumn id=\"5\" name=\"2020\""));
     free(t3);
-    char *t4 = slurp("%s/book/xl/tables/table7.xml", tk_dir);
+    char *t4 = slurp("%s/book/xl/tables/table8.xml", tk_dir);
     assert_non_null(strstr(t4, "name=\"tblData\""));
     assert_non_null(strstr(t4, "name=\"I4 (normalised)\""));
     assert_non_null(strstr(t4, "ref=\"A1:K7\""));   /* 3 units x 2 years; 3 + 2 x 4 cols */
@@ -198,7 +201,7 @@ static void test_parts(void **state)
     free(su);
 
     /* Data: raw and normalised values; the imputed cell is a filled blank. */
-    char *da = slurp("%s/book/xl/worksheets/sheet9.xml", tk_dir);
+    char *da = slurp("%s/book/xl/worksheets/sheet10.xml", tk_dir);
     assert_non_null(da);
     assert_number_cell(da, "D2", "0");      /* U1 2020 I1 raw */
     assert_number_cell(da, "G3", "310");    /* U1 2021 I4 raw = 300 + 10 */
@@ -208,7 +211,7 @@ static void test_parts(void **state)
     free(da);
 
     /* Framework: pre-order from the root. */
-    char *fr = slurp("%s/book/xl/worksheets/sheet10.xml", tk_dir);
+    char *fr = slurp("%s/book/xl/worksheets/sheet11.xml", tk_dir);
     assert_non_null(fr);
     assert_number_cell(fr, "G2", "1");      /* IDX effective weight */
     assert_number_cell(fr, "D3", "2");      /* A1 level */
@@ -275,7 +278,7 @@ static void test_constant_memory(void **state)
     assert_null(cell(sc, "E23", buf, sizeof buf));
     /* libxlsxwriter 1.1.4 makes no tables in this mode: an autofilter
      * instead, and a note saying so. */
-    assert_non_null(strstr(sc, "<autoFilter ref=\"A1:J22\"/>"));
+    assert_non_null(strstr(sc, "<autoFilter ref=\"A1:K22\"/>"));
     free(sc);
     char *t2 = slurp("%s/const1/xl/tables/table2.xml", tk_dir);
     assert_null(t2);
@@ -305,7 +308,7 @@ static void test_truncated(void **state)
     free(sst);
     char *t2 = slurp("%s/trunc/xl/tables/table2.xml", tk_dir);
     assert_non_null(t2);
-    assert_non_null(strstr(t2, "ref=\"A1:J11\""));
+    assert_non_null(strstr(t2, "ref=\"A1:K11\""));
     free(t2);
 }
 
@@ -385,7 +388,7 @@ static void charts_sheet_check(struct fixture *f, const char *name,
      * IDX (node k = 6, counting from 0) scores 10 * 6 + u + 0.5 * 1 =
      * 60.5 + u (u = 0, 1, 2), except U2's 1/3, so =U3 (62.5), U1 (60.5),
      * U2; intervals score -/+ 1. */
-    char *sx = slurp("%s/%s/xl/worksheets/sheet11.xml", tk_dir, name);
+    char *sx = slurp("%s/%s/xl/worksheets/sheet12.xml", tk_dir, name);
     assert_non_null(sx);
     assert_number_cell(sx, "B5", "62.5");
     assert_number_cell(sx, "C5", "61.5");
