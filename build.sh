@@ -4,7 +4,8 @@
 #   ./build.sh demo    install what is missing, build, run the Hong Kong sample batch
 #   ./build.sh test    install what is missing, build, run every test (ctest)
 #   ./build.sh asan    the same tests under AddressSanitizer and UBSan
-#   ./build.sh bench   build and run the benchmarks in tests/bench (on purpose, not in CI)
+#   ./build.sh bench   build and run the benchmarks in tests/bench, the PostgreSQL store
+#                      against SQLite included (on purpose, not in CI)
 #   ./build.sh fuzz [SECONDS]  libFuzzer harnesses (clang) for SECONDS each (default 60)
 #   ./build.sh build   install what is missing and build only
 set -euo pipefail
@@ -63,6 +64,7 @@ bench)
     install_missing
     build build -DCMAKE_BUILD_TYPE=Release -DLCME_BENCH=ON
     bash tests/bench/run.sh build/lcme
+    bash tests/bench/pg_store.sh build/lcme
     ;;
 fuzz)
     install_missing

@@ -8,6 +8,13 @@
 #   pg_sql net "SELECT count(*) FROM observation"
 #   pg_halt; pg_resume              # stop the server mid-test, start it again
 #
+# An end-to-end test (tests/e2e) begins with
+#
+#   LCME=$1 SRC=$2
+#   . "$SRC/tests/e2e/lib.bash"
+#   . "$SRC/tests/pg_server.bash"
+#   pg_e2e_begin                    # LCME made absolute, pg_start, cd "$TMP"
+#
 # The server (Debian's postgresql package, the newest version installed) is
 # made with initdb in a new folder under /tmp and listens on a Unix socket in
 # that folder only (no TCP). The server cannot run as root, and the tests
@@ -81,6 +88,12 @@ pg_start() {
       rm -rf "$PG_DIR" ) >/dev/null 2>&1 &
     PG_WATCHDOG=$!
     disown "$PG_WATCHDOG" 2>/dev/null || true
+}
+
+pg_e2e_begin() {
+    LCME=$(cd "$(dirname "$LCME")" && pwd)/$(basename "$LCME")
+    pg_start
+    cd "$TMP" || pg_fail "no folder $TMP"
 }
 
 # pg_resume: start the (stopped) server and wait until it accepts connections.

@@ -5,8 +5,10 @@
  * are written (a table before the tables that refer to it), with each
  * column's kind. A backend reads a table as rows of store_values and writes
  * them back: SQLite with SELECT and a prepared INSERT (here), PostgreSQL
- * with COPY in binary (store_pg_tables.c). A column an older SQLite store
- * lacks (source.sheet) reads as NULL; a table it lacks (the plan tables)
+ * with COPY in binary (store_pg_tables.c). Every statement is fixed text
+ * (STORE_TABLE). A column an older SQLite store lacks (source.sheet,
+ * schema 1's result.coverage) reads as NULL and schema 1's 0/1 flag as its
+ * migration reads it; a table it lacks (the plan tables)
  * reads as empty, and a SQLite store copied into gets the plan tables only
  * when there is a plan to put in them, as a batch would make them.
  *
@@ -18,24 +20,54 @@
 
 #include "store_pg_int.h"
 
+/* A table from its name, columns, kinds, key and INSERT parameters: every
+ * statement is a literal, so no SQL is ever assembled at run time. */
+#define STORE_TABLE(name, cols, kinds, order, params, probe, old)                       \
+    {name,                                                                             \
+     kinds,                                                                            \
+     "SELECT " cols " FROM " name " ORDER BY " order,                                  \
+     "INSERT INTO " name "(" cols ") VALUES (" params ")",                             \
+     "COPY (SELECT " cols " FROM " name " ORDER BY " order ") TO STDOUT (FORMAT binary)", \
+     "COPY " name "(" cols ") FROM STDIN (FORMAT binary)",                             \
+     "SELECT count(*) FROM " name,                                                     \
+     probe,                                                                            \
+     old}
+
+#define OBS_COLS_HEAD "unit, year, indicator, value, se, n, lower, upper, "
+#define RESULT_COLS_HEAD "run, unit, year, node, level, score, ci_low, ci_high, rank, rank_low, rank_high"
+
 static const struct store_table store_tables[STORE_COPY_NTABLE] = {
-    {"source", "name, sha256, rows, loaded, sheet", "TTITT", "name"},
-    {"unit", "code, name", "TT", "code"},
-    {"unit_attr", "code, attr, value", "TTT", "code, attr"},
-    {"observation",
-     "unit, year, indicator, value, se, n, lower, upper, flag, source, line, loaded",
-     "TITRRRRRITIT", "unit, year, indicator"},
-    {"run", "id, batch, year, started, settings, seed, engine_version, input_sha256, status",
-     "TTITTITTT", "id"},
-    {"result",
-     "run, unit, year, node, level, score, ci_low, ci_high, rank, rank_low, rank_high",
-     "TTITIRRRRRR", "run, node, year, unit"},
-    {"plan_version", "id, sha256, files, objectives, first_year, stored", "TTTIIT", "id"},
-    {"plan_objective",
-     "version, seq, unit, node, target, year, baseline_year, label, owner, note, source, "
-     "line",
-     "TITTRIITTTTI", "version, seq"},
-    {"run_plan", "run, version", "TT", "run"},
+    STORE_TABLE("source", "name, sha256, rows, loaded, sheet", "TTITT", "name",
+                "?1, ?2, ?3, ?4, ?5",
+                "SELECT 1 FROM pragma_table_info('source') WHERE name = 'sheet'",
+                "SELECT name, sha256, rows, loaded, NULL FROM source ORDER BY name"),
+    STORE_TABLE("unit", "code, name", "TT", "code", "?1, ?2", NULL, NULL),
+    STORE_TABLE("unit_attr", "code, attr, value", "TTT", "code, attr", "?1, ?2, ?3", NULL,
+                NULL),
+    /* schema 1's 0/1 flag read as its migration to schema 2 reads it
+       (store.c): 0 none, 1 the text '1' */
+    STORE_TABLE("observation", OBS_COLS_HEAD "flag, source, line, loaded", "TITRRRRRTTIT",
+                "unit, year, indicator", "?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12",
+                "SELECT 1 FROM pragma_table_info('observation') "
+                "WHERE name = 'flag' AND type = 'TEXT'",
+                "SELECT " OBS_COLS_HEAD
+                "CASE WHEN flag IS NULL OR flag = 0 THEN NULL ELSE CAST(flag AS TEXT) END, "
+                "source, line, loaded FROM observation ORDER BY unit, year, indicator"),
+    STORE_TABLE("run",
+                "id, batch, year, started, settings, seed, engine_version, input_sha256, status",
+                "TTITTITTT", "id", "?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9", NULL, NULL),
+    STORE_TABLE("result", RESULT_COLS_HEAD ", coverage", "TTITIRRRRRRR", "run, node, year, unit",
+                "?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12",
+                "SELECT 1 FROM pragma_table_info('result') WHERE name = 'coverage'",
+                "SELECT " RESULT_COLS_HEAD ", NULL FROM result ORDER BY run, node, year, unit"),
+    STORE_TABLE("plan_version", "id, sha256, files, objectives, first_year, stored", "TTTIIT",
+                "id", "?1, ?2, ?3, ?4, ?5, ?6", NULL, NULL),
+    STORE_TABLE("plan_objective",
+                "version, seq, unit, node, target, year, baseline_year, label, owner, note, "
+                "source, line",
+                "TITTRIITTTTI", "version, seq",
+                "?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12", NULL, NULL),
+    STORE_TABLE("run_plan", "run, version", "TT", "run", "?1, ?2", NULL, NULL),
 };
 
 /* The tables that must be empty in the store copied into. */
@@ -59,37 +91,21 @@ static int sqlite_has_table(struct store *s, const char *t, struct diag *d)
     return rc == SQLITE_ROW;
 }
 
-/* t's column list for a SELECT, a column the table lacks read as NULL. */
-static int sqlite_select_cols(struct store *s, const struct store_table *t, char *out,
-                              size_t len, struct diag *d)
+/* 1 when the SQLite store's table t has its present form, 0 when it is
+ * read with t->sqlite_old, -1 after reporting. */
+static int sqlite_present_form(struct store *s, const struct store_table *t, struct diag *d)
 {
-    sqlite3_stmt *st = store_prepare(s, "SELECT 1 FROM pragma_table_info(?1) WHERE name = ?2",
-                                     "reading the schema", d);
+    if (!t->sqlite_probe)
+        return 1;
+    const char *sql = t->sqlite_probe;
+    sqlite3_stmt *st = store_prepare(s, sql, "reading the schema", d);
     if (!st)
         return -1;
-    size_t k = 0;
-    out[0] = '\0';
-    const char *c = t->cols;
-    while (*c) {
-        size_t n = strcspn(c, ",");
-        char col[64];
-        snprintf(col, sizeof col, "%.*s", (int)n, c);
-        sqlite3_bind_text(st, 1, t->name, -1, SQLITE_STATIC);
-        sqlite3_bind_text(st, 2, col, -1, SQLITE_STATIC);
-        int rc = sqlite3_step(st);
-        sqlite3_reset(st);
-        if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
-            sqlite3_finalize(st);
-            return store_fail(s, d, rc, "reading the schema");
-        }
-        k += (size_t)snprintf(out + k, len - k, "%s%s", k ? ", " : "",
-                              rc == SQLITE_ROW ? col : "NULL");
-        c += n;
-        while (*c == ',' || *c == ' ')
-            c++;
-    }
+    int rc = sqlite3_step(st);
     sqlite3_finalize(st);
-    return 0;
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        return store_fail(s, d, rc, "reading the schema");
+    return rc == SQLITE_ROW;
 }
 
 static int sqlite_read(struct store *s, const struct store_table *t, store_row_fn *fn,
@@ -98,10 +114,11 @@ static int sqlite_read(struct store *s, const struct store_table *t, store_row_f
     int has = sqlite_has_table(s, t->name, d);
     if (has <= 0)
         return has;
-    char cols[512], sql[768], what[64];
-    if (sqlite_select_cols(s, t, cols, sizeof cols, d) != 0)
+    int present = sqlite_present_form(s, t, d);
+    if (present < 0)
         return -1;
-    snprintf(sql, sizeof sql, "SELECT %s FROM %s ORDER BY %s", cols, t->name, t->order);
+    const char *sql = present ? t->sqlite_select : t->sqlite_old;
+    char what[64];
     snprintf(what, sizeof what, "reading %s", t->name);
     sqlite3_stmt *st = store_prepare(s, sql, what, d);
     if (!st)
@@ -135,8 +152,7 @@ static int sqlite_rows(struct store *s, const struct store_table *t, long long *
     int has = sqlite_has_table(s, t->name, d);
     if (has <= 0)
         return has;
-    char sql[128];
-    snprintf(sql, sizeof sql, "SELECT count(*) FROM %s", t->name);
+    const char *sql = t->count;
     sqlite3_stmt *st = store_prepare(s, sql, "counting rows", d);
     if (!st)
         return -1;
@@ -183,11 +199,7 @@ static int sink_begin(struct sink *k, struct diag *d)
 {
     if (k->to->pg)
         return store_pg_table_begin(k->to, &k->copy, k->t, d);
-    char sql[640], *p = sql;
-    p += snprintf(sql, sizeof sql, "INSERT INTO %s(%s) VALUES (", k->t->name, k->t->cols);
-    for (int i = 0; k->t->kinds[i]; i++)
-        p += snprintf(p, sizeof sql - (size_t)(p - sql), "%s?%d", i ? ", " : "", i + 1);
-    snprintf(p, sizeof sql - (size_t)(p - sql), ")");
+    const char *sql = k->t->sqlite_insert;
     k->st = store_prepare(k->to, sql, k->t->name, d);
     return k->st ? 0 : -1;
 }

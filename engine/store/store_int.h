@@ -85,19 +85,38 @@ char *store_plan_files(const struct plan *p);
  * or -1 after reporting. */
 int store_plan_tables(struct store *s, struct diag *d);
 
+/* The years data file f of o gives, ascending and distinct, into *years
+ * (caller frees); their count, or -1 on ENOMEM (store_obs.c). */
+long store_source_years(const struct obsset *o, size_t f, int **years);
+
+/* store_source_kept's count of one (year y, count rows) of a source's
+ * years, ascending, against the file's years[ny] (k: where the last call
+ * left off, 0 at first): a year the file gives is the file's own and not
+ * counted. */
+void store_kept_add(const int *years, long ny, long *k, int y, long long count,
+                    size_t *rows, int *first, int *last);
+
 /* A text column copied; "" for NULL. NULL on ENOMEM. */
 char *store_col_dup(sqlite3_stmt *st, int i);
 
 /* ---- tables as rows, for store_copy (store_copy.c) ----------------------- */
 
 /* A table: its columns in the order both backends read and write them, the
- * kind of each ('T' text, 'I' whole number, 'R' real number), and its key
- * for reading in a fixed order. */
+ * kind of each ('T' text, 'I' whole number, 'R' real number), and the fixed
+ * SQL that reads it in key order, writes it and counts it on each backend
+ * (store_copy.c draws them all from one column list). A SQLite store made
+ * before a column had its present form (source.sheet, schema 1's flag and
+ * coverage) is read with sqlite_old when sqlite_probe returns no row. */
 struct store_table {
     const char *name;
-    const char *cols;    /* "a, b, c" */
-    const char *kinds;   /* "TIR": one letter per column */
-    const char *order;
+    const char *kinds;          /* "TIR": one letter per column */
+    const char *sqlite_select;
+    const char *sqlite_insert;
+    const char *pg_copy_out;    /* COPY (SELECT ...) TO STDOUT (FORMAT binary) */
+    const char *pg_copy_in;     /* COPY t(...) FROM STDIN (FORMAT binary) */
+    const char *count;
+    const char *sqlite_probe;   /* NULL: every SQLite store has the present form */
+    const char *sqlite_old;
 };
 #define STORE_MAX_COLS 16
 /* One value of a row: null, or the member its column's kind says. */

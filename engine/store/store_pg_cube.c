@@ -106,7 +106,7 @@ static void add_row(struct cube_builder *b, const struct strmap *ind,
         .n = store_pg_rows_num(r, 7),
         .lower = NAN,
         .upper = NAN,
-        .flagged = store_pg_rows_int(r, 10) != 0,
+        .flag = r->field[10],
     };
     /* the interval counts only where no se is given */
     if (isnan(o.se)) {

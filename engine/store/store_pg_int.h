@@ -157,6 +157,9 @@ int store_pg_table_rows(struct store *s, const struct store_table *t, long long 
 
 int store_pg_put_obsset(struct store *s, const struct obsset *o, const struct framework *fw,
                         size_t *revised, struct diag *d);
+int store_pg_drop_sources(struct store *s, const struct obsset *o, struct diag *d);
+int store_pg_source_kept(struct store *s, const struct obsset *o, size_t f, size_t *rows,
+                         int *first, int *last, struct diag *d);
 int store_pg_load_cube(struct store *s, const struct framework *fw, double ci_level,
                        struct cube **out, size_t *skipped, struct diag *d);
 int store_pg_run_begin(struct store *s, const char *run_id, const char *batch, int year,
@@ -165,6 +168,8 @@ int store_pg_run_begin(struct store *s, const char *run_id, const char *batch, i
 int store_pg_put_results(struct store *s, const char *run_id, const struct framework *fw,
                          const struct cube *c, const struct results *r, struct diag *d);
 int store_pg_run_finish(struct store *s, const char *run_id, const char *status,
+                        struct diag *d);
+int store_pg_run_status(struct store *s, const char *run_id, char *buf, size_t len,
                         struct diag *d);
 int store_pg_history_read(struct store *s, struct store_history *h, struct diag *d);
 int store_pg_put_plan(struct store *s, const char *run_id, const struct plan *p, int year,

@@ -26,6 +26,8 @@
  * by name, observations by unit, year, indicator), so two batches meeting
  * on the same rows wait for each other in one order and never deadlock.
  */
+#include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -99,39 +101,105 @@ static int put_units(struct store *s, const struct obsset *o, struct diag *d)
                : -1;
 }
 
-static int cmp_source(const void *a, const void *b)
+/* Array parameter text "{v0,v1,...}" of n whole numbers; NULL on ENOMEM,
+ * else the caller frees. */
+static char *int_array(const long long *v, size_t n)
 {
-    return strcmp(source_name(*(const struct obs_source *const *)a),
-                  source_name(*(const struct obs_source *const *)b));
+    char *t = malloc(n * 21 + 3), *p = t;
+    if (!t)
+        return NULL;
+    *p++ = '{';
+    for (size_t i = 0; i < n; i++)
+        p += sprintf(p, "%s%lld", i ? "," : "", v[i]);
+    strcpy(p, "}");
+    return t;
 }
 
-/* Each source, in name order: its row upserted (and so locked), then the
- * rows loaded earlier under its name deleted. */
+/* The advisory lock key of a source name (64-bit FNV-1a). */
+static long long source_key(const char *name)
+{
+    uint64_t h = 14695981039346656037u;
+    for (const char *c = "lcme source "; *c; c++)
+        h = (h ^ (unsigned char)*c) * 1099511628211u;
+    for (const char *c = name; *c; c++)
+        h = (h ^ (unsigned char)*c) * 1099511628211u;
+    return (long long)h;
+}
+
+/* Take (or wait for) the transaction's lock on every source name of o, in
+ * key order: a batch loading or dropping a file of the same name waits
+ * here until this one ends, and then sees what it committed. */
+static int lock_sources(struct store *s, const struct obsset *o, struct diag *d)
+{
+    long long *k = malloc((o->nfile ? o->nfile : 1) * sizeof *k);
+    char *arr = NULL;
+    int rc = -1;
+    if (k) {
+        for (size_t f = 0; f < o->nfile; f++)
+            k[f] = source_key(source_name(&o->file[f]));
+        arr = int_array(k, o->nfile);
+    }
+    const char *p[1] = {arr};
+    if (!arr)
+        store_nomem(s, d, "locking the data files' names");
+    else
+        rc = store_pg_run(s,
+                          "SELECT pg_advisory_xact_lock(k) FROM unnest($1::bigint[]) AS k "
+                          "ORDER BY k",
+                          1, p, NULL, "waiting for another batch loading a file of the same "
+                          "name", d);
+    free(arr);
+    free(k);
+    return rc;
+}
+
+/* Delete the rows loaded earlier under file f's name for the years it
+ * gives. */
+static int delete_years(struct store *s, const struct obsset *o, size_t f, struct diag *d)
+{
+    int *years = NULL;
+    long ny = store_source_years(o, f, &years);
+    long long *y = ny >= 0 ? malloc(((size_t)ny + 1) * sizeof *y) : NULL;
+    char *arr = NULL;
+    if (y) {
+        for (long i = 0; i < ny; i++)
+            y[i] = years[i];
+        arr = int_array(y, (size_t)ny);
+    }
+    free(years);
+    free(y);
+    if (!arr)
+        return store_nomem(s, d, "replacing a reloaded source");
+    const char *p[2] = {source_name(&o->file[f]), arr};
+    int rc = store_pg_run(s,
+                          "DELETE FROM observation WHERE source = $1 AND year = ANY($2::bigint[])",
+                          2, p, NULL, "replacing a reloaded source", d);
+    free(arr);
+    return rc;
+}
+
+/* Each source: the rows loaded earlier under its name for the years it
+ * gives deleted, then its row upserted. */
 static int put_sources(struct store *s, const struct obsset *o, const char *loaded,
                        struct diag *d)
 {
-    const struct obs_source **v = malloc((o->nfile ? o->nfile : 1) * sizeof *v);
-    if (!v)
-        return store_nomem(s, d, "storing sources");
-    for (size_t f = 0; f < o->nfile; f++)
-        v[f] = &o->file[f];
-    qsort(v, o->nfile, sizeof *v, cmp_source);
+    if (lock_sources(s, o, d) != 0)
+        return -1;
     int ret = 0;
-    for (size_t i = 0; i < o->nfile && ret == 0; i++) {
+    for (size_t f = 0; f < o->nfile && ret == 0; f++) {
+        const struct obs_source *v = &o->file[f];
         char rows[24];
-        const char *p[5] = {source_name(v[i]), v[i]->sha256,
-                            store_pg_int_text((long long)v[i]->rows, rows), loaded, v[i]->sheet};
-        ret = store_pg_run(s,
-                           "INSERT INTO source(name, sha256, rows, loaded, sheet) "
-                           "VALUES ($1, $2, $3, $4, $5) ON CONFLICT (name) DO UPDATE SET "
-                           "sha256 = excluded.sha256, rows = excluded.rows, "
-                           "loaded = excluded.loaded, sheet = excluded.sheet",
-                           5, p, NULL, "storing sources", d);
+        const char *p[5] = {source_name(v), v->sha256,
+                            store_pg_int_text((long long)v->rows, rows), loaded, v->sheet};
+        ret = delete_years(s, o, f, d);
         if (ret == 0)
-            ret = store_pg_run(s, "DELETE FROM observation WHERE source = $1", 1, p, NULL,
-                               "replacing a reloaded source", d);
+            ret = store_pg_run(s,
+                               "INSERT INTO source(name, sha256, rows, loaded, sheet) "
+                               "VALUES ($1, $2, $3, $4, $5) ON CONFLICT (name) DO UPDATE SET "
+                               "sha256 = excluded.sha256, rows = excluded.rows, "
+                               "loaded = excluded.loaded, sheet = excluded.sheet",
+                               5, p, NULL, "storing sources", d);
     }
-    free(v);
     return ret;
 }
 
@@ -157,7 +225,7 @@ static int copy_observations(struct store *s, const struct obsset *o,
         store_pg_copy_num(&c, ob->n);
         store_pg_copy_num(&c, ob->lower);
         store_pg_copy_num(&c, ob->upper);
-        store_pg_copy_int(&c, ob->flag != 0);
+        store_pg_copy_text(&c, obs_flag(o, ob));
         store_pg_copy_text(&c, source_name(&o->file[ob->file]));
         store_pg_copy_int(&c, ob->line);
         store_pg_copy_text(&c, loaded);
@@ -254,4 +322,42 @@ int store_pg_put_obsset(struct store *s, const struct obsset *o, const struct fr
              put_sources(s, o, loaded, d) == 0 &&
              put_observations(s, o, fw, loaded, revised, d) == 0;
     return store_pg_op_end(s, &op, ok, d);
+}
+
+int store_pg_drop_sources(struct store *s, const struct obsset *o, struct diag *d)
+{
+    struct store_op op;
+    if (store_pg_op_begin(s, &op, d) != 0)
+        return -1;
+    int ok = lock_sources(s, o, d) == 0;
+    for (size_t f = 0; f < o->nfile && ok; f++) {
+        if (!o->file[f].name && !o->file[f].path)
+            continue;
+        const char *p[1] = {source_name(&o->file[f])};
+        ok = store_pg_run(s, "DELETE FROM observation WHERE source = $1", 1, p, NULL,
+                          "dropping a source's rows", d) == 0;
+    }
+    return store_pg_op_end(s, &op, ok, d);
+}
+
+int store_pg_source_kept(struct store *s, const struct obsset *o, size_t f, size_t *rows,
+                         int *first, int *last, struct diag *d)
+{
+    int *years = NULL;
+    long ny = store_source_years(o, f, &years);
+    if (ny < 0)
+        return store_nomem(s, d, "reading a source's years");
+    const char *p[1] = {source_name(&o->file[f])};
+    PGresult *r = store_pg_query(s,
+                                 "SELECT year, count(*) FROM observation WHERE source = $1 "
+                                 "GROUP BY year ORDER BY year",
+                                 1, p, "reading a source's years", d);
+    long k = 0;
+    int ok = r != NULL;
+    for (int i = 0; ok && i < PQntuples(r); i++)
+        store_kept_add(years, ny, &k, (int)strtol(PQgetvalue(r, i, 0), NULL, 10),
+                       strtoll(PQgetvalue(r, i, 1), NULL, 10), rows, first, last);
+    PQclear(r);
+    free(years);
+    return ok ? 0 : -1;
 }

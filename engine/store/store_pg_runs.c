@@ -10,6 +10,7 @@
  */
 #include <math.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "pipeline.h"
@@ -59,7 +60,8 @@ static int copy_results(struct store *s, const char *run_id, const struct framew
     struct store_pg_copy cp;
     if (store_pg_copy_begin(s, &cp,
                             "COPY result(run, unit, year, node, level, score, ci_low, "
-                            "ci_high, rank, rank_low, rank_high) FROM STDIN (FORMAT binary)",
+                            "ci_high, rank, rank_low, rank_high, coverage) "
+                            "FROM STDIN (FORMAT binary)",
                             "storing results", d) != 0)
         return -1;
     for (size_t k = 0; k < r->nnode; k++)
@@ -68,7 +70,7 @@ static int copy_results(struct store *s, const char *run_id, const struct framew
                 size_t at = RES_AT(r, k, t, u);
                 if (isnan(r->score[at]))
                     continue;
-                store_pg_copy_row(&cp, 11);
+                store_pg_copy_row(&cp, 12);
                 store_pg_copy_text(&cp, run_id);
                 store_pg_copy_text(&cp, c->unit[u]);
                 store_pg_copy_int(&cp, c->year[t]);
@@ -80,6 +82,7 @@ static int copy_results(struct store *s, const char *run_id, const struct framew
                 store_pg_copy_num(&cp, r->rank ? r->rank[at] : NAN);
                 store_pg_copy_num(&cp, r->rank_low ? r->rank_low[at] : NAN);
                 store_pg_copy_num(&cp, r->rank_high ? r->rank_high[at] : NAN);
+                store_pg_copy_num(&cp, r->coverage ? r->coverage[at] : NAN);
             }
     return store_pg_copy_end(&cp, d);
 }
@@ -122,4 +125,23 @@ int store_pg_run_finish(struct store *s, const char *run_id, const char *status,
         ok = 0;
     }
     return store_pg_op_end(s, &op, ok, d);
+}
+
+int store_pg_run_status(struct store *s, const char *run_id, char *buf, size_t len,
+                        struct diag *d)
+{
+    /* FOR SHARE (when the store may be written): a run another connection
+     * is still committing or rolling back is waited for, so the status read
+     * is the one that stays */
+    const char *p[1] = {run_id ? run_id : ""};
+    PGresult *r = store_pg_query(s,
+                                 s->readonly ? "SELECT status FROM run WHERE id = $1"
+                                             : "SELECT status FROM run WHERE id = $1 FOR SHARE",
+                                 1, p, "reading a run's status", d);
+    if (!r)
+        return -1;
+    if (PQntuples(r) == 1 && len)
+        snprintf(buf, len, "%s", PQgetvalue(r, 0, 0));
+    PQclear(r);
+    return 0;
 }

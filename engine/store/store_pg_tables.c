@@ -2,8 +2,8 @@
  * with one COPY ... TO STDOUT and written with one COPY ... FROM STDIN
  * (binary both ways, so numbers keep their bits), for store_copy.
  *
- * The SQL names only the tables and columns of store_copy.c's fixed list,
- * never data.
+ * The SQL is store_copy.c's fixed text for each table; data never becomes
+ * SQL text.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,12 +14,10 @@
 int store_pg_table_read(struct store *s, const struct store_table *t, store_row_fn *fn,
                         void *ctx, struct diag *d)
 {
-    char sql[512], what[64];
-    snprintf(sql, sizeof sql, "COPY (SELECT %s FROM %s ORDER BY %s) TO STDOUT (FORMAT binary)",
-             t->cols, t->name, t->order);
+    char what[64];
     snprintf(what, sizeof what, "reading %s", t->name);
     struct store_pg_rows r;
-    if (store_pg_rows_open(s, &r, sql, what, d) != 0)
+    if (store_pg_rows_open(s, &r, t->pg_copy_out, what, d) != 0)
         return -1;
     int ncol = (int)strlen(t->kinds);
     struct store_value v[STORE_MAX_COLS];
@@ -52,9 +50,7 @@ int store_pg_table_read(struct store *s, const struct store_table *t, store_row_
 int store_pg_table_begin(struct store *s, struct store_pg_copy *c,
                          const struct store_table *t, struct diag *d)
 {
-    char sql[512];
-    snprintf(sql, sizeof sql, "COPY %s(%s) FROM STDIN (FORMAT binary)", t->name, t->cols);
-    return store_pg_copy_begin(s, c, sql, t->name, d);
+    return store_pg_copy_begin(s, c, t->pg_copy_in, t->name, d);
 }
 
 void store_pg_table_put(struct store_pg_copy *c, const struct store_table *t,
@@ -77,9 +73,7 @@ void store_pg_table_put(struct store_pg_copy *c, const struct store_table *t,
 int store_pg_table_rows(struct store *s, const struct store_table *t, long long *n,
                         struct diag *d)
 {
-    char sql[128];
-    snprintf(sql, sizeof sql, "SELECT count(*) FROM %s", t->name);
-    PGresult *r = store_pg_query(s, sql, 0, NULL, "counting rows", d);
+    PGresult *r = store_pg_query(s, t->count, 0, NULL, "counting rows", d);
     if (!r)
         return -1;
     *n = strtoll(PQgetvalue(r, 0, 0), NULL, 10);

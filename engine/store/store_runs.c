@@ -204,6 +204,8 @@ int store_run_status(struct store *s, const char *run_id, char *buf, size_t len,
 {
     if (len)
         buf[0] = '\0';
+    if (s->pg)
+        return store_pg_run_status(s, run_id, buf, len, d);
     sqlite3_stmt *st = store_prepare(s, "SELECT status FROM run WHERE id = ?1",
                                      "reading a run's status", d);
     if (!st)
