@@ -27,6 +27,7 @@
 #include "path.h"
 #include "pipeline.h"
 #include "reports.h"
+#include "sensitivity.h"
 #include "store.h"
 #include "trend.h"
 #include "uncertainty.h"
@@ -50,6 +51,7 @@ struct run {
     struct cube *c;
     struct results *res;
     struct uncertainty_change *chg;
+    struct sensitivity *sens;      /* NULL without [sensitivity] */
     struct trends *tr;
     struct run_info ri;
     struct report_input rin;       /* what every writer reads */
@@ -166,6 +168,26 @@ static int run_uncertainty(struct run *r)
     return 0;
 }
 
+/* The sensitivity analysis of [sensitivity], when the batch has one, with
+ * the bar on a terminal. */
+static int run_sensitivity(struct run *r)
+{
+    if (!r->cfg->sens)
+        return 0;
+    struct stage_clock sc;
+    cli_stage_begin(&sc, "sensitivity");
+    int threads = (int)(r->ro->threads > 0 ? r->ro->threads : 0);
+    int bar = cli_tty && !cli_quiet;
+    if (sensitivity_run(r->cfg, r->in.fw, r->c, r->res, threads,
+                        bar ? cli_progress_bar : NULL, NULL, &r->sens, &r->d) != 0)
+        return -1;
+    if (bar)
+        fputc('\n', stderr);
+    sensitivity_notes_add(r->sens, r->cfg, r->in.fw, &r->res->notes);
+    cli_stage_end(&sc, "sensitivity");
+    return 0;
+}
+
 static int run_trends(struct run *r)
 {
     struct stage_clock sc;
@@ -237,7 +259,7 @@ static int run_facts(struct run *r)
         .cfg = cfg, .fw = r->in.fw, .cube = c, .res = r->res, .run = &r->ri,
         .obs_total = total, .obs_with_error = with_err,
         .obs_revised = r->revised, .obs_skipped = r->skipped, .trends = r->tr,
-        .threads = r->ri.threads,
+        .threads = r->ri.threads, .sens = r->sens,
     };
     char slug[96];
     path_slug(cfg->name, slug, sizeof slug);
@@ -301,6 +323,7 @@ static int (*const run_steps[])(struct run *r) = {
     run_load_cube,
     run_scores,
     run_uncertainty,
+    run_sensitivity,
     run_trends,
     run_facts,
     run_charts,
@@ -330,6 +353,7 @@ static void run_free(struct run *r)
     free(r->charts_dir);
     trends_free(r->tr);
     uncertainty_change_free(r->chg);
+    sensitivity_free(r->sens);
     results_free(r->res);
     cube_free(r->c);
     inputs_free(&r->in);

@@ -18,6 +18,8 @@
 #include "quality.h"
 #include "report_pdf.h"
 #include "reports.h"
+#include "sensitivity.h"
+#include "sensitivity_csv.h"
 #include "store.h"
 #include "trends_csv.h"
 
@@ -68,22 +70,68 @@ static int write_quality(struct store *st, const struct report_input *in, const 
     return quality_csv_write(path, in, d);
 }
 
+/* The sensitivity analysis into the store's open transaction. */
+static int write_sensitivity(struct store *st, const struct report_input *in,
+                             const char *path, struct diag *d)
+{
+    (void)path;
+    return store_put_sensitivity(st, in->run->id, in->cfg, in->fw, in->cube, in->sens, d);
+}
+
+static int write_sensitivity_csv(struct store *st, const struct report_input *in,
+                                 const char *path, struct diag *d)
+{
+    (void)st;
+    return sensitivity_csv_write(path, in, d);
+}
+
+static int write_sobol(struct store *st, const struct report_input *in, const char *path,
+                       struct diag *d)
+{
+    (void)st;
+    return sobol_csv_write(path, in, d);
+}
+
+static int write_sensitivity_runs(struct store *st, const struct report_input *in,
+                                  const char *path, struct diag *d)
+{
+    (void)st;
+    return sensitivity_runs_csv_write(path, in, d);
+}
+
+/* What a writer needs, else it is left out: charts drawn (not --no-charts),
+ * a [sensitivity] analysis, one with Sobol indices (mode = sa). */
+enum { NEEDS_CHARTS = 1, NEEDS_SENSITIVITY = 2, NEEDS_SOBOL = 4 };
+
 /* The writers beside the workbook, in the order they run and their files are
  * renamed into place. */
 static const struct side_writer {
     const char *stage;    /* its --timings name */
     const char *file;     /* the output it writes; NULL: it writes into the store */
-    int needs_charts;     /* left out when no charts were drawn (--no-charts) */
+    int needs;            /* NEEDS_* bits */
     side_write_fn *write;
 } side_writers[] = {
     {"results", NULL, 0, write_results},
-    {"report", "report.pdf", 1, write_report},
+    {"report", "report.pdf", NEEDS_CHARTS, write_report},
     {"scores.csv", "scores.csv", 0, write_scores},
     {"trends.csv", "trends.csv", 0, write_trends},
     {"quality.csv", "quality.csv", 0, write_quality},
+    {"sensitivity results", NULL, NEEDS_SENSITIVITY, write_sensitivity},
+    {"sensitivity.csv", "sensitivity.csv", NEEDS_SENSITIVITY, write_sensitivity_csv},
+    {"sobol.csv", "sobol.csv", NEEDS_SOBOL, write_sobol},
+    {"sensitivity_runs.csv", "sensitivity_runs.csv", NEEDS_SENSITIVITY,
+     write_sensitivity_runs},
 };
 
 #define NSIDE (sizeof side_writers / sizeof *side_writers)
+
+/* Does the run have what w needs? */
+static int side_wanted(const struct side_writer *w, const struct report_input *in)
+{
+    const struct sensitivity *s = in->sens;
+    return !((w->needs & NEEDS_CHARTS && !in->charts) || (w->needs & NEEDS_SENSITIVITY && !s) ||
+             (w->needs & NEEDS_SOBOL && (!s || s->mode != SENS_SA)));
+}
 
 /* The second thread's work and what it leaves. */
 struct side_job {
@@ -103,7 +151,7 @@ static void *side_job_run(void *arg)
     j->rc = -1;
     for (size_t k = 0; k < NSIDE; k++) {
         const struct side_writer *w = &side_writers[k];
-        if (w->file && !j->path[k])
+        if (!side_wanted(w, j->in) || (w->file && !j->path[k]))
             continue;
         double t0 = cli_now();
         if (w->write(j->st, j->in, j->path[k], &j->d) != 0)
@@ -119,7 +167,7 @@ static int side_job_paths(struct side_job *j, struct outdir *o)
 {
     for (size_t k = 0; k < NSIDE; k++) {
         const struct side_writer *w = &side_writers[k];
-        if (!w->file || (w->needs_charts && !j->in->charts))
+        if (!w->file || !side_wanted(w, j->in))
             continue;
         j->path[k] = outdir_tmp(o, w->file);
         if (!j->path[k])

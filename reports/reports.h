@@ -14,6 +14,7 @@
 
 struct trends;
 struct chart_list;
+struct sensitivity;
 
 struct report_input {
     const struct config *cfg;
@@ -30,6 +31,8 @@ struct report_input {
     const char *charts_dir;        /* folder holding them (STEM.png) */
     int threads;                   /* drawing threads for the charts; <= 0:
                                       run->threads, else one */
+    const struct sensitivity *sens; /* the [sensitivity] analysis; NULL when
+                                       the batch has none */
 };
 
 /* NAME.xlsx, the analysts' workbook: the sheets listed in
