@@ -164,8 +164,7 @@ static enum chart_shape vs_median(double lo, double hi, double med, uint32_t *co
     return CHART_CIRCLE;
 }
 
-/* The whisker of [l, h] at height y with caps 5 points high. */
-static void whisker(cairo_t *cr, double xl, double xh, double y)
+void chart_whisker(cairo_t *cr, double xl, double xh, double y)
 {
     cairo_set_line_width(cr, 0.9);
     chart_rgb(cr, 0x555555);
@@ -191,7 +190,7 @@ void chart_dot_row(struct chart_pen *p, const struct chart_scale *sx,
     double xv = chart_scale_map(sx, v), xr = xv;
     if (fin(l) && fin(h)) {
         xr = chart_scale_map(sx, h);
-        whisker(cr, chart_scale_map(sx, l), xr, y);
+        chart_whisker(cr, chart_scale_map(sx, l), xr, y);
     }
     uint32_t col;
     enum chart_shape sh = vs_median(l, h, med, &col);

@@ -13,6 +13,7 @@
  *   chart_trend.c     trend-median and trend-UNIT
  *   chart_profile.c   profile-UNIT, and the planning of radar-UNIT
  *   chart_radar.c     the drawing of radar-UNIT
+ *   chart_sens.c      sensitivity-ranks and sensitivity-indices
  *   chart_write.c     PNG and PDF files, on worker threads
  *   chart_geom.c, chart_pen.c, chart_png.c: scales and ticks, text and
  *   marks, PNG encoding (their own headers).
@@ -59,9 +60,9 @@ enum chart_scope { CHART_ONCE, CHART_PER_NODE, CHART_PER_PAGE, CHART_PER_UNIT };
 /* chart_plan_NAME completes an item the list builder has made (kind, node
  * or unit, page, stem): its title, subtitle and alt (heap strings, left
  * NULL on ENOMEM) and its size in points. Returns 0, or -1 on ENOMEM.
- * chart_draw_NAME draws it as chart_render says. Kinds that need trends
- * are only planned and drawn when c->tr is set. */
-#define X(KIND, name, prefix, scope, trends)                                        \
+ * chart_draw_NAME draws it as chart_render says. A kind is only planned
+ * and drawn when the run has what it needs (chart_kind_ready). */
+#define X(KIND, name, prefix, scope, needs)                                         \
     int chart_plan_##name(const struct chart_ctx *c, struct chart_item *it);        \
     void chart_draw_##name(struct chart_pen *p, const struct chart_ctx *c,          \
                            const struct chart_item *it);
@@ -190,6 +191,10 @@ double chart_legend_score(struct chart_pen *p, const struct chart_font *f, doubl
  * the score's circle, then the network median. */
 void chart_median_legend(struct chart_pen *p, const struct chart_ctx *c, double x,
                          double y, int with_shapes);
+
+/* An interval from xl to xh at height y as a whisker with caps 5 points
+ * high, in dark grey. */
+void chart_whisker(cairo_t *cr, double xl, double xh, double y);
 
 /* One row of a dot plot at height y: the interval [l, h] as a whisker, the
  * score v as a marker of radius r whose shape and colour say where the

@@ -72,6 +72,10 @@ void wb_cover_write(struct wb *w, lxw_worksheet *ws)
     row++;
     wb_put_str(w, ws, row++, 0, "Contents", w->f_heading);
     for (size_t i = 0; i < wb_nsheets; i++, row++) {
+        if (wb_sheets[i].shown && !wb_sheets[i].shown(w)) {
+            row--;
+            continue;
+        }
         snprintf(buf, sizeof buf, "internal:'%s'!A1", wb_sheets[i].name);
         wb_check(w, worksheet_write_url_opt(ws, (lxw_row_t)row, 0, buf, NULL,
                                             wb_sheets[i].name, NULL));

@@ -59,30 +59,34 @@ static int quality_add(struct wb *w, const char *name, struct diag *d);
 
 /* The workbook's sheets in tab order: a new sheet is a new row. */
 const struct wb_sheet wb_sheets[] = {
-    {"Cover", "Title, run facts and these contents.", wb_cover_write, NULL},
+    {"Cover", "Title, run facts and these contents.", wb_cover_write, NULL, NULL},
     {"Notes", "Methods, settings, data facts and every fallback, one sentence per row.",
-     wb_notes_write, NULL},
+     wb_notes_write, NULL, NULL},
     {"Summary", "Each unit's index and area scores and its index rank in the year evaluated.",
-     wb_summary_write, NULL},
+     wb_summary_write, NULL, NULL},
     {"Scores", "Every score: one row per unit, year and node, with intervals and ranks.",
-     wb_scores_write, NULL},
+     wb_scores_write, NULL, NULL},
     {"Features", "Each unit's key feature scores in the year evaluated.", wb_features_write,
-     NULL},
+     NULL, NULL},
     {"Trends", "Each unit and node over the years: slope with its interval, Sen's slope, "
                "Mann-Kendall test, growth rate, change since the base year and progress.",
-     wb_trends_write, NULL},
+     wb_trends_write, NULL, NULL},
     {"Quality", "Coverage, imputed and treated counts, outlier treatment and coherence "
                 "(correlations, Cronbach's alpha, principal components).",
-     NULL, quality_add},
+     NULL, quality_add, NULL},
     {"Data", "Raw and normalised indicator values, one row per unit and year.",
-     wb_data_write, NULL},
+     wb_data_write, NULL, NULL},
     {"Framework", "The indicator tree with weights, effective weights, directions, targets "
                   "and each node's target score in the evaluation year (see Notes); "
                   "'adapted' marks a row whose wording paraphrases the source framework.",
-     wb_framework_write, NULL},
+     wb_framework_write, NULL, NULL},
     {"Charts", "Native Excel charts (index by unit with intervals, area medians over the "
                "years) on their data, and the chart images with their alternative text.",
-     wb_charts_write, NULL},
+     wb_charts_write, NULL, NULL},
+    {"Sensitivity", "How the ranks move under other method choices ([sensitivity]): each "
+                    "unit's rank range, the Sobol indices of each choice, leaving components "
+                    "out, and every run's settings.",
+     wb_sensitivity_write, NULL, wb_sensitivity_shown},
 };
 const size_t wb_nsheets = sizeof wb_sheets / sizeof wb_sheets[0];
 
@@ -105,6 +109,8 @@ static int add_sheets(struct wb *w, struct diag *d)
 {
     for (size_t i = 0; i < wb_nsheets && !w->nomem; i++) {
         const struct wb_sheet *s = &wb_sheets[i];
+        if (s->shown && !s->shown(w))
+            continue;
         if (s->add) {
             if (s->add(w, s->name, d) != 0)
                 return -1;
