@@ -46,8 +46,8 @@ struct stage_clock {
 void cli_stage_begin(struct stage_clock *sc, const char *name);
 void cli_stage_end(struct stage_clock *sc, const char *name);
 
-/* The Monte Carlo bar on stderr; a progress callback of uncertainty_run
- * (ctx unused). */
+/* A progress bar on stderr, a progress callback of uncertainty_run and
+ * sensitivity_run: ctx is its label (a string), NULL for "Monte Carlo". */
 void cli_progress_bar(void *ctx, long done, long total);
 
 /* Print every problem in d (sorted), then "lcme: N problems found; WHAT".

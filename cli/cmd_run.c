@@ -178,8 +178,9 @@ static int run_sensitivity(struct run *r)
     cli_stage_begin(&sc, "sensitivity");
     int threads = (int)(r->ro->threads > 0 ? r->ro->threads : 0);
     int bar = cli_tty && !cli_quiet;
+    static char label[] = "sensitivity";
     if (sensitivity_run(r->cfg, r->in.fw, r->c, r->res, threads,
-                        bar ? cli_progress_bar : NULL, NULL, &r->sens, &r->d) != 0)
+                        bar ? cli_progress_bar : NULL, label, &r->sens, &r->d) != 0)
         return -1;
     if (bar)
         fputc('\n', stderr);

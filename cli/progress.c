@@ -34,11 +34,11 @@ void cli_stage_end(struct stage_clock *sc, const char *name)
 
 void cli_progress_bar(void *ctx, long done, long total)
 {
-    (void)ctx;
+    const char *label = ctx ? ctx : "Monte Carlo";
     if (total <= 0)
         return;
     int width = 40, fill = (int)(width * done / total);
-    fprintf(stderr, "\rlcme: Monte Carlo [%.*s%*s] %3ld%%", fill,
+    fprintf(stderr, "\rlcme: %s [%.*s%*s] %3ld%%", label, fill,
             "########################################", width - fill, "",
             100 * done / total);
     fflush(stderr);

@@ -334,7 +334,11 @@ static int setting_key(const struct ctx *x, struct config_sensitivity *s, int k,
     }
     case SENS_KEY_TARGET:
         free(s->target);
-        s->target = strdup(val);
+        s->target = NULL;
+        if (!val[0])
+            bad(x, x->at->vcol, "no node named (leave target out for the root)");
+        else
+            s->target = strdup(val);
         return 1;
     default:
         return 0;

@@ -291,6 +291,7 @@ int sensitivity_run(const struct config *cfg, const struct framework *fw,
         goto nomem;
     struct exec E = {.s = s, .cfg = cfg, .fw = fw, .c = alone ? slice : c, .t = alone ? 0 : t,
                      .sampling = sens_assumption(s, SENS_KEY_SAMPLING_ERROR)};
+    s->years_held = c->nyear;
     s->years_evaluated = E.c->nyear;
     if (E.sampling >= 0) {
         struct draws_count cnt;

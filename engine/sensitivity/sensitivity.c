@@ -96,7 +96,9 @@ void sensitivity_notes_add(const struct sensitivity *s, const struct config *cfg
               "are drawn for run r from (seed %lu, r), so the runs are reproducible and do not "
               "depend on the threads.", s->mode == SENS_SA ? "2d dimensions, split into A and B"
                                                         : "d dimensions", s->seed);
-    if (s->years_evaluated == 1)
+    if (s->years_held == 1)
+        notes_add(nt, "Each sensitivity run evaluated the one year of data the batch holds.");
+    else if (s->years_evaluated == 1)
         notes_add(nt, "Each sensitivity run evaluated the evaluation year alone: with scope = "
                   "per-year and no imputation over time, its scores depend on that year's data "
                   "only, as in the batch's run.");

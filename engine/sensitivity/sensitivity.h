@@ -94,6 +94,7 @@ struct sensitivity {
     int year;                /* the evaluation year */
     int year_index;          /* its index in the batch's cube and results */
     size_t nunit;            /* the cube's units */
+    size_t years_held;       /* the cube's years */
     size_t years_evaluated;  /* 1, or the cube's years */
     unsigned long seed;
     long bootstrap;

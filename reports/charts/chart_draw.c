@@ -116,6 +116,16 @@ double chart_legend_score(struct chart_pen *p, const struct chart_font *f, doubl
     return w;
 }
 
+void chart_legend_mark(struct chart_pen *p, double *x, double y, enum chart_shape sh, double r,
+                       uint32_t col, const char *text)
+{
+    struct chart_font f = {7.5, 0, 0x333333, CHART_LEFT, 0, 0};
+    double w;
+    chart_marker(chart_pen_cr(p), sh, *x + 4, y + 5, r, col);
+    chart_text(p, text, &f, *x + 10, y, 1, &w);
+    *x += w + 32;
+}
+
 void chart_median_legend(struct chart_pen *p, const struct chart_ctx *c, double x,
                          double y, int with_shapes)
 {

@@ -13,7 +13,8 @@
  *   chart_trend.c     trend-median and trend-UNIT
  *   chart_profile.c   profile-UNIT, and the planning of radar-UNIT
  *   chart_radar.c     the drawing of radar-UNIT
- *   chart_sens.c      sensitivity-ranks and sensitivity-indices
+ *   chart_sens_ranks.c    sensitivity-ranks
+ *   chart_sens_indices.c  sensitivity-indices
  *   chart_write.c     PNG and PDF files, on worker threads
  *   chart_geom.c, chart_pen.c, chart_png.c: scales and ticks, text and
  *   marks, PNG encoding (their own headers).
@@ -185,6 +186,11 @@ void chart_legend_median(struct chart_pen *p, const struct chart_font *f, double
  * returns the width of that label. */
 double chart_legend_score(struct chart_pen *p, const struct chart_font *f, double x,
                           double y, double r);
+
+/* A legend entry at (*x, y): a marker of shape sh, radius r and colour col,
+ * then text in 7.5 pt; *x moves past it (and a gap). */
+void chart_legend_mark(struct chart_pen *p, double *x, double y, enum chart_shape sh, double r,
+                       uint32_t col, const char *text);
 
 /* The legend of the dot plots and profiles at (x, y): the three marker
  * shapes against the median (with_shapes, when results carry intervals) or
