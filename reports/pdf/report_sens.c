@@ -298,6 +298,10 @@ static char *para_fragile(const struct chart_ctx *c, const struct sensitivity *s
                 sep((int)i, (int)nf, " and "), c->label[u], s->nominal_rank[u], s->rank_q05[u],
                 s->rank_q95[u], i + 1 == nf ? "." : "");
     }
+    if (s->unranked)
+        fprintf(f, " In some runs units lose their score (screened out, or their components' "
+                "weight falls below the coverage a score needs) and the others close up, so "
+                "a range can lie above the rank as published.");
     size_t nk = 0, firm[NLIST];
     for (size_t i = 0; i < n && nk < NLIST && s->nominal_rank[ord[i]] <= 10; i++)
         if (s->rank_q05[ord[i]] == s->rank_q95[ord[i]] &&
