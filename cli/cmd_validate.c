@@ -1,11 +1,14 @@
 /* cmd_validate.c: reading and checking a batch. inputs_read loads the batch
- * file, the framework, the units and every data file, collecting every
- * problem rather than stopping at the first; `lcme validate` runs it (and
- * builds the cube) to report them, and `lcme run` runs it as its first step.
- * Neither reading nor validate creates or changes the store.
+ * file, the framework, the units, every data file and the action plan,
+ * collecting every problem rather than stopping at the first; `lcme
+ * validate` runs it (and builds the cube, and checks the plan's units
+ * against the data's and the store's) to report them, and `lcme run` runs
+ * it as its first step. Neither reading nor validate creates or changes the
+ * store.
  */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -14,6 +17,8 @@
 #include "cube.h"
 #include "framework.h"
 #include "ingest.h"
+#include "path.h"
+#include "plan.h"
 #include "sensitivity.h"
 #include "store.h"
 
@@ -32,6 +37,20 @@ static int named_file_exists(const struct config *cfg, const char *key, const ch
         diag_input(d, cfg->path, line, col, "[batch] %s: '%s' does not exist (looked for %s)",
                    key, as_written, path);
     return -1;
+}
+
+/* The name the store keys a data file (at path, named `name` in the batch
+ * file) by: its path relative to the store's folder, so that two batches
+ * sharing a store never take each other's file of the same name for their
+ * own (the name as written when either path cannot be resolved; the same
+ * as written when the store is beside the batch). Caller frees; NULL on
+ * ENOMEM. */
+static char *source_key(const struct config *cfg, const char *path, const char *name)
+{
+    char *dir = path_dirname(cfg->store);
+    char *key = dir ? path_relative(dir, path) : NULL;
+    free(dir);
+    return key ? key : strdup(name);
 }
 
 int inputs_read(const char *batch, struct inputs *in, struct diag *d)
@@ -53,19 +72,46 @@ int inputs_read(const char *batch, struct inputs *in, struct diag *d)
         diag_add(d, LCME_ENOMEM, NULL, 0, 0, "out of memory");
         return -1;
     }
+    in->obs->last_year = cfg->year;
     if (cfg->units && named_file_exists(cfg, "units", cfg->units,
                                         cfg->units_name ? cfg->units_name : cfg->units,
                                         cfg->units_line, cfg->units_col, d) == 0)
         ingest_units(in->obs, cfg->units, d);
-    for (int i = 0; i < cfg->ndata; i++)
-        if (named_file_exists(cfg, "data", cfg->data[i], cfg->data_name[i], cfg->data_line[i],
-                              cfg->data_col[i], d) == 0)
-            ingest_file(in->obs, cfg->data[i], cfg->data_name[i], in->fw, d);
+    struct config_file *files;
+    size_t nfile;
+    config_data_files(cfg, &files, &nfile, d);   /* patterns matched */
+    for (size_t i = 0; i < nfile; i++) {
+        if (named_file_exists(cfg, "data", files[i].path, files[i].name, files[i].line,
+                              files[i].col, d) != 0)
+            continue;
+        char *key = source_key(cfg, files[i].path, files[i].name);
+        if (!key) {
+            diag_add(d, LCME_ENOMEM, NULL, 0, 0, "out of memory");
+            continue;
+        }
+        ingest_file(in->obs, files[i].path, key, in->fw, d);
+        free(key);
+    }
+    config_files_free(files, nfile);
+    int plans_exist = 1;
+    for (int i = 0; i < cfg->nplan; i++)
+        plans_exist &= named_file_exists(cfg, "plan", cfg->plan[i], cfg->plan_name[i],
+                                         cfg->plan_line[i], cfg->plan_col[i], d) == 0;
+    if (plans_exist)
+        plan_load(&in->plan, cfg, in->fw, d);
     return diag_count(d) ? -1 : 0;
+}
+
+int inputs_check_plan_units(const struct inputs *in, const struct cube *c, struct diag *d)
+{
+    if (!in->plan)
+        return 0;
+    return plan_check_units(in->plan, (const char *const *)c->unit, c->nunit, d);
 }
 
 void inputs_free(struct inputs *in)
 {
+    plan_free(in->plan);
     obsset_free(in->obs);
     framework_free(in->fw);
     config_free(in->cfg);
@@ -92,6 +138,39 @@ static int store_holds_year(const struct config *cfg)
     return found;
 }
 
+/* The plan's units against the cube's (the data's and the units file's)
+ * and, when the batch's store exists, the store's. */
+static int validate_plan_units(const struct inputs *in, const struct cube *c, struct diag *d)
+{
+    if (!in->plan)
+        return 0;
+    struct cube *held = NULL;
+    if (access(in->cfg->store, F_OK) == 0) {
+        struct diag quiet_d;
+        diag_init(&quiet_d);
+        struct store *st = NULL;
+        if (store_open(&st, in->cfg->store, 1, &quiet_d) == 0)
+            store_load_cube(st, in->fw, in->cfg->ci_level, &held, NULL, &quiet_d);
+        store_close(st);
+        diag_free(&quiet_d);
+    }
+    size_t n = c->nunit + (held ? held->nunit : 0);
+    const char **units = malloc((n + 1) * sizeof *units);
+    int rc = -1;
+    if (!units) {
+        diag_add(d, LCME_ENOMEM, NULL, 0, 0, "out of memory");
+    } else {
+        for (size_t u = 0; u < c->nunit; u++)
+            units[u] = c->unit[u];
+        for (size_t u = 0; held && u < held->nunit; u++)
+            units[c->nunit + u] = held->unit[u];
+        rc = plan_check_units(in->plan, units, n, d);
+    }
+    free(units);
+    cube_free(held);
+    return rc;
+}
+
 int cmd_validate(int argc, char **argv)
 {
     if (argc != 2) {
@@ -112,6 +191,8 @@ int cmd_validate(int argc, char **argv)
                    in.cfg->year);
         rc = -1;
     }
+    if (rc == 0 && validate_plan_units(&in, c, &d) != 0)
+        rc = -1;
     if (rc == 0) {
         printf("%s: valid: %zu observation%s of %d indicator%s for %zu unit%s in %zu "
                "file%s\n", argv[1], in.obs->n, in.obs->n == 1 ? "" : "s", in.fw->nind,

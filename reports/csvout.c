@@ -5,25 +5,26 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "report_util.h"
+
 char *csvout_number(double v, char *buf)
 {
-    if (isnan(v)) {
+    if (isnan(v))
         buf[0] = '\0';
-        return buf;
-    }
-    /* %.15g is exact for counts and for most data as typed; scores may need
-     * 16 or 17 digits to read back as the same double. */
-    for (int prec = 15; prec <= 17; prec++) {
-        snprintf(buf, 32, "%.*g", prec, v);
-        if (strtod(buf, NULL) == v)
-            return buf;
-    }
+    else
+        report_fmt_shortest(buf, v);
     return buf;
+}
+
+int csvout_guarded(const char *s)
+{
+    return s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@' || s[0] == '\t' ||
+           s[0] == '\r';
 }
 
 void csvout_text(FILE *fp, const char *s)
 {
-    int guard = s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@';
+    int guard = csvout_guarded(s);
     int quote = guard || strpbrk(s, ",\"\r\n") != NULL;
     if (!quote) {
         fputs(s, fp);

@@ -24,8 +24,25 @@ int report_eval_year_index(const struct report_input *in, int *fallback);
  * LC_NUMERIC is. Returns the length written. */
 size_t report_fmt_double(char *buf, double v);
 
+/* Write v into buf (REPORT_NUM_MAX bytes) as the first of "%.15g", "%.16g"
+ * and "%.17g" that reads back to the same double, byte for byte what printf
+ * writes in the C locale ("0.1", "-0", "1e+20", "inf"), without printf's
+ * cost for most values (report_util.c). Returns the length written. Never
+ * fails. */
+size_t report_fmt_shortest(char *buf, double v);
+
 /* The last component of path (after the last '/'); path itself when it has
  * none; "" for NULL. Borrowed from path. */
 const char *report_basename(const char *path);
+
+/* text as XML 1.0 and a PDF's metadata may hold it: a control character
+ * other than tab, LF and CR becomes a space, a byte that is not UTF-8 (or
+ * a code point XML forbids) U+FFFD. Returns text itself when it is clean
+ * (*owned NULL), else the cleaned copy, also in *owned for the caller to
+ * free; "" for NULL text or when memory runs out. Every text from the
+ * inputs or the store that goes into the workbook (cells, table headers,
+ * document properties, image descriptions) or into PDF metadata passes
+ * through here. */
+const char *report_text(const char *text, char **owned);
 
 #endif

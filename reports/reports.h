@@ -15,6 +15,7 @@
 struct trends;
 struct chart_list;
 struct sensitivity;
+struct objectives;
 
 struct report_input {
     const struct config *cfg;
@@ -33,6 +34,13 @@ struct report_input {
                                       run->threads, else one */
     const struct sensitivity *sens; /* the [sensitivity] analysis; NULL when
                                        the batch has none */
+    void (*progress)(void *ctx, long done, long total);
+                                   /* charts_write_all: chart files written
+                                      of total, from any of its threads, one
+                                      call at a time; may be NULL */
+    void *progress_ctx;            /* progress's first argument */
+    const struct objectives *objectives; /* progress against the action plan
+                                      (objectives.h); NULL: the batch has none */
 };
 
 /* NAME.xlsx, the analysts' workbook: the sheets listed in
@@ -40,7 +48,7 @@ struct report_input {
 int workbook_write(const char *path, const struct report_input *in, struct diag *d);
 
 /* scores.csv: unit, year, node, level, score, ci_low, ci_high, rank,
- * rank_low, rank_high; one row per unit, year and node. */
+ * rank_low, rank_high, coverage; one row per unit, year and node. */
 int scores_csv_write(const char *path, const struct report_input *in, struct diag *d);
 
 /* Release the font and drawing caches the charts and report leave behind

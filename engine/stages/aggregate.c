@@ -1,4 +1,4 @@
-/* aggregate.c: aggregation of node planes up the tree, and plane ranks.
+/* aggregate.c: aggregation of node planes up the tree.
  *
  * Each aggregate node is computed plane by plane: the means accumulate
  * whole child planes into two accumulator planes (sum of present weight,
@@ -21,7 +21,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "rank.h"
 
 /* Relative slack for the coverage comparison, so that 2/3 coverage against
  * min_coverage = 2/3 written as a decimal is not lost to rounding. */
@@ -35,7 +34,6 @@ struct aggregate_work {
     unsigned *np;                /* [nyear*nunit] */
     size_t maxchild;
     double *cx, *cw;             /* [maxchild] one cell's children */
-    struct rank_pair *pair;      /* [2*max(nunit, maxchild)]: rank_run scratch */
 };
 
 struct aggregate_work *aggregate_work_alloc(const struct framework *fw,
@@ -51,14 +49,12 @@ struct aggregate_work *aggregate_work_alloc(const struct framework *fw,
         if ((size_t)fw->node[n].nchild > w->maxchild)
             w->maxchild = (size_t)fw->node[n].nchild;
     size_t mc = w->maxchild ? w->maxchild : 1;
-    size_t np = nunit > mc ? nunit : mc;
     w->sw = malloc(cells * sizeof *w->sw);
     w->acc = malloc(cells * sizeof *w->acc);
     w->np = malloc(cells * sizeof *w->np);
     w->cx = malloc(mc * sizeof *w->cx);
     w->cw = malloc(mc * sizeof *w->cw);
-    w->pair = malloc(2 * np * sizeof *w->pair);
-    if (!w->sw || !w->acc || !w->np || !w->cx || !w->cw || !w->pair) {
+    if (!w->sw || !w->acc || !w->np || !w->cx || !w->cw) {
         aggregate_work_free(w);
         return NULL;
     }
@@ -73,7 +69,6 @@ void aggregate_work_free(struct aggregate_work *w)
     free(w->np);
     free(w->cx);
     free(w->cw);
-    free(w->pair);
     free(w);
 }
 
@@ -367,11 +362,4 @@ int aggregate_tree(const struct framework *fw, const struct method *level_method
     }
     if (low_coverage) *low_coverage = low;
     return rc;
-}
-
-void rank_planes(const double *x, double *rank, size_t nplane, size_t nunit,
-                 struct aggregate_work *w)
-{
-    for (size_t p = 0; p < nplane; p++)
-        rank_run(x + p * nunit, nunit, 1, 1, rank + p * nunit, w->pair);
 }

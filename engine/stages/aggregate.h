@@ -1,4 +1,4 @@
-/* aggregate.h: weighted aggregation up the indicator tree, and ranks.
+/* aggregate.h: weighted aggregation up the indicator tree.
  *
  * Works on plain arrays of node planes in the results layout (RES_AT):
  * x[(node*nyear + t)*nunit + u] for every framework node. The indicator
@@ -35,15 +35,12 @@
  *                       the score is the sum over all pairs, in
  *                       [-(n-1), n-1]
  *
- * Ranks (rank_planes): within each plane, 1 is the highest value, tied
- * values share the minimum rank, NaN stays NaN.
- *
- * Usage (nominal run and each Monte Carlo replication alike):
+ * Usage (every pipeline evaluation alike; the planes are then ranked by
+ * rank_plane.h):
  *
  *   struct aggregate_work *w = aggregate_work_alloc(fw, nunit, nyear);
  *   aggregate_tree(fw, level_method, NULL, x, nunit, nyear, units, years,
  *                  w, &low, d);
- *   rank_planes(x, rank, fw->nnode * nyear, nunit, w);
  */
 #ifndef LCME_AGGREGATE_H
 #define LCME_AGGREGATE_H
@@ -58,7 +55,7 @@ struct aggregate_work;
 
 /* Scratch space for a framework and cube size: two accumulator planes of
  * nyear*nunit doubles, child buffers for the median, pair buffers for the
- * ranks. NULL on ENOMEM. */
+ * NULL on ENOMEM. */
 struct aggregate_work *aggregate_work_alloc(const struct framework *fw,
                                             size_t nunit, size_t nyear);
 void aggregate_work_free(struct aggregate_work *w);   /* NULL is harmless */
@@ -84,12 +81,5 @@ int aggregate_tree(const struct framework *fw, const struct method *level_method
                    const char *const *unit, const int *year,
                    struct aggregate_work *w, size_t *low_coverage,
                    struct diag *d);
-
-/* rank[p*nunit + u] = rank of x[p*nunit + u] among the nunit values of plane
- * p, for p < nplane: 1 = highest, ties share the minimum rank, NaN for NaN.
- * w must come from aggregate_work_alloc with at least nunit units.
- * No allocation; cannot fail. */
-void rank_planes(const double *x, double *rank, size_t nplane, size_t nunit,
-                 struct aggregate_work *w);
 
 #endif

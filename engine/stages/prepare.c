@@ -698,10 +698,15 @@ void prepare_treat_hold(const struct cube *c, double *x,
                 if (row->wlow > 0)
                     clamp_extremes(xv, len, row->wlow, 0, ibuf);
                 break;
-            case PREP_TREAT_LOG_CT: case PREP_TREAT_LOG: case PREP_TREAT_BOXCOX: {
+            case PREP_TREAT_LOG:
+                /* held, so no fallback to log_CT when a value is <= 0: that
+                   would put this evaluation's whole slice on another scale */
+                for (size_t k = 0; k < len; k++)
+                    if (!isnan(xv[k])) xv[k] = xv[k] > 0.0 ? log(xv[k]) : NAN;
+                break;
+            case PREP_TREAT_LOG_CT: case PREP_TREAT_BOXCOX: {
                 struct prepare_treat_opts to = *o;
-                to.method = row->how == PREP_TREAT_LOG_CT ? TREAT_LOG_CT
-                          : row->how == PREP_TREAT_LOG ? TREAT_LOG : TREAT_BOXCOX;
+                to.method = row->how == PREP_TREAT_LOG_CT ? TREAT_LOG_CT : TREAT_BOXCOX;
                 transform(xv, buf, len, &to);
                 memcpy(xv, buf, len * sizeof *buf);
                 break;

@@ -196,7 +196,9 @@ int prepare_treat(const struct cube *c, double *x, uint8_t *flag,
  * by the next largest of its values here, and its wlow smallest by the
  * next smallest (the count is held, the limit re-derived from x); a slice
  * transformed there gets the same transform of its values here (log_CT's
- * min and max taken from x); other slices are left alone. o gives the
+ * min and max taken from x; under log, a value <= 0 becomes missing, NaN,
+ * as log has none, rather than the slice falling back to log_CT); other
+ * slices are left alone. o gives the
  * method and lambda and must match the earlier call's slices (pooled).
  * Ties among the largest (smallest) values are broken by position.
  * buf and ibuf hold the longest slice (nunit, or nyear*nunit when

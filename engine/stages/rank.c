@@ -53,8 +53,27 @@ static struct rank_pair *radix_sort(struct rank_pair *a, struct rank_pair *b,
     return src;
 }
 
+/* The ranks of the sorted pairs s[0..m) into r: ties share the smallest
+ * rank of their group, or (average) its mean. */
+static void assign(const struct rank_pair *s, size_t m, size_t stride, int average, double *r)
+{
+    for (size_t a = 0; a < m;) {
+        size_t b = a + 1;
+        while (b < m && s[b].key == s[a].key) b++;
+        double rk = average ? 0.5 * ((double)a + 1.0 + (double)b) : (double)(a + 1);
+        for (size_t k = a; k < b; k++) r[s[k].i * stride] = rk;
+        a = b;
+    }
+}
+
 size_t rank_run(const double *x, size_t n, size_t stride, int descending,
                 double *r, struct rank_pair *scratch)
+{
+    return rank_run_ties(x, n, stride, descending, 0, r, scratch);
+}
+
+size_t rank_run_ties(const double *x, size_t n, size_t stride, int descending, int average,
+                     double *r, struct rank_pair *scratch)
 {
     size_t m = 0;
     for (size_t k = 0; k < n; k++) {
@@ -68,10 +87,6 @@ size_t rank_run(const double *x, size_t n, size_t stride, int descending,
     for (size_t k = 0; k < n; k++)
         if (isnan(x[k * stride])) r[k * stride] = NAN;
     struct rank_pair *s = radix_sort(scratch, scratch + m, m);
-    double rk = 1.0;
-    for (size_t k = 0; k < m; k++) {
-        if (k > 0 && s[k].key != s[k - 1].key) rk = (double)(k + 1);
-        r[s[k].i * stride] = rk;
-    }
+    assign(s, m, stride, average, r);
     return m;
 }

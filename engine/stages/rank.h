@@ -1,7 +1,10 @@
-/* rank.h: ranking of a run of doubles, ties at the minimum rank.
+/* rank.h: ranking of a run of doubles: lcme's one ranking code.
  *
- * Shared by normalisation (rank, prank: ascending, 1 = lowest value) and the
- * ranking of scores (descending, 1 = highest score). NaN values get rank NaN
+ * rank_run ranks with ties at the minimum rank (normalisation by rank and
+ * prank: ascending, 1 = lowest value); rank_run_ties also with average
+ * ties (Spearman's correlation in coherence.c); rank_plane.h ranks a plane
+ * of scores (descending, 1 = highest score) for every pipeline evaluation,
+ * on a faster path that gives these same ranks. NaN values get rank NaN
  * and are not counted. Values are mapped to order-preserving 64-bit keys and
  * sorted by an LSD radix sort (8 passes of 8 bits, passes whose digit is the
  * same for every key skipped) on a caller-provided scratch array, so nothing
@@ -29,5 +32,10 @@ struct rank_pair {
  * Returns the number of present (non-NaN) values. Cannot fail. */
 size_t rank_run(const double *x, size_t n, size_t stride, int descending,
                 double *r, struct rank_pair *scratch);
+
+/* The same; average = 1 gives tied values the mean of their group's ranks
+ * (R's ties.method = "average") instead of the smallest. */
+size_t rank_run_ties(const double *x, size_t n, size_t stride, int descending, int average,
+                     double *r, struct rank_pair *scratch);
 
 #endif

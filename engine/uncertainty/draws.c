@@ -6,7 +6,7 @@
  *
  *   obs[q] = {base, sd, cell}          16 bytes, read once a replication
  *   run[(t * nind) + i] = first obs    of indicator i in year t
- *   range[i] = [lo, hi]                truncation bounds (+-inf when open)
+ *   range[i] = [lo, hi]                the censoring bounds (+-inf when open)
  *
  * so the draw loop keeps the bounds in registers and reads 16 bytes an
  * observation (at network scale 493,416 observations, 7.9 MB a
@@ -21,8 +21,6 @@
 
 #include <gsl/gsl_cdf.h>
 #include <gsl/gsl_randist.h>
-
-#define MAX_REDRAWS 64
 
 struct obs {
     double base;        /* centre of the normal, raw units */
@@ -153,7 +151,7 @@ struct draws *draws_new(const struct framework *fw, const struct cube *c, double
                 if (isnan(c->value[k])) continue;
                 if (classify(c, k, percent[i], z, &dr->obs[q], count)) {
                     q++;
-                    if (isfinite(dr->lo[i]) || isfinite(dr->hi[i])) count->truncated++;
+                    if (isfinite(dr->lo[i]) || isfinite(dr->hi[i])) count->bounded++;
                 }
             }
         }
@@ -198,10 +196,10 @@ void draws_apply(const struct draws *dr, unsigned long seed, long r, gsl_rng *rn
             for (size_t q = dr->run[t * ni + i]; q < dr->run[t * ni + i + 1]; q++) {
                 const struct obs *o = &dr->obs[q];
                 double v = o->base + o->sd * gsl_ran_gaussian_ziggurat(rng, 1.0);
-                for (int k = 0; bounded && (v < lo || v > hi) && k < MAX_REDRAWS; k++)
-                    v = o->base + o->sd * gsl_ran_gaussian_ziggurat(rng, 1.0);
-                if (v < lo) v = lo;
-                if (v > hi) v = hi;
+                if (bounded) {
+                    if (v < lo) v = lo;
+                    if (v > hi) v = hi;
+                }
                 x[o->cell] = v;
             }
         }

@@ -13,11 +13,12 @@
  *     sample size, and it costs one draw. A value outside its scale, or
  *     n <= 0, is taken as exact and counted (wilson_ignored);
  *   - else exact.
- * Draws respect what a value can be: each is a normal truncated to the
+ * Draws respect what a value can be: each is a normal censored at the
  * indicator's range, the intersection of the framework's min/max (when
- * declared) and, for proportions, [0, 1] or [0, 100]. Truncation is by
- * rejection (a draw outside is drawn again, up to 64 times, then clamped:
- * only a value far outside its own range could get there).
+ * declared) and, for proportions, [0, 1] or [0, 100]: a draw beyond a bound
+ * takes the bound. Censoring keeps the Wilson interval at p = 0 or 1 (its
+ * lower or upper end is the bound: 0 % with n = 30 gives [0, 11.35]),
+ * where a truncated normal would exclude the observed value.
  *
  * Streams: replication r perturbs year Y's observations from its own GSL
  * mt19937 stream seeded with h = splitmix64(splitmix64(splitmix64(seed) ^
@@ -44,7 +45,7 @@ struct draws_count {
     size_t exact;            /* present without error: taken as exact */
     size_t wilson_ignored;   /* n given, value outside its scale: exact
                                 (included in exact) */
-    size_t truncated;        /* with error and a bounded range */
+    size_t bounded;          /* with error and a bounded range */
 };
 
 struct draws;

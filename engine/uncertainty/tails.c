@@ -27,7 +27,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Most values a buffer holds (tails_max_replications: R up to 27,000 at
+/* Most values a buffer holds (tails_max_replications: R up to 27,280 at
  * level 0.95); the compactions and reads keep their copies on the stack. */
 #define TAILS_STACK 1024
 
@@ -292,8 +292,8 @@ static double quantile_from(const double *low, const double *high, size_t n, dou
 
 /* A stream's quantiles: copy its buffers, sort them, convert to double and
  * read the order statistics. The copies live on the stack up to
- * TAILS_STACK values a buffer (R up to about 20,000 at level 0.95), else
- * on the heap; a failed allocation gives NaN. */
+ * TAILS_STACK values a buffer (every R tails_new takes), else on the heap;
+ * a failed allocation gives NaN. */
 #define TAILS_QUANT(name, type, sort_up, sort_down, lob, hib, lon, hin, npres)  \
     static void name(const struct tails *t, size_t cell, double *lo, double *hi, \
                      size_t *nout)                                               \

@@ -23,9 +23,8 @@
  * how replications were split among threads). Rows may be added to
  * disjoint cell ranges from different threads at once.
  *
- * Memory: ncell * (cap * (4 + 2) * 2 + 24) bytes for score and rank
- * streams together (struct tails holds both): at network scale (720,544
- * cells, R = 1000, L = 0.95: m = 26, cap = 39) 355 MB.
+ * Memory: tails_bytes(); at network scale (720,544 cells, R = 1000,
+ * L = 0.95: m = 26, cap = 42) 389 MB for the score and rank streams.
  *
  * Two value types share the logic: float streams (score deviations and
  * changes) and uint16 streams (ranks, 0 = missing); NaN is missing.
@@ -45,8 +44,8 @@ struct tails;
 struct tails *tails_new(size_t ncell, long R, double p, int ranks);
 void tails_free(struct tails *t);   /* NULL harmless */
 
-/* The most replications tails_new takes at tail probability p (27,420 at
- * p = 0.025, 2,725 at p = 0.25). */
+/* The most replications tails_new takes at tail probability p (27,280 at
+ * p = 0.025, 2,728 at p = 0.25). */
 long tails_max_replications(double p);
 
 /* Bytes tails_new(ncell, R, p, ranks) allocates (for budgets and notes). */

@@ -7,7 +7,10 @@
  *   for each batch of B replications:
  *     phase 1, replications split among threads: raw values ▸ draws
  *       (draws.c) ▸ pipeline_replicate ▸ row b of the batch:
- *         dev[b * ncell + k]  float   score(r) - nominal (NaN missing)
+ *         dev[b * ncell + k]  float   score(r) - nominal (NaN missing),
+ *                                     then the values changes recompute on
+ *                                     their composition (compare.h), less
+ *                                     their nominal values
  *         rk [b * ncell + k]  uint16  rank(r) (0 missing)
  *     phase 2, cells split among threads: each row into the order-
  *       statistic buffers of its cells (tails.c), and each node x unit's
@@ -37,6 +40,7 @@
 
 #include <gsl/gsl_rng.h>
 
+#include "compare.h"
 #include "uncertainty_int.h"
 
 #define CELL_BLOCK 4096   /* cells fed together in phase 2 (16 KB a row) */
@@ -79,8 +83,10 @@ void *uncertainty_worker_replicate(void *arg)
             break;
         }
         float *dv = U->dev + (size_t)b * all;
-        const double *nom = U->res->score;
-        for (size_t k = 0; k < all; k++) dv[k] = (float)(w->s[k] - nom[k]);
+        const double *nom = U->res->score, *extra = U->res->compare->extra;
+        size_t nres = U->nnode * U->ny * U->nu;
+        for (size_t k = 0; k < nres; k++) dv[k] = (float)(w->s[k] - nom[k]);
+        for (size_t k = nres; k < all; k++) dv[k] = (float)(w->s[k] - extra[k - nres]);
     }
     return NULL;
 }
@@ -188,8 +194,11 @@ void *uncertainty_worker_read(void *arg)
         tails_quantiles(U->tl, k, &qlo, &qhi, &n);
         if (n < (size_t)U->R) unstable++;
         if (n == 0) continue;
-        res->ci_low[g] = s0 + qlo;
-        res->ci_high[g] = s0 + qhi;
+        /* the replications lie on the score's scale; their float
+           deviations could step out by rounding */
+        size_t node = U->n0 + k / (U->ny * U->nu);
+        res->ci_low[g] = fmax(s0 + qlo, U->scale_lo[node]);
+        res->ci_high[g] = fmin(s0 + qhi, U->scale_hi[node]);
         tails_rank_quantiles(U->tl, k, &res->rank_low[g], &res->rank_high[g]);
     }
     atomic_fetch_add(&U->unstable, unstable);

@@ -4,7 +4,7 @@
  *
  * Replication r (0 <= r < R): the cube's raw values with every observation
  * that carries an error replaced by its draw (draws.h: streams from
- * (seed, r, year), truncated to what the value can be), evaluated by
+ * (seed, r, year), censored at what the value can be), evaluated by
  * pipeline_replicate: the same denominate ▸ screen ▸ impute ▸ treat ▸
  * direction ▸ normalise ▸ aggregate ▸ rank code as the nominal run,
  * holding the nominal run's screening and treatment decisions and
@@ -37,9 +37,11 @@
  * changes of the same node, kind and last year (the units tested together).
  *
  * Memory: tails.h's buffers for every node x year x unit cell and for the
- * changes (355 MB at network scale, R = 1000), plus a batch of
- * replications in flight (UNCERTAINTY_BATCH rows of a float and a uint16
- * per cell) and per thread one evaluation's planes. When the buffers
+ * changes (389 MB at network scale, R = 1000), plus a batch of
+ * replications in flight (up to UNCERTAINTY_BATCH rows of a float and a
+ * uint16 per cell, as many as UNCERTAINTY_BATCH_BYTES hold, at least 4: 29
+ * at network scale, 10 at 1,000 units) and per thread one evaluation's
+ * planes. When the buffers
  * would pass the budget, the nodes are split into chunks that each rerun
  * the replications (sum->chunks > 1: the same numbers, chunks times the
  * time).
@@ -65,8 +67,12 @@
 /* Default budget for the order-statistic buffers (bytes); see above. */
 #define UNCERTAINTY_DEFAULT_BUDGET ((size_t)768 << 20)
 
-/* Replications in flight between the two phases of a batch. */
+/* Replications in flight between the two phases of a batch: at most
+ * UNCERTAINTY_BATCH, and no more than UNCERTAINTY_BATCH_BYTES of rows hold
+ * (at least 4). More rows amortise the order statistics' touches of each
+ * cell's buffers (a batch of 64 fed them 12 % faster than one of 32). */
 #define UNCERTAINTY_BATCH 32
+#define UNCERTAINTY_BATCH_BYTES ((size_t)128 << 20)
 
 /* What a run did, for the Notes sheet and the run record. */
 struct uncertainty_summary {
@@ -81,7 +87,7 @@ struct uncertainty_summary {
     size_t obs_exact;        /* present without error: taken as exact */
     size_t wilson_ignored;   /* n given, value not a proportion: exact
                                 (included in obs_exact) */
-    size_t obs_truncated;    /* with error and a bounded range */
+    size_t obs_bounded;      /* with error and a bounded range */
     size_t chunks;           /* node chunks (> 1 when over the budget) */
     size_t store_bytes;      /* order-statistic buffers of one chunk */
     size_t unstable_cells;   /* cells whose score was missing in some

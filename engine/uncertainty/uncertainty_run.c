@@ -10,6 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "compare.h"
 #include "prepare.h"
 #include "uncertainty_int.h"
 
@@ -101,43 +102,30 @@ void uncertainty_change_apply(const struct uncertainty_change *ch, struct trends
 }
 
 /* Base, last and previous year index of every node x unit, and the nominal
- * changes. */
-static void change_years(const struct config *cfg, const struct cube *c,
-                         const struct results *res, struct uncertainty_change *ch, int *tl,
-                         int *tb, int *tp)
+ * changes: the comparisons of the nominal run (res->compare: the ends and
+ * the values each change compares, compare.h). */
+static void change_years(const struct cube *c, const struct results *res,
+                         struct uncertainty_change *ch, int *tl, int *tb, int *tp)
 {
-    size_t nu = res->nunit, ny = res->nyear;
-    for (size_t node = 0; node < res->nnode; node++)
-        for (size_t u = 0; u < nu; u++) {
-            size_t cell = node * nu + u;
-            int first = -1, last = -1, base = -1, prev = -1;
-            for (size_t t = 0; t < ny; t++) {
-                if (isnan(res->score[RES_AT(res, node, t, u)])) continue;
-                if (first < 0) first = (int)t;
-                last = (int)t;
-                if (c->year[t] == cfg->base_year) base = (int)t;
-            }
-            tl[cell] = tb[cell] = tp[cell] = -1;
-            if (last < 0) continue;
-            if (base < 0) base = first;
-            for (size_t t = 0; t < ny; t++)
-                if (c->year[t] == c->year[last] - 1 &&
-                    !isnan(res->score[RES_AT(res, node, t, u)]))
-                    prev = (int)t;
-            double sl = res->score[RES_AT(res, node, last, u)];
-            ch->last_year[cell] = c->year[last];
-            ch->base_year[cell] = c->year[base];
-            tl[cell] = last;
-            if (base != last) {
-                tb[cell] = base;
-                ch->base[cell] = sl - res->score[RES_AT(res, node, base, u)];
-            }
-            if (prev >= 0) {
-                tp[cell] = prev;
-                ch->prev_year[cell] = c->year[prev];
-                ch->prev[cell] = sl - res->score[RES_AT(res, node, prev, u)];
-            }
+    const struct compare *cm = res->compare;
+    const struct compare_change *cb = &cm->ch[COMPARE_BASE], *cp = &cm->ch[COMPARE_PREV];
+    for (size_t cell = 0; cell < res->nnode * res->nunit; cell++) {
+        tl[cell] = tb[cell] = tp[cell] = -1;
+        if (cb->t0[cell] >= 0) {
+            tl[cell] = cb->t1[cell];
+            tb[cell] = cb->t0[cell];
+            ch->last_year[cell] = c->year[cb->t1[cell]];
+            ch->base_year[cell] = c->year[cb->t0[cell]];
+            ch->base[cell] = cb->x1[cell] - cb->x0[cell];
         }
+        if (cp->t0[cell] >= 0) {
+            tl[cell] = cp->t1[cell];
+            tp[cell] = cp->t0[cell];
+            ch->last_year[cell] = c->year[cp->t1[cell]];
+            ch->prev_year[cell] = c->year[cp->t0[cell]];
+            ch->prev[cell] = cp->x1[cell] - cp->x0[cell];
+        }
+    }
 }
 
 /* err[(node * ny + t) * nu + u] = 1 when an observation of unit u in year t
@@ -300,6 +288,8 @@ static void run_free(struct run *rn)
     free(rn->U.cha);
     free(rn->U.chb);
     free(rn->U.chnom);
+    free(rn->U.scale_lo);
+    free(rn->U.scale_hi);
     tails_free(rn->U.tl);
     tails_free(rn->U.tch);
 }
@@ -361,7 +351,7 @@ static int workers_new(struct run *rn, const struct cube *c, int threads)
         w->pw = pipeline_work_new(U->pl);
         w->x = malloc((nraw + 1) * sizeof *w->x);
         w->s = malloc((U->rowcells + 1) * sizeof *w->s);
-        w->chrow = malloc((size_t)UNCERTAINTY_BATCH * 4096 * sizeof *w->chrow);
+        w->chrow = malloc((size_t)U->batch * 4096 * sizeof *w->chrow);
         if (!w->rng || !w->pw || !w->x || !w->s || !w->chrow) return -1;
     }
     return 0;
@@ -396,22 +386,24 @@ static int replication_error(struct run *rn, struct diag *d)
 }
 
 /* The chunk's change cells: base changes of nodes [n0, n1) x units, then
- * the changes since the previous year; each as the row offsets of its two
- * years' deviations and its nominal value. */
+ * the changes since the previous year; each as the row offsets of the two
+ * values it compares (a node score, or one recomputed on the change's
+ * composition: compare.h) and its nominal value. */
 static void change_offsets(struct unc *U)
 {
-    size_t nu = U->nu, ny = U->ny, half = (U->n1 - U->n0) * nu;
+    size_t nu = U->nu, half = (U->n1 - U->n0) * nu;
+    const struct compare *cm = U->res->compare;
     for (size_t h = 0; h < U->nchcell; h++) {
         int prev = h >= half;
         size_t j = prev ? h - half : h, node = U->n0 + j / nu, u = j % nu;
         size_t cell = node * nu + u;
-        int ta = U->tlast[cell], tb = prev ? U->tprev[cell] : U->tbase[cell];
+        const struct compare_change *cc = &cm->ch[prev ? COMPARE_PREV : COMPARE_BASE];
         double nom = prev ? U->ch->prev[cell] : U->ch->base[cell];
         U->cha[h] = U->chb[h] = -1;
         U->chnom[h] = nom;
-        if (ta < 0 || tb < 0 || isnan(nom)) continue;
-        U->cha[h] = (long)((node * ny + (size_t)ta) * nu + u);
-        U->chb[h] = (long)((node * ny + (size_t)tb) * nu + u);
+        if (cc->at0[cell] < 0 || isnan(nom)) continue;
+        U->cha[h] = cc->at1[cell];
+        U->chb[h] = cc->at0[cell];
     }
 }
 
@@ -447,8 +439,8 @@ static int run_chunk(struct run *rn, size_t n0, size_t n1, double p,
         rn->w[k].h0 = U->nchcell * (size_t)k / (size_t)nt;
         rn->w[k].h1 = U->nchcell * (size_t)(k + 1) / (size_t)nt;
     }
-    for (U->r0 = 0; U->r0 < U->R; U->r0 += UNCERTAINTY_BATCH) {
-        U->nb = U->R - U->r0 < UNCERTAINTY_BATCH ? U->R - U->r0 : UNCERTAINTY_BATCH;
+    for (U->r0 = 0; U->r0 < U->R; U->r0 += U->batch) {
+        U->nb = U->R - U->r0 < U->batch ? U->R - U->r0 : U->batch;
         for (int k = 0; k < nt; k++) {
             rn->w[k].b0 = U->nb * k / nt;
             rn->w[k].b1 = U->nb * (k + 1) / nt;
@@ -468,6 +460,35 @@ static int run_chunk(struct run *rn, size_t n0, size_t n1, double p,
     return 0;
 }
 
+/* The bounds of each node's score scale: min-max to [l, u] and goalposts
+ * to [0, scale] bound the indicators' scores, and every aggregation but
+ * Copeland keeps an aggregate within its children's bounds; open
+ * otherwise. 0, or -1 on ENOMEM. */
+static int scale_bounds(struct unc *U, const struct config *cfg, const struct framework *fw)
+{
+    U->scale_lo = malloc((U->nnode + 1) * sizeof *U->scale_lo);
+    U->scale_hi = malloc((U->nnode + 1) * sizeof *U->scale_hi);
+    if (!U->scale_lo || !U->scale_hi) return -1;
+    const struct method *m = config_method(cfg, 1);
+    double lo = -INFINITY, hi = INFINITY;
+    if (m->normalise == NORM_MINMAX) {
+        lo = fmin(m->norm_low, m->norm_high);
+        hi = fmax(m->norm_low, m->norm_high);
+    } else if (m->normalise == NORM_GOALPOSTS) {
+        lo = 0.0;
+        hi = m->gp_scale > 0 ? m->gp_scale : 100.0;
+    }
+    for (size_t n = 0; n < U->nnode; n++) {
+        /* an aggregate is bounded when every level up to it is a mean */
+        int bounded = 1;
+        for (int level = 2; level <= fw->node[n].level && n >= (size_t)fw->nind; level++)
+            if (config_method(cfg, level)->aggregate == AGG_COPELAND) bounded = 0;
+        U->scale_lo[n] = bounded ? lo : -INFINITY;
+        U->scale_hi[n] = bounded ? hi : INFINITY;
+    }
+    return 0;
+}
+
 /* Observation counts, the change struct and its year indices. */
 static int run_setup(struct run *rn, const struct config *cfg, const struct framework *fw,
                      const struct cube *c, struct results *res, int changes,
@@ -482,7 +503,7 @@ static int run_setup(struct run *rn, const struct config *cfg, const struct fram
     sum->obs_percent = dc.percent;
     sum->obs_exact = dc.exact;
     sum->wilson_ignored = dc.wilson_ignored;
-    sum->obs_truncated = dc.truncated;
+    sum->obs_bounded = dc.bounded;
     size_t cells = res->nnode * c->nunit;
     rn->tl = malloc((cells + 1) * sizeof *rn->tl);
     rn->tb = malloc((cells + 1) * sizeof *rn->tb);
@@ -491,7 +512,7 @@ static int run_setup(struct run *rn, const struct config *cfg, const struct fram
     if (changes) {
         rn->ch = change_new(res->nnode, c->nunit);
         if (!rn->ch) return -1;
-        change_years(cfg, c, res, rn->ch, rn->tl, rn->tb, rn->tp);
+        change_years(c, res, rn->ch, rn->tl, rn->tb, rn->tp);
     }
     return 0;
 }
@@ -527,7 +548,7 @@ int uncertainty_run(const struct config *cfg, const struct framework *fw,
     U->nu = c->nunit;
     U->ny = c->nyear;
     U->nnode = res->nnode;
-    U->rowcells = U->nnode * U->ny * U->nu;
+    U->rowcells = pipeline_row_cells(U->pl);
     U->ch = rn.ch;
     U->tlast = rn.tl;
     U->tbase = rn.tb;
@@ -536,7 +557,13 @@ int uncertainty_run(const struct config *cfg, const struct framework *fw,
     double p = (1.0 - cfg->ci_level) / 2.0;
     rn.err = error_bits(fw, c, res, rn.dr);
     U->err = rn.err;
-    size_t batch = (size_t)UNCERTAINTY_BATCH * U->rowcells;
+    size_t rowbytes = U->rowcells * (sizeof *U->dev + sizeof *U->rk);
+    U->batch = UNCERTAINTY_BATCH;
+    if ((size_t)U->batch * rowbytes > UNCERTAINTY_BATCH_BYTES)
+        U->batch = (long)(UNCERTAINTY_BATCH_BYTES / (rowbytes ? rowbytes : 1));
+    if (U->batch < 4)
+        U->batch = 4;
+    size_t batch = (size_t)U->batch * U->rowcells;
     U->dev = malloc(batch * sizeof *U->dev + 1);
     U->rk = malloc(batch * sizeof *U->rk + 1);
     size_t nch = 2 * U->nnode * U->nu + 1;
@@ -545,11 +572,12 @@ int uncertainty_run(const struct config *cfg, const struct framework *fw,
     U->cha = malloc(nch * sizeof *U->cha);
     U->chb = malloc(nch * sizeof *U->chb);
     U->chnom = malloc(nch * sizeof *U->chnom);
-    if (!rn.err || !U->dev || !U->rk || !U->le || !U->ge || !U->cha || !U->chb || !U->chnom)
+    if (!rn.err || !U->dev || !U->rk || !U->le || !U->ge || !U->cha || !U->chb || !U->chnom ||
+        scale_bounds(U, cfg, fw) != 0)
         goto nomem;
     if (workers_new(&rn, c, threads) != 0) goto nomem;
     sum->threads = rn.nt;
-    size_t nres = U->rowcells;
+    size_t nres = U->nnode * U->ny * U->nu;
     res->ci_low = malloc(nres * sizeof(double) + 1);
     res->ci_high = malloc(nres * sizeof(double) + 1);
     res->rank_low = malloc(nres * sizeof(double) + 1);
@@ -628,9 +656,9 @@ void uncertainty_notes_add(const struct uncertainty_summary *sum, struct notes *
               "(normal with the Wilson centre and width; %zu of them given in percent), "
               "%zu taken as exact. Draws stay within what a value can be (a proportion "
               "in [0, 1] or [0, 100], the framework's min and max): %zu observations "
-              "have such a range and are drawn from the normal truncated to it.",
+              "have such a range, and a draw beyond it takes its bound.",
               sum->obs_se, sum->obs_present, sum->obs_wilson, sum->obs_percent,
-              sum->obs_exact, sum->obs_truncated);
+              sum->obs_exact, sum->obs_bounded);
     if (sum->wilson_ignored)
         notes_add(nt, "%zu observation%s had a sample size but a value that "
                   "is not a proportion (outside [0, 1], or [0, 100] for "
@@ -641,6 +669,11 @@ void uncertainty_notes_add(const struct uncertainty_summary *sum, struct notes *
         notes_add(nt, "%zu score%s lost their value in some replications; "
                   "their intervals use the replications that kept one.",
                   sum->unstable_cells, sum->unstable_cells == 1 ? "" : "s");
+    if (2.0 / ((double)sum->replications + 1.0) > 1.0 - sum->level)
+        notes_add(nt, "With %ld replications the smallest possible p-value, 2 / (R + 1), is "
+                  "above %g, so no change can be called significant: use at least %ld "
+                  "replications.", sum->replications, 1.0 - sum->level,
+                  (long)ceil(2.0 / (1.0 - sum->level)));
     notes_add(nt, "Changes since the base year and since the previous year carry "
               "intervals from the same replications. A change is assessed when one of "
               "the unit's observations under the node, in either year, carries a "

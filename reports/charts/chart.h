@@ -1,6 +1,6 @@
 /* chart.h: the charts lcme draws (README.md "Outputs"), each written as a
- * PNG (150 dpi) and a vector PDF under charts/, and drawn again, as vectors,
- * inside report.pdf.
+ * vector PDF under charts/, and as a PNG (150 dpi) where an image is used
+ * (chart_has_png), and drawn again, as vectors, inside report.pdf.
  *
  * Charts format results; they never compute a statistic: scores, intervals,
  * slopes, intercepts, progress classes and network medians all come from
@@ -44,6 +44,10 @@
  *   sensitivity-indices  ([sensitivity] mode = sa only) each assumption's
  *                   first-order and total Sobol index with its bootstrap
  *                   interval, assumptions by total index.
+ *   plan-UNIT       for a unit with action-plan objectives only: one panel
+ *                   per node the plan names, the actual values against
+ *                   each objective's planned path, the milestones coloured
+ *                   by status and the observed pace (chart_plan.c).
  */
 #ifndef LCME_CHART_H
 #define LCME_CHART_H
@@ -60,14 +64,16 @@
 #define CHART_DOT_ALL 60     /* dot plots list every unit up to this many */
 #define CHART_DOT_EDGE 25    /* else the top and bottom this many */
 #define CHART_HEAT_ROWS 50   /* heatmap units per page */
+#define CHART_PNG_UNITS 30   /* per-unit charts get a PNG up to this many units */
 
 /* The kinds, one row each: X(KIND, name, stem prefix, scope, needs).
  * KIND makes CHART_KIND; name makes the kind's planner and drawer,
  * chart_plan_name and chart_draw_name (reports/charts/chart_int.h); scope
  * says how many the list holds (enum chart_scope: once, per node of the
- * index, areas and areas of focus, per heatmap page, per unit); needs (bits
- * of CHART_NEEDS_*) what a run must have for the kind to be drawn: trends,
- * a sensitivity analysis, one with Sobol indices. The list holds the kinds
+ * index, areas and areas of focus, per heatmap page, per unit, per unit
+ * with action-plan objectives); needs (bits of CHART_NEEDS_*) what a run
+ * must have for the kind to be drawn: trends, a sensitivity analysis, one
+ * with Sobol indices. The list holds the kinds
  * drawn once, per node or per page in this order, then, unit by unit in
  * index order, the per-unit kinds in this order. Adding a kind is a row
  * here and a file with its planner and drawer. */
@@ -82,6 +88,7 @@
     X(TREND, trend, "trend", CHART_PER_UNIT, CHART_NEEDS_TRENDS)             \
     X(PROFILE, profile, "profile", CHART_PER_UNIT, 0)                        \
     X(RADAR, radar, "radar", CHART_PER_UNIT, 0)                              \
+    X(PLAN, plan, "plan", CHART_PER_PLANNED_UNIT, 0)                         \
     X(SENS_RANKS, sens_ranks, "sensitivity-ranks", CHART_ONCE,               \
       CHART_NEEDS_SENSITIVITY)                                               \
     X(SENS_INDICES, sens_indices, "sensitivity-indices", CHART_ONCE,         \
@@ -187,7 +194,17 @@ int chart_list_build(const struct chart_ctx *c, struct chart_list *out,
 void chart_render(struct chart_pen *p, const struct chart_ctx *c,
                   const struct chart_item *it);
 
-/* Write every chart as DIR/STEM.png (CHART_DPI) and DIR/STEM.pdf (PDF
+/* Whether a chart is written as a PNG besides its PDF: the charts of the
+ * whole network always (the workbook and slides use their images); the
+ * per-unit charts (trend, profile, radar) only in networks of at most
+ * CHART_PNG_UNITS units, where the workbook's Charts sheet shows every
+ * image. Above that the per-unit charts are vectors only (their PDF files
+ * and report.pdf): at network scale (356 units) their 1,068 PNGs took 16 s
+ * of the run's 46 s of CPU (R = 0), and no output used them. */
+int chart_has_png(const struct report_input *in, const struct chart_item *it);
+
+/* Write every chart as DIR/STEM.pdf and, where chart_has_png, DIR/STEM.png
+ * (CHART_DPI) (PDF
  * metadata: title, subject (the alternative text), creator, creation and
  * modification dates fixed from run->created, so reruns give the same
  * bytes), on in->threads threads (else the run's; the bytes do not depend

@@ -24,7 +24,8 @@ int chart_heatmap_pages(const struct chart_ctx *c)
 }
 
 /* The unit with the highest score in the most key features (the first
- * such in cube order); *wins receives how many. */
+ * such in cube order); *wins receives how many. Only units with enough data
+ * to be ranked count, and a first place shared by two units is no one's. */
 static size_t heat_leader(const struct chart_ctx *c, int *nwins)
 {
     size_t nu = c->in->cube->nunit;
@@ -35,14 +36,18 @@ static size_t heat_leader(const struct chart_ctx *c, int *nwins)
     for (int f = 0; f < c->nfeat; f++) {
         long best = -1;
         double bv = -INFINITY;
+        int tie = 0;
         for (size_t u = 0; u < nu; u++) {
             double v = score_at(c, c->feat[f], c->t, u);
-            if (fin(v) && v > bv) {
+            if (!fin(v) || !ranked_at(c, c->feat[f], c->t, u))
+                continue;
+            tie = v == bv ? 1 : v > bv ? 0 : tie;
+            if (v > bv) {
                 bv = v;
                 best = (long)u;
             }
         }
-        if (best >= 0)
+        if (best >= 0 && !tie)   /* a shared first place tops nothing alone */
             wins[best]++;
     }
     size_t bu = 0;
@@ -74,9 +79,9 @@ int chart_plan_heatmap(const struct chart_ctx *c, struct chart_item *it)
                              "feature (columns) in %d; darker is lower, yellow is higher."
                              "%s", c->year,
                              it->npage > 1 ? " Units split over several pages." : "");
-    it->alt = chart_fmt("Heatmap of %d key-feature scores in %d for units ranked %zu to "
-                        "%zu of %zu by the index, on a viridis colour scale with the "
-                        "value printed in each cell.",
+    it->alt = chart_fmt("Heatmap of %d key-feature scores in %d for units %zu to %zu of "
+                        "%zu in the order of the index (ranked units first), on a viridis "
+                        "colour scale with the value printed in each cell.",
                         c->nfeat, c->year, first + 1, last, nu);
     it->width = 12 + 150 + (double)c->nfeat * HEAT_CW + 80;
     if (it->width < 520)

@@ -15,6 +15,7 @@
  *   chart_radar.c     the drawing of radar-UNIT
  *   chart_sens_ranks.c    sensitivity-ranks
  *   chart_sens_indices.c  sensitivity-indices
+ *   chart_plan.c      plan-UNIT
  *   chart_write.c     PNG and PDF files, on worker threads
  *   chart_geom.c, chart_pen.c, chart_png.c: scales and ticks, text and
  *   marks, PNG encoding (their own headers).
@@ -55,8 +56,12 @@
 
 /* How many items of a kind the list holds (the SCOPE column of
  * CHART_KINDS): one per run, one per node of c->top, one per heatmap page,
- * one per unit. */
-enum chart_scope { CHART_ONCE, CHART_PER_NODE, CHART_PER_PAGE, CHART_PER_UNIT };
+ * one per unit, one per unit with action-plan objectives. */
+enum chart_scope { CHART_ONCE, CHART_PER_NODE, CHART_PER_PAGE, CHART_PER_UNIT,
+                   CHART_PER_PLANNED_UNIT };
+
+/* 1 when the run has action-plan objectives for unit u (chart_plan.c). */
+int chart_unit_has_objectives(const struct chart_ctx *c, size_t u);
 
 /* chart_plan_NAME completes an item the list builder has made (kind, node
  * or unit, page, stem): its title, subtitle and alt (heap strings, left
@@ -98,6 +103,17 @@ static inline double hi_at(const struct chart_ctx *c, int node, int t, size_t u)
     return c->has_ci && r->ci_high ? r->ci_high[RES_AT(r, node, t, u)] : NAN;
 }
 
+/* 1 when the score of node in year t for unit u may be ranked: its
+ * coverage reaches the node's rank threshold (results->coverage; results
+ * without coverage rank every score). */
+static inline int ranked_at(const struct chart_ctx *c, int node, int t, size_t u)
+{
+    const struct results *r = c->in->res;
+    size_t at = RES_AT(r, node, t, u);
+    return !r->coverage || !r->rank_threshold ||
+           r->coverage[at] >= r->rank_threshold[node] * (1 - 1e-12);
+}
+
 static inline const struct fw_node *nd(const struct chart_ctx *c, int node)
 {
     return &c->in->fw->node[node];
@@ -115,9 +131,10 @@ static inline int level_pct(const struct chart_ctx *c)
  * interval" would claim an uncertainty the run does not have). */
 static inline int has_iv(const struct chart_ctx *c) { return c->has_ci && !c->exact; }
 
-/* Units by score of node in year t (none when t < 0), best first, missing
- * last, ties by code, into out[nunit]. Returns the number with a score (0,
- * with out in cube order, on ENOMEM). */
+/* Units by score of node in year t (none when t < 0), best first, ranked
+ * units (ranked_at) before those with too little data to be ranked,
+ * missing last, ties by code, into out[nunit]. Returns the number with a
+ * score (0, with out in cube order, on ENOMEM). */
 size_t chart_sort_units(const struct chart_ctx *c, int node, int t, size_t *out);
 
 /* Widens the domain [*lo, *hi] to take in the finite values of v[0..n). */

@@ -143,9 +143,16 @@ static int add_kind(const struct chart_ctx *c, struct chart_list *out, enum char
         return rc;
     }
     case CHART_PER_UNIT:
+    case CHART_PER_PLANNED_UNIT:
         break;
     }
     return 0;
+}
+
+/* 1 for the scopes whose items are made unit by unit. */
+static int per_unit(enum chart_scope s)
+{
+    return s == CHART_PER_UNIT || s == CHART_PER_PLANNED_UNIT;
 }
 
 int chart_list_build(const struct chart_ctx *c, struct chart_list *out,
@@ -154,12 +161,13 @@ int chart_list_build(const struct chart_ctx *c, struct chart_list *out,
     const struct cube *cb = c->in->cube;
     int rc = 0;
     for (int k = 0; k < CHART_NKIND && rc == 0; k++)
-        if (KIND[k].scope != CHART_PER_UNIT && kind_ready(c, k))
+        if (!per_unit(KIND[k].scope) && kind_ready(c, k))
             rc = add_kind(c, out, (enum chart_kind)k);
     for (size_t i = 0; i < cb->nunit && rc == 0; i++) {
         size_t u = c->order[i];   /* in index order: reads well in a folder too */
         for (int k = 0; k < CHART_NKIND && rc == 0; k++)
-            if (KIND[k].scope == CHART_PER_UNIT && kind_ready(c, k))
+            if (per_unit(KIND[k].scope) && kind_ready(c, k) &&
+                (KIND[k].scope == CHART_PER_UNIT || chart_unit_has_objectives(c, u)))
                 rc = add(c, out, (enum chart_kind)k, -1, (long)u, 1, 1, cb->unit[u]);
     }
     for (size_t i = 0; i < out->n; i++)

@@ -1,5 +1,6 @@
-/* chart_write.c: writes every chart of a run as DIR/STEM.png (CHART_DPI)
- * and DIR/STEM.pdf (charts_write_all), on worker threads.
+/* chart_write.c: writes every chart of a run as DIR/STEM.pdf and, where
+ * chart_has_png, DIR/STEM.png (CHART_DPI) (charts_write_all), on worker
+ * threads.
  *
  * Charts are drawn on several threads: each file is independent (its own
  * surface and cairo context; each worker keeps one pen for its PNG files
@@ -22,6 +23,7 @@
 
 #include "chart_png.h"
 #include "path.h"
+#include "report_util.h"
 
 #define CHART_MAX_THREADS 64
 
@@ -85,8 +87,11 @@ static int write_pdf(const char *path, const struct chart_ctx *c,
 {
     cairo_surface_t *sf = cairo_pdf_surface_create(path, it->width, it->height);
     const char *created = c->in->run->created;
-    cairo_pdf_surface_set_metadata(sf, CAIRO_PDF_METADATA_TITLE, it->title);
-    cairo_pdf_surface_set_metadata(sf, CAIRO_PDF_METADATA_SUBJECT, it->alt);
+    char *t_owned, *s_owned;
+    cairo_pdf_surface_set_metadata(sf, CAIRO_PDF_METADATA_TITLE, report_text(it->title, &t_owned));
+    cairo_pdf_surface_set_metadata(sf, CAIRO_PDF_METADATA_SUBJECT, report_text(it->alt, &s_owned));
+    free(t_owned);
+    free(s_owned);
     cairo_pdf_surface_set_metadata(sf, CAIRO_PDF_METADATA_CREATOR, "lcme " LCME_VERSION);
     if (created && created[0]) {
         cairo_pdf_surface_set_metadata(sf, CAIRO_PDF_METADATA_CREATE_DATE, created);
@@ -109,6 +114,11 @@ static int write_pdf(const char *path, const struct chart_ctx *c,
     return rc;
 }
 
+int chart_has_png(const struct report_input *in, const struct chart_item *it)
+{
+    return it->unit < 0 || in->cube->nunit <= CHART_PNG_UNITS;
+}
+
 /* ---- the job the workers share ------------------------------------------ */
 
 struct chart_job {
@@ -120,7 +130,7 @@ struct chart_job {
     size_t png_max;               /* bytes of the largest chart image */
     signed char *status;          /* per file: 0 ok, 1 ENOMEM, 2 write error */
     pthread_mutex_t lock;
-    size_t next;
+    size_t next, done;            /* files taken, files finished */
 };
 
 /* File order: items by area, largest first, ties in list order; each
@@ -153,7 +163,7 @@ static int job_order(struct chart_job *j)
         const struct chart_item *it = &j->l->v[j->start + i];
         key[i].area = it->width * it->height;
         key[i].i = i;
-        size_t b = png_bytes(it);
+        size_t b = chart_has_png(j->c->in, it) ? png_bytes(it) : 0;
         if (b > j->png_max)
             j->png_max = b;
     }
@@ -190,9 +200,18 @@ static void *chart_worker(void *arg)
         char *path = path_join(j->dir, name);
         if (!path)
             j->status[f] = 1;
+        else if (f % 2 == 0 && !chart_has_png(j->c->in, it))
+            ;   /* vectors only */
         else if ((f % 2 ? write_pdf(path, j->c, it, &pb) : write_png(path, j->c, it, &pb)) != 0)
             j->status[f] = 2;
         free(path);
+        const struct report_input *in = j->c->in;
+        if (in->progress) {
+            pthread_mutex_lock(&j->lock);
+            j->done++;
+            in->progress(in->progress_ctx, (long)j->done, (long)j->nfile);
+            pthread_mutex_unlock(&j->lock);
+        }
     }
     free(pb.data);
     chart_pen_free(pb.png);

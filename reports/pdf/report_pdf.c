@@ -39,6 +39,8 @@
 
 #include "chart_pen.h"
 #include "report_sens.h"
+#include "report_pdf_int.h"
+#include "report_util.h"
 
 #define PAGE_W 595.276
 #define PAGE_H 841.890
@@ -336,6 +338,25 @@ static const struct chart_item *find_chart(const struct chart_list *l,
     return NULL;
 }
 
+/* ---- for the sections in other files (report_pdf_int.h) ------------------ */
+
+const struct chart_ctx *rpdf_ctx(const struct doc *dc) { return dc->c; }
+
+void rpdf_heading(struct doc *dc, const char *title, int level) { heading(dc, title, level); }
+
+void rpdf_need(struct doc *dc, double h) { need(dc, h); }
+
+void rpdf_para(struct doc *dc, const char *text, double size, int bold, uint32_t rgb,
+               double after)
+{
+    para(dc, text, size, bold, rgb, after);
+}
+
+void rpdf_chart(struct doc *dc, const struct chart_item *it, double maxh)
+{
+    chart(dc, it, maxh);
+}
+
 /* ---- sentences ----------------------------------------------------------- */
 
 /* "74.4 [72.9–75.9]", or "74.4" without intervals, "–" when missing. */
@@ -392,7 +413,9 @@ static void few_years(struct doc *dc, double size)
 }
 
 /* Units of node by change since the base year; writes the best k gains
- * (sign +1) or falls (-1) as "A (+1.2), B (+0.8)". Sorting only. */
+ * (sign +1) or falls (-1) as "A (+1.2), B (+0.8, 2018-2021)": each change
+ * compares like with like (compare.h), and its years are given when they
+ * are not the base year and the year evaluated. Sorting only. */
 static void changes(const struct doc *dc, int node, int sign, char *out, size_t len)
 {
     const struct chart_ctx *c = dc->c;
@@ -416,8 +439,13 @@ static void changes(const struct doc *dc, int node, int sign, char *out, size_t 
         if (best < 0)
             break;
         used[k] = (int)best;
-        size_t l = strlen(out);
-        snprintf(out + l, len - l, "%s%s (%+.1f)", k ? ", " : "", c->label[best], bv);
+        size_t l = strlen(out), at = TREND_AT(c->tr, node, (size_t)best);
+        int y0 = c->tr->base_year[at], y1 = c->tr->last_year[at];
+        if (y0 == c->in->cfg->base_year && y1 == c->year)
+            snprintf(out + l, len - l, "%s%s (%+.1f)", k ? ", " : "", c->label[best], bv);
+        else
+            snprintf(out + l, len - l, "%s%s (%+.1f, %d\xE2\x80\x93%d)", k ? ", " : "",
+                     c->label[best], bv, y0, y1);
     }
 }
 
@@ -588,10 +616,17 @@ static void node_sentences(struct doc *dc, int node, int ci_arrays)
     size_t nu = c->in->cube->nunit;
     const struct results *r = c->in->res;
     long top = -1, bot = -1;
+    size_t unranked = 0;
     for (size_t u = 0; u < nu; u++) {
         double v = sc(c, node, u);
         if (!fin(v))
             continue;
+        size_t at = RES_AT(r, node, c->t, u);
+        if (r->coverage && r->rank_threshold &&
+            r->coverage[at] < r->rank_threshold[node] * (1 - 1e-12)) {   /* too little data */
+            unranked++;
+            continue;
+        }
         if (top < 0 || v > sc(c, node, (size_t)top))
             top = (long)u;
         if (bot < 0 || v < sc(c, node, (size_t)bot))
@@ -599,15 +634,21 @@ static void node_sentences(struct doc *dc, int node, int ci_arrays)
     }
     char a[96], b[96], g[600];
     if (top < 0) {
-        paraf(dc, 9.5, "No unit has a score in %d.", c->year);
+        paraf(dc, 9.5, unranked ? "No unit has enough data to be ranked in %d."
+                                : "No unit has a score in %d.", c->year);
         return;
     }
     paraf(dc, 9.5, "%s has the highest score in %d, %s; %s the lowest, %s.",
           c->label[top], c->year, with_ci(c, node, (size_t)top, a, sizeof a),
           c->label[bot], with_ci(c, node, (size_t)bot, b, sizeof b));
+    if (unranked)
+        paraf(dc, 9.5, "Not ranked: too little data for %zu unit%s (coverage of the "
+              "framework's weight below the threshold in Methods).", unranked,
+              unranked == 1 ? "" : "s");
     changes(dc, node, +1, g, sizeof g);
     if (g[0])
-        paraf(dc, 9.5, "Largest gains since the base year: %s.", g);
+        paraf(dc, 9.5, "Largest gains since the base year, over the same indicators in both "
+              "years: %s.", g);
     double med = chart_median(c, node, c->t);
     if (c->has_ci && fin(med)) {
         size_t above = 0, below = 0;
@@ -968,6 +1009,7 @@ static void layout(struct doc *dc, const struct chart_list *l, int ci_arrays)
         if (dc->changes && (it = find_chart(l, CHART_TREND, -1, (long)u, 0)))
             chart(dc, it, 330);
     }
+    rpdf_objectives(dc, l);
     methods(dc, ci_arrays);
     cairo_show_page(dc->cr);
     if (dc->dry)
@@ -995,7 +1037,10 @@ static int run_pass(struct doc *dc, const char *path, const struct chart_list *l
         const char *created = in->run->created;
         char title[400];
         snprintf(title, sizeof title, "%s: report %d", dc->batch, dc->c->year);
-        cairo_pdf_surface_set_metadata(dc->sf, CAIRO_PDF_METADATA_TITLE, title);
+        char *owned;
+        cairo_pdf_surface_set_metadata(dc->sf, CAIRO_PDF_METADATA_TITLE,
+                                       report_text(title, &owned));
+        free(owned);
         cairo_pdf_surface_set_metadata(dc->sf, CAIRO_PDF_METADATA_CREATOR, "lcme " LCME_VERSION);
         cairo_pdf_surface_set_metadata(dc->sf, CAIRO_PDF_METADATA_SUBJECT,
                                        "Monitoring and evaluation report");

@@ -1,7 +1,8 @@
 /* report_pdf.h: report.pdf, the funders' report (DESIGN.md "Outputs"): an A4
  * PDF with a cover, contents, a one-page summary, a section per area, the
- * key-feature heatmap and network trends, a page per unit and the methods
- * and data quality notes. Charts are drawn as vectors (chart_render), each
+ * key-feature heatmap and network trends, a page per unit, the action plan
+ * when the batch has one (report_objectives.c), and the methods and data
+ * quality notes. Charts are drawn as vectors (chart_render), each
  * followed by its alternative text. It formats; it never computes a
  * statistic.
  *

@@ -11,7 +11,7 @@
  *     no chart.
  * (b) Area medians over the years: one line per area, the network median
  *     from struct trends (median[node * nyear + t]); absent without trends.
- * Images: every chart PNG for networks of at most CHART_SHEET_ALL units,
+ * Images: every chart PNG for networks of at most CHART_PNG_UNITS units,
  *     else only the dot plots (index, areas, areas of focus) and the
  *     progress chart, each with its alternative text as the description.
  *
@@ -28,10 +28,10 @@
 #include <string.h>
 
 #include "chart.h"
+#include "report_util.h"
 #include "trend.h"
 #include "workbook_int.h"
 
-#define CHART_SHEET_ALL 30       /* networks up to this size get every image */
 #define CHART_SHEET_FIRST 4      /* first data row of the ranges (0-based) */
 #define CHART_SHEET_PITCH 21     /* rows from one native chart to the next */
 
@@ -241,7 +241,7 @@ static void chart_images(struct wb *w, lxw_worksheet *ws, const struct charts_la
     const char *dir = w->in->charts_dir;
     if (!cl || !dir || cl->n == 0)
         return;
-    int all = w->c->nunit <= CHART_SHEET_ALL;
+    int all = w->c->nunit <= CHART_PNG_UNITS;   /* every chart has a PNG */
     size_t last = L->first + L->rows;
     size_t row = (L->chart_row > last ? L->chart_row : last) + 1;
     wb_put_str(w, ws, row - 1, L->col_chart,
@@ -261,9 +261,12 @@ static void chart_images(struct wb *w, lxw_worksheet *ws, const struct charts_la
         snprintf(path, len, "%s/%s.png", dir, it->stem);
         /* PNGs carry 150 dpi: at scale 0.75 a chart of H points shows H
          * pixels high (H * 150/72 * 96/150 * 0.75) */
-        lxw_image_options o = {.x_scale = 0.75, .y_scale = 0.75, .description = it->alt};
+        char *owned;
+        lxw_image_options o = {.x_scale = 0.75, .y_scale = 0.75,
+                               .description = (char *)report_text(it->alt, &owned)};
         wb_check(w, worksheet_insert_image_opt(ws, (lxw_row_t)row, (lxw_col_t)L->col_chart,
                                                path, &o));
+        free(owned);
         free(path);
         row += (size_t)ceil(it->height / 20.0) + 1;
     }

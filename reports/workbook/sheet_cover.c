@@ -1,11 +1,13 @@
 /* sheet_cover.c: the Cover sheet: the batch's name as the title in A1, the
  * run facts (year evaluated, run id, seed, replications, engine version,
  * creation time, framework, counts of units, indicators, nodes, years and
- * observations), then the contents: a link to every sheet of wb_sheets[]
- * with its line.
+ * observations, and the plan version when the batch has a plan), then the
+ * contents: a link to every sheet of wb_sheets[] the workbook has, with its
+ * line.
  */
 #include <stdio.h>
 
+#include "objectives.h"
 #include "report_util.h"
 #include "workbook_int.h"
 
@@ -55,6 +57,13 @@ static void cover_facts(struct wb *w, lxw_worksheet *ws, size_t *row)
     wb_put_num(w, ws, r++, 1, (double)w->in->obs_total, NULL, 0);
     wb_put_str(w, ws, r, 0, "with sampling error", w->f_bold);
     wb_put_num(w, ws, r++, 1, (double)w->in->obs_with_error, NULL, 0);
+    if (w->in->objectives) {
+        const struct plan *p = w->in->objectives->plan;
+        wb_put_str(w, ws, r, 0, "Plan version", w->f_bold);
+        snprintf(buf, sizeof buf, "%s (%zu objective%s)", p->version, p->n,
+                 p->n == 1 ? "" : "s");
+        wb_put_str(w, ws, r++, 1, buf, NULL);
+    }
     *row = r;
 }
 
@@ -71,14 +80,12 @@ void wb_cover_write(struct wb *w, lxw_worksheet *ws)
     cover_facts(w, ws, &row);
     row++;
     wb_put_str(w, ws, row++, 0, "Contents", w->f_heading);
-    for (size_t i = 0; i < wb_nsheets; i++, row++) {
-        if (wb_sheets[i].shown && !wb_sheets[i].shown(w)) {
-            row--;
+    for (size_t i = 0; i < wb_nsheets; i++) {
+        if (!wb_sheet_present(w, &wb_sheets[i]))
             continue;
-        }
         snprintf(buf, sizeof buf, "internal:'%s'!A1", wb_sheets[i].name);
         wb_check(w, worksheet_write_url_opt(ws, (lxw_row_t)row, 0, buf, NULL,
                                             wb_sheets[i].name, NULL));
-        wb_put_str(w, ws, row, 1, wb_sheets[i].what, NULL);
+        wb_put_str(w, ws, row++, 1, wb_sheets[i].what, NULL);
     }
 }

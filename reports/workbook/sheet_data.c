@@ -1,7 +1,10 @@
 /* sheet_data.c: the Data sheet: one row per unit and year, the raw value of
- * every indicator, then its normalised value (columns "CODE (normalised)");
- * imputed cells have a light yellow fill and treated (winsorised) cells a
- * light blue one, blank cells included; an Excel table named tblData.
+ * every indicator, then its normalised value (columns "CODE (normalised)"),
+ * then for each indicator that has a flag somewhere its flags as given
+ * (columns "CODE (flag)": Eurostat letters, SDMX OBS_STATUS codes, empty
+ * where none); imputed cells have a light yellow fill and treated
+ * (winsorised) cells a light blue one, blank cells included; an Excel table
+ * named tblData.
  */
 #include <stdio.h>
 #include <string.h>
@@ -9,7 +12,7 @@
 #include "workbook_int.h"
 
 /* The table over rows 0..nrow: unit, name, year, the indicator codes, then
- * "CODE (normalised)" for each. */
+ * "CODE (normalised)" for each, then "CODE (flag)" for the flagged ones. */
 static void data_table(struct wb *w, lxw_worksheet *ws, size_t nrow)
 {
     const struct framework *fw = w->fw;
@@ -24,6 +27,12 @@ static void data_table(struct wb *w, lxw_worksheet *ws, size_t nrow)
         const char *code = fw->node[i].code;
         size_t len = wb_utf8_cut(code, strlen(code), XLSX_MAX_HEADER - 20);
         snprintf(buf, sizeof buf, "%.*s (normalised)", (int)len, code);
+        wb_headers_add(w, &h, buf);
+    }
+    for (size_t j = 0; j < w->nflag_ind; j++) {
+        const char *code = fw->node[w->flag_ind[j]].code;
+        size_t len = wb_utf8_cut(code, strlen(code), XLSX_MAX_HEADER - 20);
+        snprintf(buf, sizeof buf, "%.*s (flag)", (int)len, code);
         wb_headers_add(w, &h, buf);
     }
     wb_add_table(w, ws, "tblData", nrow, &h, w->f_head_wrap);
@@ -53,6 +62,9 @@ static void data_row(struct wb *w, lxw_worksheet *ws, size_t row, size_t u, size
         wb_put_num(w, ws, row, 3 + i, c->value[ci], fr, 1);
         wb_put_num(w, ws, row, 3 + ni + i, r->score[RES_AT(r, i, t, u)], fn, fn != w->f_2dp);
     }
+    for (size_t j = 0; j < w->nflag_ind; j++)
+        wb_put_str(w, ws, row, 3 + 2 * ni + j, cube_flag_at(c, CUBE_AT(c, w->flag_ind[j], t, u)),
+                   NULL);
 }
 
 void wb_data_write(struct wb *w, lxw_worksheet *ws)
@@ -67,7 +79,7 @@ void wb_data_write(struct wb *w, lxw_worksheet *ws)
     wb_unit_widths(w, ws);
     wb_set_width(w, ws, 2, 2, 7, NULL);
     if (w->data_ind)
-        wb_set_width(w, ws, 3, 2 + 2 * w->data_ind, 12, NULL);
+        wb_set_width(w, ws, 3, 2 + 2 * w->data_ind + w->nflag_ind, 12, NULL);
     worksheet_freeze_panes(ws, 1, 3);
     size_t row = 1;
     for (size_t u = 0; u < c->nunit; u++)

@@ -110,31 +110,45 @@ static void notes_reading(struct wb *w)
     const struct cube *c = w->c;
     heading(w, "Reading this workbook");
     if (w->ty >= 0 && w->year_fallback && cfg)
-        note(w, "The batch evaluates %d, but no data are held for that year, so the Summary "
-                "and Features sheets show the latest year held, %d.",
+        note(w, "The batch evaluates %d, but no data are held for that year, so the Summary, "
+                "Features and Scores sheets show the latest year held, %d.",
              cfg->year, c->year[w->ty]);
     else if (w->ty >= 0)
-        note(w, "The Summary and Features sheets show the year under evaluation, %d; the "
-                "Scores and Data sheets hold every year.", c->year[w->ty]);
+        note(w, "The Summary, Features and Scores sheets show the year under evaluation, %d; "
+                "the History sheet holds the aggregates' scores and the Data sheet the "
+                "indicators' values in every year.", c->year[w->ty]);
+    note(w, "The complete long table, every score of every unit, year and node with its "
+            "interval and rank, is in scores.csv and in the store's result table.");
     note(w, "Empty cells are missing values: an indicator without an observation, or an "
             "aggregate whose children cover less than the required share of its weight; "
             "missing values are never written as text.");
-    note(w, "Rank 1 is the best score of a node in a year; tied units share the better rank.");
-    note(w, "The Scores sheet and scores.csv list rows by year, then node in framework order "
-            "(indicators first, each aggregate after its children, the index last), then unit.");
+    note(w, "Rank 1 is the best score of a node in a year; tied units share the better rank. "
+            "The coverage column beside each score is the share of the node's framework weight "
+            "present; a score whose coverage is below the threshold in Methods is not ranked "
+            "(\u201cnot ranked: too little data\u201d on the Summary sheet).");
+    note(w, "The Scores and History sheets list rows by node, from the index down the levels "
+            "to the indicators, then unit; scores.csv lists rows by year, then node in "
+            "framework order (indicators first, each aggregate after its children, the index "
+            "last), then unit.");
     note(w, "Indicator scores are normalised values; aggregate scores combine their children's "
             "scores with the weights shown on the Framework sheet.");
     note(w, "On the Data sheet, imputed cells have a light yellow fill and treated (winsorised) "
-            "cells a light blue fill.");
+            "cells a light blue fill; an indicator with flags in its data has a column of them, "
+            "as given (\u201cb\u201d or \u201cB\u201d marks a break in series).");
     if (w->streaming)
-        note(w, "This workbook is large (%zu score rows), so it was written row by row to keep "
-                "memory low; in that mode the sheets carry a filtered header row instead of an "
-                "Excel table (Home > Format as Table turns any of them into one).",
-             w->score_rows);
+        note(w, "This workbook is large (%zu cells on its largest sheets), so it was written "
+                "row by row to keep memory low; in that mode the sheets carry a filtered header "
+                "row instead of an Excel table (Home > Format as Table turns any of them into "
+                "one).",
+             w->cells);
     if (w->score_rows > w->max_data_rows)
         note(w, "The Scores sheet is truncated: it holds the first %zu of %zu rows, the most a "
                 "worksheet can hold; scores.csv has all rows.",
              w->max_data_rows, w->score_rows);
+    if (w->history_rows > w->max_data_rows)
+        note(w, "The History sheet is truncated: it holds the first %zu of %zu rows, the most a "
+                "worksheet can hold; scores.csv has all rows.",
+             w->max_data_rows, w->history_rows);
     if (c->nunit * c->nyear > w->max_data_rows)
         note(w, "The Data sheet is truncated: it holds the first %zu of %zu unit-year rows.",
              w->max_data_rows, c->nunit * c->nyear);

@@ -21,7 +21,7 @@
 #include "sensitivity.h"
 #include "workbook_int.h"
 
-int wb_sensitivity_shown(const struct wb *w)
+int wb_sensitivity_present(const struct wb *w)
 {
     return w->in->sens != NULL;
 }

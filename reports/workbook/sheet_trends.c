@@ -3,8 +3,21 @@
  * names and order, and the node's level after its code; an Excel table
  * named tblTrends. Empty when the run computed no trends.
  */
+#include "compare.h"
 #include "trend.h"
 #include "workbook_int.h"
+
+/* How change `kind` compared, as trends.csv: constant (1) or recomputed
+ * over the common indicators (0), and how many, in columns col, col + 1. */
+static void composition_cells(struct wb *w, lxw_worksheet *ws, size_t row, size_t col,
+                              int kind, size_t i)
+{
+    const struct compare *cm = w->r->compare;
+    if (!cm || !w->in->trends->comparable || cm->ch[kind].how[i] == COMPARE_NONE)
+        return;
+    wb_put_num(w, ws, row, col, cm->ch[kind].how[i] == COMPARE_CONSTANT, NULL, 0);
+    wb_put_num(w, ws, row, col + 1, cm->ch[kind].nind[i], NULL, 0);
+}
 
 /* Row row: unit u, node k. */
 static void trends_row(struct wb *w, lxw_worksheet *ws, size_t row, size_t u, size_t k)
@@ -15,7 +28,8 @@ static void trends_row(struct wb *w, lxw_worksheet *ws, size_t row, size_t u, si
     wb_put_str(w, ws, row, 0, w->c->unit[u], NULL);
     wb_put_str(w, ws, row, 1, fw->node[k].code, NULL);
     wb_put_num(w, ws, row, 2, fw->node[k].level, NULL, 0);
-    if (tr->points[i] > 0) {
+    int has = tr->points[i] > 0 || tr->base_year[i] > 0;
+    if (has) {
         wb_put_num(w, ws, row, 3, tr->first_year[i], NULL, 0);
         wb_put_num(w, ws, row, 4, tr->last_year[i], NULL, 0);
     }
@@ -31,7 +45,7 @@ static void trends_row(struct wb *w, lxw_worksheet *ws, size_t row, size_t u, si
     int has_prev = tr->prev_year[i] > 0;
     int base_as = isfinite(tr->change_low[i]) && tr->change_assessed[i];
     int prev_as = has_prev && isfinite(tr->change_prev_low[i]) && tr->change_prev_assessed[i];
-    if (tr->points[i] > 0 && tr->base_year[i] > 0)
+    if (has && tr->base_year[i] > 0)
         wb_put_num(w, ws, row, 18, tr->base_year[i], NULL, 0);
     if (base_as)
         wb_put_num(w, ws, row, 19, tr->change_excludes_zero[i], NULL, 0);
@@ -53,6 +67,9 @@ static void trends_row(struct wb *w, lxw_worksheet *ws, size_t row, size_t u, si
         wb_put_num(w, ws, row, 28, tr->change_prev_p[i], NULL, 0);
         wb_put_num(w, ws, row, 29, tr->change_prev_significant[i], NULL, 0);
     }
+    composition_cells(w, ws, row, 30, COMPARE_BASE, i);
+    if (has_prev)
+        composition_cells(w, ws, row, 32, COMPARE_PREV, i);
 }
 
 void wb_trends_write(struct wb *w, lxw_worksheet *ws)
@@ -63,8 +80,9 @@ void wb_trends_write(struct wb *w, lxw_worksheet *ws)
         "change_since_base", "change_low", "change_high", "progress", "base_year",
         "change_excludes_zero", "prev_year", "change_since_prev", "change_prev_low",
         "change_prev_high", "change_prev_excludes_zero", "target", "change_p",
-        "change_significant", "change_prev_p", "change_prev_significant"};
-    static const struct wb_cols width[] = {{0, 1, 14}, {2, 29, 11}, {17, 17, 30}};
+        "change_significant", "change_prev_p", "change_prev_significant", "change_constant",
+        "change_indicators", "change_prev_constant", "change_prev_indicators"};
+    static const struct wb_cols width[] = {{0, 1, 14}, {2, 33, 11}, {17, 17, 30}};
     const struct trends *tr = w->in->trends;
     size_t nrow = tr ? tr->nunit * tr->nnode : 0;
     if (nrow > w->max_data_rows)

@@ -9,17 +9,24 @@
  * workbook_int.h.
  *
  * Invariants:
+ * - What it holds at any size (README.md "Outputs"): the year evaluated on
+ *   Summary, Features and Scores (every node's score, interval and rank:
+ *   units x nodes rows), the aggregates' history on History (units x
+ *   aggregates rows, a column per year), every year's indicator values on
+ *   Data (units x years rows); so 2,000 units x 200 nodes x 20 years fit a
+ *   worksheet's 1,048,576 rows without truncation. The complete long table
+ *   of every score in every year is scores.csv and the store (Notes says so).
  * - Every sheet is written strictly row by row, top to bottom, so the same
  *   code serves libxlsxwriter's constant-memory mode, which the workbook uses
- *   when Scores would pass tuning.constant_memory_rows (200,000 by default:
- *   in normal mode libxlsxwriter keeps every cell in memory; 356 units x 184
- *   nodes x 11 years, 720,544 Scores rows, peaked at 1.0 GB there against
- *   43 MB in constant-memory mode). Tables are added before their rows, since
- *   worksheet_add_table writes the header cells itself.
- * - Speed: that same workbook takes 10.2 s of CPU (median of 5), against
- *   10.7 s for bare libxlsxwriter calls writing the same cells without
- *   formats, tables or notes; the time is libxlsxwriter's number printing and
- *   zlib, not ours (xlsx_zip.h: the zip level).
+ *   when its largest sheets would pass tuning.constant_memory_cells cells
+ *   (1.5 million by default: in normal mode libxlsxwriter keeps every cell in
+ *   memory, about 140 bytes each, so that is about 200 MB; 7.2 million cells
+ *   peaked at 1.0 GB there against 43 MB in constant-memory mode). Tables are
+ *   added before their rows, since worksheet_add_table writes the header
+ *   cells itself.
+ * - Speed: tests/bench/bench_outputs.c writes the same cells with bare
+ *   libxlsxwriter calls beside workbook_write; the time is libxlsxwriter's
+ *   number printing and zlib (xlsx_zip.h: the zip level).
  * - Every table, header row included, is a real Excel table with unique
  *   column names (case-insensitive, as Excel requires) and a valid name;
  *   except in constant-memory mode, where libxlsxwriter 1.1.4 refuses
@@ -46,7 +53,7 @@
 #include "workbook_tuning.h"
 
 const struct workbook_tuning workbook_tuning_default = {
-    .constant_memory_rows = 200000,
+    .constant_memory_cells = 1500000,
     .max_rows = 1048576,
 };
 
@@ -64,17 +71,28 @@ const struct wb_sheet wb_sheets[] = {
      wb_notes_write, NULL, NULL},
     {"Summary", "Each unit's index and area scores and its index rank in the year evaluated.",
      wb_summary_write, NULL, NULL},
-    {"Scores", "Every score: one row per unit, year and node, with intervals and ranks.",
+    {"Scores", "Every score of the year evaluated with its interval and rank: one row per "
+               "node and unit, from the index down to the indicators.",
      wb_scores_write, NULL, NULL},
+    {"History", "The aggregates' scores in every year, the latest first: one row per "
+                "aggregate and unit.",
+     wb_history_write, NULL, NULL},
     {"Features", "Each unit's key feature scores in the year evaluated.", wb_features_write,
      NULL, NULL},
     {"Trends", "Each unit and node over the years: slope with its interval, Sen's slope, "
                "Mann-Kendall test, growth rate, change since the base year and progress.",
      wb_trends_write, NULL, NULL},
-    {"Quality", "Coverage, imputed and treated counts, outlier treatment and coherence "
-                "(correlations, Cronbach's alpha, principal components).",
+    {"Objectives", "Progress against the action plan: one row per objective and unit, with "
+                   "the planned value, the gap, the status and the paces (as objectives.csv).",
+     wb_objectives_write, NULL, wb_objectives_present},
+    {"Composition", "Each time an indicator entered or left a unit's aggregate score from one "
+                    "scored year to the next: unit, node, year, indicator, in or out.",
+     wb_composition_write, NULL, NULL},
+    {"Quality", "Coverage, imputed and treated counts, flags, outlier treatment and "
+                "coherence (correlations, Cronbach's alpha, principal components).",
      NULL, quality_add, NULL},
-    {"Data", "Raw and normalised indicator values, one row per unit and year.",
+    {"Data", "Raw and normalised indicator values, one row per unit and year, and each "
+             "flagged indicator's flags as given.",
      wb_data_write, NULL, NULL},
     {"Framework", "The indicator tree with weights, effective weights, directions, targets "
                   "and each node's target score in the evaluation year (see Notes); "
@@ -86,9 +104,14 @@ const struct wb_sheet wb_sheets[] = {
     {"Sensitivity", "How the ranks move under other method choices ([sensitivity]): each "
                     "unit's rank range, the Sobol indices of each choice, leaving components "
                     "out, and every run's settings.",
-     wb_sensitivity_write, NULL, wb_sensitivity_shown},
+     wb_sensitivity_write, NULL, wb_sensitivity_present},
 };
 const size_t wb_nsheets = sizeof wb_sheets / sizeof wb_sheets[0];
+
+int wb_sheet_present(const struct wb *w, const struct wb_sheet *s)
+{
+    return !s->present || s->present(w);
+}
 
 /* Quality: quality.c adds and fills the sheet (quality.h) under its own
  * name, which must be the table's, or the Cover's link would lead nowhere. */
@@ -109,7 +132,7 @@ static int add_sheets(struct wb *w, struct diag *d)
 {
     for (size_t i = 0; i < wb_nsheets && !w->nomem; i++) {
         const struct wb_sheet *s = &wb_sheets[i];
-        if (s->shown && !s->shown(w))
+        if (!wb_sheet_present(w, s))
             continue;
         if (s->add) {
             if (s->add(w, s->name, d) != 0)
@@ -127,8 +150,20 @@ static int add_sheets(struct wb *w, struct diag *d)
 
 /* ---- planning ----------------------------------------------------------- */
 
-/* The evaluation year, the areas and key features, and what fits in a
- * sheet; -1 when out of memory. */
+/* Whether node x comes before node y on Scores and History: aggregates
+ * before indicators, higher levels first, then framework order. */
+static int before(const struct framework *fw, int x, int y)
+{
+    int ix = x < fw->nind, iy = y < fw->nind;
+    if (ix != iy)
+        return ix < iy;
+    if (fw->node[x].level != fw->node[y].level)
+        return fw->node[x].level > fw->node[y].level;
+    return x < y;
+}
+
+/* The evaluation year, the areas and key features, the node order of Scores
+ * and History, and what fits in a sheet; -1 when out of memory. */
 static int plan(struct wb *w, const struct workbook_tuning *tune)
 {
     const struct framework *fw = w->fw;
@@ -136,8 +171,15 @@ static int plan(struct wb *w, const struct workbook_tuning *tune)
     w->area = malloc((size_t)fw->nnode * sizeof *w->area + 1);
     w->feat = malloc((size_t)fw->nnode * sizeof *w->feat + 1);
     w->tmpbuf = malloc(XLSX_MAX_STRING + 1);
-    if (!w->area || !w->feat || !w->tmpbuf)
+    w->node_order = malloc((size_t)fw->nnode * sizeof *w->node_order + 1);
+    if (!w->area || !w->feat || !w->tmpbuf || !w->node_order)
         return -1;
+    for (int k = 0; k < fw->nnode; k++) {   /* insertion: a few hundred nodes */
+        int j = k;
+        for (; j > 0 && before(fw, k, w->node_order[j - 1]); j--)
+            w->node_order[j] = w->node_order[j - 1];
+        w->node_order[j] = k;
+    }
     for (int k = 0; k < fw->nnode; k++) {
         if (k != fw->root && fw->node[k].level == fw->nlevel - 1)
             w->area[w->narea++] = k;
@@ -145,10 +187,26 @@ static int plan(struct wb *w, const struct workbook_tuning *tune)
             w->feat[w->nfeat++] = k;
     }
     w->max_data_rows = tune->max_rows > 1 ? tune->max_rows - 1 : 1;
-    w->score_rows = w->r->nyear * w->r->nnode * w->r->nunit;
+    size_t nu = w->r->nunit, nagg = (size_t)(fw->nnode - fw->nind);
+    w->score_rows = w->ty >= 0 ? nu * w->r->nnode : 0;
+    w->history_rows = nu * nagg;
+    w->cells = w->score_rows * 10 + w->history_rows * (3 + w->c->nyear) +
+               nu * w->r->nnode * 26 + nu * w->c->nyear * (3 + 2 * (size_t)fw->nind);
     size_t ni = (size_t)fw->nind;
     w->data_ind = ni <= (XLSX_MAX_COLS - 3) / 2 ? ni : (XLSX_MAX_COLS - 3) / 2;
-    w->narea_shown = w->narea <= XLSX_MAX_COLS - 4 ? w->narea : XLSX_MAX_COLS - 4;
+    /* a flag column for each indicator shown that has a flag, as room allows */
+    w->flag_ind = malloc((w->data_ind + 1) * sizeof *w->flag_ind);
+    if (!w->flag_ind)
+        return -1;
+    const struct cube *c = w->c;
+    size_t plane = c->nyear * c->nunit, room = XLSX_MAX_COLS - 3 - 2 * w->data_ind;
+    for (size_t i = 0; i < w->data_ind && w->nflag_ind < room; i++)
+        for (size_t k = i * plane; k < (i + 1) * plane; k++)
+            if (c->flagid && c->flagid[k]) {
+                w->flag_ind[w->nflag_ind++] = i;
+                break;
+            }
+    w->narea_shown = w->narea <= XLSX_MAX_COLS - 5 ? w->narea : XLSX_MAX_COLS - 5;
     w->nfeat_shown = w->nfeat <= XLSX_MAX_COLS - 2 ? w->nfeat : XLSX_MAX_COLS - 2;
     return 0;
 }
@@ -280,7 +338,7 @@ int workbook_write_tuned(const char *path, const struct report_input *in,
         goto nomem;
     lxw_workbook_options opt;
     memset(&opt, 0, sizeof opt);
-    opt.constant_memory = w.score_rows > tune->constant_memory_rows ? LXW_TRUE : LXW_FALSE;
+    opt.constant_memory = w.cells > tune->constant_memory_cells ? LXW_TRUE : LXW_FALSE;
     opt.tmpdir = tmpdir;
     w.streaming = opt.constant_memory;
     wb_notes_compose(&w);
@@ -311,6 +369,8 @@ done:
     free(tmpdir);
     free(w.area);
     free(w.feat);
+    free(w.node_order);
+    free(w.flag_ind);
     free(w.tmpbuf);
     wb_notes_free(&w.notes);
     return rc;

@@ -2,7 +2,9 @@
  * sheet writes with (contracts in workbook_int.h).
  *
  * Text is always written with worksheet_write_string, never as a formula,
- * and cut on a UTF-8 boundary to Excel's 32,767 bytes; numbers as numbers; a
+ * made fit for XML (report_text: no control character reaches a sheet,
+ * whichever way libxlsxwriter stores it) and cut on a UTF-8 boundary to
+ * Excel's 32,767 bytes; numbers as numbers; a
  * missing value (NaN) is an empty cell. Tables have unique, valid column
  * names. Every libxlsxwriter error goes through wb_check, which keeps the
  * first.
@@ -11,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "report_util.h"
 #include "strmap.h"
 #include "workbook_int.h"
 
@@ -42,6 +45,8 @@ void wb_put_str(struct wb *w, lxw_worksheet *ws, size_t row, size_t col, const c
 {
     if (!s || !*s)
         return;
+    char *owned;
+    s = report_text(s, &owned);
     size_t len = strlen(s);
     if (len > XLSX_MAX_STRING) {
         size_t n = wb_utf8_cut(s, len, XLSX_MAX_STRING);
@@ -50,6 +55,7 @@ void wb_put_str(struct wb *w, lxw_worksheet *ws, size_t row, size_t col, const c
         s = w->tmpbuf;
     }
     wb_check(w, worksheet_write_string(ws, (lxw_row_t)row, (lxw_col_t)col, s, f));
+    free(owned);
 }
 
 void wb_put_num(struct wb *w, lxw_worksheet *ws, size_t row, size_t col, double v,
@@ -126,16 +132,20 @@ void wb_headers_add(struct wb *w, struct wb_headers *h, const char *text)
     }
     if (!text || !*text)
         text = "column";
+    char *owned;
+    text = report_text(text, &owned);
     size_t len = wb_utf8_cut(text, strlen(text), XLSX_MAX_HEADER - 8);
     char *s = malloc(len + 16), *key = malloc(len + 16);
     if (!s || !key) {
         free(s);
         free(key);
+        free(owned);
         goto nomem;
     }
     for (size_t i = 0; i < len; i++)
         s[i] = (unsigned char)text[i] < 0x20 ? ' ' : text[i];
     s[len] = '\0';
+    free(owned);
     for (int k = 2;; k++) {
         size_t kl = strlen(s);
         for (size_t i = 0; i <= kl; i++)

@@ -4,7 +4,8 @@
  * writer (sheet_*.c).
  *
  * A sheet is one row of wb_sheets[]: its name, its line in the Cover's
- * contents and its writer. Adding a sheet is adding a row there and a
+ * contents, its writer and, for a sheet only some runs have, when it is
+ * there. Adding a sheet is adding a row there and a
  * sheet_NAME.c with its writer (declared below).
  *
  * Every writer writes its sheet strictly row by row, top to bottom, so the
@@ -54,8 +55,18 @@ struct wb {
     int *area, narea;         /* level nlevel-1 nodes, in node order */
     int *feat, nfeat;         /* level-2 nodes, in node order */
     size_t max_data_rows;     /* rows below a header */
-    size_t score_rows;        /* rows Scores needs */
+    int *node_order;          /* the nodes from the index down the levels
+                                 (aggregates first, indicators last),
+                                 framework order within a level */
+    size_t score_rows;        /* rows Scores needs: units x nodes (0 without
+                                 an evaluation year) */
+    size_t history_rows;      /* rows History needs: units x aggregates */
+    size_t cells;             /* cells of the largest sheets (Scores,
+                                 History, Trends, Data), for the choice of
+                                 constant-memory mode */
     size_t data_ind;          /* indicators shown on Data (column limit) */
+    size_t *flag_ind, nflag_ind; /* of those, the ones with a flag: a flag
+                                    column each on Data */
     int narea_shown, nfeat_shown; /* areas and key features that fit in a
                                      sheet's columns */
 
@@ -80,25 +91,33 @@ struct wb_sheet {
     int (*add)(struct wb *w, const char *name, struct diag *d);
                               /* adds the sheet named name and fills it;
                                  0, or -1 with the reason in d */
-    int (*shown)(const struct wb *w); /* NULL: always; else the sheet (and
-                                         its Cover line) only when it
-                                         returns 1 */
+    int (*present)(const struct wb *w);
+                              /* NULL: always there; else the sheet (and
+                                 its line in the contents) is there only
+                                 when it returns 1 */
 };
 
 extern const struct wb_sheet wb_sheets[];   /* in tab order */
 extern const size_t wb_nsheets;
 
+/* 1 when sheet s is in this workbook (s->present). */
+int wb_sheet_present(const struct wb *w, const struct wb_sheet *s);
+
 void wb_cover_write(struct wb *w, lxw_worksheet *ws);
 void wb_notes_write(struct wb *w, lxw_worksheet *ws);
 void wb_summary_write(struct wb *w, lxw_worksheet *ws);
 void wb_scores_write(struct wb *w, lxw_worksheet *ws);
+void wb_history_write(struct wb *w, lxw_worksheet *ws);
 void wb_features_write(struct wb *w, lxw_worksheet *ws);
 void wb_trends_write(struct wb *w, lxw_worksheet *ws);
+void wb_objectives_write(struct wb *w, lxw_worksheet *ws);
+int wb_objectives_present(const struct wb *w);   /* the batch has a plan */
 void wb_data_write(struct wb *w, lxw_worksheet *ws);
+void wb_composition_write(struct wb *w, lxw_worksheet *ws);
 void wb_framework_write(struct wb *w, lxw_worksheet *ws);
 void wb_charts_write(struct wb *w, lxw_worksheet *ws);
 void wb_sensitivity_write(struct wb *w, lxw_worksheet *ws);
-int wb_sensitivity_shown(const struct wb *w);   /* the batch has [sensitivity] */
+int wb_sensitivity_present(const struct wb *w);   /* the batch has [sensitivity] */
 
 /* Compose the Notes text into w->notes from the run (before the workbook is
  * opened: it needs only the plan). An allocation failure sets w->nomem. */

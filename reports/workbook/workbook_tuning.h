@@ -10,9 +10,10 @@
 #include "reports.h"
 
 struct workbook_tuning {
-    size_t constant_memory_rows; /* above this many Scores rows the workbook
-                                    is written in libxlsxwriter's constant
-                                    memory mode; default 200000 */
+    size_t constant_memory_cells; /* above this many cells in the largest
+                                     sheets the workbook is written in
+                                     libxlsxwriter's constant-memory mode;
+                                     default 1500000 (workbook.c) */
     size_t max_rows;             /* rows a sheet may hold, header included;
                                     default 1048576 (Excel's limit) */
 };

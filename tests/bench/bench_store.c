@@ -19,11 +19,13 @@
 #include <unistd.h>
 
 #include "cube.h"
+#include "bench_clock.h"
 #include "diag.h"
 #include "framework.h"
 #include "ingest.h"
 #include "pipeline.h"
 #include "store.h"
+#include "bench_util.h"
 
 #define NUNIT 356
 #define NIND 126
@@ -31,34 +33,6 @@
 #define NYEAR 11
 #define FIRST_YEAR 2016
 #define RUNS 5
-
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
-/* CPU time of this process: on a shared machine it varies less than the
- * wall time, so it is the figure to compare two versions by. */
-static double cpu(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
-static double median(double *v, int n)
-{
-    qsort(v, (size_t)n, sizeof *v, cmp_double);
-    return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
-}
 
 static void die(struct diag *d, const char *what)
 {
@@ -129,7 +103,7 @@ int main(int argc, char **argv)
         snprintf(code, sizeof code, "City %d", u);
         o.unit_name[u] = xstrdup(code);
     }
-    struct obs_source src = {"obs.csv", "obs.csv", "0123456789abcdef", 0};
+    struct obs_source src = {"obs.csv", "obs.csv", "0123456789abcdef", 0, NULL};
     o.nfile = 1;
     o.file = &src;
     o.n = (size_t)NUNIT * NIND * NYEAR;
@@ -168,21 +142,21 @@ int main(int argc, char **argv)
         if (store_open(&s, path, 0, &d) != 0)
             die(&d, "store_open");
 
-        double t0 = now(), c0 = cpu();
+        double t0 = bench_now(), c0 = bench_cpu();
         if (store_begin(s, &d) || store_put_obsset(s, &o, &fw, NULL, &d) ||
             store_commit(s, &d))
             die(&d, "store_put_obsset");
-        tput[run] = now() - t0;
-        cput[run] = cpu() - c0;
+        tput[run] = bench_now() - t0;
+        cput[run] = bench_cpu() - c0;
 
         struct cube *c = NULL;
         size_t skipped = 0;
-        t0 = now();
-        c0 = cpu();
+        t0 = bench_now();
+        c0 = bench_cpu();
         if (store_load_cube(s, &fw, 0.95, &c, &skipped, &d))
             die(&d, "store_load_cube");
-        tload[run] = now() - t0;
-        cload[run] = cpu() - c0;
+        tload[run] = bench_now() - t0;
+        cload[run] = bench_cpu() - c0;
         if (c->nunit != NUNIT || c->nyear != NYEAR || skipped != 0) {
             fprintf(stderr, "bench_store: cube is %zu units x %zu years\n", c->nunit, c->nyear);
             return 1;
@@ -211,16 +185,16 @@ int main(int argc, char **argv)
             r.ci_high[j] = r.score[j] + 1;
             nres += !isnan(r.score[j]);
         }
-        t0 = now();
-        c0 = cpu();
+        t0 = bench_now();
+        c0 = bench_cpu();
         if (store_begin(s, &d) ||
             store_run_begin(s, "0123456789abcdef", "bench", 2026, "2026-12-31T00:00:00",
                             "", 20161112UL, "ff", &d) ||
             store_put_results(s, "0123456789abcdef", &fw, c, &r, &d) ||
             store_run_finish(s, "0123456789abcdef", "done", &d) || store_commit(s, &d))
             die(&d, "store_put_results");
-        tres[run] = now() - t0;
-        cres[run] = cpu() - c0;
+        tres[run] = bench_now() - t0;
+        cres[run] = bench_cpu() - c0;
         free(r.score);
         free(r.rank);
         free(r.ci_low);
@@ -228,13 +202,13 @@ int main(int argc, char **argv)
         cube_free(c);
         store_close(s);
     }
-    double mp = median(tput, RUNS), ml = median(tload, RUNS), mr = median(tres, RUNS);
+    double mp = bench_median(tput, RUNS), ml = bench_median(tload, RUNS), mr = bench_median(tres, RUNS);
     printf("store_put_obsset:  %zu observations, median %.3f s (cpu %.3f s), %.0f rows/s\n",
-           o.n, mp, median(cput, RUNS), (double)o.n / mp);
+           o.n, mp, bench_median(cput, RUNS), (double)o.n / mp);
     printf("store_load_cube:   %zu observations, median %.3f s (cpu %.3f s), %.0f rows/s\n",
-           o.n, ml, median(cload, RUNS), (double)o.n / ml);
+           o.n, ml, bench_median(cload, RUNS), (double)o.n / ml);
     printf("store_put_results: %zu results,      median %.3f s (cpu %.3f s), %.0f rows/s\n",
-           nres, mr, median(cres, RUNS), (double)nres / mr);
+           nres, mr, bench_median(cres, RUNS), (double)nres / mr);
 
     if (own_dir) {
         unlink(path);

@@ -85,6 +85,52 @@ for k in scores total; do
         awk -v k="$k" '{ x[NR] = $1 } END { printf "%-12s median %.4f  (runs: %d)\n", k, (NR % 2) ? x[(NR + 1) / 2] : (x[NR / 2] + x[NR / 2 + 1]) / 2, NR }'
 done
 
+# The targets of the whole process (charts and report on): network scale at
+# R = 0 and R = 200, and 1,000 units at R = 200 with its peak memory.
+"$LCME" gen --units 1000 --indicators-per-feature 3 --first-year 2016 --years 11 \
+    --missing 0.05 --seed 1 -o "$W/big" 2>/dev/null
+target() {  # target NAME BATCH REPLICATIONS
+    : > "$W/target.txt"
+    for i in $(seq "$RUNS"); do
+        rm -rf "$(dirname "$2")/out" "$(dirname "$2")/lcme.db"
+        /usr/bin/time -f "peak_rss_kb: %M" "$LCME" run "$2" --timings --quiet \
+            --replications "$3" 2>&1 | grep -E '^(uncertainty|total|peak_rss_kb):' >> "$W/target.txt"
+    done
+    for k in uncertainty total peak_rss_kb; do
+        grep "^$k:" "$W/target.txt" | cut -d' ' -f2 | sort -g |
+            awk -v k="$k" -v n="$1" '{ x[NR] = $1 } END { m = (NR % 2) ? x[(NR + 1) / 2] : (x[NR / 2] + x[NR / 2 + 1]) / 2;
+                if (k == "peak_rss_kb") printf "%-28s peak memory median %.0f MiB\n", n, m / 1024;
+                else printf "%-28s %-12s median %.3f s  (runs: %d)\n", n, k, m, NR }'
+    done
+}
+echo "whole process, charts and report on:"
+target "network scale, R = 0" "$W/net/batch.ini" 0
+target "network scale, R = 200" "$W/net/batch.ini" 200
+target "1,000 units, R = 200" "$W/big/batch.ini" 200
+
+
+# Spreadsheet returns: the ingest stage of the Hong Kong sample's 2026 rows
+# as one CSV file and as 18 returned templates (lcme template, filled by
+# tests/e2e/fill_returns.py); bench_xlsx below times bare sheets.
+R=$W/hk/datasets/hong-kong
+awk -F, 'NR == 1 || $2 == "2026"' "$R/observations.csv" > "$R/current.csv"
+"$LCME" template "$R/batch.ini" --by unit -o "$R/returns" > /dev/null
+python3 "$SRC/tests/e2e/fill_returns.py" "$R/current.csv" "$R"/returns/*.xlsx > /dev/null
+: > "$W/returns.txt"
+for data in current.csv 'returns/*.xlsx'; do
+    sed -e "s#^data .*#data = $data#" -e 's#^store .*#store = r.db#' "$R/batch.ini" > "$R/r.ini"
+    for i in $(seq "$RUNS"); do
+        rm -f "$R/r.db"
+        "$LCME" run "$R/r.ini" --timings --quiet --replications 0 --no-charts -o "$R/rout" \
+            2>&1 | sed -n "s#^ingest: #$data #p" >> "$W/returns.txt"
+    done
+done
+echo "Hong Kong 2026 rows (2,169), ingest stage:"
+for data in current.csv 'returns/*.xlsx'; do
+    grep -F "$data " "$W/returns.txt" | cut -d' ' -f2 | sort -g |
+        awk -v k="$data" '{ x[NR] = $1 } END { printf "%-16s median %.4f  (runs: %d)\n", k, (NR % 2) ? x[(NR + 1) / 2] : (x[NR / 2] + x[NR / 2 + 1]) / 2, NR }'
+done
+
 # The sensitivity analysis (bench_sensitivity.c): COINr's ASEM example with
 # the vignette's four assumptions, mode = sa, N = 1000; the network-scale
 # batch with per-year settings (the evaluation year alone is evaluated) and
@@ -104,9 +150,16 @@ if [ -x "$BS" ]; then
         "$W/net/sens.ini" 1000 "$W/net/sens-pooled.ini" 100
 fi
 
-# Module benchmarks built beside the engine, when present.
+# Module benchmarks built beside the engine, when present; bench_outputs
+# takes the network-scale batch (each output beside the bare library).
 for b in "$(dirname "$LCME")"/bench_*; do
-    [ "$b" = "$BS" ] && continue
-    [ -x "$b" ] && { echo "== $(basename "$b")"; "$b"; }
+    [ -x "$b" ] && [ "$b" != "$BS" ] || continue
+    echo "== $(basename "$b")"
+    if [ "$(basename "$b")" = bench_outputs ]; then "$b" "$W/net/batch.ini" "$RUNS"; else "$b"; fi
 done
+# COINr on the same batch, when R and COINr are installed (vs_coinr.sh).
+if command -v Rscript >/dev/null && Rscript -e 'library(COINr)' >/dev/null 2>&1; then
+    echo "== against COINr's whole workflow"
+    RUNS=$RUNS bash "$(dirname "$0")/vs_coinr.sh" "$LCME"
+fi
 exit 0

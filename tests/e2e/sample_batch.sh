@@ -24,7 +24,7 @@ bad=0
 while IFS= read -r f; do xmllint --noout "$f" 2>/dev/null || { bad=1; echo "not well-formed: $f" >&2; }; done \
     < <(find "$TMP/x" -name '*.xml' -o -name '*.rels')
 check "every part is well-formed XML" test $bad -eq 0
-for s in Cover Notes Summary Scores Features Trends Quality Data Framework; do
+for s in Cover Notes Summary Scores History Features Trends Quality Data Framework; do
     check "sheet $s exists" grep -q "name=\"$s\"" "$TMP/x/xl/workbook.xml"
 done
 # Scores sheet: numeric cells (no t= attribute) exist in the score column E.
@@ -36,7 +36,7 @@ check "no NaN text in the workbook" test -z "$(grep -l '>nan<\|>NaN<' -r "$TMP/x
 # scores.csv: header as designed; 18 districts; the index score in 2026 for
 # one district equals the store's result row.
 check "scores.csv header" test "$(head -n1 "$out/scores.csv")" = \
-    "unit,year,node,level,score,ci_low,ci_high,rank,rank_low,rank_high"
+    "unit,year,node,level,score,ci_low,ci_high,rank,rank_low,rank_high,coverage"
 units=$(awk -F, 'NR > 1 && $3 == "KFLC" && $2 == 2026' "$out/scores.csv" | wc -l)
 check "18 units scored at the index in 2026 (got $units)" test "$units" -eq 18
 csv_score=$(awk -F, 'NR > 1 && $3 == "KFLC" && $2 == 2026 && $1 == "ST" {print $5}' "$out/scores.csv")
@@ -45,10 +45,16 @@ check "scores.csv and store agree ($csv_score vs $db_score)" \
     test "$(printf '%.12f' "$csv_score")" = "$db_score"
 
 # trends.csv: the contract's 17 columns, then the appended change since the
-# year before; checked against scores.csv by subtraction, and each
-# excludes-zero flag against its own interval, on every row.
+# year before, the target, and each change's p-value and significance flag;
+# checked against scores.csv by subtraction on every row. A change is
+# assessed (it has a p-value) only when a measured error enters it: then its
+# excludes-zero flag agrees with its own interval and its flag of
+# significance is 0 or 1, and 1 only with p <= 0.05 (Benjamini-Hochberg at
+# 1 - level); a change that is not assessed has an empty flag, p-value and
+# significance, whatever its interval (the old check, flag == interval
+# excludes 0 on every row, called changes of exact data significant).
 check "trends.csv header" test "$(head -n1 "$out/trends.csv")" = \
-    "unit,node,first_year,last_year,points,slope,slope_low,slope_high,sen_slope,mk_s,mk_z,mk_p,cagr,change_since_base,change_low,change_high,progress,base_year,change_excludes_zero,prev_year,change_since_prev,change_prev_low,change_prev_high,change_prev_excludes_zero,target"
+    "unit,node,first_year,last_year,points,slope,slope_low,slope_high,sen_slope,mk_s,mk_z,mk_p,cagr,change_since_base,change_low,change_high,progress,base_year,change_excludes_zero,prev_year,change_since_prev,change_prev_low,change_prev_high,change_prev_excludes_zero,target,change_p,change_significant,change_prev_p,change_prev_significant,change_constant,change_indicators,change_prev_constant,change_prev_indicators"
 # (sqlite3's CSV import reads the quoted progress texts that hold commas.)
 res=$(sqlite3 :memory: -cmd ".mode csv" -cmd ".import $out/scores.csv s" \
       -cmd ".import $out/trends.csv t" -cmd ".mode list" "
@@ -56,18 +62,33 @@ res=$(sqlite3 :memory: -cmd ".mode csv" -cmd ".import $out/scores.csv s" \
    (select count(*) from t
       join s a on a.unit = t.unit and a.node = t.node and a.year = t.last_year
       join s b on b.unit = t.unit and b.node = t.node and b.year = t.prev_year
-    where t.prev_year <> '' and (cast(t.prev_year as int) <> cast(t.last_year as int) - 1
+    where t.prev_year <> '' and t.change_prev_constant = '1'
+      and (cast(t.prev_year as int) <> cast(t.last_year as int) - 1
       or abs(cast(t.change_since_prev as real) - (cast(a.score as real) - cast(b.score as real)))
-         > 1e-9 * (1 + abs(cast(a.score as real) - cast(b.score as real)))))
-   + (select count(*) from t where change_prev_low <> '' and
-      cast(change_prev_excludes_zero as int) <>
-      (cast(change_prev_low as real) > 0 or cast(change_prev_high as real) < 0))
-   + (select count(*) from t where change_low <> '' and cast(change_excludes_zero as int) <>
-      (cast(change_low as real) > 0 or cast(change_high as real) < 0));")
+         > 1e-9 * (1 + abs(cast(a.score as real) - cast(b.score as real)))));")
 rows=${res%%|*} bad=${res##*|}
 check "trends.csv has changes since last year with intervals ($rows rows)" test "$rows" -ge 3000
-check "trends.csv change since last year and its flags agree with scores.csv ($bad off)" \
-    test "$bad" = 0
+check "trends.csv change since last year agrees with scores.csv ($bad off)" test "$bad" = 0
+# The same rules for both kinds of change: since the base year (columns
+# change_low, change_high, change_excludes_zero, change_p,
+# change_significant) and since the previous year (change_prev_*).
+for kind in change change_prev; do
+    res=$(sqlite3 :memory: -cmd ".mode csv" -cmd ".import $out/trends.csv t" -cmd ".mode list" "
+  select (select count(*) from t where ${kind}_p <> ''),
+   (select count(*) from t where ${kind}_p = '' and ${kind}_low <> ''),
+   (select count(*) from t where ${kind}_p <> '' and (${kind}_low = ''
+      or cast(${kind}_excludes_zero as int) <>
+         (cast(${kind}_low as real) > 0 or cast(${kind}_high as real) < 0)
+      or ${kind}_significant not in ('0', '1')
+      or (${kind}_significant = '1' and cast(${kind}_p as real) > 0.05)
+      or cast(${kind}_p as real) <= 0 or cast(${kind}_p as real) > 1))
+   + (select count(*) from t where ${kind}_p = ''
+      and (${kind}_excludes_zero <> '' or ${kind}_significant <> ''));")
+    IFS='|' read -r assessed unassessed bad <<<"$res"
+    check "$kind: assessed changes ($assessed) and changes with an interval but not assessed ($unassessed)" \
+        test "$assessed" -ge 1000 -a "$unassessed" -ge 1
+    check "$kind: flags and p-values where assessed, empty where not ($bad off)" test "$bad" = 0
+done
 # Progress classes: the target-based ones exactly where a target was used,
 # the bands without a target exactly where none was; aggregates too (the
 # Hong Kong framework gives every area of focus a target score).

@@ -3,7 +3,8 @@
 # write, no use of uninitialised memory, no definite or indirect leak (apart
 # from fontconfig's process-wide caches, tests/valgrind.supp), and the run
 # still succeeds. To keep it near a minute the batch is cut to its first two
-# districts (all years, all 126 indicators) and 50 replications; set
+# districts (all years, all 126 indicators, the plan's objectives for them)
+# and 50 replications; set
 # LCME_VALGRIND_FULL=1 for all 18 districts (about 8 minutes on 2 cores).
 # Skipped (passing, with a message) when valgrind is not installed or lcme
 # was built with AddressSanitizer, which cannot run under valgrind.
@@ -23,6 +24,9 @@ if [ "${LCME_VALGRIND_FULL:-0}" != 1 ]; then
         awk -F, -v keep="^($keep)\$" 'NR == 1 || $1 ~ keep' "$dir/$f" > "$dir/$f.cut" &&
             mv "$dir/$f.cut" "$dir/$f"
     done
+    # the plan: its comments, header and objectives for every unit or a kept one
+    awk -F, -v keep="^($keep)\$" '/^#/ || /^unit,/ || $1 == "*" || $1 ~ keep' \
+        "$dir/plan.csv" > "$dir/plan.csv.cut" && mv "$dir/plan.csv.cut" "$dir/plan.csv"
 fi
 log=$TMP/valgrind.log
 valgrind --tool=memcheck --leak-check=full --show-leak-kinds=definite,indirect \

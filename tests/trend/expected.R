@@ -104,3 +104,44 @@ p("all B root sen", sen(yB, rB)[2])
 ctB <- cor.test(yB, rB, method = "kendall", exact = FALSE, continuity = TRUE)
 p("all B root mk z p", c(unname(ctB$statistic), ctB$p.value))
 p("all B root g", obs(30, 2017, 29.5, 2019))
+
+## [mk_exact] Mann-Kendall, exact p for n <= 10 without ties (cor.test,
+## exact = TRUE); from 11 points, or with ties, the normal approximation
+ex <- function(t, y) cor.test(t, y, method = "kendall", exact = TRUE)$p.value
+nx <- function(t, y) cor.test(t, y, method = "kendall", exact = FALSE,
+                              continuity = TRUE)$p.value
+p("mk_exact down p", ex(seq_along(yd), yd))
+p("mk_exact A lit p", ex(yrs, sA))
+p("mk_exact B root p", ex(yB, rB))
+y10 <- c(3.1, 2.7, 4.4, 5.0, 4.1, 6.3, 5.9, 7.2, 6.8, 8.5)
+p("mk_exact n=10 p", ex(1:10, y10))
+p("mk_exact n=10 p (normal)", nx(1:10, y10))
+y11 <- c(y10, 7.9)
+p("mk_exact n=11 p (normal)", nx(1:11, y11))
+p("mk_exact n=3 S=3 p", ex(1:3, c(1, 2, 3)))
+
+## [two_points] unit B, indicator lit: raw 70 (2016) and 75 (2018) only,
+## base year 2017 has none so the base is 2016; target 150 in 2030
+p("two_points B lit cagr", (75 / 70)^(1 / 2) - 1)
+p("two_points B lit R", obs(70, 2016, 75, 2018) / need(70, 2016, 150, 2030))
+
+## [score_progress] aggregates: rules invariant to a x + b (a > 0)
+## without a target: g = (xt - x0) / (t - t0) / span, span the node's score
+## range across units and years (root: 25 .. 60, span 35)
+span <- 60 - 25
+p("score_progress A root g", (60 - 35) / (2019 - 2017) / span)
+p("score_progress B root g", (29.5 - 30) / (2019 - 2017) / span)
+## with a target score T: share of the distance closed over share of time
+shr <- function(x0, t0, xt, tt, T, Ty) ((xt - x0) / (T - x0)) / ((tt - t0) / (Ty - t0))
+p("score_progress A root R T=80", shr(35, 2017, 60, 2019, 80, 2030))
+p("score_progress B root R T=80", shr(30, 2017, 29.5, 2019, 80, 2030))
+## the same on the scale 10 + x / 10 (range 10, 20 instead of 0, 100)
+s2 <- function(x) 10 + x / 10
+p("score_progress A R rescaled", shr(s2(35), 2017, s2(60), 2019, s2(80), 2030))
+p("score_progress direct 40->52 T=70", shr(40, 2016, 52, 2022, 70, 2030))
+p("score_progress direct 40->46 T=70", shr(40, 2016, 46, 2022, 70, 2030))
+p("score_progress direct 40->41 T=70", shr(40, 2016, 41, 2022, 70, 2030))
+p("score_progress direct g 40->43 span 20", (43 - 40) / (2022 - 2016) / 20)
+p("score_progress direct g 40->41 span 20", (41 - 40) / (2022 - 2016) / 20)
+p("score_progress direct 40->55 T=70", shr(40, 2016, 55, 2022, 70, 2030))
+p("score_progress direct 40->38 T=70", shr(40, 2016, 38, 2022, 70, 2030))

@@ -47,3 +47,24 @@ sd_ch <- sqrt(sA[, 1]^2 + sA[, 2]^2) * 100 / (100 - 0) / 2
 for (u in 1:3)
   cat(sprintf("change U%d: %.17g low %.17g high %.17g sd %.17g\n", u, ch[u],
               ch[u] - z * sd_ch[u], ch[u] + z * sd_ch[u], sd_ch[u]))
+
+# 4. Benjamini-Hochberg: a change is flagged when p.adjust(p, "BH") <= q
+#    (NA: not tested, never flagged; p.adjust counts only the p-values
+#    given, so the NA are dropped first, as n = sum(!is.na(p)) does)
+bh <- function(p, q) {
+  f <- rep(0L, length(p))
+  ok <- !is.na(p)
+  f[ok] <- as.integer(p.adjust(p[ok], "BH") <= q)
+  f
+}
+bh_cases <- list(
+  list(q = 0.05, p = c(0.01, 0.04, 0.03, 0.005, 0.5, 0.2, 0.04, 0.9)),
+  list(q = 0.05, p = c(0.001, NA, 0.0125, 0.0125, 0.03, NA, 0.6)),
+  list(q = 0.10, p = c(0.2, 0.3, 0.15, 0.4)),
+  list(q = 0.05, p = c(0.04, 0.04, 0.04, 0.04)),
+  list(q = 0.05, p = c(0.001996007984031936, 0.0499001996007984, 1, 0.012,
+                       0.0259481037924152, 0.0379241516966068)))
+for (k in seq_along(bh_cases)) {
+  cs <- bh_cases[[k]]
+  cat(sprintf("bh %d q=%s flags: %s\n", k, cs$q, paste(bh(cs$p, cs$q), collapse = " ")))
+}

@@ -318,30 +318,6 @@ static void test_harmonic_refuses_zero(void **state)
     diag_free(&d);
 }
 
-static void test_ranks(void **state)
-{
-    (void)state;
-    make_flat();
-    struct aggregate_work *w = aggregate_work_alloc(&fw, 5, 1);
-    /* plane 0: 50 70 50 NaN 90 -> 90 first (1), 70 (2), the two 50s share 3
-     * plane 1: all equal 1, 1, 1, 1, 1 -> all 1 */
-    double x[] = {50, 70, 50, N, 90, 1, 1, 1, 1, 1}, r[10];
-    rank_planes(x, r, 2, 5, w);
-    tk_expect_vec(r, (double[]){3, 2, 3, N, 1, 1, 1, 1, 1, 1}, 10);
-    /* a larger plane, in place: values 0..99 reversed -> rank = value + 1 */
-    aggregate_work_free(w);
-    w = aggregate_work_alloc(&fw, 100, 1);
-    double big[100], want[100];
-    for (int k = 0; k < 100; k++) {
-        big[k] = (double)((k * 37) % 100); /* a permutation of 0..99 */
-        want[k] = 100.0 - big[k];
-    }
-    rank_planes(big, big, 1, 100, w);
-    tk_expect_vec(big, want, 100);
-    aggregate_work_free(w);
-    aggregate_work_free(NULL);
-}
-
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -353,7 +329,6 @@ int main(void)
         cmocka_unit_test(test_weight_override),
         cmocka_unit_test(test_two_levels),
         cmocka_unit_test(test_harmonic_refuses_zero),
-        cmocka_unit_test(test_ranks),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

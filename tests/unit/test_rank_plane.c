@@ -96,6 +96,24 @@ static void test_by_hand(void **state)
 
 /* Random planes across the network's size classes (up to 128, 256, 384 and
  * 512 values) and past them, plain, with ties and with NaN. */
+/* rank_run_ties: average ties, as R's rank(ties.method = "average"):
+ * rank(c(50, 70, 50, NA, 90), na.last = "keep") = 1.5 3 1.5 NA 4, and the
+ * same descending: 3.5 2 3.5 NA 1. */
+static void test_average_ties(void **state)
+{
+    (void)state;
+    const double x[5] = {50, 70, 50, NAN, 90};
+    double r[5];
+    struct rank_pair pair[10];
+    assert_int_equal(rank_run_ties(x, 5, 1, 0, 1, r, pair), 4);
+    const double up[5] = {1.5, 3, 1.5, NAN, 4}, down[5] = {3.5, 2, 3.5, NAN, 1};
+    for (int k = 0; k < 5; k++)
+        assert_true(k == 3 ? isnan(r[k]) : r[k] == up[k]);
+    rank_run_ties(x, 5, 1, 1, 1, r, pair);
+    for (int k = 0; k < 5; k++)
+        assert_true(k == 3 ? isnan(r[k]) : r[k] == down[k]);
+}
+
 static void test_random_sizes(void **state)
 {
     (void)state;
@@ -175,6 +193,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_by_hand),
+        cmocka_unit_test(test_average_ties),
         cmocka_unit_test(test_random_sizes),
         cmocka_unit_test(test_within_one_quantum),
         cmocka_unit_test(test_degenerate),

@@ -1,4 +1,5 @@
-/* test_trend.c: unit tests of engine/trends/trend.c and reports/csv/trends_csv.c.
+/* test_trend.c: unit tests of engine/trends/trend.c, trend_all.c and
+ * reports/csv/trends_csv.c.
  *
  * Expected numbers come from R (base stats: lm, confint, cor.test) by
  * tests/trend/expected.R; its output is kept in tests/trend/expected.out and
@@ -18,6 +19,7 @@
 
 #include <gsl/gsl_cdf.h>
 
+#include "testkit_engine.h"
 #include "trend.h"
 #include "trends_csv.h"
 
@@ -136,13 +138,33 @@ static void test_mann_kendall(void **state)
     NEAR(mk.s, 20);
     NEAR(mk.z, 2.4393748073122037);
 
-    /* [mk_down] S < 0, no ties */
+    assert_int_equal(mk.exact, 0);   /* ties: the normal approximation */
+
+    /* [mk_down] S < 0, no ties: S, its variance and Z as ever, the p-value
+     * exact ([mk_exact] cor.test(..., exact = TRUE); the normal
+     * approximation would give 0.060289173990602123) */
     const double yd[] = {9.1, 8.7, 8.9, 7.5, 7.9, 6.2};
     assert_int_equal(trend_mann_kendall(t, yd, 6, &mk), 0);
     NEAR(mk.s, -11);
     NEAR(mk.var_s, 28.333333333333332);
     NEAR(mk.z, -1.8786728732554487);
-    NEAR(mk.p, 0.060289173990602123);
+    assert_int_equal(mk.exact, 1);
+    NEAR(mk.p, 0.055555555555555552);
+
+    /* [mk_exact] the last exact length, 10 points, and the first normal
+     * one, 11 */
+    const double t11[] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11};
+    const double y11[] = {3.1, 2.7, 4.4, 5.0, 4.1, 6.3, 5.9, 7.2, 6.8, 8.5, 7.9};
+    assert_int_equal(trend_mann_kendall(t11, y11, 10, &mk), 0);
+    assert_int_equal(mk.exact, 1);
+    NEAR(mk.p, 0.0009463183421516419);
+    assert_int_equal(trend_mann_kendall(t11, y11, 11, &mk), 0);
+    assert_int_equal(mk.exact, 0);
+    NEAR(mk.p, 0.0010766328645878012);
+    /* [mk_exact] n = 3, S = 3: 2 x 1/6 */
+    const double y3[] = {1, 2, 3};
+    assert_int_equal(trend_mann_kendall(t, y3, 3, &mk), 0);
+    NEAR(mk.p, 0.33333333333333326);
 
     /* S == 0: Z 0, p 1 (by hand: +1 -1 0 ... for 1, 2, 1) */
     const double y0[] = {1, 2, 1};
@@ -171,15 +193,14 @@ static void test_cagr(void **state)
     assert_true(isnan(trend_cagr(NAN, 2016, 88, 2019)));
 }
 
-static void check_class(double x0, double t0, double xt, double t, double target,
-                        double ty, int dir, enum trend_class want, double want_m)
+/* A class and its measure (NaN: none) as expected, with a reason. */
+static void expect_class(enum trend_class got, enum trend_class want, double m,
+                         double want_m, const char *why, double x0, double xt,
+                         double target)
 {
-    double m;
-    const char *why = NULL;
-    enum trend_class got = trend_progress(x0, t0, xt, t, target, ty, dir, &m, &why);
     if (got != want) {
-        print_error("progress %g->%g target %g dir %d: got '%s', want '%s'\n", x0,
-                    xt, target, dir, trend_class_name(got), trend_class_name(want));
+        print_error("progress %g->%g target %g: got '%s', want '%s'\n", x0, xt, target,
+                    trend_class_name(got), trend_class_name(want));
         fail();
     }
     assert_non_null(why);
@@ -187,6 +208,15 @@ static void check_class(double x0, double t0, double xt, double t, double target
         assert_true(isnan(m));
     else
         near(m, want_m, REL, "progress measure");
+}
+
+static void check_class(double x0, double t0, double xt, double t, double target,
+                        double ty, int dir, enum trend_class want, double want_m)
+{
+    double m;
+    const char *why = NULL;
+    enum trend_class got = trend_progress(x0, t0, xt, t, target, ty, dir, &m, &why);
+    expect_class(got, want, m, want_m, why, x0, xt, target);
 }
 
 static void test_progress(void **state)
@@ -357,23 +387,25 @@ static void test_compute_all(void **state)
     NEAR(tr->sen_slope[k], 11.666666666666668);
     NEAR(tr->mk_s[k], 6);   /* by hand: all 6 pairs increase */
     NEAR(tr->mk_z[k], 1.698415551216893693);
-    NEAR(tr->mk_p[k], 0.089429359028993544);
+    NEAR(tr->mk_p[k], 0.083333333333333259);         /* [mk_exact] 2/24 */
     NEAR(tr->cagr[k], 0.03228011545636722);          /* raw 80 -> 88 */
     NEAR(tr->change_since_base[k], 30);               /* 50 - 20 */
     assert_true(isnan(tr->change_low[k]) && isnan(tr->change_high[k]));
     assert_int_equal(tr->progress[k], TREND_ACCELERATION_NEEDED);
     NEAR(tr->progress_measure[k], 0.75581004619872005);
 
-    /* A, root: unweighted (zero-width intervals) [all A root] */
+    /* A, root: unweighted (zero-width intervals) [all A root]; scores are
+     * not on a ratio scale, so no CAGR, and progress by the change per year
+     * as a share of the root's score range (25 .. 60) [score_progress] */
     k = TREND_AT(tr, 2, 0);
     assert_int_equal(tr->weighted[k], 0);
     NEAR(tr->slope[k], 11.499999999999998);
     NEAR(tr->slope_low[k], 7.7737934323745019);
     NEAR(tr->slope_high[k], 15.2262065676254945);
-    NEAR(tr->cagr[k], 0.33886590016433904);
+    assert_true(isnan(tr->cagr[k]));
     NEAR(tr->change_since_base[k], 25);               /* 60 - 35 */
     assert_int_equal(tr->progress[k], TREND_SUBSTANTIAL);
-    NEAR(tr->progress_measure[k], 0.30930734141595417);
+    NEAR(tr->progress_measure[k], 0.35714285714285715);
 
     /* A, drop: raw 9 (2017) -> 7 (2019), target 5 by 2030: by hand
      * observed (7/9)^(1/2)-1 = -0.1181, needed (5/9)^(1/13)-1 = -0.0442,
@@ -382,15 +414,21 @@ static void test_compute_all(void **state)
     assert_int_equal(tr->progress[k], TREND_ON_TRACK);
     NEAR(tr->change_since_base[k], 20);
 
-    /* B, lit: two scored years -> trend unavailable */
+    /* B, lit: two scored years (2016, 2018; the base year 2017 has none,
+     * so the base is 2016): no slope, Sen or Mann-Kendall, which need
+     * three, but a change (45 - 40 by hand), a CAGR and a progress class
+     * [two_points]: R = 0.627, progress, acceleration needed */
     k = TREND_AT(tr, 0, 1);
     assert_int_equal(tr->points[k], 2);
     assert_int_equal(tr->first_year[k], 2016);
     assert_int_equal(tr->last_year[k], 2018);
-    assert_int_equal(tr->progress[k], TREND_UNAVAILABLE);
-    assert_true(isnan(tr->slope[k]) && isnan(tr->sen_slope[k]) && isnan(tr->mk_p[k]) &&
-                isnan(tr->cagr[k]) && isnan(tr->change_since_base[k]));
-    assert_string_equal(tr->reason[k], "fewer than three years with a score");
+    assert_int_equal(tr->base_year[k], 2016);
+    assert_true(isnan(tr->slope[k]) && isnan(tr->sen_slope[k]) && isnan(tr->mk_p[k]));
+    NEAR(tr->change_since_base[k], 5);
+    NEAR(tr->cagr[k], 0.035098339013531321);
+    assert_int_equal(tr->progress[k], TREND_ACCELERATION_NEEDED);
+    NEAR(tr->progress_measure[k], 0.62734292198245867);
+    NEAR(tr->target[k], 150);
 
     /* B, drop: lower is better, raw rising 6.5 -> 7.5 [all B drop] */
     k = TREND_AT(tr, 1, 1);
@@ -410,10 +448,11 @@ static void test_compute_all(void **state)
     NEAR(tr->sen_slope[k], -0.25);
     NEAR(tr->mk_s[k], -1);
     NEAR(tr->mk_z[k], 0);
-    NEAR(tr->mk_p[k], 1);
+    NEAR(tr->mk_p[k], 1);                             /* [mk_exact] */
     NEAR(tr->change_since_base[k], -0.5);
+    assert_true(isnan(tr->cagr[k]));
     assert_int_equal(tr->progress[k], TREND_DETERIORATION);
-    NEAR(tr->progress_measure[k], -0.0083683479570989538);
+    NEAR(tr->progress_measure[k], -0.0071428571428571426); /* [score_progress] */
 
     /* trends.csv */
     char path[] = "/tmp/lcme_test_trendXXXXXX";
@@ -435,17 +474,23 @@ static void test_compute_all(void **state)
         "unit,node,first_year,last_year,points,slope,slope_low,slope_high,sen_slope,"
         "mk_s,mk_z,mk_p,cagr,change_since_base,change_low,change_high,progress,"
         "base_year,change_excludes_zero,prev_year,change_since_prev,change_prev_low,"
-        "change_prev_high,change_prev_excludes_zero,target\n"
+        "change_prev_high,change_prev_excludes_zero,target,change_p,change_significant,"
+        "change_prev_p,change_prev_significant,change_constant,change_indicators,"
+        "change_prev_constant,change_prev_indicators\n"
         "A,lit,2016,2019,4,";
     assert_memory_equal(buf, want_head, strlen(want_head));
     /* formula guard on "=drop", RFC 4180 on the quoted names and the class */
     assert_non_null(strstr(buf, "\nA,'=drop,2016,2019,4,10,"));
     /* appended: the base year (cfg.base_year 2017); no Monte Carlo change
      * here, so no interval, no flag and no change since the year before;
-     * last, the target lit was judged against (150) */
-    assert_non_null(strstr(buf, ",,\"progress, acceleration needed\",2017,,,,,,,150\n"));
-    assert_non_null(strstr(buf, "\n\"B \"\"north\"\"\",lit,2016,2018,2,,,,,,,,,,,,trend unavailable"
-                                ",,,,,,,,\n"));
+     * the target lit was judged against (150); last, no p-value and no
+     * significance flag (not assessed); an indicator's changes carry no
+     * composition columns */
+    assert_non_null(strstr(buf, ",,\"progress, acceleration needed\",2017,,,,,,,150,,,,,,,,\n"));
+    /* two points: no slope, Sen or Mann-Kendall; a CAGR, a change (5) and a
+     * progress class from the base 2016 */
+    assert_non_null(strstr(buf, "\n\"B \"\"north\"\"\",lit,2016,2018,2,,,,,,,,0.0350983"));
+    assert_non_null(strstr(buf, ",5,,,\"progress, acceleration needed\",2016,,,,,,,150,,,,,,,,\n"));
     assert_non_null(strstr(buf, "\"B \"\"north\"\"\",\"root, all\",2017,2019,3,"));
     /* 7 lines: header + 2 units x 3 nodes */
     int lines = 0;
@@ -473,15 +518,18 @@ static void test_compute_all(void **state)
 }
 
 /* Aggregates are classed against their target score in the last year with
- * a score. Root target scores by year 2016..2019: 10, 10, 10, 80 (the
- * earlier years' 10 would read as "target met" if they were used).
- * Expected by R (tests/trend/expected.R is not needed; one line each):
- *   A: (60/35)^(1/2)-1 = 0.309307341415954173, (80/35)^(1/13)-1 =
- *      0.065656093244930824, R = 4.711022635204313858: on track;
- *   B: (29.5/30)^(1/2)-1 = -0.0083683479570989538, (80/30)^(1/13)-1 =
- *      0.0783675869125541880, R = -0.1067832797561663466: deterioration.
+ * a score, by the scale-invariant rule of trend_progress_score. Root target
+ * scores by year 2016..2019: 10, 10, 10, 80 (the earlier years' 10 would
+ * read as "target met" if they were used). [score_progress]:
+ *   A: 35 (2017) -> 60 (2019), target 80 by 2030:
+ *      R = (25/45) / (2/13) = 3.6111: on track;
+ *   B: 30 -> 29.5 (drop is its one indicator in both years, a constant
+ *      composition), against drop's target score 80:
+ *      R = (-0.5/50) / (2/13) = -0.065: deterioration.
  * With target score 55 in 2019, A's 60 has met it. With no target score
- * (NaN), the bands without a target, as before: A substantial. */
+ * (NaN), or one off the score scale (150 under min-max to [0, 100]), the
+ * bands on the change per year as a share of the score range: A
+ * substantial (0.357). */
 static void test_aggregate_target(void **state)
 {
     (void)state;
@@ -490,45 +538,274 @@ static void test_aggregate_target(void **state)
     double ts[3 * 4];
     for (int k = 0; k < 3 * 4; k++)
         ts[k] = NAN;
-    ts[2 * 4 + 0] = ts[2 * 4 + 1] = ts[2 * 4 + 2] = 10;
-    ts[2 * 4 + 3] = 80;
+    /* the root's target scores, and its two indicators' (an aggregate's
+     * target compares like with like: the unit's score over the indicators
+     * that have a target score against the target score over the same
+     * indicators; both have one here, so these are the root's own) */
+    for (int n = 0; n < 3; n++) {
+        ts[n * 4 + 0] = ts[n * 4 + 1] = ts[n * 4 + 2] = 10;
+        ts[n * 4 + 3] = 80;
+    }
     fx.res.target_score = ts;
+    /* the root's children (weights 1), so that its changes and targets can
+     * be taken over its indicators: A's root is the mean of lit and drop in
+     * every year; B has drop alone in 2017 and 2019 (lit has no value then),
+     * a constant composition */
+    static int kids[2] = {0, 1};
+    fx.node[2].nchild = 2;
+    fx.node[2].child = kids;
+    fx.fw.nlevel = 2;
+    fx.node[0].weight = fx.node[1].weight = 1;
     struct diag d;
     diag_init(&d);
     struct trends *tr = NULL;
     assert_int_equal(trend_compute_all(&fx.cfg, &fx.fw, &fx.c, &fx.res, &tr, &d), 0);
     size_t a = TREND_AT(tr, 2, 0), b = TREND_AT(tr, 2, 1);
     assert_int_equal(tr->progress[a], TREND_ON_TRACK);
-    NEAR(tr->progress_measure[a], 4.711022635204313858);
+    NEAR(tr->progress_measure[a], 3.6111111111111112);
     NEAR(tr->target[a], 80);
     assert_int_equal(tr->progress[b], TREND_DETERIORATION);
-    NEAR(tr->progress_measure[b], -0.1067832797561663466);
+    NEAR(tr->progress_measure[b], -0.065000000000000002);
     /* indicators keep their framework targets in raw units */
     NEAR(tr->target[TREND_AT(tr, 0, 0)], 150);
     trends_free(tr);
 
-    ts[2 * 4 + 3] = 55;
+    ts[0 * 4 + 3] = ts[1 * 4 + 3] = ts[2 * 4 + 3] = 55;
     assert_int_equal(trend_compute_all(&fx.cfg, &fx.fw, &fx.c, &fx.res, &tr, &d), 0);
     assert_int_equal(tr->progress[TREND_AT(tr, 2, 0)], TREND_TARGET_MET);
     trends_free(tr);
 
-    ts[2 * 4 + 3] = NAN;
+    /* a target score off the scale of min-max [0, 100] is not used */
+    ts[0 * 4 + 3] = ts[1 * 4 + 3] = ts[2 * 4 + 3] = 150;
+    fx.cfg.level[1].normalise = NORM_MINMAX;
+    fx.cfg.level[1].norm_low = 0;
+    fx.cfg.level[1].norm_high = 100;
     assert_int_equal(trend_compute_all(&fx.cfg, &fx.fw, &fx.c, &fx.res, &tr, &d), 0);
-    assert_int_equal(tr->progress[TREND_AT(tr, 2, 0)], TREND_SUBSTANTIAL);
-    assert_true(isnan(tr->target[TREND_AT(tr, 2, 0)]));
+    assert_int_equal(tr->progress[a], TREND_SUBSTANTIAL);
+    NEAR(tr->progress_measure[a], 0.35714285714285715);
+    assert_true(isnan(tr->target[a]));
+    trends_free(tr);
 
-    /* the Notes name the targets used and count the rows */
+    ts[0 * 4 + 3] = ts[1 * 4 + 3] = ts[2 * 4 + 3] = NAN;
+    assert_int_equal(trend_compute_all(&fx.cfg, &fx.fw, &fx.c, &fx.res, &tr, &d), 0);
+    assert_int_equal(tr->progress[a], TREND_SUBSTANTIAL);
+    assert_true(isnan(tr->target[a]));
+
+    /* the Notes count the rows classed against a target and on the bands:
+     * indicators 4 with a target (lit and drop of A and B), aggregates 2
+     * on the bands */
     struct notes nt = {0};
     trend_notes_add(&fx.cfg, &fx.fw, tr, &nt);
     int found = 0;
-    for (size_t i = 0; i < nt.n; i++)
-        found += strstr(nt.line[i], "Targets used: indicators their framework target, in raw "
-                                 "units (3 rows); aggregates their target score in the last "
-                                 "year") != NULL;
-    assert_int_equal(found, 1);
+    for (size_t i = 0; i < nt.n; i++) {
+        found += strstr(nt.line[i], "Progress of indicators") != NULL &&
+                 strstr(nt.line[i], "deterioration (4 rows)") != NULL &&
+                 strstr(nt.line[i], "where lower is better (0 rows)") != NULL;
+        found += strstr(nt.line[i], "Progress of aggregates") != NULL &&
+                 strstr(nt.line[i], "thresholds above (0 rows)") != NULL &&
+                 strstr(nt.line[i], "< 0 deterioration (2 rows)") != NULL;
+    }
+    assert_int_equal(found, 2);
     notes_free(&nt);
     trends_free(tr);
     diag_free(&d);
+}
+
+static void check_score_class(double x0, double xt, double target, double span,
+                              enum trend_class want, double want_m)
+{
+    double m;
+    const char *why = NULL;
+    enum trend_class got = trend_progress_score(x0, 2016, xt, 2022, target, 2030, span, &m,
+                                                &why);
+    expect_class(got, want, m, want_m, why, x0, xt, target);
+    /* the same class and measure on any scale a x + b, a > 0 */
+    const double sa[3] = {0.1, 1, 37.5}, sb[3] = {10, -50, 3};
+    for (int k = 0; k < 3; k++) {
+        double m2;
+        enum trend_class g2 = trend_progress_score(
+            sa[k] * x0 + sb[k], 2016, sa[k] * xt + sb[k], 2022, sa[k] * target + sb[k],
+            2030, sa[k] * span, &m2, NULL);
+        assert_int_equal(g2, want);
+        if (isnan(want_m))
+            assert_true(isnan(m2));
+        else
+            near(m2, want_m, 1e-12, "rescaled measure");
+    }
+}
+
+/* trend_progress_score on its own: from 40 in 2016 to xt in 2022 against a
+ * target score of 70 by 2030 [score_progress], or on the bands with span
+ * 20; each case also under three rescalings. */
+static void test_progress_score(void **state)
+{
+    (void)state;
+    check_score_class(40, 55, 70, 20, TREND_ON_TRACK, 1.1666666666666667);
+    check_score_class(40, 52, 70, 20, TREND_ACCELERATION_NEEDED, 0.93333333333333346);
+    check_score_class(40, 46, 70, 20, TREND_LIMITED, 0.46666666666666673);
+    check_score_class(40, 41, 70, 20, TREND_LIMITED, 0.077777777777777779);
+    check_score_class(40, 38, 70, 20, TREND_DETERIORATION, -0.15555555555555556);
+    check_score_class(40, 70, 70, 20, TREND_TARGET_MET, NAN);
+    check_score_class(75, 72, 70, 20, TREND_TARGET_MET, NAN);
+    check_score_class(75, 65, 70, 20, TREND_DETERIORATION, NAN); /* met, then missed */
+    check_score_class(40, 43, NAN, 20, TREND_SUBSTANTIAL, 0.025000000000000001);
+    check_score_class(40, 41, NAN, 20, TREND_MODERATE, 0.0083333333333333332);
+    check_score_class(40, 40, NAN, 20, TREND_LIMITED, 0);
+    check_score_class(40, 39, NAN, 20, TREND_DETERIORATION, -1.0 / 120);
+    /* not assessed, each with its reason: last year, target, target year,
+     * span */
+    const struct {
+        double t, target, ty, span;
+        const char *why;
+    } na[] = {
+        {2022, NAN, 2030, 0, "the scores do not vary across units and years"},
+        {2016, NAN, 2030, 5, "fewer than two usable points"},
+        {2022, 70, 2016, 5, "target year is not after the base year"},
+    };
+    for (size_t k = 0; k < sizeof na / sizeof na[0]; k++) {
+        const char *why = NULL;
+        double m = 0;
+        assert_int_equal(trend_progress_score(40, 2016, 43, na[k].t, na[k].target, na[k].ty,
+                                              na[k].span, &m, &why),
+                         TREND_NOT_ASSESSED);
+        assert_string_equal(why, na[k].why);
+        assert_true(isnan(m));
+    }
+}
+
+/* ---- range invariance through the pipeline ------------------------------
+ * Six indicators (A..F; C and F lower is better) under P1 (A, B, C) and P2
+ * (D, E, F) under the root; 12 units over 2019..2023 with trends, noise and
+ * gaps (U12 has only 2019 and 2023, U11 only 2019..2020 for A); targets on
+ * A, C, D (inside the data's range) and E (beyond every value, so the
+ * target scores of P2 and the root are off the scale). The
+ * same data normalised by min-max to [0, 100] and to [10, 20] must give
+ * the same progress class for every node and unit, and for aggregates the
+ * same measure (the rules are invariant to a x + b). */
+static struct cube *range_cube(void)
+{
+    struct cube *c = cube_new(12, 6, 5, 0, 0);
+    assert_non_null(c);
+    for (size_t u = 0; u < 12; u++) {
+        char buf[32];
+        snprintf(buf, sizeof buf, "U%zu", u + 1);
+        free(c->unit[u]);
+        c->unit[u] = strdup(buf);
+    }
+    for (size_t t = 0; t < 5; t++) c->year[t] = 2019 + (int)t;
+    unsigned long x = 12345;
+    for (size_t i = 0; i < 6; i++)
+        for (size_t u = 0; u < 12; u++) {
+            double level = 20 + 5.0 * (double)((u * 7 + i * 3) % 12);
+            double slope = ((double)((u + 2 * i) % 7) - 2.5) * 1.3;
+            for (size_t t = 0; t < 5; t++) {
+                x = x * 6364136223846793005UL + 1442695040888963407UL;
+                double noise = (double)(x >> 40) / (double)(1UL << 24) - 0.5;
+                c->value[CUBE_AT(c, i, t, u)] = level + slope * (double)t + 3 * noise;
+            }
+        }
+    for (size_t i = 0; i < 6; i++)
+        for (size_t t = 1; t < 4; t++) c->value[CUBE_AT(c, i, t, 11)] = NAN;
+    for (size_t t = 2; t < 5; t++) c->value[CUBE_AT(c, 0, t, 10)] = NAN;
+    return c;
+}
+
+static const int range_kids[3][3] = {{0, 1, 2}, {3, 4, 5}, {6, 7, 0}};
+
+static void range_fw(struct framework *fw, struct fw_node *node)
+{
+    static const char *codes[9] = {"A", "B", "C", "D", "E", "F", "P1", "P2", "root"};
+    for (int n = 0; n < 9; n++) tk_node(&node[n], codes[n], n < 6 ? 1 : n < 8 ? 2 : 3);
+    for (int a = 0; a < 3; a++) {
+        node[6 + a].nchild = a < 2 ? 3 : 2;
+        node[6 + a].child = (int *)range_kids[a];
+        for (int j = 0; j < node[6 + a].nchild; j++) node[range_kids[a][j]].parent = 6 + a;
+    }
+    node[2].direction = node[5].direction = -1;
+    node[0].target = 60;
+    node[2].target = 30;
+    node[3].target = 70;
+    node[4].target = 500;
+    tk_fw(fw, node, 9, 6, 3);
+}
+
+/* A run of c normalised by min-max to [low, high] and its trends; *cfg and
+ * *res are the caller's to free (after the trends). */
+static struct trends *range_trends(const struct framework *fw, const struct cube *c,
+                                   double low, double high, struct config **cfg,
+                                   struct results **res)
+{
+    *cfg = tk_config_new(tk_method(NORM_MINMAX, SCOPE_POOLED, AGG_ARITHMETIC));
+    for (int l = 0; l <= CONFIG_MAX_LEVELS; l++) {
+        (*cfg)->level[l].norm_low = low;
+        (*cfg)->level[l].norm_high = high;
+    }
+    (*cfg)->ci_level = 0.95;
+    (*cfg)->base_year = 2019;
+    (*cfg)->target_year = 2030;
+    struct diag d;
+    diag_init(&d);
+    *res = tk_pipeline_ok(*cfg, fw, c, &d);
+    struct trends *tr = NULL;
+    assert_int_equal(trend_compute_all(*cfg, fw, c, *res, &tr, &d), 0);
+    diag_free(&d);
+    return tr;
+}
+
+static void test_range_invariance(void **state)
+{
+    (void)state;
+    struct framework fw;
+    struct fw_node node[9];
+    range_fw(&fw, node);
+    struct cube *c = range_cube();
+    struct results *r1, *r2;
+    struct config *c1, *c2;
+    struct trends *a = range_trends(&fw, c, 0, 100, &c1, &r1);
+    struct trends *b = range_trends(&fw, c, 10, 20, &c2, &r2);
+    size_t classed = 0, targeted = 0, banded = 0;
+    int seen[16] = {0};
+    for (size_t n = 0; n < 9; n++)
+        for (size_t u = 0; u < 12; u++) {
+            size_t k = TREND_AT(a, n, u);
+            if (a->progress[k] != b->progress[k])
+                fail_msg("node %s U%zu: '%s' on [0, 100], '%s' on [10, 20]", node[n].code,
+                         u + 1, trend_class_name(a->progress[k]),
+                         trend_class_name(b->progress[k]));
+            assert_int_equal(isnan(a->target[k]), isnan(b->target[k]));
+            if (isnan(a->progress_measure[k]))
+                assert_true(isnan(b->progress_measure[k]));
+            else
+                near(b->progress_measure[k], a->progress_measure[k], 1e-9, "measure");
+            if (n < 6) continue;
+            seen[a->progress[k]] = 1;
+            classed += a->progress[k] != TREND_UNAVAILABLE &&
+                       a->progress[k] != TREND_NOT_ASSESSED;
+            targeted += !isnan(a->target[k]);
+            banded += isnan(a->target[k]) && !isnan(a->progress_measure[k]);
+            /* P1's target score (A and C on the scale) is used and maps as
+             * the scores do, 10 + x / 10; P2's and the root's include E's
+             * target far beyond the data, off the scale: the bands */
+            if (n == 6)
+                near(b->target[k], 10 + a->target[k] / 10, 1e-9, "target score");
+            else
+                assert_true(isnan(a->target[k]));
+        }
+    /* every aggregate cell is classed (U12 from its 2 points), 12 against
+     * a target score and 24 on the bands, in several classes */
+    assert_int_equal(classed, 36);
+    assert_int_equal(targeted, 12);
+    assert_int_equal(banded, 24);
+    int kinds = 0;
+    for (int k = 0; k < 16; k++) kinds += seen[k];
+    assert_true(kinds >= 3);
+    trends_free(a);
+    trends_free(b);
+    results_free(r1);
+    results_free(r2);
+    free(c1);
+    free(c2);
+    cube_free(c);
 }
 
 static void test_trends_new(void **state)
@@ -557,6 +834,8 @@ int main(void)
         cmocka_unit_test(test_progress),
         cmocka_unit_test(test_compute_all),
         cmocka_unit_test(test_aggregate_target),
+        cmocka_unit_test(test_progress_score),
+        cmocka_unit_test(test_range_invariance),
         cmocka_unit_test(test_trends_new),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

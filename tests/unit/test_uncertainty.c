@@ -1,8 +1,10 @@
 /* test_uncertainty.c: unit tests of engine/uncertainty/uncertainty.c: the Wilson
- * helper and the type-7 quantile against R, zero error collapsing every
- * interval onto the nominal values, a linear case against the analytic
- * normal interval, coverage of a simulated truth, byte-identical results
- * across thread counts and chunkings, and the observation counts.
+ * helper, the type-7 quantile and Benjamini-Hochberg against R, zero error
+ * collapsing every interval onto the nominal values, a linear case against
+ * the analytic normal interval, coverage of a simulated truth,
+ * byte-identical results (intervals, p-values and flags) across thread
+ * counts and chunkings, no change assessed without measured error, and the
+ * observation counts.
  *
  * Expected numbers come from tests/uncertainty/expected.R (its output is
  * kept beside it in expected.txt).
@@ -157,6 +159,47 @@ static void test_quantile(void **state)
     }
     double none[2] = {NAN, NAN};
     assert_true(isnan(uncertainty_quantile(none, 2, 0.5)));
+}
+
+/* Benjamini-Hochberg against R: flag = p.adjust(p, "BH") <= q over the
+ * p-values present (expected.R block 4, "bh K ... flags"). Ties, NaN (not
+ * tested) and p-values of the Monte Carlo form 2 (1 + m)/(R + 1) near the
+ * step-up thresholds. */
+static void test_bh(void **state)
+{
+    (void)state;
+    static const struct {
+        double q;
+        size_t n;
+        double p[8];
+        unsigned char want[8];
+    } cs[] = {
+        {0.05, 8, {0.01, 0.04, 0.03, 0.005, 0.5, 0.2, 0.04, 0.9}, {1, 0, 0, 1, 0, 0, 0, 0}},
+        {0.05, 7, {0.001, N, 0.0125, 0.0125, 0.03, N, 0.6}, {1, 0, 1, 1, 1, 0, 0}},
+        {0.10, 4, {0.2, 0.3, 0.15, 0.4}, {0, 0, 0, 0}},
+        {0.05, 4, {0.04, 0.04, 0.04, 0.04}, {1, 1, 1, 1}},
+        {0.05, 6, {0.001996007984031936, 0.0499001996007984, 1, 0.012,
+                   0.0259481037924152, 0.0379241516966068}, {1, 0, 0, 1, 0, 0}},
+    };
+    for (size_t c = 0; c < sizeof cs / sizeof cs[0]; c++) {
+        unsigned char flag[8];
+        size_t idx[8], want_n = 0;
+        memset(flag, 7, sizeof flag);
+        size_t got_n = uncertainty_bh(cs[c].p, cs[c].n, cs[c].q, flag, idx);
+        for (size_t k = 0; k < cs[c].n; k++) {
+            want_n += cs[c].want[k];
+            if (flag[k] != cs[c].want[k])
+                fail_msg("case %zu p[%zu] = %g: flag %d, want %d", c + 1, k, cs[c].p[k],
+                         flag[k], cs[c].want[k]);
+        }
+        assert_int_equal(got_n, want_n);
+    }
+    /* nothing tested: nothing flagged */
+    double none[2] = {N, N};
+    unsigned char f2[2] = {1, 1};
+    size_t i2[2];
+    assert_int_equal(uncertainty_bh(none, 2, 0.05, f2, i2), 0);
+    assert_true(f2[0] == 0 && f2[1] == 0);
 }
 
 /* ---- zero error ----------------------------------------------------------- */
@@ -331,11 +374,14 @@ static void test_linear(void **state)
 
 /* ---- coverage ------------------------------------------------------------- */
 
-/* Truth mu_A, mu_B per unit; observations mu + se * eps. The 95 % interval
- * of the root score (arithmetic mean of the min-max normalised values, the
- * bounds fixed at their nominal values) must cover the true root score
- * computed with the same bounds in 95 % of cases: 40 trials x 100 units =
- * 4,000 intervals, binomial sd 0.34 points, so +-2 points is about 6 sd. */
+/* Truth mu_A, mu_B per unit; observations mu + se * eps (se 2 to 8 on a
+ * spread of 100). The 95 % interval of the root score (arithmetic mean of
+ * the min-max normalised values, bounds re-derived in every replication)
+ * must cover the true values normalised with the observed data's bounds
+ * (the nominal run's) in 95 % of cases, within 2 points: 40 trials x 100
+ * units = 4,000 intervals. tests/unit/test_coverage.c measures coverage
+ * of the truth normalised with the TRUE values' bounds, in several
+ * settings. */
 static void test_coverage(void **state)
 {
     (void)state;
@@ -456,6 +502,18 @@ static void snapshot_same(const struct snapshot *x, const struct snapshot *y,
     assert_memory_equal(x->ch->base_high, y->ch->base_high, nu_cells * sizeof(double));
     assert_memory_equal(x->ch->prev_low, y->ch->prev_low, nu_cells * sizeof(double));
     assert_memory_equal(x->ch->prev_high, y->ch->prev_high, nu_cells * sizeof(double));
+    /* the changes' p-values and flags */
+    assert_memory_equal(x->ch->base_p, y->ch->base_p, nu_cells * sizeof(double));
+    assert_memory_equal(x->ch->prev_p, y->ch->prev_p, nu_cells * sizeof(double));
+    const unsigned char *fx[6] = {x->ch->base_assessed, x->ch->prev_assessed,
+                                  x->ch->base_excludes_zero, x->ch->prev_excludes_zero,
+                                  x->ch->base_significant, x->ch->prev_significant};
+    const unsigned char *fy[6] = {y->ch->base_assessed, y->ch->prev_assessed,
+                                  y->ch->base_excludes_zero, y->ch->prev_excludes_zero,
+                                  y->ch->base_significant, y->ch->prev_significant};
+    for (int k = 0; k < 6; k++) assert_memory_equal(fx[k], fy[k], nu_cells);
+    assert_int_equal(x->sum.changes_assessed, y->sum.changes_assessed);
+    assert_int_equal(x->sum.changes_significant, y->sum.changes_significant);
 }
 
 static void snapshot_free(struct snapshot *s)
@@ -471,7 +529,9 @@ static void check_identical(enum norm_method nm, enum norm_scope scope)
     t.node[1].unit = (char *)"percent (survey)";
     t.node[3].direction = -1;
     struct cube *c = mixed_cube();
-    struct config *cfg = make_config(nm, scope, 37);   /* not a tile multiple */
+    /* R: not a multiple of the batch (16), and large enough for a p-value
+     * below 0.05 (the smallest is 2 / (R + 1)) */
+    struct config *cfg = make_config(nm, scope, 237);
     size_t cells = 7 * 4 * 7, nu_cells = 7 * 7;
     struct snapshot s1, s2, s3, s4;
     run_snapshot(cfg, &t.fw, c, 1, 0, &s1);
@@ -482,10 +542,14 @@ static void check_identical(enum norm_method nm, enum norm_scope scope)
     snapshot_same(&s1, &s3, cells, nu_cells);
     snapshot_same(&s1, &s4, cells, nu_cells);
     assert_int_equal(s4.sum.chunks, 7);   /* budget 1 byte: one node a chunk */
-    /* intervals are not degenerate */
-    size_t wide = 0;
+    /* intervals are not degenerate; changes are assessed (A, B and C carry
+     * errors), with p-values, and some are significant */
+    size_t wide = 0, pvals = 0;
     for (size_t k = 0; k < cells; k++) wide += s1.a[1][k] > s1.a[0][k];
     assert_true(wide > cells / 2);
+    for (size_t k = 0; k < nu_cells; k++) pvals += !isnan(s1.ch->base_p[k]);
+    assert_true(pvals > nu_cells / 2);
+    assert_true(s1.sum.changes_assessed > 0 && s1.sum.changes_significant > 0);
     /* a different seed gives different bounds */
     struct snapshot s5;
     cfg->seed++;
@@ -502,7 +566,7 @@ static void check_identical(enum norm_method nm, enum norm_scope scope)
     uncertainty_notes_add(&s1.sum, &nt);
     assert_true(nt.n >= 3);
     assert_non_null(strstr(nt.line[0], "95 %"));
-    assert_non_null(strstr(nt.line[0], "37 Monte Carlo"));
+    assert_non_null(strstr(nt.line[0], "237 Monte Carlo"));
     assert_non_null(strstr(nt.line[1], "27 of 109"));
     notes_free(&nt);
     /* with no observation carrying an error, one sentence says the
@@ -758,6 +822,41 @@ static void test_streams(void **state)
     check_streams(8001);   /* past the heap: full sort */
 }
 
+/* A run as `lcme run` makes it (pooled min-max, R replications, base year
+ * 2019, target year 2030): results, changes and trends with the changes
+ * applied. The caller frees *cfg after the rest. */
+struct change_run {
+    struct config *cfg;
+    struct results *res;
+    struct uncertainty_change *ch;
+    struct trends *tr;
+    struct uncertainty_summary sum;
+};
+
+static void change_run(const struct framework *fw, const struct cube *c, long R,
+                       struct change_run *cr)
+{
+    cr->cfg = make_config(NORM_MINMAX, SCOPE_POOLED, R);
+    cr->cfg->base_year = 2019;
+    cr->cfg->target_year = 2030;
+    struct diag d;
+    diag_init(&d);
+    cr->res = tk_pipeline_ok(cr->cfg, fw, c, &d);
+    assert_int_equal(uncertainty_run(cr->cfg, fw, c, cr->res, &cr->ch, 2, NULL, NULL, 0,
+                                     &cr->sum, &d), 0);
+    assert_int_equal(trend_compute_all(cr->cfg, fw, c, cr->res, &cr->tr, &d), 0);
+    uncertainty_change_apply(cr->ch, cr->tr);
+    diag_free(&d);
+}
+
+static void change_run_free(struct change_run *cr)
+{
+    trends_free(cr->tr);
+    uncertainty_change_free(cr->ch);
+    results_free(cr->res);
+    free(cr->cfg);
+}
+
 /* uncertainty_change_apply copies into the trends of the same run. */
 static void test_change_apply(void **state)
 {
@@ -766,20 +865,10 @@ static void test_change_apply(void **state)
     tree_init(&t, 4, 3, z_nk, z_kids, z_lvl);
     t.node[1].unit = (char *)"percent (survey)";
     struct cube *c = mixed_cube();
-    struct config *cfg = make_config(NORM_MINMAX, SCOPE_POOLED, 64);
-    cfg->base_year = 2019;
-    cfg->target_year = 2030;
-    struct diag d;
-    diag_init(&d);
-    struct results *res = NULL;
-    assert_int_equal(pipeline_run(cfg, &t.fw, c, &res, &d), 0);
-    struct uncertainty_summary sum;
-    struct uncertainty_change *ch = NULL;
-    assert_int_equal(uncertainty_run(cfg, &t.fw, c, res, &ch, 2, NULL, NULL, 0,
-                                     &sum, &d), 0);
-    struct trends *tr = NULL;
-    assert_int_equal(trend_compute_all(cfg, &t.fw, c, res, &tr, &d), 0);
-    uncertainty_change_apply(ch, tr);
+    struct change_run cr;
+    change_run(&t.fw, c, 64, &cr);
+    const struct trends *tr = cr.tr;
+    const struct uncertainty_change *ch = cr.ch;
     size_t filled = 0;
     for (size_t k = 0; k < tr->nnode * tr->nunit; k++) {
         if (!isnan(tr->change_since_base[k])) {
@@ -801,12 +890,85 @@ static void test_change_apply(void **state)
     size_t k7 = TREND_AT(ch, 4, 6);
     assert_int_equal(ch->last_year[k7], 2020);
     assert_int_equal(ch->prev_year[k7], 2019);
-    trends_free(tr);
-    uncertainty_change_free(ch);
-    results_free(res);
+    change_run_free(&cr);
     cube_free(c);
-    free(cfg);
-    diag_free(&d);
+}
+
+/* ---- no significance without measured error --------------------------------- */
+
+/* A, B > root; 6 units over 2019..2021 with large changes; pooled min-max,
+ * R = 200. With no se or n anywhere, no change is assessed: no p-value, no
+ * "excludes 0", no significance, however large the change. Then U1 gets an
+ * se on A in every year (and is A's maximum, so the bounds move): U1's
+ * changes of A and the root are assessed; every other unit's changes stay
+ * not assessed although the moving bounds give some of them an interval of
+ * positive width. Checked on the trends, after uncertainty_change_apply. */
+static struct cube *exact_cube(void)
+{
+    struct cube *c = make_cube(6, 2, 3, 2019);
+    for (size_t i = 0; i < 2; i++)
+        for (size_t t = 0; t < 3; t++)
+            for (size_t u = 0; u < 6; u++)
+                c->value[CUBE_AT(c, i, t, u)] =
+                    10.0 * (double)u + (i ? 5.0 : 9.0) * (double)t + (u == 0 ? 60 : 0);
+    return c;
+}
+
+/* The change of cell k (either kind) is not assessed: no p, no flags. */
+static void expect_not_assessed(const struct trends *tr, size_t k)
+{
+    assert_int_equal(tr->change_assessed[k], 0);
+    assert_true(isnan(tr->change_p[k]));
+    assert_int_equal(tr->change_excludes_zero[k], 0);
+    assert_int_equal(tr->change_significant[k], 0);
+    assert_int_equal(tr->change_prev_assessed[k], 0);
+    assert_true(isnan(tr->change_prev_p[k]));
+    assert_int_equal(tr->change_prev_excludes_zero[k], 0);
+    assert_int_equal(tr->change_prev_significant[k], 0);
+}
+
+static void test_no_significance_exact(void **state)
+{
+    (void)state;
+    struct tree t;
+    tree_init(&t, 2, 1, l_nk, l_kids, l_lvl);
+    struct cube *c = exact_cube();
+    struct change_run cr;
+    change_run(&t.fw, c, 200, &cr);
+    const struct trends *tr = cr.tr;
+    assert_int_equal(cr.sum.replications, 200);
+    assert_int_equal(cr.sum.changes_assessed, 0);
+    assert_int_equal(cr.sum.changes_significant, 0);
+    assert_int_equal(cr.sum.changes_not_assessed, 36);   /* 3 nodes x 6 units x 2 kinds */
+    for (size_t k = 0; k < tr->nnode * tr->nunit; k++) {
+        assert_false(isnan(tr->change_since_base[k]));
+        assert_true(fabs(tr->change_since_base[k]) >= 5);   /* large changes */
+        assert_true(tr->change_low[k] == tr->change_since_base[k]);
+        expect_not_assessed(tr, k);
+    }
+    change_run_free(&cr);
+
+    for (size_t y = 0; y < 3; y++) c->se[CUBE_AT(c, 0, y, 0)] = 4;
+    change_run(&t.fw, c, 200, &cr);
+    tr = cr.tr;
+    size_t wide = 0;
+    for (size_t n = 0; n < 3; n++)
+        for (size_t u = 0; u < 6; u++) {
+            size_t k = TREND_AT(tr, n, u);
+            if (u == 0 && n != 1) {
+                assert_int_equal(tr->change_assessed[k], 1);
+                assert_int_equal(tr->change_prev_assessed[k], 1);
+                assert_true(tr->change_p[k] > 0 && tr->change_p[k] <= 1);
+                continue;
+            }
+            expect_not_assessed(tr, k);
+            wide += tr->change_high[k] > tr->change_low[k];
+        }
+    assert_true(wide >= 4);
+    assert_int_equal(cr.sum.changes_assessed, 4);    /* U1: A and root, both kinds */
+    assert_int_equal(cr.sum.changes_not_assessed, 32);
+    change_run_free(&cr);
+    cube_free(c);
 }
 
 static long last_done, last_total, calls;
@@ -852,6 +1014,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_wilson),
         cmocka_unit_test(test_quantile),
+        cmocka_unit_test(test_bh),
         cmocka_unit_test(test_zero_error),
         cmocka_unit_test(test_linear),
         cmocka_unit_test(test_coverage),
@@ -861,6 +1024,7 @@ int main(void)
         cmocka_unit_test(test_identical_pooled_rank),
         cmocka_unit_test(test_skip_and_errors),
         cmocka_unit_test(test_change_apply),
+        cmocka_unit_test(test_no_significance_exact),
         cmocka_unit_test(test_progress),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -10,8 +10,13 @@
  * sheet is checked with chart images; the zip level of the parts last.
  * test_workbook_golden.c compares every part with reference files.
  *
- * Expected cells follow from the fixture: Scores rows run by year, node,
- * unit, so sheet row = 2 + (t * 7 + k) * 3 + u; the fixture's created time
+ * Expected cells follow from the fixture: Scores holds 2021, the year
+ * evaluated, by node from the index down (IDX, A1, A2, I1, I2, I3, I4:
+ * position j) and unit, so sheet row = 2 + j * 3 + u; History holds the
+ * aggregates (IDX, A1, A2) by unit with 2021 in D and 2020 in E; score(k, u,
+ * t) = 10 k + u + 0.5 t (nodes k = 0..6 in framework order I1..I4, A1, A2,
+ * IDX), except U2's 2021 index, 1/3, and =U3's 2020 I2, missing; the
+ * fixture's created time
  * 2022-03-04T05:06:07+02:00 is 2022-03-04T03:06:07Z.
  */
 #include <setjmp.h>
@@ -103,10 +108,11 @@ static void test_parts(void **state)
 
     char *wbx = slurp("%s/book/xl/workbook.xml", tk_dir);
     assert_non_null(wbx);
-    static const char *const sheets[] = {"Cover", "Notes", "Summary", "Scores", "Features",
-                                         "Trends", "Quality", "Data", "Framework"};
+    static const char *const sheets[] = {"Cover",  "Notes",       "Summary", "Scores",
+                                         "History", "Features",   "Trends",  "Composition",
+                                         "Quality", "Data",       "Framework"};
     const char *p = wbx;
-    for (int i = 0; i < 9; i++) {
+    for (int i = 0; i < 11; i++) {
         char key[64];
         snprintf(key, sizeof key, "<sheet name=\"%s\"", sheets[i]);
         p = strstr(p, key);
@@ -114,45 +120,66 @@ static void test_parts(void **state)
     }
     free(wbx);
 
-    /* Seven real tables (Summary, Scores, Features, Trends, Quality, Data,
-     * Framework) with the agreed names and ranges. */
-    for (int i = 1; i <= 7; i++) {
+    /* Nine real tables (Summary, Scores, History, Features, Trends,
+     * Composition, Quality, Data, Framework) with the agreed names and
+     * ranges. */
+    for (int i = 1; i <= 9; i++) {
         char *t = slurp("%s/book/xl/tables/table%d.xml", tk_dir, i);
         assert_non_null(t);
         free(t);
     }
     char *t2 = slurp("%s/book/xl/tables/table2.xml", tk_dir);
     assert_non_null(strstr(t2, "name=\"tblScores\""));
-    assert_non_null(strstr(t2, "ref=\"A1:J43\""));  /* 2 years x 7 nodes x 3 units */
+    assert_non_null(strstr(t2, "ref=\"A1:K22\""));  /* 7 nodes x 3 units in 2021 */
     assert_non_null(strstr(t2, "<tableColumn id=\"1\" name=\"unit\""));
     assert_non_null(strstr(t2, "<tableColumn id=\"10\" name=\"rank_high\""));
+    assert_non_null(strstr(t2, "<tableColumn id=\"11\" name=\"coverage\""));
     free(t2);
-    char *t4 = slurp("%s/book/xl/tables/table6.xml", tk_dir);
+    char *t3 = slurp("%s/book/xl/tables/table3.xml", tk_dir);
+    assert_non_null(strstr(t3, "name=\"tblHistory\""));
+    assert_non_null(strstr(t3, "ref=\"A1:E10\""));  /* 3 aggregates x 3 units; 3 + 2 cols */
+    assert_non_null(strstr(t3, "<tableColumn id=\"4\" name=\"2021\""));
+    assert_non_null(strstr(t3, "<tableColumn id=\"5\" name=\"2020\""));
+    free(t3);
+    char *t4 = slurp("%s/book/xl/tables/table8.xml", tk_dir);
     assert_non_null(strstr(t4, "name=\"tblData\""));
     assert_non_null(strstr(t4, "name=\"I4 (normalised)\""));
     assert_non_null(strstr(t4, "ref=\"A1:K7\""));   /* 3 units x 2 years; 3 + 2 x 4 cols */
     free(t4);
 
-    /* Scores: numbers as numbers, missing as absent cells. */
+    /* Scores: numbers as numbers, the year evaluated, the index first. */
     char *sc = slurp("%s/book/xl/worksheets/sheet4.xml", tk_dir);
     assert_non_null(sc);
-    assert_number_cell(sc, "E2", "0.1");    /* U1 2020 I1 */
-    assert_number_cell(sc, "B2", "2020");
-    assert_number_cell(sc, "D2", "1");
-    assert_number_cell(sc, "F2", "-0.9");
+    assert_number_cell(sc, "E2", "60.5");   /* U1 2021 IDX */
+    assert_number_cell(sc, "B2", "2021");
+    assert_number_cell(sc, "D2", "3");
+    assert_number_cell(sc, "E3", "0.3333333333333333");   /* U2 2021 IDX */
+    assert_number_cell(sc, "F2", "59.5");
     assert_number_cell(sc, "H2", "3");
     assert_number_cell(sc, "J2", "4");
-    assert_number_cell(sc, "E43", "62.5");  /* =U3 2021 IDX */
+    assert_number_cell(sc, "E11", "0.5");   /* U1 2021 I1 */
+    assert_number_cell(sc, "D11", "1");
+    assert_number_cell(sc, "E22", "32.5");  /* =U3 2021 I4 */
     char buf[256];
-    assert_null(cell(sc, "E7", buf, sizeof buf));  /* =U3 2020 I2: NaN */
-    assert_null(cell(sc, "H7", buf, sizeof buf));
-    assert_non_null(cell(sc, "A7", buf, sizeof buf));
+    assert_null(cell(sc, "A23", buf, sizeof buf));   /* no other year */
+    assert_non_null(cell(sc, "A4", buf, sizeof buf));
     assert_non_null(strstr(buf, "t=\"s\""));        /* the code is a string */
     assert_null(strstr(sc, "<f>"));
     assert_null(strstr(sc, "nan"));
     assert_null(strstr(sc, "NaN"));
     assert_non_null(strstr(sc, "<pane ySplit=\"1\""));
     free(sc);
+
+    /* History: the aggregates, latest year first. */
+    char *hi = slurp("%s/book/xl/worksheets/sheet5.xml", tk_dir);
+    assert_non_null(hi);
+    assert_number_cell(hi, "C2", "3");      /* U1 IDX level */
+    assert_number_cell(hi, "D2", "60.5");   /* U1 IDX 2021 */
+    assert_number_cell(hi, "E2", "60");     /* U1 IDX 2020 */
+    assert_number_cell(hi, "D3", "0.3333333333333333");   /* U2 IDX 2021 */
+    assert_number_cell(hi, "E10", "52");    /* =U3 A2 2020 */
+    assert_null(cell(hi, "A11", buf, sizeof buf));   /* no indicator rows */
+    free(hi);
 
     /* No formula anywhere; the unit code "=U3" is a shared string. */
     assert_int_equal(tk_sh("grep -l '<f>' %s/book/xl/worksheets/*.xml", tk_dir) == 0, 0);
@@ -174,7 +201,7 @@ static void test_parts(void **state)
     free(su);
 
     /* Data: raw and normalised values; the imputed cell is a filled blank. */
-    char *da = slurp("%s/book/xl/worksheets/sheet8.xml", tk_dir);
+    char *da = slurp("%s/book/xl/worksheets/sheet10.xml", tk_dir);
     assert_non_null(da);
     assert_number_cell(da, "D2", "0");      /* U1 2020 I1 raw */
     assert_number_cell(da, "G3", "310");    /* U1 2021 I4 raw = 300 + 10 */
@@ -184,7 +211,7 @@ static void test_parts(void **state)
     free(da);
 
     /* Framework: pre-order from the root. */
-    char *fr = slurp("%s/book/xl/worksheets/sheet9.xml", tk_dir);
+    char *fr = slurp("%s/book/xl/worksheets/sheet11.xml", tk_dir);
     assert_non_null(fr);
     assert_number_cell(fr, "G2", "1");      /* IDX effective weight */
     assert_number_cell(fr, "D3", "2");      /* A1 level */
@@ -221,7 +248,7 @@ static void test_reproducible(void **state)
     char *sc = slurp("%s/again1/xl/worksheets/sheet4.xml", tk_dir);
     char buf[256];
     assert_non_null(sc);
-    assert_number_cell(sc, "E2", "0.1");
+    assert_number_cell(sc, "E2", "60.5");
     assert_null(cell(sc, "F2", buf, sizeof buf));
     assert_null(cell(sc, "J2", buf, sizeof buf));
     free(sc);
@@ -233,7 +260,7 @@ static void test_constant_memory(void **state)
     static struct fixture f;
     fixture_init(&f, 1);
     struct workbook_tuning tune = workbook_tuning_default;
-    tune.constant_memory_rows = 0;
+    tune.constant_memory_cells = 0;
     write_and_unzip(&f, "const1", &tune);
     write_and_unzip(&f, "const2", &tune);
     assert_int_equal(tk_sh("cmp -s '%s/const1.xlsx' '%s/const2.xlsx'", tk_dir, tk_dir), 0);
@@ -246,12 +273,12 @@ static void test_constant_memory(void **state)
     assert_non_null(cell(sc, "A4", buf, sizeof buf));
     assert_non_null(strstr(buf, "t=\"inlineStr\""));
     assert_non_null(strstr(buf, "=U3"));
-    assert_number_cell(sc, "E2", "0.1");
-    assert_number_cell(sc, "E43", "62.5");
-    assert_null(cell(sc, "E7", buf, sizeof buf));
+    assert_number_cell(sc, "E2", "60.5");
+    assert_number_cell(sc, "E22", "32.5");
+    assert_null(cell(sc, "E23", buf, sizeof buf));
     /* libxlsxwriter 1.1.4 makes no tables in this mode: an autofilter
      * instead, and a note saying so. */
-    assert_non_null(strstr(sc, "<autoFilter ref=\"A1:J43\"/>"));
+    assert_non_null(strstr(sc, "<autoFilter ref=\"A1:K22\"/>"));
     free(sc);
     char *t2 = slurp("%s/const1/xl/tables/table2.xml", tk_dir);
     assert_null(t2);
@@ -276,12 +303,12 @@ static void test_truncated(void **state)
     free(sc);
     char *sst = slurp("%s/trunc/xl/sharedStrings.xml", tk_dir);
     assert_non_null(sst);
-    assert_non_null(strstr(sst, "The Scores sheet is truncated: it holds the first 10 of 42 "
+    assert_non_null(strstr(sst, "The Scores sheet is truncated: it holds the first 10 of 21 "
                                 "rows, the most a worksheet can hold; scores.csv has all rows."));
     free(sst);
     char *t2 = slurp("%s/trunc/xl/tables/table2.xml", tk_dir);
     assert_non_null(t2);
-    assert_non_null(strstr(t2, "ref=\"A1:J11\""));
+    assert_non_null(strstr(t2, "ref=\"A1:K11\""));
     free(t2);
 }
 
@@ -361,7 +388,7 @@ static void charts_sheet_check(struct fixture *f, const char *name,
      * IDX (node k = 6, counting from 0) scores 10 * 6 + u + 0.5 * 1 =
      * 60.5 + u (u = 0, 1, 2), except U2's 1/3, so =U3 (62.5), U1 (60.5),
      * U2; intervals score -/+ 1. */
-    char *sx = slurp("%s/%s/xl/worksheets/sheet10.xml", tk_dir, name);
+    char *sx = slurp("%s/%s/xl/worksheets/sheet12.xml", tk_dir, name);
     assert_non_null(sx);
     assert_number_cell(sx, "B5", "62.5");
     assert_number_cell(sx, "C5", "61.5");
@@ -398,7 +425,7 @@ static void test_charts_sheet(void **state)
     fixture_init(&f, 1);
     charts_sheet_check(&f, "charts", NULL);
     struct workbook_tuning tune = workbook_tuning_default;
-    tune.constant_memory_rows = 0;
+    tune.constant_memory_cells = 0;
     charts_sheet_check(&f, "charts-const", &tune);
 }
 

@@ -12,7 +12,7 @@
  * fails with its name.
  *
  * Cases:
- *   book       intervals and trends, normal mode: seven Excel tables, the
+ *   book       intervals and trends, normal mode: eight Excel tables, the
  *              index chart with interval whiskers and the area medians
  *              chart on the Charts sheet
  *   streaming  no intervals, no trends, constant-memory mode (header rows
@@ -226,7 +226,7 @@ static void test_streaming(void **state)
     static struct fixture f;
     fixture_init(&f, 0);
     struct workbook_tuning tune = workbook_tuning_default;
-    tune.constant_memory_rows = 0;
+    tune.constant_memory_cells = 0;
     tune.max_rows = 11;
     golden_case(&f, "streaming", &tune);
 }
