@@ -1,6 +1,6 @@
 /* sensitivity.h: how robust the ranks are to the method choices: uncertainty
  * and sensitivity analysis of the assumptions of a batch's [sensitivity]
- * section (docs/methods-13.md; the JRC/OECD handbook's step 7; COINr's
+ * section (METHODS.md section 8; the JRC/OECD handbook's step 7; COINr's
  * get_sensitivity and remove_elements are the reference).
  *
  *   struct sensitivity *s;

@@ -1,5 +1,5 @@
 /* sobol.h: variance-based sensitivity indices of a model output from the
- * Saltelli (2010) sample design, with bootstrap intervals (docs/methods-13.md
+ * Saltelli (2010) sample design, with bootstrap intervals (METHODS.md section 8
  * "Sobol indices"). Pure arithmetic on arrays: the engine's sensitivity runs
  * use it on the mean absolute rank shift and on each unit's rank, the tests
  * on functions with known indices (Ishigami, Sobol's g-function).
