@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "path.h"
+#include "sensitivity.h"
 
 typedef int (*chart_plan_fn)(const struct chart_ctx *c, struct chart_item *it);
 typedef void (*chart_draw_fn)(struct chart_pen *p, const struct chart_ctx *c,
@@ -23,15 +24,25 @@ typedef void (*chart_draw_fn)(struct chart_pen *p, const struct chart_ctx *c,
 static const struct {
     const char *prefix;      /* file stem: prefix, or prefix-slug */
     enum chart_scope scope;
-    int trends;              /* planned and drawn only with trends */
+    int needs;               /* CHART_NEEDS_* bits */
     chart_plan_fn plan;
     chart_draw_fn draw;
 } KIND[] = {
-#define X(KIND, name, prefix, scope, trends) \
-    {prefix, scope, trends, chart_plan_##name, chart_draw_##name},
+#define X(KIND, name, prefix, scope, needs) \
+    {prefix, scope, needs, chart_plan_##name, chart_draw_##name},
     CHART_KINDS(X)
 #undef X
 };
+
+/* Does the run have what kind k needs? */
+static int kind_ready(const struct chart_ctx *c, int k)
+{
+    const struct sensitivity *s = c->in->sens;
+    int needs = KIND[k].needs;
+    return !((needs & CHART_NEEDS_TRENDS && !c->tr) ||
+             (needs & CHART_NEEDS_SENSITIVITY && !s) ||
+             (needs & CHART_NEEDS_SOBOL && (!s || s->mode != SENS_SA)));
+}
 
 void chart_list_init(struct chart_list *l) { memset(l, 0, sizeof *l); }
 
@@ -150,12 +161,12 @@ int chart_list_build(const struct chart_ctx *c, struct chart_list *out,
     const struct cube *cb = c->in->cube;
     int rc = 0;
     for (int k = 0; k < CHART_NKIND && rc == 0; k++)
-        if (!per_unit(KIND[k].scope) && (c->tr || !KIND[k].trends))
+        if (!per_unit(KIND[k].scope) && kind_ready(c, k))
             rc = add_kind(c, out, (enum chart_kind)k);
     for (size_t i = 0; i < cb->nunit && rc == 0; i++) {
         size_t u = c->order[i];   /* in index order: reads well in a folder too */
         for (int k = 0; k < CHART_NKIND && rc == 0; k++)
-            if (per_unit(KIND[k].scope) && (c->tr || !KIND[k].trends) &&
+            if (per_unit(KIND[k].scope) && kind_ready(c, k) &&
                 (KIND[k].scope == CHART_PER_UNIT || chart_unit_has_objectives(c, u)))
                 rc = add(c, out, (enum chart_kind)k, -1, (long)u, 1, 1, cb->unit[u]);
     }
@@ -173,7 +184,7 @@ void chart_render(struct chart_pen *p, const struct chart_ctx *c,
 {
     cairo_t *cr = chart_pen_cr(p);
     cairo_save(cr);
-    if ((unsigned)it->kind < CHART_NKIND && (c->tr || !KIND[it->kind].trends))
+    if ((unsigned)it->kind < CHART_NKIND && kind_ready(c, (int)it->kind))
         KIND[it->kind].draw(p, c, it);
     cairo_restore(cr);
 }

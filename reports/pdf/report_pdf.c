@@ -38,6 +38,7 @@
 #include <cairo-pdf.h>
 
 #include "chart_pen.h"
+#include "report_sens.h"
 #include "report_pdf_int.h"
 #include "report_util.h"
 
@@ -916,6 +917,28 @@ static void methods(struct doc *dc, int ci_arrays)
         bullet(dc, r->notes.line[i]);
 }
 
+/* ---- robustness of the ranks ---------------------------------------------- */
+
+/* The section of a [sensitivity] analysis: its paragraphs (report_sens.c)
+ * and its two charts. */
+static void robustness(struct doc *dc, const struct chart_list *l)
+{
+    char *p[REPORT_SENS_MAX];
+    const struct chart_item *it;
+    heading(dc, "How robust are the ranks?", 1);
+    size_t n = report_sens_paragraphs(dc->c, p);
+    if (n == 0)
+        dc->oom = 1;
+    for (size_t i = 0; i < n; i++) {
+        para(dc, p[i], 9.5, 0, 0x222222, 5);
+        free(p[i]);
+    }
+    if ((it = find_chart(l, CHART_SENS_INDICES, -1, -1, 0)))
+        chart(dc, it, 300);
+    if ((it = find_chart(l, CHART_SENS_RANKS, -1, -1, 0)))
+        chart(dc, it, BOTTOM - MARGIN - 40);
+}
+
 /* ---- the document -------------------------------------------------------- */
 
 static void layout(struct doc *dc, const struct chart_list *l, int ci_arrays)
@@ -967,6 +990,9 @@ static void layout(struct doc *dc, const struct chart_list *l, int ci_arrays)
         chart(dc, it, 380);
     else if (c->tr && !dc->changes)
         few_years(dc, 9.5);
+
+    if (c->in->sens)
+        robustness(dc, l);
 
     heading(dc, "Units", 1);
     chart_level_words(dc->c->in, focus_level(dc), 1, w, sizeof w);

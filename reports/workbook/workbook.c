@@ -101,6 +101,10 @@ const struct wb_sheet wb_sheets[] = {
     {"Charts", "Native Excel charts (index by unit with intervals, area medians over the "
                "years) on their data, and the chart images with their alternative text.",
      wb_charts_write, NULL, NULL},
+    {"Sensitivity", "How the ranks move under other method choices ([sensitivity]): each "
+                    "unit's rank range, the Sobol indices of each choice, leaving components "
+                    "out, and every run's settings.",
+     wb_sensitivity_write, NULL, wb_sensitivity_present},
 };
 const size_t wb_nsheets = sizeof wb_sheets / sizeof wb_sheets[0];
 

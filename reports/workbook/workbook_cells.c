@@ -171,13 +171,21 @@ nomem:
 void wb_add_table(struct wb *w, lxw_worksheet *ws, const char *name, size_t nrows,
                   struct wb_headers *h, lxw_format *header_format)
 {
+    wb_add_table_at(w, ws, name, 0, nrows, h, header_format);
+}
+
+void wb_add_table_at(struct wb *w, lxw_worksheet *ws, const char *name, size_t first_col,
+                     size_t nrows, struct wb_headers *h, lxw_format *header_format)
+{
     if (w->nomem || h->n == 0)
         return;
     if (w->streaming) {
         for (size_t i = 0; i < h->n; i++)
-            wb_put_str(w, ws, 0, i, h->name[i], header_format ? header_format : w->f_bold);
-        wb_check(w, worksheet_autofilter(ws, 0, 0, (lxw_row_t)(nrows ? nrows : 1),
-                                         (lxw_col_t)(h->n - 1)));
+            wb_put_str(w, ws, 0, first_col + i, h->name[i],
+                       header_format ? header_format : w->f_bold);
+        if (first_col == 0)
+            wb_check(w, worksheet_autofilter(ws, 0, 0, (lxw_row_t)(nrows ? nrows : 1),
+                                             (lxw_col_t)(h->n - 1)));
         return;
     }
     h->col = calloc(h->n, sizeof *h->col);
@@ -197,8 +205,9 @@ void wb_add_table(struct wb *w, lxw_worksheet *ws, const char *name, size_t nrow
     opt.style_type = LXW_TABLE_STYLE_TYPE_MEDIUM;
     opt.style_type_number = 2;
     opt.columns = h->ptr;
-    wb_check(w, worksheet_add_table(ws, 0, 0, (lxw_row_t)(nrows ? nrows : 1),
-                                    (lxw_col_t)(h->n - 1), &opt));
+    wb_check(w, worksheet_add_table(ws, 0, (lxw_col_t)first_col,
+                                    (lxw_row_t)(nrows ? nrows : 1),
+                                    (lxw_col_t)(first_col + h->n - 1), &opt));
 }
 
 void wb_add_table_of(struct wb *w, lxw_worksheet *ws, const char *name, size_t nrows,

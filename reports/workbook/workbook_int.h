@@ -116,6 +116,8 @@ void wb_data_write(struct wb *w, lxw_worksheet *ws);
 void wb_composition_write(struct wb *w, lxw_worksheet *ws);
 void wb_framework_write(struct wb *w, lxw_worksheet *ws);
 void wb_charts_write(struct wb *w, lxw_worksheet *ws);
+void wb_sensitivity_write(struct wb *w, lxw_worksheet *ws);
+int wb_sensitivity_present(const struct wb *w);   /* the batch has [sensitivity] */
 
 /* Compose the Notes text into w->notes from the run (before the workbook is
  * opened: it needs only the plan). An allocation failure sets w->nomem. */
@@ -193,6 +195,13 @@ void wb_headers_free(struct wb_headers *h);
  * the same range instead. */
 void wb_add_table(struct wb *w, lxw_worksheet *ws, const char *name, size_t nrows,
                   struct wb_headers *h, lxw_format *header_format);
+
+/* wb_add_table for a table whose columns start at first_col (its header
+ * still in row 0), for sheets that hold tables side by side. In
+ * constant-memory mode a sheet has one autofilter: only the table at
+ * column 0 gets it, the others a bold header row. */
+void wb_add_table_at(struct wb *w, lxw_worksheet *ws, const char *name, size_t first_col,
+                     size_t nrows, struct wb_headers *h, lxw_format *header_format);
 
 /* wb_add_table with column names from a fixed list. */
 void wb_add_table_of(struct wb *w, lxw_worksheet *ws, const char *name, size_t nrows,
