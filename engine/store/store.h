@@ -198,7 +198,7 @@ struct store_copy_count {
     const char *table;       /* static */
     long long rows;
 };
-#define STORE_COPY_NTABLE 9
+#define STORE_COPY_NTABLE 14
 /* to must hold no source, unit, run or plan version (LCME_EINPUT with the
  * table's name otherwise). Fills n[STORE_COPY_NTABLE] with the rows copied
  * per table, in copy order. 0, or -1 with the problem in d. */

@@ -8,9 +8,9 @@
  * with COPY in binary (store_pg_tables.c). Every statement is fixed text
  * (STORE_TABLE). A column an older SQLite store lacks (source.sheet,
  * schema 1's result.coverage) reads as NULL and schema 1's 0/1 flag as its
- * migration reads it; a table it lacks (the plan tables)
- * reads as empty, and a SQLite store copied into gets the plan tables only
- * when there is a plan to put in them, as a batch would make them.
+ * migration reads it; a table it lacks (the plan or sensitivity tables)
+ * reads as empty, and a SQLite store copied into gets those tables only when
+ * there is a plan (an analysis) to put in them, as a batch would make them.
  *
  * Invariants: from is read in one read transaction and to written in one
  * transaction, so the copy is the store at one moment, all or nothing.
@@ -68,7 +68,22 @@ static const struct store_table store_tables[STORE_COPY_NTABLE] = {
                 "TITTRIITTTTI", "version, seq",
                 "?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12", NULL, NULL),
     STORE_TABLE("run_plan", "run, version", "TT", "run", "?1, ?2", NULL, NULL),
+    STORE_TABLE("sensitivity_run", "run, seq, block, varied, row, mean_abs_rank_shift, status",
+                "TITTIRT", "run, seq", "?1, ?2, ?3, ?4, ?5, ?6, ?7", NULL, NULL),
+    STORE_TABLE("sensitivity_param", "run, seq, assumption, value", "TITT",
+                "run, seq, assumption", "?1, ?2, ?3, ?4", NULL, NULL),
+    STORE_TABLE("sensitivity_rank",
+                "run, unit, node, year, nominal_rank, mean_rank, median_rank, rank_q05, "
+                "rank_q95",
+                "TTTIRRRRR", "run, unit", "?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9", NULL, NULL),
+    STORE_TABLE("sensitivity_index", "run, assumption, si, si_low, si_high, sti, sti_low, sti_high",
+                "TTRRRRRR", "run, assumption", "?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8", NULL, NULL),
+    STORE_TABLE("sensitivity_unit_index", "run, unit, assumption, si, sti", "TTTRR",
+                "run, unit, assumption", "?1, ?2, ?3, ?4, ?5", NULL, NULL),
 };
+
+/* store_tables[] of the first plan and the first sensitivity table. */
+enum { TABLE_PLAN_VERSION = 6, TABLE_SENSITIVITY_RUN = 9 };
 
 /* The tables that must be empty in the store copied into. */
 static const char *const must_be_empty[] = {"source", "unit", "run", "plan_version"};
@@ -234,15 +249,20 @@ static int table_rows(struct store *s, const struct store_table *t, long long *n
 }
 
 /* The SQLite store copied into gets source.sheet and, when from holds a
- * plan, the plan tables. */
+ * plan or a sensitivity analysis, their tables. */
 static int prepare_to(struct store *from, struct store *to, struct diag *d)
 {
     if (to->pg)
         return 0;
-    long long plans = 0;
-    if (store_source_sheet(to, 1, d) < 0 || table_rows(from, &store_tables[6], &plans, d) != 0)
+    long long plans = 0, sens = 0;
+    if (store_source_sheet(to, 1, d) < 0 ||
+        table_rows(from, &store_tables[TABLE_PLAN_VERSION], &plans, d) != 0 ||
+        table_rows(from, &store_tables[TABLE_SENSITIVITY_RUN], &sens, d) != 0)
         return -1;
-    return plans > 0 ? store_plan_tables(to, d) : 0;
+    return (plans > 0 ? store_plan_tables(to, d) : 0) == 0 &&
+                   (sens > 0 ? store_sensitivity_tables(to, d) : 0) == 0
+               ? 0
+               : -1;
 }
 
 /* to holds nothing yet. */
@@ -283,6 +303,13 @@ int store_copy(struct store *from, struct store *to, struct store_copy_count *n,
     int ok = store_begin(to, d) == 0;
     ok = ok && check_empty(to, d) == 0 && prepare_to(from, to, d) == 0;
     for (int k = 0; k < STORE_COPY_NTABLE && ok; k++) {
+        /* a SQLite store copied into lacks a table prepare_to did not make:
+           from holds none of its rows */
+        int has = to->pg ? 1 : sqlite_has_table(to, store_tables[k].name, d);
+        if (has <= 0) {
+            ok = has == 0;
+            continue;
+        }
         struct sink sk = {to, &store_tables[k], NULL, {0}, 0};
         if (sink_begin(&sk, d) != 0) {
             ok = 0;

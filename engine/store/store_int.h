@@ -86,6 +86,10 @@ char *store_plan_files(const struct plan *p);
  * or -1 after reporting. */
 int store_plan_tables(struct store *s, struct diag *d);
 
+/* Create the sensitivity tables of a SQLite store when missing
+ * (store_sensitivity.c). 0, or -1 after reporting. */
+int store_sensitivity_tables(struct store *s, struct diag *d);
+
 /* The years data file f of o gives, ascending and distinct, into *years
  * (caller frees); their count, or -1 on ENOMEM (store_obs.c). */
 long store_source_years(const struct obsset *o, size_t f, int **years);

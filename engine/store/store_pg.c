@@ -16,12 +16,13 @@
  *   result(run, unit, year, node, level, score, ci_low, ci_high, rank,
  *          rank_low, rank_high, coverage)               PK (run, node, year, unit)
  *   plan_version, plan_objective, run_plan              (store_plans.c)
+ *   sensitivity_run, _param, _rank, _index, _unit_index (store_sensitivity.c)
  *
  * Where it differs from SQLite, and why:
- *  - Every table, the plan tables too, is made with the schema. SQLite makes
- *    the plan tables inside the first batch with a plan; here that would
- *    make every other batch creating them wait for it or fail. Empty plan
- *    tables hold no plan, as absent ones do.
+ *  - Every table, the plan and sensitivity tables too, is made with the
+ *    schema. SQLite makes those inside the first batch that needs them; here
+ *    that would make every other batch creating them wait for it or fail.
+ *    Empty plan tables hold no plan, as absent ones do.
  *  - Text columns are COLLATE "C": they sort and compare bytewise, as
  *    SQLite's BINARY collation does, whatever the database's locale.
  *  - INTEGER is BIGINT (SQLite's integers are 64-bit) and REAL is DOUBLE
@@ -131,7 +132,10 @@ static const char store_pg_schema_sql[] =
     "  rank_high DOUBLE PRECISION,\n"
     "  coverage  DOUBLE PRECISION,\n"
     "  PRIMARY KEY (run, node, year, unit)\n"
-    ");\n"
+    ");\n";
+
+/* The plan and sensitivity tables (store_plans.c, store_sensitivity.c). */
+static const char store_pg_block_schema_sql[] =
     "CREATE TABLE plan_version(\n"
     "  id          TEXT COLLATE \"C\" PRIMARY KEY,\n"
     "  sha256      TEXT COLLATE \"C\" NOT NULL,\n"
@@ -159,6 +163,46 @@ static const char store_pg_schema_sql[] =
     "CREATE TABLE run_plan(\n"
     "  run     TEXT COLLATE \"C\" PRIMARY KEY REFERENCES run(id) ON DELETE CASCADE,\n"
     "  version TEXT COLLATE \"C\" NOT NULL REFERENCES plan_version(id)\n"
+    ");\n"
+    "CREATE TABLE sensitivity_run(\n"
+    "  run    TEXT COLLATE \"C\" NOT NULL REFERENCES run(id) ON DELETE CASCADE,\n"
+    "  seq    BIGINT NOT NULL,\n"
+    "  block  TEXT COLLATE \"C\" NOT NULL,\n"
+    "  varied TEXT COLLATE \"C\",\n"
+    "  row    BIGINT NOT NULL,\n"
+    "  mean_abs_rank_shift DOUBLE PRECISION,\n"
+    "  status TEXT COLLATE \"C\" NOT NULL,\n"
+    "  PRIMARY KEY (run, seq)\n"
+    ");\n"
+    "CREATE TABLE sensitivity_param(\n"
+    "  run        TEXT COLLATE \"C\" NOT NULL REFERENCES run(id) ON DELETE CASCADE,\n"
+    "  seq        BIGINT NOT NULL,\n"
+    "  assumption TEXT COLLATE \"C\" NOT NULL,\n"
+    "  value      TEXT COLLATE \"C\" NOT NULL,\n"
+    "  PRIMARY KEY (run, seq, assumption)\n"
+    ");\n"
+    "CREATE TABLE sensitivity_rank(\n"
+    "  run  TEXT COLLATE \"C\" NOT NULL REFERENCES run(id) ON DELETE CASCADE,\n"
+    "  unit TEXT COLLATE \"C\" NOT NULL,\n"
+    "  node TEXT COLLATE \"C\" NOT NULL,\n"
+    "  year BIGINT NOT NULL,\n"
+    "  nominal_rank DOUBLE PRECISION, mean_rank DOUBLE PRECISION,\n"
+    "  median_rank DOUBLE PRECISION, rank_q05 DOUBLE PRECISION, rank_q95 DOUBLE PRECISION,\n"
+    "  PRIMARY KEY (run, unit)\n"
+    ");\n"
+    "CREATE TABLE sensitivity_index(\n"
+    "  run        TEXT COLLATE \"C\" NOT NULL REFERENCES run(id) ON DELETE CASCADE,\n"
+    "  assumption TEXT COLLATE \"C\" NOT NULL,\n"
+    "  si DOUBLE PRECISION, si_low DOUBLE PRECISION, si_high DOUBLE PRECISION,\n"
+    "  sti DOUBLE PRECISION, sti_low DOUBLE PRECISION, sti_high DOUBLE PRECISION,\n"
+    "  PRIMARY KEY (run, assumption)\n"
+    ");\n"
+    "CREATE TABLE sensitivity_unit_index(\n"
+    "  run        TEXT COLLATE \"C\" NOT NULL REFERENCES run(id) ON DELETE CASCADE,\n"
+    "  unit       TEXT COLLATE \"C\" NOT NULL,\n"
+    "  assumption TEXT COLLATE \"C\" NOT NULL,\n"
+    "  si DOUBLE PRECISION, sti DOUBLE PRECISION,\n"
+    "  PRIMARY KEY (run, unit, assumption)\n"
     ");\n";
 
 /* ---- errors ------------------------------------------------------------ */
@@ -696,11 +740,13 @@ static int open_schema(struct store *s, int readonly, struct diag *d)
     } else if (version == 0 && readonly) {
         open_fail(s, d, "the database holds no lcme store");
     } else if (version == 0) {
-        ret = store_pg_exec(s, store_pg_schema_sql, "creating the schema", d) == 0 &&
-                      store_pg_exec(s, "INSERT INTO schema_version VALUES (" STR(STORE_PG_SCHEMA_VERSION) ")",
-                              "creating the schema", d) == 0
-                  ? 0
-                  : -1;
+        int ok = store_pg_exec(s, store_pg_schema_sql, "creating the schema", d) == 0 &&
+                 store_pg_exec(s, store_pg_block_schema_sql, "creating the schema", d) == 0 &&
+                 store_pg_exec(s,
+                               "INSERT INTO schema_version VALUES ("
+                               STR(STORE_PG_SCHEMA_VERSION) ")",
+                               "creating the schema", d) == 0;
+        ret = ok ? 0 : -1;
     } else {
         ret = 0;
     }

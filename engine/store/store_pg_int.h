@@ -9,6 +9,7 @@
  *   store_pg_runs.c     runs and their results
  *   store_pg_history.c  what `lcme history` prints, plans included
  *   store_pg_plans.c    action plans: versions, objectives, the run's version
+ *   store_pg_sensitivity.c  a run's sensitivity analysis
  *   store_pg_tables.c   whole tables as rows, for store_copy
  *
  * Same tables, columns and semantics as the SQLite store (store.c draws
@@ -174,6 +175,11 @@ int store_pg_run_status(struct store *s, const char *run_id, char *buf, size_t l
 int store_pg_history_read(struct store *s, struct store_history *h, struct diag *d);
 int store_pg_put_plan(struct store *s, const char *run_id, const struct plan *p, int year,
                       struct diag *d);
+struct config;
+struct sensitivity;
+int store_pg_put_sensitivity(struct store *s, const char *run_id, const struct config *cfg,
+                             const struct framework *fw, const struct cube *c,
+                             const struct sensitivity *x, struct diag *d);
 int store_pg_plan_history_read(struct store *s, struct store_plan_history *h,
                                struct diag *d);
 

@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # The PostgreSQL store (issue 19) against the SQLite store, on a real server
 # (tests/pg_server.bash; a server that cannot start fails the test):
-#  - the Hong Kong and GNLC sample batches give byte-identical output files
-#    whichever store they use, and `lcme history` prints the same; the
-#    stores have the same tables and columns;
+#  - the Hong Kong, GNLC and asem-sensitivity sample batches give
+#    byte-identical output files whichever store they use, and `lcme
+#    history` prints the same; the stores have the same tables and columns;
 #  - the year-by-year reload contract (a file reloaded under its name with
 #    the next year's data keeps the earlier years and says so; --replace
 #    drops them) gives the same messages, outputs and rows on both;
@@ -21,8 +21,9 @@ pg_e2e_begin
 # side NAME BATCH STORE: datasets/BATCH copied to NAME/ with its store key
 # set to STORE; prints the batch file.
 side() {
-    mkdir -p "$1/datasets"
+    mkdir -p "$1/datasets" "$1/tests"
     [ -d "$1/indicators" ] || cp -r "$SRC/indicators" "$1/"
+    [ -d "$1/tests/conformance" ] || cp -r "$SRC/tests/conformance" "$1/tests/"
     cp -r "$SRC/datasets/$2" "$1/datasets/"
     rm -rf "$1/datasets/$2/out" "$1/datasets/$2/lcme.db"
     sed -i "s#^store *=.*#store        = ${3//&/\\&}#" "$1/datasets/$2/batch.ini"
@@ -36,16 +37,20 @@ table_rows() {
     for t in "source ORDER BY name" "unit ORDER BY code" "unit_attr ORDER BY code, attr" \
              "observation ORDER BY unit, year, indicator" "run ORDER BY id" \
              "result ORDER BY run, node, year, unit" "plan_version ORDER BY id" \
-             "plan_objective ORDER BY version, seq" "run_plan ORDER BY run"; do
+             "plan_objective ORDER BY version, seq" "run_plan ORDER BY run" \
+             "sensitivity_run ORDER BY run, seq" "sensitivity_param ORDER BY run, seq, assumption" \
+             "sensitivity_rank ORDER BY run, unit" "sensitivity_index ORDER BY run, assumption" \
+             "sensitivity_unit_index ORDER BY run, unit, assumption"; do
         echo "== $t"
         sqlite3 -cmd '.mode quote' "$1" "SELECT * FROM $t" 2>/dev/null
     done
 }
 
 # 1. HK and GNLC: the same files, byte for byte; the same history.
-for b in hong-kong gnlc; do
+for b in hong-kong gnlc asem-sensitivity; do
     uri=$(pg_newdb "$b")
     lite=$(side lite "$b" lcme.db) pg=$(side pg "$b" "$uri")
+    sed -i 's/^samples .*/samples = 64/' "$lite" "$pg"   # [sensitivity], kept short
     check "$b on SQLite runs" "$LCME" run "$lite" --quiet --threads 2
     check "$b on PostgreSQL runs" "$LCME" run "$pg" --quiet --threads 2
     a=$(dirname "$lite")/out z=$(dirname "$pg")/out
@@ -65,12 +70,16 @@ for b in hong-kong gnlc; do
         test "$(sqlite3 -separator '|' "$(dirname "$lite")/lcme.db" "$q")" = "$(pg_sql "$b" "$q")"
 done
 
-# Every table and column of the SQLite store (the plan tables included: HK
-# has a plan) is in the PostgreSQL store, in the same order; PostgreSQL
-# adds schema_version only.
-sqlite3 -separator '|' "$TMP/lite/datasets/hong-kong/lcme.db" \
-    "SELECT m.name, p.name FROM sqlite_master m, pragma_table_info(m.name) p
-     WHERE m.type = 'table' ORDER BY m.name, p.cid" > cols.lite
+check "the sensitivity analysis is in the PostgreSQL store" \
+    test "$(pg_sql asem-sensitivity 'SELECT count(*) FROM sensitivity_run')" -gt 0
+# Every table and column of the SQLite stores (the plan tables of HK, the
+# sensitivity tables of asem-sensitivity) is in the PostgreSQL store, in
+# the same order; PostgreSQL adds schema_version only.
+for b in hong-kong asem-sensitivity; do
+    sqlite3 -separator '|' "$TMP/lite/datasets/$b/lcme.db" \
+        "SELECT m.name, p.cid, p.name FROM sqlite_master m, pragma_table_info(m.name) p
+         WHERE m.type = 'table'"
+done | sort -u -t'|' -k1,1 -k2,2n | cut -d'|' -f1,3 > cols.lite
 pg_sql hong-kong "SELECT table_name, column_name FROM information_schema.columns
      WHERE table_schema = 'public' AND table_name <> 'schema_version'
      ORDER BY table_name COLLATE \"C\", ordinal_position" > cols.pg
@@ -126,6 +135,15 @@ check "store copy PostgreSQL -> SQLite" "$LCME" store copy "$cp_uri" back.db --q
 table_rows "$hk" > rows.orig
 table_rows back.db > rows.back
 check "the round trip gives back every row ($(wc -l < rows.orig) lines)" cmp -s rows.orig rows.back
+sens=$TMP/lite/datasets/asem-sensitivity/lcme.db
+sens_uri=$(pg_newdb senscopy)
+check "store copy SQLite -> PostgreSQL (a sensitivity analysis)" "$LCME" store copy "$sens" "$sens_uri" --quiet
+check "store copy PostgreSQL -> SQLite (a sensitivity analysis)" "$LCME" store copy "$sens_uri" back-sens.db --quiet
+table_rows "$sens" > rows.sens
+table_rows back-sens.db > rows.sens.back
+check "the round trip gives back every row of the analysis ($(grep -c . rows.sens) lines)" \
+    cmp -s rows.sens rows.sens.back
+check "the copy holds the analysis" test "$(grep -A1 '== sensitivity_unit_index' rows.sens | tail -n1 | cut -c1)" = "'"
 check "the copy holds every observation" \
     test "$(pg_sql hkcopy 'SELECT count(*) FROM observation')" -eq "$(sqlite3 "$hk" 'SELECT count(*) FROM observation')"
 err=$("$LCME" store copy "$hk" "$cp_uri" 2>&1); rc=$?
