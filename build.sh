@@ -4,13 +4,14 @@
 #   ./build.sh demo    install what is missing, build, run the Hong Kong sample batch
 #   ./build.sh test    install what is missing, build, run every test (ctest)
 #   ./build.sh asan    the same tests under AddressSanitizer and UBSan
-#   ./build.sh bench   build and run the benchmarks in tests/bench (on purpose, not in CI)
+#   ./build.sh bench   build and run the benchmarks in tests/bench, the PostgreSQL store
+#                      against SQLite included (on purpose, not in CI)
 #   ./build.sh fuzz [SECONDS]  libFuzzer harnesses (clang) for SECONDS each (default 60)
 #   ./build.sh build   install what is missing and build only
 set -euo pipefail
 cd "$(dirname "$0")"
 
-PACKAGES=(build-essential cmake pkg-config libgsl-dev libsqlite3-dev libxlsxwriter-dev libminizip-dev
+PACKAGES=(build-essential cmake pkg-config libgsl-dev libsqlite3-dev libpq-dev postgresql libxlsxwriter-dev libminizip-dev
           libexpat1-dev python3 libcairo2-dev libpango1.0-dev libdouble-conversion-dev libinih-dev libcmocka-dev sqlite3 unzip
           libxml2-utils poppler-utils fonts-noto-cjk fonts-dejavu-core valgrind
           libpng-dev libfontconfig-dev clang libclang-rt-14-dev)
@@ -63,6 +64,7 @@ bench)
     install_missing
     build build -DCMAKE_BUILD_TYPE=Release -DLCME_BENCH=ON
     bash tests/bench/run.sh build/lcme
+    bash tests/bench/pg_store.sh build/lcme
     ;;
 fuzz)
     install_missing

@@ -6,6 +6,7 @@
  *   writers.c       the workbook and the writers that run beside it
  *   cmd_validate.c  reading and checking a batch (validate; run's first step)
  *   cmd_history.c   history
+ *   cmd_store.c     store copy (between SQLite and PostgreSQL)
  *   cmd_template.c  template (data-entry workbooks)
  *   cmd_gen.c       gen
  *   progress.c      what a command prints on stderr as it goes
@@ -203,6 +204,7 @@ struct run_opts {
 int cmd_run(const char *batch, const struct run_opts *ro);
 int cmd_validate(int argc, char **argv);
 int cmd_history(int argc, char **argv);
+int cmd_store(int argc, char **argv);
 int cmd_gen(int argc, char **argv);
 int cmd_template(int argc, char **argv);
 

@@ -8,6 +8,7 @@
 
 #include "cli_int.h"
 #include "config.h"
+#include "pguri.h"
 #include "store.h"
 
 /* The plan versions, oldest first; nothing for a store without a plan. */
@@ -61,7 +62,9 @@ int cmd_history(int argc, char **argv)
     /* Every line goes through cli_print_text: names in the store come from
      * the inputs of earlier runs, possibly of older lcme versions. */
     char line[4096];
-    snprintf(line, sizeof line, "Store %s\n\nRuns (%zu):", cfg->store, h.nrun);
+    char shown[1024];
+    snprintf(line, sizeof line, "Store %s\n\nRuns (%zu):",
+             pguri_scrub(cfg->store, shown, sizeof shown), h.nrun);
     print_lines(line);
     snprintf(line, sizeof line, "  %-16s  %-4s  %-20s  %-7s  %-10s  %s", "id", "year",
              "dated (batch)", "status", "seed", "batch");

@@ -31,6 +31,7 @@
 #include "ingest.h"
 #include "objectives.h"
 #include "path.h"
+#include "pguri.h"
 #include "pipeline.h"
 #include "reports.h"
 #include "sensitivity.h"
@@ -121,7 +122,8 @@ static int run_inputs(const struct run *r, struct outdir_input *in, char **names
     const struct config *cfg = r->cfg;
     int n = 0;
     add_input(in, names, &n, cfg->path, "the batch file");
-    add_input(in, names, &n, cfg->store, "the store");
+    if (!pguri_is(cfg->store))
+        add_input(in, names, &n, cfg->store, "the store");
     add_input(in, names, &n, cfg->framework, "the framework");
     if (cfg->units)
         add_input(in, names, &n, cfg->units, "the units file");
@@ -208,13 +210,13 @@ static int run_store_observations(struct run *r)
     struct stage_clock sc;
     cli_stage_begin(&sc, "store");
     struct stat sst;
-    if (stat(cfg->store, &sst) == 0 && !S_ISREG(sst.st_mode)) {
+    if (!pguri_is(cfg->store) && stat(cfg->store, &sst) == 0 && !S_ISREG(sst.st_mode)) {
         diag_input(&r->d, cfg->path, 0, 0, "store '%s' is %s, not a file", cfg->store,
                    S_ISDIR(sst.st_mode) ? "a folder" : "not a regular file");
         return -1;
     }
     size_t from = r->d.n;
-    r->created_store = access(cfg->store, F_OK) != 0 && errno == ENOENT;
+    r->created_store = !pguri_is(cfg->store) && access(cfg->store, F_OK) != 0 && errno == ENOENT;
     int ok = store_open(&r->st, cfg->store, 0, &r->d) == 0 && store_begin(r->st, &r->d) == 0;
     r->in_tx = ok;
     ok = ok && (!r->ro->replace || store_drop_sources(r->st, r->in.obs, &r->d) == 0) &&

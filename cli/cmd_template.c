@@ -23,6 +23,7 @@
 #include "framework.h"
 #include "ingest.h"
 #include "path.h"
+#include "pguri.h"
 #include "store.h"
 #include "template.h"
 
@@ -127,7 +128,7 @@ static int load_units(struct tpl_ctx *x, struct diag *d)
         if (ingest_units(x->units_file, cfg->units, d) != 0)
             return -1;
     }
-    if (access(cfg->store, F_OK) == 0) {
+    if (pguri_is(cfg->store) || access(cfg->store, F_OK) == 0) {
         struct store *st = NULL;
         int rc = store_open(&st, cfg->store, 1, d) != 0 ||
                  store_load_cube(st, x->fw, cfg->ci_level, &x->held, NULL, d) != 0;

@@ -18,6 +18,7 @@
 #include "framework.h"
 #include "ingest.h"
 #include "path.h"
+#include "pguri.h"
 #include "plan.h"
 #include "sensitivity.h"
 #include "store.h"
@@ -47,6 +48,8 @@ static int named_file_exists(const struct config *cfg, const char *key, const ch
  * ENOMEM. */
 static char *source_key(const struct config *cfg, const char *path, const char *name)
 {
+    if (pguri_is(cfg->store))
+        return strdup(name);   /* a database has no folder: the name as written */
     char *dir = path_dirname(cfg->store);
     char *key = dir ? path_relative(dir, path) : NULL;
     free(dir);
@@ -121,7 +124,7 @@ void inputs_free(struct inputs *in)
  * the evaluation year; validate never creates or changes the store. */
 static int store_holds_year(const struct config *cfg)
 {
-    if (access(cfg->store, F_OK) != 0)
+    if (!pguri_is(cfg->store) && access(cfg->store, F_OK) != 0)
         return 0;
     struct diag quiet_d;
     diag_init(&quiet_d);
@@ -145,7 +148,7 @@ static int validate_plan_units(const struct inputs *in, const struct cube *c, st
     if (!in->plan)
         return 0;
     struct cube *held = NULL;
-    if (access(in->cfg->store, F_OK) == 0) {
+    if (pguri_is(in->cfg->store) || access(in->cfg->store, F_OK) == 0) {
         struct diag quiet_d;
         diag_init(&quiet_d);
         struct store *st = NULL;

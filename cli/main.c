@@ -5,6 +5,7 @@
  *            [--quiet] [--timings] [--no-charts] [--replace]
  *   lcme validate BATCH.ini
  *   lcme history BATCH.ini
+ *   lcme store copy FROM TO
  *   lcme template BATCH.ini [--unit CODE]... [--by unit|indicator] -o DIR
  *   lcme gen [options] -o DIR
  *   lcme --help | --version
@@ -29,19 +30,21 @@ void cli_usage(FILE *fp)
           "                [--quiet] [--timings] [--no-charts] [--replace]\n"
           "       lcme validate BATCH.ini\n"
           "       lcme history BATCH.ini\n"
+          "       lcme store copy FROM TO\n"
           "       lcme template BATCH.ini [--unit CODE]... [--by unit|indicator] -o DIR\n"
           "       lcme gen [OPTIONS] -o DIR\n"
           "       lcme --help | --version\n"
           "\n"
           "Monitoring and evaluation of learning cities: ingest a year of indicator data,\n"
-          "keep every year in a SQLite store, and compute scores, ranks, intervals and\n"
-          "trends for every node of the framework, written to a workbook, CSV files,\n"
-          "charts and a PDF report.\n"
+          "keep every year in a store (a SQLite file, or PostgreSQL for a network), and\n"
+          "compute scores, ranks, intervals and trends for every node of the framework,\n"
+          "written to a workbook, CSV files, charts and a PDF report.\n"
           "\n"
           "Commands:\n"
           "  run       ingest, validate, store, compute and write the outputs\n"
           "  validate  report every problem in the batch without computing or writing\n"
           "  history   list the runs, years, sources and plan versions the store holds\n"
+          "  store     copy a store between SQLite and PostgreSQL (lcme store --help)\n"
           "  template  write data-entry workbooks for the batch's year (lcme template --help)\n"
           "  gen       write a synthetic batch (lcme gen --help for its options)\n"
           "\n"
@@ -145,6 +148,8 @@ int main(int argc, char **argv)
         return cmd_validate(argc - 1, argv + 1);
     if (strcmp(cmd, "history") == 0)
         return cmd_history(argc - 1, argv + 1);
+    if (strcmp(cmd, "store") == 0)
+        return cmd_store(argc - 1, argv + 1);
     if (strcmp(cmd, "template") == 0)
         return cmd_template(argc - 1, argv + 1);
     if (strcmp(cmd, "run") == 0)

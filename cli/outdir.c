@@ -49,6 +49,7 @@
 
 #include "cli_int.h"
 #include "path.h"
+#include "pguri.h"
 #include "store.h"
 
 #define OUTDIR_TMP_PREFIX ".lcme-tmp-"
@@ -145,12 +146,13 @@ static int replaceable(const char *path, int is_dir, char *why, size_t len)
 /* ---- settling what killed runs left ------------------------------------- */
 
 /* Whether the store at path holds run id as done: 1, 0, or -1 when that
- * cannot be told (no such file, unreadable, busy). Opened for writing, so a
- * killed run's transaction is rolled back first. */
+ * cannot be told (no such file, unreadable, busy, no server). Opened for
+ * writing, so a killed run's transaction is rolled back first (a
+ * PostgreSQL server rolls back the transaction of a connection that died). */
 static int run_done(const char *path, const char *id)
 {
     struct stat st;
-    if (stat(path, &st) != 0 || !S_ISREG(st.st_mode))
+    if (!pguri_is(path) && (stat(path, &st) != 0 || !S_ISREG(st.st_mode)))
         return -1;
     struct diag d;
     diag_init(&d);
@@ -374,7 +376,7 @@ static int write_record(struct outdir *o, const char *store, const char *run_id,
 {
     char *part = path_join(o->tmp, OUTDIR_RECORD ".part");
     char *rec = path_join(o->tmp, OUTDIR_RECORD);
-    char *st = path_canonical(store);
+    char *st = pguri_is(store) ? NULL : path_canonical(store);   /* a URI as written */
     FILE *fp = part ? fopen(part, "w") : NULL;
     int ok = fp != NULL;
     if (fp) {

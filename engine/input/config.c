@@ -27,6 +27,7 @@
 #include "csv.h"
 #include "framework.h"
 #include "path.h"
+#include "pguri.h"
 
 #define MAX_OVERRIDES 256
 
@@ -360,7 +361,13 @@ static void batch_key(struct parse *p, const char *key, const char *value)
         c->units_line = p->line;
         c->units_col = p->vcol;
     } else if (strcmp(key, "store") == 0) {
-        set_str(&c->store, resolve(p, value));
+        /* a connection URI is kept as written; it may not carry a
+           password, and the message never repeats it */
+        if (pguri_is(value) && pguri_has_password(value))
+            diag_input(p->d, c->path, p->line, p->vcol,
+                       "[batch] store: the connection URI gives a password; give it in "
+                       "PGPASSWORD or ~/.pgpass instead, never in the batch file");
+        set_str(&c->store, pguri_is(value) ? strdup(value) : resolve(p, value));
         c->store_line = p->line;
         c->store_col = p->vcol;
     } else if (strcmp(key, "output") == 0) {

@@ -200,7 +200,8 @@ struct config {
     char *data_name[CONFIG_MAX_DATA]; /* as written in the batch file: the
                                         store keys sources by these names */
     char *units;                 /* resolved path of the units file, or NULL */
-    char *store;                 /* resolved path */
+    char *store;                 /* resolved path, or a PostgreSQL connection
+                                    URI as written (pguri.h; no password) */
     char *output;                /* resolved output folder */
     char *group;                 /* unit attribute used by group imputation */
     int nlevel_names;

@@ -71,7 +71,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "store_int.h"
+#include "pguri.h"
+#include "store_pg_int.h"
 
 #define STORE_SCHEMA_VERSION 2
 #define STORE_BUSY_TIMEOUT_MS 5000
@@ -472,11 +473,25 @@ int store_open(struct store **out, const char *path, int readonly, struct diag *
         return -1;
     }
     s->readonly = readonly != 0;
-    s->path = strdup(path ? path : "");
+    if (pguri_is(path)) {
+        char shown[1024];
+        s->path = strdup(pguri_scrub(path, shown, sizeof shown));
+    } else {
+        s->path = strdup(path ? path : "");
+    }
     if (!s->path) {
         free(s);
         diag_add(d, LCME_ENOMEM, NULL, 0, 0, "cannot open store: out of memory");
         return -1;
+    }
+    if (pguri_is(path)) {
+        if (store_pg_open(s, path, readonly, d) != 0) {
+            free(s->path);
+            free(s);
+            return -1;
+        }
+        *out = s;
+        return 0;
     }
     if (open_check_path(s, path, readonly, d) != 0 ||
         open_connect(s, path, readonly, d) != 0 || open_schema(s, readonly, d) != 0) {
@@ -513,6 +528,8 @@ void store_close(struct store *s)
 {
     if (!s)
         return;
+    if (s->pg)
+        store_pg_close(s);
     if (s->db) {
         if (!sqlite3_get_autocommit(s->db))
             sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
@@ -550,6 +567,8 @@ void store_close_discard(struct store *s)
 
 int store_begin(struct store *s, struct diag *d)
 {
+    if (s->pg)
+        return store_pg_begin(s, d);
     if (!sqlite3_get_autocommit(s->db)) {
         diag_add(d, LCME_EINTERNAL, NULL, 0, 0,
                  "store '%s': a transaction is already open", s->path);
@@ -560,6 +579,8 @@ int store_begin(struct store *s, struct diag *d)
 
 int store_commit(struct store *s, struct diag *d)
 {
+    if (s->pg)
+        return store_pg_commit(s, d);
     if (sqlite3_get_autocommit(s->db)) {
         diag_add(d, LCME_EINTERNAL, NULL, 0, 0,
                  "store '%s': no transaction is open to commit", s->path);
@@ -576,6 +597,10 @@ int store_commit(struct store *s, struct diag *d)
 
 void store_rollback(struct store *s)
 {
+    if (s && s->pg) {
+        store_pg_rollback(s);
+        return;
+    }
     if (s && s->db && !sqlite3_get_autocommit(s->db))
         sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
 }

@@ -1,5 +1,7 @@
-/* store.h: the SQLite store that keeps every year's observations, the runs
- * and their results. Schema (documented in README.md):
+/* store.h: the store that keeps every year's observations, the runs and
+ * their results: a SQLite file, or a PostgreSQL database when the batch names
+ * it with a postgresql:// connection URI (store_pg.c; the same tables and
+ * semantics, many batches writing at once). Schema (documented in README.md):
  *
  *   observation(unit, year, indicator, value, se, n, lower, upper, flag,
  *               source, line, loaded)    PRIMARY KEY (unit, year, indicator)
@@ -37,15 +39,19 @@ struct store;
 struct results;
 
 /* Open (creating file and schema when missing). readonly=1 never creates.
- * Opened for writing, the whole file is checked first (PRAGMA quick_check):
- * a damaged store is LCME_ESTORE before anything is written to it.
+ * path is a file (SQLite) or a postgresql:// URI (pguri.h), which may not
+ * give a password (LCME_EUSAGE): libpq takes it from PGPASSWORD or
+ * ~/.pgpass; messages show the URI scrubbed (pguri_scrub). A SQLite file
+ * opened for writing is checked first (PRAGMA quick_check): a damaged store
+ * is LCME_ESTORE before anything is written to it.
  * Returns 0 and *out, or -1 with the reason in d. */
 int store_open(struct store **out, const char *path, int readonly, struct diag *d);
 void store_close(struct store *s);   /* rolls back an open transaction; NULL ok */
 /* Close s and, when it holds no source, run or unit (the bare schema of a
  * store the caller created and then could not fill), delete its file, so a
  * failed first run leaves no empty store behind. Rolls back first; a store
- * another connection holds is only closed. NULL ok. */
+ * another connection holds, and a PostgreSQL store, is only closed. NULL
+ * ok. */
 void store_close_discard(struct store *s);
 
 /* BEGIN IMMEDIATE. 0, or -1 in d (a transaction already open is an
@@ -180,5 +186,23 @@ struct store_plan_history {
  * the problem in d and *h empty. */
 int store_plan_history_read(struct store *s, struct store_plan_history *h, struct diag *d);
 void store_plan_history_free(struct store_plan_history *h);   /* NULL is harmless */
+
+/* ---- copying a store (store_copy.c) --------------------------------------
+ *
+ * Every row of every table of from into to, as they are (load times, run
+ * statuses and plan versions included), between any two stores: SQLite to
+ * PostgreSQL, back, or the same kind. from is read in one read transaction;
+ * to is written in one transaction, so a failed copy leaves it as it was.
+ */
+struct store_copy_count {
+    const char *table;       /* static */
+    long long rows;
+};
+#define STORE_COPY_NTABLE 14
+/* to must hold no source, unit, run or plan version (LCME_EINPUT with the
+ * table's name otherwise). Fills n[STORE_COPY_NTABLE] with the rows copied
+ * per table, in copy order. 0, or -1 with the problem in d. */
+int store_copy(struct store *from, struct store *to, struct store_copy_count *n,
+               struct diag *d);
 
 #endif

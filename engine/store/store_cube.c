@@ -23,12 +23,10 @@
 #include <string.h>
 
 #include "cube_builder.h"
-#include "store_int.h"
+#include "store_pg_int.h"
 #include "strmap.h"
 
-/* code -> builder ind: indicator i is i, denominator k is nind + k. An
- * indicator whose code is also a denominator's stays an indicator. */
-static struct strmap *ind_map(const struct framework *fw)
+struct strmap *store_ind_map(const struct framework *fw)
 {
     struct strmap *m = strmap_new();
     if (!m)
@@ -144,12 +142,14 @@ int store_load_cube(struct store *s, const struct framework *fw, double ci_level
     size_t skip = 0;
     if (skipped)
         *skipped = 0;
+    if (s->pg)
+        return store_pg_load_cube(s, fw, ci_level, out, skipped, d);
     struct cube_builder *b = NULL;
     size_t nind = fw->nind > 0 ? (size_t)fw->nind : 0;
     size_t ndenom = fw->ndenom > 0 ? (size_t)fw->ndenom : 0;
     if (cube_builder_new(&b, nind, ndenom, ci_level, d) != 0)
         return -1;
-    struct strmap *ind = ind_map(fw);
+    struct strmap *ind = store_ind_map(fw);
     int ret = -1;
     if (!ind)
         store_nomem(s, d, "loading the cube");

@@ -11,7 +11,7 @@
 #include <string.h>
 
 #include "array.h"
-#include "store_int.h"
+#include "store_pg_int.h"
 
 static int history_runs(struct store *s, struct store_history *h, struct diag *d)
 {
@@ -121,6 +121,8 @@ static int history_years(struct store *s, struct store_history *h, struct diag *
 int store_history_read(struct store *s, struct store_history *h, struct diag *d)
 {
     memset(h, 0, sizeof *h);
+    if (s->pg)
+        return store_pg_history_read(s, h, d);
     /* One read transaction, so the three lists agree with each other. */
     int own = sqlite3_get_autocommit(s->db) != 0;
     if (own && store_exec(s, "BEGIN", "reading the history", d) != 0)

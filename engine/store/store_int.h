@@ -21,10 +21,16 @@
 #include "diag.h"
 #include "store.h"
 
+struct store_pg;
+
 struct store {
     sqlite3 *db;
-    char *path;          /* as given, for messages */
+    char *path;          /* as given, for messages (a URI scrubbed of any
+                            password: pguri_scrub) */
     int readonly;
+    struct store_pg *pg; /* a PostgreSQL store (store_pg_int.h): every public
+                            function hands it to its store_pg_* counterpart;
+                            NULL for SQLite */
 };
 
 /* Report a failed SQLite call (status rc) made while doing `what`, with the
@@ -65,8 +71,68 @@ static inline double store_col_num(sqlite3_stmt *st, int i)
  * caller's transaction) and 1 returned. -1 after reporting. */
 int store_source_sheet(struct store *s, int add, struct diag *d);
 
+/* code -> cube builder ind for store_load_cube: indicator i is i,
+ * denominator k is nind + k; an indicator whose code is also a
+ * denominator's stays an indicator. NULL on ENOMEM; free with strmap_free. */
+struct strmap;
+struct strmap *store_ind_map(const struct framework *fw);
+
+/* A plan's files as named in the batch, comma-separated, as plan_version
+ * keeps them; the caller frees. NULL on ENOMEM. */
+struct plan;
+char *store_plan_files(const struct plan *p);
+
+/* Create the plan tables of a SQLite store when missing (store_plans.c). 0,
+ * or -1 after reporting. */
+int store_plan_tables(struct store *s, struct diag *d);
+
+/* Create the sensitivity tables of a SQLite store when missing
+ * (store_sensitivity.c). 0, or -1 after reporting. */
+int store_sensitivity_tables(struct store *s, struct diag *d);
+
+/* The years data file f of o gives, ascending and distinct, into *years
+ * (caller frees); their count, or -1 on ENOMEM (store_obs.c). */
+long store_source_years(const struct obsset *o, size_t f, int **years);
+
+/* store_source_kept's count of one (year y, count rows) of a source's
+ * years, ascending, against the file's years[ny] (k: where the last call
+ * left off, 0 at first): a year the file gives is the file's own and not
+ * counted. */
+void store_kept_add(const int *years, long ny, long *k, int y, long long count,
+                    size_t *rows, int *first, int *last);
+
 /* A text column copied; "" for NULL. NULL on ENOMEM. */
 char *store_col_dup(sqlite3_stmt *st, int i);
+
+/* ---- tables as rows, for store_copy (store_copy.c) ----------------------- */
+
+/* A table: its columns in the order both backends read and write them, the
+ * kind of each ('T' text, 'I' whole number, 'R' real number), and the fixed
+ * SQL that reads it in key order, writes it and counts it on each backend
+ * (store_copy.c draws them all from one column list). A SQLite store made
+ * before a column had its present form (source.sheet, schema 1's flag and
+ * coverage) is read with sqlite_old when sqlite_probe returns no row. */
+struct store_table {
+    const char *name;
+    const char *kinds;          /* "TIR": one letter per column */
+    const char *sqlite_select;
+    const char *sqlite_insert;
+    const char *pg_copy_out;    /* COPY (SELECT ...) TO STDOUT (FORMAT binary) */
+    const char *pg_copy_in;     /* COPY t(...) FROM STDIN (FORMAT binary) */
+    const char *count;
+    const char *sqlite_probe;   /* NULL: every SQLite store has the present form */
+    const char *sqlite_old;
+};
+#define STORE_MAX_COLS 16
+/* One value of a row: null, or the member its column's kind says. */
+struct store_value {
+    int null;
+    long long i;
+    double r;
+    const char *t;       /* borrowed for the call of the row function */
+};
+/* Called once per row read; 0 to go on, -1 (after reporting) to stop. */
+typedef int store_row_fn(void *ctx, const struct store_value *v, struct diag *d);
 
 /* A write call's own unit of work. Inside the caller's transaction,
  * store_op_begin opens a savepoint and store_op_end releases it (ok) or

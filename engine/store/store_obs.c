@@ -20,7 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "store_int.h"
+#include "store_pg_int.h"
 
 /* Current UTC time as the store writes it, into buf[32]. */
 static int store_now(struct store *s, char buf[32], struct diag *d)
@@ -121,9 +121,7 @@ out:
     return ret;
 }
 
-/* The years file f of o gives, ascending and distinct, into *years (caller
- * frees); their count, or -1 on ENOMEM. */
-static long source_years(const struct obsset *o, size_t f, int **years)
+long store_source_years(const struct obsset *o, size_t f, int **years)
 {
     size_t n = 0;
     int *v = NULL;
@@ -174,7 +172,7 @@ static int put_sources(struct store *s, const struct obsset *o, const char *load
         goto out;
     for (size_t f = 0; f < o->nfile; f++) {
         const char *name = source_name(&o->file[f]);
-        long ny = source_years(o, f, &years);
+        long ny = store_source_years(o, f, &years);
         if (ny < 0) {
             store_nomem(s, d, "replacing a reloaded source");
             goto out;
@@ -255,6 +253,8 @@ int store_put_obsset(struct store *s, const struct obsset *o, const struct frame
         *revised = 0;
     if (check_obsset(s, o, fw, d) != 0)
         return -1;
+    if (s->pg)
+        return store_pg_put_obsset(s, o, fw, revised, d);
     struct store_op op;
     if (store_op_begin(s, &op, d) != 0)
         return -1;
@@ -288,6 +288,8 @@ out:
 
 int store_drop_sources(struct store *s, const struct obsset *o, struct diag *d)
 {
+    if (s->pg)
+        return store_pg_drop_sources(s, o, d);
     struct store_op op;
     if (store_op_begin(s, &op, d) != 0)
         return -1;
@@ -309,6 +311,19 @@ out:
     return store_op_end(s, &op, ok, d);
 }
 
+void store_kept_add(const int *years, long ny, long *k, int y, long long count,
+                    size_t *rows, int *first, int *last)
+{
+    while (*k < ny && years[*k] < y)
+        (*k)++;
+    if (*k < ny && years[*k] == y)
+        return;   /* a year the file gives: its rows are the file's */
+    if (!*rows)
+        *first = y;
+    *last = y;
+    *rows += (size_t)count;
+}
+
 int store_source_kept(struct store *s, const struct obsset *o, size_t f, size_t *rows,
                       int *first, int *last, struct diag *d)
 {
@@ -318,8 +333,10 @@ int store_source_kept(struct store *s, const struct obsset *o, size_t f, size_t 
         diag_add(d, LCME_EINTERNAL, NULL, 0, 0, "store '%s': no data file %zu", s->path, f);
         return -1;
     }
+    if (s->pg)
+        return store_pg_source_kept(s, o, f, rows, first, last, d);
     int *years = NULL;
-    long ny = source_years(o, f, &years);
+    long ny = store_source_years(o, f, &years);
     if (ny < 0)
         return store_nomem(s, d, "reading a source's years");
     sqlite3_stmt *st = store_prepare(s,
@@ -330,17 +347,9 @@ int store_source_kept(struct store *s, const struct obsset *o, size_t f, size_t 
     if (st) {
         sqlite3_bind_text(st, 1, source_name(&o->file[f]), -1, SQLITE_STATIC);
         long k = 0;
-        while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-            int y = sqlite3_column_int(st, 0);
-            while (k < ny && years[k] < y)
-                k++;
-            if (k < ny && years[k] == y)
-                continue;   /* a year the file gives: its rows are the file's */
-            if (!*rows)
-                *first = y;
-            *last = y;
-            *rows += (size_t)sqlite3_column_int64(st, 1);
-        }
+        while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+            store_kept_add(years, ny, &k, sqlite3_column_int(st, 0),
+                           sqlite3_column_int64(st, 1), rows, first, last);
         sqlite3_finalize(st);
     }
     free(years);

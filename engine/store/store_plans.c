@@ -21,7 +21,7 @@
 
 #include "array.h"
 #include "plan.h"
-#include "store_int.h"
+#include "store_pg_int.h"
 
 /* The plan tables (schema block "action plans" of store.c's list). */
 static const char store_plan_schema_sql[] =
@@ -53,8 +53,7 @@ static const char store_plan_schema_sql[] =
     "  version TEXT NOT NULL REFERENCES plan_version(id)\n"
     ");\n";
 
-/* The plan's files as named in the batch, comma-separated; NULL on ENOMEM. */
-static char *plan_files(const struct plan *p)
+char *store_plan_files(const struct plan *p)
 {
     size_t len = 1;
     for (int i = 0; i < p->nfile; i++)
@@ -67,6 +66,11 @@ static char *plan_files(const struct plan *p)
     for (int i = 0; i < p->nfile; i++)
         k += (size_t)snprintf(s + k, len - k, "%s%s", i ? ", " : "", p->name[i]);
     return s;
+}
+
+int store_plan_tables(struct store *s, struct diag *d)
+{
+    return store_exec(s, store_plan_schema_sql, "creating the plan tables", d);
 }
 
 /* *held: 1 when the store holds version id already. */
@@ -88,7 +92,7 @@ static int version_held(struct store *s, const char *id, int *held, struct diag 
 /* Insert the version, or lower the first year of one already held. */
 static int put_version(struct store *s, const struct plan *p, int year, struct diag *d)
 {
-    char *files = plan_files(p);
+    char *files = store_plan_files(p);
     if (!files)
         return store_nomem(s, d, "storing the plan");
     sqlite3_stmt *st = store_prepare(
@@ -166,11 +170,13 @@ static int put_run_plan(struct store *s, const char *run_id, const struct plan *
 int store_put_plan(struct store *s, const char *run_id, const struct plan *p, int year,
                    struct diag *d)
 {
+    if (s->pg)
+        return store_pg_put_plan(s, run_id, p, year, d);
     struct store_op op;
     if (store_op_begin(s, &op, d) != 0)
         return -1;
     int held = 0;
-    int ok = store_exec(s, store_plan_schema_sql, "creating the plan tables", d) == 0 &&
+    int ok = store_plan_tables(s, d) == 0 &&
              version_held(s, p->version, &held, d) == 0 && put_version(s, p, year, d) == 0 &&
              (held || put_objectives(s, p, d) == 0) && put_run_plan(s, run_id, p, d) == 0;
     return store_op_end(s, &op, ok, d);
@@ -195,6 +201,8 @@ static int has_plan_tables(struct store *s, struct diag *d)
 int store_plan_history_read(struct store *s, struct store_plan_history *h, struct diag *d)
 {
     memset(h, 0, sizeof *h);
+    if (s->pg)
+        return store_pg_plan_history_read(s, h, d);
     int has = has_plan_tables(s, d);
     if (has <= 0)
         return has;

@@ -16,7 +16,7 @@
 #include <string.h>
 
 #include "pipeline.h"
-#include "store_int.h"
+#include "store_pg_int.h"
 
 #ifndef LCME_VERSION
 #define LCME_VERSION "unknown"
@@ -56,6 +56,9 @@ int store_run_begin(struct store *s, const char *run_id, const char *batch, int 
         diag_add(d, LCME_EINTERNAL, NULL, 0, 0, "store '%s': a run needs an id", s->path);
         return -1;
     }
+    if (s->pg)
+        return store_pg_run_begin(s, run_id, batch, year, started, settings, seed,
+                                  input_sha256, d);
     struct store_op op;
     if (store_op_begin(s, &op, d) != 0)
         return -1;
@@ -103,6 +106,8 @@ int store_put_results(struct store *s, const char *run_id, const struct framewor
                  s->path, r->nnode, r->nyear, r->nunit, fw->nnode, c->nyear, c->nunit);
         return -1;
     }
+    if (s->pg)
+        return store_pg_put_results(s, run_id, fw, c, r, d);
     struct store_op op;
     if (store_op_begin(s, &op, d) != 0)
         return -1;
@@ -169,6 +174,8 @@ int store_run_finish(struct store *s, const char *run_id, const char *status,
                  status ? status : "(null)");
         return -1;
     }
+    if (s->pg)
+        return store_pg_run_finish(s, run_id, status, d);
     struct store_op op;
     if (store_op_begin(s, &op, d) != 0)
         return -1;
@@ -197,6 +204,8 @@ int store_run_status(struct store *s, const char *run_id, char *buf, size_t len,
 {
     if (len)
         buf[0] = '\0';
+    if (s->pg)
+        return store_pg_run_status(s, run_id, buf, len, d);
     sqlite3_stmt *st = store_prepare(s, "SELECT status FROM run WHERE id = ?1",
                                      "reading a run's status", d);
     if (!st)

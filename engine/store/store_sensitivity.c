@@ -28,7 +28,7 @@
 
 #include "config.h"
 #include "sensitivity.h"
-#include "store_int.h"
+#include "store_pg_int.h"
 
 static const char sensitivity_schema_sql[] =
     "CREATE TABLE IF NOT EXISTS sensitivity_run(\n"
@@ -69,6 +69,12 @@ static const char sensitivity_schema_sql[] =
     "  si REAL, sti REAL,\n"
     "  PRIMARY KEY (run, unit, assumption)\n"
     ") WITHOUT ROWID;\n";
+
+int store_sensitivity_tables(struct store *s, struct diag *d)
+{
+    const char *sql = sensitivity_schema_sql;
+    return store_exec(s, sql, "creating the sensitivity tables", d);
+}
 
 /* Removing a run's earlier analysis, one table each. */
 static const char *const delete_sql[] = {
@@ -223,11 +229,12 @@ int store_put_sensitivity(struct store *s, const char *run_id, const struct conf
                  x->nunit, c->nunit);
         return -1;
     }
+    if (s->pg)
+        return store_pg_put_sensitivity(s, run_id, cfg, fw, c, x, d);
     struct store_op op;
     if (store_op_begin(s, &op, d) != 0)
         return -1;
-    const char *sql = sensitivity_schema_sql;
-    int ok = store_exec(s, sql, "creating the sensitivity tables", d) == 0 &&
+    int ok = store_sensitivity_tables(s, d) == 0 &&
              delete_earlier(s, run_id, d) == 0 && put_runs(s, run_id, cfg, fw, x, d) == 0 &&
              put_ranks(s, run_id, fw, c, x, d) == 0 &&
              (x->mode != SENS_SA || put_indices(s, run_id, c, x, d) == 0);
