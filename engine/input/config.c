@@ -330,6 +330,21 @@ static void batch_key(struct parse *p, const char *key, const char *value)
         set_str(&c->output, resolve(p, value));
     } else if (strcmp(key, "group") == 0) {
         set_str(&c->group, strdup(value));
+    } else if (strcmp(key, "description") == 0) {
+        set_str(&c->description, strdup(value));
+    } else if (strcmp(key, "source") == 0) {
+        set_str(&c->source, strdup(value));
+    } else if (strcmp(key, "licence") == 0 || strcmp(key, "license") == 0) {
+        set_str(&c->licence, strdup(value));
+    } else if (strcmp(key, "contact") == 0) {
+        set_str(&c->contact, strdup(value));
+    } else if (strcmp(key, "synthetic") == 0) {
+        int yn = parse_yesno(value);
+        if (yn < 0)
+            diag_input(p->d, c->path, p->line, p->vcol,
+                       "[batch] synthetic: '%s' is not yes or no", value);
+        else
+            c->synthetic = yn;
     } else if (strcmp(key, "created") == 0) {
         int y, mo, d, h, mi, s;
         char extra;
@@ -538,6 +553,13 @@ static int handler(void *user, const char *section, const char *name, const char
                 c->seed = (unsigned long)s;
         } else
             diag_input(p->d, c->path, p->line, p->kcol, "[uncertainty] unknown key '%s'", key);
+    } else if (strcmp(section, "report") == 0) {
+        if (strcmp(key, "units") == 0)
+            set_str(&c->report_units, strdup(val));
+        else if (strcmp(key, "group") == 0)
+            set_str(&c->report_group, strdup(val));
+        else
+            diag_input(p->d, c->path, p->line, p->kcol, "[report] unknown key '%s'", key);
     } else if (strcmp(section, "trend") == 0) {
         if (strcmp(key, "base_year") == 0) {
             if (parse_int(p, section, key, val, 1000, 9999, &l) == 0) {
@@ -821,6 +843,12 @@ void config_free(struct config *c)
     free(c->output);
     free(c->group);
     free(c->created);
+    free(c->description);
+    free(c->source);
+    free(c->licence);
+    free(c->contact);
+    free(c->report_units);
+    free(c->report_group);
     free(c->force_include);
     free(c->force_exclude);
     free(c->ref_unit);

@@ -138,6 +138,14 @@ static int add_kind(const struct chart_ctx *c, struct chart_list *out, enum char
     return 0;
 }
 
+/* 1 when the kinds that draw scores over time may be drawn: trends were
+ * computed and the scores are comparable over time (not per-year scope,
+ * where no chart may claim a change). */
+static int has_trends(const struct chart_ctx *c)
+{
+    return c->tr && c->tr->comparable;
+}
+
 /* 1 for the scopes whose items are made unit by unit. */
 static int per_unit(enum chart_scope s)
 {
@@ -150,13 +158,14 @@ int chart_list_build(const struct chart_ctx *c, struct chart_list *out,
     const struct cube *cb = c->in->cube;
     int rc = 0;
     for (int k = 0; k < CHART_NKIND && rc == 0; k++)
-        if (!per_unit(KIND[k].scope) && (c->tr || !KIND[k].trends))
+        if (!per_unit(KIND[k].scope) && (has_trends(c) || !KIND[k].trends))
             rc = add_kind(c, out, (enum chart_kind)k);
     for (size_t i = 0; i < cb->nunit && rc == 0; i++) {
         size_t u = c->order[i];   /* in index order: reads well in a folder too */
         for (int k = 0; k < CHART_NKIND && rc == 0; k++)
-            if (per_unit(KIND[k].scope) && (c->tr || !KIND[k].trends) &&
-                (KIND[k].scope == CHART_PER_UNIT || chart_unit_has_objectives(c, u)))
+            if (per_unit(KIND[k].scope) && (has_trends(c) || !KIND[k].trends) &&
+                (KIND[k].scope == CHART_PER_PLANNED_UNIT ? chart_unit_has_objectives(c, u)
+                                                         : chart_unit_selected(c, u)))
                 rc = add(c, out, (enum chart_kind)k, -1, (long)u, 1, 1, cb->unit[u]);
     }
     for (size_t i = 0; i < out->n; i++)
@@ -173,7 +182,7 @@ void chart_render(struct chart_pen *p, const struct chart_ctx *c,
 {
     cairo_t *cr = chart_pen_cr(p);
     cairo_save(cr);
-    if ((unsigned)it->kind < CHART_NKIND && (c->tr || !KIND[it->kind].trends))
+    if ((unsigned)it->kind < CHART_NKIND && (has_trends(c) || !KIND[it->kind].trends))
         KIND[it->kind].draw(p, c, it);
     cairo_restore(cr);
 }
