@@ -207,18 +207,32 @@ int quality_csv_write(const char *path, const struct report_input *in,
     return 0;
 }
 
-int quality_sheet_add(lxw_workbook *wb, const struct report_input *in,
-                      int table, struct diag *d)
+/* 1 when row r is in the sheet of year y (y 0: every row): the sections
+ * counted per year (unit, indicator, treatment) keep only year y. */
+static int in_year(const struct qrow *r, int y)
+{
+    if (!y || !r->year)
+        return 1;
+    int per_year = strcmp(r->section, "unit") == 0 || strcmp(r->section, "indicator") == 0 ||
+                   strcmp(r->section, "treatment") == 0;
+    return !per_year || r->year == y;
+}
+
+int quality_sheet_fill(lxw_worksheet *ws, const struct report_input *in, int table,
+                       size_t first_row, int year, struct diag *d)
 {
     struct qrows q = {0};
     build(&q, in);
-    lxw_worksheet *ws = q.nomem ? NULL : workbook_add_worksheet(wb, "Quality");
-    if (!ws) {
+    if (q.nomem) {
         free(q.v);
-        diag_add(d, q.nomem ? LCME_ENOMEM : LCME_EINTERNAL, NULL, 0, 0,
-                 "Quality sheet: %s", q.nomem ? "out of memory" : "cannot add the worksheet");
+        diag_add(d, LCME_ENOMEM, NULL, 0, 0, "Quality sheet: out of memory");
         return -1;
     }
+    size_t keep = 0;   /* the rows of the year, in order */
+    for (size_t k = 0; k < q.n; k++)
+        if (in_year(&q.v[k], year))
+            q.v[keep++] = q.v[k];
+    q.n = keep;
     lxw_table_column col[NCOL], *ptr[NCOL + 1];
     memset(col, 0, sizeof col);
     for (int j = 0; j < NCOL; j++) {
@@ -233,20 +247,21 @@ int quality_sheet_add(lxw_workbook *wb, const struct report_input *in,
     opt.style_type_number = 2;
     opt.columns = ptr;
     lxw_error err;
+    lxw_row_t top = (lxw_row_t)first_row;
     if (table) {
-        err = worksheet_add_table(ws, 0, 0, (lxw_row_t)(q.n ? q.n : 1), NCOL - 1, &opt);
+        err = worksheet_add_table(ws, top, 0, top + (lxw_row_t)(q.n ? q.n : 1), NCOL - 1, &opt);
     } else {
         /* constant-memory workbooks cannot hold tables: a header row with an
          * autofilter over the same range instead */
         err = LXW_NO_ERROR;
         for (int j = 0; j < NCOL && err == LXW_NO_ERROR; j++)
-            err = worksheet_write_string(ws, 0, (lxw_col_t)j, header[j], NULL);
+            err = worksheet_write_string(ws, top, (lxw_col_t)j, header[j], NULL);
         if (err == LXW_NO_ERROR)
-            err = worksheet_autofilter(ws, 0, 0, (lxw_row_t)(q.n ? q.n : 1), NCOL - 1);
+            err = worksheet_autofilter(ws, top, 0, top + (lxw_row_t)(q.n ? q.n : 1), NCOL - 1);
     }
     for (size_t k = 0; k < q.n && err == LXW_NO_ERROR; k++) {
         const struct qrow *r = &q.v[k];
-        lxw_row_t row = (lxw_row_t)(k + 1);
+        lxw_row_t row = top + (lxw_row_t)(k + 1);
         const char *txt[NCOL] = {r->section, r->unit, NULL, r->node, r->other,
                                  r->stat, NULL, r->note};
         for (int j = 0; j < NCOL && err == LXW_NO_ERROR; j++)
@@ -262,7 +277,7 @@ int quality_sheet_add(lxw_workbook *wb, const struct report_input *in,
         worksheet_set_column(ws, 1, 5, 14, NULL);
         worksheet_set_column(ws, 6, 6, 12, NULL);
         worksheet_set_column(ws, 7, 7, 24, NULL);
-        worksheet_freeze_panes(ws, 1, 0);
+        worksheet_freeze_panes(ws, top + 1, 0);
     }
     free(q.v);
     if (err != LXW_NO_ERROR) {

@@ -210,11 +210,13 @@ static void index_section(struct doc *dc)
     rpdf_groups(dc);
     const struct chart_item *it = rpdf_find_chart(dc, CHART_DOT, root, -1, 0);
     if (it)
-        rpdf_chart_fill(dc, it, DOT_MAXH);
+        rpdf_chart_fill(dc, it, BOTTOM - MARGIN, 0.75);
 }
 
 /* The key features (the heatmap: every page in networks with unit pages,
- * else the first) and the network's trends. */
+ * else the first) and the network's trends (none when scores are not
+ * comparable over time or there is one year: the summary's caveats and
+ * Methods say so). */
 static void features_and_trends(struct doc *dc)
 {
     const struct chart_ctx *c = dc->c;
@@ -230,23 +232,19 @@ static void features_and_trends(struct doc *dc)
                        "index scores. Every page is in charts/ (heatmap-1 to heatmap-%d).",
                        it->npage, CHART_HEAT_COLS, it->npage);
         for (int p = 1; (it = rpdf_find_chart(dc, CHART_HEATMAP, -1, -1, p)); p++) {
-            rpdf_chart_crop(dc, it, rpdf_left(dc) - 4);
+            rpdf_chart_fill(dc, it, BOTTOM - MARGIN, 0.8);
             if (!all)
                 break;
         }
     }
-    if (!c->tr)
-        return;
+    if (!c->tr || !dc->changes)
+        return;   /* the summary's caveats and Methods say why */
     rpdf_heading(dc, "Network trends", 1);
-    if (!dc->changes) {
-        rpdf_few_years(dc, 9.5);
-        return;
-    }
     if ((it = rpdf_find_chart(dc, CHART_TREND_MEDIAN, -1, -1, 0)))
-        rpdf_chart_fill(dc, it, BOTTOM - MARGIN);
+        rpdf_chart_fill(dc, it, BOTTOM - MARGIN, 0.6);
     if (dc->trends && !dc->progress_shown &&
         (it = rpdf_find_chart(dc, CHART_PROGRESS, -1, -1, 0)))
-        rpdf_chart_fill(dc, it, BOTTOM - MARGIN);
+        rpdf_chart_fill(dc, it, BOTTOM - MARGIN, 0.6);
 }
 
 void rpdf_areas(struct doc *dc)

@@ -333,7 +333,8 @@ void rpdf_chart_crop(struct doc *dc, const struct chart_item *it, double maxh)
     draw_chart(dc, it, maxh, 1);
 }
 
-void rpdf_chart_fill(struct doc *dc, const struct chart_item *it, double maxh)
+void rpdf_chart_fill(struct doc *dc, const struct chart_item *it, double maxh,
+                     double min_share)
 {
     double h = it->height - CHART_FOOT + 4;
     struct chart_font f = {7, 0, 0x666666, CHART_LEFT, BODY_W, 1};
@@ -341,7 +342,7 @@ void rpdf_chart_fill(struct doc *dc, const struct chart_item *it, double maxh)
     snprintf(alt, sizeof alt, "Figure: %s", it->alt);
     double ha = chart_text(dc->pen, alt, &f, 0, 0, 0, NULL);
     double room = BOTTOM - dc->y - ha - 8;
-    if (room < 0.45 * h * chart_scale(it, h, maxh))
+    if (room < min_share * h * chart_scale(it, h, maxh))
         room = maxh;   /* too little left: the next page */
     draw_chart(dc, it, room < maxh ? room : maxh, 1);
 }

@@ -55,7 +55,7 @@ static void groups_table(struct doc *dc, const struct groups *g)
     char hb[MAX_COLS][160];
     int n = 0;
     w[n] = 95, al[n] = 'l', head[n++] = g->attr_name;
-    w[n] = 38, al[n] = 'r', head[n++] = "Units";
+    w[n] = 38, al[n] = 'r', head[n++] = "Units scored";
     w[n] = 40, al[n] = 'r', head[n++] = "Median index";
     w[n] = 62, al[n] = 'l', head[n++] = "Range";
     for (int a = 0; a < shown && n < MAX_COLS - 2; a++) {
@@ -77,11 +77,7 @@ static void groups_table(struct doc *dc, const struct groups *g)
         int j = 0;
         snprintf(cell[j], sizeof cell[j], "%s", g->value[k][0] ? g->value[k] : "(none given)");
         row[j] = cell[j], j++;
-        if (g->scored[GROUPS_AT(g, k, 0)] < g->units[k])
-            snprintf(cell[j], sizeof cell[j], "%zu (%zu scored)", g->units[k],
-                     g->scored[GROUPS_AT(g, k, 0)]);
-        else
-            snprintf(cell[j], sizeof cell[j], "%zu", g->units[k]);
+        snprintf(cell[j], sizeof cell[j], "%zu", g->scored[GROUPS_AT(g, k, 0)]);
         row[j] = cell[j], j++;
         row[j] = median_cell(g, k, 0, cell[j], sizeof cell[j]), j++;
         size_t at0 = GROUPS_AT(g, k, 0);
@@ -103,7 +99,7 @@ static void groups_table(struct doc *dc, const struct groups *g)
                 snprintf(cell[j], sizeof cell[j], "%zu / %zu", g->prev_rise[GROUPS_AT(g, k, 0)],
                          g->prev_fall[GROUPS_AT(g, k, 0)]);
             else
-                snprintf(cell[j], sizeof cell[j], "not assessed");
+                snprintf(cell[j], sizeof cell[j], DASH);
             row[j] = cell[j], j++;
         }
         rpdf_table_row(dc, &t, row, 0, 0);

@@ -117,9 +117,10 @@ void rpdf_chart(struct doc *dc, const struct chart_item *it, double maxh);
 void rpdf_chart_crop(struct doc *dc, const struct chart_item *it, double maxh);
 
 /* rpdf_chart_crop scaled to fill the rest of the page (at most maxh
- * tall), or on the next page when less than 45% of its size would be
- * left. */
-void rpdf_chart_fill(struct doc *dc, const struct chart_item *it, double maxh);
+ * tall), or on the next page when less than min_share of the size it
+ * would have at maxh is left. */
+void rpdf_chart_fill(struct doc *dc, const struct chart_item *it, double maxh,
+                     double min_share);
 
 /* The height rpdf_chart_crop takes for it at most maxh tall, caption
  * included. */

@@ -423,8 +423,8 @@ void rpdf_summary(struct doc *dc)
         if (dc->prev_t >= 0)
             changes(dc, 1);
         changes(dc, 0);
-    } else if (dc->c->tr) {
-        rpdf_few_years(dc, 9.5);
+    } else if (dc->c->tr && dc->c->tr->comparable) {
+        rpdf_few_years(dc, 9.5);   /* per-year scope: a caveat says why */
     }
     ranks_table(dc);
     outlook(dc);
@@ -434,7 +434,7 @@ void rpdf_summary(struct doc *dc)
     const struct chart_item *it = dc->trends ? rpdf_find_chart(dc, CHART_PROGRESS, -1, -1, 0)
                                              : NULL;
     if (it && (dc->page > first || rpdf_chart_height(dc, it, 420) <= rpdf_left(dc))) {
-        rpdf_chart_fill(dc, it, 420);   /* the rest of the second page, or a new one */
+        rpdf_chart_fill(dc, it, 420, 0.6);   /* the rest of the second page, or a new one */
         dc->progress_shown = 1;
     }
 }

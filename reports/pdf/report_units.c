@@ -154,7 +154,7 @@ static void unit_page(struct doc *dc, size_t u, int first)
     if (!it)
         it = rpdf_find_chart(dc, CHART_PROFILE, -1, (long)u, 0);
     if (it)
-        rpdf_chart_fill(dc, it, BOTTOM - MARGIN);
+        rpdf_chart_fill(dc, it, BOTTOM - MARGIN, 0.45);
 }
 
 /* ---- larger networks: units listed ---------------------------------------- */

@@ -11,7 +11,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "prepare.h"
 #include "strmap.h"
+#include "trend.h"
 #include "workbook_int.h"
 
 /* Colour scale, low to high: orange, near-white, blue (ColorBrewer's
@@ -73,6 +75,67 @@ void wb_set_widths(struct wb *w, lxw_worksheet *ws, const struct wb_cols *cols, 
 {
     for (size_t i = 0; i < n; i++)
         wb_set_width(w, ws, cols[i].first, cols[i].last, cols[i].width, NULL);
+}
+
+void wb_sheet_head(struct wb *w, lxw_worksheet *ws, const char *title, const char *about,
+                   const enum wb_note *topic, int n)
+{
+    char b[2048];
+    size_t l = (size_t)snprintf(b, sizeof b, "This worksheet contains one table. %s",
+                                about ? about : "");
+    int k = 0;
+    for (int i = 0; i < n && l < sizeof b; i++) {
+        int no = w->note_no[topic[i]];
+        if (no <= 0)
+            continue;
+        l += (size_t)snprintf(b + l, sizeof b - l, "%s[note %d]", k++ ? ", " : " Notes: ", no);
+    }
+    if (k && l < sizeof b)
+        snprintf(b + l, sizeof b - l, " (Notes sheet).");
+    wb_put_str(w, ws, 0, 0, title, w->f_title);
+    wb_put_str(w, ws, 1, 0, b, NULL);
+}
+
+const char *wb_score_status(const struct wb *w, int node, size_t t, size_t u)
+{
+    const struct results *r = w->r;
+    if (isfinite(r->score[RES_AT(r, node, t, u)]))
+        return "scored";
+    const struct prepare_report *p = r->prep;
+    if (p && p->dropped && p->dropped[t * r->nunit + u])
+        return "screened out";
+    const struct fw_node *x = &w->fw->node[node];
+    if (x->type == NODE_INDICATOR)
+        return "no data";
+    for (int k = 0; k < x->nchild; k++) {
+        const char *s = wb_score_status(w, x->child[k], t, u);
+        if (s[0] == 's' || s[0] == 't')   /* scored, or too little data below */
+            return "too little data";
+    }
+    return "no data";
+}
+
+const char *wb_significance(const struct trends *tr, size_t at, int prev)
+{
+    double v = prev ? tr->change_prev[at] : tr->change_since_base[at];
+    const unsigned char *as = prev ? tr->change_prev_assessed : tr->change_assessed;
+    const unsigned char *sg = prev ? tr->change_prev_significant : tr->change_significant;
+    if (!isfinite(v))
+        return "";
+    if (!as || !as[at])
+        return "not assessed";
+    if (sg && sg[at])
+        return v > 0 ? "significant rise" : "significant fall";
+    return "no significant change";
+}
+
+const char *wb_node_label(const struct fw_node *n, char *buf, size_t len)
+{
+    if (n->name && n->name[0] && strcmp(n->name, n->code) != 0)
+        snprintf(buf, len, "%s %s", n->code, n->name);
+    else
+        snprintf(buf, len, "%s", n->code);
+    return buf;
 }
 
 void wb_unit_widths(struct wb *w, lxw_worksheet *ws)
@@ -165,8 +228,8 @@ void wb_add_table(struct wb *w, lxw_worksheet *ws, const char *name, size_t nrow
         return;
     if (w->streaming) {
         for (size_t i = 0; i < h->n; i++)
-            wb_put_str(w, ws, 0, i, h->name[i], header_format ? header_format : w->f_bold);
-        wb_check(w, worksheet_autofilter(ws, 0, 0, (lxw_row_t)(nrows ? nrows : 1),
+            wb_put_str(w, ws, WB_TOP, i, h->name[i], header_format ? header_format : w->f_bold);
+        wb_check(w, worksheet_autofilter(ws, WB_TOP, 0, (lxw_row_t)(WB_TOP + (nrows ? nrows : 1)),
                                          (lxw_col_t)(h->n - 1)));
         return;
     }
@@ -187,7 +250,7 @@ void wb_add_table(struct wb *w, lxw_worksheet *ws, const char *name, size_t nrow
     opt.style_type = LXW_TABLE_STYLE_TYPE_MEDIUM;
     opt.style_type_number = 2;
     opt.columns = h->ptr;
-    wb_check(w, worksheet_add_table(ws, 0, 0, (lxw_row_t)(nrows ? nrows : 1),
+    wb_check(w, worksheet_add_table(ws, WB_TOP, 0, (lxw_row_t)(WB_TOP + (nrows ? nrows : 1)),
                                     (lxw_col_t)(h->n - 1), &opt));
 }
 
@@ -197,7 +260,7 @@ void wb_add_table_of(struct wb *w, lxw_worksheet *ws, const char *name, size_t n
     struct wb_headers h = {0};
     for (size_t i = 0; i < ncol; i++)
         wb_headers_add(w, &h, col[i]);
-    wb_add_table(w, ws, name, nrows, &h, NULL);
+    wb_add_table(w, ws, name, nrows, &h, w->f_head_wrap);
     wb_headers_free(&h);
 }
 
