@@ -1,14 +1,19 @@
 /* cmd_run.c: `lcme run BATCH.ini`, as the steps of run_steps[] over one run
  * context that owns what they make.
  *
- * A run reads and checks everything before it touches the store; the store
- * work (observations, run, results) is one transaction that commits only
- * after every output has been written under the output folder's temporary
- * folder; the outputs are then renamed into place. So bad input leaves the
- * store and the output folder as they were, and an interrupted run leaves no
- * half-written file under a final name. The first step that fails ends the
- * run: its problems are printed and the run context freed, which rolls back
- * the store and removes the temporary folder.
+ * A run reads and checks everything before it touches the store, including
+ * that no output would replace an input, the store or a folder lcme did not
+ * write; the store work (observations, run, results) is one transaction. The
+ * outputs are written under the output folder's temporary folder, installed
+ * (the previous ones moved aside) while the transaction is still open, and
+ * the transaction commits last; a failed commit puts the previous outputs
+ * back (outdir.c). So the store says "done" only when every output is in
+ * place, bad input leaves the store and the output folder as they were, and
+ * an interrupted run leaves no half-written file under a final name. The
+ * first step that fails ends the run: its problems are printed and the run
+ * context freed, which rolls back the store, removes the temporary folder
+ * and, when this run created them and they hold nothing, the store file and
+ * the output folder.
  */
 #include <errno.h>
 #include <math.h>
@@ -45,7 +50,13 @@ struct run {
     struct config *cfg;            /* in.cfg, with the command line's overrides */
     struct outdir out;
     struct store *st;
+    int created_store;             /* the store file did not exist before */
     int in_tx;                     /* the store's transaction is open */
+    int ok;                        /* every step succeeded */
+    struct kept {                  /* per data file: rows of earlier loads of */
+        size_t rows;               /* its name for years it no longer gives, */
+        int first, last;           /* kept (store_source_kept) */
+    } *kept;
     size_t revised;                /* observations this batch replaced */
     size_t skipped;                /* store rows of indicators not in the framework */
     struct cube *c;
@@ -84,10 +95,109 @@ static int run_read_inputs(struct run *r)
     return 0;
 }
 
-/* The output folder must be writable before anything is stored. */
+/* Add input path, named "KIND 'PATH'" in messages (names[n] owns the
+ * text). */
+static void add_input(struct outdir_input *in, char **names, int *n, const char *path,
+                      const char *kind)
+{
+    size_t len = strlen(kind) + strlen(path) + 4;
+    char *t = malloc(len);
+    if (t)
+        snprintf(t, len, "%s '%s'", kind, path);
+    in[*n].path = path;
+    in[*n].what = t ? t : kind;
+    names[(*n)++] = t;
+}
+
+/* The inputs of the run as outdir_check wants them (the batch file, the
+ * store, the framework, the units file, every data file with its patterns
+ * matched, every plan file), named for messages in names (the caller frees
+ * each); their count, at most max. */
+static int run_inputs(const struct run *r, struct outdir_input *in, char **names, int max,
+                      struct config_file **files, size_t *nfile)
+{
+    const struct config *cfg = r->cfg;
+    int n = 0;
+    add_input(in, names, &n, cfg->path, "the batch file");
+    add_input(in, names, &n, cfg->store, "the store");
+    add_input(in, names, &n, cfg->framework, "the framework");
+    if (cfg->units)
+        add_input(in, names, &n, cfg->units, "the units file");
+    struct diag quiet;   /* the data were read already: patterns match */
+    diag_init(&quiet);
+    config_data_files(cfg, files, nfile, &quiet);
+    diag_free(&quiet);
+    for (size_t i = 0; i < *nfile && n < max; i++)
+        add_input(in, names, &n, (*files)[i].path, "the data file");
+    for (int i = 0; i < cfg->nplan && n < max; i++)
+        add_input(in, names, &n, cfg->plan[i], "the plan file");
+    return n;
+}
+
+/* The output folder must be writable, and its outputs must replace nothing
+ * but earlier outputs, before anything is stored. */
 static int run_prepare_output(struct run *r)
 {
-    return outdir_open(&r->out, r->cfg->output, &r->d);
+    const struct config *cfg = r->cfg;
+    char slug[96];
+    path_slug(cfg->name, slug, sizeof slug);
+    snprintf(r->xlsx, sizeof r->xlsx, "%s.xlsx", slug);
+    if (!r->ro->output) {
+        r->out.where = cfg->path;
+        r->out.line = cfg->output_line;
+        r->out.col = cfg->output_col;
+    }
+    if (outdir_open(&r->out, cfg->output, &r->d) != 0)
+        return -1;
+    cli_fault("opened");
+    const char *names[OUTDIR_MAX_NAMES];
+    int n = writers_outputs(r->xlsx, !r->ro->no_charts, cfg->nplan > 0, names,
+                            OUTDIR_MAX_NAMES - 1);
+    if (!r->ro->no_charts)
+        names[n++] = "charts";
+    enum { MAX_INPUTS = 1024 };
+    struct outdir_input *in = malloc(MAX_INPUTS * sizeof *in);
+    char **what = malloc(MAX_INPUTS * sizeof *what);
+    struct config_file *files = NULL;
+    size_t nfile = 0;
+    if (!in || !what) {
+        free(in);
+        free(what);
+        diag_add(&r->d, LCME_ENOMEM, NULL, 0, 0, "out of memory");
+        return -1;
+    }
+    int nin = run_inputs(r, in, what, MAX_INPUTS, &files, &nfile);
+    int rc = outdir_check(&r->out, names, n, in, nin, &r->d);
+    for (int i = 0; i < nin; i++)
+        free(what[i]);
+    free(in);
+    free(what);
+    config_files_free(files, nfile);
+    return rc;
+}
+
+/* Give the store's problems reported since entry from the place the batch
+ * file names the store (they name no file of their own). */
+static void run_store_where(struct run *r, size_t from)
+{
+    cli_diag_where(&r->d, from, r->cfg->path, r->cfg->store_line, r->cfg->store_col);
+}
+
+/* For each data file, the rows earlier loads of its name left for years it
+ * no longer gives: kept, counted for the closing lines and the Notes. */
+static int run_kept(struct run *r)
+{
+    const struct obsset *o = r->in.obs;
+    r->kept = calloc(o->nfile ? o->nfile : 1, sizeof *r->kept);
+    if (!r->kept) {
+        diag_add(&r->d, LCME_ENOMEM, NULL, 0, 0, "out of memory");
+        return -1;
+    }
+    for (size_t f = 0; f < o->nfile; f++)
+        if (store_source_kept(r->st, o, f, &r->kept[f].rows, &r->kept[f].first,
+                              &r->kept[f].last, &r->d) != 0)
+            return -1;
+    return 0;
 }
 
 /* Open the store, begin the run's transaction and store the observations. */
@@ -102,11 +212,17 @@ static int run_store_observations(struct run *r)
                    S_ISDIR(sst.st_mode) ? "a folder" : "not a regular file");
         return -1;
     }
-    if (store_open(&r->st, cfg->store, 0, &r->d) != 0 || store_begin(r->st, &r->d) != 0)
+    size_t from = r->d.n;
+    r->created_store = access(cfg->store, F_OK) != 0 && errno == ENOENT;
+    int ok = store_open(&r->st, cfg->store, 0, &r->d) == 0 && store_begin(r->st, &r->d) == 0;
+    r->in_tx = ok;
+    ok = ok && (!r->ro->replace || store_drop_sources(r->st, r->in.obs, &r->d) == 0) &&
+         store_put_obsset(r->st, r->in.obs, r->in.fw, &r->revised, &r->d) == 0 &&
+         run_kept(r) == 0;
+    if (!ok) {
+        run_store_where(r, from);
         return -1;
-    r->in_tx = 1;
-    if (store_put_obsset(r->st, r->in.obs, r->in.fw, &r->revised, &r->d) != 0)
-        return -1;
+    }
     cli_stage_end(&sc, "store");
     return 0;
 }
@@ -117,8 +233,11 @@ static int run_load_cube(struct run *r)
     struct config *cfg = r->cfg;
     struct stage_clock sc;
     cli_stage_begin(&sc, "cube");
-    if (store_load_cube(r->st, r->in.fw, cfg->ci_level, &r->c, &r->skipped, &r->d) != 0)
+    size_t from = r->d.n;
+    if (store_load_cube(r->st, r->in.fw, cfg->ci_level, &r->c, &r->skipped, &r->d) != 0) {
+        run_store_where(r, from);
         return -1;
+    }
     cli_stage_end(&sc, "cube");
     if (cube_year_index(r->c, cfg->year) < 0) {
         diag_input(&r->d, cfg->path, 0, 0,
@@ -149,6 +268,13 @@ static int run_scores(struct run *r)
         notes_add(&r->res->notes, "Weights: the batch's weight set '%s' replaces the framework's "
                   "weights of the nodes it names; the Framework sheet shows the effective "
                   "weights used.", r->cfg->weights);
+    for (size_t f = 0; f < r->in.obs->nfile; f++)
+        if (r->kept[f].rows)
+            notes_add(&r->res->notes, "Store: the data file '%s' no longer gives %d-%d, "
+                      "which an earlier run loaded from a file of that name; those %zu "
+                      "observations are kept and used (run with --replace to drop them).",
+                      r->in.obs->file[f].name, r->kept[f].first, r->kept[f].last,
+                      r->kept[f].rows);
     return 0;
 }
 
@@ -267,9 +393,6 @@ static int run_facts(struct run *r)
         .obs_revised = r->revised, .obs_skipped = r->skipped, .trends = r->tr,
         .threads = r->ri.threads, .objectives = r->obj,
     };
-    char slug[96];
-    path_slug(cfg->name, slug, sizeof slug);
-    snprintf(r->xlsx, sizeof r->xlsx, "%s.xlsx", slug);
     return 0;
 }
 
@@ -309,20 +432,33 @@ static int run_writers(struct run *r)
 {
     if (writers_run(&r->out, r->xlsx, r->st, &r->rin, &r->d) != 0)
         return -1;
-    return store_run_finish(r->st, r->ri.id, "done", &r->d);
+    size_t from = r->d.n;
+    if (store_run_finish(r->st, r->ri.id, "done", &r->d) != 0) {
+        run_store_where(r, from);
+        return -1;
+    }
+    return 0;
 }
 
-/* Commit the store, then rename the outputs into place. */
+/* Install the outputs, then commit the store; a failed commit puts the
+ * previous outputs back. */
 static int run_commit(struct run *r)
 {
     struct stage_clock sc;
     cli_stage_begin(&sc, "commit");
-    if (store_commit(r->st, &r->d) != 0)
+    cli_fault("written");
+    if (outdir_install(&r->out, r->cfg->store, r->ri.id, &r->d) != 0)
         return -1;
-    r->in_tx = 0;
-    r->failed = "some outputs could not be moved into place";
-    if (outdir_commit(&r->out, &r->d) != 0)
+    cli_fault("installed");
+    size_t from = r->d.n;
+    r->in_tx = 0;   /* store_commit rolls back itself when it fails */
+    if (store_commit(r->st, &r->d) != 0) {
+        outdir_restore(&r->out);
+        run_store_where(r, from);
         return -1;
+    }
+    cli_fault("committed");
+    outdir_done(&r->out);
     cli_stage_end(&sc, "commit");
     return 0;
 }
@@ -345,15 +481,29 @@ static int (*const run_steps[])(struct run *r) = {
     run_commit,
 };
 
-/* The closing lines of a run that succeeded. */
+/* The closing lines of a run that succeeded: the rows kept from earlier
+ * loads of a data file's name, then the run. */
 static void run_say_done(const struct run *r)
 {
     if (cli_timings)
         fprintf(stderr, "total: %.6f\n", cli_now() - r->t_start);
-    if (!cli_quiet)
-        fprintf(stderr, "lcme: run %s done: %zu unit%s, %zu year%s, %d nodes; outputs in %s\n",
-                r->ri.id, r->c->nunit, r->c->nunit == 1 ? "" : "s", r->c->nyear,
-                r->c->nyear == 1 ? "" : "s", r->in.fw->nnode, r->cfg->output);
+    if (cli_quiet)
+        return;
+    char line[1024];
+    for (size_t f = 0; f < r->in.obs->nfile; f++)
+        if (r->kept[f].rows) {
+            snprintf(line, sizeof line,
+                     "lcme: %s: %zu observations of %d-%d, loaded earlier under this name, "
+                     "are kept (the file no longer gives those years; --replace drops them)",
+                     r->in.obs->file[f].name, r->kept[f].rows, r->kept[f].first,
+                     r->kept[f].last);
+            cli_print_text(stderr, line);
+        }
+    snprintf(line, sizeof line,
+             "lcme: run %s done: %zu unit%s, %zu year%s, %d nodes; outputs in %s", r->ri.id,
+             r->c->nunit, r->c->nunit == 1 ? "" : "s", r->c->nyear,
+             r->c->nyear == 1 ? "" : "s", r->in.fw->nnode, r->cfg->output);
+    cli_print_text(stderr, line);
 }
 
 /* Roll back an open transaction, remove the temporary folder, free all. */
@@ -361,8 +511,12 @@ static void run_free(struct run *r)
 {
     if (r->in_tx)
         store_rollback(r->st);
-    store_close(r->st);
+    if (r->created_store && !r->ok)
+        store_close_discard(r->st);
+    else
+        store_close(r->st);
     outdir_free(&r->out);
+    free(r->kept);
     chart_list_free(&r->charts);
     free(r->charts_dir);
     objectives_free(r->obj);
@@ -394,6 +548,7 @@ int cmd_run(const char *batch, const struct run_opts *ro)
         if (r.reading && r.d.worst == LCME_EIO)
             rc = 1;   /* a missing or unreadable input is bad input */
     } else {
+        r.ok = 1;
         run_say_done(&r);
     }
     run_free(&r);

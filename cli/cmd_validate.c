@@ -17,6 +17,7 @@
 #include "cube.h"
 #include "framework.h"
 #include "ingest.h"
+#include "path.h"
 #include "plan.h"
 #include "store.h"
 
@@ -37,6 +38,20 @@ static int named_file_exists(const struct config *cfg, const char *key, const ch
     return -1;
 }
 
+/* The name the store keys a data file (at path, named `name` in the batch
+ * file) by: its path relative to the store's folder, so that two batches
+ * sharing a store never take each other's file of the same name for their
+ * own (the name as written when either path cannot be resolved; the same
+ * as written when the store is beside the batch). Caller frees; NULL on
+ * ENOMEM. */
+static char *source_key(const struct config *cfg, const char *path, const char *name)
+{
+    char *dir = path_dirname(cfg->store);
+    char *key = dir ? path_relative(dir, path) : NULL;
+    free(dir);
+    return key ? key : strdup(name);
+}
+
 int inputs_read(const char *batch, struct inputs *in, struct diag *d)
 {
     memset(in, 0, sizeof *in);
@@ -55,14 +70,27 @@ int inputs_read(const char *batch, struct inputs *in, struct diag *d)
         diag_add(d, LCME_ENOMEM, NULL, 0, 0, "out of memory");
         return -1;
     }
+    in->obs->last_year = cfg->year;
     if (cfg->units && named_file_exists(cfg, "units", cfg->units,
                                         cfg->units_name ? cfg->units_name : cfg->units,
                                         cfg->units_line, cfg->units_col, d) == 0)
         ingest_units(in->obs, cfg->units, d);
-    for (int i = 0; i < cfg->ndata; i++)
-        if (named_file_exists(cfg, "data", cfg->data[i], cfg->data_name[i], cfg->data_line[i],
-                              cfg->data_col[i], d) == 0)
-            ingest_file(in->obs, cfg->data[i], cfg->data_name[i], in->fw, d);
+    struct config_file *files;
+    size_t nfile;
+    config_data_files(cfg, &files, &nfile, d);   /* patterns matched */
+    for (size_t i = 0; i < nfile; i++) {
+        if (named_file_exists(cfg, "data", files[i].path, files[i].name, files[i].line,
+                              files[i].col, d) != 0)
+            continue;
+        char *key = source_key(cfg, files[i].path, files[i].name);
+        if (!key) {
+            diag_add(d, LCME_ENOMEM, NULL, 0, 0, "out of memory");
+            continue;
+        }
+        ingest_file(in->obs, files[i].path, key, in->fw, d);
+        free(key);
+    }
+    config_files_free(files, nfile);
     int plans_exist = 1;
     for (int i = 0; i < cfg->nplan; i++)
         plans_exist &= named_file_exists(cfg, "plan", cfg->plan[i], cfg->plan_name[i],

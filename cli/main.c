@@ -2,9 +2,10 @@
  * the options of run.
  *
  *   lcme run BATCH.ini [-o DIR] [--seed N] [--replications N] [--threads N]
- *            [--quiet] [--timings] [--no-charts]
+ *            [--quiet] [--timings] [--no-charts] [--replace]
  *   lcme validate BATCH.ini
  *   lcme history BATCH.ini
+ *   lcme template BATCH.ini [--unit CODE]... [--by unit|indicator] -o DIR
  *   lcme gen [options] -o DIR
  *   lcme --help | --version
  *
@@ -25,9 +26,10 @@
 void cli_usage(FILE *fp)
 {
     fputs("Usage: lcme run BATCH.ini [-o DIR] [--seed N] [--replications N] [--threads N]\n"
-          "                [--quiet] [--timings] [--no-charts]\n"
+          "                [--quiet] [--timings] [--no-charts] [--replace]\n"
           "       lcme validate BATCH.ini\n"
           "       lcme history BATCH.ini\n"
+          "       lcme template BATCH.ini [--unit CODE]... [--by unit|indicator] -o DIR\n"
           "       lcme gen [OPTIONS] -o DIR\n"
           "       lcme --help | --version\n"
           "\n"
@@ -40,6 +42,7 @@ void cli_usage(FILE *fp)
           "  run       ingest, validate, store, compute and write the outputs\n"
           "  validate  report every problem in the batch without computing or writing\n"
           "  history   list the runs, years, sources and plan versions the store holds\n"
+          "  template  write data-entry workbooks for the batch's year (lcme template --help)\n"
           "  gen       write a synthetic batch (lcme gen --help for its options)\n"
           "\n"
           "Options for run:\n"
@@ -50,6 +53,8 @@ void cli_usage(FILE *fp)
           "  -q, --quiet             no progress on stderr\n"
           "      --timings           print each stage's wall time on stderr\n"
           "      --no-charts         skip the charts and report.pdf (workbook and CSV only)\n"
+          "      --replace           each data file replaces every row loaded before under\n"
+          "                          its name, also of years it no longer gives\n"
           "  -h, --help              show this help and exit\n"
           "  -V, --version           show the version and exit\n"
           "\n"
@@ -83,11 +88,12 @@ static int run_main(int argc, char **argv)
         {"quiet", no_argument, NULL, 'q'},
         {"timings", no_argument, NULL, 'T'},
         {"no-charts", no_argument, NULL, 'C'},
+        {"replace", no_argument, NULL, 'R'},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
         {NULL, 0, NULL, 0},
     };
-    struct run_opts ro = {NULL, -1, -1, 0, 0};
+    struct run_opts ro = {NULL, -1, -1, 0, 0, 0};
     int bad = 0, ch;
     optind = 1;
     while ((ch = getopt_long(argc, argv, "o:qhV", opts, NULL)) != -1) {
@@ -99,6 +105,7 @@ static int run_main(int argc, char **argv)
         case 'q': cli_quiet = 1; break;
         case 'T': cli_timings = 1; break;
         case 'C': ro.no_charts = 1; break;
+        case 'R': ro.replace = 1; break;
         case 'h': cli_usage(stdout); return 0;
         case 'V': printf("lcme %s\n", LCME_VERSION); return 0;
         default: bad = 1;
@@ -138,6 +145,8 @@ int main(int argc, char **argv)
         return cmd_validate(argc - 1, argv + 1);
     if (strcmp(cmd, "history") == 0)
         return cmd_history(argc - 1, argv + 1);
+    if (strcmp(cmd, "template") == 0)
+        return cmd_template(argc - 1, argv + 1);
     if (strcmp(cmd, "run") == 0)
         return run_main(argc - 1, argv + 1);
     fprintf(stderr, "lcme: unknown command '%s'\n", cmd);

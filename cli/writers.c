@@ -221,6 +221,21 @@ static int write_all(struct job *j, struct diag *d)
     return ok ? 0 : -1;
 }
 
+int writers_outputs(const char *xlsx, int charts, int plan, const char **names, int max)
+{
+    int n = 0;
+    for (size_t k = 0; k < NWRITER && n < max; k++) {
+        const struct writer *w = &writers[k];
+        if ((w->needs == NEEDS_CHARTS && !charts) || (w->needs == NEEDS_PLAN && !plan))
+            continue;
+        if (k == WORKBOOK)
+            names[n++] = xlsx;
+        else if (w->file)
+            names[n++] = w->file;
+    }
+    return n;
+}
+
 int writers_run(struct outdir *o, const char *xlsx, struct store *st,
                 const struct report_input *in, struct diag *d)
 {

@@ -16,9 +16,15 @@ char *csvout_number(double v, char *buf)
     return buf;
 }
 
+int csvout_guarded(const char *s)
+{
+    return s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@' || s[0] == '\t' ||
+           s[0] == '\r';
+}
+
 void csvout_text(FILE *fp, const char *s)
 {
-    int guard = s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@';
+    int guard = csvout_guarded(s);
     int quote = guard || strpbrk(s, ",\"\r\n") != NULL;
     if (!quote) {
         fputs(s, fp);

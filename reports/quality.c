@@ -15,6 +15,7 @@
 #include "coherence.h"
 #include "csvout.h"
 #include "prepare.h"
+#include "report_util.h"
 
 struct qrow {
     const char *section, *unit, *node, *other, *stat, *note;
@@ -68,6 +69,30 @@ static void count_cell(struct cell_counts *n, const struct cube *c,
     n->treated += (r->flag[k] & (CUBE_TREATED_HIGH | CUBE_TREATED_LOW)) != 0;
 }
 
+/* Observations of each indicator by flag as given, over every year: one
+ * row per indicator and flag text (none without flags). */
+static void add_flags(struct qrows *q, const struct report_input *in)
+{
+    const struct cube *c = in->cube;
+    size_t plane = c->nyear * c->nunit;
+    if (!c->nflagtext || !c->flagid) return;
+    size_t *count = calloc(c->nflagtext + 1, sizeof *count);
+    if (!count) {
+        q->nomem = 1;
+        return;
+    }
+    for (size_t i = 0; i < c->nind; i++) {
+        for (size_t k = 0; k <= c->nflagtext; k++) count[k] = 0;
+        for (size_t k = i * plane; k < (i + 1) * plane; k++) count[c->flagid[k]]++;
+        for (size_t f = 1; f <= c->nflagtext; f++)
+            if (count[f])
+                add(q, "flag", NULL, 0, in->fw->node[i].code, c->flagtext[f - 1],
+                    "observations", (double)count[f],
+                    cube_flag_is_break(c->flagtext[f - 1]) ? "break in series" : NULL);
+    }
+    free(count);
+}
+
 static void build(struct qrows *q, const struct report_input *in)
 {
     const struct framework *fw = in->fw;
@@ -115,6 +140,7 @@ static void build(struct qrows *q, const struct report_input *in)
                 add(q, "treatment", NULL, y, nd, NULL, "winsorised",
                     (double)(w->nhigh + w->nlow), how);
             }
+    add_flags(q, in);
     const struct coherence *co = r->coherence;
     if (!co) return;
     int y = co->year;
@@ -207,6 +233,44 @@ int quality_csv_write(const char *path, const struct report_input *in,
     return 0;
 }
 
+/* Rows a worksheet holds (Excel's 1,048,576). */
+#define QUALITY_SHEET_ROWS 1048576
+
+/* How many corr_flag rows the sheet shows when room rows fit below the
+ * header: all of them when every row fits, else as many as leave room for
+ * every other row and for one row saying how many flags only quality.csv
+ * lists (2,000 indicators under one parent give about two million pairs). */
+static size_t flags_shown(const struct qrows *q, size_t room, size_t *flags)
+{
+    *flags = 0;
+    for (size_t k = 0; k < q->n; k++)
+        *flags += strcmp(q->v[k].section, "corr_flag") == 0;
+    if (q->n <= room)
+        return *flags;
+    size_t others = q->n - *flags;
+    return others + 1 < room ? room - 1 - others : 0;
+}
+
+/* Row r into the sheet at row; text through report_text. */
+static lxw_error sheet_row(lxw_worksheet *ws, lxw_row_t row, const struct qrow *r)
+{
+    const char *txt[NCOL] = {r->section, r->unit, NULL, r->node, r->other,
+                             r->stat, NULL, r->note};
+    lxw_error err = LXW_NO_ERROR;
+    for (int j = 0; j < NCOL && err == LXW_NO_ERROR; j++)
+        if (txt[j] && *txt[j]) {
+            char *owned;
+            err = worksheet_write_string(ws, row, (lxw_col_t)j, report_text(txt[j], &owned),
+                                         NULL);
+            free(owned);
+        }
+    if (err == LXW_NO_ERROR && r->year)
+        err = worksheet_write_number(ws, row, 2, r->year, NULL);
+    if (err == LXW_NO_ERROR && isfinite(r->value))
+        err = worksheet_write_number(ws, row, 6, r->value, NULL);
+    return err;
+}
+
 /* 1 when row r is in the sheet of year y (y 0: every row): the sections
  * counted per year (unit, indicator, treatment) keep only year y. */
 static int in_year(const struct qrow *r, int y)
@@ -233,6 +297,9 @@ int quality_sheet_fill(lxw_worksheet *ws, const struct report_input *in, int tab
         if (in_year(&q.v[k], year))
             q.v[keep++] = q.v[k];
     q.n = keep;
+    size_t room = QUALITY_SHEET_ROWS - 1 - first_row;   /* rows below the header */
+    size_t nflag, show = flags_shown(&q, room, &nflag);
+    size_t nrow = q.n - nflag + show + (show < nflag);
     lxw_table_column col[NCOL], *ptr[NCOL + 1];
     memset(col, 0, sizeof col);
     for (int j = 0; j < NCOL; j++) {
@@ -249,7 +316,8 @@ int quality_sheet_fill(lxw_worksheet *ws, const struct report_input *in, int tab
     lxw_error err;
     lxw_row_t top = (lxw_row_t)first_row;
     if (table) {
-        err = worksheet_add_table(ws, top, 0, top + (lxw_row_t)(q.n ? q.n : 1), NCOL - 1, &opt);
+        err = worksheet_add_table(ws, top, 0, top + (lxw_row_t)(nrow ? nrow : 1), NCOL - 1,
+                                  &opt);
     } else {
         /* constant-memory workbooks cannot hold tables: a header row with an
          * autofilter over the same range instead */
@@ -257,20 +325,23 @@ int quality_sheet_fill(lxw_worksheet *ws, const struct report_input *in, int tab
         for (int j = 0; j < NCOL && err == LXW_NO_ERROR; j++)
             err = worksheet_write_string(ws, top, (lxw_col_t)j, header[j], NULL);
         if (err == LXW_NO_ERROR)
-            err = worksheet_autofilter(ws, top, 0, top + (lxw_row_t)(q.n ? q.n : 1), NCOL - 1);
+            err = worksheet_autofilter(ws, top, 0, top + (lxw_row_t)(nrow ? nrow : 1),
+                                       NCOL - 1);
     }
+    lxw_row_t row = top + 1;
+    size_t flag = 0;
     for (size_t k = 0; k < q.n && err == LXW_NO_ERROR; k++) {
         const struct qrow *r = &q.v[k];
-        lxw_row_t row = top + (lxw_row_t)(k + 1);
-        const char *txt[NCOL] = {r->section, r->unit, NULL, r->node, r->other,
-                                 r->stat, NULL, r->note};
-        for (int j = 0; j < NCOL && err == LXW_NO_ERROR; j++)
-            if (txt[j] && *txt[j])
-                err = worksheet_write_string(ws, row, (lxw_col_t)j, txt[j], NULL);
-        if (err == LXW_NO_ERROR && r->year)
-            err = worksheet_write_number(ws, row, 2, r->year, NULL);
-        if (err == LXW_NO_ERROR && isfinite(r->value))
-            err = worksheet_write_number(ws, row, 6, r->value, NULL);
+        if (strcmp(r->section, "corr_flag") == 0 && flag++ >= show) {
+            if (flag == show + 1) {
+                struct qrow more = {"corr_flag", NULL, NULL, NULL, "not_shown",
+                                    "more pairs than a sheet holds: quality.csv lists every one",
+                                    r->year, (double)(nflag - show)};
+                err = sheet_row(ws, row++, &more);
+            }
+            continue;
+        }
+        err = sheet_row(ws, row++, r);
     }
     if (err == LXW_NO_ERROR) {
         worksheet_set_column(ws, 0, 0, 12, NULL);

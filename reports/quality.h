@@ -11,6 +11,9 @@
  *   treatment   per indicator and year tested: skew_before, kurt_before,
  *               skew_after, kurt_after, winsorised (points); note = the
  *               method that passed (none, winsorise, log_CT, ...)
+ *   flag        per indicator (node) and flag text as given (other), over
+ *               every year: observations; note "break in series" for a
+ *               break (cube_flag_is_break)
  *   correlation node with its parent (other): pearson, spearman, n
  *   alpha       aggregate (node): cronbach_alpha
  *   pca         aggregate (node): variance_share; and per child (other):
@@ -21,7 +24,11 @@
  *               available, zero, unique, skew, kurtosis; each flag in the
  *               note of the row it judges: LowAvail (available), HighZero
  *               (zero), LowUnique (unique), Outliers (skew)
- * Empty fields are empty cells; numbers are numbers.
+ * Empty fields are empty cells; numbers are numbers. A sheet holds at most
+ * 1,048,575 rows below its header: when the rows are more (two thousand
+ * indicators under one parent give millions of correlation flags), the
+ * sheet shows the flags that fit and a corr_flag row with statistic
+ * not_shown counting the others; quality.csv always has every row.
  */
 #ifndef LCME_QUALITY_H
 #define LCME_QUALITY_H

@@ -34,6 +34,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "csv.h"
+
 int report_eval_year_index(const struct report_input *in, int *fallback)
 {
     if (fallback)
@@ -197,4 +199,64 @@ const char *report_basename(const char *path)
         return "";
     const char *s = strrchr(path, '/');
     return s ? s + 1 : path;
+}
+
+/* Length of the UTF-8 sequence at s that XML 1.0 may hold: valid
+ * (csv_utf8_len, which also refuses surrogates; a NUL ends it) and neither
+ * U+FFFE nor U+FFFF (EF BF BE, EF BF BF); 0 otherwise. */
+static size_t xml_utf8_len(const unsigned char *s)
+{
+    size_t n = csv_utf8_len(s, 4);
+    return n == 3 && s[0] == 0xEF && s[1] == 0xBF && s[2] >= 0xBE ? 0 : n;
+}
+
+/* Length of the clean run at the start of s: bytes XML holds as they are. */
+static size_t clean_run(const unsigned char *s)
+{
+    size_t i = 0;
+    for (;;) {
+        if (s[i] >= 0x20 && s[i] < 0x80)
+            i++;
+        else if (s[i] == '\t' || s[i] == '\n' || s[i] == '\r')
+            i++;
+        else if (s[i] >= 0x80 && xml_utf8_len(s + i))
+            i += xml_utf8_len(s + i);
+        else
+            return i;
+    }
+}
+
+const char *report_text(const char *text, char **owned)
+{
+    *owned = NULL;
+    if (!text)
+        return "";
+    const unsigned char *s = (const unsigned char *)text;
+    size_t ok = clean_run(s);
+    if (!s[ok])
+        return text;
+    size_t len = strlen(text);
+    char *out = malloc(3 * len + 1);   /* a byte becomes at most U+FFFD */
+    if (!out)
+        return "";
+    memcpy(out, text, ok);
+    size_t k = ok;
+    for (size_t i = ok; s[i];) {
+        size_t run = clean_run(s + i);
+        memcpy(out + k, s + i, run);
+        k += run;
+        i += run;
+        if (!s[i])
+            break;
+        if (s[i] < 0x80) {
+            out[k++] = ' ';                /* a control character */
+        } else {
+            memcpy(out + k, "\xEF\xBF\xBD", 3);   /* U+FFFD for a stray byte */
+            k += 3;
+        }
+        i++;
+    }
+    out[k] = '\0';
+    *owned = out;
+    return out;
 }

@@ -35,4 +35,14 @@ size_t report_fmt_shortest(char *buf, double v);
  * none; "" for NULL. Borrowed from path. */
 const char *report_basename(const char *path);
 
+/* text as XML 1.0 and a PDF's metadata may hold it: a control character
+ * other than tab, LF and CR becomes a space, a byte that is not UTF-8 (or
+ * a code point XML forbids) U+FFFD. Returns text itself when it is clean
+ * (*owned NULL), else the cleaned copy, also in *owned for the caller to
+ * free; "" for NULL text or when memory runs out. Every text from the
+ * inputs or the store that goes into the workbook (cells, table headers,
+ * document properties, image descriptions) or into PDF metadata passes
+ * through here. */
+const char *report_text(const char *text, char **owned);
+
 #endif

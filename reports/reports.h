@@ -45,7 +45,7 @@ struct report_input {
 int workbook_write(const char *path, const struct report_input *in, struct diag *d);
 
 /* scores.csv: unit, year, node, level, score, ci_low, ci_high, rank,
- * rank_low, rank_high; one row per unit, year and node. */
+ * rank_low, rank_high, coverage; one row per unit, year and node. */
 int scores_csv_write(const char *path, const struct report_input *in, struct diag *d);
 
 /* Release the font and drawing caches the charts and report leave behind

@@ -58,6 +58,8 @@ void cube_free(struct cube *c)
     free(c->se);
     free(c->n);
     free(c->flag);
+    free(c->flagid);
+    free_strs(c->flagtext, c->nflagtext);
     free(c->denom);
     free(c);
 }
@@ -96,10 +98,11 @@ struct cube *cube_new(size_t nunit, size_t nind, size_t nyear, size_t nattr,
     c->se = nan_array(cells);
     c->n = nan_array(cells);
     c->flag = calloc(cells ? cells : 1, 1);
+    c->flagid = calloc(cells ? cells : 1, sizeof *c->flagid);
     if (ndenom)
         c->denom = nan_array(dcells);
     if (!c->unit || !c->unit_name || !c->attr_name || !c->attr || !c->year ||
-        !c->value || !c->se || !c->n || !c->flag || (ndenom && !c->denom)) {
+        !c->value || !c->se || !c->n || !c->flag || !c->flagid || (ndenom && !c->denom)) {
         /* free_strs tolerates NULL arrays; counts match what was built */
         cube_free(c);
         return NULL;
@@ -139,10 +142,75 @@ struct cube *cube_clone(const struct cube *c)
         memcpy(k->se, c->se, cells * sizeof(double));
         memcpy(k->n, c->n, cells * sizeof(double));
         memcpy(k->flag, c->flag, cells);
+        memcpy(k->flagid, c->flagid, cells * sizeof *c->flagid);
+    }
+    if (c->nflagtext && (cube_alloc_flagtext(k, c->nflagtext) != 0 ||
+                         copy_strs(k->flagtext, c->flagtext, c->nflagtext) != 0)) {
+        cube_free(k);
+        return NULL;
     }
     if (c->ndenom && c->denom)
         memcpy(k->denom, c->denom, c->ndenom * c->nyear * c->nunit * sizeof(double));
     return k;
+}
+
+int cube_alloc_flagtext(struct cube *c, size_t n)
+{
+    if (n > CUBE_MAX_FLAGTEXT)
+        return -1;
+    char **v = calloc(n ? n : 1, sizeof *v);
+    if (!v)
+        return -1;
+    free_strs(c->flagtext, c->nflagtext);
+    c->flagtext = v;
+    c->nflagtext = n;
+    return 0;
+}
+
+int cube_set_flagtext(struct cube *c, size_t id, const char *text)
+{
+    if (id == 0 || id > c->nflagtext)
+        return -1;
+    char *p = strdup(text ? text : "");
+    if (!p)
+        return -1;
+    free(c->flagtext[id - 1]);
+    c->flagtext[id - 1] = p;
+    return 0;
+}
+
+const char *cube_flag_at(const struct cube *c, size_t k)
+{
+    uint16_t id = c->flagid ? c->flagid[k] : 0;
+    return id && id <= c->nflagtext ? c->flagtext[id - 1] : NULL;
+}
+
+static int is_letter(char ch)
+{
+    return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z');
+}
+
+int cube_flag_is_break(const char *flag)
+{
+    if (!flag)
+        return 0;
+    size_t len = strlen(flag), letters = 0;
+    while (letters < len && is_letter(flag[letters]))
+        letters++;
+    if (letters == len && len >= 1 && len <= 4)
+        return memchr(flag, 'b', len) || memchr(flag, 'B', len);
+    /* words: a break is a word that is "b" or "B" alone */
+    for (size_t k = 0; k < len;) {
+        while (k < len && strchr(" ,;|\t", flag[k]))
+            k++;
+        size_t e = k;
+        while (e < len && !strchr(" ,;|\t", flag[e]))
+            e++;
+        if (e - k == 1 && (flag[k] == 'b' || flag[k] == 'B'))
+            return 1;
+        k = e;
+    }
+    return 0;
 }
 
 size_t cube_year_slot(const int *years, size_t n, int year)

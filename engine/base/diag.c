@@ -1,5 +1,7 @@
 /* diag.c: the error record. Entries are kept up to a cap; beyond it only the
- * count grows, so a file with a million bad rows costs constant memory. */
+ * count grows, so a file with a million bad rows costs constant memory. A
+ * place is FILE:LINE:COL in a text file and FILE:SHEET!CELL in a workbook's
+ * sheet (diag_place). */
 #include "diag.h"
 
 #include <stdio.h>
@@ -40,6 +42,7 @@ void diag_clear(struct diag *d)
     for (size_t i = 0; i < d->n; i++) {
         free(d->v[i].file);
         free(d->v[i].msg);
+        free(d->v[i].sheet);
     }
     d->n = 0;
     d->total = 0;
@@ -58,6 +61,12 @@ void diag_free(struct diag *d)
 
 void diag_vadd(struct diag *d, enum lcme_status st, const char *file, long line,
                long col, const char *fmt, va_list ap)
+{
+    diag_vadd_cell(d, st, file, NULL, line, col, fmt, ap);
+}
+
+void diag_vadd_cell(struct diag *d, enum lcme_status st, const char *file, const char *sheet,
+                    long line, long col, const char *fmt, va_list ap)
 {
     d->total++;
     if (d->worst == LCME_OK)
@@ -80,11 +89,23 @@ void diag_vadd(struct diag *d, enum lcme_status st, const char *file, long line,
     e->line = line;
     e->col = col;
     e->msg = strdup(buf);
-    if (!e->msg) {
+    e->sheet = sheet ? strdup(sheet) : NULL;
+    if (!e->msg || (sheet && !e->sheet)) {
         free(e->file);
+        free(e->msg);
+        free(e->sheet);
         return;
     }
     d->n++;
+}
+
+void diag_add_cell(struct diag *d, enum lcme_status st, const char *file, const char *sheet,
+                   long line, long col, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    diag_vadd_cell(d, st, file, sheet, line, col, fmt, ap);
+    va_end(ap);
 }
 
 void diag_add(struct diag *d, enum lcme_status st, const char *file, long line,
@@ -96,17 +117,94 @@ void diag_add(struct diag *d, enum lcme_status st, const char *file, long line,
     va_end(ap);
 }
 
+char *diag_column_name(long col, char buf[8])
+{
+    char tmp[8];
+    int n = 0;
+    if (col < 1 || col > 16384L * 26) {
+        strcpy(buf, "?");
+        return buf;
+    }
+    for (long c = col; c > 0 && n < 7; c = (c - 1) / 26)
+        tmp[n++] = (char)('A' + (c - 1) % 26);
+    for (int i = 0; i < n; i++)
+        buf[i] = tmp[n - 1 - i];
+    buf[n] = '\0';
+    return buf;
+}
+
+/* Whether a sheet name must be quoted in a cell reference: anything but
+ * ASCII letters, digits, '_', '.' and UTF-8 letters' bytes, or a digit
+ * first. */
+static int sheet_needs_quotes(const char *s)
+{
+    if (!*s || (*s >= '0' && *s <= '9'))
+        return 1;
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+        if (!(*p >= 0x80 || (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+              (*p >= '0' && *p <= '9') || *p == '_' || *p == '.'))
+            return 1;
+    return 0;
+}
+
+/* The sheet's name as a reference writes it: 'It''s here' for a name with
+ * a quote in it. */
+static void sheet_ref(const char *sheet, char *buf, size_t len)
+{
+    if (!sheet_needs_quotes(sheet)) {
+        snprintf(buf, len, "%s", sheet);
+        return;
+    }
+    size_t k = 0;
+    if (len < 3) {
+        buf[0] = '\0';
+        return;
+    }
+    buf[k++] = '\'';
+    for (const char *p = sheet; *p && k + 3 < len; p++) {
+        if (*p == '\'')
+            buf[k++] = '\'';
+        buf[k++] = *p;
+    }
+    buf[k++] = '\'';
+    buf[k] = '\0';
+}
+
+char *diag_place(const char *file, const char *sheet, long line, long col, char *buf,
+                 size_t len)
+{
+    if (!file) {
+        if (len)
+            buf[0] = '\0';
+        return buf;
+    }
+    if (sheet && line > 0) {
+        char ref[256], letters[8];
+        sheet_ref(sheet, ref, sizeof ref);
+        if (col > 0)
+            snprintf(buf, len, "%s:%s!%s%ld", file, ref, diag_column_name(col, letters), line);
+        else
+            snprintf(buf, len, "%s:%s!%ld:%ld", file, ref, line, line);
+    } else if (line > 0 && col > 0) {
+        snprintf(buf, len, "%s:%ld:%ld", file, line, col);
+    } else if (line > 0) {
+        snprintf(buf, len, "%s:%ld", file, line);
+    } else {
+        snprintf(buf, len, "%s", file);
+    }
+    return buf;
+}
+
 char *diag_format(const struct diag *d, size_t i, char *buf, size_t len)
 {
     const struct diag_entry *e = &d->v[i];
-    if (e->file && e->line > 0 && e->col > 0)
-        snprintf(buf, len, "%s:%ld:%ld: error: %s", e->file, e->line, e->col, e->msg);
-    else if (e->file && e->line > 0)
-        snprintf(buf, len, "%s:%ld: error: %s", e->file, e->line, e->msg);
-    else if (e->file)
-        snprintf(buf, len, "%s: error: %s", e->file, e->msg);
-    else
+    if (!e->file) {
         snprintf(buf, len, "error: %s", e->msg);
+        return buf;
+    }
+    char place[2048];
+    diag_place(e->file, e->sheet, e->line, e->col, place, sizeof place);
+    snprintf(buf, len, "%s: error: %s", place, e->msg);
     return buf;
 }
 

@@ -1,10 +1,12 @@
 /* path.c: paths and safe file names. Nothing here follows a name from the
  * data into the file system without path_slug first. */
+#define _XOPEN_SOURCE 700   /* realpath */
 #include "path.h"
 
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -105,37 +107,102 @@ char *path_slug(const char *text, char *out, size_t len)
     return out;
 }
 
+/* Remove everything inside the folder open as fd (taken: closed here),
+ * going depth folders deeper at most. Entries are examined without following
+ * links and sub-folders opened with O_NOFOLLOW, so a symbolic link is removed
+ * as a link and its target is never entered. */
+static void remove_inside(int fd, int depth)
+{
+    DIR *dp = fdopendir(fd);
+    if (!dp) {
+        close(fd);
+        return;
+    }
+    int dfd = dirfd(dp);
+    struct dirent *e;
+    while ((e = readdir(dp)) != NULL) {
+        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+            continue;
+        struct stat st;
+        if (fstatat(dfd, e->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0)
+            continue;
+        if (!S_ISDIR(st.st_mode)) {
+            unlinkat(dfd, e->d_name, 0);
+            continue;
+        }
+        if (depth > 0) {
+            int sub = openat(dfd, e->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+            if (sub >= 0)
+                remove_inside(sub, depth - 1);
+        }
+        unlinkat(dfd, e->d_name, AT_REMOVEDIR);
+    }
+    closedir(dp);
+}
+
 void path_remove_tree(const char *path)
 {
-    DIR *d = opendir(path);
-    if (d) {
-        struct dirent *e;
-        while ((e = readdir(d)) != NULL) {
-            if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-                continue;
-            char *p = path_join(path, e->d_name);
-            if (!p)
-                continue;
-            struct stat st;
-            if (lstat(p, &st) == 0 && S_ISDIR(st.st_mode)) {
-                DIR *sub = opendir(p);
-                if (sub) {
-                    struct dirent *f;
-                    while ((f = readdir(sub)) != NULL) {
-                        char *q = path_join(p, f->d_name);
-                        if (q && strcmp(f->d_name, ".") && strcmp(f->d_name, ".."))
-                            unlink(q);
-                        free(q);
-                    }
-                    closedir(sub);
-                }
-                rmdir(p);
-            } else {
-                unlink(p);
-            }
-            free(p);
-        }
-        closedir(d);
-    }
+    int fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0)
+        return;   /* not a folder, or a symbolic link: left alone */
+    remove_inside(fd, PATH_REMOVE_DEPTH);
     rmdir(path);
+}
+
+char *path_canonical(const char *path)
+{
+    char *r = realpath(path, NULL);
+    if (r)
+        return r;
+    char *dir = path_dirname(path);
+    char *rd = dir ? realpath(dir, NULL) : NULL;
+    const char *base = strrchr(path, '/');
+    base = base ? base + 1 : path;
+    char *out = NULL;
+    if (rd && *base && strcmp(base, ".") != 0 && strcmp(base, "..") != 0)
+        out = path_join(rd, base);
+    free(rd);
+    free(dir);
+    return out;
+}
+
+char *path_relative(const char *dir, const char *path)
+{
+    char *d = path_canonical(dir), *p = path_canonical(path), *out = NULL;
+    if (!d || !p)
+        goto done;
+    /* the longest common prefix that ends at a component boundary */
+    size_t common = 0;
+    for (size_t i = 0;; i++) {
+        int dend = d[i] == '\0' || d[i] == '/', pend = p[i] == '\0' || p[i] == '/';
+        if (dend && pend)
+            common = i;
+        if (d[i] != p[i] || d[i] == '\0')
+            break;
+    }
+    size_t ups = 0;
+    for (const char *s = d + common; *s; s++)
+        ups += *s == '/';
+    if (strcmp(d, "/") == 0)
+        ups = 0, common = 0;
+    const char *rest = p + common;
+    while (*rest == '/')
+        rest++;
+    out = malloc(3 * ups + strlen(rest) + 2);
+    if (!out)
+        goto done;
+    size_t k = 0;
+    for (size_t i = 0; i < ups; i++) {
+        memcpy(out + k, "../", 3);
+        k += 3;
+    }
+    strcpy(out + k, rest);
+    if (!*out)
+        strcpy(out, ".");
+    else if (k && !*rest)
+        out[k - 1] = '\0';
+done:
+    free(d);
+    free(p);
+    return out;
 }

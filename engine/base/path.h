@@ -21,8 +21,23 @@ int path_mkdir_p(const char *path);
  * "etc-x". Writes into out (size at least 96). */
 char *path_slug(const char *text, char *out, size_t len);
 
-/* Remove a folder and the files directly in it (no recursion deeper than
- * one level of sub-folders). Best effort; for cleaning temporary folders. */
+/* Remove a folder and what it holds, sub-folders PATH_REMOVE_DEPTH levels
+ * deep at most. Symbolic links are never followed: path itself must be a
+ * folder (a link or a file is left alone), and a link inside is removed as
+ * a link, its target untouched. Best effort; for the temporary folders of
+ * the command line. */
+/* The absolute path of path with every symbolic link and "." or ".."
+ * resolved: realpath(3) when path exists, else its folder's realpath joined
+ * with its last component. NULL when neither exists (or on ENOMEM). Caller
+ * frees. */
+char *path_canonical(const char *path);
+
+/* path relative to the folder dir, both made canonical first
+ * ("/a/b/x.csv" from "/a/c" is "../b/x.csv"; "." when they are the same).
+ * NULL when either cannot be made canonical. Caller frees. */
+char *path_relative(const char *dir, const char *path);
+
+#define PATH_REMOVE_DEPTH 4
 void path_remove_tree(const char *path);
 
 #endif

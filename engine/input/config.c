@@ -4,7 +4,10 @@
  * file is fed through a reader that counts lines; the handler reports at the
  * line just read. Per-level sections ([method.feature]) may come before the
  * level_names key that names them, so their keys are kept and applied once
- * the whole file is read. Unknown sections and keys are errors.
+ * the whole file is read. Unknown sections and keys are errors, and so are
+ * a second key of the same name in a section and a second header of the
+ * same section. A key's value is applied once its continuation lines are
+ * read (see "continuation lines" below).
  */
 #include "config.h"
 
@@ -20,6 +23,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "csv.h"
 #include "framework.h"
 #include "path.h"
 
@@ -32,14 +36,40 @@ struct override {
     int kcol, vcol;
 };
 
+/* A key whose value may go on over indented lines: applied once the next
+ * key, or the end of the file, shows the value is complete. */
+struct pending {
+    int set;
+    char *section, *name, *value;   /* owned */
+    long line;
+    int kcol, vcol;
+};
+
+/* A key or section seen, to refuse a second one. */
+struct seen {
+    char *section, *key;   /* owned; key NULL for a section header */
+    long line;
+};
+
 struct parse {
     struct config *c;
     struct diag *d;
     FILE *fp;
     long line;
     int kcol, vcol;  /* columns of the current line's key and value */
+    int after_key;   /* a key line came since the last section header: an
+                        indented line now continues that key's value */
+    int cont;        /* the line just read is such a continuation */
+    long key_line;   /* line of the key a continuation continues */
+    char key_name[64]; /* and its name, as written */
+    int skip_key;    /* the last key was a repeat: its lines are not applied */
+    struct pending pend;
+    int nseen, aseen;
+    struct seen *seen;
     int has_name, has_year, has_framework, has_data, has_base;
     int unreadable;  /* 1 when reading stopped at a malformed line */
+    int misread;     /* 1 when a line was not read as written (an indented
+                        key): what seems missing after it is not reported */
     long base_line, target_line;
     int base_col, target_col, weights_col;
     int nover;
@@ -126,6 +156,7 @@ static void method_defaults(struct method *m)
     m->aggregate = AGG_ARITHMETIC;
     m->agg_p = 1;
     m->min_coverage = 0;
+    m->rank_min_coverage = NAN;
     m->gp_scale = 100;
     m->ref_index = -1;
 }
@@ -256,6 +287,9 @@ static int method_key(struct parse *p, const char *sec, struct method *m,
     } else if (strcmp(key, "min_coverage") == 0) {
         if (parse_num(p, sec, key, value, 0, 1, &v) == 0)
             m->min_coverage = v;
+    } else if (strcmp(key, "rank_min_coverage") == 0) {
+        if (parse_num(p, sec, key, value, 0, 1, &v) == 0)
+            m->rank_min_coverage = v;
     } else {
         return 0;
     }
@@ -326,8 +360,12 @@ static void batch_key(struct parse *p, const char *key, const char *value)
         c->units_col = p->vcol;
     } else if (strcmp(key, "store") == 0) {
         set_str(&c->store, resolve(p, value));
+        c->store_line = p->line;
+        c->store_col = p->vcol;
     } else if (strcmp(key, "output") == 0) {
         set_str(&c->output, resolve(p, value));
+        c->output_line = p->line;
+        c->output_col = p->vcol;
     } else if (strcmp(key, "group") == 0) {
         set_str(&c->group, strdup(value));
     } else if (strcmp(key, "description") == 0) {
@@ -464,9 +502,10 @@ static int prep_key(struct parse *p, const char *key, const char *val)
     return 1;
 }
 
-static int handler(void *user, const char *section, const char *name, const char *value)
+/* Apply one key of a section, its value complete (continuation lines
+ * joined), reporting at p->line and the columns in p. Returns 1. */
+static int apply_key(struct parse *p, const char *section, const char *name, const char *value)
 {
-    struct parse *p = user;
     struct config *c = p->c;
     char key[64];
     snprintf(key, sizeof key, "%s", name);
@@ -574,12 +613,238 @@ static int handler(void *user, const char *section, const char *name, const char
                 p->target_line = p->line;
                 p->target_col = p->vcol;
             }
+        } else if (strcmp(key, "across_breaks") == 0) {
+            int yn = parse_yesno(val);
+            if (yn < 0)
+                diag_input(p->d, c->path, p->line, p->vcol,
+                           "[trend] across_breaks: '%s' is not yes or no", val);
+            else
+                c->across_breaks = yn;
         } else
             diag_input(p->d, c->path, p->line, p->kcol, "[trend] unknown key '%s'", key);
     } else {
         diag_input(p->d, c->path, p->line, p->kcol, "unknown section [%s]", section);
     }
     return 1;
+}
+
+/* ---- continuation lines and repeated keys --------------------------------
+ *
+ * inih hands an indented line that follows a key to the handler again under
+ * that key's name (a continuation). A key's value is therefore kept pending
+ * and applied once complete: a continuation adds its text after a space, or
+ * after a comma for the list keys below. `data` is the exception: each of its
+ * lines is applied at once, so every file keeps the line and column where it
+ * is named. A key or a section given twice is an error at the second. */
+
+/* Keys whose value is a list: a line break separates items, as a comma. */
+static int list_key(const char *section, const char *key)
+{
+    if (strcmp(section, "batch") == 0)
+        return strcasecmp(key, "level_names") == 0;
+    if (strcmp(section, "report") == 0)
+        return strcasecmp(key, "units") == 0;
+    return strcmp(section, "method") == 0 &&
+           (strcasecmp(key, "force_include") == 0 || strcasecmp(key, "force_exclude") == 0 ||
+            strcasecmp(key, "order") == 0);
+}
+
+static void pending_clear(struct pending *q)
+{
+    free(q->section);
+    free(q->name);
+    free(q->value);
+    memset(q, 0, sizeof *q);
+}
+
+/* Apply the pending key at its own line and columns, then forget it. */
+static void pending_flush(struct parse *p)
+{
+    struct pending *q = &p->pend;
+    if (!q->set)
+        return;
+    long line = p->line;
+    int kcol = p->kcol, vcol = p->vcol;
+    p->line = q->line;
+    p->kcol = q->kcol;
+    p->vcol = q->vcol;
+    if (q->section && q->name && q->value)
+        apply_key(p, q->section, q->name, q->value);
+    else
+        diag_add(p->d, LCME_ENOMEM, p->c->path, q->line, q->kcol, "out of memory");
+    p->line = line;
+    p->kcol = kcol;
+    p->vcol = vcol;
+    pending_clear(q);
+}
+
+/* Add a continuation line's text to the pending value. */
+static void pending_append(struct parse *p, const char *more)
+{
+    struct pending *q = &p->pend;
+    if (!q->set || !q->value || !*more)
+        return;
+    size_t a = strlen(q->value), b = strlen(more);
+    int comma = list_key(q->section, q->name) && a && q->value[a - 1] != ',';
+    char *v = realloc(q->value, a + b + 3);
+    if (!v) {
+        diag_add(p->d, LCME_ENOMEM, p->c->path, p->line, p->vcol, "out of memory");
+        return;
+    }
+    size_t k = a;
+    if (a) {
+        if (comma)
+            v[k++] = ',';
+        v[k++] = ' ';
+    }
+    memcpy(v + k, more, b + 1);
+    q->value = v;
+}
+
+/* Remember a section (key NULL) or a key of a section; a second one is
+ * reported at col of the current line. Returns 1 when it was seen before. */
+static int seen_twice(struct parse *p, const char *section, const char *key, int col)
+{
+    char canon[64];
+    if (key) {
+        /* keys are read without case, and normalize is normalise; the node
+         * codes of a weight set keep their case */
+        snprintf(canon, sizeof canon, "%s", key);
+        if (strncmp(section, "weights.", 8) != 0)
+            for (char *k = canon; *k; k++)
+                *k = (char)tolower((unsigned char)*k);
+        if (strcmp(canon, "normalize") == 0)
+            memcpy(canon, "normalise", sizeof "normalise");
+    }
+    for (int i = 0; i < p->nseen; i++) {
+        const struct seen *e = &p->seen[i];
+        if (strcmp(e->section, section) != 0 || (e->key == NULL) != (key == NULL) ||
+            (key && strcmp(e->key, canon) != 0))
+            continue;
+        if (key)
+            diag_input(p->d, p->c->path, p->line, col,
+                       "[%s] %s is given twice (first on line %ld); give it once", section,
+                       key, e->line);
+        else
+            diag_input(p->d, p->c->path, p->line, col,
+                       "section [%s] is given twice (first on line %ld); put its keys "
+                       "under one header", section, e->line);
+        return 1;
+    }
+    if (p->nseen == p->aseen) {
+        int na = p->aseen ? 2 * p->aseen : 32;
+        struct seen *nv = realloc(p->seen, (size_t)na * sizeof *nv);
+        if (!nv)
+            return 0;
+        p->seen = nv;
+        p->aseen = na;
+    }
+    struct seen *e = &p->seen[p->nseen];
+    e->section = strdup(section);
+    e->key = key ? strdup(canon) : NULL;
+    e->line = p->line;
+    if (e->section && (!key || e->key))
+        p->nseen++;
+    else {
+        free(e->section);
+        free(e->key);
+    }
+    return 0;
+}
+
+static int handler(void *user, const char *section, const char *name, const char *value)
+{
+    struct parse *p = user;
+    int data = strcmp(section, "batch") == 0 && strcasecmp(name, "data") == 0;
+    if (p->cont) {
+        /* inih (55) keeps a continuation line's inline comment: drop it as
+         * it drops a key line's (a ';' after a blank), and the blanks. */
+        char more[INI_MAX_LINE];
+        snprintf(more, sizeof more, "%s", value);
+        for (char *c = more; *c; c++)
+            if (*c == ';' && c > more && isspace((unsigned char)c[-1])) {
+                *c = '\0';
+                break;
+            }
+        char *v = trim(more);
+        if (p->cont == 1 && data && !p->skip_key)
+            apply_key(p, section, name, v);
+        else if (p->cont == 1 && !p->skip_key)
+            pending_append(p, v);
+        return 1;
+    }
+    pending_flush(p);
+    p->skip_key = seen_twice(p, section, name, p->kcol);
+    if (p->skip_key)
+        return 1;
+    if (data)
+        return apply_key(p, section, name, value);
+    struct pending *q = &p->pend;
+    q->set = 1;
+    q->section = strdup(section);
+    q->name = strdup(name);
+    q->value = strdup(value);
+    q->line = p->line;
+    q->kcol = p->kcol;
+    q->vcol = p->vcol;
+    return 1;
+}
+
+/* What the line just read is, as inih will take it: a section header (its
+ * name remembered, a second one reported), a key, or an indented line after
+ * a key, which continues that key's value (p->cont = 1). An indented line
+ * that reads like a key or a section header would silently become part of
+ * the value above it: it is reported (p->cont = 2, its text ignored). */
+static void line_kind(struct parse *p, const char *r)
+{
+    size_t k = 0;
+    if ((unsigned char)r[0] == 0xEF && (unsigned char)r[1] == 0xBB &&
+        (unsigned char)r[2] == 0xBF)
+        k = 3;
+    size_t start = k;
+    while (r[k] == ' ' || r[k] == '\t')
+        k++;
+    p->cont = 0;
+    if (!r[k] || r[k] == '\n' || r[k] == '\r' || r[k] == ';' || r[k] == '#')
+        return;
+    if (k > start && p->after_key) {
+        p->cont = 1;
+        size_t e = k;
+        while (isalnum((unsigned char)r[e]) || r[e] == '_' || r[e] == '.')
+            e++;
+        size_t v = e;
+        while (r[v] == ' ' || r[v] == '\t')
+            v++;
+        if (r[k] == '[' || (e > k && (r[v] == '=' || r[v] == ':'))) {
+            diag_input(p->d, p->c->path, p->line, (long)k + 1,
+                       "indented, this line would continue the value of '%s' (line %ld): "
+                       "start a key or a section at the beginning of its line", p->key_name,
+                       p->key_line);
+            p->cont = 2;
+            p->misread = 1;
+        }
+        return;
+    }
+    if (r[k] == '[') {
+        p->after_key = 0;
+        size_t e = k + 1;
+        while (r[e] && r[e] != ']' && r[e] != '\n' && r[e] != '\r')
+            e++;
+        if (r[e] == ']') {
+            char name[INI_MAX_LINE];
+            snprintf(name, sizeof name, "%.*s", (int)(e - k - 1), r + k + 1);
+            seen_twice(p, name, NULL, (int)k + 1);
+        }
+        return;
+    }
+    p->after_key = 1;
+    p->key_line = p->line;
+    size_t e = k;
+    while (r[e] && r[e] != '=' && r[e] != ':' && r[e] != '\n' && r[e] != '\r')
+        e++;
+    while (e > k && (r[e - 1] == ' ' || r[e - 1] == '\t'))
+        e--;
+    snprintf(p->key_name, sizeof p->key_name, "%.*s", (int)(e - k), r + k);
 }
 
 /* The 1-based columns of a line's key (or section bracket) and of its
@@ -609,43 +874,75 @@ static void line_columns(const char *r, int *kcol, int *vcol)
     *vcol = (int)v + 1;
 }
 
-/* Reader that counts lines, so the handler knows where it is. */
+/* The reader inih calls for each line: counts lines, so the handler knows
+ * where it is, and stops at what inih would misread or pass on into names
+ * that reach the workbook and the terminal: a NUL byte or another control
+ * character (inih would cut the line at a NUL), bytes that are not UTF-8,
+ * a line longer than inih's buffer, a bare CR. */
 static char *line_reader(char *str, int num, void *stream)
 {
     struct parse *p = stream;
-    char *r = fgets(str, num, p->fp);
-    if (r) {
-        size_t n = strlen(r);
-        /* A line longer than inih's buffer would be cut, its rest read as a
-         * line of its own (a long data list would lose files silently). */
-        if (n + 1 == (size_t)num && r[n - 1] != '\n') {
-            int ch = fgetc(p->fp);
-            if (ch != EOF)
-                ungetc(ch, p->fp);
-            if (ch != EOF && ch != '\n') {
-                diag_input(p->d, p->c->path, p->line + 1, num,
-                           "line longer than %d bytes (continue a long list on indented "
-                           "lines: 'data = a.csv, b.csv' then '    c.csv')", num - 1);
-                p->unreadable = 1;
-                return NULL;
-            }
+    int n = 0, ch;
+    while (n < num - 1 && (ch = getc(p->fp)) != EOF) {
+        if (ch == 0 || ch == 0x7f || (ch < 0x20 && ch != '\t' && ch != '\n' && ch != '\r')) {
+            if (ch == 0)
+                diag_input(p->d, p->c->path, p->line + 1, n + 1,
+                           "NUL byte: a batch file is text (save it as UTF-8 text)");
+            else
+                diag_input(p->d, p->c->path, p->line + 1, n + 1,
+                           "control character 0x%02X: a batch file is text (save it as "
+                           "UTF-8 text)", ch);
+            p->unreadable = 1;
+            return NULL;
         }
-        /* A bare CR would hide every later line inside this one (inih splits
-         * on LF only), so the file would read as an empty batch. */
-        for (size_t i = 0; i < n; i++)
-            if (r[i] == '\r' && r[i + 1] != '\n' && !(i + 1 == n && n + 1 == (size_t)num)) {
-                diag_input(p->d, p->c->path, p->line + 1, 0,
-                           "line ends with a bare carriage return (CR-only line ends are not "
-                           "supported; save the file with LF or CRLF line ends)");
-                p->unreadable = 1;
-                return NULL;
-            }
-        if (n && r[n - 1] == '\n')
-            p->line++;
-        else if (feof(p->fp))
-            p->line++;
-        line_columns(r, &p->kcol, &p->vcol);
+        str[n++] = (char)ch;
+        if (ch == '\n')
+            break;
     }
+    if (n == 0)
+        return NULL;
+    str[n] = '\0';
+    char *r = str;
+    size_t len = (size_t)n;
+    /* A line longer than inih's buffer would be cut, its rest read as a
+     * line of its own (a long data list would lose files silently). */
+    if (len + 1 == (size_t)num && r[len - 1] != '\n') {
+        ch = fgetc(p->fp);
+        if (ch != EOF)
+            ungetc(ch, p->fp);
+        if (ch != EOF && ch != '\n') {
+            diag_input(p->d, p->c->path, p->line + 1, num,
+                       "line longer than %d bytes (continue a long list on indented "
+                       "lines: 'data = a.csv, b.csv' then '    c.csv')", num - 1);
+            p->unreadable = 1;
+            return NULL;
+        }
+    }
+    /* A bare CR would hide every later line inside this one (inih splits
+     * on LF only), so the file would read as an empty batch. */
+    for (size_t i = 0; i < len; i++)
+        if (r[i] == '\r' && r[i + 1] != '\n' && !(i + 1 == len && len + 1 == (size_t)num)) {
+            diag_input(p->d, p->c->path, p->line + 1, 0,
+                       "line ends with a bare carriage return (CR-only line ends are not "
+                       "supported; save the file with LF or CRLF line ends)");
+            p->unreadable = 1;
+            return NULL;
+        }
+    for (size_t i = 0; i < len;) {
+        size_t k = csv_utf8_len((const unsigned char *)r + i, len - i);
+        if (k == 0) {
+            diag_input(p->d, p->c->path, p->line + 1, (long)i + 1,
+                       "invalid UTF-8 byte 0x%02X (save the file as UTF-8 text)",
+                       (unsigned char)r[i]);
+            p->unreadable = 1;
+            return NULL;
+        }
+        i += k;
+    }
+    if (r[len - 1] == '\n' || feof(p->fp))
+        p->line++;
+    line_columns(r, &p->kcol, &p->vcol);
+    line_kind(p, r);
     return r;
 }
 
@@ -657,6 +954,12 @@ static void parse_free(struct parse *p)
         free(p->over[i].key);
         free(p->over[i].value);
     }
+    for (int i = 0; i < p->nseen; i++) {
+        free(p->seen[i].section);
+        free(p->seen[i].key);
+    }
+    free(p->seen);
+    pending_clear(&p->pend);
     free(p);
 }
 
@@ -723,13 +1026,14 @@ int config_load(struct config **out, const char *path, struct diag *d)
         goto fail;
     }
     int rc = ini_parse_stream(line_reader, p, handler, p);
+    pending_flush(p);
     fclose(p->fp);
     if (rc > 0)
         diag_input(d, path, rc, 1, "not an INI line (expected [section] or key = value)");
     else if (rc < 0)
         diag_input(d, path, 0, 0, "cannot read batch file");
 
-    if (p->unreadable)
+    if (p->unreadable || p->misread)
         goto fail;
     if (!p->has_name)
         diag_input(d, path, 0, 0, "[batch] name is missing");
@@ -864,6 +1168,12 @@ const struct method *config_method(const struct config *c, int level)
     return &c->level[level];
 }
 
+double config_rank_min_coverage(const struct config *c, int level)
+{
+    const struct method *m = config_method(c, level);
+    return isnan(m->rank_min_coverage) ? m->min_coverage : m->rank_min_coverage;
+}
+
 static size_t method_text(char *buf, size_t len, const char *prefix, const struct method *m)
 {
     return (size_t)snprintf(buf, len,
@@ -913,6 +1223,14 @@ char *config_settings_text(const struct config *c)
         snprintf(prefix, sizeof prefix, "level%d.", l);
         k += method_text(buf + k, cap - k, prefix, &c->level[l]);
     }
+    /* settings of comparisons over time and ranks, only when given (run ids
+       of batches without them are unchanged) */
+    if (c->across_breaks && k < cap)
+        k += (size_t)snprintf(buf + k, cap - k, "across_breaks=1\n");
+    for (int l = 1; l <= CONFIG_MAX_LEVELS && k < cap; l++)
+        if (!isnan(c->level[l].rank_min_coverage))
+            k += (size_t)snprintf(buf + k, cap - k, "level%d.rank_min_coverage=%.17g\n", l,
+                                  c->level[l].rank_min_coverage);
     /* the selected weight set, only when there is one (run ids of batches
        without one are unchanged) */
     if (c->weights && k < cap)

@@ -4,8 +4,14 @@
  * level_names or a level number; overrides [method] for the nodes of that
  * level: 'aggregate' and 'min_coverage' apply to how a node of that level
  * combines its children, 'normalise' and its parameters to indicators),
- * [uncertainty], [trend], [report]. Unknown sections and keys are errors. Paths are
- * resolved relative to the batch file's folder.
+ * [uncertainty], [trend], [report]. Unknown sections and keys are errors, and so is a
+ * key or a section given twice. An indented line after a key continues its
+ * value (joined with a space; with a comma for the list keys level_names,
+ * force_include, force_exclude, order and [report] units; each `data` line adds its files);
+ * an indented line that reads like a key or a section is an error. The file
+ * must be text: a NUL byte or another control character (tab, CR and LF
+ * aside) is an error at its line and column. Paths are resolved relative to
+ * the batch file's folder.
  *
  * Data-preparation keys of [method] (METHODS.md §1-3; COINr's Denominate,
  * Screen, Impute and Treat are the reference):
@@ -38,6 +44,17 @@
  *                                (weights >= 0; other nodes keep theirs)
  * normalise = scaled uses the framework's lower/upper as (l, u) where given,
  * else the range key: (x - l)/(u - l)*100 (COINr n_scaled).
+ *
+ * Comparisons (METHODS.md section 11):
+ *   [method] rank_min_coverage = 0.8  a score is ranked only when the share
+ *                                of its framework weight present (its
+ *                                coverage) reaches this; default the
+ *                                level's min_coverage; per level in
+ *                                [method.LEVEL] like min_coverage
+ *   [trend] across_breaks = no   yes: changes, trends and progress classes
+ *                                run across a break in series (a flag "b"
+ *                                or "B"); no (default): a break splits the
+ *                                series and nothing is compared across it
  */
 #ifndef LCME_CONFIG_H
 #define LCME_CONFIG_H
@@ -77,6 +94,8 @@ struct method {
     enum agg_method aggregate;   /* default arithmetic */
     double agg_p;                /* generalised mean exponent; default 1 */
     double min_coverage;         /* share of children's weight; default 0 */
+    double rank_min_coverage;    /* coverage a score needs to be ranked;
+                                    NaN (default): min_coverage */
     double gp_scale;             /* goalposts scale; default 100 */
     long ref_index;              /* dist2ref: unit index of the reference
                                     (set by the pipeline from ref_unit); -1 */
@@ -89,7 +108,8 @@ struct config {
     int year;                    /* [batch] year under evaluation */
     char *framework;             /* resolved path */
     int ndata;
-    char *data[CONFIG_MAX_DATA]; /* resolved paths */
+    char *data[CONFIG_MAX_DATA]; /* resolved paths (or patterns: see
+                                    config_data_files) */
     char *data_name[CONFIG_MAX_DATA]; /* as written in the batch file: the
                                         store keys sources by these names */
     char *units;                 /* resolved path of the units file, or NULL */
@@ -128,6 +148,7 @@ struct config {
 
     int base_year;               /* [trend]; default first year in store */
     int target_year;             /* default 2030 */
+    int across_breaks;           /* [trend] across_breaks; default 0 */
 
     /* data preparation (see the header comment) */
     int denominate;              /* 1: divide by the framework's denominators */
@@ -152,10 +173,13 @@ struct config {
         long line;
         int col;                 /* column of the node code */
     } *weight;
-    /* Where the input files are named in the batch file: line and
-     * column of each name, for errors about the files themselves. */
+    /* Where the input files, the store and the output folder are named in
+     * the batch file: line and column of each name (0 when the default is
+     * used), for errors about the files themselves. */
     long framework_line, units_line, data_line[CONFIG_MAX_DATA];
     int framework_col, units_col, data_col[CONFIG_MAX_DATA];
+    long store_line, output_line;
+    int store_col, output_col;
     char *framework_name, *units_name; /* as written in the batch file, or NULL */
 
     /* [batch] plan: action-plan files (engine/plans/plan.h), any number,
@@ -172,6 +196,26 @@ struct config {
 int config_load(struct config **out, const char *path, struct diag *d);
 void config_free(struct config *c);  /* NULL is harmless */
 
+/* One data file of the batch (config_data.c). */
+struct config_file {
+    char *path;                  /* resolved: the file to open */
+    char *name;                  /* the store's key: as written in the batch
+                                    file, or for a pattern's match the match
+                                    relative to the batch file's folder */
+    long line;                   /* where the batch file names it (the */
+    int col;                     /* pattern, for a match) */
+};
+
+/* The batch's data files in the order named, each pattern (a name with *, ?
+ * or [...], such as "*.xlsx" in a folder of returns) replaced by the files
+ * it matches in name order, leaving out folders, spreadsheet lock files
+ * (~$NAME) and files named before. A pattern that matches no file is bad input at its place in
+ * the batch file. Returns 0 with *out (free with config_files_free) and *n,
+ * or -1 with the problems in d (*out still to be freed). */
+int config_data_files(const struct config *c, struct config_file **out, size_t *n,
+                      struct diag *d);
+void config_files_free(struct config_file *f, size_t n);   /* NULL is harmless */
+
 /* Put the selected weight set's weights into the framework's nodes, so that
  * aggregation, effective weights, the Monte Carlo stage and the reports all
  * use them. No set selected: nothing changes. A code that is no node of the
@@ -181,6 +225,10 @@ int config_apply_weights(const struct config *c, struct framework *fw, struct di
 
 /* Method in force for nodes of the given level (1 = indicators). */
 const struct method *config_method(const struct config *c, int level);
+
+/* The coverage a score of a node of this level needs to be ranked: the
+ * level's rank_min_coverage, else its min_coverage. */
+double config_rank_min_coverage(const struct config *c, int level);
 
 /* Names for printing and the Notes sheet. */
 const char *norm_method_name(enum norm_method m);

@@ -39,7 +39,7 @@ void *csv_big_alloc(size_t bytes)
     return malloc(bytes ? bytes : 1);
 }
 
-enum { C_PLAIN = 0, C_COMMA, C_LF, C_CR, C_QUOTE, C_NUL, C_HIGH };
+enum { C_PLAIN = 0, C_COMMA, C_LF, C_CR, C_QUOTE, C_NUL, C_HIGH, C_CTRL };
 
 static unsigned char cls[256];
 static int cls_ready;
@@ -50,6 +50,10 @@ static void cls_init(void)
         return;
     for (int i = 0x80; i < 256; i++)
         cls[i] = C_HIGH;
+    for (int i = 1; i < 0x20; i++)
+        cls[i] = C_CTRL;
+    cls[0x7F] = C_CTRL;
+    cls['\t'] = C_PLAIN;
     cls[','] = C_COMMA;
     cls['\n'] = C_LF;
     cls['\r'] = C_CR;
@@ -188,21 +192,57 @@ int csv_open_mem(struct csv **out, const char *name, const char *data, size_t le
     return 0;
 }
 
+int csv_open_source(struct csv **out, const char *path, const char *sheet,
+                    const struct csv_source *src, struct diag *d)
+{
+    *out = NULL;
+    struct csv *c;
+    if (csv_init(&c, path, d) != 0) {
+        src->free(src->ctx);
+        return -1;
+    }
+    c->src = *src;
+    c->sheet = strdup(sheet ? sheet : "");
+    if (!c->sheet) {
+        diag_add(d, LCME_ENOMEM, path, 0, 0, "out of memory");
+        csv_free(c);
+        return -1;
+    }
+    *out = c;
+    return 0;
+}
+
 void csv_free(struct csv *c)
 {
     if (!c)
         return;
+    if (c->src.next) {
+        c->src.free(c->src.ctx);   /* the field arrays are the source's */
+    } else {
+        free(c->f);
+        free(c->flen);
+        free(c->quoted);
+    }
     free(c->path);
+    free(c->sheet);
     free(c->buf);
-    free(c->f);
-    free(c->flen);
-    free(c->quoted);
     free(c);
+}
+
+size_t csv_records_hint(const struct csv *c)
+{
+    if (c->src.next)
+        return c->src.nrec ? c->src.nrec : 1;
+    size_t lines = 1;
+    for (const char *q = c->buf, *e = c->buf + c->len;
+         (q = memchr(q, '\n', (size_t)(e - q))); q++)
+        lines++;
+    return lines;
 }
 
 /* Length of the valid UTF-8 sequence at p (n bytes left), or 0. Rejects
  * overlong forms, surrogates and code points above U+10FFFF. */
-static size_t utf8_len(const unsigned char *p, size_t n)
+size_t csv_utf8_len(const unsigned char *p, size_t n)
 {
     unsigned char b = p[0];
     if (b < 0x80)
@@ -254,7 +294,7 @@ static int fail(struct csv *c, struct diag *d, long line, long col, const char *
 static size_t high_byte(struct csv *c, struct diag *d, size_t pos, long col)
 {
     const unsigned char *p = (const unsigned char *)c->buf + pos;
-    size_t k = utf8_len(p, c->len - pos);
+    size_t k = csv_utf8_len(p, c->len - pos);
     if (k == 0) {
         fail(c, d, c->next_line, col, "invalid UTF-8 byte 0x%02X (save the file as UTF-8)", p[0]);
         return 0;
@@ -296,15 +336,37 @@ nomem:
     return -1;
 }
 
+/* A control character (other than tab, and CR or LF ending a line or
+ * inside quotes) in a field: never part of a name or a number, and it
+ * would make the workbook's XML invalid or act on a terminal. */
+static int control_char(struct csv *c, struct diag *d, long col, unsigned char ch)
+{
+    return fail(c, d, c->next_line, col,
+                "control character 0x%02X in a field (a CSV file holds text only)", ch);
+}
+
 static int too_long(struct csv *c, struct diag *d, long col)
 {
     return fail(c, d, c->next_line, col, "field longer than %zu bytes", c->max_field);
+}
+
+/* The next record of a source (csv_open_source). */
+static int source_next(struct csv *c, struct diag *d)
+{
+    int r = c->src.next(c->src.ctx, c, d);
+    if (r > 0)
+        c->nrec++;
+    else if (r < 0)
+        c->failed = 1;
+    return r;
 }
 
 int csv_next(struct csv *c, struct diag *d)
 {
     if (c->failed)
         return -1;
+    if (c->src.next)
+        return source_next(c, d);
     char *b = c->buf;
     size_t len = c->len;
     size_t pos = c->pos;
@@ -357,6 +419,8 @@ int csv_next(struct csv *c, struct diag *d)
                 }
                 if (ch == 0)
                     return fail(c, d, c->next_line, col, "NUL byte in file (is it really a CSV text file?)");
+                if (cls[ch] == C_CTRL)
+                    return control_char(c, d, col, ch);
                 if (ch >= 0x80) {
                     size_t k = high_byte(c, d, pos, col);
                     if (!k)
@@ -411,6 +475,8 @@ int csv_next(struct csv *c, struct diag *d)
                                 "quote inside an unquoted field (quote the whole field and double inner quotes)");
                 if (k == C_NUL)
                     return fail(c, d, c->next_line, col, "NUL byte in file (is it really a CSV text file?)");
+                if (k == C_CTRL)
+                    return control_char(c, d, col, (unsigned char)b[pos]);
                 term = k;
                 break;
             }
@@ -447,7 +513,9 @@ int csv_next(struct csv *c, struct diag *d)
 int csv_header(struct csv *c, struct diag *d)
 {
     int r = csv_next(c, d);
-    if (r == 0)
+    if (r == 0 && c->sheet)
+        diag_add_cell(d, LCME_EINPUT, c->path, c->sheet, 1, 1, "the sheet is empty");
+    else if (r == 0)
         diag_input(d, c->path, 1, 1, "file is empty");
     return r;
 }
@@ -456,7 +524,16 @@ void csv_error(const struct csv *c, struct diag *d, long col, const char *fmt, .
 {
     va_list ap;
     va_start(ap, fmt);
-    diag_vadd(d, LCME_EINPUT, c->path, c->line_no, col, fmt, ap);
+    diag_vadd_cell(d, LCME_EINPUT, c->path, c->sheet, c->line_no, col, fmt, ap);
+    va_end(ap);
+}
+
+void csv_error_at(const struct csv *c, struct diag *d, long line, long col, const char *fmt,
+                  ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    diag_vadd_cell(d, LCME_EINPUT, c->path, c->sheet, line, col, fmt, ap);
     va_end(ap);
 }
 

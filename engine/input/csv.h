@@ -24,8 +24,9 @@
  *
  * Rejected (one diag entry at FILE:LINE:COL, where LINE is the line on which
  * the problem byte lies, COL the 1-based field number; the reader then stops
- * and every later csv_next returns -1): invalid UTF-8, NUL bytes, a
- * byte-order mark after the start, CR-only line ends, an unterminated quote
+ * and every later csv_next returns -1): invalid UTF-8, NUL bytes, other
+ * control characters (tab aside, and CR or LF ending a line or inside
+ * quotes), a byte-order mark after the start, CR-only line ends, an unterminated quote
  * (reported where the quoted field starts), characters after a closing
  * quote, a quote inside an unquoted field, a field longer than max_field
  * bytes, more than max_cols fields in a record. csv_open rejects an empty
@@ -35,6 +36,13 @@
  *
  * Measured: opening, splitting and parsing one number of each of 500,000
  * long-format rows (14 MB) takes about 0.05 s of CPU on the 2-core build VM.
+ *
+ * The same struct is the record interface ingest reads from, whatever the
+ * file: a workbook's sheet (xlsx_read.h) is a struct csv whose records come
+ * from a struct csv_source instead of the buffer. Its records, fields and
+ * errors behave as a CSV file's, except that c->sheet names the sheet, a
+ * record's line_no is its row, field i is column i+1 (A is 1), and every
+ * message is placed at a cell ("FILE:Data!G14", diag.h).
  */
 #ifndef LCME_CSV_H
 #define LCME_CSV_H
@@ -47,8 +55,24 @@
 #define CSV_MAX_FIELD (1024UL * 1024)       /* 1 MiB per field */
 #define CSV_MAX_COLS 100000                 /* fields per record */
 
+struct csv;
+
+/* Records from another reader: next() sets c->nf, c->f, c->flen, c->quoted
+ * (arrays the source owns, valid until csv_free) and c->line_no for the
+ * next record and returns 1; 0 at the end; -1 when the source found
+ * problems (already in d). free() releases ctx and everything the records
+ * point into. */
+struct csv_source {
+    int (*next)(void *ctx, struct csv *c, struct diag *d);
+    void (*free)(void *ctx);
+    void *ctx;
+    size_t nrec;       /* records it holds (csv_records_hint) */
+};
+
 struct csv {
     char *path;        /* owned copy; the FILE of every message */
+    char *sheet;       /* owned; NULL for a CSV file, the sheet's name for
+                          records from a workbook (messages then name cells) */
     char *buf;         /* the file's bytes (+1 spare byte); until the first
                           csv_next they are exactly the bytes on disk, after
                           it they are being parsed in place */
@@ -72,6 +96,7 @@ struct csv {
     size_t pos;
     size_t falloc;
     int failed;
+    struct csv_source src; /* src.next NULL: records come from buf */
 };
 
 /* malloc for buffers of several MiB that are filled once front to back
@@ -91,7 +116,17 @@ int csv_open(struct csv **out, const char *path, struct diag *d);
 int csv_open_mem(struct csv **out, const char *name, const char *data,
                  size_t len, struct diag *d);
 
+/* Records from src (taken over: freed with c, also when this fails) under
+ * the file name path and the sheet name sheet (copied). Returns 0 and *out,
+ * or -1 (ENOMEM, in d). */
+int csv_open_source(struct csv **out, const char *path, const char *sheet,
+                    const struct csv_source *src, struct diag *d);
+
 void csv_free(struct csv *c);  /* NULL is harmless */
+
+/* At least as many records as the file holds, for reserving arrays: the
+ * lines in a CSV file (counted once, O(N)), a source's records. */
+size_t csv_records_hint(const struct csv *c);
 
 /* Parse the next record. Returns 1 with c->nf, c->f, c->flen, c->line_no set;
  * 0 at the end of the file; -1 on a malformed file (one entry in d). */
@@ -107,9 +142,14 @@ int csv_header(struct csv *c, struct diag *d);
 void csv_error(const struct csv *c, struct diag *d, long col, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 
+/* The same at another line (or sheet row) of the file. */
+void csv_error_at(const struct csv *c, struct diag *d, long line, long col, const char *fmt,
+                  ...) __attribute__((format(printf, 5, 6)));
+
 /* Check that the current record has want fields. If not, reports
  * "row has N fields but the header has M" (at column M+1 when there are too
- * many, at the last field when too few) and returns -1; else 0. */
+ * many, at the last field when too few) and returns -1; else 0. A sheet's
+ * records always have the header's width (xlsx_read.h). */
 int csv_check_width(const struct csv *c, struct diag *d, size_t want);
 
 /* 1 when field s (len bytes) equals name ignoring ASCII case and surrounding
@@ -145,5 +185,9 @@ enum csv_num csv_parse_year(const char *s, size_t len, int *out, char *msg,
 /* Write s (len bytes) into buf for quoting in a message: cut at 40 bytes on a
  * character boundary with "..." appended. Returns buf. */
 char *csv_quote(const char *s, size_t len, char *buf, size_t buflen);
+
+/* Length of the valid UTF-8 sequence at p (n bytes left, n >= 1), or 0.
+ * Rejects overlong forms, surrogates and code points above U+10FFFF. */
+size_t csv_utf8_len(const unsigned char *p, size_t n);
 
 #endif

@@ -11,7 +11,9 @@
  *                                         setting of a cell wins
  *   years   year[], distinct, ascending   kept sorted on insertion
  *   rows    row[]: value, se (already resolved from the interval), n,
- *           p, ind, year, flag bits
+ *           p, ind, year, flag bits, flag text id
+ *   flags   flagtext[]: distinct flag texts  id = index + 1 (0: none)
+ *           flag_index: text -> index
  *
  * cube_builder_finish sorts the provisional units by code into perm[p] (the
  * cube index of unit p), makes the cube, moves the strings into it and
@@ -44,7 +46,8 @@ struct cb_row {
     int unit;            /* provisional index */
     int ind;             /* indicator, or nind + k for denominator k */
     int year;
-    uint8_t flag;        /* CUBE_FLAGGED or 0 */
+    uint8_t flag;        /* CUBE_FLAGGED (| CUBE_BREAK) or 0 */
+    uint16_t flagid;     /* 0, or flagtext[flagid - 1] */
 };
 
 struct cb_cell {
@@ -70,6 +73,10 @@ struct cube_builder {
     int *year;                   /* distinct, ascending */
     size_t nyear, ayear;
 
+    struct strmap *flag_index;   /* flag text -> index in flagtext */
+    char **flagtext;             /* [nflag], owned until finish */
+    size_t nflag, aflag;
+
     struct cb_row *row;
     size_t nrow, arow;
 };
@@ -90,7 +97,9 @@ int cube_builder_new(struct cube_builder **out, size_t nind, size_t ndenom, doub
         return -1;
     }
     struct cube_builder *b = calloc(1, sizeof *b);
-    if (!b || !(b->unit_index = strmap_new())) {
+    if (!b || !(b->unit_index = strmap_new()) || !(b->flag_index = strmap_new())) {
+        if (b)
+            strmap_free(b->unit_index);
         free(b);
         diag_add(d, LCME_ENOMEM, NULL, 0, 0, "out of memory building the data cube");
         return -1;
@@ -121,6 +130,10 @@ void cube_builder_free(struct cube_builder *b)
     free(b->cell);
     free(b->year);
     free(b->row);
+    strmap_free(b->flag_index);
+    for (size_t i = 0; i < b->nflag; i++)
+        free(b->flagtext[i]);
+    free(b->flagtext);
     free(b);
 }
 
@@ -214,6 +227,31 @@ static int cb_note_year(struct cube_builder *b, int year)
     return 0;
 }
 
+/* The id of flag text f (interned), 0 for none; marks the builder and
+ * returns 0 on ENOMEM or past CUBE_MAX_FLAGTEXT texts. */
+static uint16_t cb_flag_id(struct cube_builder *b, const char *f)
+{
+    if (!f || !f[0])
+        return 0;
+    size_t len = strlen(f);
+    int k = strmap_get(b->flag_index, f, len);
+    if (k >= 0)
+        return (uint16_t)(k + 1);
+    char *t = NULL;
+    if (b->nflag >= CUBE_MAX_FLAGTEXT) {
+        cb_fail(b, LCME_ELIMIT);
+        return 0;
+    }
+    if (array_grow((void **)&b->flagtext, &b->aflag, b->nflag + 1, sizeof *b->flagtext) ||
+        !(t = strdup(f)) || strmap_put(b->flag_index, f, len, (int)b->nflag) != 0) {
+        free(t);
+        cb_fail(b, LCME_ENOMEM);
+        return 0;
+    }
+    b->flagtext[b->nflag] = t;
+    return (uint16_t)++b->nflag;
+}
+
 void cube_builder_add(struct cube_builder *b, const struct cube_obs *o)
 {
     if (b->err)
@@ -238,8 +276,14 @@ void cube_builder_add(struct cube_builder *b, const struct cube_obs *o)
     if (!isfinite(se))
         se = isfinite(o->lower) && isfinite(o->upper) ? (o->upper - o->lower) / (2.0 * b->z)
                                                       : NAN;
-    b->row[b->nrow++] = (struct cb_row){o->value, se, o->n, o->unit, o->ind, o->year,
-                                        o->flagged ? CUBE_FLAGGED : 0};
+    uint16_t fid = cb_flag_id(b, o->flag);
+    if (b->err)
+        return;
+    uint8_t bits = 0;
+    if (fid)
+        bits = CUBE_FLAGGED | (cube_flag_is_break(o->flag) ? CUBE_BREAK : 0);
+    b->row[b->nrow++] = (struct cb_row){o->value, se, o->n, o->unit, o->ind, o->year, bits,
+                                        fid};
 }
 
 /* ---- the cube ------------------------------------------------------------ */
@@ -299,6 +343,8 @@ static void cb_fill_labels(struct cube_builder *b, const int *perm, struct cube 
     }
     if (b->nyear)
         memcpy(c->year, b->year, b->nyear * sizeof *b->year);
+    for (size_t i = 0; i < b->nflag; i++)
+        cb_move(&c->flagtext[i], &b->flagtext[i]);
 }
 
 /* Every row into its cell: indicators in the four planes, denominators in
@@ -318,6 +364,7 @@ static void cb_fill_values(const struct cube_builder *b, const int *perm, struct
             c->se[at] = r->se;
             c->n[at] = r->n;
             c->flag[at] = r->flag;
+            c->flagid[at] = r->flagid;
         } else {
             size_t k = (size_t)r->ind - b->nind;
             c->denom[(k * c->nyear + t) * c->nunit + u] = r->value;
@@ -334,8 +381,17 @@ int cube_builder_finish(struct cube_builder *b, struct cube **out, struct diag *
                  "indicator or attribute column that was never declared");
         return -1;
     }
+    if (b->err == LCME_ELIMIT) {
+        diag_add(d, LCME_ELIMIT, NULL, 0, 0, "building the data cube: more than %d distinct "
+                 "flags", CUBE_MAX_FLAGTEXT);
+        return -1;
+    }
     int *perm = b->err ? NULL : cb_unit_perm(b);
     struct cube *c = perm ? cube_new(b->nunit, b->nind, b->nyear, b->nattr, b->ndenom) : NULL;
+    if (c && cube_alloc_flagtext(c, b->nflag) != 0) {
+        cube_free(c);
+        c = NULL;
+    }
     if (!c) {
         free(perm);
         diag_add(d, LCME_ENOMEM, NULL, 0, 0, "out of memory building the data cube");

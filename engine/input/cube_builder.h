@@ -22,7 +22,9 @@
  *  - attribute columns in the order they were first declared; a cell holds
  *    the last value set for it, "" when none was;
  *  - indicators 0..nind-1 and denominators 0..ndenom-1 (framework order):
- *    value, n and flag as given; se as given when finite, otherwise
+ *    value, n and flag text as given (each distinct text once, in order
+ *    of first appearance; bits CUBE_FLAGGED, and CUBE_BREAK for a break,
+ *    cube_flag_is_break); se as given when finite, otherwise
  *    (upper - lower) / (2 z) when both bounds are finite, with z the normal
  *    quantile of 1 - (1 - ci_level) / 2, otherwise NaN. Of a denominator
  *    only the value is kept. An observation added twice for the same cell:
@@ -33,7 +35,7 @@
  * nothing and marks the builder; cube_builder_finish then reports the first
  * such problem and builds nothing. The caller need not check each call.
  *
- * Cost: one strmap probe per unit code (none for a code repeating the
+ * Cost: one strmap probe per unit code and per flagged observation (none for a code repeating the
  * previous call's, the order a table sorted by unit gives), 40 bytes per
  * observation held until cube_builder_finish, then a sort of the units and
  * one pass over the observations.
@@ -56,7 +58,7 @@ struct cube_obs {
     double value;      /* never NaN: a missing value is no observation */
     double se, n;      /* NaN when absent */
     double lower, upper; /* confidence interval of value at ci_level; NaN when absent */
-    int flagged;       /* 1: the data file's flag column was set (CUBE_FLAGGED) */
+    const char *flag;  /* the data file's flag text; NULL or "" when none (copied) */
 };
 
 /* A builder for a cube of nind indicators and ndenom denominators, turning

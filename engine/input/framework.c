@@ -237,15 +237,134 @@ static int blank_or_na(const char *s, size_t n)
     return n == 2 && s[0] == 'N' && s[1] == 'A';
 }
 
+/* The row's type column: R_UNSET when empty; reported when unknown. */
+static enum rtype row_type(struct loader *L, long line)
+{
+    size_t tl;
+    const char *ts = fld(L, F_TYPE, &tl);
+    if (!ts || csv_blank(ts, tl)) return R_UNSET;
+    static const struct { const char *name; enum rtype type; } kinds[] = {
+        {"Indicator", R_IND}, {"Aggregate", R_AGG}, {"Group", R_GROUP},
+        {"Denominator", R_DENOM}, {"Other", R_OTHER},
+    };
+    for (size_t k = 0; k < sizeof kinds / sizeof kinds[0]; k++)
+        if (csv_name_is(ts, tl, kinds[k].name)) return kinds[k].type;
+    char q[64];
+    err(L, line, F_TYPE, "unknown type '%s' (expected Indicator, Aggregate, Group, Denominator "
+        "or Other)", csv_quote(ts, tl, q, sizeof q));
+    return R_UNSET;
+}
+
+/* A Group, Denominator or Other row: a data column, not a node. 0, or -1 on
+ * ENOMEM. */
+static int add_column(struct loader *L, enum rtype type, const char *code, size_t cl,
+                      long line)
+{
+    if (type == R_GROUP) {
+        int k = L->ngroup;
+        return add_str(&L->group, &L->gline, &L->ngroup, &L->galloc, code, line) != 0 ||
+               strmap_put(L->codes, code, cl, -2 - k) != 0 ? -1 : 0;
+    }
+    int k = L->ndenom;
+    return add_str(&L->denom, &L->dline, &L->ndenom, &L->dalloc, code, line) != 0 ||
+           mark_other(L, k, type == R_OTHER) != 0 ||
+           strmap_put(L->codes, code, cl, DENOM_BASE - k) != 0 ? -1 : 0;
+}
+
+/* The line a code was first defined on (0 when new). */
+static long first_line(const struct loader *L, int prev)
+{
+    return prev >= 0 ? L->r[prev].line
+         : prev == -1 ? 0
+         : prev > DENOM_BASE ? L->gline[-2 - prev]
+         : L->dline[DENOM_BASE - prev];
+}
+
+/* The level and direction columns of row w. */
+static void row_level_direction(struct loader *L, struct row *w, long line)
+{
+    char q[64];
+    size_t ll, dl;
+    const char *ls = fld(L, F_LEVEL, &ll), *ds = fld(L, F_DIRECTION, &dl);
+    if (ls && !blank_or_na(ls, ll)) {
+        double lv;
+        enum csv_num st = csv_parse_double(ls, ll, &lv, NULL, 0);
+        if (st != CSV_NUM_OK || lv < 1 || lv > 1000 || lv != floor(lv))
+            err(L, line, F_LEVEL, "level must be a whole number from 1 up, not '%s'",
+                csv_quote(ls, ll, q, sizeof q));
+        else
+            w->level = (int)lv;
+    }
+    w->direction = 1;
+    if (ds && !blank_or_na(ds, dl)) {
+        double dv;
+        enum csv_num st = csv_parse_double(ds, dl, &dv, NULL, 0);
+        if (st == CSV_NUM_OK && (dv == 1 || dv == -1))
+            w->direction = (int)dv;
+        else
+            err(L, line, F_DIRECTION, "direction must be 1 or -1, not '%s'",
+                csv_quote(ds, dl, q, sizeof q));
+    }
+}
+
+/* The numbers of row w: weight, target, goalposts and range. */
+static void row_numbers(struct loader *L, struct row *w, long line)
+{
+    w->weight = num(L, F_WEIGHT, 1.0, "weight");
+    if (w->weight < 0) {
+        err(L, line, F_WEIGHT, "negative weight %g (weights must be 0 or more)", w->weight);
+        w->weight = 0;
+    }
+    w->target = num(L, F_TARGET, NAN, "target");
+    w->lower = num(L, F_LOWER, NAN, "lower");
+    w->upper = num(L, F_UPPER, NAN, "upper");
+    w->min = num(L, F_MIN, NAN, "min");
+    w->max = num(L, F_MAX, NAN, "max");
+    if (w->min > w->max)
+        err(L, line, F_MAX, "min %g is greater than max %g", w->min, w->max);
+    if (w->lower > w->upper)
+        err(L, line, F_UPPER, "lower %g is greater than upper %g", w->lower, w->upper);
+}
+
+/* A node row (indicator or aggregate) into L->r. 0, or -1 on ENOMEM. */
+static int add_node(struct loader *L, enum rtype type, const char *code, size_t cl, long line)
+{
+    if (L->nr == L->ralloc) {
+        int na = L->ralloc ? L->ralloc * 2 : 64;
+        struct row *nv = realloc(L->r, (size_t)na * sizeof *nv);
+        if (!nv)
+            return -1;
+        L->r = nv;
+        L->ralloc = na;
+    }
+    struct row *w = &L->r[L->nr];
+    memset(w, 0, sizeof *w);
+    w->code = code;
+    w->line = line;
+    w->type = type;
+    w->pidx = -1;
+    size_t pl;
+    const char *ps = fld(L, F_PARENT, &pl);
+    w->parent = blank_or_na(ps, pl) ? NULL : ps;
+    w->name = text(L, F_NAME);
+    w->unit = text(L, F_UNIT);
+    w->denom = text(L, F_DENOM);
+    w->adapted = text(L, F_ADAPTED);
+    row_level_direction(L, w, line);
+    row_numbers(L, w, line);
+    if (strmap_put(L->codes, code, cl, L->nr) != 0)
+        return -1;
+    L->nr++;
+    return 0;
+}
+
 static int read_rows(struct loader *L)
 {
     struct csv *c = L->c;
-    struct diag *d = L->d;
     size_t width = c->nf;
-    int nind = 0;
-    int r;
-    while ((r = csv_next(c, d)) > 0) {
-        if (csv_check_width(c, d, width) != 0) {
+    int nind = 0, r;
+    while ((r = csv_next(c, L->d)) > 0) {
+        if (csv_check_width(c, L->d, width) != 0) {
             L->errors++;
             continue;
         }
@@ -256,129 +375,26 @@ static int read_rows(struct loader *L)
             err(L, line, F_CODE, "empty %s", code_name(L));
             continue;
         }
-        enum rtype type = R_UNSET;
-        size_t tl;
-        const char *ts = fld(L, F_TYPE, &tl);
-        if (ts && !csv_blank(ts, tl)) {
-            if (csv_name_is(ts, tl, "Indicator"))
-                type = R_IND;
-            else if (csv_name_is(ts, tl, "Aggregate"))
-                type = R_AGG;
-            else if (csv_name_is(ts, tl, "Group"))
-                type = R_GROUP;
-            else if (csv_name_is(ts, tl, "Denominator"))
-                type = R_DENOM;
-            else if (csv_name_is(ts, tl, "Other"))
-                type = R_OTHER;
-            else {
-                char q[64];
-                err(L, line, F_TYPE,
-                    "unknown type '%s' (expected Indicator, Aggregate, Group, Denominator "
-                    "or Other)", csv_quote(ts, tl, q, sizeof q));
-            }
-        }
+        enum rtype type = row_type(L, line);
         int prev = strmap_get(L->codes, code, cl);
-        long first = prev >= 0 ? L->r[prev].line
-                     : prev == -1 ? 0
-                     : prev > DENOM_BASE ? L->gline[-2 - prev]
-                     : L->dline[DENOM_BASE - prev];
-        if (type == R_GROUP || type == R_DENOM || type == R_OTHER) {
-            if (prev != -1) {
-                err(L, line, F_CODE, "duplicate code '%s' (first defined on line %ld)", code, first);
-                continue;
-            }
-            int k;
-            if (type == R_GROUP) {
-                k = L->ngroup;
-                if (add_str(&L->group, &L->gline, &L->ngroup, &L->galloc, code, line) != 0 ||
-                    strmap_put(L->codes, code, cl, -2 - k) != 0)
-                    return -1;
-            } else {
-                k = L->ndenom;
-                if (add_str(&L->denom, &L->dline, &L->ndenom, &L->dalloc, code, line) != 0 ||
-                    mark_other(L, k, type == R_OTHER) != 0 ||
-                    strmap_put(L->codes, code, cl, DENOM_BASE - k) != 0)
-                    return -1;
-            }
-            continue;
-        }
         if (prev != -1) {
-            err(L, line, F_CODE, "duplicate code '%s' (first defined on line %ld)", code, first);
+            err(L, line, F_CODE, "duplicate code '%s' (first defined on line %ld)", code,
+                first_line(L, prev));
             continue;
         }
-        if (type == R_IND || type == R_UNSET)
-            nind++;
-        if (nind > FW_MAX_INDICATORS) {
+        if (type == R_GROUP || type == R_DENOM || type == R_OTHER) {
+            if (add_column(L, type, code, cl, line) != 0)
+                return -1;
+            continue;
+        }
+        if ((type == R_IND || type == R_UNSET) && ++nind > FW_MAX_INDICATORS) {
             err(L, line, F_CODE, "more than %d indicators", FW_MAX_INDICATORS);
             return -1;
         }
-        if (L->nr == L->ralloc) {
-            int na = L->ralloc ? L->ralloc * 2 : 64;
-            struct row *nv = realloc(L->r, (size_t)na * sizeof *nv);
-            if (!nv)
-                return -1;
-            L->r = nv;
-            L->ralloc = na;
-        }
-        struct row *w = &L->r[L->nr];
-        memset(w, 0, sizeof *w);
-        w->code = code;
-        w->line = line;
-        w->type = type;
-        w->pidx = -1;
-        size_t pl;
-        const char *ps = fld(L, F_PARENT, &pl);
-        w->parent = blank_or_na(ps, pl) ? NULL : ps;
-        w->name = text(L, F_NAME);
-        w->unit = text(L, F_UNIT);
-        w->denom = text(L, F_DENOM);
-        w->adapted = text(L, F_ADAPTED);
-        char q[64];
-        /* level */
-        size_t ll;
-        const char *ls = fld(L, F_LEVEL, &ll);
-        if (ls && !blank_or_na(ls, ll)) {
-            double lv;
-            enum csv_num st = csv_parse_double(ls, ll, &lv, NULL, 0);
-            if (st != CSV_NUM_OK || lv < 1 || lv > 1000 || lv != floor(lv))
-                err(L, line, F_LEVEL, "level must be a whole number from 1 up, not '%s'",
-                    csv_quote(ls, ll, q, sizeof q));
-            else
-                w->level = (int)lv;
-        }
-        w->weight = num(L, F_WEIGHT, 1.0, "weight");
-        if (w->weight < 0) {
-            err(L, line, F_WEIGHT, "negative weight %g (weights must be 0 or more)", w->weight);
-            w->weight = 0;
-        }
-        size_t dl;
-        const char *ds = fld(L, F_DIRECTION, &dl);
-        w->direction = 1;
-        if (ds && !blank_or_na(ds, dl)) {
-            double dv;
-            enum csv_num st = csv_parse_double(ds, dl, &dv, NULL, 0);
-            if (st == CSV_NUM_OK && (dv == 1 || dv == -1))
-                w->direction = (int)dv;
-            else
-                err(L, line, F_DIRECTION, "direction must be 1 or -1, not '%s'",
-                    csv_quote(ds, dl, q, sizeof q));
-        }
-        w->target = num(L, F_TARGET, NAN, "target");
-        w->lower = num(L, F_LOWER, NAN, "lower");
-        w->upper = num(L, F_UPPER, NAN, "upper");
-        w->min = num(L, F_MIN, NAN, "min");
-        w->max = num(L, F_MAX, NAN, "max");
-        if (w->min > w->max)
-            err(L, line, F_MAX, "min %g is greater than max %g", w->min, w->max);
-        if (w->lower > w->upper)
-            err(L, line, F_UPPER, "lower %g is greater than upper %g", w->lower, w->upper);
-        if (strmap_put(L->codes, code, cl, L->nr) != 0)
+        if (add_node(L, type, code, cl, line) != 0)
             return -1;
-        L->nr++;
     }
-    if (r < 0)
-        return -1;
-    return 0;
+    return r < 0 ? -1 : 0;
 }
 
 /* Resolve parents, count roots, find cycles. Returns the root's row or -1. */
@@ -483,19 +499,14 @@ static char *dup_or(const char *s, const char *dflt)
 }
 
 /* Everything after linking: children, types, depth, levels, output. */
-static int build(struct loader *L, int root, struct framework **out)
+/* Each row's children, in file order, into childbuf; rows without a type
+ * become aggregates when they have children, else indicators. */
+static void link_children(struct loader *L, int *childbuf)
 {
-    int n = L->nr;
-    int *childbuf = malloc(((size_t)n + 1) * sizeof *childbuf);
-    int *bfs = malloc(((size_t)n + 1) * sizeof *bfs);
-    struct framework *fw = NULL;
-    int rc = -1;
-    if (!childbuf || !bfs)
-        goto done;
+    int n = L->nr, off = 0;
     for (int i = 0; i < n; i++)
         if (L->r[i].pidx >= 0)
             L->r[L->r[i].pidx].nchild++;
-    int off = 0;
     for (int i = 0; i < n; i++) {
         L->r[i].child = childbuf + off;
         off += L->r[i].nchild;
@@ -509,27 +520,36 @@ static int build(struct loader *L, int root, struct framework **out)
     for (int i = 0; i < n; i++)
         if (L->r[i].type == R_UNSET)
             L->r[i].type = L->r[i].nchild ? R_AGG : R_IND;
-    /* breadth-first from the root: depth */
+}
+
+/* Breadth-first from the root into bfs: each row's depth. Returns the rows
+ * visited, or -1 after reporting a tree too deep. */
+static int depths(struct loader *L, int root, int *bfs)
+{
     int head = 0, tail = 0;
     bfs[tail++] = root;
     L->r[root].depth = 1;
-    int deep = 0;
     while (head < tail) {
         struct row *w = &L->r[bfs[head++]];
-        if (w->depth > FW_MAX_DEPTH && !deep) {
+        if (w->depth > FW_MAX_DEPTH) {
             err(L, w->line, F_PARENT, "tree deeper than %d levels ('%s' is at depth %d)",
                 FW_MAX_DEPTH, w->code, w->depth);
-            deep = 1;
+            return -1;
         }
         for (int k = 0; k < w->nchild; k++) {
             L->r[w->child[k]].depth = w->depth + 1;
             bfs[tail++] = w->child[k];
         }
     }
-    if (deep)
-        goto done;
-    /* reverse BFS: children before parents */
-    for (int q = tail - 1; q >= 0; q--) {
+    return tail;
+}
+
+/* Levels, children before parents (reverse breadth-first order): an
+ * indicator is level 1; an aggregate one above its highest child unless
+ * given, and it needs an indicator below it. */
+static void levels(struct loader *L, const int *bfs, int nvisited)
+{
+    for (int q = nvisited - 1; q >= 0; q--) {
         struct row *w = &L->r[bfs[q]];
         if (w->type == R_IND) {
             w->has_ind = 1;
@@ -551,18 +571,22 @@ static int build(struct loader *L, int root, struct framework **out)
             err(L, w->line, F_CODE, "aggregate '%s' has no indicator below it", w->code);
         if (!w->level) {
             w->level = maxl + 1;
-        } else {
-            for (int k = 0; k < w->nchild; k++) {
-                struct row *ch = &L->r[w->child[k]];
-                if (ch->level >= w->level)
-                    err(L, ch->line, F_LEVEL,
-                        "level %d of '%s' is not below the level %d of its parent '%s'",
-                        ch->level, ch->code, w->level, w->code);
-            }
+            continue;
+        }
+        for (int k = 0; k < w->nchild; k++) {
+            struct row *ch = &L->r[w->child[k]];
+            if (ch->level >= w->level)
+                err(L, ch->line, F_LEVEL,
+                    "level %d of '%s' is not below the level %d of its parent '%s'",
+                    ch->level, ch->code, w->level, w->code);
         }
     }
-    /* denominators named by nodes must be Denominator rows */
-    for (int i = 0; i < n; i++) {
+}
+
+/* Denominators named by nodes must be Denominator rows. */
+static void check_denominators(struct loader *L)
+{
+    for (int i = 0; i < L->nr; i++) {
         const char *dn = L->r[i].denom;
         if (!dn)
             continue;
@@ -573,20 +597,54 @@ static int build(struct loader *L, int root, struct framework **out)
                 v < -1 ? " (it is " : "", v < -1 ? column_kind(L, v) : "",
                 v < -1 ? " row)" : "");
     }
-    if (L->errors)
-        goto done;
+}
 
-    /* renumber */
-    int nind = 0;
+/* Row w as node nd of the framework. 0, or -1 on ENOMEM. */
+static int fill_node(const struct loader *L, const struct row *w, struct fw_node *nd)
+{
+    nd->code = dup_or(w->code, NULL);
+    nd->name = dup_or(w->name, "");
+    nd->unit = dup_or(w->unit, "");
+    nd->denominator = w->denom ? dup_or(w->denom, NULL) : NULL;
+    nd->adapted = w->adapted ? dup_or(w->adapted, NULL) : NULL;
+    if (!nd->code || !nd->name || !nd->unit || (w->denom && !nd->denominator) ||
+        (w->adapted && !nd->adapted))
+        return -1;
+    nd->type = w->type == R_IND ? NODE_INDICATOR : NODE_AGGREGATE;
+    nd->level = w->level;
+    nd->weight = w->weight;
+    nd->direction = w->direction;
+    nd->target = w->target;
+    nd->lower = w->lower;
+    nd->upper = w->upper;
+    nd->min = w->min;
+    nd->max = w->max;
+    nd->parent = w->pidx >= 0 ? L->r[w->pidx].newidx : -1;
+    nd->line = w->line;
+    nd->nchild = w->nchild;
+    if (w->nchild) {
+        nd->child = malloc((size_t)w->nchild * sizeof *nd->child);
+        if (!nd->child)
+            return -1;
+        for (int k = 0; k < w->nchild; k++)
+            nd->child[k] = L->r[w->child[k]].newidx;
+    }
+    return 0;
+}
+
+/* The framework of the checked rows, nodes renumbered: indicators first in
+ * file order, then the aggregates in post-order. NULL on ENOMEM. */
+static struct framework *assemble(struct loader *L, int root)
+{
+    int n = L->nr, nind = 0;
     for (int i = 0; i < n; i++)
         if (L->r[i].type == R_IND)
             L->r[i].newidx = nind++;
     int next = nind;
     post_order(L, root, &next);
-
-    fw = calloc(1, sizeof *fw);
+    struct framework *fw = calloc(1, sizeof *fw);
     if (!fw)
-        goto done;
+        return NULL;
     fw->nnode = next;
     fw->nind = nind;
     fw->root = next - 1;
@@ -594,61 +652,50 @@ static int build(struct loader *L, int root, struct framework **out)
     fw->path = dup_or(L->c->path, "");
     fw->node = calloc((size_t)next, sizeof *fw->node);
     fw->index = strmap_new();
-    if (!fw->path || !fw->node || !fw->index)
-        goto nomem;
-    for (int i = 0; i < n; i++) {
-        const struct row *w = &L->r[i];
-        struct fw_node *nd = &fw->node[w->newidx];
-        nd->code = dup_or(w->code, NULL);
-        nd->name = dup_or(w->name, "");
-        nd->unit = dup_or(w->unit, "");
-        nd->denominator = w->denom ? dup_or(w->denom, NULL) : NULL;
-        nd->adapted = w->adapted ? dup_or(w->adapted, NULL) : NULL;
-        if (!nd->code || !nd->name || !nd->unit || (w->denom && !nd->denominator) ||
-            (w->adapted && !nd->adapted))
-            goto nomem;
-        nd->type = w->type == R_IND ? NODE_INDICATOR : NODE_AGGREGATE;
-        nd->level = w->level;
-        nd->weight = w->weight;
-        nd->direction = w->direction;
-        nd->target = w->target;
-        nd->lower = w->lower;
-        nd->upper = w->upper;
-        nd->min = w->min;
-        nd->max = w->max;
-        nd->parent = w->pidx >= 0 ? L->r[w->pidx].newidx : -1;
-        nd->line = w->line;
-        nd->nchild = w->nchild;
-        if (w->nchild) {
-            nd->child = malloc((size_t)w->nchild * sizeof *nd->child);
-            if (!nd->child)
-                goto nomem;
-            for (int k = 0; k < w->nchild; k++)
-                nd->child[k] = L->r[w->child[k]].newidx;
-        }
-        if (strmap_put(fw->index, nd->code, strlen(nd->code), w->newidx) != 0)
-            goto nomem;
-    }
     fw->ngroup = L->ngroup;
     fw->ndenom = L->ndenom;
     fw->group = calloc((size_t)L->ngroup + 1, sizeof *fw->group);
     fw->denom = calloc((size_t)L->ndenom + 1, sizeof *fw->denom);
-    if (!fw->group || !fw->denom)
-        goto nomem;
-    for (int k = 0; k < L->ngroup; k++)
-        if (!(fw->group[k] = dup_or(L->group[k], NULL)))
-            goto nomem;
-    for (int k = 0; k < L->ndenom; k++)
-        if (!(fw->denom[k] = dup_or(L->denom[k], NULL)))
-            goto nomem;
-    *out = fw;
-    fw = NULL;
+    int ok = fw->path && fw->node && fw->index && fw->group && fw->denom;
+    for (int i = 0; ok && i < n; i++) {
+        const struct row *w = &L->r[i];
+        ok = fill_node(L, w, &fw->node[w->newidx]) == 0 &&
+             strmap_put(fw->index, w->code, strlen(w->code), w->newidx) == 0;
+    }
+    for (int k = 0; ok && k < L->ngroup; k++)
+        ok = (fw->group[k] = dup_or(L->group[k], NULL)) != NULL;
+    for (int k = 0; ok && k < L->ndenom; k++)
+        ok = (fw->denom[k] = dup_or(L->denom[k], NULL)) != NULL;
+    if (!ok) {
+        framework_free(fw);
+        return NULL;
+    }
+    return fw;
+}
+
+static int build(struct loader *L, int root, struct framework **out)
+{
+    int n = L->nr, rc = -1;
+    int *childbuf = malloc(((size_t)n + 1) * sizeof *childbuf);
+    int *bfs = malloc(((size_t)n + 1) * sizeof *bfs);
+    if (!childbuf || !bfs) {
+        diag_add(L->d, LCME_ENOMEM, L->c->path, 0, 0, "out of memory");
+        goto done;
+    }
+    link_children(L, childbuf);
+    int nvisited = depths(L, root, bfs);
+    if (nvisited < 0)
+        goto done;
+    levels(L, bfs, nvisited);
+    check_denominators(L);
+    if (L->errors)
+        goto done;
+    if (!(*out = assemble(L, root))) {
+        diag_add(L->d, LCME_ENOMEM, L->c->path, 0, 0, "out of memory");
+        goto done;
+    }
     rc = 0;
-    goto done;
-nomem:
-    diag_add(L->d, LCME_ENOMEM, L->c->path, 0, 0, "out of memory");
 done:
-    framework_free(fw);
     free(childbuf);
     free(bfs);
     return rc;

@@ -16,7 +16,6 @@
 #include "gen.h"
 
 #include <errno.h>
-#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -78,7 +77,7 @@ const char *gen_usage(void)
            "  --years N                   number of years (11)\n"
            "  --year Y                    year under evaluation (the last year)\n"
            "  --missing F                 share of cells left empty, 0 <= F < 1 (0.05)\n"
-           "  --seed S                    random seed (20161112)\n"
+           "  --seed S                    random seed, 0 to 4294967295 (20161112)\n"
            "  --name TEXT                 batch name\n"
            "  --scope pooled|per-year     normalisation scope written to batch.ini (pooled)\n"
            "  -o, --output DIR            output folder (created when missing)\n"
@@ -124,15 +123,19 @@ static int parse_share(const char *opt, const char *s, double lo, double hi, int
     return 0;
 }
 
+/* The seed goes into the batch's [uncertainty] seed, which takes 32 bits:
+ * a larger one would make a batch `lcme run` refuses. */
+#define GEN_SEED_MAX 4294967295UL
+
 static int parse_seed(const char *s, unsigned long *out, struct diag *d)
 {
     char *end;
     errno = 0;
     if (*s < '0' || *s > '9')
-        return usage_err(d, "--seed: '%s' is not a whole number from 0 to %lu", s, ULONG_MAX);
+        return usage_err(d, "--seed: '%s' is not a whole number from 0 to %lu", s, GEN_SEED_MAX);
     unsigned long v = strtoul(s, &end, 10);
-    if (*end != '\0' || errno == ERANGE)
-        return usage_err(d, "--seed: '%s' is not a whole number from 0 to %lu", s, ULONG_MAX);
+    if (*end != '\0' || errno == ERANGE || v > GEN_SEED_MAX)
+        return usage_err(d, "--seed: '%s' is not a whole number from 0 to %lu", s, GEN_SEED_MAX);
     *out = v;
     return 0;
 }

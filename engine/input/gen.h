@@ -66,7 +66,7 @@ struct gen_options {
     double missing;          /* share of cells left out, [0, 1); default 0.05 */
     double survey;           /* synthetic tree: share of indicators that are
                                 survey proportions with n, [0, 1]; 1/3 */
-    unsigned long seed;      /* default 20161112 */
+    unsigned long seed;      /* 0 to 4294967295 (the batch's seed range); default 20161112 */
     const char *outdir;      /* required */
     const char *name;        /* batch name; NULL = "Synthetic learning city
                                 batch YEAR" */

@@ -4,7 +4,9 @@
  * into a cube through the one cube builder.
  *
  * A data file goes through these steps, each in its own file:
- *   open and hash it (sha256 of the bytes on disk, before parsing in place)
+ *   open and hash it (sha256 of the bytes on disk, before parsing in place);
+ *   a workbook (.xlsx) is opened by xlsx_read.c, whose sheet then reads as
+ *   the records of a CSV file, so every step below is the same for both
  *   read its header and decide the layout (ingest_long.c, ingest_wide.c)
  *   check every row (ingest_check.c) and stage what passes (ingest_stage.c)
  *   find duplicates against the set and the file itself (ingest_dedup.c)
@@ -22,10 +24,16 @@
 #include "cube_builder.h"
 #include "ingest_int.h"
 #include "sha256.h"
+#include "xlsx_read.h"
 
 const char *obs_ind_code(const struct framework *fw, int ind)
 {
     return ind < fw->nnode ? fw->node[ind].code : fw->denom[ind - fw->nnode];
+}
+
+const char *obs_flag(const struct obsset *s, const struct obs *o)
+{
+    return o->flag > 0 && (size_t)o->flag <= s->nflag ? s->flag[o->flag - 1] : NULL;
 }
 
 struct obsset *obsset_new(void)
@@ -34,7 +42,10 @@ struct obsset *obsset_new(void)
     if (!s)
         return NULL;
     s->unit_index = strmap_new();
-    if (!s->unit_index) {
+    s->flag_index = strmap_new();
+    if (!s->unit_index || !s->flag_index) {
+        strmap_free(s->unit_index);
+        strmap_free(s->flag_index);
         free(s);
         return NULL;
     }
@@ -53,9 +64,12 @@ void obsset_free(struct obsset *s)
     for (size_t i = 0; i < s->nfile; i++) {
         free(s->file[i].path);
         free(s->file[i].name);
+        free(s->file[i].sheet);
     }
     free(s->file);
     strmap_free(s->unit_index);
+    ingest_free_strs(s->flag, s->nflag);
+    strmap_free(s->flag_index);
     free(s);
 }
 
@@ -83,10 +97,7 @@ static int codes_init(struct ingest_codes *cd, const struct framework *fw)
 static int reserve_rows(struct ingest_stage *g, int is_long)
 {
     const struct csv *c = g->c;
-    size_t lines = 1;
-    for (const char *q = c->buf, *e = c->buf + c->len;
-         (q = memchr(q, '\n', (size_t)(e - q))); q++)
-        lines++;
+    size_t lines = csv_records_hint(c);
     size_t est = is_long ? lines : lines * (c->nf > 2 ? c->nf - 2 : 1);
     if (est > INGEST_MAX_ROWS)
         est = INGEST_MAX_ROWS;
@@ -104,10 +115,13 @@ static int commit_file(struct ingest_stage *g, const char *path, const char *nam
     memcpy(src.sha256, sha, sizeof src.sha256);
     src.path = strdup(path);
     src.name = strdup(name ? name : path);
+    src.sheet = g->c->sheet ? strdup(g->c->sheet) : NULL;
     src.rows = g->nobs;
-    if (!src.path || !src.name || ingest_stage_commit(g, &src, 0) != 0) {
+    if (!src.path || !src.name || (g->c->sheet && !src.sheet) ||
+        ingest_stage_commit(g, &src, 0) != 0) {
         free(src.path);
         free(src.name);
+        free(src.sheet);
         return -1;
     }
     return 0;
@@ -122,9 +136,14 @@ int ingest_file(struct obsset *s, const char *path, const char *name,
     int rc = -1;
     if (ingest_stage_init(&g, s, d) != 0 || codes_init(&cd, fw) != 0)
         goto oom;
-    if (csv_open(&g.c, path, d) != 0)
-        goto done;
-    sha256_hex(g.c->buf, g.c->len, sha);
+    if (xlsx_is_workbook_name(path)) {
+        if (xlsx_open(&g.c, path, sha, d) != 0)
+            goto done;
+    } else {
+        if (csv_open(&g.c, path, d) != 0)
+            goto done;
+        sha256_hex(g.c->buf, g.c->len, sha);
+    }
     if (csv_header(g.c, d) <= 0)
         goto done;
     int is_long = ingest_is_long(g.c);
@@ -135,7 +154,8 @@ int ingest_file(struct obsset *s, const char *path, const char *name,
     else
         ingest_read_wide(&g, fw, &cd);
     if (!g.errors && !g.c->failed && g.c->nrec == 1) {
-        diag_input(d, path, 1, 1, "no data rows (only a header)");
+        /* a sheet's header is at its row; a CSV file's is line 1 */
+        csv_error_at(g.c, d, g.c->sheet ? g.c->line_no : 1, 1, "no data rows (only a header)");
         g.errors++;
     }
     if (g.errors || g.c->failed)
@@ -183,7 +203,7 @@ int obsset_to_cube(const struct obsset *s, const struct framework *fw, double ci
                   : o->ind < fw->nnode ? -1
                                        : fw->nind + (o->ind - fw->nnode);
         cube_builder_add(b, &(struct cube_obs){o->unit, ind, o->year, o->value, o->se, o->n,
-                                                o->lower, o->upper, o->flag});
+                                                o->lower, o->upper, obs_flag(s, o)});
     }
     int rc = cube_builder_finish(b, out, d);
     cube_builder_free(b);

@@ -1,6 +1,7 @@
 /* ingest_check.c: the checks of one data row that both layouts make: its
- * unit and year, its indicator code, and its numbers (parsed strictly, the
- * value inside the indicator's declared [min, max]).
+ * unit and year (not after the evaluation year when the caller set one),
+ * its indicator code, and its numbers (parsed strictly, within
+ * +-INGEST_MAX_ABS, the value inside the indicator's declared [min, max]).
  *
  * Every check reports its own problem at the row's line and the column of
  * the field at fault, counts it in g->errors and returns -1 (or sets *bad),
@@ -25,6 +26,13 @@ int ingest_value(struct ingest_stage *g, long col, double *v)
     if (st == CSV_NUM_BAD) {
         csv_error(c, g->d, col, "%s", msg);
         g->errors++;
+        return -1;
+    }
+    if (fabs(*v) > INGEST_MAX_ABS) {
+        csv_error(c, g->d, col, "%.15g is beyond +-%g, too large for an indicator's numbers "
+                  "(check the column's units)", *v, INGEST_MAX_ABS);
+        g->errors++;
+        *v = NAN;
         return -1;
     }
     return 0;
@@ -108,6 +116,11 @@ int ingest_unit_year(struct ingest_stage *g, long ucol, long ycol, int *u, int *
         bad = 1;
     } else if (st == CSV_NUM_BAD) {
         csv_error(c, g->d, ycol, "%s", msg);
+        g->errors++;
+        bad = 1;
+    } else if (g->s->last_year && *year > g->s->last_year) {
+        csv_error(c, g->d, ycol, "year %d is after the evaluation year %d of the batch", *year,
+                  g->s->last_year);
         g->errors++;
         bad = 1;
     }

@@ -67,15 +67,29 @@ static int cmp_pos(const void *x, const void *y)
     return (a > b) - (a < b);
 }
 
-/* Position p in (set rows, then staged rows) as "FILE:LINE". */
+/* The column a staged observation of indicator ind was read from: the
+ * value column (long), its indicator's column (wide). */
+static long staged_col(const struct ingest_stage *g, int ind)
+{
+    for (size_t j = 0; g->widx && j < g->wwidth; j++)
+        if (g->widx[j] == ind)
+            return (long)j + 1;
+    return g->vcol;
+}
+
+/* Position p in (set rows, then staged rows) as "FILE:LINE", or in a
+ * workbook "FILE:SHEET!D4" (a row of an earlier file: "FILE:SHEET!4:4"). */
 static void where(const struct ingest_stage *g, size_t p, char *buf, size_t len)
 {
     const struct obsset *s = g->s;
     if (p < s->n) {
         const struct obs *o = &s->v[p];
-        snprintf(buf, len, "%s:%ld", s->file[o->file].path, o->line);
+        const struct obs_source *f = &s->file[o->file];
+        diag_place(f->path, f->sheet, o->line, 0, buf, len);
     } else {
-        snprintf(buf, len, "%s:%ld", g->c->path, g->obs[p - s->n].line);
+        const struct obs *o = &g->obs[p - s->n];
+        diag_place(g->c->path, g->c->sheet, o->line, g->c->sheet ? staged_col(g, o->ind) : 0,
+                   buf, len);
     }
 }
 
@@ -89,11 +103,7 @@ static void report_dup(struct ingest_stage *g, const struct framework *fw, size_
     where(g, first, at, sizeof at);
     const char *ucode = o->unit < (int)s->nunit ? s->unit[o->unit]
                                                 : g->ucode[o->unit - (int)s->nunit];
-    long col = g->vcol;
-    for (size_t j = 0; g->widx && j < g->wwidth; j++)
-        if (g->widx[j] == o->ind)
-            col = (long)j + 1;
-    diag_input(g->d, g->c->path, o->line, col,
+    csv_error_at(g->c, g->d, o->line, staged_col(g, o->ind),
                "duplicate observation for unit '%s', year %d, indicator '%s' "
                "(first given at %s)",
                ucode, o->year, obs_ind_code(fw, o->ind), at);

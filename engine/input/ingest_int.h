@@ -64,6 +64,9 @@ struct ingest_stage {
     struct obs *obs;         /* the file's observations */
     size_t nobs, aobs;
     long vcol;               /* long: the value column, where duplicates are shown */
+    struct strmap *newf;     /* flag text -> new-flag index */
+    char **fnew;             /* new flag texts (copies, owned until commit) */
+    size_t nfnew, afnew;
     const int *widx;         /* wide: ind of each column, -1 when none */
     size_t wwidth;
     int fileidx;             /* index the file will have in the obsset */
@@ -97,6 +100,10 @@ int ingest_stage_unit(struct ingest_stage *g, const char *code, size_t len, long
 int ingest_stage_attr_name(struct ingest_stage *g, const char *name);
 void ingest_stage_attr(struct ingest_stage *g, int unit, int attr, const char *val);
 void ingest_stage_name(struct ingest_stage *g, int unit, const char *name);
+/* The id struct obs keeps for a flag text (len bytes, need not be
+ * NUL-terminated): 0 for a blank one, else the obsset's flag number or a new
+ * one staged. -1 after reporting ENOMEM. */
+int ingest_stage_flag(struct ingest_stage *g, const char *text, size_t len);
 /* Stage one observation; duplicates are found afterwards by ingest_dedup. */
 void ingest_stage_obs(struct ingest_stage *g, const struct obs *o, long col);
 /* Build the obsset's new arrays and swap them in; src (may be NULL) becomes
@@ -124,11 +131,12 @@ int ingest_check_range(struct ingest_stage *g, const struct framework *fw, int i
  * reporting why it is none. */
 int ingest_indicator(struct ingest_stage *g, const struct framework *fw,
                      const struct ingest_codes *cd, const char *code, size_t len, long col);
-/* The row's unit (staged when new) and year from columns ucol and ycol.
- * 0, or -1 after reporting. */
+/* The row's unit (staged when new) and year from columns ucol and ycol; a
+ * year after s->last_year (when set) is an error. 0, or -1 after reporting. */
 int ingest_unit_year(struct ingest_stage *g, long ucol, long ycol, int *u, int *year);
 /* Parse the value in column col of the current row: 0 with *v set, 1 when
- * missing (no observation), -1 after reporting. */
+ * missing (no observation), -1 after reporting (not a number, or beyond
+ * +-INGEST_MAX_ABS). */
 int ingest_value(struct ingest_stage *g, long col, double *v);
 
 /* Survey proportions (observations with a sample size n and no se) of

@@ -1,6 +1,8 @@
 /* ingest_long.c: the long layout, one observation a row:
  * unit (or uCode), year, indicator, value, and optionally se, n, lower,
- * upper, flag, source, name, in any order.
+ * upper, flag, source, name, in any order. The columns a data-entry
+ * template adds (reports/template: unit_name, read as name, and the ones in
+ * template_cols) are accepted, so a returned template reads as it is.
  *
  * A row with an empty value is no observation (and is not checked further
  * than its unit, year and indicator); any other row is staged only when all
@@ -22,6 +24,20 @@ static const char *const lcol_name[L_NCOL] = {
     "unit", "year", "indicator", "value", "se", "n", "lower", "upper", "flag",
     "source", "name",
 };
+
+/* Columns of a data-entry template that are there for the person filling
+ * it in: accepted and not read. */
+static const char *const template_cols[] = {
+    "indicator_name", "unit_of_measure", "previous_year", "previous_value", "comment",
+};
+
+static int is_template_col(const char *s, size_t len)
+{
+    for (size_t j = 0; j < sizeof template_cols / sizeof template_cols[0]; j++)
+        if (csv_name_is(s, len, template_cols[j]))
+            return 1;
+    return 0;
+}
 
 int ingest_is_long(const struct csv *c)
 {
@@ -45,6 +61,10 @@ static void long_header(struct ingest_stage *g, long col[L_NCOL])
                 k = j;
         if (k < 0 && (csv_name_is(c->f[i], c->flen[i], "uCode")))
             k = L_UNIT;
+        if (k < 0 && (csv_name_is(c->f[i], c->flen[i], "unit_name")))
+            k = L_NAME;
+        if (k < 0 && is_template_col(c->f[i], c->flen[i]))
+            continue;
         if (k < 0) {
             csv_error(c, g->d, (long)i + 1,
                       "unknown column '%s' (long format columns are unit, year, indicator, "
@@ -124,7 +144,10 @@ static void long_row(struct ingest_stage *g, const struct framework *fw,
     o.n = ingest_opt_num(g, col[L_N], &bad);
     o.lower = ingest_opt_num(g, col[L_LOWER], &bad);
     o.upper = ingest_opt_num(g, col[L_UPPER], &bad);
-    o.flag = col[L_FLAG] && !csv_blank(c->f[col[L_FLAG] - 1], c->flen[col[L_FLAG] - 1]);
+    o.flag = 0;
+    if (col[L_FLAG] && (o.flag = ingest_stage_flag(g, c->f[col[L_FLAG] - 1],
+                                                   c->flen[col[L_FLAG] - 1])) < 0)
+        bad = 1;
     long_check_error(g, col, &o, &bad);
     if (!bad)
         ingest_stage_obs(g, &o, vcol);

@@ -7,6 +7,9 @@
  * beside the old ones and swaps them in only when all were built. On ENOMEM
  * it frees what it built and leaves the obsset exactly as it was.
  *
+ * New flag texts are staged like new units (fnew, copied when staged since
+ * a flag is short and rare) and appended to the obsset's flags at commit.
+ *
  * Invariants: ucode and uline hold anew slots each (uline is resized after
  * every GROW of ucode); staged strings point into the CSV buffer and are
  * copied at commit; a unit staged is never also in the obsset
@@ -33,12 +36,15 @@ int ingest_stage_init(struct ingest_stage *g, struct obsset *s, struct diag *d)
     g->d = d;
     g->fileidx = (int)s->nfile;
     g->newu = strmap_new();
-    return g->newu ? 0 : -1;
+    g->newf = strmap_new();
+    return g->newu && g->newf ? 0 : -1;
 }
 
 void ingest_stage_free(struct ingest_stage *g)
 {
     strmap_free(g->newu);
+    strmap_free(g->newf);
+    ingest_free_strs(g->fnew, g->nfnew);
     free((void *)g->ucode);
     free(g->uline);
     free((void *)g->aname);
@@ -140,6 +146,36 @@ void ingest_stage_name(struct ingest_stage *g, int unit, const char *name)
     g->name[g->nname++] = (struct sname){unit, name};
 }
 
+int ingest_stage_flag(struct ingest_stage *g, const char *text, size_t len)
+{
+    struct obsset *s = g->s;
+    while (len && (text[0] == ' ' || text[0] == '\t')) {
+        text++;
+        len--;
+    }
+    while (len && (text[len - 1] == ' ' || text[len - 1] == '\t'))
+        len--;
+    if (!len)
+        return 0;
+    int k = strmap_get(s->flag_index, text, len);
+    if (k >= 0)
+        return k + 1;
+    k = strmap_get(g->newf, text, len);
+    if (k >= 0)
+        return (int)(s->nflag + (size_t)k) + 1;
+    char *t = NULL;
+    if (GROW(g->fnew, g->nfnew, g->afnew) != 0 || !(t = malloc(len + 1)) ||
+        strmap_put(g->newf, text, len, (int)g->nfnew) != 0) {
+        free(t);
+        ingest_stage_nomem(g);
+        return -1;
+    }
+    memcpy(t, text, len);
+    t[len] = '\0';
+    g->fnew[g->nfnew++] = t;
+    return (int)(s->nflag + g->nfnew);
+}
+
 void ingest_stage_obs(struct ingest_stage *g, const struct obs *o, long col)
 {
     if (g->s->n + g->nobs >= INGEST_MAX_ROWS) {
@@ -167,6 +203,8 @@ struct commit {
     struct obs *v;               /* every row, or NULL when the file adds none */
     struct obs_source *files;    /* NULL when no file record is added */
     struct strmap *index;        /* NULL when no unit is new */
+    char **flag;                 /* [nflag + nfnew] when flags are new, else NULL */
+    struct strmap *flag_index;   /* NULL when no flag is new */
 };
 
 /* Unit codes and names: the obsset's, then the staged units' ("" names). */
@@ -290,6 +328,26 @@ static int commit_index(const struct ingest_stage *g, struct commit *k)
     return 0;
 }
 
+/* The flag texts after: the obsset's pointers, then the staged ones (moved
+ * at the swap), with a fresh index. */
+static int commit_flags(const struct ingest_stage *g, struct commit *k)
+{
+    const struct obsset *s = g->s;
+    if (!g->nfnew)
+        return 0;
+    size_t n = s->nflag + g->nfnew;
+    k->flag = malloc(n * sizeof *k->flag);
+    k->flag_index = strmap_new();
+    if (!k->flag || !k->flag_index)
+        return -1;
+    for (size_t i = 0; i < n; i++) {
+        k->flag[i] = i < s->nflag ? s->flag[i] : g->fnew[i - s->nflag];
+        if (strmap_put(k->flag_index, k->flag[i], strlen(k->flag[i]), (int)i) != 0)
+            return -1;
+    }
+    return 0;
+}
+
 /* Free what was built; staged rows taken over go back to the stage. */
 static void commit_discard(struct ingest_stage *g, struct commit *k)
 {
@@ -303,6 +361,8 @@ static void commit_discard(struct ingest_stage *g, struct commit *k)
         free(k->v);
     free(k->files);
     strmap_free(k->index);
+    free(k->flag);   /* the texts stay the obsset's and the stage's */
+    strmap_free(k->flag_index);
 }
 
 /* Put the built arrays in place of the obsset's and free the old ones. */
@@ -334,6 +394,14 @@ static void commit_swap(struct ingest_stage *g, struct commit *k)
         strmap_free(s->unit_index);
         s->unit_index = k->index;
     }
+    if (k->flag) {
+        free(s->flag);
+        s->flag = k->flag;
+        s->nflag += g->nfnew;
+        strmap_free(s->flag_index);
+        s->flag_index = k->flag_index;
+        g->nfnew = 0;   /* the texts moved into the obsset */
+    }
 }
 
 int ingest_stage_commit(struct ingest_stage *g, const struct obs_source *src, int names_win)
@@ -344,7 +412,8 @@ int ingest_stage_commit(struct ingest_stage *g, const struct obs_source *src, in
     k.na = g->s->nattr + g->nanew;
     if (commit_units(g, &k) != 0 || commit_attrs(g, &k) != 0 ||
         commit_given(g, &k, names_win) != 0 || commit_rows(g, &k) != 0 ||
-        commit_files(g, &k, src) != 0 || commit_index(g, &k) != 0) {
+        commit_files(g, &k, src) != 0 || commit_index(g, &k) != 0 ||
+        commit_flags(g, &k) != 0) {
         commit_discard(g, &k);
         return -1;
     }

@@ -27,17 +27,12 @@
  *
  * Values: an indicator's raw values (the cube's; targets are in raw units)
  * and its direction; an aggregate's scores (score points) with d = +1. The
- * interval of x_L comes from the Monte Carlo replications: an aggregate's
- * is results->ci_low/ci_high; an indicator's is the same interval taken back
- * to raw units through its normalisation, which the replications apply with
- * the nominal parameters: when the scores of the indicator's scope slice
- * (its year, or every year when pooled) lie on one increasing straight line
- * of the prepared values (every affine normalisation: minmax, zscore,
- * goalposts inside the posts, ...) and the unit's prepared value is its raw
- * value with direction applied (not denominated, imputed or transformed),
- * raw = x_L + d (ci - score) / slope. Otherwise, and without replications,
- * the value has no interval and is compared as a point (Notes says how
- * often).
+ * interval of x_L: an aggregate's is results->ci_low/ci_high, from the
+ * Monte Carlo replications; an indicator's, in raw units, is its latest
+ * observation's own sampling interval (value -/+ z se, or the Wilson
+ * interval of a survey proportion, within the indicator's range). An exact
+ * value, or an aggregate without replications, has no interval and is
+ * compared as a point (Notes says how often).
  *
  * Scope: aggregate scores normalised per year ([method] scope = per-year)
  * are not comparable across years, so an aggregate's planned path, gap,

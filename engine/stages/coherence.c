@@ -100,6 +100,114 @@ static double cov_pair(const double *x, const double *y, size_t len)
     return s / (double)(m - 1);
 }
 
+/* Fix the sign of loading vector v[k] (the loading of largest magnitude is
+ * positive) into g->loading. */
+static void set_loadings(struct coherence_group *g, const double *v, int k)
+{
+    int big = 0;
+    for (int a = 1; a < k; a++)
+        if (fabs(v[a]) > fabs(v[big]))
+            big = a;
+    double sign = v[big] < 0 ? -1.0 : 1.0;
+    for (int a = 0; a < k; a++) g->loading[a] = sign * v[a];
+}
+
+/* The first principal component of the k children's correlation matrix R
+ * over n complete cases (buf: child a's n values at a * stride), by the
+ * k x k eigenproblem of R. Returns -1 on ENOMEM; a constant child leaves
+ * no PCA. */
+static int pca_primal(const double *buf, size_t n, size_t stride, int k,
+                      struct coherence_group *g)
+{
+    gsl_matrix *R = gsl_matrix_alloc((size_t)k, (size_t)k);
+    gsl_matrix *V = gsl_matrix_alloc((size_t)k, (size_t)k);
+    gsl_vector *ev = gsl_vector_alloc((size_t)k);
+    gsl_eigen_symmv_workspace *ws = gsl_eigen_symmv_alloc((size_t)k);
+    double *v = malloc((size_t)k * sizeof *v);
+    int rc = 0;
+    if (!R || !V || !ev || !ws || !v) {
+        rc = -1;
+        goto out;
+    }
+    for (int a = 0; a < k; a++)
+        for (int b = a; b < k; b++) {
+            double r = a == b ? 1.0
+                : coherence_pearson(buf + (size_t)a * stride, buf + (size_t)b * stride, n, NULL);
+            if (isnan(r)) goto out;   /* a constant child: no PCA */
+            gsl_matrix_set(R, (size_t)a, (size_t)b, r);
+            gsl_matrix_set(R, (size_t)b, (size_t)a, r);
+        }
+    gsl_eigen_symmv(R, ev, V, ws);
+    gsl_eigen_symmv_sort(ev, V, GSL_EIGEN_SORT_VAL_DESC);
+    g->pca_share = gsl_vector_get(ev, 0) / (double)k;
+    for (int a = 0; a < k; a++) v[a] = gsl_matrix_get(V, (size_t)a, 0);
+    set_loadings(g, v, k);
+out:
+    free(v);
+    gsl_eigen_symmv_free(ws);
+    gsl_vector_free(ev);
+    gsl_matrix_free(V);
+    gsl_matrix_free(R);
+    return rc;
+}
+
+/* The same component when there are fewer complete cases than children
+ * (n < k), by the n x n eigenproblem: with Z the n x k matrix of the
+ * children centred and scaled to unit length, R = Z'Z, and G = ZZ' has the
+ * same non-zero eigenvalues; the first loading vector is Z'u / sqrt(l) for
+ * G's first eigenpair (u, l). Same result up to rounding, at O(n^2 k + n^3)
+ * instead of O(k^3): 2,000 children of 5 units took 88 s as a 2000 x 2000
+ * eigenproblem. Returns -1 on ENOMEM. */
+static int pca_dual(const double *buf, size_t n, size_t stride, int k,
+                    struct coherence_group *g)
+{
+    double *z = malloc((size_t)k * n * sizeof *z), *v = malloc((size_t)k * sizeof *v);
+    gsl_matrix *G = gsl_matrix_alloc(n, n), *U = gsl_matrix_alloc(n, n);
+    gsl_vector *ev = gsl_vector_alloc(n);
+    gsl_eigen_symmv_workspace *ws = gsl_eigen_symmv_alloc(n);
+    int rc = 0;
+    if (!z || !v || !G || !U || !ev || !ws) {
+        rc = -1;
+        goto out;
+    }
+    for (int a = 0; a < k; a++) {
+        const double *x = buf + (size_t)a * stride;
+        double m = 0, ss = 0;
+        for (size_t i = 0; i < n; i++) m += x[i];
+        m /= (double)n;
+        for (size_t i = 0; i < n; i++) ss += (x[i] - m) * (x[i] - m);
+        if (!(ss > 0)) goto out;   /* a constant child: no PCA */
+        double sc = 1.0 / sqrt(ss);
+        for (size_t i = 0; i < n; i++) z[(size_t)a * n + i] = (x[i] - m) * sc;
+    }
+    for (size_t i = 0; i < n; i++)
+        for (size_t j = i; j < n; j++) {
+            double s = 0;
+            for (int a = 0; a < k; a++) s += z[(size_t)a * n + i] * z[(size_t)a * n + j];
+            gsl_matrix_set(G, i, j, s);
+            gsl_matrix_set(G, j, i, s);
+        }
+    gsl_eigen_symmv(G, ev, U, ws);
+    gsl_eigen_symmv_sort(ev, U, GSL_EIGEN_SORT_VAL_DESC);
+    double l = gsl_vector_get(ev, 0);
+    if (!(l > 0)) goto out;
+    g->pca_share = l / (double)k;
+    for (int a = 0; a < k; a++) {
+        double s = 0;
+        for (size_t i = 0; i < n; i++) s += z[(size_t)a * n + i] * gsl_matrix_get(U, i, 0);
+        v[a] = s / sqrt(l);
+    }
+    set_loadings(g, v, k);
+out:
+    gsl_eigen_symmv_free(ws);
+    gsl_vector_free(ev);
+    gsl_matrix_free(U);
+    gsl_matrix_free(G);
+    free(v);
+    free(z);
+    return rc;
+}
+
 /* Alpha and PCA of one aggregate. Returns -1 on ENOMEM. */
 static int group_stats(const struct framework *fw, const double *score,
                        size_t nunit, size_t nyear, size_t t,
@@ -148,41 +256,9 @@ static int group_stats(const struct framework *fw, const double *score,
     }
 #undef PLANE
     g->n = n;
-    if (n < 3) {
-        free(buf);
-        return 0;
-    }
-    gsl_matrix *R = gsl_matrix_alloc((size_t)k, (size_t)k);
-    gsl_matrix *V = gsl_matrix_alloc((size_t)k, (size_t)k);
-    gsl_vector *ev = gsl_vector_alloc((size_t)k);
-    gsl_eigen_symmv_workspace *ws = gsl_eigen_symmv_alloc((size_t)k);
     int rc = 0;
-    if (!R || !V || !ev || !ws) {
-        rc = -1;
-        goto out;
-    }
-    for (int a = 0; a < k; a++)
-        for (int b = a; b < k; b++) {
-            double r = a == b ? 1.0
-                : coherence_pearson(buf + (size_t)a * nunit, buf + (size_t)b * nunit, n, NULL);
-            if (isnan(r)) goto out;   /* a constant child: no PCA */
-            gsl_matrix_set(R, (size_t)a, (size_t)b, r);
-            gsl_matrix_set(R, (size_t)b, (size_t)a, r);
-        }
-    gsl_eigen_symmv(R, ev, V, ws);
-    gsl_eigen_symmv_sort(ev, V, GSL_EIGEN_SORT_VAL_DESC);
-    g->pca_share = gsl_vector_get(ev, 0) / (double)k;
-    int big = 0;
-    for (int a = 1; a < k; a++)
-        if (fabs(gsl_matrix_get(V, (size_t)a, 0)) > fabs(gsl_matrix_get(V, (size_t)big, 0)))
-            big = a;
-    double sign = gsl_matrix_get(V, (size_t)big, 0) < 0 ? -1.0 : 1.0;
-    for (int a = 0; a < k; a++) g->loading[a] = sign * gsl_matrix_get(V, (size_t)a, 0);
-out:
-    gsl_eigen_symmv_free(ws);
-    gsl_vector_free(ev);
-    gsl_matrix_free(V);
-    gsl_matrix_free(R);
+    if (n >= 3)
+        rc = n < (size_t)k ? pca_dual(buf, n, nunit, k, g) : pca_primal(buf, n, nunit, k, g);
     free(buf);
     return rc;
 }

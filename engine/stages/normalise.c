@@ -8,8 +8,8 @@
  * year).
  *
  * Invariants: NaN in, NaN out; apply never allocates and never reads the
- * framework (everything it needs is in the params), so the Monte Carlo stage
- * can call it on perturbed copies with the nominal parameters.
+ * framework (everything it needs is in the params), so every pipeline
+ * evaluation can call it from its own work area on any thread.
  */
 #include "normalise.h"
 

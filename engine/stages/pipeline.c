@@ -34,6 +34,9 @@ void results_free(struct results *r)
     if (!r) return;
     free(r->score);
     free(r->rank);
+    free(r->coverage);
+    free(r->rank_threshold);
+    compare_free(r->compare);
     free(r->ci_low);
     free(r->ci_high);
     free(r->rank_low);
@@ -55,6 +58,7 @@ void pipeline_free(struct pipeline *p)
     free(p->lm);
     free(p->grp);
     normalise_params_free(p->held_np);
+    free(p->rank_ok_own);
     free(p);
 }
 
@@ -133,6 +137,11 @@ const struct normalise_params *pipeline_nominal_params(const struct pipeline *p)
     return p->held_np;
 }
 
+size_t pipeline_row_cells(const struct pipeline *p)
+{
+    return (size_t)p->fw->nnode * p->c->nyear * p->c->nunit + (p->cmp ? p->cmp->nextra : 0);
+}
+
 /* ---- work areas ------------------------------------------------------------ */
 
 void pipeline_work_free(struct pipeline_work *w)
@@ -146,6 +155,7 @@ void pipeline_work_free(struct pipeline_work *w)
     rank_plane_work_free(w->rw);
     free(w->buf);
     free(w->ibuf);
+    compare_work_free(w->cw);
     free(w);
 }
 
@@ -163,7 +173,10 @@ struct pipeline_work *pipeline_work_new(const struct pipeline *p)
     w->rw = rank_plane_work_alloc(nu ? nu : 1);
     w->buf = malloc((ny * nu + 1) * sizeof *w->buf);
     w->ibuf = malloc((ny * nu + 1) * sizeof *w->ibuf);
-    if (!w->flag || !w->rep || !w->np || !w->nw || !w->aw || !w->rw || !w->buf || !w->ibuf) {
+    if (p->cmp && p->cmp->nextra)
+        w->cw = compare_work_new(p->cmp, p->fw);
+    if (!w->flag || !w->rep || !w->np || !w->nw || !w->aw || !w->rw || !w->buf || !w->ibuf ||
+        (p->cmp && p->cmp->nextra && !w->cw)) {
         pipeline_work_free(w);
         return NULL;
     }
@@ -207,7 +220,8 @@ static int prepare_stage(const struct pipeline *p, enum eval_mode mode, int stag
 }
 
 /* The whole pipeline on x (raw values in, prepared values out): scores of
- * every node into score, plane ranks into rank (may be NULL). */
+ * every node into score, then (HOLD mode) the changes recomputed on their
+ * composition after them; plane ranks into rank (may be NULL). */
 static int pipeline_eval(const struct pipeline *p, enum eval_mode mode,
                          struct pipeline_work *w, double *x, double *score,
                          uint16_t *rank, struct diag *d)
@@ -232,11 +246,11 @@ static int pipeline_eval(const struct pipeline *p, enum eval_mode mode,
     if (aggregate_tree(fw, p->lm, p->weight, score, nu, ny, (const char *const *)c->unit,
                        c->year, w->aw, &w->low_coverage, d) != 0)
         return -1;
-    if (rank) {
-        size_t nplane = (size_t)fw->nnode * ny;
-        for (size_t k = 0; k < nplane; k++)
-            rank_plane(score + k * nu, nu, rank + k * nu, w->rw);
-    }
+    if (w->cw)
+        compare_replicate(p->cmp, fw, p->lm, p->weight, score,
+                          score + (size_t)fw->nnode * ny * nu, w->cw);
+    if (rank)
+        pipeline_rank(p, score, rank, w);
     return 0;
 }
 
@@ -297,9 +311,8 @@ static void nominal_notes(const struct pipeline *p, struct results *r,
                   "that has a target (%zu of %zu) exactly at it, normalised with the year's "
                   "parameters and aggregated like the units' scores; drawn as the dashed "
                   "target line of the trend charts.", r->target_indicators, p->c->nind);
-    notes_add(nt, "Ranks: within each node and year, 1 is the highest "
-              "score; tied units share the best rank; missing scores are not "
-              "ranked.");
+    pipeline_note_ranks(nt, p, r);
+    compare_notes_add(r->compare, nt);
 }
 
 /* Move what the nominal evaluation recorded into r and keep its decisions
@@ -348,12 +361,18 @@ int pipeline_run(const struct config *cfg, const struct framework *fw,
     if (!(w = pipeline_work_new(p)))
         goto nomem;
     memcpy(r->prepared, c->value, nind * nyear * nunit * sizeof *r->prepared);
-    if (pipeline_eval(p, EVAL_DERIVE, w, r->prepared, r->score, rk, d) != 0)
+    if (pipeline_eval(p, EVAL_DERIVE, w, r->prepared, r->score, NULL, d) != 0)
         goto done;
-    ranks_to_double(rk, r->rank, planes);
     nominal_keep(p, r, w);
+    if (pipeline_coverage(p, r) != 0)
+        goto nomem;
+    pipeline_rank(p, r->score, rk, w);
+    ranks_to_double(rk, r->rank, planes);
     if (pipeline_target_scores(p, r, p->held_np) != 0)
         goto nomem;
+    if (!(r->compare = compare_new(cfg, fw, c, p->lm, p->weight, r, d)))
+        goto done;
+    p->cmp = r->compare;
     nominal_notes(p, r, w);
     framework_effective_weights(fw, r->eff_weight);
 

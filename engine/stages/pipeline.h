@@ -44,6 +44,7 @@
 struct prepare_report;
 struct coherence;
 struct normalise_params;
+struct compare;
 
 struct notes {
     size_t n, alloc;
@@ -72,7 +73,15 @@ struct pipeline_work;
 struct results {
     size_t nnode, nyear, nunit;
     double *score;       /* normalised value (indicators) or aggregate; NaN missing */
-    double *rank;        /* 1 = best, ties share the minimum rank; NaN missing */
+    double *rank;        /* 1 = best, ties share the minimum rank; NaN missing
+                            or not ranked (coverage below rank_threshold) */
+    double *coverage;    /* share of the node's framework weight present: 1
+                            for an indicator with a value; for an aggregate
+                            sum w_c cov_c / sum w_c over its children (those
+                            without a score count 0); NaN where the score is */
+    double *rank_threshold; /* [nnode] coverage a score needs to be ranked
+                               (config_rank_min_coverage of its level) */
+    size_t unranked;     /* scores not ranked for their coverage */
     double *ci_low, *ci_high;     /* NULL until uncertainty is computed */
     double *rank_low, *rank_high; /* NULL until uncertainty is computed */
     double *prepared;    /* the cube's values after direction and data
@@ -99,6 +108,7 @@ struct results {
      * Copeland aggregation. For indicators it is the normalised target. */
     double *target_score;
     size_t target_indicators;     /* indicators with a target score */
+    struct compare *compare;      /* comparisons over time (compare.h) */
     struct pipeline *pipeline;    /* the settings and nominal decisions
                                      pipeline_replicate needs; owned */
 };
@@ -123,10 +133,13 @@ void pipeline_work_free(struct pipeline_work *w);   /* NULL is harmless */
 /* One Monte Carlo replication: evaluate the raw values x (nind planes in
  * the cube's layout and units; overwritten: on return x holds the prepared
  * values) holding the nominal run's decisions (see the top of this file).
- * score receives every node's score (nnode planes, RES layout), rank (may
- * be NULL) the plane ranks as uint16 (1 = best, 0 missing). Thread-safe for
- * distinct work areas. Returns 0, or -1 with the reason in d (a geometric,
- * harmonic or generalised mean meeting a value outside its domain). */
+ * score (pipeline_row_cells doubles) receives every node's score (nnode
+ * planes, RES layout) followed by the values of the changes recomputed on
+ * their own composition (compare.h: results->compare->nextra of them);
+ * rank (may be NULL) the plane ranks as uint16 (1 = best, 0 missing or not
+ * ranked: the nominal coverage rule). Thread-safe for distinct work areas.
+ * Returns 0, or -1 with the reason in d (a geometric, harmonic or
+ * generalised mean meeting a value outside its domain). */
 int pipeline_replicate(const struct pipeline *p, struct pipeline_work *w, double *x,
                        double *score, uint16_t *rank, struct diag *d);
 
@@ -153,6 +166,10 @@ void pipeline_set_weights(struct pipeline *p, const double *weight);
  * reason in d. */
 int pipeline_evaluate(const struct pipeline *p, struct pipeline_work *w, double *x,
                       double *score, uint16_t *rank, struct diag *d);
+
+/* Cells of a replication's score row: nnode * nyear * nunit node scores
+ * and the recomputed change values after them. */
+size_t pipeline_row_cells(const struct pipeline *p);
 
 /* The nominal normalisation parameters (for the reports and trends). */
 const struct normalise_params *pipeline_nominal_params(const struct pipeline *p);

@@ -4,6 +4,7 @@
 #define LCME_PIPELINE_INT_H
 
 #include "aggregate.h"
+#include "compare.h"
 #include "normalise.h"
 #include "pipeline.h"
 #include "prepare.h"
@@ -31,6 +32,12 @@ struct pipeline {
     /* the nominal run's decisions, set by pipeline_run */
     const struct prepare_report *held;   /* borrowed from the results */
     struct normalise_params *held_np;    /* owned */
+    const uint8_t *rank_ok;        /* [RES cells] 1: may be ranked; NULL:
+                                      every score may (borrowed from the
+                                      results' coverage rule, set by
+                                      pipeline_run) */
+    const struct compare *cmp;     /* borrowed from the results, or NULL */
+    uint8_t *rank_ok_own;          /* owned storage behind rank_ok */
 };
 
 struct pipeline_work {
@@ -43,6 +50,7 @@ struct pipeline_work {
     double *buf;                   /* [nyear * nunit] a treatment slice */
     size_t *ibuf;                  /* [nyear * nunit] */
     size_t low_coverage;           /* aggregate cells missing for coverage */
+    struct compare_work *cw;       /* NULL when there is nothing to recompute */
 };
 
 /* Notes of the nominal run (pipeline_notes.c), in the order they appear. */
@@ -61,6 +69,15 @@ void pipeline_note_coherence(struct notes *nt, const struct config *cfg, int yea
 /* "name (level L)" or "level L". */
 const char *pipeline_level_label(const struct config *cfg, int level, char *buf,
                                  size_t len);
+
+/* results->coverage, rank_threshold and unranked, and p->rank_ok
+ * (pipeline_cover.c). Returns 0, or -1 on ENOMEM. */
+int pipeline_coverage(struct pipeline *p, struct results *r);
+/* Plane ranks of score into rank, among the scores p->rank_ok allows
+ * (pipeline_cover.c); buf holds a plane. */
+void pipeline_rank(const struct pipeline *p, const double *score, uint16_t *rank,
+                   struct pipeline_work *w);
+void pipeline_note_ranks(struct notes *nt, const struct pipeline *p, const struct results *r);
 
 /* results->target_score (pipeline_targets.c). Returns 0, or -1 on ENOMEM. */
 int pipeline_target_scores(const struct pipeline *p, struct results *r,

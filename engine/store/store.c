@@ -5,17 +5,24 @@
  *
  * Schema (version STORE_SCHEMA_VERSION, kept in PRAGMA user_version):
  *
- *   source(name PK, sha256, rows, loaded)          one row per data file loaded
+ *   source(name PK, sha256, rows, loaded, sheet)   one row per data file loaded;
+ *                                                   sheet: the sheet read from a
+ *                                                   workbook, NULL for CSV (a
+ *                                                   store made before it had the
+ *                                                   column gets it at its first
+ *                                                   write: store_source_sheet)
  *   unit(code PK, name)                             every unit ever loaded
  *   unit_attr(code -> unit, attr, value)            PK (code, attr)
  *   observation(unit -> unit, year, indicator, value, se, n, lower, upper,
  *               flag, source -> source, line, loaded)
+ *                                                   flag: the text as given,
+ *                                                   NULL when none
  *                                                   PK (unit, year, indicator),
  *                                                   index (source, year)
  *   run(id PK, batch, year, started, settings, seed, engine_version,
  *       input_sha256, status)                       index (started, id)
  *   result(run -> run, unit, year, node, level, score, ci_low, ci_high,
- *          rank, rank_low, rank_high)               PK (run, node, year, unit)
+ *          rank, rank_low, rank_high, coverage)     PK (run, node, year, unit)
  *
  * Action plans (store_plans.c, its own block: store_plan_schema_sql), made
  * by the first batch with a plan inside its transaction, absent otherwise:
@@ -30,6 +37,13 @@
  * key is the table's only B-tree, so a row insert touches one tree (two for
  * observation, whose (source, year) index serves reloads and `lcme history`).
  * Missing numbers are NULL, never NaN. Times are ISO 8601 UTC text.
+ *
+ * Versions: 1 kept observation.flag as 0/1 and result had no coverage.
+ * A store of version 1 opened for writing is migrated in one transaction
+ * (migrate_v1): observation is rebuilt with flag TEXT (0 becomes NULL, 1
+ * becomes '1': the letter was not kept) and result gains coverage (NULL for
+ * earlier runs). Opened read-only it is read as it is (nothing read-only
+ * reads those two columns).
  *
  * Invariants:
  *  - The journal stays a rollback journal (no WAL), so the store is one file.
@@ -46,6 +60,8 @@
  *    commits its own IMMEDIATE transaction (store_op_begin, store_op_end).
  *  - No statement outlives the call that prepared it, so store_close only has
  *    to roll back and close.
+ *  - A store opened for writing has passed PRAGMA quick_check: nothing is
+ *    written into a damaged file (check_pages says what it costs).
  */
 #include <errno.h>
 #include <limits.h>
@@ -53,18 +69,38 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "store_int.h"
 
-#define STORE_SCHEMA_VERSION 1
+#define STORE_SCHEMA_VERSION 2
 #define STORE_BUSY_TIMEOUT_MS 5000
+
+/* The observation table's columns, for the schema and the migration. */
+#define OBSERVATION_COLUMNS                                   \
+    "(\n"                                                     \
+    "  unit      TEXT NOT NULL REFERENCES unit(code),\n"      \
+    "  year      INTEGER NOT NULL,\n"                         \
+    "  indicator TEXT NOT NULL,\n"                            \
+    "  value     REAL NOT NULL,\n"                            \
+    "  se        REAL,\n"                                     \
+    "  n         REAL,\n"                                     \
+    "  lower     REAL,\n"                                     \
+    "  upper     REAL,\n"                                     \
+    "  flag      TEXT,\n"                                     \
+    "  source    TEXT NOT NULL REFERENCES source(name),\n"    \
+    "  line      INTEGER,\n"                                  \
+    "  loaded    TEXT NOT NULL,\n"                            \
+    "  PRIMARY KEY (unit, year, indicator)\n"                 \
+    ") WITHOUT ROWID;\n"
 
 static const char store_schema_sql[] =
     "CREATE TABLE IF NOT EXISTS source(\n"
     "  name    TEXT PRIMARY KEY,\n"
     "  sha256  TEXT NOT NULL,\n"
     "  rows    INTEGER NOT NULL,\n"
-    "  loaded  TEXT NOT NULL\n"
+    "  loaded  TEXT NOT NULL,\n"
+    "  sheet   TEXT\n"
     ");\n"
     "CREATE TABLE IF NOT EXISTS unit(\n"
     "  code TEXT PRIMARY KEY,\n"
@@ -76,21 +112,7 @@ static const char store_schema_sql[] =
     "  value TEXT NOT NULL,\n"
     "  PRIMARY KEY (code, attr)\n"
     ") WITHOUT ROWID;\n"
-    "CREATE TABLE IF NOT EXISTS observation(\n"
-    "  unit      TEXT NOT NULL REFERENCES unit(code),\n"
-    "  year      INTEGER NOT NULL,\n"
-    "  indicator TEXT NOT NULL,\n"
-    "  value     REAL NOT NULL,\n"
-    "  se        REAL,\n"
-    "  n         REAL,\n"
-    "  lower     REAL,\n"
-    "  upper     REAL,\n"
-    "  flag      INTEGER NOT NULL DEFAULT 0,\n"
-    "  source    TEXT NOT NULL REFERENCES source(name),\n"
-    "  line      INTEGER,\n"
-    "  loaded    TEXT NOT NULL,\n"
-    "  PRIMARY KEY (unit, year, indicator)\n"
-    ") WITHOUT ROWID;\n"
+    "CREATE TABLE IF NOT EXISTS observation" OBSERVATION_COLUMNS
     "CREATE INDEX IF NOT EXISTS observation_source ON observation(source, year);\n"
     "CREATE TABLE IF NOT EXISTS run(\n"
     "  id             TEXT PRIMARY KEY,\n"
@@ -116,8 +138,22 @@ static const char store_schema_sql[] =
     "  rank      REAL,\n"
     "  rank_low  REAL,\n"
     "  rank_high REAL,\n"
+    "  coverage  REAL,\n"
     "  PRIMARY KEY (run, node, year, unit)\n"
     ") WITHOUT ROWID;\n";
+
+/* Version 1 to 2: observation.flag as text, result.coverage. Runs inside
+ * the caller's transaction. */
+static const char store_migrate_v1_sql[] =
+    "CREATE TABLE observation_v2" OBSERVATION_COLUMNS
+    "INSERT INTO observation_v2 SELECT unit, year, indicator, value, se, n, lower, upper,\n"
+    "  CASE WHEN flag IS NULL OR flag = 0 THEN NULL ELSE CAST(flag AS TEXT) END,\n"
+    "  source, line, loaded FROM observation;\n"
+    "DROP TABLE observation;\n"
+    "ALTER TABLE observation_v2 RENAME TO observation;\n"
+    "CREATE INDEX observation_source ON observation(source, year);\n"
+    "ALTER TABLE result ADD COLUMN coverage REAL;\n"
+    "PRAGMA user_version = 2;\n";
 
 /* ---- errors ------------------------------------------------------------ */
 
@@ -300,6 +336,27 @@ fail:
     return -1;
 }
 
+/* Bring a version 1 store to version 2 (store_migrate_v1_sql) in one
+ * IMMEDIATE transaction, rechecking the version inside it in case another
+ * process migrated it meanwhile. */
+static int migrate_v1(struct store *s, struct diag *d)
+{
+    if (store_exec(s, "BEGIN IMMEDIATE", "migrating the store to schema 2", d) != 0)
+        return -1;
+    int version = 0, nobj = 0;
+    if (read_version(s, &version, &nobj, d) != 0)
+        goto fail;
+    if (version == 1 &&
+        store_exec(s, store_migrate_v1_sql, "migrating the store to schema 2", d) != 0)
+        goto fail;
+    if (store_exec(s, "COMMIT", "migrating the store to schema 2", d) != 0)
+        goto fail;
+    return 0;
+fail:
+    sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+    return -1;
+}
+
 /* The file at path may be opened: it exists, or may be created (not
  * readonly), and is not a folder. 0, or -1 after reporting. */
 static int open_check_path(struct store *s, const char *path, int readonly, struct diag *d)
@@ -343,6 +400,43 @@ static int open_connect(struct store *s, const char *path, int readonly, struct 
     return rc == SQLITE_OK ? 0 : open_sqlite_fail(s, d, rc);
 }
 
+/* PRAGMA quick_check over the whole file before it is written to: a damaged
+ * page that no statement of the run would read (another run's results) is
+ * found now, not after more data went into a damaged store. It reads every
+ * page once: 0.3 s of CPU (0.9 s wall, cold) for a 100 MB store of 468,965
+ * observations and one run's results, against 37 s for that run. 0, or -1
+ * after reporting. */
+static int check_pages(struct store *s, struct diag *d)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = sqlite3_prepare_v2(s->db, "PRAGMA quick_check(1)", -1, &st, NULL);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_step(st);
+    int ok = 0;
+    char what[160] = "";
+    if (rc == SQLITE_ROW) {
+        const char *t = (const char *)sqlite3_column_text(st, 0);
+        ok = t && strcmp(t, "ok") == 0;
+        static const char head[] = "*** in database main ***\n";
+        if (t && strncmp(t, head, sizeof head - 1) == 0)
+            t += sizeof head - 1;
+        snprintf(what, sizeof what, "%s", t ? t : "");
+        for (char *c = what; *c; c++)
+            if (*c == '\n')
+                *c = ' ';
+    }
+    sqlite3_finalize(st);
+    if (rc != SQLITE_ROW)
+        return open_sqlite_fail(s, d, rc);
+    if (!ok) {
+        diag_add(d, LCME_ESTORE, NULL, 0, 0,
+                 "store '%s' is damaged (%s); nothing was written to it: restore it from a "
+                 "backup", s->path, what);
+        return -1;
+    }
+    return 0;
+}
+
 /* Check the schema version, creating the schema in an empty file. 0, or -1
  * after reporting. */
 static int open_schema(struct store *s, int readonly, struct diag *d)
@@ -363,7 +457,9 @@ static int open_schema(struct store *s, int readonly, struct diag *d)
         return open_fail(s, d, "the file is empty, not an lcme store");
     if (version == 0)
         return create_schema(s, d);
-    return 0;
+    if (version == 1 && !readonly && migrate_v1(s, d) != 0)
+        return -1;
+    return readonly ? 0 : check_pages(s, d);
 }
 
 int store_open(struct store **out, const char *path, int readonly, struct diag *d)
@@ -394,6 +490,25 @@ int store_open(struct store **out, const char *path, int readonly, struct diag *
     return 0;
 }
 
+int store_source_sheet(struct store *s, int add, struct diag *d)
+{
+    sqlite3_stmt *st = store_prepare(s, "SELECT 1 FROM pragma_table_info('source') "
+                                        "WHERE name = 'sheet'", "reading the schema", d);
+    if (!st)
+        return -1;
+    int rc = sqlite3_step(st);
+    sqlite3_finalize(st);
+    if (rc == SQLITE_ROW)
+        return 1;
+    if (rc != SQLITE_DONE)
+        return store_fail(s, d, rc, "reading the schema");
+    if (!add)
+        return 0;
+    return store_exec(s, "ALTER TABLE source ADD COLUMN sheet TEXT", "adding source.sheet", d)
+               ? -1
+               : 1;
+}
+
 void store_close(struct store *s)
 {
     if (!s)
@@ -405,6 +520,30 @@ void store_close(struct store *s)
     }
     free(s->path);
     free(s);
+}
+
+void store_close_discard(struct store *s)
+{
+    if (!s)
+        return;
+    if (s->db && !s->readonly) {
+        store_rollback(s);
+        /* Under an exclusive lock, so no other connection is inside it; a
+         * store another run has begun to fill is never empty. */
+        sqlite3_busy_timeout(s->db, 0);
+        sqlite3_stmt *st = NULL;
+        if (sqlite3_exec(s->db, "BEGIN EXCLUSIVE", NULL, NULL, NULL) == SQLITE_OK) {
+            if (sqlite3_prepare_v2(s->db,
+                                   "SELECT (SELECT count(*) FROM source) + "
+                                   "(SELECT count(*) FROM run) + (SELECT count(*) FROM unit)",
+                                   -1, &st, NULL) == SQLITE_OK &&
+                sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int64(st, 0) == 0)
+                unlink(s->path);
+            sqlite3_finalize(st);
+            sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+        }
+    }
+    store_close(s);
 }
 
 /* ---- transactions ------------------------------------------------------ */

@@ -3,12 +3,17 @@
  *
  *   observation(unit, year, indicator, value, se, n, lower, upper, flag,
  *               source, line, loaded)    PRIMARY KEY (unit, year, indicator)
- *   source(name PRIMARY KEY, sha256, rows, loaded)
+ *   source(name PRIMARY KEY, sha256, rows, loaded, sheet)
  *   unit(code PRIMARY KEY, name)          unit_attr(code, attr, value)
  *   run(id PRIMARY KEY, batch, year, started, settings, seed, engine_version,
  *       input_sha256, status)
  *   result(run, unit, year, node, level, score, ci_low, ci_high, rank,
- *          rank_low, rank_high)
+ *          rank_low, rank_high, coverage)
+ *
+ * observation.flag is the data file's flag text as given (NULL when none);
+ * result.coverage the share of the node's framework weight present
+ * (results->coverage). A store of schema 1 (flag 0/1, no coverage) is
+ * migrated when opened for writing.
  *
  * A batch's writes go between store_begin and store_commit, so the batch is
  * one transaction: a failure rolls everything back and earlier runs stay as
@@ -30,9 +35,16 @@ struct store;
 struct results;
 
 /* Open (creating file and schema when missing). readonly=1 never creates.
+ * Opened for writing, the whole file is checked first (PRAGMA quick_check):
+ * a damaged store is LCME_ESTORE before anything is written to it.
  * Returns 0 and *out, or -1 with the reason in d. */
 int store_open(struct store **out, const char *path, int readonly, struct diag *d);
 void store_close(struct store *s);   /* rolls back an open transaction; NULL ok */
+/* Close s and, when it holds no source, run or unit (the bare schema of a
+ * store the caller created and then could not fill), delete its file, so a
+ * failed first run leaves no empty store behind. Rolls back first; a store
+ * another connection holds is only closed. NULL ok. */
+void store_close_discard(struct store *s);
 
 /* BEGIN IMMEDIATE. 0, or -1 in d (a transaction already open is an
  * LCME_EINTERNAL error). */
@@ -42,12 +54,26 @@ int store_commit(struct store *s, struct diag *d);
 /* Roll back an open transaction; nothing when none is open or s is NULL. */
 void store_rollback(struct store *s);
 
-/* Write an obsset: for each of its sources, the rows previously loaded from a
- * source of the same name are deleted first (a reload replaces); a row for a
- * (unit, year, indicator) already held from another source is replaced and
- * counted in *revised (may be NULL). Units and attributes are upserted. */
+/* Write an obsset. A source is keyed by its name (obs_source.name, else its
+ * path); for each source and each year it gives, the rows loaded earlier
+ * under that name for that year are deleted first, so a reloaded file
+ * replaces what it loaded for the years it still gives and the other years
+ * keep their rows (store_source_kept counts them). A row for a (unit, year,
+ * indicator) already held from another source is replaced and counted in
+ * *revised (may be NULL). Units and attributes are upserted. */
 int store_put_obsset(struct store *s, const struct obsset *o,
                      const struct framework *fw, size_t *revised, struct diag *d);
+
+/* Delete every row loaded under the names of o's sources, whatever their
+ * year: the user's "replace" before store_put_obsset, so that a reloaded
+ * file's years it no longer gives leave the store. Atomic; 0, or -1 in d. */
+int store_drop_sources(struct store *s, const struct obsset *o, struct diag *d);
+
+/* The rows the store holds under the name of o's source f for the years f
+ * does not give (what earlier loads of that name left), in *rows, and the
+ * first and last of those years (0 when none). 0, or -1 in d. */
+int store_source_kept(struct store *s, const struct obsset *o, size_t f, size_t *rows,
+                      int *first, int *last, struct diag *d);
 
 /* Build the cube from every observation the store holds for the framework's
  * indicators and denominators (all years), with the builder obsset_to_cube
@@ -74,6 +100,10 @@ int store_put_results(struct store *s, const char *run_id,
                       const struct results *r, struct diag *d);
 int store_run_finish(struct store *s, const char *run_id, const char *status,
                      struct diag *d);
+/* The status of run run_id into buf ("running", "done" or "failed"; "" when
+ * the store holds no such run). 0, or -1 with the problem in d. */
+int store_run_status(struct store *s, const char *run_id, char *buf, size_t len,
+                     struct diag *d);
 
 /* History, for `lcme history`. */
 struct store_run_row {
@@ -83,6 +113,7 @@ struct store_run_row {
 };
 struct store_source_row {
     char *name, *sha256, *loaded;
+    char *sheet;                 /* the workbook sheet read; "" for CSV */
     long rows;
     int first_year, last_year;   /* 0 when none of its rows remain */
 };

@@ -124,7 +124,7 @@ static int load_rows(struct store *s, struct cube_builder *b, const struct strma
             .n = store_col_num(st, 5),
             .lower = NAN,
             .upper = NAN,
-            .flagged = sqlite3_column_int(st, 8) != 0,
+            .flag = (const char *)sqlite3_column_text(st, 8),
         };
         /* the interval counts only where no se is given */
         if (isnan(o.se)) {

@@ -48,14 +48,26 @@ nomem:
 
 static int history_sources(struct store *s, struct store_history *h, struct diag *d)
 {
-    /* min/max per source come from the (source, year) index, O(log n) each. */
-    sqlite3_stmt *st = store_prepare(
-        s,
-        "SELECT s.name, s.sha256, s.loaded, s.rows, "
-        "(SELECT min(year) FROM observation o WHERE o.source = s.name), "
-        "(SELECT max(year) FROM observation o WHERE o.source = s.name) "
-        "FROM source s ORDER BY s.name",
-        "reading sources", d);
+    /* min/max per source come from the (source, year) index, O(log n) each;
+     * a store made before source.sheet existed has no sheets */
+    int has_sheet = store_source_sheet(s, 0, d);
+    if (has_sheet < 0)
+        return -1;
+    sqlite3_stmt *st;
+    if (has_sheet)
+        st = store_prepare(s,
+                           "SELECT s.name, s.sha256, s.loaded, s.rows, "
+                           "(SELECT min(year) FROM observation o WHERE o.source = s.name), "
+                           "(SELECT max(year) FROM observation o WHERE o.source = s.name), "
+                           "s.sheet FROM source s ORDER BY s.name",
+                           "reading sources", d);
+    else
+        st = store_prepare(s,
+                           "SELECT s.name, s.sha256, s.loaded, s.rows, "
+                           "(SELECT min(year) FROM observation o WHERE o.source = s.name), "
+                           "(SELECT max(year) FROM observation o WHERE o.source = s.name), "
+                           "NULL FROM source s ORDER BY s.name",
+                           "reading sources", d);
     if (!st)
         return -1;
     size_t alloc = 0;
@@ -69,7 +81,8 @@ static int history_sources(struct store *s, struct store_history *h, struct diag
         r->name = store_col_dup(st, 0);
         r->sha256 = store_col_dup(st, 1);
         r->loaded = store_col_dup(st, 2);
-        if (!r->name || !r->sha256 || !r->loaded)
+        r->sheet = store_col_dup(st, 6);
+        if (!r->name || !r->sha256 || !r->loaded || !r->sheet)
             goto nomem;
         r->rows = (long)sqlite3_column_int64(st, 3);
         r->first_year = sqlite3_column_int(st, 4);   /* 0 when none remain */
@@ -138,6 +151,7 @@ void store_history_free(struct store_history *h)
         free(h->source[i].name);
         free(h->source[i].sha256);
         free(h->source[i].loaded);
+        free(h->source[i].sheet);
     }
     free(h->run);
     free(h->source);

@@ -59,6 +59,11 @@ static inline double store_col_num(sqlite3_stmt *st, int i)
     return sqlite3_column_type(st, i) == SQLITE_NULL ? NAN : sqlite3_column_double(st, i);
 }
 
+/* Whether the source table has its sheet column (stores made before it
+ * have not): 1 yes, 0 no; with add, a missing column is added (inside the
+ * caller's transaction) and 1 returned. -1 after reporting. */
+int store_source_sheet(struct store *s, int add, struct diag *d);
+
 /* A text column copied; "" for NULL. NULL on ENOMEM. */
 char *store_col_dup(sqlite3_stmt *st, int i);
 

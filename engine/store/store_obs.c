@@ -2,9 +2,13 @@
  * attributes, its sources (data files) and its observations, in one call
  * that is atomic (store_op_begin / store_op_end).
  *
- * A source loaded again replaces itself: its earlier rows are deleted before
- * the new ones go in. An observation of a (unit, year, indicator) the store
- * holds from another source replaces it and is counted as revised. Units are
+ * A source loaded again replaces itself year by year: for each year the file
+ * gives, the rows loaded earlier under its name for that year are deleted
+ * before the new ones go in; the years it no longer gives keep their rows
+ * (store_source_kept counts them; store_drop_sources drops them all when the
+ * user asks to replace). A source read from a workbook keeps the sheet
+ * read. An observation of a (unit, year, indicator) the
+ * store holds from another source replaces it and is counted as revised. Units are
  * upserted: a known unit keeps its name when the set gives none, and keeps
  * the attribute values the set does not give.
  *
@@ -13,6 +17,7 @@
  * SQLite's clock.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "store_int.h"
@@ -116,34 +121,86 @@ out:
     return ret;
 }
 
+/* The years file f of o gives, ascending and distinct, into *years (caller
+ * frees); their count, or -1 on ENOMEM. */
+static long source_years(const struct obsset *o, size_t f, int **years)
+{
+    size_t n = 0;
+    int *v = NULL;
+    for (size_t i = 0; i < o->n; i++) {
+        if ((size_t)o->v[i].file != f)
+            continue;
+        int y = o->v[i].year;
+        size_t lo = 0, hi = n;
+        while (lo < hi) {
+            size_t mid = (lo + hi) / 2;
+            if (v[mid] < y)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        if (lo < n && v[lo] == y)
+            continue;
+        int *nv = realloc(v, (n + 1) * sizeof *v);
+        if (!nv) {
+            free(v);
+            return -1;
+        }
+        v = nv;
+        memmove(v + lo + 1, v + lo, (n - lo) * sizeof *v);
+        v[lo] = y;
+        n++;
+    }
+    *years = v;
+    return (long)n;
+}
+
 static int put_sources(struct store *s, const struct obsset *o, const char *loaded,
                        struct diag *d)
 {
-    sqlite3_stmt *sd = store_prepare(s, "DELETE FROM observation WHERE source = ?1",
+    sqlite3_stmt *sd = store_prepare(s, "DELETE FROM observation WHERE source = ?1 AND year = ?2",
                                      "replacing a reloaded source", d);
-    sqlite3_stmt *ss = store_prepare(
+    sqlite3_stmt *ss = NULL;
+    int ret = -1, *years = NULL;
+    if (!sd || store_source_sheet(s, 1, d) < 0)
+        goto out;
+    ss = store_prepare(
         s,
-        "INSERT INTO source(name, sha256, rows, loaded) VALUES (?1, ?2, ?3, ?4) "
+        "INSERT INTO source(name, sha256, rows, loaded, sheet) VALUES (?1, ?2, ?3, ?4, ?5) "
         "ON CONFLICT(name) DO UPDATE SET sha256 = excluded.sha256, "
-        "rows = excluded.rows, loaded = excluded.loaded",
+        "rows = excluded.rows, loaded = excluded.loaded, sheet = excluded.sheet",
         "storing sources", d);
-    int ret = -1;
-    if (!sd || !ss)
+    if (!ss)
         goto out;
     for (size_t f = 0; f < o->nfile; f++) {
         const char *name = source_name(&o->file[f]);
-        sqlite3_bind_text(sd, 1, name, -1, SQLITE_STATIC);
-        if (store_step_done(s, sd, "replacing a reloaded source", d) != 0)
+        long ny = source_years(o, f, &years);
+        if (ny < 0) {
+            store_nomem(s, d, "replacing a reloaded source");
             goto out;
+        }
+        sqlite3_bind_text(sd, 1, name, -1, SQLITE_STATIC);
+        for (long k = 0; k < ny; k++) {
+            sqlite3_bind_int(sd, 2, years[k]);
+            if (store_step_done(s, sd, "replacing a reloaded source", d) != 0)
+                goto out;
+        }
+        free(years);
+        years = NULL;
         sqlite3_bind_text(ss, 1, name, -1, SQLITE_STATIC);
         sqlite3_bind_text(ss, 2, o->file[f].sha256, -1, SQLITE_STATIC);
         sqlite3_bind_int64(ss, 3, (sqlite3_int64)o->file[f].rows);
         sqlite3_bind_text(ss, 4, loaded, -1, SQLITE_STATIC);
+        if (o->file[f].sheet)
+            sqlite3_bind_text(ss, 5, o->file[f].sheet, -1, SQLITE_STATIC);
+        else
+            sqlite3_bind_null(ss, 5);
         if (store_step_done(s, ss, "storing sources", d) != 0)
             goto out;
     }
     ret = 0;
 out:
+    free(years);
     sqlite3_finalize(sd);
     sqlite3_finalize(ss);
     return ret;
@@ -173,7 +230,11 @@ static int put_observations(struct store *s, const struct obsset *o,
         store_bind_num(st, 6, ob->n);
         store_bind_num(st, 7, ob->lower);
         store_bind_num(st, 8, ob->upper);
-        sqlite3_bind_int(st, 9, ob->flag != 0);
+        const char *flag = obs_flag(o, ob);
+        if (flag)
+            sqlite3_bind_text(st, 9, flag, -1, SQLITE_STATIC);
+        else
+            sqlite3_bind_null(st, 9);
         sqlite3_bind_text(st, 10, source_name(&o->file[ob->file]), -1, SQLITE_STATIC);
         sqlite3_bind_int64(st, 11, (sqlite3_int64)ob->line);
         int rc = sqlite3_step(st);
@@ -204,9 +265,10 @@ int store_put_obsset(struct store *s, const struct obsset *o, const struct frame
     if (store_now(s, loaded, d) != 0 || put_units(s, o, d) != 0 ||
         put_sources(s, o, loaded, d) != 0)
         goto out;
-    /* Every source in the set has lost its earlier rows, and the set holds
-     * no (unit, year, indicator) twice, so each row the inserts below
-     * replace came from another source: revised = before + n - after. */
+    /* Every source in the set has lost its earlier rows of the years it
+     * gives, and the set holds no (unit, year, indicator) twice, so each row
+     * the inserts below replace came from another source:
+     * revised = before + n - after. */
     cnt = store_prepare(s, "SELECT count(*) FROM observation", "counting observations", d);
     if (!cnt || count_observations(s, cnt, &before, d) != 0)
         goto out;
@@ -222,4 +284,67 @@ int store_put_obsset(struct store *s, const struct obsset *o, const struct frame
 out:
     sqlite3_finalize(cnt);
     return store_op_end(s, &op, ok, d);
+}
+
+int store_drop_sources(struct store *s, const struct obsset *o, struct diag *d)
+{
+    struct store_op op;
+    if (store_op_begin(s, &op, d) != 0)
+        return -1;
+    int ok = 0;
+    sqlite3_stmt *st = store_prepare(s, "DELETE FROM observation WHERE source = ?1",
+                                     "dropping a source's rows", d);
+    if (!st)
+        goto out;
+    for (size_t f = 0; f < o->nfile; f++) {
+        if (!o->file[f].name && !o->file[f].path)
+            continue;
+        sqlite3_bind_text(st, 1, source_name(&o->file[f]), -1, SQLITE_STATIC);
+        if (store_step_done(s, st, "dropping a source's rows", d) != 0)
+            goto out;
+    }
+    ok = 1;
+out:
+    sqlite3_finalize(st);
+    return store_op_end(s, &op, ok, d);
+}
+
+int store_source_kept(struct store *s, const struct obsset *o, size_t f, size_t *rows,
+                      int *first, int *last, struct diag *d)
+{
+    *rows = 0;
+    *first = *last = 0;
+    if (f >= o->nfile || (!o->file[f].name && !o->file[f].path)) {
+        diag_add(d, LCME_EINTERNAL, NULL, 0, 0, "store '%s': no data file %zu", s->path, f);
+        return -1;
+    }
+    int *years = NULL;
+    long ny = source_years(o, f, &years);
+    if (ny < 0)
+        return store_nomem(s, d, "reading a source's years");
+    sqlite3_stmt *st = store_prepare(s,
+                                     "SELECT year, count(*) FROM observation WHERE source = ?1 "
+                                     "GROUP BY year ORDER BY year",
+                                     "reading a source's years", d);
+    int rc = SQLITE_DONE;
+    if (st) {
+        sqlite3_bind_text(st, 1, source_name(&o->file[f]), -1, SQLITE_STATIC);
+        long k = 0;
+        while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+            int y = sqlite3_column_int(st, 0);
+            while (k < ny && years[k] < y)
+                k++;
+            if (k < ny && years[k] == y)
+                continue;   /* a year the file gives: its rows are the file's */
+            if (!*rows)
+                *first = y;
+            *last = y;
+            *rows += (size_t)sqlite3_column_int64(st, 1);
+        }
+        sqlite3_finalize(st);
+    }
+    free(years);
+    if (!st)
+        return -1;
+    return rc == SQLITE_DONE ? 0 : store_fail(s, d, rc, "reading a source's years");
 }

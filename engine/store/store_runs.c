@@ -12,6 +12,7 @@
  */
 #include <math.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "pipeline.h"
@@ -118,8 +119,8 @@ int store_put_results(struct store *s, const char *run_id, const struct framewor
         goto out;
     st = store_prepare(s,
                        "INSERT INTO result(run, unit, year, node, level, score, ci_low, "
-                       "ci_high, rank, rank_low, rank_high) "
-                       "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+                       "ci_high, rank, rank_low, rank_high, coverage) "
+                       "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
                        "storing results", d);
     if (!st)
         goto out;
@@ -142,6 +143,7 @@ int store_put_results(struct store *s, const char *run_id, const struct framewor
                 store_bind_num(st, 9, r->rank ? r->rank[at] : NAN);
                 store_bind_num(st, 10, r->rank_low ? r->rank_low[at] : NAN);
                 store_bind_num(st, 11, r->rank_high ? r->rank_high[at] : NAN);
+                store_bind_num(st, 12, r->coverage ? r->coverage[at] : NAN);
                 int rc = sqlite3_step(st);
                 sqlite3_reset(st);
                 if (rc != SQLITE_DONE) {
@@ -188,4 +190,25 @@ int store_run_finish(struct store *s, const char *run_id, const char *status,
 out:
     sqlite3_finalize(st);
     return store_op_end(s, &op, ok, d);
+}
+
+int store_run_status(struct store *s, const char *run_id, char *buf, size_t len,
+                     struct diag *d)
+{
+    if (len)
+        buf[0] = '\0';
+    sqlite3_stmt *st = store_prepare(s, "SELECT status FROM run WHERE id = ?1",
+                                     "reading a run's status", d);
+    if (!st)
+        return -1;
+    sqlite3_bind_text(st, 1, run_id ? run_id : "", -1, SQLITE_STATIC);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW && len) {
+        const unsigned char *t = sqlite3_column_text(st, 0);
+        snprintf(buf, len, "%s", t ? (const char *)t : "");
+    }
+    sqlite3_finalize(st);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        return store_fail(s, d, rc, "reading a run's status");
+    return 0;
 }

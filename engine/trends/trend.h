@@ -182,9 +182,9 @@ enum trend_class trend_progress_score(double x0, double t0, double xt, double t,
 struct trends {
     size_t nnode, nunit;
     double level;            /* confidence level of the slope intervals */
-    int *first_year;         /* first and last year with a score; */
-    int *last_year;          /*   0 when points == 0 */
-    int *points;             /* years with a score */
+    int *first_year;         /* first and last year of the comparison */
+    int *last_year;          /*   series (compare.h); 0 when none */
+    int *points;             /* years in it */
     double *slope, *slope_low, *slope_high; /* OLS (weighted when se known) */
     double *intercept;       /* of the same OLS line: y = intercept + slope * year */
     unsigned char *weighted; /* 1: the fit was weighted by 1/se^2 */
@@ -193,7 +193,8 @@ struct trends {
     double *cagr;            /* raw values (the rate when denominated) for
                                 indicators; NaN for aggregates, whose scores
                                 are not on a ratio scale */
-    double *change_since_base;  /* score(last) - score(base year) */
+    double *change_since_base;  /* the comparison's x1 - x0: last minus base
+                                   year, over the same indicators */
     double *change_low, *change_high; /* NaN until a Monte Carlo stage fills them */
     int *base_year;          /* year change and progress are measured from */
     enum trend_class *progress;
@@ -227,7 +228,8 @@ struct trends {
     unsigned char *change_prev_significant;
     double *target;          /* the target progress was judged against: the
                                 framework target in raw units for indicators,
-                                the target score in the last year for
+                                the target score over the unit's indicators
+                                with a target in the last year for
                                 aggregates; NaN when classed without one */
 };
 
@@ -237,31 +239,39 @@ struct trends *trends_new(size_t nnode, size_t nunit, double level);
 
 void trends_free(struct trends *tr);   /* NULL is harmless */
 
-/* Trends of every node and unit over the years of res (years with a NaN
- * score are skipped).
+/* Trends of every node and unit over the years of res, on the run's
+ * comparisons (res->compare, compare.h: which years are points, the two
+ * ends of each change and the indicators it compares).
  *
- * - Fewer than 3 years with a score: progress "trend unavailable", every
- *   statistic NaN, points and first/last year recorded.
- * - Slope and interval at cfg->ci_level (trend_ols) on the score series;
- *   when res->ci_low/ci_high exist and give a positive width for every
- *   point, se = (ci_high - ci_low) / (2 z), z = Phi^-1(1 - (1 - level)/2),
- *   and the fit is weighted. Sen's slope and Mann-Kendall on the scores.
- * - Base year: cfg->base_year when the unit has a score then, else the
- *   first year with a score. change_since_base = score(last) - score(base).
+ * - Points: the comparison series (an indicator's observed years from its
+ *   last break in series on; an aggregate's scores over the indicators
+ *   observed in every year it is scored). points, first_year and
+ *   last_year describe it (last_year and base_year are the change's ends
+ *   when it has them).
+ * - Fewer than 3 points: no slope, Sen slope or Mann-Kendall test.
+ * - Slope and interval at cfg->ci_level (trend_ols) on the series; when
+ *   res->ci_low/ci_high exist and every point is a published score with a
+ *   positive width, se = (ci_high - ci_low) / (2 z), z = Phi^-1(1 - (1 -
+ *   level)/2), and the fit is weighted. Sen's slope and Mann-Kendall on the
+ *   series.
+ * - change_since_base: the comparison's x1 - x0 (the base year when it is a
+ *   point, else the first point, to the last point), like with like.
  * - Indicators: CAGR and progress on the raw values c->value (targets are
- *   in raw units) with the node's target, direction and cfg->target_year;
- *   the raw base is the base year's value, else the first present.
- * - Aggregates: CAGR and progress on the scores, direction +1, against
- *   the node's target score in the last year with a score
- *   (res->target_score, when res has one and it is defined there), else
- *   with the bands without a target.
+ *   in raw units) with the node's target, direction and cfg->target_year,
+ *   at the comparison's points.
+ * - Aggregates: progress on the change's two values by
+ *   trend_progress_score, against the target score over the indicators of
+ *   the change that have a target (res->compare->tx0, tx1, ttarget) when
+ *   they carry enough weight and it lies on the score scale, else with the
+ *   bands without a target.
  * - median[node * nyear + t]: the median across units of the node's scores
  *   in year t (units without a score skipped; NaN when none has one), for
  *   the charts' network reference line.
  *
  * Borrowed: cfg, fw, c (raw values as loaded; same units and years as res),
  * res. Returns 0 and *out (free with trends_free), or -1 with *out NULL and
- * the reason in d (sizes that do not match, out of memory). */
+ * the reason in d (sizes that do not match, results without comparisons,
+ * out of memory). */
 int trend_compute_all(const struct config *cfg, const struct framework *fw,
                       const struct cube *c, const struct results *res,
                       struct trends **out, struct diag *d);

@@ -6,16 +6,25 @@
  * once for the run (nyear doubles each): series are one point a year, so
  * the O(n^2) pairwise steps cost nothing worth optimising.
  *
- * What is computed on what:
- *   - slope, Sen, Mann-Kendall and the change since the base year: on the
- *     score series, only when scores are comparable over time (pooled
- *     normalisation); OLS and Mann-Kendall need 3 points, a change 2;
+ * What is computed on what (the points, ends and compositions are the
+ * run's comparisons, res->compare: compare.h):
+ *   - slope, Sen and Mann-Kendall: on the comparison series (an
+ *     indicator's observed years from its last break on; an aggregate's
+ *     scores over the indicators observed in every year it is scored),
+ *     only when scores are comparable over time (pooled normalisation);
+ *     they need 3 points; the fit is weighted only where every point is a
+ *     published score with an interval;
+ *   - the change since the base year: the two values its comparison
+ *     compares (x1 - x0), like with like;
  *   - indicators' CAGR and progress class: on the raw values (the rate
  *     x / (d / scale) when the batch denominates the indicator), whose
- *     targets are in the same units; 2 points are enough;
- *   - aggregates' progress: trend_progress_score on the score series
- *     against the target score in the last year when it lies on the score
- *     scale, else without a target (span: the node's score range).
+ *     targets are in the same units, at the comparison's points; 2 points
+ *     are enough;
+ *   - aggregates' progress: trend_progress_score on the change's two
+ *     values; against a target when the indicators of the change that
+ *     have a target carry enough weight (the unit's and the target's score
+ *     over those indicators, compare.h), else without one (span: the
+ *     node's score range).
  */
 #include <math.h>
 #include <stdlib.h>
@@ -25,6 +34,7 @@
 #include <gsl/gsl_sort.h>
 #include <gsl/gsl_statistics_double.h>
 
+#include "compare.h"
 #include "normalise.h"
 #include "trend.h"
 
@@ -40,6 +50,9 @@ struct trend_ctx {
     const struct framework *fw;
     const struct cube *c;
     const struct results *res;
+    const struct compare *cm;   /* res->compare, or own */
+    struct compare *own;        /* made here for results without one */
+    struct method *lm;          /* [nlevel + 1] the batch's methods, for own */
     int *denom;            /* [nind] denominator plane of the indicator, -1 */
     double *span;          /* [nnode] score range across units and years */
     double scale_lo, scale_hi;   /* bounds of the score scale (+-inf: open) */
@@ -57,14 +70,11 @@ static double raw_value(const struct trend_ctx *x, size_t i, size_t t, size_t u)
     return v / (d / x->cfg->denominate_scale);
 }
 
-/* Score statistics of one series: OLS, Sen, Mann-Kendall, the change since
- * the base point b. Returns 0, or -1 on ENOMEM. */
-static int score_stats(struct trends *tr, size_t cell, const struct series *s, size_t b,
-                       double level)
+/* Score statistics of one series: OLS, Sen, Mann-Kendall. Returns 0, or -1
+ * on ENOMEM. */
+static int score_stats(struct trends *tr, size_t cell, const struct series *s, double level)
 {
     size_t n = s->n;
-    if (n >= 2 && b != n - 1)
-        tr->change_since_base[cell] = s->y[n - 1] - s->y[b];
     if (n < 3) return 0;
     struct trend_fit fit;
     if (trend_ols(s->t, s->y, s->se, n, level, &fit) == 0) {
@@ -84,66 +94,87 @@ static int score_stats(struct trends *tr, size_t cell, const struct series *s, s
     return 0;
 }
 
-/* CAGR and progress of indicator i for unit u on its raw values: from the
- * base year's value (else the first) to the last. */
+/* CAGR and progress of indicator i for unit u on its raw values at the
+ * comparison's points: from the base end to the last. */
 static void indicator_progress(struct trends *tr, size_t cell, const struct trend_ctx *x,
                                size_t i, size_t u)
 {
     const struct cube *c = x->c;
-    const struct config *cfg = x->cfg;
-    long kf = -1, kb = -1, kl = -1;
-    for (size_t t = 0; t < c->nyear; t++) {
-        if (isnan(raw_value(x, i, t, u))) continue;
-        if (kf < 0) kf = (long)t;
-        if (c->year[t] == cfg->base_year) kb = (long)t;
-        kl = (long)t;
-    }
-    if (kb < 0) kb = kf;
+    const struct compare_change *ch = &x->cm->ch[COMPARE_BASE];
+    const double *series = x->cm->series;
+    long kf = -1, kb = ch->t0[cell], kl = ch->t1[cell];
+    for (size_t t = 0; t < c->nyear && kf < 0; t++)
+        if (!isnan(series[RES_AT(x->res, i, t, u)]) && !isnan(raw_value(x, i, t, u)))
+            kf = (long)t;
     const struct fw_node *nd = &x->fw->node[i];
     tr->target[cell] = nd->target;
-    if (kl < 0 || kl == kb) {
+    if (kb < 0 || kf < 0) {
         tr->progress[cell] = TREND_UNAVAILABLE;
-        tr->reason[cell] = "fewer than two years with a value";
+        tr->reason[cell] = ch->reason[cell] == COMPARE_OK || ch->reason[cell] == COMPARE_FEW_POINTS
+                               ? "fewer than two years with an observed value"
+                               : compare_reason_text(ch->reason[cell]);
         return;
     }
     double x0 = raw_value(x, i, (size_t)kb, u), xt = raw_value(x, i, (size_t)kl, u);
     double first = raw_value(x, i, (size_t)kf, u);
     tr->cagr[cell] = trend_cagr(first, c->year[kf], xt, c->year[kl]);
     tr->progress[cell] = trend_progress(x0, c->year[kb], xt, c->year[kl], nd->target,
-                                        (double)cfg->target_year, nd->direction,
+                                        (double)x->cfg->target_year, nd->direction,
                                         &tr->progress_measure[cell], &tr->reason[cell]);
 }
 
-/* Progress of an aggregate's score series from point b to the last. */
-static void aggregate_progress(struct trends *tr, size_t cell, const struct trend_ctx *x,
-                               const struct series *s, size_t b, size_t node,
-                               double target_score)
+/* Progress of an aggregate from its base-year change (the values its
+ * comparison compares), against the target over the indicators that have
+ * one when they carry enough weight. */
+static void aggregate_progress(struct trends *tr, size_t cell, const struct trend_ctx *x)
 {
-    size_t n = s->n;
+    const struct compare *cm = x->cm;
+    const struct compare_change *ch = &cm->ch[COMPARE_BASE];
     if (!tr->comparable) {
         tr->progress[cell] = TREND_NOT_ASSESSED;
-        tr->reason[cell] = "scores are normalised within each year, so they are not "
-                           "comparable over time";
+        tr->reason[cell] = compare_reason_text(COMPARE_PER_YEAR);
         return;
     }
-    if (n < 2 || b == n - 1) {
-        tr->progress[cell] = TREND_UNAVAILABLE;
-        tr->reason[cell] = "fewer than two years with a score";
+    if (ch->how[cell] == COMPARE_NONE) {
+        enum compare_reason why = (enum compare_reason)ch->reason[cell];
+        tr->progress[cell] = why == COMPARE_COPELAND ? TREND_NOT_ASSESSED : TREND_UNAVAILABLE;
+        tr->reason[cell] = why == COMPARE_FEW_POINTS ? "fewer than two years with a score"
+                                                     : compare_reason_text(why);
         return;
     }
-    double ts = target_score;
-    if (!(ts >= x->scale_lo && ts <= x->scale_hi)) ts = NAN;   /* off the scale */
+    const int *year = x->c->year;
+    double t0 = year[ch->t0[cell]], t1 = year[ch->t1[cell]];
+    double ts = cm->ttarget[cell];
+    if (!(ts >= x->scale_lo && ts <= x->scale_hi)) ts = NAN;   /* none, or off the scale */
     tr->target[cell] = ts;
-    tr->progress[cell] = trend_progress_score(s->y[b], s->t[b], s->y[n - 1], s->t[n - 1],
-                                              ts, (double)x->cfg->target_year,
-                                              x->span[node], &tr->progress_measure[cell],
-                                              &tr->reason[cell]);
+    if (!isnan(ts)) {
+        tr->progress[cell] = trend_progress_score(cm->tx0[cell], t0, cm->tx1[cell], t1, ts,
+                                                  (double)x->cfg->target_year,
+                                                  x->span[cell / x->res->nunit],
+                                                  &tr->progress_measure[cell],
+                                                  &tr->reason[cell]);
+        return;
+    }
+    tr->progress[cell] = trend_progress_score(ch->x0[cell], t0, ch->x1[cell], t1, NAN,
+                                              (double)x->cfg->target_year,
+                                              x->span[cell / x->res->nunit],
+                                              &tr->progress_measure[cell], &tr->reason[cell]);
+}
+
+/* Has node a published score for u in some year? */
+static int published(const struct results *res, size_t node, size_t u)
+{
+    for (size_t t = 0; t < res->nyear; t++)
+        if (!isnan(res->score[RES_AT(res, node, t, u)])) return 1;
+    return 0;
 }
 
 /* One node x unit cell. Returns 0, or -1 on ENOMEM. */
 static int trend_cell(struct trends *tr, size_t cell, const struct series *s,
-                      const struct trend_ctx *x, size_t node, size_t u, double target_score)
+                      const struct trend_ctx *x, size_t node, size_t u)
 {
+    const struct compare_change *ch = &x->cm->ch[COMPARE_BASE];
+    const int *year = x->c->year;
     size_t n = s->n;
     tr->points[cell] = (int)n;
     int is_ind = node < (size_t)x->fw->nind;
@@ -151,19 +182,22 @@ static int trend_cell(struct trends *tr, size_t cell, const struct series *s,
         tr->first_year[cell] = (int)s->t[0];
         tr->last_year[cell] = (int)s->t[n - 1];
     }
-    size_t b = 0;   /* base point: the base year if scored, else the first */
-    for (size_t k = 0; k < n; k++)
-        if ((int)s->t[k] == x->cfg->base_year) { b = k; break; }
-    if (n > 0) tr->base_year[cell] = (int)s->t[b];
-    if (tr->comparable && n > 0 && score_stats(tr, cell, s, b, x->cfg->ci_level) != 0)
-        return -1;
-    if (is_ind) {
-        indicator_progress(tr, cell, x, node, u);
-    } else if (n == 0) {
-        tr->reason[cell] = "no year has a score";
-    } else {
-        aggregate_progress(tr, cell, x, s, b, node, target_score);
+    if (ch->t0[cell] >= 0) {
+        tr->base_year[cell] = year[ch->t0[cell]];
+        tr->last_year[cell] = year[ch->t1[cell]];
+        if (n == 0) tr->first_year[cell] = year[ch->t0[cell]];
+        if (tr->comparable) tr->change_since_base[cell] = ch->x1[cell] - ch->x0[cell];
+    } else if (n > 0) {
+        tr->base_year[cell] = (int)s->t[0];
     }
+    if (tr->comparable && score_stats(tr, cell, s, x->cfg->ci_level) != 0)
+        return -1;
+    if (is_ind)
+        indicator_progress(tr, cell, x, node, u);
+    else if (!published(x->res, node, u))
+        tr->reason[cell] = "no year has a score";
+    else
+        aggregate_progress(tr, cell, x);
     return 0;
 }
 
@@ -242,25 +276,51 @@ static int ctx_new(struct trend_ctx *x, const struct config *cfg, const struct f
         x->span[node] = hi > lo ? hi - lo : NAN;
     }
     score_scale(cfg, &x->scale_lo, &x->scale_hi);
+    x->cm = res->compare;
+    if (!x->cm) {
+        /* results made without pipeline_run (tests): the comparisons with
+           the batch's methods and the framework's weights */
+        struct diag q;
+        diag_init(&q);
+        int top = fw->nlevel;   /* a framework built by hand may leave nlevel 0 */
+        for (int n = 0; n < fw->nnode; n++)
+            if (fw->node[n].level > top) top = fw->node[n].level;
+        x->lm = calloc((size_t)top + 2, sizeof *x->lm);
+        for (int level = 0; x->lm && level <= top; level++)
+            x->lm[level] = *config_method(cfg, level);
+        x->cm = x->own = x->lm ? compare_new(cfg, fw, c, x->lm, NULL, res, &q) : NULL;
+        diag_free(&q);
+        if (!x->cm) return -1;
+    }
     return 0;
 }
 
-/* Gather node's score series for unit u; *tlast the index of its last
- * year. */
-static void gather(struct series *s, const struct results *res, const struct cube *c,
-                   size_t node, size_t u, double z, size_t *tlast)
+static void ctx_free(struct trend_ctx *x)
 {
+    free(x->denom);
+    free(x->span);
+    compare_free(x->own);
+    free(x->lm);
+}
+
+/* Gather node's comparison series for unit u (compare.h); a point's se
+ * comes from its interval when it is the published score. */
+static void gather(struct series *s, const struct trend_ctx *x, size_t node, size_t u,
+                   double z)
+{
+    const struct results *res = x->res;
+    const struct cube *c = x->c;
     int have_ci = res->ci_low && res->ci_high;
+    const double *series = x->cm->series;
     s->n = 0;
-    *tlast = 0;
     for (size_t t = 0; t < res->nyear; t++) {
         size_t at = RES_AT(res, node, t, u);
-        double v = res->score[at];
+        double v = series[at];
         if (isnan(v)) continue;
-        *tlast = t;
         s->t[s->n] = c->year[t];
         s->y[s->n] = v;
-        s->se[s->n] = have_ci ? (res->ci_high[at] - res->ci_low[at]) / (2 * z) : NAN;
+        s->se[s->n] = have_ci && v == res->score[at]
+                          ? (res->ci_high[at] - res->ci_low[at]) / (2 * z) : NAN;
         s->n++;
     }
 }
@@ -292,25 +352,19 @@ int trend_compute_all(const struct config *cfg, const struct framework *fw,
         z = gsl_cdf_ugaussian_Pinv(1 - (1 - cfg->ci_level) / 2);
     for (size_t node = 0; node < res->nnode; node++)
         for (size_t u = 0; u < res->nunit; u++) {
-            size_t tlast;
-            gather(&s, res, c, node, u, z, &tlast);
-            int is_ind = node < (size_t)fw->nind;
-            double ts = !is_ind && s.n > 0 && res->target_score
-                            ? res->target_score[node * res->nyear + tlast] : NAN;
-            if (trend_cell(tr, TREND_AT(tr, node, u), &s, &x, node, u, ts) != 0)
+            gather(&s, &x, node, u, z);
+            if (trend_cell(tr, TREND_AT(tr, node, u), &s, &x, node, u) != 0)
                 goto nomem;
         }
     if (trend_medians(tr, res) != 0) goto nomem;
-    free(x.denom);
-    free(x.span);
+    ctx_free(&x);
     free(s.t);
     free(s.y);
     free(s.se);
     *out = tr;
     return 0;
 nomem:
-    free(x.denom);
-    free(x.span);
+    ctx_free(&x);
     free(s.t);
     free(s.y);
     free(s.se);

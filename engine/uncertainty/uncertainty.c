@@ -7,7 +7,10 @@
  *   for each batch of B replications:
  *     phase 1, replications split among threads: raw values ▸ draws
  *       (draws.c) ▸ pipeline_replicate ▸ row b of the batch:
- *         dev[b * ncell + k]  float   score(r) - nominal (NaN missing)
+ *         dev[b * ncell + k]  float   score(r) - nominal (NaN missing),
+ *                                     then the values changes recompute on
+ *                                     their composition (compare.h), less
+ *                                     their nominal values
  *         rk [b * ncell + k]  uint16  rank(r) (0 missing)
  *     phase 2, cells split among threads: each row into the order-
  *       statistic buffers of its cells (tails.c), and each node x unit's
@@ -37,6 +40,7 @@
 
 #include <gsl/gsl_rng.h>
 
+#include "compare.h"
 #include "uncertainty_int.h"
 
 #define CELL_BLOCK 4096   /* cells fed together in phase 2 (16 KB a row) */
@@ -79,8 +83,10 @@ void *uncertainty_worker_replicate(void *arg)
             break;
         }
         float *dv = U->dev + (size_t)b * all;
-        const double *nom = U->res->score;
-        for (size_t k = 0; k < all; k++) dv[k] = (float)(w->s[k] - nom[k]);
+        const double *nom = U->res->score, *extra = U->res->compare->extra;
+        size_t nres = U->nnode * U->ny * U->nu;
+        for (size_t k = 0; k < nres; k++) dv[k] = (float)(w->s[k] - nom[k]);
+        for (size_t k = nres; k < all; k++) dv[k] = (float)(w->s[k] - extra[k - nres]);
     }
     return NULL;
 }

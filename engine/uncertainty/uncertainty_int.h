@@ -29,9 +29,11 @@ struct unc {
     size_t n0, n1, ncell, nchcell;
     /* batch in flight */
     long r0, nb;
-    float *dev;                  /* [UNCERTAINTY_BATCH * ncell of all nodes] */
+    long batch;                  /* rows of a batch */
+    float *dev;                  /* [batch * ncell of all nodes] */
     uint16_t *rk;
-    size_t rowcells;             /* ncell of all nodes: a row's stride */
+    size_t rowcells;             /* ncell of all nodes and the recomputed
+                                    change values: a row's stride */
     struct tails *tl;            /* the chunk's cells */
     struct tails *tch;           /* its changes: base [0, nn*nu), prev after */
     uint32_t *le, *ge;           /* [nchcell] changes <= 0 and >= 0 */

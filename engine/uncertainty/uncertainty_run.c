@@ -10,6 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "compare.h"
 #include "prepare.h"
 #include "uncertainty_int.h"
 
@@ -101,43 +102,30 @@ void uncertainty_change_apply(const struct uncertainty_change *ch, struct trends
 }
 
 /* Base, last and previous year index of every node x unit, and the nominal
- * changes. */
-static void change_years(const struct config *cfg, const struct cube *c,
-                         const struct results *res, struct uncertainty_change *ch, int *tl,
-                         int *tb, int *tp)
+ * changes: the comparisons of the nominal run (res->compare: the ends and
+ * the values each change compares, compare.h). */
+static void change_years(const struct cube *c, const struct results *res,
+                         struct uncertainty_change *ch, int *tl, int *tb, int *tp)
 {
-    size_t nu = res->nunit, ny = res->nyear;
-    for (size_t node = 0; node < res->nnode; node++)
-        for (size_t u = 0; u < nu; u++) {
-            size_t cell = node * nu + u;
-            int first = -1, last = -1, base = -1, prev = -1;
-            for (size_t t = 0; t < ny; t++) {
-                if (isnan(res->score[RES_AT(res, node, t, u)])) continue;
-                if (first < 0) first = (int)t;
-                last = (int)t;
-                if (c->year[t] == cfg->base_year) base = (int)t;
-            }
-            tl[cell] = tb[cell] = tp[cell] = -1;
-            if (last < 0) continue;
-            if (base < 0) base = first;
-            for (size_t t = 0; t < ny; t++)
-                if (c->year[t] == c->year[last] - 1 &&
-                    !isnan(res->score[RES_AT(res, node, t, u)]))
-                    prev = (int)t;
-            double sl = res->score[RES_AT(res, node, last, u)];
-            ch->last_year[cell] = c->year[last];
-            ch->base_year[cell] = c->year[base];
-            tl[cell] = last;
-            if (base != last) {
-                tb[cell] = base;
-                ch->base[cell] = sl - res->score[RES_AT(res, node, base, u)];
-            }
-            if (prev >= 0) {
-                tp[cell] = prev;
-                ch->prev_year[cell] = c->year[prev];
-                ch->prev[cell] = sl - res->score[RES_AT(res, node, prev, u)];
-            }
+    const struct compare *cm = res->compare;
+    const struct compare_change *cb = &cm->ch[COMPARE_BASE], *cp = &cm->ch[COMPARE_PREV];
+    for (size_t cell = 0; cell < res->nnode * res->nunit; cell++) {
+        tl[cell] = tb[cell] = tp[cell] = -1;
+        if (cb->t0[cell] >= 0) {
+            tl[cell] = cb->t1[cell];
+            tb[cell] = cb->t0[cell];
+            ch->last_year[cell] = c->year[cb->t1[cell]];
+            ch->base_year[cell] = c->year[cb->t0[cell]];
+            ch->base[cell] = cb->x1[cell] - cb->x0[cell];
         }
+        if (cp->t0[cell] >= 0) {
+            tl[cell] = cp->t1[cell];
+            tp[cell] = cp->t0[cell];
+            ch->last_year[cell] = c->year[cp->t1[cell]];
+            ch->prev_year[cell] = c->year[cp->t0[cell]];
+            ch->prev[cell] = cp->x1[cell] - cp->x0[cell];
+        }
+    }
 }
 
 /* err[(node * ny + t) * nu + u] = 1 when an observation of unit u in year t
@@ -363,7 +351,7 @@ static int workers_new(struct run *rn, const struct cube *c, int threads)
         w->pw = pipeline_work_new(U->pl);
         w->x = malloc((nraw + 1) * sizeof *w->x);
         w->s = malloc((U->rowcells + 1) * sizeof *w->s);
-        w->chrow = malloc((size_t)UNCERTAINTY_BATCH * 4096 * sizeof *w->chrow);
+        w->chrow = malloc((size_t)U->batch * 4096 * sizeof *w->chrow);
         if (!w->rng || !w->pw || !w->x || !w->s || !w->chrow) return -1;
     }
     return 0;
@@ -398,22 +386,24 @@ static int replication_error(struct run *rn, struct diag *d)
 }
 
 /* The chunk's change cells: base changes of nodes [n0, n1) x units, then
- * the changes since the previous year; each as the row offsets of its two
- * years' deviations and its nominal value. */
+ * the changes since the previous year; each as the row offsets of the two
+ * values it compares (a node score, or one recomputed on the change's
+ * composition: compare.h) and its nominal value. */
 static void change_offsets(struct unc *U)
 {
-    size_t nu = U->nu, ny = U->ny, half = (U->n1 - U->n0) * nu;
+    size_t nu = U->nu, half = (U->n1 - U->n0) * nu;
+    const struct compare *cm = U->res->compare;
     for (size_t h = 0; h < U->nchcell; h++) {
         int prev = h >= half;
         size_t j = prev ? h - half : h, node = U->n0 + j / nu, u = j % nu;
         size_t cell = node * nu + u;
-        int ta = U->tlast[cell], tb = prev ? U->tprev[cell] : U->tbase[cell];
+        const struct compare_change *cc = &cm->ch[prev ? COMPARE_PREV : COMPARE_BASE];
         double nom = prev ? U->ch->prev[cell] : U->ch->base[cell];
         U->cha[h] = U->chb[h] = -1;
         U->chnom[h] = nom;
-        if (ta < 0 || tb < 0 || isnan(nom)) continue;
-        U->cha[h] = (long)((node * ny + (size_t)ta) * nu + u);
-        U->chb[h] = (long)((node * ny + (size_t)tb) * nu + u);
+        if (cc->at0[cell] < 0 || isnan(nom)) continue;
+        U->cha[h] = cc->at1[cell];
+        U->chb[h] = cc->at0[cell];
     }
 }
 
@@ -449,8 +439,8 @@ static int run_chunk(struct run *rn, size_t n0, size_t n1, double p,
         rn->w[k].h0 = U->nchcell * (size_t)k / (size_t)nt;
         rn->w[k].h1 = U->nchcell * (size_t)(k + 1) / (size_t)nt;
     }
-    for (U->r0 = 0; U->r0 < U->R; U->r0 += UNCERTAINTY_BATCH) {
-        U->nb = U->R - U->r0 < UNCERTAINTY_BATCH ? U->R - U->r0 : UNCERTAINTY_BATCH;
+    for (U->r0 = 0; U->r0 < U->R; U->r0 += U->batch) {
+        U->nb = U->R - U->r0 < U->batch ? U->R - U->r0 : U->batch;
         for (int k = 0; k < nt; k++) {
             rn->w[k].b0 = U->nb * k / nt;
             rn->w[k].b1 = U->nb * (k + 1) / nt;
@@ -522,7 +512,7 @@ static int run_setup(struct run *rn, const struct config *cfg, const struct fram
     if (changes) {
         rn->ch = change_new(res->nnode, c->nunit);
         if (!rn->ch) return -1;
-        change_years(cfg, c, res, rn->ch, rn->tl, rn->tb, rn->tp);
+        change_years(c, res, rn->ch, rn->tl, rn->tb, rn->tp);
     }
     return 0;
 }
@@ -558,7 +548,7 @@ int uncertainty_run(const struct config *cfg, const struct framework *fw,
     U->nu = c->nunit;
     U->ny = c->nyear;
     U->nnode = res->nnode;
-    U->rowcells = U->nnode * U->ny * U->nu;
+    U->rowcells = pipeline_row_cells(U->pl);
     U->ch = rn.ch;
     U->tlast = rn.tl;
     U->tbase = rn.tb;
@@ -567,7 +557,13 @@ int uncertainty_run(const struct config *cfg, const struct framework *fw,
     double p = (1.0 - cfg->ci_level) / 2.0;
     rn.err = error_bits(fw, c, res, rn.dr);
     U->err = rn.err;
-    size_t batch = (size_t)UNCERTAINTY_BATCH * U->rowcells;
+    size_t rowbytes = U->rowcells * (sizeof *U->dev + sizeof *U->rk);
+    U->batch = UNCERTAINTY_BATCH;
+    if ((size_t)U->batch * rowbytes > UNCERTAINTY_BATCH_BYTES)
+        U->batch = (long)(UNCERTAINTY_BATCH_BYTES / (rowbytes ? rowbytes : 1));
+    if (U->batch < 4)
+        U->batch = 4;
+    size_t batch = (size_t)U->batch * U->rowcells;
     U->dev = malloc(batch * sizeof *U->dev + 1);
     U->rk = malloc(batch * sizeof *U->rk + 1);
     size_t nch = 2 * U->nnode * U->nu + 1;
@@ -581,7 +577,7 @@ int uncertainty_run(const struct config *cfg, const struct framework *fw,
         goto nomem;
     if (workers_new(&rn, c, threads) != 0) goto nomem;
     sum->threads = rn.nt;
-    size_t nres = U->rowcells;
+    size_t nres = U->nnode * U->ny * U->nu;
     res->ci_low = malloc(nres * sizeof(double) + 1);
     res->ci_high = malloc(nres * sizeof(double) + 1);
     res->rank_low = malloc(nres * sizeof(double) + 1);

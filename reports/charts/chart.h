@@ -153,8 +153,9 @@ struct chart_ctx *chart_ctx_new(const struct report_input *in,
                                 const struct trends *tr, struct diag *d);
 void chart_ctx_free(struct chart_ctx *c);   /* NULL is harmless */
 
-/* Units by score of node in year t (none when t < 0), best first, missing
- * last, ties by code, into out[nunit]. Returns the number with a score (0,
+/* Units by score of node in year t (none when t < 0), best first, ranked
+ * units (coverage at the node's rank threshold) before those with too
+ * little data to be ranked, missing last, ties by code, into out[nunit]. Returns the number with a score (0,
  * with out in cube order, on ENOMEM). */
 size_t chart_sort_units(const struct chart_ctx *c, int node, int t, size_t *out);
 

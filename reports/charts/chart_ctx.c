@@ -166,6 +166,7 @@ struct ukey {
     double v;
     size_t u;
     const char *code;
+    int unranked;
 };
 
 static int ukey_cmp(const void *a, const void *b)
@@ -174,6 +175,8 @@ static int ukey_cmp(const void *a, const void *b)
     int nx = !fin(x->v), ny = !fin(y->v);
     if (nx != ny)
         return nx - ny;               /* missing last */
+    if (x->unranked != y->unranked)
+        return x->unranked - y->unranked;   /* not ranked after the ranked */
     if (!nx && x->v != y->v)
         return x->v > y->v ? -1 : 1;  /* best first */
     return strcmp(x->code, y->code);
@@ -192,6 +195,7 @@ size_t chart_sort_units(const struct chart_ctx *c, int node, int t, size_t *out)
         k[u].v = t >= 0 ? score_at(c, node, t, u) : NAN;
         k[u].u = u;
         k[u].code = c->in->cube->unit[u];
+        k[u].unranked = t >= 0 && !ranked_at(c, node, t, u);
         ns += fin(k[u].v);
     }
     qsort(k, nu, sizeof *k, ukey_cmp);

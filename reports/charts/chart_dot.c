@@ -154,7 +154,7 @@ static void dot_band(struct chart_pen *p, double x0, double x1, double y, size_t
     cairo_rectangle(cr, x0, y - DOT_PITCH / 2 + 1, x1 - x0, 2 * DOT_PITCH - 2);
     chart_rgba(cr, 0xEEEEEE, 1);
     cairo_fill(cr);
-    snprintf(band, sizeof band, "\xE2\x80\xA6 %zu units ranked %d to %zu "
+    snprintf(band, sizeof band, "\xE2\x80\xA6 %zu units, %d to %zu in score order, "
              "not shown (median %s) \xE2\x80\xA6",
              ns - 2 * CHART_DOT_EDGE, CHART_DOT_EDGE + 1,
              ns - CHART_DOT_EDGE, chart_num1(b, sizeof b, med));

@@ -49,7 +49,8 @@ static void heat_span(const struct chart_ctx *c, int page, int npage, size_t *fi
 
 /* How many key features unit u clearly tops: its score is the highest and
  * no other unit is level with it (an equal score, or with intervals an
- * interval that reaches its lower bound). Counted for the unit that tops
+ * interval that reaches its lower bound). Only units with enough data to
+ * be ranked (ranked_at) count. Counted for the unit that tops
  * the most (the first such in index order) into *bu; -1 on ENOMEM. */
 static int heat_leader(const struct chart_ctx *c, size_t *bu)
 {
@@ -62,7 +63,8 @@ static int heat_leader(const struct chart_ctx *c, size_t *bu)
         long best = -1;
         for (size_t u = 0; u < nu; u++) {
             double v = score_at(c, node, c->t, u);
-            if (fin(v) && (best < 0 || v > score_at(c, node, c->t, (size_t)best)))
+            if (fin(v) && ranked_at(c, node, c->t, u) &&
+                (best < 0 || v > score_at(c, node, c->t, (size_t)best)))
                 best = (long)u;
         }
         if (best < 0)
@@ -74,7 +76,7 @@ static int heat_leader(const struct chart_ctx *c, size_t *bu)
             if ((long)u == best)
                 continue;
             double v = score_at(c, node, c->t, u), h = hi_at(c, node, c->t, u);
-            if (fin(v))
+            if (fin(v) && ranked_at(c, node, c->t, u))
                 clear = has_iv(c) && fin(l0) && fin(h) ? h < l0 : v < v0;
         }
         wins[best] += clear;
@@ -114,11 +116,11 @@ int chart_plan_heatmap(const struct chart_ctx *c, struct chart_item *it)
     if (left)
         snprintf(out, sizeof out, "; %zu unit%s without an index score %s left out", left,
                  left == 1 ? "" : "s", left == 1 ? "is" : "are");
-    it->alt = chart_fmt("Heatmap of %d key-feature scores (rows) in %d for %s%zu to %zu "
-                        "of the %zu units with an index score (columns, in index order)%s, "
-                        "on a viridis colour scale with the value printed in each cell.",
-                        c->nfeat, c->year, it->npage > 1 ? "units " : "units ", first + 1,
-                        last, c->nscored, out);
+    it->alt = chart_fmt("Heatmap of %d key-feature scores (rows) in %d for units %zu to %zu "
+                        "of the %zu units with an index score (columns, in index order, "
+                        "ranked units first)%s, on a viridis colour scale with the value "
+                        "printed in each cell.",
+                        c->nfeat, c->year, first + 1, last, c->nscored, out);
     it->width = 12 + HEAT_LABEL + 6 + (double)CHART_HEAT_COLS * HEAT_CW + 12 + 32;
     it->height = CHART_HEAD + HEAT_TOP + (double)c->nfeat * HEAT_CH + 8 + CHART_FOOT;
     return 0;

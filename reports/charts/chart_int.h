@@ -100,6 +100,17 @@ static inline double hi_at(const struct chart_ctx *c, int node, int t, size_t u)
     return c->has_ci && r->ci_high ? r->ci_high[RES_AT(r, node, t, u)] : NAN;
 }
 
+/* 1 when the score of node in year t for unit u may be ranked: its
+ * coverage reaches the node's rank threshold (results->coverage; results
+ * without coverage rank every score). */
+static inline int ranked_at(const struct chart_ctx *c, int node, int t, size_t u)
+{
+    const struct results *r = c->in->res;
+    size_t at = RES_AT(r, node, t, u);
+    return !r->coverage || !r->rank_threshold ||
+           r->coverage[at] >= r->rank_threshold[node] * (1 - 1e-12);
+}
+
 static inline const struct fw_node *nd(const struct chart_ctx *c, int node)
 {
     return &c->in->fw->node[node];

@@ -60,8 +60,12 @@ static void focus_titles(const struct chart_ctx *c, struct chart_item *it, const
         return;
     }
     chart_node_phrase(c, ord[0], ph, sizeof ph);
-    it->title = radar ? chart_fmt("%s is strongest in %s", chart_unit_title(c, u), ph)
-                      : chart_fmt("%s scores highest in %s", chart_unit_title(c, u), ph);
+    if (n == 1)   /* nothing to be strongest against */
+        it->title = chart_fmt("%s has a score in one %s only, %s", chart_unit_title(c, u),
+                              f1, ph);
+    else
+        it->title = radar ? chart_fmt("%s is strongest in %s", chart_unit_title(c, u), ph)
+                          : chart_fmt("%s scores highest in %s", chart_unit_title(c, u), ph);
     if (has_iv(c))
         snprintf(iv, sizeof iv, ", each score with its %d%% interval%s", level_pct(c),
                  radar ? " (a whisker along its axis over a shaded band)" : "");

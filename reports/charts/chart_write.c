@@ -23,6 +23,7 @@
 
 #include "chart_png.h"
 #include "path.h"
+#include "report_util.h"
 
 #define CHART_MAX_THREADS 64
 
@@ -86,8 +87,11 @@ static int write_pdf(const char *path, const struct chart_ctx *c,
 {
     cairo_surface_t *sf = cairo_pdf_surface_create(path, it->width, it->height);
     const char *created = c->in->run->created;
-    cairo_pdf_surface_set_metadata(sf, CAIRO_PDF_METADATA_TITLE, it->title);
-    cairo_pdf_surface_set_metadata(sf, CAIRO_PDF_METADATA_SUBJECT, it->alt);
+    char *t_owned, *s_owned;
+    cairo_pdf_surface_set_metadata(sf, CAIRO_PDF_METADATA_TITLE, report_text(it->title, &t_owned));
+    cairo_pdf_surface_set_metadata(sf, CAIRO_PDF_METADATA_SUBJECT, report_text(it->alt, &s_owned));
+    free(t_owned);
+    free(s_owned);
     cairo_pdf_surface_set_metadata(sf, CAIRO_PDF_METADATA_CREATOR, "lcme " LCME_VERSION);
     if (created && created[0]) {
         cairo_pdf_surface_set_metadata(sf, CAIRO_PDF_METADATA_CREATE_DATE, created);

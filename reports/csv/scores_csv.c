@@ -2,7 +2,7 @@
  *
  * Layout (RFC 4180, UTF-8 without byte-order mark, LF line ends):
  *
- *     unit,year,node,level,score,ci_low,ci_high,rank,rank_low,rank_high
+ *     unit,year,node,level,score,ci_low,ci_high,rank,rank_low,rank_high,coverage
  *
  * one row per year, node and unit, in that nesting: years ascending, nodes in
  * framework order (indicators in file order, then aggregates children before
@@ -11,10 +11,13 @@
  *
  * Numbers are the shortest text that reads back to the same double
  * (report_fmt_double); a missing value is an empty field; the interval
- * columns are empty when no uncertainty was computed. Text fields are quoted
- * when they hold a comma, quote, CR or LF; a text starting with '=', '+', '-'
- * or '@' is quoted with a leading apostrophe ("'=x", as trends.csv does) so a
- * spreadsheet shows it as text instead of running it as a formula.
+ * columns are empty when no uncertainty was computed; coverage is the share
+ * of the node's framework weight present (results->coverage), and a score
+ * below its level's rank_min_coverage has an empty rank. Text fields are
+ * quoted when they hold a comma, quote, CR or LF; a text starting with '=',
+ * '+', '-', '@', a tab or a CR (csvout_guarded) is quoted with a leading
+ * apostrophe ("'=x", as trends.csv does) so a spreadsheet shows it as text
+ * instead of running it as a formula.
  *
  * Unit and node fields are escaped once up front; each row is assembled in a
  * line buffer sized for the longest codes and written through a 1 MiB stdio
@@ -27,13 +30,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "csvout.h"
 #include "report_util.h"
 #include "reports.h"
 
 #define CSV_STDIO_BUFFER (1u << 20)
 
 static const char csv_header[] =
-    "unit,year,node,level,score,ci_low,ci_high,rank,rank_low,rank_high\n";
+    "unit,year,node,level,score,ci_low,ci_high,rank,rank_low,rank_high,coverage\n";
 
 /* Escaped copy of a text field; NULL on ENOMEM. */
 static char *csv_escape(const char *s)
@@ -41,7 +45,7 @@ static char *csv_escape(const char *s)
     if (!s)
         s = "";
     size_t len = strlen(s);
-    int guard = s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@';
+    int guard = csvout_guarded(s);
     int quote = guard || strpbrk(s, ",\"\r\n") != NULL;
     size_t nq = 0;
     for (const char *p = s; *p; p++)
@@ -121,8 +125,8 @@ int scores_csv_write(const char *path, const struct report_input *in, struct dia
         size_t l = strlen(ncode[k]);
         nmax = l > nmax ? l : nmax;
     }
-    /* unit, node, 8 numbers (year, level and six doubles), separators. */
-    line = malloc(umax + nmax + 8 * REPORT_NUM_MAX + 16);
+    /* unit, node, 9 numbers (year, level and seven doubles), separators. */
+    line = malloc(umax + nmax + 9 * REPORT_NUM_MAX + 16);
     iobuf = malloc(CSV_STDIO_BUFFER);
     if (!line || !iobuf)
         goto nomem;
@@ -160,7 +164,8 @@ int scores_csv_write(const char *path, const struct report_input *in, struct dia
                 o = put_num(o, at_or_nan(r->ci_high, i), ',');
                 o = put_num(o, at_or_nan(r->rank, i), ',');
                 o = put_num(o, at_or_nan(r->rank_low, i), ',');
-                o = put_num(o, at_or_nan(r->rank_high, i), '\n');
+                o = put_num(o, at_or_nan(r->rank_high, i), ',');
+                o = put_num(o, at_or_nan(r->coverage, i), '\n');
                 size_t n = (size_t)(o - line);
                 if (fwrite(line, 1, n, f) != n) {
                     err = errno;

@@ -12,12 +12,15 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "compare.h"
+#include "csvout.h"
+
 /* A text cell: formula guard, then RFC 4180 quoting when needed. */
 static int put_text(FILE *f, const char *s)
 {
     if (!s)
         s = "";
-    int guard = s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@';
+    int guard = csvout_guarded(s);
     int quote = strpbrk(s, ",\"\r\n") != NULL;
     if (quote && fputc('"', f) == EOF)
         return -1;
@@ -49,10 +52,21 @@ static int put_int(FILE *f, int present, int v)
     return fprintf(f, ",%d", v) < 0 ? -1 : 0;
 }
 
-static int put_row(FILE *f, const char *unit, const char *node,
-                   const struct trends *tr, size_t k)
+/* ",constant,indicators" of one change: 1 when it compares the published
+ * scores (the same indicators at both ends), 0 when recomputed over the
+ * indicators common to both; empty when there is no change. */
+static int put_composition(FILE *f, const struct compare *cm, int kind, size_t k)
 {
-    int has = tr->points[k] > 0;
+    const struct compare_change *ch = cm ? &cm->ch[kind] : NULL;
+    int has = ch && ch->how[k] != COMPARE_NONE;
+    return put_int(f, has, has && ch->how[k] == COMPARE_CONSTANT) ||
+           put_int(f, has, has ? ch->nind[k] : 0);
+}
+
+static int put_row(FILE *f, const char *unit, const char *node,
+                   const struct trends *tr, const struct compare *cm, size_t k)
+{
+    int has = tr->points[k] > 0 || tr->base_year[k] > 0;
     if (put_text(f, unit) || fputc(',', f) == EOF || put_text(f, node))
         return -1;
     if (put_int(f, has, tr->first_year[k]) || put_int(f, has, tr->last_year[k]) ||
@@ -88,7 +102,10 @@ static int put_row(FILE *f, const char *unit, const char *node,
         put_num(f, base_as ? tr->change_p[k] : NAN) ||
         put_int(f, base_as, tr->change_significant[k]) ||
         put_num(f, prev_as ? tr->change_prev_p[k] : NAN) ||
-        put_int(f, prev_as, tr->change_prev_significant[k]) || fputc('\n', f) == EOF)
+        put_int(f, prev_as, tr->change_prev_significant[k]) ||
+        put_composition(f, tr->comparable ? cm : NULL, COMPARE_BASE, k) ||
+        put_composition(f, tr->comparable && has_prev ? cm : NULL, COMPARE_PREV, k) ||
+        fputc('\n', f) == EOF)
         return -1;
     return 0;
 }
@@ -114,10 +131,13 @@ int trends_csv_write(const char *path, const struct report_input *in,
                     "change_low,change_high,progress,base_year,change_excludes_zero,"
                     "prev_year,change_since_prev,change_prev_low,change_prev_high,"
                     "change_prev_excludes_zero,target,change_p,change_significant,"
-                    "change_prev_p,change_prev_significant\n", f) == EOF;
+                    "change_prev_p,change_prev_significant,change_constant,"
+                    "change_indicators,change_prev_constant,change_prev_indicators\n",
+                    f) == EOF;
+    const struct compare *cm = in->res ? in->res->compare : NULL;
     for (size_t u = 0; !bad && u < tr->nunit; u++)
         for (size_t node = 0; !bad && node < tr->nnode; node++)
-            bad = put_row(f, in->cube->unit[u], in->fw->node[node].code, tr,
+            bad = put_row(f, in->cube->unit[u], in->fw->node[node].code, tr, cm,
                           TREND_AT(tr, node, u)) != 0;
     int err = errno;
     if (!bad && ferror(f)) {

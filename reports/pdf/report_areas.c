@@ -95,14 +95,17 @@ static void node_sentences(struct doc *dc, int node)
         dc->oom = 1;
         return;
     }
-    size_t ns = sorted(dc, node, ord);
+    size_t ns = sorted(dc, node, ord), nr = 0;
+    while (nr < ns && rpdf_ranked(dc, node, c->t, ord[nr]))   /* ranked units first */
+        nr++;
     char a[96], b[96];
-    if (ns == 0) {
-        rpdf_paraf(dc, "No unit has a score in %d.", c->year);
+    if (nr == 0) {
+        rpdf_paraf(dc, ns ? "No unit has enough data to be ranked in %d."
+                          : "No unit has a score in %d.", c->year);
         free(ord);
         return;
     }
-    size_t top = ord[0], bot = ord[ns - 1], lead = level_at_top(dc, node, ord, ns);
+    size_t top = ord[0], bot = ord[nr - 1], lead = level_at_top(dc, node, ord, nr);
     if (lead == 1)
         rpdf_paraf(dc, "%s has the highest score in %d, %s; %s the lowest, %s.",
                    c->label[top], c->year, rpdf_score(dc, node, top, a, sizeof a),
@@ -113,6 +116,10 @@ static void node_sentences(struct doc *dc, int node)
                    c->has_ci ? " (their intervals overlap)" : " (equal scores)",
                    c->label[top], rpdf_score(dc, node, top, a, sizeof a), c->label[bot],
                    rpdf_score(dc, node, bot, b, sizeof b));
+    if (nr < ns)
+        rpdf_paraf(dc, "Not ranked: too little data for %zu unit%s (coverage of the "
+                   "framework's weight below the threshold in Methods).", ns - nr,
+                   ns - nr == 1 ? "" : "s");
     double med = chart_median(c, node, c->t);
     size_t above, below;
     vs_median(dc, node, med, &above, &below);

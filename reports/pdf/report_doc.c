@@ -35,6 +35,7 @@
 
 #include "chart_pen.h"
 #include "report_pdf_int.h"
+#include "report_util.h"
 
 #define REPORT_LANG "en-GB"
 
@@ -576,12 +577,18 @@ static int run_pass(struct doc *dc, struct pdf_buf *pb, struct chart_pen **pen)
         const char *created = in->run->created;
         char title[400];
         snprintf(title, sizeof title, "%s: report %d", dc->batch, dc->c->year);
-        cairo_pdf_surface_set_metadata(dc->sf, CAIRO_PDF_METADATA_TITLE, title);
+        char *owned;
+        cairo_pdf_surface_set_metadata(dc->sf, CAIRO_PDF_METADATA_TITLE,
+                                       report_text(title, &owned));
+        free(owned);
         cairo_pdf_surface_set_metadata(dc->sf, CAIRO_PDF_METADATA_CREATOR, "lcme " LCME_VERSION);
         cairo_pdf_surface_set_metadata(dc->sf, CAIRO_PDF_METADATA_SUBJECT,
                                        "Monitoring and evaluation report");
-        if (in->cfg && in->cfg->source)
-            cairo_pdf_surface_set_metadata(dc->sf, CAIRO_PDF_METADATA_AUTHOR, in->cfg->source);
+        if (in->cfg && in->cfg->source) {
+            cairo_pdf_surface_set_metadata(dc->sf, CAIRO_PDF_METADATA_AUTHOR,
+                                           report_text(in->cfg->source, &owned));
+            free(owned);
+        }
         if (created && created[0]) {
             cairo_pdf_surface_set_metadata(dc->sf, CAIRO_PDF_METADATA_CREATE_DATE, created);
             cairo_pdf_surface_set_metadata(dc->sf, CAIRO_PDF_METADATA_MOD_DATE, created);

@@ -163,8 +163,14 @@ const char *rpdf_cap(const char *w, char *b, size_t len);
 /* "74.4 [72.9–75.9]", "74.4" without intervals, "–" when missing. */
 const char *rpdf_score(const struct doc *dc, int node, size_t u, char *b, size_t len);
 
+/* 1 when unit u's score of node in year index t may be ranked: its
+ * coverage reaches the node's rank threshold (results without coverage
+ * rank every score). */
+int rpdf_ranked(const struct doc *dc, int node, int t, size_t u);
+
 /* "3 [2–5]" (rank with its interval, rounded to whole ranks), "3" without
- * intervals, "–" when the unit is not ranked. */
+ * intervals, "not ranked" when the unit has a score too little covered to
+ * be ranked, "–" when it has no score. */
 const char *rpdf_rank(const struct doc *dc, int node, int t, size_t u, char *b, size_t len);
 
 /* Change of node for unit u since the base year (prev 0) or the year
@@ -201,8 +207,10 @@ const char *rpdf_unit_attrs(const struct doc *dc, size_t u, char *b, size_t len)
 /* The caveats of the run, each a sentence into out[] (heap strings the
  * caller frees), at most RPDF_MAX_CAVEATS; returns how many. A caveat is
  * a row of the table in report_words.c: synthetic data, exact data or no
- * intervals, per-year scope, imputed values, units without a score,
- * [report] units naming no unit, and the robustness of the ranks. */
+ * intervals, no trends, per-year scope, imputed values, units without a
+ * score, units with a score too little covered to be ranked, changes
+ * compared over the indicators both years have, [report] units naming no
+ * unit, and the robustness of the ranks. */
 #define RPDF_MAX_CAVEATS 12
 size_t rpdf_caveats(const struct doc *dc, char **out);
 

@@ -114,11 +114,22 @@ static void direction(struct doc *dc)
         rpdf_paraf(dc, "No unit has an index score in %d.", c->year);
         return;
     }
-    size_t top = c->order[0], bot = c->order[c->nscored - 1];
+    size_t nr = 0;   /* ranked units come first in c->order */
+    while (nr < c->nscored && rpdf_ranked(dc, root, c->t, c->order[nr]))
+        nr++;
     char a1[96], a2[96];
-    snprintf(b, sizeof b, "In %d, %zu units have an index score, from %s for %s to %s for %s",
-             c->year, c->nscored, rpdf_score(dc, root, top, a1, sizeof a1), c->label[top],
-             rpdf_score(dc, root, bot, a2, sizeof a2), c->label[bot]);
+    if (nr == 0) {
+        snprintf(b, sizeof b, "In %d, %zu units have an index score, none with enough data "
+                 "to be ranked", c->year, c->nscored);
+    } else {
+        size_t top = c->order[0], bot = c->order[nr - 1];
+        char lead[80] = ",";
+        if (nr < c->nscored)
+            snprintf(lead, sizeof lead, "; the %zu ranked run", nr);
+        snprintf(b, sizeof b, "In %d, %zu units have an index score%s from %s for %s to %s "
+                 "for %s", c->year, c->nscored, lead, rpdf_score(dc, root, top, a1, sizeof a1),
+                 c->label[top], rpdf_score(dc, root, bot, a2, sizeof a2), c->label[bot]);
+    }
     size_t l = strlen(b);
     if (fin(m))
         snprintf(b + l, sizeof b - l, "; the network median is %.1f.", m);
@@ -173,11 +184,16 @@ static size_t significant(const struct doc *dc, int prev, int sign, char *out, s
         }
     qsort(buf, n, sizeof *buf, by_change);
     out[0] = '\0';
-    char ch[96];
+    char ch[96], yrs[40];
+    int base = c->in->cfg ? c->in->cfg->base_year : c->in->cube->year[0];
     for (size_t k = 0; k < n && k < LIST_MAX; k++) {
-        size_t l = strlen(out);
-        snprintf(out + l, len - l, "%s%s %s", k ? ", " : "", c->label[buf[k].u],
-                 rpdf_change(dc, root, buf[k].u, prev, 1, ch, sizeof ch));
+        size_t l = strlen(out), at = TREND_AT(c->tr, root, buf[k].u);
+        int y0 = c->tr->base_year[at], y1 = c->tr->last_year[at];
+        yrs[0] = '\0';   /* a change since the base year between other years says so */
+        if (!prev && (y0 != base || y1 != c->year))
+            snprintf(yrs, sizeof yrs, " (%d" DASH "%d)", y0, y1);
+        snprintf(out + l, len - l, "%s%s %s%s", k ? ", " : "", c->label[buf[k].u],
+                 rpdf_change(dc, root, buf[k].u, prev, 1, ch, sizeof ch), yrs);
     }
     if (n > LIST_MAX) {
         size_t l = strlen(out);
@@ -296,7 +312,7 @@ static void ranks_table(struct doc *dc)
     for (size_t r = 0; r < ns; r++) {
         if (cut && r == TABLE_TOP) {
             char gap[96];
-            snprintf(gap, sizeof gap, "\xE2\x80\xA6 %zu units ranked %d to %zu",
+            snprintf(gap, sizeof gap, "\xE2\x80\xA6 %zu more (%d" DASH "%zu)",
                      ns - TABLE_TOP - TABLE_BOTTOM, TABLE_TOP + 1, ns - TABLE_BOTTOM);
             const char *cell[7] = {gap, "", "", "", "", "", ""};
             rpdf_table_row(dc, &t, cell, 0, 0);

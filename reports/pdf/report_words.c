@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "compare.h"
 #include "report_pdf_int.h"
 
 #define DASH "\xE2\x80\x93"
@@ -41,6 +42,15 @@ const char *rpdf_score(const struct doc *dc, int node, size_t u, char *b, size_t
     return b;
 }
 
+int rpdf_ranked(const struct doc *dc, int node, int t, size_t u)
+{
+    const struct results *r = dc->c->in->res;
+    if (t < 0 || !r->coverage || !r->rank_threshold)
+        return 1;
+    return r->coverage[RES_AT(r, node, (size_t)t, u)] >=
+           r->rank_threshold[node] * (1 - 1e-12);
+}
+
 const char *rpdf_rank(const struct doc *dc, int node, int t, size_t u, char *b, size_t len)
 {
     const struct chart_ctx *c = dc->c;
@@ -51,7 +61,9 @@ const char *rpdf_rank(const struct doc *dc, int node, int t, size_t u, char *b, 
     }
     size_t at = RES_AT(r, node, (size_t)t, u);
     double k = r->rank[at];
-    if (!fin(k))
+    if (!fin(k) && fin(r->score[at]) && !rpdf_ranked(dc, node, t, u))
+        snprintf(b, len, "not ranked");
+    else if (!fin(k))
         snprintf(b, len, DASH);
     else if (c->has_ci && r->rank_low && fin(r->rank_low[at]) && fin(r->rank_high[at]) &&
              (lround(r->rank_low[at]) != lround(k) || lround(r->rank_high[at]) != lround(k)))
@@ -207,6 +219,15 @@ static int cav_intervals(const struct doc *dc, char *b, size_t len)
     return 1;
 }
 
+static int cav_no_trends(const struct doc *dc, char *b, size_t len)
+{
+    if (dc->c->tr)
+        return 0;
+    snprintf(b, len, "Trends were not computed for this run: no change, trend or progress "
+             "class is reported.");
+    return 1;
+}
+
 static int cav_scope(const struct doc *dc, char *b, size_t len)
 {
     if (!dc->c->tr || dc->c->tr->comparable)
@@ -251,6 +272,38 @@ static int cav_unscored(const struct doc *dc, char *b, size_t len)
     return 1;
 }
 
+static int cav_unranked(const struct doc *dc, char *b, size_t len)
+{
+    const struct chart_ctx *c = dc->c;
+    const struct results *r = c->in->res;
+    int root = c->in->fw->root;
+    size_t n = 0;
+    for (size_t u = 0; u < c->in->cube->nunit; u++)
+        n += fin(r->score[RES_AT(r, root, c->t, u)]) && !rpdf_ranked(dc, root, c->t, u);
+    if (n == 0)
+        return 0;
+    snprintf(b, len, "%zu unit%s an index score but too little data to be ranked in %d "
+             "(\u201cnot ranked\u201d: the indicators present cover less of the framework's "
+             "weight than the threshold in Methods); their scores are shown, after the "
+             "ranked units.", n, n == 1 ? " has" : "s have", c->year);
+    return 1;
+}
+
+/* Changes compared like with like: when an indicator entered or left a
+ * unit's aggregate between two scored years, the change is recomputed over
+ * the indicators both years have (compare.h). */
+static int cav_composition(const struct doc *dc, char *b, size_t len)
+{
+    const struct compare *cm = dc->c->in->res->compare;
+    if (!dc->changes || !cm || cm->nevent == 0)
+        return 0;
+    snprintf(b, len, "The indicators behind some aggregate scores changed over the years "
+             "(%zu entries and exits, the workbook's Composition sheet): each change is "
+             "computed over the indicators both of its years have, and a change whose years "
+             "are not the base year and %d gives its years.", cm->nevent, dc->c->year);
+    return 1;
+}
+
 static int cav_unknown_units(const struct doc *dc, char *b, size_t len)
 {
     const struct chart_ctx *c = dc->c;
@@ -273,8 +326,8 @@ static int cav_robustness(const struct doc *dc, char *b, size_t len)
 }
 
 static const caveat_fn CAVEATS[] = {
-    cav_synthetic, cav_intervals, cav_scope, cav_imputed,
-    cav_unscored, cav_unknown_units, cav_robustness,
+    cav_synthetic, cav_intervals, cav_no_trends, cav_scope, cav_imputed,
+    cav_unscored, cav_unranked, cav_composition, cav_unknown_units, cav_robustness,
 };
 
 size_t rpdf_caveats(const struct doc *dc, char **out)

@@ -1,11 +1,13 @@
 /* sheet_data.c: the Data sheet: one row per unit and year, the raw value
  * of every indicator as loaded (columns headed by code and name), then how
- * many of the row's values were imputed and how many treated for outliers.
- * Imputed cells have a light yellow fill and treated (winsorised) cells a
- * light blue one, blank cells included, and the counts say so in words, so
- * colour is never the only mark; an Excel table named tblData. The
- * normalised values are on the Indicators sheet (the year evaluated) and
- * in scores.csv (every year).
+ * many of the row's values were imputed and how many treated for outliers,
+ * then for each indicator that has a flag somewhere its flags as given
+ * (columns "CODE (flag)": Eurostat letters, SDMX OBS_STATUS codes, empty
+ * where none). Imputed cells have a light yellow fill and treated
+ * (winsorised) cells a light blue one, blank cells included, and the counts
+ * say so in words, so colour is never the only mark; an Excel table named
+ * tblData. The normalised values are on the Indicators sheet (the year
+ * evaluated) and in scores.csv (every year).
  */
 #include <stdio.h>
 #include <string.h>
@@ -13,7 +15,7 @@
 #include "workbook_int.h"
 
 /* The table over the rows: unit code and name, year, the indicators, the
- * two counts. */
+ * two counts, then "CODE (flag)" for the flagged indicators. */
 static void data_table(struct wb *w, lxw_worksheet *ws, size_t nrow)
 {
     const struct framework *fw = w->fw;
@@ -26,6 +28,12 @@ static void data_table(struct wb *w, lxw_worksheet *ws, size_t nrow)
         wb_headers_add(w, &h, wb_node_label(&fw->node[i], buf, sizeof buf));
     wb_headers_add(w, &h, "Values imputed");
     wb_headers_add(w, &h, "Values treated");
+    for (size_t j = 0; j < w->nflag_ind; j++) {
+        const char *code = fw->node[w->flag_ind[j]].code;
+        size_t len = wb_utf8_cut(code, strlen(code), XLSX_MAX_HEADER - 20);
+        snprintf(buf, sizeof buf, "%.*s (flag)", (int)len, code);
+        wb_headers_add(w, &h, buf);
+    }
     wb_add_table(w, ws, "tblData", nrow, &h, w->f_head_wrap);
     wb_headers_free(&h);
 }
@@ -53,6 +61,9 @@ static void data_row(struct wb *w, lxw_worksheet *ws, size_t row, size_t u, size
     }
     wb_put_num(w, ws, row, 3 + ni, (double)imputed, NULL, 0);
     wb_put_num(w, ws, row, 4 + ni, (double)treated, NULL, 0);
+    for (size_t j = 0; j < w->nflag_ind; j++)
+        wb_put_str(w, ws, row, 5 + ni + j, cube_flag_at(c, CUBE_AT(c, w->flag_ind[j], t, u)),
+                   NULL);
 }
 
 void wb_data_write(struct wb *w, lxw_worksheet *ws)
@@ -72,7 +83,7 @@ void wb_data_write(struct wb *w, lxw_worksheet *ws)
     wb_unit_widths(w, ws);
     wb_set_width(w, ws, 2, 2, 7, NULL);
     if (w->data_ind)
-        wb_set_width(w, ws, 3, 4 + w->data_ind, 14, NULL);
+        wb_set_width(w, ws, 3, 4 + w->data_ind + w->nflag_ind, 14, NULL);
     worksheet_freeze_panes(ws, WB_TOP + 1, 3);
     size_t row = WB_TOP + 1, last = WB_TOP + nrow;
     for (size_t u = 0; u < c->nunit; u++)

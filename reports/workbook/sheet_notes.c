@@ -148,13 +148,16 @@ static void notes_reading(struct wb *w)
           "An empty cell is a missing value, never a zero, and never text. The status column "
           "beside a score says why it is missing: 'no data' (nothing under the node was "
           "observed), 'too little data' (its children cover less of its weight than the "
-          "aggregation needs), 'screened out' (the unit had too few data that year). A change "
+          "aggregation needs), 'screened out' (the unit had too few data that year); "
+          "'scored, not ranked: too little data' marks a score without a rank. A change "
           "is empty where the earlier year has no score; its significance column says 'not "
           "assessed' where no measured error enters it.");
     topic(w, WBN_RANKS, SEC_READING,
           "Rank 1 is the best score of a node in a year; tied units share the better rank. "
           "Rank bounds are the %s Monte Carlo interval of a unit's rank; they may be "
-          "fractional (quantiles), shown rounded.",
+          "fractional (quantiles), shown rounded. The coverage column beside a score is the "
+          "share of the node's framework weight present; a score whose coverage is below the "
+          "threshold in the Method notes is not ranked (its status says so).",
           cfg ? (cfg->ci_level == 0.95 ? "95%" : "chosen level's") : "95%");
 }
 
@@ -276,7 +279,9 @@ static void notes_data(struct wb *w)
                  "each)", treat_method_name(cfg->treat), cfg->winmax);
     topic(w, WBN_PREPARE, SEC_DATA, "%s; %s. The Data sheet shows the raw values as loaded: "
           "an imputed cell has a light yellow fill and a treated one a light blue fill, and "
-          "each row counts both in its last two columns, so colour is never the only mark.",
+          "each row counts both in the two columns after the indicators, so colour is never "
+          "the only mark; an indicator with flags in its data has a column of them after "
+          "those, as given ('b' or 'B' marks a break in series).",
           imp, trt);
     if (wb_groups_present(w))
         topic(w, WBN_GROUPS, SEC_DATA, "The Groups sheet compares the units grouped by each "

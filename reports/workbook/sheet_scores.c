@@ -1,7 +1,7 @@
 /* sheet_scores.c: the Scores sheet, every aggregate's score in the year
  * evaluated with its interval, status and rank: unit code and name, node
- * code and name, level, score, lower and upper bound, status, rank and the
- * rank's bounds; one row per aggregate and unit; an Excel table named
+ * code and name, level, score, lower and upper bound, status, coverage, rank
+ * and the rank's bounds; one row per aggregate and unit; an Excel table named
  * tblScores. Nodes run from the index down the levels to the key features
  * (framework order within a level, w->node_order), units in cube order, so
  * filtering a node gives one block of units. The indicators' normalised
@@ -21,10 +21,10 @@ void wb_scores_write(struct wb *w, lxw_worksheet *ws)
 {
     static const char *const col[] = {"Unit code", "Unit name", "Node code", "Node name",
                                       "Level", "Score", "Lower bound", "Upper bound",
-                                      "Status", "Rank", "Rank lower bound",
+                                      "Status", "Coverage", "Rank", "Rank lower bound",
                                       "Rank upper bound"};
     static const struct wb_cols width[] = {{0, 0, 12}, {1, 1, 24}, {2, 2, 12}, {3, 3, 40},
-                                           {4, 4, 7},  {5, 7, 11}, {8, 8, 14}, {9, 11, 11}};
+                                           {4, 4, 7},  {5, 7, 11}, {8, 8, 16}, {9, 12, 11}};
     static const enum wb_note topics[] = {WBN_MISSING, WBN_RANKS, WBN_INTERVALS,
                                           WBN_AGGREGATE, WBN_READING};
     const struct cube *c = w->c;
@@ -62,10 +62,11 @@ void wb_scores_write(struct wb *w, lxw_worksheet *ws)
                 wb_put_num(w, ws, row, 7, wb_at(r->ci_high, i), w->f_2dp, 0);
             }
             wb_put_str(w, ws, row, 8, wb_score_status(w, k, t, u), NULL);
-            wb_put_num(w, ws, row, 9, wb_at(r->rank, i), NULL, 0);
+            wb_put_num(w, ws, row, 9, wb_at(r->coverage, i), w->f_2dp, 0);
+            wb_put_num(w, ws, row, 10, wb_at(r->rank, i), NULL, 0);
             if (has_ci) {
-                wb_put_num(w, ws, row, 10, wb_at(r->rank_low, i), w->f_1dp, 0);
-                wb_put_num(w, ws, row, 11, wb_at(r->rank_high, i), w->f_1dp, 0);
+                wb_put_num(w, ws, row, 11, wb_at(r->rank_low, i), w->f_1dp, 0);
+                wb_put_num(w, ws, row, 12, wb_at(r->rank_high, i), w->f_1dp, 0);
             }
         }
     }

@@ -1,10 +1,12 @@
 /* sheet_summary.c: the Summary sheet: one row per unit in the year
  * evaluated: its code, name and every attribute of the units file, its
- * index score with the bounds of its interval and its status, its rank
- * with the rank's bounds, its changes since the year before and since the
- * base year with their significance, its progress class, and its score in
- * each area (the level below the index), the scores under a colour scale;
- * an Excel table named tblSummary, units in index order.
+ * index score with the bounds of its interval, its status and coverage, its
+ * rank with the rank's bounds (a score too little covered to be ranked has
+ * the status "scored, not ranked: too little data"), its changes since the
+ * year before and since the base year with their significance, its
+ * progress class, and its score in each area (the level below the index),
+ * the scores under a colour scale; an Excel table named tblSummary, units
+ * in index order.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -38,7 +40,7 @@ void wb_summary_write(struct wb *w, lxw_worksheet *ws)
     size_t nrow = c->nunit < w->max_data_rows ? c->nunit : w->max_data_rows;
     size_t na = c->nattr;
     int year = w->ty >= 0 ? c->year[w->ty] : 0;
-    int base = w->cfg ? w->cfg->base_year : 0;
+    int base = w->cfg && w->cfg->base_year > 0 ? w->cfg->base_year : c->year[0];
     char b[300];
     struct wb_headers h = {0};
 
@@ -58,6 +60,7 @@ void wb_summary_write(struct wb *w, lxw_worksheet *ws)
     wb_headers_add(w, &h, "Lower bound");
     wb_headers_add(w, &h, "Upper bound");
     wb_headers_add(w, &h, "Status");
+    wb_headers_add(w, &h, "Coverage");
     wb_headers_add(w, &h, "Rank");
     wb_headers_add(w, &h, "Rank lower bound");
     wb_headers_add(w, &h, "Rank upper bound");
@@ -101,6 +104,7 @@ void wb_summary_write(struct wb *w, lxw_worksheet *ws)
         wb_put_num(w, ws, row, col++, wb_at(r->ci_low, at), w->f_1dp, 0);
         wb_put_num(w, ws, row, col++, wb_at(r->ci_high, at), w->f_1dp, 0);
         wb_put_str(w, ws, row, col++, wb_score_status(w, fw->root, t, u), NULL);
+        wb_put_num(w, ws, row, col++, wb_at(r->coverage, at), w->f_2dp, 0);
         wb_put_num(w, ws, row, col++, r->rank[at], NULL, 0);
         wb_put_num(w, ws, row, col++, wb_at(r->rank_low, at), w->f_1dp, 0);
         wb_put_num(w, ws, row, col++, wb_at(r->rank_high, at), w->f_1dp, 0);

@@ -91,12 +91,16 @@ const struct wb_sheet wb_sheets[] = {
     {"Objectives", "Progress against the action plan: one row per objective and unit, with "
                    "the planned value, the gap, the status and the paces (as objectives.csv).",
      wb_objectives_write, NULL, wb_objectives_present},
-    {"Quality", "Coverage, imputed and treated counts in the year evaluated, outlier "
+    {"Composition", "Each time an indicator entered or left a unit's aggregate score from one "
+                    "scored year to the next: unit, node, year, indicator, in or out.",
+     wb_composition_write, NULL, NULL},
+    {"Quality", "Coverage, imputed and treated counts in the year evaluated, flags, outlier "
                 "treatment and coherence (correlations, Cronbach's alpha, principal "
                 "components); every year: quality.csv.",
      NULL, quality_add, NULL},
     {"Data", "Every indicator's raw value, one row per unit and year, with the imputed and "
-             "treated values marked and counted.", wb_data_write, NULL, NULL},
+             "treated values marked and counted, and each flagged indicator's flags as "
+             "given.", wb_data_write, NULL, NULL},
     {"Framework", "The indicator tree with weights, effective weights, directions, targets, "
                   "the framework file's note on each row and each node's target score.",
      wb_framework_write, NULL, NULL},
@@ -197,7 +201,19 @@ static int plan(struct wb *w, const struct workbook_tuning *tune)
                nu * w->c->nyear * (5 + (size_t)fw->nind) + nu * (2 + (size_t)fw->nind);
     size_t ni = (size_t)fw->nind;
     w->data_ind = ni <= XLSX_MAX_COLS - 5 ? ni : XLSX_MAX_COLS - 5;
-    w->narea_shown = w->narea <= XLSX_MAX_COLS - 4 ? w->narea : XLSX_MAX_COLS - 4;
+    /* a flag column for each indicator shown that has a flag, as room allows */
+    w->flag_ind = malloc((w->data_ind + 1) * sizeof *w->flag_ind);
+    if (!w->flag_ind)
+        return -1;
+    const struct cube *c = w->c;
+    size_t plane = c->nyear * c->nunit, room = XLSX_MAX_COLS - 5 - w->data_ind;
+    for (size_t i = 0; i < w->data_ind && w->nflag_ind < room; i++)
+        for (size_t k = i * plane; k < (i + 1) * plane; k++)
+            if (c->flagid && c->flagid[k]) {
+                w->flag_ind[w->nflag_ind++] = i;
+                break;
+            }
+    w->narea_shown = w->narea <= XLSX_MAX_COLS - 5 ? w->narea : XLSX_MAX_COLS - 5;
     w->nfeat_shown = w->nfeat <= XLSX_MAX_COLS - 2 ? w->nfeat : XLSX_MAX_COLS - 2;
     return 0;
 }
@@ -369,6 +385,7 @@ done:
     free(w.area);
     free(w.feat);
     free(w.node_order);
+    free(w.flag_ind);
     free(w.tmpbuf);
     wb_notes_free(&w.notes);
     return rc;

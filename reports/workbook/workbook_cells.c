@@ -2,7 +2,9 @@
  * sheet writes with (contracts in workbook_int.h).
  *
  * Text is always written with worksheet_write_string, never as a formula,
- * and cut on a UTF-8 boundary to Excel's 32,767 bytes; numbers as numbers; a
+ * made fit for XML (report_text: no control character reaches a sheet,
+ * whichever way libxlsxwriter stores it) and cut on a UTF-8 boundary to
+ * Excel's 32,767 bytes; numbers as numbers; a
  * missing value (NaN) is an empty cell. Tables have unique, valid column
  * names. Every libxlsxwriter error goes through wb_check, which keeps the
  * first.
@@ -12,6 +14,7 @@
 #include <string.h>
 
 #include "prepare.h"
+#include "report_util.h"
 #include "strmap.h"
 #include "trend.h"
 #include "workbook_int.h"
@@ -44,6 +47,8 @@ void wb_put_str(struct wb *w, lxw_worksheet *ws, size_t row, size_t col, const c
 {
     if (!s || !*s)
         return;
+    char *owned;
+    s = report_text(s, &owned);
     size_t len = strlen(s);
     if (len > XLSX_MAX_STRING) {
         size_t n = wb_utf8_cut(s, len, XLSX_MAX_STRING);
@@ -52,6 +57,7 @@ void wb_put_str(struct wb *w, lxw_worksheet *ws, size_t row, size_t col, const c
         s = w->tmpbuf;
     }
     wb_check(w, worksheet_write_string(ws, (lxw_row_t)row, (lxw_col_t)col, s, f));
+    free(owned);
 }
 
 void wb_put_num(struct wb *w, lxw_worksheet *ws, size_t row, size_t col, double v,
@@ -84,12 +90,13 @@ void wb_sheet_head(struct wb *w, lxw_worksheet *ws, const char *title, const cha
     size_t l = (size_t)snprintf(b, sizeof b, "This worksheet contains one table. %s",
                                 about ? about : "");
     int k = 0;
-    for (int i = 0; i < n && l < sizeof b; i++) {
-        int no = w->note_no[topic[i]];
-        if (no <= 0)
-            continue;
-        l += (size_t)snprintf(b + l, sizeof b - l, "%s[note %d]", k++ ? ", " : " Notes: ", no);
-    }
+    for (int no = 1; no <= (int)w->notes.n && l < sizeof b; no++)   /* in the notes' order */
+        for (int i = 0; i < n; i++)
+            if (w->note_no[topic[i]] == no) {
+                l += (size_t)snprintf(b + l, sizeof b - l, "%s[note %d]",
+                                      k++ ? ", " : " Notes: ", no);
+                break;
+            }
     if (k && l < sizeof b)
         snprintf(b + l, sizeof b - l, " (Notes sheet).");
     wb_put_str(w, ws, 0, 0, title, w->f_title);
@@ -99,8 +106,12 @@ void wb_sheet_head(struct wb *w, lxw_worksheet *ws, const char *title, const cha
 const char *wb_score_status(const struct wb *w, int node, size_t t, size_t u)
 {
     const struct results *r = w->r;
-    if (isfinite(r->score[RES_AT(r, node, t, u)]))
-        return "scored";
+    size_t at = RES_AT(r, node, t, u);
+    if (isfinite(r->score[at]))
+        return r->coverage && r->rank_threshold &&
+                       r->coverage[at] < r->rank_threshold[node] * (1 - 1e-12)
+                   ? "scored, not ranked: too little data"
+                   : "scored";
     const struct prepare_report *p = r->prep;
     if (p && p->dropped && p->dropped[t * r->nunit + u])
         return "screened out";
@@ -189,16 +200,20 @@ void wb_headers_add(struct wb *w, struct wb_headers *h, const char *text)
     }
     if (!text || !*text)
         text = "column";
+    char *owned;
+    text = report_text(text, &owned);
     size_t len = wb_utf8_cut(text, strlen(text), XLSX_MAX_HEADER - 8);
     char *s = malloc(len + 16), *key = malloc(len + 16);
     if (!s || !key) {
         free(s);
         free(key);
+        free(owned);
         goto nomem;
     }
     for (size_t i = 0; i < len; i++)
         s[i] = (unsigned char)text[i] < 0x20 ? ' ' : text[i];
     s[len] = '\0';
+    free(owned);
     for (int k = 2;; k++) {
         size_t kl = strlen(s);
         for (size_t i = 0; i <= kl; i++)

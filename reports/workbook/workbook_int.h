@@ -83,6 +83,8 @@ struct wb {
                                  History, Trends, Data), for the choice of
                                  constant-memory mode */
     size_t data_ind;          /* indicators shown on Data (column limit) */
+    size_t *flag_ind, nflag_ind; /* of those, the ones with a flag: a flag
+                                    column each on Data */
     int narea_shown, nfeat_shown; /* areas and key features that fit in a
                                      sheet's columns */
 
@@ -133,6 +135,7 @@ void wb_data_write(struct wb *w, lxw_worksheet *ws);
 void wb_indicators_write(struct wb *w, lxw_worksheet *ws);
 void wb_groups_write(struct wb *w, lxw_worksheet *ws);
 int wb_groups_present(const struct wb *w);   /* the units have attributes */
+void wb_composition_write(struct wb *w, lxw_worksheet *ws);
 void wb_framework_write(struct wb *w, lxw_worksheet *ws);
 void wb_charts_write(struct wb *w, lxw_worksheet *ws);
 
@@ -229,7 +232,9 @@ void wb_add_table_of(struct wb *w, lxw_worksheet *ws, const char *name, size_t n
                      const char *const *col, size_t ncol);
 
 /* The status of unit u's score of node in year index t, for the status
- * columns: "scored", "screened out" (the unit-year had too few data),
+ * columns: "scored", "scored, not ranked: too little data" (its coverage
+ * is below the node's rank threshold), "screened out" (the unit-year had
+ * too few data),
  * "no data" (nothing under the node was observed) or "too little data"
  * (its children cover less than the aggregation needs). Static text. */
 const char *wb_score_status(const struct wb *w, int node, size_t t, size_t u);

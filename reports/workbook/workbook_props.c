@@ -11,6 +11,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "report_util.h"
 #include "workbook_int.h"
 
 /* The n characters at s as a decimal number in *out; -1 when one is not a
@@ -105,7 +106,9 @@ static time_t created_time(const struct wb *w)
 
 void wb_set_properties(struct wb *w)
 {
-    const char *name = w->cfg && w->cfg->name ? w->cfg->name : "lcme evaluation";
+    char *owned;
+    const char *name = report_text(w->cfg && w->cfg->name ? w->cfg->name : "lcme evaluation",
+                                   &owned);
     size_t len = strlen(name) + 64;
     char *title = malloc(len), *subject = malloc(len), *comments = malloc(256);
     if (!title || !subject || !comments) {
@@ -129,6 +132,7 @@ void wb_set_properties(struct wb *w)
     props.created = created_time(w);
     wb_check(w, workbook_set_properties(w->book, &props));   /* copies the strings */
 out:
+    free(owned);
     free(title);
     free(subject);
     free(comments);

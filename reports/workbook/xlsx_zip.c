@@ -9,7 +9,8 @@
  * XLSX_ZIP_LEVEL (PNG images, deflated already, are stored) and hands
  * everything else unchanged to the next definition, minizip's own, found
  * with dlsym(RTLD_NEXT). An explicit level is passed through. libxlsxwriter
- * is the only caller of minizip in lcme.
+ * is the only caller of minizip's zip writer in lcme (the workbook reader,
+ * engine/input/xlsx_read.c, uses only its unzip side).
  *
  * What keeps it from breaking silently:
  * - the prototype: where minizip's header is installed (Debian:

@@ -25,6 +25,7 @@
 #include "ingest.h"
 #include "pipeline.h"
 #include "store.h"
+#include "bench_util.h"
 
 #define NUNIT 356
 #define NIND 126
@@ -102,7 +103,7 @@ int main(int argc, char **argv)
         snprintf(code, sizeof code, "City %d", u);
         o.unit_name[u] = xstrdup(code);
     }
-    struct obs_source src = {"obs.csv", "obs.csv", "0123456789abcdef", 0};
+    struct obs_source src = {"obs.csv", "obs.csv", "0123456789abcdef", 0, NULL};
     o.nfile = 1;
     o.file = &src;
     o.n = (size_t)NUNIT * NIND * NYEAR;
@@ -141,21 +142,21 @@ int main(int argc, char **argv)
         if (store_open(&s, path, 0, &d) != 0)
             die(&d, "store_open");
 
-        double t0 = now(), c0 = cpu();
+        double t0 = bench_now(), c0 = bench_cpu();
         if (store_begin(s, &d) || store_put_obsset(s, &o, &fw, NULL, &d) ||
             store_commit(s, &d))
             die(&d, "store_put_obsset");
-        tput[run] = now() - t0;
-        cput[run] = cpu() - c0;
+        tput[run] = bench_now() - t0;
+        cput[run] = bench_cpu() - c0;
 
         struct cube *c = NULL;
         size_t skipped = 0;
-        t0 = now();
-        c0 = cpu();
+        t0 = bench_now();
+        c0 = bench_cpu();
         if (store_load_cube(s, &fw, 0.95, &c, &skipped, &d))
             die(&d, "store_load_cube");
-        tload[run] = now() - t0;
-        cload[run] = cpu() - c0;
+        tload[run] = bench_now() - t0;
+        cload[run] = bench_cpu() - c0;
         if (c->nunit != NUNIT || c->nyear != NYEAR || skipped != 0) {
             fprintf(stderr, "bench_store: cube is %zu units x %zu years\n", c->nunit, c->nyear);
             return 1;
@@ -184,16 +185,16 @@ int main(int argc, char **argv)
             r.ci_high[j] = r.score[j] + 1;
             nres += !isnan(r.score[j]);
         }
-        t0 = now();
-        c0 = cpu();
+        t0 = bench_now();
+        c0 = bench_cpu();
         if (store_begin(s, &d) ||
             store_run_begin(s, "0123456789abcdef", "bench", 2026, "2026-12-31T00:00:00",
                             "", 20161112UL, "ff", &d) ||
             store_put_results(s, "0123456789abcdef", &fw, c, &r, &d) ||
             store_run_finish(s, "0123456789abcdef", "done", &d) || store_commit(s, &d))
             die(&d, "store_put_results");
-        tres[run] = now() - t0;
-        cres[run] = cpu() - c0;
+        tres[run] = bench_now() - t0;
+        cres[run] = bench_cpu() - c0;
         free(r.score);
         free(r.rank);
         free(r.ci_low);
@@ -201,13 +202,13 @@ int main(int argc, char **argv)
         cube_free(c);
         store_close(s);
     }
-    double mp = median(tput, RUNS), ml = median(tload, RUNS), mr = median(tres, RUNS);
+    double mp = bench_median(tput, RUNS), ml = bench_median(tload, RUNS), mr = bench_median(tres, RUNS);
     printf("store_put_obsset:  %zu observations, median %.3f s (cpu %.3f s), %.0f rows/s\n",
-           o.n, mp, median(cput, RUNS), (double)o.n / mp);
+           o.n, mp, bench_median(cput, RUNS), (double)o.n / mp);
     printf("store_load_cube:   %zu observations, median %.3f s (cpu %.3f s), %.0f rows/s\n",
-           o.n, ml, median(cload, RUNS), (double)o.n / ml);
+           o.n, ml, bench_median(cload, RUNS), (double)o.n / ml);
     printf("store_put_results: %zu results,      median %.3f s (cpu %.3f s), %.0f rows/s\n",
-           nres, mr, median(cres, RUNS), (double)nres / mr);
+           nres, mr, bench_median(cres, RUNS), (double)nres / mr);
 
     if (own_dir) {
         unlink(path);

@@ -108,6 +108,29 @@ target "network scale, R = 0" "$W/net/batch.ini" 0
 target "network scale, R = 200" "$W/net/batch.ini" 200
 target "1,000 units, R = 200" "$W/big/batch.ini" 200
 
+
+# Spreadsheet returns: the ingest stage of the Hong Kong sample's 2026 rows
+# as one CSV file and as 18 returned templates (lcme template, filled by
+# tests/e2e/fill_returns.py); bench_xlsx below times bare sheets.
+R=$W/hk/datasets/hong-kong
+awk -F, 'NR == 1 || $2 == "2026"' "$R/observations.csv" > "$R/current.csv"
+"$LCME" template "$R/batch.ini" --by unit -o "$R/returns" > /dev/null
+python3 "$SRC/tests/e2e/fill_returns.py" "$R/current.csv" "$R"/returns/*.xlsx > /dev/null
+: > "$W/returns.txt"
+for data in current.csv 'returns/*.xlsx'; do
+    sed -e "s#^data .*#data = $data#" -e 's#^store .*#store = r.db#' "$R/batch.ini" > "$R/r.ini"
+    for i in $(seq "$RUNS"); do
+        rm -f "$R/r.db"
+        "$LCME" run "$R/r.ini" --timings --quiet --replications 0 --no-charts -o "$R/rout" \
+            2>&1 | sed -n "s#^ingest: #$data #p" >> "$W/returns.txt"
+    done
+done
+echo "Hong Kong 2026 rows (2,169), ingest stage:"
+for data in current.csv 'returns/*.xlsx'; do
+    grep -F "$data " "$W/returns.txt" | cut -d' ' -f2 | sort -g |
+        awk -v k="$data" '{ x[NR] = $1 } END { printf "%-16s median %.4f  (runs: %d)\n", k, (NR % 2) ? x[(NR + 1) / 2] : (x[NR / 2] + x[NR / 2 + 1]) / 2, NR }'
+done
+
 # Module benchmarks built beside the engine, when present; bench_outputs
 # takes the network-scale batch (each output beside the bare library).
 for b in "$(dirname "$LCME")"/bench_*; do

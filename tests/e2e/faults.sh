@@ -11,8 +11,16 @@
 #  - a read-only store (read-only bind mount as root, else chmod 0444): a
 #    clear message, exit 3, the store unchanged.
 #  - 8 concurrent runs with LCME_BUSY_TIMEOUT_MS=300: each exits 0 or exits 3
-#    saying the store is busy; the store passes integrity_check and every
-#    successful run has all its results.
+#    saying the store is busy (at the batch's store line); the store passes
+#    integrity_check and every successful run has all its results.
+# Issue 14 ("the second round"):
+#  - item 6: the kills go into a folder holding an earlier run's outputs; a
+#    kill at each step of installing (the test hook LCME_FAULT, cli_int.h);
+#    an output name taken by a folder just before installing: the outputs
+#    are all old or all new once the next run settled the folder, all new
+#    exactly when the store holds the run as done;
+#  - item 7: a damaged page in the store: exit 3 before anything is written;
+#  - item 8: a failed first run leaves no empty store or output folder.
 LCME=$1 SRC=$2
 . "$SRC/tests/e2e/lib.bash"
 LCME=$(cd "$(dirname "$LCME")" && pwd)/$(basename "$LCME")
@@ -44,6 +52,7 @@ t0=$(date +%s.%N)
 "$LCME" run g/batch.ini --replications $REPS --quiet --seed 2 -o ref 2>/dev/null
 t1=$(date +%s.%N)
 mv ref.db g/lcme.db.tmp && cp g/lcme.db ref-after.db && mv g/lcme.db.tmp g/lcme.db
+cp g/lcme.db a.db   # the store with run A only
 (cd ref && find . -type f ! -path './.lcme-tmp-*' | sort | xargs sha256sum) > ref.sums
 nref=$(sqlite3 ref-after.db "SELECT count(*) FROM result WHERE run <> '$run_a'")
 check "reference run wrote its outputs and results" test -s ref.sums -a "$nref" -gt 0
@@ -79,33 +88,125 @@ outputs_ok() {  # outputs_ok WHAT DIR: every final-named file complete
     return $bad
 }
 
-# 1. SIGKILL at random moments.
+# What the final names of an output folder hold, against the earlier run's
+# outputs (outA, seed 1: "old") and the reference run's (seed 2: "new"):
+# old, new, mixed (some of each), or partial (a file that is neither).
+(cd outA && find . -type f | sort | xargs sha256sum) > old.sums
+run_b=$(sqlite3 ref-after.db "SELECT id FROM run WHERE id <> '$run_a'")
+state() {  # state DIR
+    local f sum n=0 all_old=1 all_new=1
+    while IFS= read -r f; do
+        n=$((n + 1))
+        sum=$(cd "$1" && sha256sum "$f")
+        grep -qxF "$sum" ref.sums || all_new=0
+        grep -qxF "$sum" old.sums || all_old=0
+        if ! grep -qxF "$sum" ref.sums && ! grep -qxF "$sum" old.sums; then echo partial; return; fi
+    done < <(cd "$1" 2>/dev/null && find . ! -path './.lcme-tmp-*' -type f | sort)
+    if [ $all_new -eq 1 ] && [ $n -eq "$(wc -l < ref.sums)" ]; then echo new
+    elif [ $all_old -eq 1 ] && [ $n -eq "$(wc -l < old.sums)" ]; then echo old
+    else echo mixed; fi
+}
+b_done() { sqlite3 g/lcme.db "SELECT count(*) FROM run WHERE id='$run_b' AND status='done'"; }
+fresh() { rm -rf out; cp -r outA out; cp a.db g/lcme.db; }   # old outputs, store with run A
+settle() {  # the next run into out settles what a killed run left, then is killed itself
+    LCME_FAULT=opened "$LCME" run g/batch.ini --replications $REPS --quiet --seed 3 -o out 2>/dev/null
+}
+
+# 1. SIGKILL at random moments, into a folder holding the earlier run's
+# outputs (issue 14 item 6: the outputs and the store's commit are one unit).
 # Delays are drawn from [0, 0.9 x the reference run's time]; a run that
 # still finishes first (the machine got faster) does not count, and runs go
 # on until 20 were killed mid-way (at most 60), so load cannot thin the test.
-completed=0 killed=0 leftover=0
+# After each kill: the store is consistent (integrity, the earlier run
+# intact, no run left 'running'); no final name holds a partial file; and
+# once the next run has settled the folder, the outputs are all new when the
+# store holds the killed run as done, all old otherwise.
+completed=0 killed=0 leftover=0 consistent=0 mixed_now=0 settled_ok=0 committed=0
 for i in $(seq 1 60); do
     [ "$killed" -ge 20 ] && break
-    rm -rf out
+    fresh
     delay=$(awk -v s="$RANDOM" -v d="$dur" 'BEGIN { srand(s); printf "%.3f", d * rand() * 0.9 }')
     "$LCME" run g/batch.ini --replications $REPS --quiet --seed 2 -o out 2>/dev/null &
     pid=$!
     sleep "$delay"
-    if kill -KILL $pid 2>/dev/null; then killed=$((killed + 1)); fi
+    was_killed=0
+    if kill -KILL $pid 2>/dev/null; then killed=$((killed + 1)); was_killed=1; fi
     wait $pid 2>/dev/null
     [ $? -eq 0 ] && completed=$((completed + 1))
-    store_ok "kill $i after ${delay}s" && outputs_ok "kill $i after ${delay}s" out && ok
+    what="kill $i after ${delay}s"
+    now=$(state out)
+    [ "$now" = mixed ] && mixed_now=$((mixed_now + 1))
+    check "$what: no partial output under a final name" test "$now" != partial
     leftover=$((leftover + $(ls -A out 2>/dev/null | grep -c '^\.lcme-tmp-')))
-    # The run left behind must not block the next one, and a rerun gives
-    # the reference bytes.
+    if store_ok "$what"; then
+        [ $was_killed -eq 1 ] && consistent=$((consistent + 1))
+        ok
+    fi
+    done_b=$(b_done)
+    [ $was_killed -eq 1 ] && [ "$done_b" -eq 1 ] && committed=$((committed + 1))
+    settle
+    want=old; [ "$done_b" -eq 1 ] && want=new
+    after=$(state out)
+    if [ "$after" = "$want" ]; then
+        [ $was_killed -eq 1 ] && settled_ok=$((settled_ok + 1))
+        ok
+    else
+        fail "$what: after settling the outputs are '$after', the store says '$want'"
+    fi
 done
-echo "SIGKILL: $killed runs killed, $completed completed"
+echo "SIGKILL: $killed runs killed, $completed completed; $consistent kills left a consistent" \
+     "store, $((killed - mixed_now)) no mixed or partial output, $settled_ok outputs matching" \
+     "the store once settled ($committed had committed)"
 check "20 runs were killed mid-way ($killed)" test "$killed" -ge 20
+check "every kill left a consistent store ($consistent of $killed)" test "$consistent" -eq "$killed"
+echo "temporary folders left by the killed runs: $leftover"
+
+# 1b. Issue 14 item 6: a kill at each step of installing. Six outputs
+# (charts/, the workbook, report.pdf and three CSV files) move into place
+# one by one before the store commits: killed after any of them, the
+# folder settles to all old and the store does not hold the run; killed
+# after the commit, to all new with the run done.
+for point in install:1 install:2 install:3 install:4 install:5 install:6 installed committed; do
+    fresh
+    LCME_FAULT=$point "$LCME" run g/batch.ini --replications $REPS --quiet --seed 2 -o out 2>/dev/null
+    rc=$?
+    want=old; [ $point = committed ] && want=new
+    check "killed at $point (exit $rc)" test $rc -eq 137
+    store_ok "killed at $point" && ok
+    check "killed at $point: the store holds the run as done only after the commit" \
+        test "$(b_done)" -eq "$([ $want = new ] && echo 1 || echo 0)"
+    settle
+    got=$(state out)
+    check "killed at $point: the outputs are all $want once settled ($got)" test "$got" = $want
+    check "killed at $point: nothing left behind but the settling run's folder" \
+        test "$(ls -A out | grep -c '^\.lcme-tmp-')" -le 1
+done
+
+# 1c. Issue 14 item 6: an output name taken by a folder between the checks
+# and the installing (the run is stopped there, the folder made, the run
+# continued): exit 3 with the reason, the store as it was, every other
+# output the earlier one.
+fresh
+sum=$(sha256sum g/lcme.db | cut -d' ' -f1)
+LCME_FAULT=written:stop "$LCME" run g/batch.ini --replications $REPS --quiet --seed 2 -o out \
+    2> item6.err &
+pid=$!
+for _ in $(seq 1 600); do [ "$(ps -o stat= -p $pid | cut -c1)" = T ] && break; sleep 0.1; done
+rm out/scores.csv && mkdir out/scores.csv
+kill -CONT $pid
+wait $pid; rc=$?
+check "item 6: an output name taken by a folder exits 3 (got $rc)" test $rc -eq 3
+check "item 6: the reason is given ($(head -n1 item6.err))" grep -q "scores.csv: error: cannot put the output in place: it is a folder" item6.err
+check "item 6: the store is as it was" test "$(sha256sum g/lcme.db | cut -d' ' -f1)" = "$sum"
+rmdir out/scores.csv
+check "item 6: every other output is the earlier one" \
+    test "$(cd out && find . ! -path './.lcme-tmp-*' -type f | sort | xargs sha256sum)" = "$(grep -v '  ./scores.csv$' old.sums)"
+check "item 6: nothing left behind" test -z "$(ls -A out | grep '^\.lcme-tmp-')"
+
 rm -rf out
 check "a run after the kills completes" "$LCME" run g/batch.ini --replications $REPS --quiet --seed 2 -o out
 outputs_ok "after the kills" out && ok
 check "after the kills every output is there" test "$(cd out && find . -type f ! -path './.lcme-tmp-*' | wc -l)" -eq "$(wc -l < ref.sums)"
-echo "temporary folders left by the killed runs: $leftover"
 # The next run into the same folder removes what killed runs left behind
 # (.lcme-tmp-PID-*, PID no longer running), never a live run's folder.
 mkdir -p out/.lcme-tmp-999999999-stale/charts && touch out/.lcme-tmp-999999999-stale/charts/x.png
@@ -180,6 +281,7 @@ else
 fi
 
 # 5. Eight runs at once on one store, each with its own seed and output.
+store_line=$(grep -n '^store' g/batch.ini | cut -d: -f1)
 cp clean.db g/lcme.db
 pids=()
 for i in 1 2 3 4 5 6 7 8; do
@@ -197,11 +299,14 @@ for i in 1 2 3 4 5 6 7 8; do
     elif [ $rc -eq 3 ] && grep -q "is busy" "c$i.err"; then
         nbusy=$((nbusy + 1))
         check "busy run $i wrote no output" test -z "$(ls "c$i" 2>/dev/null)"
+        # issue 14 item 8: a store error points at the batch's store line
+        check "busy run $i: the error names the batch's store line ($(head -n1 "c$i.err"))" \
+            grep -qE "^g/batch.ini:$store_line:[0-9]+: error: store '.*' is busy" "c$i.err"
     else
         fail "concurrent run $i: exit $rc: $(cat "c$i.err")"
     fi
 done
-echo "concurrent: ${#done_ids[@]} completed, $nbusy busy"
+echo "concurrent: ${#done_ids[@]} completed, $nbusy busy, integrity $(sqlite3 g/lcme.db 'PRAGMA integrity_check')"
 check "at least one concurrent run completed" test ${#done_ids[@]} -ge 1
 store_ok "after the concurrent runs" && ok
 for id in "${done_ids[@]}"; do
@@ -209,5 +314,33 @@ for id in "${done_ids[@]}"; do
     st=$(sqlite3 g/lcme.db "SELECT status FROM run WHERE id='$id'")
     check "concurrent run $id: status done ($st) and all $nref results ($n)" test "$st" = done -a "$n" -eq "$nref"
 done
+
+# 6. Issue 14 item 8: a first run that fails after the store and the output
+# folder were made leaves neither behind (here: no data for the year).
+mkdir -p first
+last=$(sed -n 's/^year *= *//p' g/batch.ini)
+sed -e "s#^year .*#year = $((last + 1))#" -e "s#^store .*#store = ../first/new.db#" \
+    -e "s#^output .*#output = ../first/a/b/out#" g/batch.ini > g/first.ini
+err=$("$LCME" run g/first.ini --replications $REPS --quiet 2>&1); rc=$?
+check "item 8: a first run without data for its year exits 1 (got $rc: $err)" test $rc -eq 1
+check "item 8: it leaves no empty store" test ! -e first/new.db
+check "item 8: it leaves no empty output folder" test ! -e first/a
+
+# 7. Issue 14 item 7: a damaged page of the result table, which the run
+# would not read, is found before anything is written: exit 3, the store
+# unchanged (and the error at the batch's store line, item 8).
+cp clean.db dmg.db
+root=$(sqlite3 dmg.db "SELECT rootpage FROM sqlite_master WHERE name = 'result'")
+psize=$(sqlite3 dmg.db "PRAGMA page_size")
+head -c 64 /dev/zero | tr '\0' '\245' | dd of=dmg.db bs=1 seek=$(( (root - 1) * psize )) conv=notrunc 2>/dev/null
+sed "s#^store .*#store = ../dmg.db#" g/batch.ini > g/dmg.ini
+sum=$(sha256sum dmg.db | cut -d' ' -f1)
+err=$("$LCME" run g/dmg.ini --replications $REPS --quiet --seed 6 -o out7 2>&1); rc=$?
+echo "damaged store: rc $rc: $(head -n1 <<<"$err")"
+check "item 7: a damaged store exits 3 (got $rc)" test $rc -eq 3
+check "item 7: it says the store is damaged, at the store's line ($err)" \
+    grep -qE "^g/dmg.ini:$store_line:[0-9]+: error: store '.*' is damaged" <<<"$err"
+check "item 7: the damaged store is not written to" test "$(sha256sum dmg.db | cut -d' ' -f1)" = "$sum"
+check "item 7: no output" test -z "$(ls out7 2>/dev/null)"
 
 finish

@@ -8,6 +8,14 @@
 #    workbook as text: no <f> formula element in any sheet, no hyperlink;
 #  - SQL: the sources pass data to SQLite only as bound parameters (every
 #    statement text is a string literal; no sqlite3_mprintf & co.).
+#  - issue 14, item 1: output = . (the batch folder) writes only lcme's own
+#    output names there, twice over; a user's own files stay as they were.
+#  - issue 14, item 2: a symbolic link planted as a killed run's temporary
+#    folder (and a link inside a real one) is never followed.
+#  - issue 14, item 4: names with control characters that an older lcme let
+#    into the store give a well-formed workbook, and reach the terminal
+#    (history, messages) only escaped.
+#  - issue 14, item 8: a field starting with a tab is formula-guarded too.
 LCME=$1 SRC=$2
 . "$SRC/tests/e2e/lib.bash"
 
@@ -99,15 +107,81 @@ if [ -f "$xl" ]; then
 fi
 
 # 4. SQL only with bound parameters: every statement given to SQLite is a
-#    string literal (or the fixed schema text), never built with printf.
+#    string literal (or the fixed schema and migration texts), never built
+#    with printf.
 built=$(grep -nE 'sqlite3_(v?mprintf|snprintf)|(printf|strcat|strcpy).*(SELECT|INSERT|UPDATE|DELETE|CREATE|DROP) ' \
         $(find "$SRC"/engine "$SRC"/reports "$SRC"/cli -name "*.c"))
 check "no SQL built with printf ($built)" test -z "$built"
 nonliteral=$(cat $(find "$SRC"/engine "$SRC"/reports "$SRC"/cli -name "*.c") | tr '\n' ' ' |
     grep -oE '(sqlite3_exec|sqlite3_prepare(_v2|_v3)?|store_prepare|store_exec)\s*\(\s*[^,()]+(\([^()]*\))?\s*,\s*[^" ][^,)]*' |
     grep -vE '^(static )?[a-z_0-9]+ \*?(store_prepare|store_exec)' |
-    grep -vE ',\s*(sql|store_[a-z_]*schema_sql)$' | grep -vE '^\w+\s*\(\s*(struct|sqlite3|const)' |
+    grep -vE ',\s*(sql|store_[a-z_]*schema_sql|store_migrate_v1_sql)$' | grep -vE '^\w+\s*\(\s*(struct|sqlite3|const)' |
     grep -vE ',\s*[^"]*\?\s*"[^"]*"\s*:\s*"[^"]*"$')
 check "every SQL text is a literal ($nonliteral)" test -z "$nonliteral"
+
+# 5. Issue 14 item 1: output = . in a folder that holds the batch, its
+#    inputs, the store and a user's own files.
+D=$TMP/here
+mkdir -p "$D/mine"
+cp "$SRC/tests/data/good/mini-framework.csv" "$SRC/tests/data/good/mini-long.csv" "$D/"
+echo "my notes" > "$D/notes.txt"
+echo "my own file" > "$D/mine/keep.txt"
+cat > "$D/batch.ini" <<'INI'
+[batch]
+name = Here
+year = 2023
+framework = mini-framework.csv
+data = mini-long.csv
+store = here.db
+output = .
+[uncertainty]
+replications = 10
+INI
+(cd "$D" && find . -type f ! -name here.db | xargs sha256sum | sort) > "$TMP/here.before"
+check "item 1: a run with output = . completes" "$LCME" run "$D/batch.ini" --quiet
+check "item 1: a second run with output = . completes" "$LCME" run "$D/batch.ini" --quiet
+(cd "$D" && find . -type f ! -name here.db | xargs sha256sum | sort) > "$TMP/here.after"
+check "item 1: every file that was there is unchanged" \
+    test -z "$(comm -23 "$TMP/here.before" "$TMP/here.after")"
+extra=$(cd "$D" && ls -A | grep -vxE 'batch.ini|mini-framework.csv|mini-long.csv|notes.txt|mine|here.db|here.xlsx|scores.csv|trends.csv|quality.csv|report.pdf|charts')
+check "item 1: only lcme's output names were added (found: $extra)" test -z "$extra"
+check "item 1: the store is a store" test "$(sqlite3 "$D/here.db" 'PRAGMA integrity_check')" = ok
+
+# 6. Issue 14 item 2: a link planted under a killed run's temporary name.
+V=$TMP/victim
+mkdir -p "$V/sub" && echo precious > "$V/precious" && echo deep > "$V/sub/deep"
+ln -s "$V" "$D/.lcme-tmp-999999999-planted"
+mkdir -p "$D/.lcme-tmp-999999998-real" && ln -s "$V" "$D/.lcme-tmp-999999998-real/link"
+ln -s "$V/precious" "$D/.lcme-tmp-999999998-real/file-link"
+check "item 2: a run beside planted links completes" "$LCME" run "$D/batch.ini" --quiet
+check "item 2: the linked folder's files are intact" \
+    test "$(cat "$V/precious")" = precious -a "$(cat "$V/sub/deep")" = deep
+check "item 2: the dead run's real folder is gone" test ! -e "$D/.lcme-tmp-999999998-real"
+
+# 7. Issue 14 item 4: control characters in names already in a store (an
+#    older lcme took them in; this one refuses them in CSV files).
+sqlite3 "$D/here.db" "UPDATE unit SET name = 'Hong' || char(1) || 'Kong' || char(27) || '[31m' WHERE code = 'HKG'"
+check "item 4: a run over the store's odd names completes" "$LCME" run "$D/batch.ini" --quiet
+mkdir -p "$TMP/xl4" && (cd "$TMP/xl4" && unzip -q "$D/here.xlsx")
+bad=0
+while IFS= read -r f; do xmllint --noout "$f" 2>/dev/null || { bad=1; echo "not well-formed: $f" >&2; }; done \
+    < <(find "$TMP/xl4" -name '*.xml' -o -name '*.rels')
+check "item 4: every part of the workbook is well-formed XML" test $bad -eq 0
+check "item 4: the unit's name is there, cleaned" grep -q 'Hong Kong \[31m' "$TMP/xl4/xl/sharedStrings.xml"
+sqlite3 "$D/here.db" "UPDATE run SET batch = 'Evil' || char(27) || ']0;title' || char(7)"
+hist=$("$LCME" history "$D/batch.ini")
+check "item 4: history escapes the control characters" grep -qF 'Evil\x1B]0;title\x07' <<<"$hist"
+check "item 4: no raw escape reaches the terminal" test -z "$(tr -d '\n\t' <<<"$hist" | LC_ALL=C grep -P '[\x00-\x1f\x7f]')"
+err=$("$LCME" run "$D/no"$'\033[2J'"such.ini" --quiet 2>&1)
+check "item 4: a message quoting a name escapes it ($err)" grep -qF 'no\x1B[2Jsuch.ini' <<<"$err"
+check "item 4: no raw escape in the message" test -z "$(LC_ALL=C grep -P '[\x00-\x08\x0b-\x1f\x7f]' <<<"$err")"
+
+# 8. Issue 14 item 8: a leading tab starts a formula in a spreadsheet too.
+printf 'unit,year,indicator,value\n\t=1+1,2023,enrol,50\n\t=1+1,2023,libs,2\nHKG,2023,enrol,40\nHKG,2023,libs,3\n' > "$D/tab.csv"
+sed -e 's/^data = .*/data = tab.csv/' -e 's/^store = .*/store = tab.db/' -e 's/^output = .*/output = tab-out/' \
+    "$D/batch.ini" > "$D/tab.ini"
+check "item 8: a unit code starting with a tab runs" "$LCME" run "$D/tab.ini" --quiet --no-charts
+check "item 8: scores.csv guards the leading tab" grep -qP '^"\x27\t=1\+1",' "$D/tab-out/scores.csv"
+check "item 8: trends.csv guards the leading tab" grep -qP '^\x27\t=1\+1,' "$D/tab-out/trends.csv"
 
 finish

@@ -24,19 +24,20 @@ bad=0
 while IFS= read -r f; do xmllint --noout "$f" 2>/dev/null || { bad=1; echo "not well-formed: $f" >&2; }; done \
     < <(find "$TMP/x" -name '*.xml' -o -name '*.rels')
 check "every part is well-formed XML" test $bad -eq 0
-for s in Cover Notes Summary Scores History Features Trends Quality Data Framework; do
+for s in Cover Notes Summary Scores Indicators History Features Trends Groups Quality Data \
+         Framework Charts; do
     check "sheet $s exists" grep -q "name=\"$s\"" "$TMP/x/xl/workbook.xml"
 done
-# Scores sheet: numeric cells (no t= attribute) exist in the score column E.
-scores_xml=$(grep -l '<c r="E2"' "$TMP"/x/xl/worksheets/sheet*.xml | head -n1)
-check "scores are numeric cells" grep -q '<c r="E2"[^>]*><v>' "$scores_xml"
+# Scores sheet (the fourth): numeric cells (no t= attribute) in the score
+# column F, the first data row being 4 (a title and a line above the table).
+check "scores are numeric cells" grep -q '<c r="F4"[^>]*><v>' "$TMP/x/xl/worksheets/sheet4.xml"
 check "tables exist" test -n "$(ls "$TMP"/x/xl/tables/ 2>/dev/null)"
 check "no NaN text in the workbook" test -z "$(grep -l '>nan<\|>NaN<' -r "$TMP/x" 2>/dev/null)"
 
 # scores.csv: header as designed; 18 districts; the index score in 2026 for
 # one district equals the store's result row.
 check "scores.csv header" test "$(head -n1 "$out/scores.csv")" = \
-    "unit,year,node,level,score,ci_low,ci_high,rank,rank_low,rank_high"
+    "unit,year,node,level,score,ci_low,ci_high,rank,rank_low,rank_high,coverage"
 units=$(awk -F, 'NR > 1 && $3 == "KFLC" && $2 == 2026' "$out/scores.csv" | wc -l)
 check "18 units scored at the index in 2026 (got $units)" test "$units" -eq 18
 csv_score=$(awk -F, 'NR > 1 && $3 == "KFLC" && $2 == 2026 && $1 == "ST" {print $5}' "$out/scores.csv")
@@ -54,7 +55,7 @@ check "scores.csv and store agree ($csv_score vs $db_score)" \
 # significance, whatever its interval (the old check, flag == interval
 # excludes 0 on every row, called changes of exact data significant).
 check "trends.csv header" test "$(head -n1 "$out/trends.csv")" = \
-    "unit,node,first_year,last_year,points,slope,slope_low,slope_high,sen_slope,mk_s,mk_z,mk_p,cagr,change_since_base,change_low,change_high,progress,base_year,change_excludes_zero,prev_year,change_since_prev,change_prev_low,change_prev_high,change_prev_excludes_zero,target,change_p,change_significant,change_prev_p,change_prev_significant"
+    "unit,node,first_year,last_year,points,slope,slope_low,slope_high,sen_slope,mk_s,mk_z,mk_p,cagr,change_since_base,change_low,change_high,progress,base_year,change_excludes_zero,prev_year,change_since_prev,change_prev_low,change_prev_high,change_prev_excludes_zero,target,change_p,change_significant,change_prev_p,change_prev_significant,change_constant,change_indicators,change_prev_constant,change_prev_indicators"
 # (sqlite3's CSV import reads the quoted progress texts that hold commas.)
 res=$(sqlite3 :memory: -cmd ".mode csv" -cmd ".import $out/scores.csv s" \
       -cmd ".import $out/trends.csv t" -cmd ".mode list" "
@@ -62,7 +63,8 @@ res=$(sqlite3 :memory: -cmd ".mode csv" -cmd ".import $out/scores.csv s" \
    (select count(*) from t
       join s a on a.unit = t.unit and a.node = t.node and a.year = t.last_year
       join s b on b.unit = t.unit and b.node = t.node and b.year = t.prev_year
-    where t.prev_year <> '' and (cast(t.prev_year as int) <> cast(t.last_year as int) - 1
+    where t.prev_year <> '' and t.change_prev_constant = '1'
+      and (cast(t.prev_year as int) <> cast(t.last_year as int) - 1
       or abs(cast(t.change_since_prev as real) - (cast(a.score as real) - cast(b.score as real)))
          > 1e-9 * (1 + abs(cast(a.score as real) - cast(b.score as real)))));")
 rows=${res%%|*} bad=${res##*|}

@@ -71,6 +71,40 @@ arg ger_5t8 63.415224588519671
 pak rofst_1_cp 10.904793623262901
 EOF
 
+# Comparisons over time (reference.py, METHODS.md section 11): coverage and
+# ranks, changes like with like, composition changes. Most 2023 values are
+# carried forward, which is no observation, so many aggregate changes end
+# before 2023 or cannot be made.
+unranked=$(awk -F, 'NR > 1 && $3 == "KFLC" && $2 == 2023 && $5 != "" && $8 == ""' "$out/scores.csv" | wc -l)
+check "24 index scores in 2023 not ranked for their coverage (got $unranked)" test "$unranked" -eq 24
+cov=$(awk -F, 'NR > 1 && $1 == "cub" && $3 == "KFLC" && $2 == 2023 {print $11}' "$out/scores.csv")
+check "Cuba's index covers 11/18 of its weight (got $cov)" \
+    awk -v g="$cov" 'BEGIN { d = g - 11 / 18; exit !(g != "" && d < 1e-12 && d > -1e-12) }'
+res=$(sqlite3 :memory: -cmd ".mode csv" -cmd ".import $out/trends.csv t" -cmd ".mode list" "
+  select (select count(*) from t where node glob '[A-Z]*' and change_constant = '1'),
+         (select count(*) from t where node glob '[A-Z]*' and change_constant = '0'),
+         (select count(*) from t where node = 'KFLC' and change_constant = '0'),
+         (select count(*) from t where node = 'KFLC' and change_constant = '1')")
+check "aggregate changes since 2015: 1657 constant, 378 common; index 63 and 0 (got $res)" \
+    test "$res" = "1657|378|63|0"
+while read -r unit node base last want; do
+    got=$(sqlite3 :memory: -cmd ".mode csv" -cmd ".import $out/trends.csv t" -cmd ".mode list" \
+          "select base_year || ' ' || last_year || ' ' || change_since_base from t
+           where unit = '$unit' and node = '$node'")
+    check "$unit $node change $base-$last = $want (got $got)" \
+        awk -v g="$got" -v b="$base" -v l="$last" -v w="$want" 'BEGIN { split(g, a, " ");
+            d = a[3] - w; if (d < 0) d = -d;
+            exit !(a[1] == b && a[2] == l && d <= 1e-9 * (w < 0 ? -w : w)) }'
+done <<'EOF'
+fin KFLC 2015 2021 0.32282642335374589
+ind KFLC 2020 2022 1.3681695275654562
+bra A2 2015 2022 3.4490103226424154
+EOF
+notes=$(unzip -p "$out"/*.xlsx xl/sharedStrings.xml)
+check "Notes count 1004 composition changes" grep -q "Composition changes: 1004 times" <<<"$notes"
+check "Notes: of 2971 aggregate changes, 1657 constant, 378 common, 936 not made" \
+    grep -q "of 2971, 1657 compare the published scores.*378 were computed again.*936 could not" <<<"$notes"
+
 # An Other row cannot be a denominator.
 mkdir -p "$TMP/other"
 cat >"$TMP/other/fw.csv" <<'EOF'

@@ -1,7 +1,13 @@
 #!/usr/bin/env bash
 # Years accumulate in the store: next year's officer supplies only next year's
 # data, and the results equal a single run over every year at once. Reloading
-# a file replaces the rows it loaded before.
+# a file replaces the rows it loaded before for the years it gives.
+#
+# Issue 14 item 3 (the store's contract for a file loaded again under the
+# same name): replacing a data file's contents with the next year's keeps
+# the years loaded before, says so, and --replace drops them; two batches in
+# other folders that share a store and a data file name keep each other's
+# rows.
 LCME=$1 SRC=$2
 . "$SRC/tests/e2e/lib.bash"
 
@@ -41,5 +47,44 @@ check "rerun with a shorter file runs" "$LCME" run y2022.ini --quiet --no-charts
 after=$(sqlite3 yearly.db "select count(*) from observation where year = 2022")
 check "reload replaced the file's rows ($before -> $after)" test "$after" -eq $((before - 10))
 check "store integrity" test "$(sqlite3 yearly.db 'pragma integrity_check')" = ok
+
+# Item 3: the officer replaces the file's contents with the next year's.
+mk_batch roll2021.ini 2021 roll.csv roll.db outroll
+mk_batch roll.ini 2022 roll.csv roll.db outroll
+cp early.csv roll.csv
+check "item 3: the first year's batch runs" "$LCME" run roll2021.ini --quiet --no-charts --replications 50
+early_rows=$(sqlite3 roll.db "select count(*) from observation where year <= 2021")
+cp late.csv roll.csv
+err=$("$LCME" run roll.ini --no-charts --replications 50 2>&1); rc=$?
+check "item 3: the next year's file under the same name runs ($rc)" test $rc -eq 0
+kept=$(sqlite3 roll.db "select count(*) from observation where year <= 2021")
+check "item 3: the earlier years stay in the store ($early_rows -> $kept)" test "$kept" -eq "$early_rows" -a "$kept" -gt 0
+check "item 3: the run says what it kept ($err)" grep -q "roll.csv: $kept observations of 2019-2021, loaded earlier under this name, are kept" <<<"$err"
+check "item 3: the Notes sheet says so too" \
+    sh -c "unzip -p outroll/accumulate.xlsx xl/sharedStrings.xml | grep -q 'no longer gives 2019-2021'"
+check "item 3: scores equal one run over every year" cmp -s outroll/scores.csv out2022/scores.csv
+check "item 3: --replace drops the years the file no longer gives" \
+    "$LCME" run roll.ini --quiet --no-charts --replications 50 --replace
+check "item 3: only the file's own year is left" \
+    test "$(sqlite3 roll.db 'select count(*) from observation where year <= 2021')" -eq 0
+
+# Item 3: two batches in two folders share a store and a data file name.
+mkdir -p cityA cityB
+for c in A B; do
+    awk -F, -v c=$c 'NR == 1 || (c == "A" && $1 <= "U003") || (c == "B" && $1 > "U003")' \
+        observations.csv > city$c/observations.csv
+    sed -e "s#^data *=.*#data = observations.csv#" -e "s#^store *=.*#store = ../shared.db#" \
+        -e "s#^output *=.*#output = out#" -e "s#^framework *= *#framework = ../#" \
+        -e "s#^units *= *#units = ../#" batch.ini > city$c/batch.ini
+done
+check "item 3: the units split into two non-empty halves" \
+    test "$(wc -l < cityA/observations.csv)" -gt 1 -a "$(wc -l < cityB/observations.csv)" -gt 1
+check "item 3: city A's batch runs" "$LCME" run cityA/batch.ini --quiet --no-charts --replications 50
+a_rows=$(sqlite3 shared.db "select count(*) from observation")
+check "item 3: city B's batch runs on the same store" "$LCME" run cityB/batch.ini --quiet --no-charts --replications 50
+check "item 3: city A's rows are still there" \
+    test "$(sqlite3 shared.db "select count(*) from observation where source = 'cityA/observations.csv'")" -eq "$a_rows"
+check "item 3: the store holds both cities' rows" \
+    test "$(sqlite3 shared.db 'select count(*) from observation')" -eq $(( $(wc -l < cityA/observations.csv) + $(wc -l < cityB/observations.csv) - 2 ))
 
 finish

@@ -5,7 +5,8 @@
 # (default build-fuzz/ at the top of the repository).
 #
 # Needs the Debian packages clang and libclang-rt-14-dev (libFuzzer's
-# runtime), plus the engine's own libraries (GSL, SQLite, inih).
+# runtime), plus the engine's own libraries (GSL, SQLite, inih, minizip,
+# expat).
 set -euo pipefail
 SRC=$(cd "$(dirname "$0")/../.." && pwd)
 OUT=${1:-$SRC/build-fuzz}
@@ -16,7 +17,7 @@ SAN=(-fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-fram
 CFLAGS=(-std=c11 -O1 -g "${SAN[@]}" -D_POSIX_C_SOURCE=200809L -D_GNU_SOURCE
         -DLCME_VERSION=\"fuzz\" -DLCME_SOURCE_DIR=\"$SRC\")
 for d in "$SRC"/engine/*/; do CFLAGS+=(-I"$d"); done
-LIBS=$(pkg-config --libs gsl sqlite3 inih)
+LIBS=$(pkg-config --libs gsl sqlite3 inih minizip expat)
 
 # The engine once, instrumented for coverage but without libFuzzer's main;
 # an object is rebuilt when its source or any engine header is newer.
@@ -30,8 +31,8 @@ for f in "$SRC"/engine/*/*.c; do
     objs+=("$o")
 done
 
-for h in csv ingest_long ingest_wide framework config; do
+for h in csv ingest_long ingest_wide framework config xlsx batch; do
     "$CC" "${CFLAGS[@]}" -fsanitize=fuzzer "$SRC/tests/fuzz/fuzz_$h.c" "${objs[@]}" \
         $LIBS -lpthread -lm -o "$OUT/fuzz_$h"
 done
-echo "fuzz harnesses in $OUT: csv ingest_long ingest_wide framework config"
+echo "fuzz harnesses in $OUT: csv ingest_long ingest_wide framework config xlsx batch"

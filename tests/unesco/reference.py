@@ -34,6 +34,30 @@ Python 3 standard library only. Run from the repository root:
 
 It prints the figures that tests/e2e/unesco_sdg4.sh keeps, with 17
 significant digits.
+
+It also computes, from docs/methods-22.md and not from lcme's code, the
+comparisons over time that must compare like with like:
+
+  7. coverage          an indicator with a value covers 1; an aggregate the
+                       weighted mean of its children's coverage (a child
+                       without a score counts 0); a score is ranked only
+                       when its coverage reaches min_coverage (0.66);
+  8. changes since the base year, per aggregate and country: from 2015 when
+                       the node has a score then, else its first year with
+                       one, to its last; an indicator counts at a year when
+                       it was observed (reported, not carried forward);
+                       when the indicators present at both ends are exactly
+                       those observed at both, the published scores are
+                       compared ("constant"); otherwise the node is
+                       aggregated again from the indicators observed at both
+                       ends alone ("common"), and when that fails the
+                       coverage rule the last end moves back to the node's
+                       previous year with a score; the data carry no breaks
+                       in series (no flags);
+  9. composition changes: an indicator entering or leaving a node's
+                       published score between the node's consecutive
+                       scored years (it counts when it has a value and every
+                       node from it up to the node has a score).
 """
 import csv
 import math
@@ -196,6 +220,113 @@ def aggregate(score, node, children, units, years, memo):
     return res
 
 
+def leaves_of(node, children):
+    kids = children.get(node)
+    if not kids:
+        return [node]
+    return [leaf for k in kids for leaf in leaves_of(k, children)]
+
+
+def aggregate_one(value, node, children):
+    """Score of node from leaf values value[leaf] (None: missing), with the
+    coverage rule, for one country and year."""
+    kids = children.get(node)
+    if not kids:
+        return value.get(node)
+    present = [v for v in (aggregate_one(value, k, children) for k in kids) if v is not None]
+    if present and len(present) >= MIN_COVERAGE * len(kids) * (1 - 1e-12):
+        return math.fsum(present) / len(present)
+    return None
+
+
+def coverage(score, memo, node, children, u, y):
+    """Share of node's weight present for country u in year y (0 when the
+    node has no score)."""
+    kids = children.get(node)
+    if not kids:
+        return 1.0 if (u, y, node) in score else 0.0
+    if memo[node][(u, y)] is None:
+        return 0.0
+    return math.fsum(coverage(score, memo, k, children, u, y) for k in kids) / len(kids)
+
+
+def change_since_base(node, u, years, raw, score, memo, children):
+    """(base year, last year, change, how) of node for country u; how is
+    'constant', 'common' or None (no change)."""
+    pub = [y for y in years if memo[node][(u, y)] is not None]
+    if len(pub) < 2:
+        return None
+    base = 2015 if 2015 in pub else pub[0]
+    leaves = leaves_of(node, children)
+    observed = lambda i, y: (u, i, y) in raw and (u, y, i) in score
+    present = lambda i, y: (u, y, i) in score
+    for last in sorted((y for y in pub if y > base), reverse=True):
+        common = [i for i in leaves if observed(i, base) and observed(i, last)]
+        if all(present(i, base) == present(i, last) == (i in common) for i in leaves):
+            return base, last, memo[node][(u, last)] - memo[node][(u, base)], "constant"
+        x0 = aggregate_one({i: score[(u, base, i)] for i in common}, node, children)
+        x1 = aggregate_one({i: score[(u, last, i)] for i in common}, node, children)
+        if x0 is not None and x1 is not None:
+            return base, last, x1 - x0, "common"
+    return base, None, None, None
+
+
+def composition_changes(units, years, score, memo, children, root):
+    """Count of (country, aggregate, year, indicator) entering or leaving."""
+    parent = {k: p for p, ks in children.items() for k in ks}
+    n = 0
+    for node in memo:
+        if node not in children:
+            continue
+        leaves = leaves_of(node, children)
+
+        def counts(i, u, y):
+            if (u, y, i) not in score:
+                return False
+            a = parent[i]
+            while True:
+                if memo[a][(u, y)] is None:
+                    return False
+                if a == node:
+                    return True
+                a = parent[a]
+        for u in units:
+            pub = [y for y in years if memo[node][(u, y)] is not None]
+            for y0, y1 in zip(pub, pub[1:]):
+                n += sum(counts(i, u, y0) != counts(i, u, y1) for i in leaves)
+    return n
+
+
+def comparisons(units, years, raw, score, memo, children, root):
+    ev = years[-1]
+    scored = [u for u in units if memo[root][(u, ev)] is not None]
+    unranked = [u for u in scored if coverage(score, memo, root, children, u, ev) < MIN_COVERAGE * (1 - 1e-12)]
+    print("index scores in %d not ranked (coverage below %g): %d of %d" % (
+        ev, MIN_COVERAGE, len(unranked), len(scored)))
+    how = {"constant": 0, "common": 0, None: 0}
+    root_how = {"constant": 0, "common": 0, None: 0}
+    for node in memo:
+        if node not in children:
+            continue
+        for u in units:
+            c = change_since_base(node, u, years, raw, score, memo, children)
+            if c is None:
+                continue
+            how[c[3]] += 1
+            if node == root:
+                root_how[c[3]] += 1
+    print("aggregate changes since the base year: %d constant, %d common, %d none" % (
+        how["constant"], how["common"], how[None]))
+    print("index changes since the base year: %d constant, %d common, %d none" % (
+        root_how["constant"], root_how["common"], root_how[None]))
+    for u, node in (("fin", root), ("ind", root), ("bra", "A2"), ("deu", "A1"), ("arg", "F2_1")):
+        c = change_since_base(node, u, years, raw, score, memo, children)
+        print("%s %s change since base: %s" % (u, node, "none" if c is None or c[3] is None else
+                                               "%d-%d %.17g %s" % c))
+    print("composition changes: %d" % composition_changes(units, years, score, memo,
+                                                          children, root))
+
+
 def main():
     inds, direction, children, root, units, years, raw = load()
     x = impute_latest(raw, units, inds, years)
@@ -221,6 +352,7 @@ def main():
         print("%s %s %d: %.17g" % (u, node, ev, memo[node][(u, ev)]))
     for u, i in (("arg", "ger_5t8"), ("pak", "rofst_1_cp")):
         print("%s %s %d: %.17g" % (u, i, ev, score[(u, ev, i)]))
+    comparisons(units, years, raw, score, memo, children, root)
 
 
 if __name__ == "__main__":

@@ -1,5 +1,6 @@
 /* test_badinput.c: every bad-input fixture under tests/data/bad/ whose name
- * starts with fw- (framework files) or data- (observation files, read against
+ * starts with fw- (framework files) or data- (observation files, CSV or
+ * workbooks, read against
  * tests/data/good/mini-framework.csv) must be rejected, and the first error
  * (after diag_sort, as the command line prints them) must read exactly as the
  * sibling .expect file says. The expected lines were written by hand from
@@ -63,7 +64,9 @@ static void test_fixtures(void **state)
     while ((e = readdir(dir)) != NULL && n < 512) {
         size_t l = strlen(e->d_name);
         if ((strncmp(e->d_name, "fw-", 3) == 0 || strncmp(e->d_name, "data-", 5) == 0) &&
-            l > 4 && strcmp(e->d_name + l - 4, ".csv") == 0)
+            ((l > 4 && strcmp(e->d_name + l - 4, ".csv") == 0) ||
+             (l > 5 && strncmp(e->d_name, "data-", 5) == 0 &&
+              strcmp(e->d_name + l - 5, ".xlsx") == 0)))
             names[n++] = strdup(e->d_name);
     }
     closedir(dir);
@@ -75,7 +78,7 @@ static void test_fixtures(void **state)
         char path[512], expath[512], want[1024], got[1024];
         snprintf(path, sizeof path, "tests/data/bad/%s", names[i]);
         snprintf(expath, sizeof expath, "tests/data/bad/%.*s.expect",
-                 (int)(strlen(names[i]) - 4), names[i]);
+                 (int)(strcspn(names[i], ".")), names[i]);
         if (read_expect(expath, want, sizeof want) != 0) {
             print_error("%s: no .expect file\n", path);
             failures++;

@@ -87,11 +87,52 @@ static void test_groups(void **s)
     diag_free(&d);
 }
 
+/* Issue 14 item 7: five children over four units, fewer complete cases than
+ * children, the case of 2,000 indicators under one parent: the first
+ * component comes from the 4 x 4 problem (pca_dual) and equals R's eigen()
+ * of the 5 x 5 correlation matrix (unit_values.R). */
+static void test_more_children_than_units(void **s)
+{
+    (void)s;
+    static const double v[5][4] = {
+        {1, 2, 3, 4}, {2, 1, 4, 3}, {1, 3, 2, 5}, {4, 3, 2, 1.5}, {0, 1, 1, 3}};
+    struct framework fw;
+    struct fw_node nd[6];
+    int gch[] = {0, 1, 2, 3, 4};
+    const char *codes[] = {"a", "b", "c", "d", "e", "g"};
+    for (int i = 0; i < 6; i++) {
+        tk_node(&nd[i], codes[i], i < 5 ? 1 : 2);
+        nd[i].parent = i < 5 ? 5 : -1;
+    }
+    nd[5].nchild = 5;
+    nd[5].child = gch;
+    tk_fw(&fw, nd, 6, 5, 2);
+    double score[24];
+    memcpy(score, v, sizeof v);
+    for (int u = 0; u < 4; u++)
+        score[20 + u] = (v[0][u] + v[1][u] + v[2][u] + v[3][u] + v[4][u]) / 5;
+    struct diag d;
+    diag_init(&d);
+    struct coherence *co = coherence_compute(&fw, score, NULL, 4, 1, 0, 2020, &d);
+    assert_non_null(co);
+    const struct coherence_group *g = &co->group[0];
+    assert_int_equal(g->n, 4);
+    near(g->pca_share, 0.78204042758386338);
+    near(g->loading[0], 0.50358935385293246);
+    near(g->loading[1], 0.27472295791283974);
+    near(g->loading[2], 0.44213551938272944);
+    near(g->loading[3], -0.49240471213191001);
+    near(g->loading[4], 0.48267881769563986);
+    coherence_free(co);
+    diag_free(&d);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_correlations),
         cmocka_unit_test(test_groups),
+        cmocka_unit_test(test_more_children_than_units),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

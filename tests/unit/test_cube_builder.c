@@ -146,8 +146,10 @@ static void test_se_n_flag(void **state)
     add(b, u, 0, 2021, 10.0, 0.5, 1.0, 2.0);       /* a finite se wins: 0.5 */
     add(b, u, 0, 2022, 10.0, INFINITY, 8.0, 12.0); /* not finite: from the CI */
     add(b, u, 0, 2023, 10.0, NAN, 8.0, NAN);       /* half an interval: NaN */
-    struct cube_obs o = {u, 0, 2024, 0.4, NAN, 250.0, NAN, NAN, 1};
+    struct cube_obs o = {u, 0, 2024, 0.4, NAN, 250.0, NAN, NAN, "p"};
     cube_builder_add(b, &o);
+    struct cube_obs ob = {u, 0, 2025, 0.4, NAN, NAN, NAN, NAN, "b"};
+    cube_builder_add(b, &ob);
     struct cube *c = finish_ok(b);
     tk_near(c->se[CUBE_AT(c, 0, 0, 0)], 4.0 / (2 * 1.6448536269514722), 1e-12);
     tk_near(c->se[CUBE_AT(c, 0, 1, 0)], 0.5, 0);
@@ -155,8 +157,14 @@ static void test_se_n_flag(void **state)
     assert_true(isnan(c->se[CUBE_AT(c, 0, 3, 0)]));
     assert_true(isnan(c->n[CUBE_AT(c, 0, 0, 0)]));
     tk_near(c->n[CUBE_AT(c, 0, 4, 0)], 250.0, 0);
+    /* the flags as given, "b" a break */
     assert_int_equal(c->flag[CUBE_AT(c, 0, 4, 0)], CUBE_FLAGGED);
-    assert_int_equal(c->flag[CUBE_AT(c, 0, 0, 0)], 0);
+    assert_string_equal(cube_flag_at(c, CUBE_AT(c, 0, 4, 0)), "p");
+    assert_int_equal(c->flag[CUBE_AT(c, 0, 5, 0)], CUBE_FLAGGED | CUBE_BREAK);
+    assert_string_equal(cube_flag_at(c, CUBE_AT(c, 0, 5, 0)), "b");
+    assert_int_equal(c->flag[CUBE_AT(c, 0, 1, 0)], 0);
+    assert_null(cube_flag_at(c, CUBE_AT(c, 0, 1, 0)));
+    assert_int_equal(c->nflagtext, 2);
     cube_free(c);
 }
 

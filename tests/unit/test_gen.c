@@ -146,6 +146,8 @@ static void test_parse_bad(void **state)
         {"--survey", "1.5", "-o", "x"},
         {"--seed", "-1", "-o", "x"},
         {"--seed", "12x", "-o", "x"},
+        {"--seed", "4294967296", "-o", "x"},    /* issue 14 item 8: past the batch's */
+        {"--seed", "5000000000", "-o", "x"},    /* seed range, which run would refuse */
         {"--indicators-per-feature", "0", "-o", "x"},
         {"--year", "2040", "-o", "x"},
         {"--scope", "yearly", "-o", "x"},

@@ -307,9 +307,9 @@ static void test_fixed_bounds_apply(void **state)
 {
     (void)state;
     make_fw(1);
-    /* Nominal x = 0, 10 -> min 0, max 10. A perturbed copy -5, 20 applied
-     * with the nominal bounds: (-5-0)/10*100 = -50, 200 (the scale does not
-     * move, METHODS §6). In place (x == y). */
+    /* x = 0, 10 -> min 0, max 10. Other values -5, 20 applied with these
+     * parameters: (-5-0)/10*100 = -50, 200 (apply uses the bounds it is
+     * given). In place (x == y). */
     double x[] = {0, 10}, y[2];
     struct method m = defaults(NORM_MINMAX, SCOPE_PER_YEAR);
     struct normalise_params *p = run(&m, x, y, 2, 1);

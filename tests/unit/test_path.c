@@ -1,6 +1,8 @@
 /* test_path.c: file names made from data (path_slug) never leave the folder
  * they are joined to, never name a device and never come out empty; plus
- * path_join, path_dirname, path_mkdir_p and path_remove_tree. Expected slugs
+ * path_join, path_dirname, path_mkdir_p, path_remove_tree (never through a
+ * link: issue 14 item 2), path_canonical and path_relative (the store's key
+ * of a data file: item 3). Expected slugs
  * are worked out by hand from the documented rule: ASCII letters and digits
  * kept (lower-cased), every other run of bytes becomes one '-' between kept
  * characters, at most 80 bytes, "unnamed" when nothing is left, a '-'
@@ -211,6 +213,104 @@ static void test_mkdir_remove(void **state)
     free(deep);
 }
 
+/* Write text to dir/name. */
+static void put_file(const char *dir, const char *name, const char *text)
+{
+    char *p = path_join(dir, name);
+    FILE *fp = fopen(p, "w");
+    assert_non_null(fp);
+    fputs(text, fp);
+    fclose(fp);
+    free(p);
+}
+
+/* Issue 14 item 2: a link, as the folder itself or inside it, is removed
+ * as a link: what it points to is untouched. */
+static void test_remove_never_follows(void **state)
+{
+    (void)state;
+    char tmpl[] = "/tmp/lcme-test-path-XXXXXX";
+    assert_non_null(mkdtemp(tmpl));
+    char *victim = path_join(tmpl, "victim"), *vsub = path_join(tmpl, "victim/sub");
+    assert_int_equal(path_mkdir_p(vsub), 0);
+    put_file(victim, "precious", "x");
+    put_file(vsub, "deep", "y");
+    char *link = path_join(tmpl, "link");
+    assert_int_equal(symlink(victim, link), 0);
+    path_remove_tree(link);   /* the folder itself is a link: left alone */
+    struct stat st;
+    assert_int_equal(lstat(link, &st), 0);
+    char *tree = path_join(tmpl, "tree"), *inner = path_join(tmpl, "tree/in");
+    assert_int_equal(path_mkdir_p(inner), 0);
+    char *l1 = path_join(tmpl, "tree/to-victim"), *l2 = path_join(tmpl, "tree/in/to-file");
+    char *vfile = path_join(victim, "precious");
+    assert_int_equal(symlink(victim, l1), 0);
+    assert_int_equal(symlink(vfile, l2), 0);
+    put_file(inner, "mine", "z");
+    path_remove_tree(tree);
+    assert_int_not_equal(lstat(tree, &st), 0);
+    assert_int_equal(stat(vfile, &st), 0);
+    char *vdeep = path_join(vsub, "deep");
+    assert_int_equal(stat(vdeep, &st), 0);
+    unlink(link);
+    path_remove_tree(tmpl);
+    assert_int_not_equal(stat(tmpl, &st), 0);
+    free(vdeep);
+    free(vfile);
+    free(l2);
+    free(l1);
+    free(inner);
+    free(tree);
+    free(link);
+    free(vsub);
+    free(victim);
+}
+
+/* Issue 14 item 3: the store keys a data file by its path from the store's
+ * folder, links and dot-dots resolved; a path that does not exist yet is
+ * resolved through its folder. */
+static void test_relative(void **state)
+{
+    (void)state;
+    char tmpl[] = "/tmp/lcme-test-path-XXXXXX";
+    assert_non_null(mkdtemp(tmpl));
+    char *ab = path_join(tmpl, "a/b"), *c = path_join(tmpl, "c");
+    assert_int_equal(path_mkdir_p(ab), 0);
+    assert_int_equal(path_mkdir_p(c), 0);
+    put_file(ab, "x.csv", "1");
+    struct {
+        const char *dir, *path, *want;
+    } cases[] = {
+        {"c", "a/b/x.csv", "../a/b/x.csv"},
+        {"a", "a/b/x.csv", "b/x.csv"},
+        {"a/b", "a/b/x.csv", "x.csv"},
+        {"a/b/../../c/..", "c/../a/b/x.csv", "a/b/x.csv"},
+        {"a/b", "a/b/new.csv", "new.csv"},      /* not there yet */
+        {"a/b", "a", ".."},
+        {"a", "a", "."},
+        {"a", "nowhere/x.csv", NULL},           /* its folder is not there */
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        char *d = path_join(tmpl, cases[i].dir), *p = path_join(tmpl, cases[i].path);
+        char *got = path_relative(d, p);
+        if (cases[i].want) {
+            assert_non_null(got);
+            assert_string_equal(got, cases[i].want);
+        } else {
+            assert_null(got);
+        }
+        free(got);
+        free(d);
+        free(p);
+    }
+    char *r = path_relative("/", tmpl);
+    assert_string_equal(r, tmpl + 1);
+    free(r);
+    path_remove_tree(tmpl);
+    free(ab);
+    free(c);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -221,6 +321,8 @@ int main(void)
         cmocka_unit_test(test_slug_random_bytes),
         cmocka_unit_test(test_join_dirname),
         cmocka_unit_test(test_mkdir_remove),
+        cmocka_unit_test(test_remove_never_follows),
+        cmocka_unit_test(test_relative),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -84,12 +84,16 @@ static struct obs obs_a[] = {
     OBS(2, 0, 2021, 0, 8, -1.5, NAN, NAN, NAN, NAN, 0),     /* C 2021 I1 */
 };
 
-static struct obs_source src_a = {"a.csv", "a.csv", "aaaa", 7};
-static struct obs_source src_b = {"b.csv", "b.csv", "bbbb", 1};
+static struct obs_source src_a = {"a.csv", "a.csv", "aaaa", 7, NULL};
+static struct obs_source src_b = {"b.csv", "b.csv", "bbbb", 1, NULL};
+
+static char *flag_text[] = {"e"};   /* obs flag 1 */
 
 static void make_obsset(struct obsset *o, struct obs *v, size_t n, struct obs_source *src)
 {
     memset(o, 0, sizeof *o);
+    o->nflag = 1;
+    o->flag = flag_text;
     o->n = o->alloc = n;
     o->v = v;
     o->nunit = 3;
@@ -225,7 +229,7 @@ static void test_schema(void **state)
     struct env *e = *state;
     struct store *s = open_store(e);
     store_close(s);
-    assert_int_equal(raw_int(e->path, "PRAGMA user_version"), 1);
+    assert_int_equal(raw_int(e->path, "PRAGMA user_version"), 2);
     char mode[32];
     raw_text(e->path, "PRAGMA journal_mode", mode, sizeof mode);
     assert_string_equal(mode, "delete");
@@ -304,6 +308,7 @@ static void test_put_and_load(void **state)
     tk_near(c->n[at], 200.0, 1e-15);
     assert_true(isnan(c->se[at]));
     assert_int_equal(c->flag[at], CUBE_FLAGGED);
+    assert_string_equal(cube_flag_at(c, at), "e");
     /* C 2020 I3 */
     at = CUBE_AT(c, 2, 0, 2);
     tk_near(c->value[at], 3.0, 1e-15);
@@ -400,17 +405,35 @@ static void test_reload_and_revise(void **state)
     put(e, s, &o, NULL);
     assert_int_equal(raw_int(e->path, "SELECT count(*) FROM observation"), 7);
 
-    /* Reload a.csv with only its first three rows: the other four go. */
-    struct obs_source a3 = {"a.csv", "a.csv", "a3a3", 3};
+    /* Reload a.csv with only its first three rows (2020 and 2021, issue 14
+     * item 3): a.csv's rows of 2020 and 2021 are replaced (three of their
+     * six go), its row of 2019, a year the file no longer gives, is kept
+     * and counted by store_source_kept. */
+    struct obs_source a3 = {"a.csv", "a.csv", "a3a3", 3, NULL};
     make_obsset(&o, obs_a, 3, &a3);
     size_t revised = 99;
     put(e, s, &o, &revised);
     assert_int_equal(revised, 0);
-    assert_int_equal(raw_int(e->path, "SELECT count(*) FROM observation"), 3);
+    assert_int_equal(raw_int(e->path, "SELECT count(*) FROM observation"), 4);
     assert_int_equal(raw_int(e->path, "SELECT rows FROM source WHERE name='a.csv'"), 3);
     assert_int_equal(raw_int(e->path, "SELECT count(*) FROM observation WHERE unit='C' "
                                       "AND year=2021"),
                      0);
+    assert_int_equal(raw_int(e->path, "SELECT count(*) FROM observation WHERE unit='B' "
+                                      "AND year=2019 AND source='a.csv'"),
+                     1);
+    size_t kept = 0;
+    int first = 0, last = 0;
+    assert_int_equal(store_source_kept(s, &o, 0, &kept, &first, &last, &e->d), 0);
+    assert_int_equal(kept, 1);
+    assert_int_equal(first, 2019);
+    assert_int_equal(last, 2019);
+    /* Asked to replace, a.csv drops every row it loaded, 2019's too. */
+    assert_int_equal(store_drop_sources(s, &o, &e->d), 0);
+    put(e, s, &o, &revised);
+    assert_int_equal(raw_int(e->path, "SELECT count(*) FROM observation"), 3);
+    assert_int_equal(store_source_kept(s, &o, 0, &kept, &first, &last, &e->d), 0);
+    assert_int_equal(kept, 0);
 
     /* b.csv revises A 2020 I1 (held from a.csv) and adds nothing else. */
     struct obs obs_b[] = {OBS(1, 0, 2020, 0, 2, 11.0, NAN, NAN, NAN, NAN, 0)};
@@ -453,7 +476,7 @@ static void test_rollback(void **state)
     struct env *e = *state;
     struct store *s = open_store(e);
     struct obsset o;
-    struct obs_source a3 = {"a.csv", "a.csv", "a3a3", 3};
+    struct obs_source a3 = {"a.csv", "a.csv", "a3a3", 3, NULL};
     make_obsset(&o, obs_a, 3, &a3);
     put(e, s, &o, NULL);
     long long obs0 = raw_int(e->path, "SELECT count(*) FROM observation");
@@ -645,15 +668,23 @@ static void make_results(struct results *r, double *score, double *rank, double 
     rank[RES_AT(r, 3, 1, 2)] = 2;
 }
 
-static void test_runs_results_history(void **state)
+/* Store a.csv in s and return the cube of fw_small it gives (3 units,
+ * 2020 and 2021). */
+static struct cube *put_a(struct env *e, struct store *s)
 {
-    struct env *e = *state;
-    struct store *s = open_store(e);
     struct obsset o;
     make_obsset(&o, obs_a, 7, &src_a);
     put(e, s, &o, NULL);
     struct cube *c = NULL;
     assert_int_equal(store_load_cube(s, &fw_small, 0.95, &c, NULL, &e->d), 0);
+    return c;
+}
+
+static void test_runs_results_history(void **state)
+{
+    struct env *e = *state;
+    struct store *s = open_store(e);
+    struct cube *c = put_a(e, s);
     assert_int_equal(c->nunit, 3);
     assert_int_equal(c->nyear, 2);
 
@@ -742,6 +773,7 @@ static void test_runs_results_history(void **state)
 
     /* b.csv adds a 2018 row */
     struct obs obs_b[] = {OBS(2, 2, 2018, 0, 2, 1.0, NAN, NAN, NAN, NAN, 0)};
+    struct obsset o;
     make_obsset(&o, obs_b, 1, &src_b);
     put(e, s, &o, NULL);
 
@@ -786,6 +818,72 @@ static void test_runs_results_history(void **state)
     assert_integrity(e->path);
 }
 
+/* Issue 14 item 7: a damaged page of the result table, which no statement
+ * of a run reads, is found when the store is opened for writing (quick
+ * check) and nothing is written; read-only opening (history) still works.
+ * Also store_run_status, which the output folder's recovery asks. */
+static void test_damaged_page(void **state)
+{
+    struct env *e = *state;
+    struct store *s = open_store(e);
+    struct cube *c = put_a(e, s);
+    double score[24], rank[24], lo[24], hi[24];
+    struct results r;
+    make_results(&r, score, rank, lo, hi);
+    assert_int_equal(store_begin(s, &e->d), 0);
+    assert_int_equal(store_run_begin(s, "r1", "HK 2021", 2021, "2021-12-31T00:00:00", "", 1,
+                                     "ff", &e->d),
+                     0);
+    assert_int_equal(store_put_results(s, "r1", &fw_small, c, &r, &e->d), 0);
+    assert_int_equal(store_run_finish(s, "r1", "done", &e->d), 0);
+    assert_int_equal(store_commit(s, &e->d), 0);
+    char status[16];
+    assert_int_equal(store_run_status(s, "r1", status, sizeof status, &e->d), 0);
+    assert_string_equal(status, "done");
+    assert_int_equal(store_run_status(s, "r9", status, sizeof status, &e->d), 0);
+    assert_string_equal(status, "");
+    cube_free(c);
+    store_close(s);
+
+    /* scribble over the result table's root page, keeping the file's size */
+    long long root = raw_int(e->path, "SELECT rootpage FROM sqlite_master WHERE name='result'");
+    long long psize = raw_int(e->path, "PRAGMA page_size");
+    FILE *fp = fopen(e->path, "r+b");
+    assert_non_null(fp);
+    assert_int_equal(fseek(fp, (long)((root - 1) * psize), SEEK_SET), 0);
+    for (int i = 0; i < 64; i++)
+        fputc(0xA5, fp);
+    fclose(fp);
+    s = NULL;
+    assert_int_equal(store_open(&s, e->path, 0, &e->d), -1);
+    assert_null(s);
+    assert_int_equal(e->d.worst, LCME_ESTORE);
+    assert_true(diag_has(&e->d, "is damaged"));
+    diag_clear(&e->d);
+    assert_int_equal(store_open(&s, e->path, 1, &e->d), 0);
+    store_close(s);
+}
+
+/* Issue 14 item 8: a store a failed first run created holds nothing and is
+ * deleted by store_close_discard; one that holds data is only closed. */
+static void test_discard_empty(void **state)
+{
+    struct env *e = *state;
+    struct store *s = open_store(e);
+    assert_int_equal(store_begin(s, &e->d), 0);
+    struct obsset o;
+    make_obsset(&o, obs_a, 7, &src_a);
+    assert_int_equal(store_put_obsset(s, &o, &fw_full, NULL, &e->d), 0);
+    store_close_discard(s);   /* rolls back: nothing was committed */
+    assert_int_equal(access(e->path, F_OK), -1);
+    s = open_store(e);
+    put(e, s, &o, NULL);
+    store_close_discard(s);
+    assert_int_equal(access(e->path, F_OK), 0);
+    assert_int_equal(raw_int(e->path, "SELECT count(*) FROM observation"), 7);
+    store_close_discard(NULL);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -798,6 +896,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_busy, setup, teardown),
         cmocka_unit_test_setup_teardown(test_bad_files, setup, teardown),
         cmocka_unit_test_setup_teardown(test_runs_results_history, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_damaged_page, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_discard_empty, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

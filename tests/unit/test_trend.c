@@ -475,7 +475,8 @@ static void test_compute_all(void **state)
         "mk_s,mk_z,mk_p,cagr,change_since_base,change_low,change_high,progress,"
         "base_year,change_excludes_zero,prev_year,change_since_prev,change_prev_low,"
         "change_prev_high,change_prev_excludes_zero,target,change_p,change_significant,"
-        "change_prev_p,change_prev_significant\n"
+        "change_prev_p,change_prev_significant,change_constant,change_indicators,"
+        "change_prev_constant,change_prev_indicators\n"
         "A,lit,2016,2019,4,";
     assert_memory_equal(buf, want_head, strlen(want_head));
     /* formula guard on "=drop", RFC 4180 on the quoted names and the class */
@@ -483,12 +484,13 @@ static void test_compute_all(void **state)
     /* appended: the base year (cfg.base_year 2017); no Monte Carlo change
      * here, so no interval, no flag and no change since the year before;
      * the target lit was judged against (150); last, no p-value and no
-     * significance flag (not assessed) */
-    assert_non_null(strstr(buf, ",,\"progress, acceleration needed\",2017,,,,,,,150,,,,\n"));
+     * significance flag (not assessed); an indicator's changes carry no
+     * composition columns */
+    assert_non_null(strstr(buf, ",,\"progress, acceleration needed\",2017,,,,,,,150,,,,,,,,\n"));
     /* two points: no slope, Sen or Mann-Kendall; a CAGR, a change (5) and a
      * progress class from the base 2016 */
     assert_non_null(strstr(buf, "\n\"B \"\"north\"\"\",lit,2016,2018,2,,,,,,,,0.0350983"));
-    assert_non_null(strstr(buf, ",5,,,\"progress, acceleration needed\",2016,,,,,,,150,,,,\n"));
+    assert_non_null(strstr(buf, ",5,,,\"progress, acceleration needed\",2016,,,,,,,150,,,,,,,,\n"));
     assert_non_null(strstr(buf, "\"B \"\"north\"\"\",\"root, all\",2017,2019,3,"));
     /* 7 lines: header + 2 units x 3 nodes */
     int lines = 0;
@@ -521,7 +523,9 @@ static void test_compute_all(void **state)
  * read as "target met" if they were used). [score_progress]:
  *   A: 35 (2017) -> 60 (2019), target 80 by 2030:
  *      R = (25/45) / (2/13) = 3.6111: on track;
- *   B: 30 -> 29.5: R = (-0.5/50) / (2/13) = -0.065: deterioration.
+ *   B: 30 -> 29.5 (drop is its one indicator in both years, a constant
+ *      composition), against drop's target score 80:
+ *      R = (-0.5/50) / (2/13) = -0.065: deterioration.
  * With target score 55 in 2019, A's 60 has met it. With no target score
  * (NaN), or one off the score scale (150 under min-max to [0, 100]), the
  * bands on the change per year as a share of the score range: A
@@ -534,9 +538,24 @@ static void test_aggregate_target(void **state)
     double ts[3 * 4];
     for (int k = 0; k < 3 * 4; k++)
         ts[k] = NAN;
-    ts[2 * 4 + 0] = ts[2 * 4 + 1] = ts[2 * 4 + 2] = 10;
-    ts[2 * 4 + 3] = 80;
+    /* the root's target scores, and its two indicators' (an aggregate's
+     * target compares like with like: the unit's score over the indicators
+     * that have a target score against the target score over the same
+     * indicators; both have one here, so these are the root's own) */
+    for (int n = 0; n < 3; n++) {
+        ts[n * 4 + 0] = ts[n * 4 + 1] = ts[n * 4 + 2] = 10;
+        ts[n * 4 + 3] = 80;
+    }
     fx.res.target_score = ts;
+    /* the root's children (weights 1), so that its changes and targets can
+     * be taken over its indicators: A's root is the mean of lit and drop in
+     * every year; B has drop alone in 2017 and 2019 (lit has no value then),
+     * a constant composition */
+    static int kids[2] = {0, 1};
+    fx.node[2].nchild = 2;
+    fx.node[2].child = kids;
+    fx.fw.nlevel = 2;
+    fx.node[0].weight = fx.node[1].weight = 1;
     struct diag d;
     diag_init(&d);
     struct trends *tr = NULL;
@@ -551,13 +570,13 @@ static void test_aggregate_target(void **state)
     NEAR(tr->target[TREND_AT(tr, 0, 0)], 150);
     trends_free(tr);
 
-    ts[2 * 4 + 3] = 55;
+    ts[0 * 4 + 3] = ts[1 * 4 + 3] = ts[2 * 4 + 3] = 55;
     assert_int_equal(trend_compute_all(&fx.cfg, &fx.fw, &fx.c, &fx.res, &tr, &d), 0);
     assert_int_equal(tr->progress[TREND_AT(tr, 2, 0)], TREND_TARGET_MET);
     trends_free(tr);
 
     /* a target score off the scale of min-max [0, 100] is not used */
-    ts[2 * 4 + 3] = 150;
+    ts[0 * 4 + 3] = ts[1 * 4 + 3] = ts[2 * 4 + 3] = 150;
     fx.cfg.level[1].normalise = NORM_MINMAX;
     fx.cfg.level[1].norm_low = 0;
     fx.cfg.level[1].norm_high = 100;
@@ -567,7 +586,7 @@ static void test_aggregate_target(void **state)
     assert_true(isnan(tr->target[a]));
     trends_free(tr);
 
-    ts[2 * 4 + 3] = NAN;
+    ts[0 * 4 + 3] = ts[1 * 4 + 3] = ts[2 * 4 + 3] = NAN;
     assert_int_equal(trend_compute_all(&fx.cfg, &fx.fw, &fx.c, &fx.res, &tr, &d), 0);
     assert_int_equal(tr->progress[a], TREND_SUBSTANTIAL);
     assert_true(isnan(tr->target[a]));

@@ -1,0 +1,472 @@
+/* xlsx_read.c: an .xlsx workbook's package: the zip read by minizip from
+ * memory, each part streamed through expat in blocks, the text blocks the
+ * cells point into, and xlsx_open, which reads the file, hashes it and
+ * hands the chosen sheet to xlsx_sheet.c.
+ *
+ * Invariants: a part is never held whole, only XLSX_CHUNK bytes of it at a
+ * time, and never more than its limit is inflated (a zip bomb stops at the
+ * limit with a message at the cell being read); a part whose every byte
+ * was read has had its CRC checked by minizip; the bytes of the file are
+ * borrowed from the caller (xlsx_open_mem) or from a struct csv that read
+ * them (xlsx_open), and nothing points into them once xlsx_open returns.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "xlsx_int.h"
+
+/* Inflated bytes handed to expat at once: under glibc's mmap threshold
+ * (128 KiB), so expat's buffer is not mapped and unmapped for each part. */
+#define XLSX_CHUNK (64u * 1024)
+/* Text blocks grow from XLSX_BLOCK0 to XLSX_BLOCK1 bytes, so a return of a
+ * hundred rows allocates little and a large sheet few blocks. */
+#define XLSX_BLOCK0 (8u * 1024)
+#define XLSX_BLOCK1 (1024u * 1024)
+
+struct xlsx_limits xlsx_limits_default(void)
+{
+    struct xlsx_limits l = {
+        .max_part = CSV_MAX_FILE,
+        .max_small = 16u << 20,
+        .max_cell = CSV_MAX_FIELD,
+        .max_text = CSV_MAX_FILE,
+        .max_cells = (size_t)1 << 26,
+    };
+    return l;
+}
+
+int xlsx_is_workbook_name(const char *path)
+{
+    size_t n = strlen(path);
+    return n > 5 && (strcasecmp(path + n - 5, ".xlsx") == 0 ||
+                     strcasecmp(path + n - 5, ".xlsm") == 0);
+}
+
+/* ---- text blocks -------------------------------------------------------- */
+
+char *xlsx_text_add(struct xlsx_text *t, const char *s, size_t len)
+{
+    struct xlsx_block *h = t->head;
+    if (!h || h->size - h->used < len + 1) {
+        size_t size = !h ? XLSX_BLOCK0 : h->size < XLSX_BLOCK1 ? 2 * h->size : XLSX_BLOCK1;
+        if (size < len + 1)
+            size = len + 1;
+        struct xlsx_block *nb = malloc(sizeof *nb + size);
+        if (!nb)
+            return NULL;
+        nb->next = h;
+        nb->used = 0;
+        nb->size = size;
+        t->head = h = nb;
+    }
+    char *p = h->data + h->used;
+    memcpy(p, s, len);
+    p[len] = '\0';
+    h->used += len + 1;
+    t->total += len + 1;
+    return p;
+}
+
+void xlsx_text_free(struct xlsx_text *t)
+{
+    for (struct xlsx_block *b = t->head, *n; b; b = n) {
+        n = b->next;
+        free(b);
+    }
+    t->head = NULL;
+    t->total = 0;
+}
+
+/* ---- messages and XML helpers ------------------------------------------- */
+
+void xlsx_error(struct xlsx_book *b, const struct xlsx_at *at, enum lcme_status st,
+                const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    if (at && at->sheet && at->row > 0)
+        diag_vadd_cell(b->d, st, b->file, at->sheet, at->row, at->col, fmt, ap);
+    else
+        diag_vadd(b->d, st, b->file, 0, 0, fmt, ap);
+    va_end(ap);
+}
+
+const char *xlsx_local(const char *name)
+{
+    const char *c = strrchr(name, ':');
+    return c ? c + 1 : name;
+}
+
+const char *xlsx_attr(const char **atts, const char *local)
+{
+    for (size_t i = 0; atts[i]; i += 2)
+        if (strcmp(xlsx_local(atts[i]), local) == 0)
+            return atts[i + 1];
+    return NULL;
+}
+
+static int hexval(char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
+void xlsx_unescape(char *s, size_t *len)
+{
+    size_t n = *len, r = 0, w = 0;
+    if (!memchr(s, '_', n))
+        return;
+    while (r < n) {
+        long cp = -1;
+        if (s[r] == '_' && r + 6 < n && s[r + 1] == 'x' && s[r + 6] == '_') {
+            int h0 = hexval(s[r + 2]), h1 = hexval(s[r + 3]), h2 = hexval(s[r + 4]),
+                h3 = hexval(s[r + 5]);
+            if (h0 >= 0 && h1 >= 0 && h2 >= 0 && h3 >= 0)
+                cp = (long)h0 << 12 | h1 << 8 | h2 << 4 | h3;
+            if (cp == 0 || (cp >= 0xD800 && cp <= 0xDFFF))
+                cp = -1;
+        }
+        if (cp < 0) {
+            s[w++] = s[r++];
+            continue;
+        }
+        if (cp < 0x80) {
+            s[w++] = (char)cp;
+        } else if (cp < 0x800) {
+            s[w++] = (char)(0xC0 | cp >> 6);
+            s[w++] = (char)(0x80 | (cp & 0x3F));
+        } else {
+            s[w++] = (char)(0xE0 | cp >> 12);
+            s[w++] = (char)(0x80 | ((cp >> 6) & 0x3F));
+            s[w++] = (char)(0x80 | (cp & 0x3F));
+        }
+        r += 7;
+    }
+    s[w] = '\0';
+    *len = w;
+}
+
+void xlsx_stop(struct xlsx_pctx *ctx)
+{
+    if (!ctx->stopped)
+        XML_StopParser(ctx->xp, XML_FALSE);
+    ctx->stopped = 1;
+}
+
+void xlsx_done(struct xlsx_pctx *ctx)
+{
+    if (!ctx->stopped && !ctx->done)
+        XML_StopParser(ctx->xp, XML_TRUE);   /* suspended, never resumed */
+    ctx->done = 1;
+}
+
+static void XMLCALL on_doctype(void *ud, const XML_Char *name, const XML_Char *sysid,
+                               const XML_Char *pubid, int has_internal)
+{
+    (void)name, (void)sysid, (void)pubid, (void)has_internal;
+    struct xlsx_pctx *ctx = ud;
+    if (ctx->stopped)
+        return;
+    xlsx_error(ctx->b, ctx->at, LCME_EINPUT,
+               "the workbook's XML declares a document type (DTD), which workbooks never do; "
+               "it is not read");
+    xlsx_stop(ctx);
+}
+
+/* ---- the zip, from memory ----------------------------------------------- */
+
+static voidpf ZCALLBACK mem_open(voidpf opaque, const void *filename, int mode)
+{
+    (void)filename, (void)mode;
+    struct xlsx_mem *m = opaque;
+    m->pos = 0;
+    return m;
+}
+
+static uLong ZCALLBACK mem_read(voidpf opaque, voidpf stream, void *buf, uLong size)
+{
+    (void)opaque;
+    struct xlsx_mem *m = stream;
+    size_t left = m->len - m->pos;
+    if (size > left)
+        size = (uLong)left;
+    memcpy(buf, m->data + m->pos, size);
+    m->pos += size;
+    return size;
+}
+
+static uLong ZCALLBACK mem_write(voidpf opaque, voidpf stream, const void *buf, uLong size)
+{
+    (void)opaque, (void)stream, (void)buf, (void)size;
+    return 0;
+}
+
+static ZPOS64_T ZCALLBACK mem_tell(voidpf opaque, voidpf stream)
+{
+    (void)opaque;
+    return ((struct xlsx_mem *)stream)->pos;
+}
+
+static long ZCALLBACK mem_seek(voidpf opaque, voidpf stream, ZPOS64_T off, int origin)
+{
+    (void)opaque;
+    struct xlsx_mem *m = stream;
+    size_t base = origin == ZLIB_FILEFUNC_SEEK_SET ? 0
+                  : origin == ZLIB_FILEFUNC_SEEK_CUR ? m->pos
+                                                     : m->len;
+    if (off > m->len - base)
+        return -1;
+    m->pos = base + (size_t)off;
+    return 0;
+}
+
+static int ZCALLBACK mem_close(voidpf opaque, voidpf stream)
+{
+    (void)opaque, (void)stream;
+    return 0;
+}
+
+static int ZCALLBACK mem_error(voidpf opaque, voidpf stream)
+{
+    (void)opaque, (void)stream;
+    return 0;
+}
+
+/* Open the zip in b->mem. 0, or -1 after reporting what the file is. */
+static int zip_open(struct xlsx_book *b)
+{
+    const unsigned char *p = b->mem.data;
+    size_t n = b->mem.len;
+    static const unsigned char ole[8] = {0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1};
+    if (n >= 8 && memcmp(p, ole, 8) == 0) {
+        xlsx_error(b, NULL, LCME_EINPUT,
+                   "not an xlsx workbook: this is an old .xls workbook or a password-protected "
+                   "one (save it as .xlsx, without a password)");
+        return -1;
+    }
+    if (n < 4 || p[0] != 'P' || p[1] != 'K' || p[2] != 3 || p[3] != 4) {
+        xlsx_error(b, NULL, LCME_EINPUT,
+                   "not an xlsx workbook: the file is not a zip package (a CSV file must be "
+                   "named .csv)");
+        return -1;
+    }
+    zlib_filefunc64_def ff = {mem_open, mem_read, mem_write, mem_tell, mem_seek,
+                              mem_close, mem_error, &b->mem};
+    b->zip = unzOpen2_64("", &ff);
+    if (!b->zip) {
+        xlsx_error(b, NULL, LCME_EINPUT,
+                   "not an xlsx workbook: the zip package is damaged (its directory cannot be "
+                   "read)");
+        return -1;
+    }
+    return 0;
+}
+
+/* ---- streaming a part --------------------------------------------------- */
+
+/* Report an XML error of ctx's parser in part (unless a handler did). */
+static void xml_failed(struct xlsx_pctx *ctx, const char *part)
+{
+    if (ctx->stopped)
+        return;
+    enum XML_Error e = XML_GetErrorCode(ctx->xp);
+    if (e == XML_ERROR_NO_MEMORY) {
+        xlsx_error(ctx->b, NULL, LCME_ENOMEM, "out of memory reading '%s'", part);
+        return;
+    }
+    xlsx_error(ctx->b, ctx->at, LCME_EINPUT, "malformed XML in the part '%s': %s (its line %lu, "
+               "column %lu)", part, XML_ErrorString(e),
+               (unsigned long)XML_GetCurrentLineNumber(ctx->xp),
+               (unsigned long)XML_GetCurrentColumnNumber(ctx->xp) + 1);
+}
+
+/* Locate and open part for reading. 0; 1 when absent; -1 after reporting. */
+static int part_open(struct xlsx_book *b, const char *part)
+{
+    if (unzLocateFile(b->zip, part, 2) != UNZ_OK)
+        return 1;
+    unz_file_info64 info;
+    if (unzGetCurrentFileInfo64(b->zip, &info, NULL, 0, NULL, 0, NULL, 0) != UNZ_OK) {
+        xlsx_error(b, NULL, LCME_EINPUT, "the part '%s' is damaged", part);
+        return -1;
+    }
+    if (info.flag & 1) {
+        xlsx_error(b, NULL, LCME_EINPUT,
+                   "the part '%s' is encrypted (save the workbook without a password)", part);
+        return -1;
+    }
+    if (info.compression_method != 0 && info.compression_method != Z_DEFLATED) {
+        xlsx_error(b, NULL, LCME_EINPUT,
+                   "the part '%s' is compressed with zip method %lu, which is not read (only "
+                   "stored and deflated parts are)", part, (unsigned long)info.compression_method);
+        return -1;
+    }
+    if (unzOpenCurrentFile(b->zip) != UNZ_OK) {
+        xlsx_error(b, NULL, LCME_EINPUT, "the part '%s' is damaged", part);
+        return -1;
+    }
+    return 0;
+}
+
+/* Stream the open part through ctx's parser (xlsx_parse_part). */
+static int part_stream(struct xlsx_pctx *ctx, const char *part, size_t limit)
+{
+    struct xlsx_book *b = ctx->b;
+    int rc = 0;
+    size_t total = 0;
+    char *skip = NULL;   /* where the rest goes once the handler is done */
+    for (;;) {
+        /* inflate straight into expat's buffer: no copy in between */
+        void *buf = ctx->done ? skip : XML_GetBuffer(ctx->xp, XLSX_CHUNK);
+        if (!buf) {
+            xml_failed(ctx, part);
+            rc = -1;
+            break;
+        }
+        int n = unzReadCurrentFile(b->zip, buf, XLSX_CHUNK);
+        if (n < 0) {
+            xlsx_error(b, ctx->at, LCME_EINPUT, "the part '%s' is damaged (it cannot be "
+                       "inflated)", part);
+            rc = -1;
+            break;
+        }
+        if (n > 0 && (total += (size_t)n) > limit) {
+            xlsx_error(b, ctx->at, LCME_ELIMIT, "the part '%s' is larger than the %zu MiB "
+                       "limit once inflated", part, limit >> 20);
+            rc = -1;
+            break;
+        }
+        if (!ctx->done) {
+            enum XML_Status st = XML_ParseBuffer(ctx->xp, n, n == 0);
+            if (st == XML_STATUS_ERROR) {
+                xml_failed(ctx, part);
+                rc = -1;
+                break;
+            }
+            if (ctx->done && !(skip = malloc(XLSX_CHUNK))) {
+                xlsx_error(b, NULL, LCME_ENOMEM, "out of memory");
+                rc = -1;
+                break;
+            }
+        }
+        if (n == 0)
+            break;
+    }
+    free(skip);
+    if (unzCloseCurrentFile(b->zip) == UNZ_CRCERROR && rc == 0) {
+        xlsx_error(b, NULL, LCME_EINPUT,
+                   "the part '%s' is damaged (its checksum does not match)", part);
+        rc = -1;
+    }
+    return rc;
+}
+
+int xlsx_parse_part(struct xlsx_pctx *ctx, struct xlsx_book *b, const struct xlsx_at *at,
+                    const char *part, size_t limit, const struct xlsx_handlers *h)
+{
+    int rc = part_open(b, part);
+    if (rc != 0)
+        return rc;
+    ctx->b = b;
+    ctx->at = at;
+    ctx->stopped = ctx->done = 0;
+    ctx->xp = XML_ParserCreate(NULL);
+    if (!ctx->xp) {
+        unzCloseCurrentFile(b->zip);
+        xlsx_error(b, NULL, LCME_ENOMEM, "out of memory");
+        return -1;
+    }
+    XML_SetUserData(ctx->xp, ctx);
+    XML_SetStartDoctypeDeclHandler(ctx->xp, on_doctype);
+    XML_SetElementHandler(ctx->xp, h->start, h->end);
+    if (h->text)
+        XML_SetCharacterDataHandler(ctx->xp, h->text);
+    rc = part_stream(ctx, part, limit);
+    XML_ParserFree(ctx->xp);
+    ctx->xp = NULL;
+    return rc;
+}
+
+/* ---- opening ------------------------------------------------------------ */
+
+static void book_free(struct xlsx_book *b)
+{
+    if (b->zip)
+        unzClose(b->zip);
+    free(b->wb_part);
+    for (size_t i = 0; i < b->nsheet; i++) {
+        free(b->sheet[i].name);
+        free(b->sheet[i].rid);
+        free(b->sheet[i].part);
+    }
+    free(b->sheet);
+    free(b->sst_part);
+    free(b->styles_part);
+    free(b->sst);
+    free(b->sst_len);
+    free(b->xf_date);
+    xlsx_text_free(&b->text);
+}
+
+/* The sheet read: the one named "Data" (any case), else the first. */
+static size_t pick_sheet(const struct xlsx_book *b)
+{
+    for (size_t i = 0; i < b->nsheet; i++)
+        if (strcasecmp(b->sheet[i].name, "Data") == 0)
+            return i;
+    return 0;
+}
+
+int xlsx_open_mem(struct csv **out, const char *name, const void *data, size_t len,
+                  const struct xlsx_limits *lim, struct diag *d)
+{
+    *out = NULL;
+    struct xlsx_book b;
+    memset(&b, 0, sizeof b);
+    b.file = name;
+    b.d = d;
+    b.lim = lim ? *lim : xlsx_limits_default();
+    b.mem.data = data;
+    b.mem.len = len;
+    int rc = -1;
+    if (zip_open(&b) != 0 || xlsx_read_workbook(&b) != 0)
+        goto done;
+    size_t k = pick_sheet(&b);
+    const struct xlsx_sheetref *s = &b.sheet[k];
+    if (s->chart) {
+        xlsx_error(&b, NULL, LCME_EINPUT, "the sheet '%s' is a chart, not a sheet of cells",
+                   s->name);
+        goto done;
+    }
+    if (!s->part) {
+        xlsx_error(&b, NULL, LCME_EINPUT, "the sheet '%s' has no part in the workbook's "
+                   "relationships", s->name);
+        goto done;
+    }
+    if (xlsx_read_styles(&b) != 0 || xlsx_read_strings(&b) != 0)
+        goto done;
+    rc = xlsx_sheet_read(&b, k, out);
+done:
+    book_free(&b);
+    return rc;
+}
+
+int xlsx_open(struct csv **out, const char *path, char sha[SHA256_HEX_SIZE], struct diag *d)
+{
+    *out = NULL;
+    struct csv *raw;
+    if (csv_open(&raw, path, d) != 0)   /* the same checks and limit as a CSV file */
+        return -1;
+    sha256_hex(raw->buf, raw->len, sha);
+    int rc = xlsx_open_mem(out, path, raw->buf, raw->len, NULL, d);
+    csv_free(raw);
+    return rc;
+}

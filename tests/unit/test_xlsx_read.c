@@ -1,0 +1,456 @@
+/* test_xlsx_read.c: the xlsx reader (engine/input/xlsx_read.h) on
+ * workbooks built part by part here with minizip, each as small as the
+ * point it makes: which sheet is read, what each kind of cell becomes
+ * (shared, inline and rich strings, numbers, dates in both date systems,
+ * booleans, formulas' cached values), empty rows and gaps, every problem
+ * with the cell it is reported at, the limits, and the places diag writes
+ * for sheets. The round trip through lcme template and the workbooks of
+ * other programs are in tests/e2e/xlsx_returns.sh.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+#include <minizip/zip.h>
+
+#include "testkit.h"
+#include "xlsx_read.h"
+
+#define NS "xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\" " \
+           "xmlns:r=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships\""
+#define RT "http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
+#define PKG_RELS                                                                         \
+    "<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">" \
+    "<Relationship Id=\"rId1\" Type=\"" RT "officeDocument\" Target=\"xl/workbook.xml\"/>"    \
+    "</Relationships>"
+#define WB_ONE "<workbook " NS "><sheets><sheet name=\"Data\" sheetId=\"1\" r:id=\"rId1\"/>" \
+               "</sheets></workbook>"
+#define WB_RELS                                                                            \
+    "<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">" \
+    "<Relationship Id=\"rId1\" Type=\"" RT "worksheet\" Target=\"worksheets/sheet1.xml\"/>"   \
+    "<Relationship Id=\"rId2\" Type=\"" RT "sharedStrings\" Target=\"sharedStrings.xml\"/>"   \
+    "<Relationship Id=\"rId3\" Type=\"" RT "styles\" Target=\"styles.xml\"/>"                 \
+    "</Relationships>"
+#define SHEET(rows) "<worksheet " NS "><sheetData>" rows "</sheetData></worksheet>"
+
+struct part {
+    const char *name, *text;
+};
+
+/* A zip of the parts (text NULL: left out), read back into memory. */
+static char *zip_parts(const struct part *p, size_t n, size_t *len)
+{
+    char path[256];
+    tk_tmpfile(path, sizeof path, "xlsx");
+    zipFile z = zipOpen64(path, APPEND_STATUS_CREATE);
+    assert_non_null(z);
+    for (size_t i = 0; i < n; i++) {
+        if (!p[i].text)
+            continue;
+        assert_int_equal(zipOpenNewFileInZip64(z, p[i].name, NULL, NULL, 0, NULL, 0, NULL,
+                                               Z_DEFLATED, Z_DEFAULT_COMPRESSION, 0),
+                         ZIP_OK);
+        assert_int_equal(zipWriteInFileInZip(z, p[i].text, (unsigned)strlen(p[i].text)),
+                         ZIP_OK);
+        assert_int_equal(zipCloseFileInZip(z), ZIP_OK);
+    }
+    assert_int_equal(zipClose(z, NULL), ZIP_OK);
+    char *data = tk_slurp(path, len);
+    unlink(path);
+    assert_non_null(data);
+    return data;
+}
+
+/* A one-sheet workbook of the given sheet, shared strings and styles (NULL:
+ * none), opened; returns what xlsx_open_mem returned. */
+static int open_book(struct csv **c, struct diag *d, const char *sheet, const char *sst,
+                     const char *styles, const struct xlsx_limits *lim)
+{
+    const struct part p[] = {
+        {"_rels/.rels", PKG_RELS},           {"xl/workbook.xml", WB_ONE},
+        {"xl/_rels/workbook.xml.rels", WB_RELS}, {"xl/worksheets/sheet1.xml", sheet},
+        {"xl/sharedStrings.xml", sst},        {"xl/styles.xml", styles},
+    };
+    size_t len;
+    char *data = zip_parts(p, sizeof p / sizeof p[0], &len);
+    int rc = xlsx_open_mem(c, "t.xlsx", data, len, lim, d);
+    free(data);
+    return rc;
+}
+
+/* The first problem, formatted. */
+static const char *first(struct diag *d, char *buf, size_t len)
+{
+    assert_true(d->n > 0);
+    diag_sort(d);
+    return diag_format(d, 0, buf, len);
+}
+
+/* Next record must be row `row` with these fields (NULL-terminated). */
+static void expect_row(struct csv *c, struct diag *d, long row, ...)
+{
+    assert_int_equal(csv_next(c, d), 1);
+    assert_int_equal(c->line_no, row);
+    va_list ap;
+    va_start(ap, row);
+    size_t i = 0;
+    for (const char *want; (want = va_arg(ap, const char *)) != NULL; i++) {
+        assert_true(i < c->nf);
+        assert_string_equal(c->f[i], want);
+        assert_int_equal(c->flen[i], strlen(want));
+    }
+    va_end(ap);
+    assert_int_equal(c->nf, i);
+}
+
+static void test_cells(void **state)
+{
+    (void)state;
+    struct diag d;
+    diag_init(&d);
+    struct csv *c;
+    const char *sst = "<sst " NS "><si><t>unit</t></si><si><r><t>val</t></r><r><rPr><b/></rPr>"
+                      "<t>ue</t></r><rPh><t>PHONETIC</t></rPh></si><si><t>a_x000D_b_x005F_x</t>"
+                      "</si></sst>";
+    const char *styles = "<styleSheet " NS "><numFmts><numFmt numFmtId=\"164\" "
+                         "formatCode=\"yyyy\\-mm\\-dd\"/><numFmt numFmtId=\"165\" "
+                         "formatCode=\"0.0&quot;d&quot;\"/></numFmts><cellStyleXfs>"
+                         "<xf numFmtId=\"14\"/></cellStyleXfs><cellXfs><xf numFmtId=\"0\"/>"
+                         "<xf numFmtId=\"14\"/><xf numFmtId=\"164\"/><xf numFmtId=\"165\"/>"
+                         "<xf numFmtId=\"22\"/></cellXfs></styleSheet>";
+    const char *sheet = SHEET(
+        "<row r=\"2\"><c r=\"A2\" t=\"s\"><v>0</v></c><c r=\"C2\" t=\"s\"><v>1</v></c></row>"
+        "<row r=\"3\"/><row r=\"4\"><c r=\"A4\" s=\"1\"/><c r=\"B4\" t=\"inlineStr\"><is><t/></is></c></row>"
+        "<row r=\"5\"><c r=\"A5\"><v>87.4</v></c><c r=\"B5\" t=\"inlineStr\"><is><t>x</t>"
+        "<r><t xml:space=\"preserve\"> y</t></r></is></c><c r=\"C5\" t=\"b\"><v>1</v></c></row>"
+        "<row r=\"6\"><c r=\"A6\" s=\"1\"><v>46112</v></c><c r=\"B6\" s=\"2\"><v>60</v></c>"
+        "<c r=\"C6\" s=\"3\"><v>1.5</v></c></row>"
+        "<row r=\"7\"><c r=\"A7\" s=\"4\"><v>46112.354166666664</v></c><c r=\"B7\" "
+        "t=\"str\"><f>A1&amp;\"\"</f><v>cached</v></c><c r=\"C7\"><f>1+1</f><v>2</v></c></row>"
+        "<row r=\"8\"><c r=\"A8\" t=\"s\"><v>2</v></c><c t=\"d\"><v>2026-01-02</v></c>"
+        "<c r=\"C8\" s=\"1\"><v>0.5</v></c></row>");
+    assert_int_equal(open_book(&c, &d, sheet, sst, styles, NULL), 0);
+    assert_string_equal(c->sheet, "Data");
+    assert_int_equal(csv_header(c, &d), 1);
+    assert_int_equal(c->line_no, 2);                 /* the first row with a value */
+    assert_int_equal(c->nf, 3);                      /* up to its last one, C */
+    assert_string_equal(c->f[0], "unit");
+    assert_string_equal(c->f[1], "");                /* a gap */
+    assert_string_equal(c->f[2], "value");           /* runs joined, phonetic left out */
+    /* rows 3 and 4 hold nothing and are skipped */
+    expect_row(c, &d, 5, "87.4", "x y", "TRUE", NULL);
+    /* dates: 46112 is 2026-03-31; serial 60 is Excel's 1900-02-29; a
+     * custom format with quoted text only is no date */
+    expect_row(c, &d, 6, "2026-03-31", "1900-02-29", "1.5", NULL);
+    expect_row(c, &d, 7, "2026-03-31T08:30:00", "cached", "2", NULL);
+    expect_row(c, &d, 8, "a\rb_x", "2026-01-02", "12:00:00", NULL);
+    assert_int_equal(csv_next(c, &d), 0);
+    assert_int_equal(d.n, 0);
+    csv_free(c);
+    diag_free(&d);
+}
+
+static void test_sheet_choice(void **state)
+{
+    (void)state;
+    struct diag d;
+    diag_init(&d);
+    const char *wb = "<workbook " NS "><workbookPr date1904=\"1\"/><sheets>"
+                     "<sheet name=\"Notes\" sheetId=\"1\" r:id=\"rId1\"/>"
+                     "<sheet name=\"data\" sheetId=\"2\" r:id=\"rId2\"/></sheets></workbook>";
+    const char *rels =
+        "<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">"
+        "<Relationship Id=\"rId1\" Type=\"" RT "worksheet\" Target=\"/xl/worksheets/a.xml\"/>"
+        "<Relationship Id=\"rId2\" Type=\"" RT "worksheet\" Target=\"sub/../worksheets/b.xml\"/>"
+        "<Relationship Id=\"rId3\" Type=\"" RT "styles\" Target=\"styles.xml\"/>"
+        "</Relationships>";
+    /* prefixed element names, as some writers use */
+    const char *b = "<x:worksheet xmlns:x=\"http://schemas.openxmlformats.org/spreadsheetml/"
+                    "2006/main\"><x:sheetData><x:row><x:c><x:v>1</x:v></x:c><x:c s=\"1\">"
+                    "<x:v>0</x:v></x:c></x:row></x:sheetData></x:worksheet>";
+    const struct part p[] = {
+        {"_rels/.rels", PKG_RELS},
+        {"xl/workbook.xml", wb},
+        {"xl/_rels/workbook.xml.rels", rels},
+        {"xl/worksheets/a.xml", SHEET("<row r=\"1\"><c r=\"A1\"><v>9</v></c></row>")},
+        {"xl/worksheets/b.xml", b},
+        {"xl/styles.xml", "<styleSheet " NS "><cellXfs><xf/><xf numFmtId=\"14\"/></cellXfs>"
+                          "</styleSheet>"},
+    };
+    size_t len;
+    char *data = zip_parts(p, sizeof p / sizeof p[0], &len);
+    struct csv *c;
+    assert_int_equal(xlsx_open_mem(&c, "t.xlsx", data, len, NULL, &d), 0);
+    assert_string_equal(c->sheet, "data");           /* "Data" in any case wins */
+    expect_row(c, &d, 1, "1", "1904-01-01", NULL);   /* no r attributes; 1904 dates */
+    csv_free(c);
+    free(data);
+    diag_free(&d);
+}
+
+/* The cell problems: each reported at its cell, its row left out, the
+ * records ending with -1 so the file is never committed. */
+static void test_cell_problems(void **state)
+{
+    (void)state;
+    struct diag d;
+    diag_init(&d);
+    struct csv *c;
+    char buf[512];
+    const char *sheet = SHEET(
+        "<row r=\"1\"><c r=\"A1\" t=\"inlineStr\"><is><t>a</t></is></c><c r=\"B1\" "
+        "t=\"inlineStr\"><is><t>b</t></is></c></row>"
+        "<row r=\"2\"><c r=\"A2\"><v>1</v></c><c r=\"B2\"><f>X()</f></c></row>"
+        "<row r=\"3\"><c r=\"A3\"><v>2</v></c></row>"
+        "<row r=\"4\"><c r=\"A4\" t=\"e\"><v>#N/A</v></c></row>"
+        "<row r=\"5\"><c r=\"A5\"><v>abc</v></c><c r=\"C5\"><v>1</v></c></row>"
+        "<row r=\"6\"><c r=\"B6\" t=\"s\"><v>7</v></c></row>"
+        "<row r=\"7\"><c r=\"A7\" t=\"b\"><v>2</v></c><c r=\"D7\"><v>1</v></c></row>");
+    assert_int_equal(open_book(&c, &d, sheet, NULL, NULL, NULL), 0);
+    assert_int_equal(csv_header(c, &d), 1);
+    expect_row(c, &d, 3, "2", "", NULL);             /* the only good row */
+    assert_int_equal(csv_next(c, &d), -1);
+    assert_int_equal(d.n, 7);
+    diag_sort(&d);
+    static const char *const want[] = {
+        "t.xlsx:Data!B2: error: a formula without a cached value (the workbook was saved "
+        "without calculating it: open it in a spreadsheet program and save it again)",
+        "t.xlsx:Data!A4: error: the cell holds the error #N/A (a formula failed: correct it "
+        "or clear the cell)",
+        "t.xlsx:Data!A5: error: a number cell holds 'abc', which is not a number",
+        "t.xlsx:Data!C5: error: a value right of the header (the header row ends at column B)",
+        "t.xlsx:Data!B6: error: the cell refers to shared string '7' but the workbook has 0",
+        "t.xlsx:Data!A7: error: a true/false cell holds '2'",
+        "t.xlsx:Data!D7: error: a value right of the header (the header row ends at column B)",
+    };
+    for (size_t i = 0; i < 7; i++)
+        assert_string_equal(diag_format(&d, i, buf, sizeof buf), want[i]);
+    csv_free(c);
+    diag_clear(&d);
+
+    /* a value right of the header; in the header row a problem stops it all */
+    assert_int_equal(open_book(&c, &d,
+                               SHEET("<row r=\"1\"><c r=\"A1\"><v>1</v></c></row><row r=\"2\">"
+                                     "<c r=\"A2\"><v>1</v></c><c r=\"AB2\"><v>5</v></c></row>"),
+                               NULL, NULL, NULL), 0);
+    assert_int_equal(csv_header(c, &d), 1);
+    assert_int_equal(csv_next(c, &d), -1);
+    assert_string_equal(first(&d, buf, sizeof buf), "t.xlsx:Data!AB2: error: a value right "
+                        "of the header (the header row ends at column A)");
+    csv_free(c);
+    diag_clear(&d);
+    assert_int_equal(open_book(&c, &d, SHEET("<row r=\"1\"><c r=\"A1\"><f>1</f></c></row>"),
+                               NULL, NULL, NULL), -1);
+    assert_null(c);
+    diag_free(&d);
+}
+
+/* Problems that stop reading, and the file-level ones. */
+static void test_fatal(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *sheet, *want;
+    } cases[] = {
+        {SHEET("<row r=\"2\"/><row r=\"1\"/>"),
+         "t.xlsx:Data!1:1: error: rows out of order: row 1 comes after row 2"},
+        {SHEET("<row r=\"1\"><c r=\"B1\"><v>1</v></c><c r=\"A1\"><v>1</v></c></row>"),
+         "t.xlsx:Data!A1: error: cells out of order: this cell comes after column B of its row"},
+        {SHEET("<row r=\"1\"><c r=\"A2\"><v>1</v></c></row>"),
+         "t.xlsx:Data!1:1: error: cell reference 'A2' is not a cell of row 1"},
+        {SHEET("<row r=\"1048577\"/>"),
+         "t.xlsx: error: row number '1048577' in the sheet 'Data' is not one of a sheet's "
+         "rows (1 to 1048576)"},
+        {SHEET("<row r=\"1\"><c r=\"XFE1\"><v>1</v></c></row>"),
+         "t.xlsx:Data!XFE1: error: a cell right of the last column a sheet has (XFD)"},
+        {"<!DOCTYPE x [<!ENTITY e \"eeee\">]>" SHEET(""),
+         "t.xlsx: error: the workbook's XML declares a document type (DTD), which workbooks "
+         "never do; it is not read"},
+        {SHEET("<row r=\"1\"><c r=\"A1\"><v>1</v></c></row><row r=\"2\"><c r=\"A2\"><v>1"),
+         "t.xlsx:Data!A2: error: malformed XML in the part 'xl/worksheets/sheet1.xml': "
+         "mismatched tag (its line 1, column 233)"},
+    };
+    char buf[512];
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        struct diag d;
+        diag_init(&d);
+        struct csv *c;
+        assert_int_equal(open_book(&c, &d, cases[i].sheet, NULL, NULL, NULL), -1);
+        assert_string_equal(first(&d, buf, sizeof buf), cases[i].want);
+        diag_free(&d);
+    }
+}
+
+/* Limits: a long cell, too many cells, too much text, a big part. */
+static void test_limits(void **state)
+{
+    (void)state;
+    struct xlsx_limits lim = xlsx_limits_default();
+    assert_int_equal(lim.max_cell, CSV_MAX_FIELD);
+    lim.max_cell = 100;
+    lim.max_cells = 6;
+    lim.max_text = 4096;
+    lim.max_part = 8192;
+    size_t big = 50000;
+    char *sheet = malloc(big + 512), *cells = malloc(big + 512), *bigsst = malloc(big + 512);
+    assert_non_null(sheet);
+    assert_non_null(cells);
+    assert_non_null(bigsst);
+    char *long_text = malloc(201);
+    memset(long_text, 'x', 200);
+    long_text[200] = '\0';
+    snprintf(sheet, big, SHEET("<row r=\"1\"><c r=\"A1\"><v>1</v></c></row><row r=\"2\">"
+                               "<c r=\"A2\" t=\"inlineStr\"><is><t>%s</t></is></c></row>"),
+             long_text);
+    struct diag d;
+    diag_init(&d);
+    struct csv *c;
+    char buf[512];
+    assert_int_equal(open_book(&c, &d, sheet, NULL, NULL, &lim), -1);
+    assert_string_equal(first(&d, buf, sizeof buf), "t.xlsx:Data!A2: error: the cell's text "
+                        "is longer than the 100 bytes a cell may hold");
+    assert_int_equal(d.worst, LCME_ELIMIT);
+    diag_clear(&d);
+    /* header A..C, then rows of 3 cells: the third row passes 6 cells */
+    assert_int_equal(open_book(&c, &d, SHEET("<row r=\"1\"><c r=\"C1\"><v>1</v></c></row>"
+                                             "<row r=\"2\"><c r=\"A2\"><v>1</v></c></row>"
+                                             "<row r=\"3\"><c r=\"A3\"><v>1</v></c></row>"),
+                               NULL, NULL, &lim), -1);
+    assert_string_equal(first(&d, buf, sizeof buf), "t.xlsx:Data!3:3: error: the sheet has "
+                        "more than 6 cells (counting the empty ones inside the header's "
+                        "columns)");
+    diag_clear(&d);
+    /* 60 cells of 90 bytes pass 4096 bytes of text */
+    size_t k = (size_t)sprintf(cells, "<row r=\"1\">");
+    memset(long_text, 'y', 90);
+    long_text[90] = '\0';
+    for (int i = 0; i < 60; i++)
+        k += (size_t)sprintf(cells + k, "<c t=\"inlineStr\"><is><t>%s</t></is></c>",
+                             long_text);
+    strcpy(cells + k, "</row>");
+    snprintf(sheet, big + 512, SHEET("%s"), cells);
+    lim.max_cells = 1000;
+    assert_int_equal(open_book(&c, &d, sheet, NULL, NULL, &lim), -1);
+    assert_string_equal(first(&d, buf, sizeof buf), "t.xlsx:Data!AT1: error: the sheet holds "
+                        "more than the 0 MiB of text a workbook may");
+    diag_clear(&d);
+    /* a sheet over max_part bytes once inflated: reported where reading was */
+    lim.max_text = 1 << 20;
+    k = 0;
+    for (int r = 1; r <= 400; r++)
+        k += (size_t)sprintf(cells + k, "<row r=\"%d\"><c r=\"A%d\"><v>%d</v></c></row>", r, r,
+                             r);
+    snprintf(sheet, big + 512, SHEET("%s"), cells);
+    assert_int_equal(open_book(&c, &d, sheet, NULL, NULL, &lim), -1);
+    assert_int_equal(d.worst, LCME_ELIMIT);
+    assert_non_null(strstr(first(&d, buf, sizeof buf), "error: the part "
+                           "'xl/worksheets/sheet1.xml' is larger than the 0 MiB limit once "
+                           "inflated"));
+    diag_clear(&d);
+    /* a shared string over the cell limit */
+    snprintf(bigsst, big, "<sst " NS "><si><t>%s</t></si></sst>", long_text);
+    lim.max_cell = 50;
+    assert_int_equal(open_book(&c, &d, SHEET(""), bigsst, NULL, &lim), -1);
+    assert_string_equal(first(&d, buf, sizeof buf), "t.xlsx: error: shared string 1 is longer "
+                        "than the 50 bytes a cell may hold");
+    free(long_text);
+    free(sheet);
+    free(cells);
+    free(bigsst);
+    diag_free(&d);
+}
+
+/* The package: not a zip, no workbook, no sheet, a chart, a missing part. */
+static void test_package(void **state)
+{
+    (void)state;
+    struct diag d;
+    diag_init(&d);
+    struct csv *c;
+    char buf[512];
+    assert_int_equal(xlsx_open_mem(&c, "t.xlsx", "unit,year\n", 10, NULL, &d), -1);
+    assert_string_equal(first(&d, buf, sizeof buf), "t.xlsx: error: not an xlsx workbook: the "
+                        "file is not a zip package (a CSV file must be named .csv)");
+    diag_clear(&d);
+    assert_int_equal(xlsx_open_mem(&c, "t.xlsx", "PK\3\4 and then nothing", 21, NULL, &d), -1);
+    assert_string_equal(first(&d, buf, sizeof buf), "t.xlsx: error: not an xlsx workbook: the "
+                        "zip package is damaged (its directory cannot be read)");
+    diag_clear(&d);
+    const char *chart_rels =
+        "<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">"
+        "<Relationship Id=\"rId1\" Type=\"" RT "chartsheet\" Target=\"chartsheets/c.xml\"/>"
+        "</Relationships>";
+    const struct part chart[] = {
+        {"_rels/.rels", PKG_RELS},
+        {"xl/workbook.xml", WB_ONE},
+        {"xl/_rels/workbook.xml.rels", chart_rels},
+    };
+    size_t len = 0;
+    char *data = zip_parts(chart, 3, &len);
+    assert_int_equal(xlsx_open_mem(&c, "t.xlsx", data, len, NULL, &d), -1);
+    assert_string_equal(first(&d, buf, sizeof buf), "t.xlsx: error: the sheet 'Data' is a "
+                        "chart, not a sheet of cells");
+    free(data);
+    diag_clear(&d);
+    const struct part empty_wb[] = {
+        {"_rels/.rels", PKG_RELS},
+        {"xl/workbook.xml", "<workbook " NS "><sheets/></workbook>"},
+    };
+    data = zip_parts(empty_wb, 2, &len);
+    assert_int_equal(xlsx_open_mem(&c, "t.xlsx", data, len, NULL, &d), -1);
+    assert_string_equal(first(&d, buf, sizeof buf), "t.xlsx: error: the workbook has no sheet");
+    free(data);
+    diag_clear(&d);
+    const struct part no_office[] = {
+        {"_rels/.rels", "<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/"
+                        "relationships\"/>"},
+    };
+    data = zip_parts(no_office, 1, &len);
+    assert_int_equal(xlsx_open_mem(&c, "t.xlsx", data, len, NULL, &d), -1);
+    assert_string_equal(first(&d, buf, sizeof buf), "t.xlsx: error: not an xlsx workbook: the "
+                        "package names no workbook (no officeDocument in _rels/.rels)");
+    free(data);
+    diag_free(&d);
+}
+
+/* The places diag writes for sheets, and CSV's unchanged. */
+static void test_places(void **state)
+{
+    (void)state;
+    char buf[256], col[8];
+    assert_string_equal(diag_column_name(1, col), "A");
+    assert_string_equal(diag_column_name(26, col), "Z");
+    assert_string_equal(diag_column_name(27, col), "AA");
+    assert_string_equal(diag_column_name(16384, col), "XFD");
+    assert_string_equal(diag_column_name(0, col), "?");
+    assert_string_equal(diag_place("r.xlsx", "Data", 14, 7, buf, sizeof buf), "r.xlsx:Data!G14");
+    assert_string_equal(diag_place("r.xlsx", "My data", 3, 1, buf, sizeof buf),
+                        "r.xlsx:'My data'!A3");
+    assert_string_equal(diag_place("r.xlsx", "It's", 3, 0, buf, sizeof buf),
+                        "r.xlsx:'It''s'!3:3");
+    assert_string_equal(diag_place("r.xlsx", "2026", 3, 2, buf, sizeof buf), "r.xlsx:'2026'!B3");
+    assert_string_equal(diag_place("r.xlsx", "數據", 3, 2, buf, sizeof buf), "r.xlsx:數據!B3");
+    assert_string_equal(diag_place("r.xlsx", "Data", 0, 0, buf, sizeof buf), "r.xlsx");
+    assert_string_equal(diag_place("d.csv", NULL, 4, 2, buf, sizeof buf), "d.csv:4:2");
+    assert_string_equal(diag_place("d.csv", NULL, 4, 0, buf, sizeof buf), "d.csv:4");
+    assert_int_equal(xlsx_is_workbook_name("a/B.XLSX"), 1);
+    assert_int_equal(xlsx_is_workbook_name("b.xlsm"), 1);
+    assert_int_equal(xlsx_is_workbook_name("b.xls"), 0);
+    assert_int_equal(xlsx_is_workbook_name(".xlsx"), 0);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_cells),         cmocka_unit_test(test_sheet_choice),
+        cmocka_unit_test(test_cell_problems), cmocka_unit_test(test_fatal),
+        cmocka_unit_test(test_limits),        cmocka_unit_test(test_package),
+        cmocka_unit_test(test_places),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
