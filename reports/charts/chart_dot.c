@@ -215,7 +215,10 @@ void chart_draw_dot(struct chart_pen *p, const struct chart_ctx *c,
         if (split && (r == CHART_DOT_EDGE || r == CHART_DOT_EDGE + 1))
             continue;
         size_t u = ord[!split || r < CHART_DOT_EDGE ? r : ns - (rows - r)];
-        chart_text_mid(p, c->label[u], &fl, 164, y);
+        char lb[300];   /* after the ranked units: those with too little data */
+        if (!ranked_at(c, node, t, u))
+            snprintf(lb, sizeof lb, "%s (not ranked)", c->label[u]);
+        chart_text_mid(p, ranked_at(c, node, t, u) ? c->label[u] : lb, &fl, 164, y);
         chart_dot_row(p, &sx, &fv, x0, y, score_at(c, node, t, u), lo_at(c, node, t, u),
                       hi_at(c, node, t, u), med, 3);
     }

@@ -23,6 +23,7 @@
  * interval is a small box.
  */
 #include "chart_int.h"
+#include "compare.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -131,8 +132,8 @@ int chart_plan_trend(const struct chart_ctx *c, struct chart_item *it)
                       : chart_fmt("%s: too few years for trends", chart_unit_title(c, u));
     int tg = focus_has_target(c);
     it->subtitle = chart_fmt("%s: score in each %s, %d\xE2\x80\x93%d%s, OLS trend, "
-                             "network median%s; under each panel: change since %d, slope, "
-                             "progress class.",
+                             "network median%s; under each panel: change since %d, slope a year "
+                             "and whether it differs significantly from 0, progress class.",
                              c->label[u], f1, cb->year[0], cb->year[cb->nyear - 1],
                              has_iv(c) ? ", interval" : "", tg ? ", target score" : "", base);
     it->alt = chart_fmt("Small multiples of %s's scores in %d %s from %d to "
@@ -400,8 +401,8 @@ static void panel_ols(const struct trend_draw *td, size_t cell, const struct pan
 }
 
 /* Under a unit's panel, from (x, y), three lines: the change since the
- * base year, the OLS slope and whether its interval excludes 0, and the
- * progress class. */
+ * base year, the OLS slope and whether its interval excludes 0 (or why
+ * there is none), and the progress class. */
 static void panel_words(const struct trend_draw *td, size_t cell, double x, double y,
                         const struct chart_font *fs)
 {
@@ -415,13 +416,23 @@ static void panel_words(const struct trend_draw *td, size_t cell, double x, doub
     double sl = tr->slope[cell], l = tr->slope_low[cell], h = tr->slope_high[cell];
     if (fin(sl)) {
         if (fin(l) && fin(h))
-            snprintf(b, sizeof b, "slope %+.2f/yr, %s", sl,
+            snprintf(b, sizeof b, "%+.2f/yr, %s", sl,   /* the subtitle says "slope" */
                      l > 0 || h < 0 ? "significant" : "not significant");
         else
-            snprintf(b, sizeof b, "slope %+.2f/yr", sl);
+            snprintf(b, sizeof b, "%+.2f/yr", sl);
         chart_text(td->p, b, fs, x, y + 9, 1, NULL);
+    } else if (fin(ch)) {   /* a change but no slope: say why, briefly */
+        const struct compare *cm = td->c->in->res->compare;
+        int why = cm && cm->series_reason ? cm->series_reason[cell] : COMPARE_OK;
+        chart_text(td->p, why == COMPARE_NO_COMMON ? "no slope: indicators changed"
+                          : why == COMPARE_FEW_POINTS ? "no slope: too few years"
+                                                      : "no slope",
+                   fs, x, y + 9, 1, NULL);
     }
-    chart_text(td->p, trend_class_name(tr->progress[cell]), fs, x, y + 18, 1, NULL);
+    enum trend_class k = tr->progress[cell];   /* the long class name, shortened to fit */
+    chart_text(td->p, k == TREND_ACCELERATION_NEEDED ? "acceleration needed"
+                                                     : trend_class_name(k),
+               fs, x, y + 18, 1, NULL);
 }
 
 /* trend-UNIT's panel: the median (in td->v) dashed, the unit's interval

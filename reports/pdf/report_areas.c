@@ -201,7 +201,7 @@ static double focus_table(struct doc *dc, int area, int draw)
     return rows ? h : 0;
 }
 
-/* The index: its sentences and dot plot. */
+/* The index: its sentences, its dot plot and the comparison of groups. */
 static void index_section(struct doc *dc)
 {
     const struct chart_ctx *c = dc->c;
@@ -214,10 +214,12 @@ static void index_section(struct doc *dc)
                chart_level_words(c->in, c->in->fw->nlevel - 1, 1, w, sizeof w),
                chart_level_word(c->in, c->in->fw->nlevel - 1, 1));
     node_sentences(dc, root);
-    rpdf_groups(dc);
+    /* the dot plot fills the rest of the page (a page of its own left the
+     * sentences' page half empty); the groups follow */
     const struct chart_item *it = rpdf_find_chart(dc, CHART_DOT, root, -1, 0);
     if (it)
-        rpdf_chart_fill(dc, it, BOTTOM - MARGIN, 0.75);
+        rpdf_chart_fill(dc, it, BOTTOM - MARGIN, 0.6);
+    rpdf_groups(dc);
 }
 
 /* The key features (the heatmap: every page in networks with unit pages,
@@ -235,9 +237,9 @@ static void features_and_trends(struct doc *dc)
         rpdf_heading(dc, b, 1);
         int all = c->in->cube->nunit <= CHART_UNITS_ALL;
         if (!all && it->npage > 1)
-            rpdf_paraf(dc, "The first of the heatmap's %d pages: the %d units with the highest "
+            rpdf_paraf(dc, "The first of the heatmap's %d pages: the units with the highest "
                        "index scores. Every page is in charts/ (heatmap-1 to heatmap-%d).",
-                       it->npage, CHART_HEAT_COLS, it->npage);
+                       it->npage, it->npage);
         for (int p = 1; (it = rpdf_find_chart(dc, CHART_HEATMAP, -1, -1, p)); p++) {
             rpdf_chart_fill(dc, it, BOTTOM - MARGIN, 0.8);
             if (!all)

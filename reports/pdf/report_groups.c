@@ -22,10 +22,10 @@
 
 static int fin(double x) { return isfinite(x) != 0; }
 
-/* An area's column heading: its name, or its code when it has none. */
-static const char *fw_code_name(const struct chart_ctx *c, int node)
+/* An area's column heading: its code (the table's key gives its name). */
+static const char *area_head(const struct chart_ctx *c, int node)
 {
-    return chart_node_short(c, node);
+    return c->in->fw->node[node].code;
 }
 
 static const char *median_cell(const struct groups *g, size_t k, int j, char *b, size_t len)
@@ -38,34 +38,47 @@ static const char *median_cell(const struct groups *g, size_t k, int j, char *b,
     return b;
 }
 
+/* Width the table's fixed columns take. */
+static double fixed_width(const struct doc *dc)
+{
+    return 95 + 34 + 44 + 62 + (dc->changes && dc->c->tr ? 50 + 44 : 0);
+}
+
+/* How many areas have a column: as many as fit at 34 points each. */
+static int areas_shown(const struct doc *dc, const struct groups *g)
+{
+    int shown = g->nnode - 1;
+    while (shown > 0 && (BODY_W - fixed_width(dc)) / shown < 34)
+        shown--;
+    return shown;
+}
+
 /* The table of the groups. */
 static void groups_table(struct doc *dc, const struct groups *g)
 {
     const struct chart_ctx *c = dc->c;
     int chg = dc->changes && c->tr;
-    int narea = g->nnode - 1;
-    double fixed = 95 + 38 + 40 + 62 + (chg ? 44 + 44 : 0);
-    int shown = narea;
-    while (shown > 0 && (BODY_W - fixed) / shown < 46)
-        shown--;
-    double aw = shown ? (BODY_W - fixed) / shown : 0;
+    int shown = areas_shown(dc, g);
+    double aw = shown ? (BODY_W - fixed_width(dc)) / shown : 0;
     double w[MAX_COLS];
     char al[MAX_COLS];
     const char *head[MAX_COLS];
     char hb[MAX_COLS][160];
     int n = 0;
-    w[n] = 95, al[n] = 'l', head[n++] = g->attr_name;
-    w[n] = 38, al[n] = 'r', head[n++] = "Units scored";
-    w[n] = 40, al[n] = 'r', head[n++] = "Median index";
+    char an[128];
+    rpdf_cap(rpdf_words(g->attr_name, an, sizeof an), hb[n], sizeof hb[n]);
+    w[n] = 95, al[n] = 'l', head[n] = hb[n], n++;
+    w[n] = 34, al[n] = 'r', head[n++] = "Units";
+    w[n] = 44, al[n] = 'r', head[n++] = "Median index";
     w[n] = 62, al[n] = 'l', head[n++] = "Range";
     for (int a = 0; a < shown && n < MAX_COLS - 2; a++) {
-        snprintf(hb[n], sizeof hb[n], "%s", fw_code_name(c, g->node[1 + a]));
+        snprintf(hb[n], sizeof hb[n], "%s", area_head(c, g->node[1 + a]));
         w[n] = aw, al[n] = 'r', head[n] = hb[n], n++;
     }
     if (chg) {
         int base = c->in->cfg ? c->in->cfg->base_year : c->in->cube->year[0];
-        snprintf(hb[n], sizeof hb[n], "Index change since %d", base);
-        w[n] = 44, al[n] = 'r', head[n] = hb[n], n++;
+        snprintf(hb[n], sizeof hb[n], "Median change since %d", base);
+        w[n] = 50, al[n] = 'r', head[n] = hb[n], n++;
         snprintf(hb[n], sizeof hb[n], "Rises / falls since %d", c->year - 1);
         w[n] = 44, al[n] = 'r', head[n] = hb[n], n++;
     }
@@ -107,6 +120,23 @@ static void groups_table(struct doc *dc, const struct groups *g)
     rpdf_table_end(dc, &t);
 }
 
+/* The areas' codes that head the table's columns, in words, above it. */
+static void groups_key(struct doc *dc, const struct groups *g)
+{
+    const struct chart_ctx *c = dc->c;
+    char key[1200] = "";
+    for (int a = 0; a < areas_shown(dc, g); a++) {
+        size_t l = strlen(key);
+        snprintf(key + l, sizeof key - l, "%s%s %s", a ? "; " : "Columns: ",
+                 area_head(c, g->node[1 + a]), chart_node_short(c, g->node[1 + a]));
+    }
+    if (key[0]) {
+        size_t l = strlen(key);
+        snprintf(key + l, sizeof key - l, " (median scores in %d).", c->year);
+        rpdf_para(dc, key, 7.5, 0, INK_SOFT, 4);
+    }
+}
+
 void rpdf_groups(struct doc *dc)
 {
     const struct groups *g = dc->groups;
@@ -114,15 +144,18 @@ void rpdf_groups(struct doc *dc)
     if (!g || g->ngroup < 2)
         return;
     char t[200], w[64];
-    snprintf(t, sizeof t, "Comparison by %s", g->attr_name);
+    char an[128];
+    rpdf_words(g->attr_name, an, sizeof an);
+    snprintf(t, sizeof t, "Comparison by %s", an);
     rpdf_heading_keep(dc, t, 2, 140);
     chart_level_words(c->in, c->in->fw->nlevel - 1, 1, w, sizeof w);
     rpdf_paraf(dc, "The units grouped by their %s (units file): the median of the units' "
                "scores in %d on the index and the %s%s. A median of a few units moves with "
                "each of them and no difference between groups is tested: a description, "
-               "not a finding.", g->attr_name, c->year, w,
+               "not a finding.", an, c->year, w,
                dc->changes && c->tr ? ", the median change of the index since the base year, "
                                       "and the units' significant rises and falls since last "
                                       "year" : "");
+    groups_key(dc, g);
     groups_table(dc, g);
 }

@@ -160,6 +160,10 @@ double rpdf_table_row_height(struct doc *dc, const struct rpdf_table *t,
 /* The first letter in upper case, in b. Returns b. */
 const char *rpdf_cap(const char *w, char *b, size_t len);
 
+/* An attribute's name as words: underscores as spaces ("income_group" ->
+ * "income group"), in b. Returns b. */
+const char *rpdf_words(const char *name, char *b, size_t len);
+
 /* "74.4 [72.9–75.9]", "74.4" without intervals, "–" when missing. */
 const char *rpdf_score(const struct doc *dc, int node, size_t u, char *b, size_t len);
 
@@ -197,7 +201,8 @@ const char *rpdf_change_word(int sign);
 /* The year a change since the base year starts, or 0. */
 int rpdf_base_year(const struct doc *dc, int node, size_t u);
 
-/* The progress class of node for unit u as text ("" without trends). */
+/* The progress class of node for unit u as text ("" without trends;
+ * "progress, acceleration needed" shortened to "acceleration needed"). */
 const char *rpdf_progress(const struct doc *dc, int node, size_t u);
 
 /* Unit u's attributes as "region: Kowloon; country: Ghana" (name_zh left

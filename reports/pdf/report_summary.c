@@ -301,7 +301,7 @@ static void ranks_table(struct doc *dc)
     snprintf(h3, sizeof h3, "Since %d", c->year - 1);
     snprintf(h4, sizeof h4, "Since %d", base);
     const char *head[7] = {"Unit", h1, "Rank", h2, h3, h4, "Progress"};
-    static const double w[7] = {112, 90, 54, 36, 46, 46, 111};
+    static const double w[7] = {118, 86, 60, 42, 46, 46, 97};
     static const char al[7] = {'l', 'l', 'l', 'r', 'l', 'l', 'l'};
     struct rpdf_table t = {dc->changes ? 7 : 3, w, al, head, 7.2, 0, 0};
     rpdf_need(dc, 80);
@@ -357,15 +357,19 @@ static void outlook(struct doc *dc)
     rpdf_para(dc, b, 11, 1, 0x111111, 3);
     if (fin(tg))
         snprintf(b, sizeof b, "Against the index's target score (%.1f, the score of a unit "
-                 "at every target) by %d: %zu units have met it, %zu are on track, %zu need "
-                 "to accelerate, %zu make limited progress and %zu move away from it",
-                 tg, target_year, k[TREND_TARGET_MET], k[TREND_ON_TRACK],
-                 k[TREND_ACCELERATION_NEEDED], k[TREND_LIMITED], k[TREND_DETERIORATION]);
+                 "at every target) by %d: %zu %s met it, %zu %s on track, %zu need%s to "
+                 "accelerate, %zu make%s limited progress and %zu move%s away from it",
+                 tg, target_year, k[TREND_TARGET_MET], k[TREND_TARGET_MET] == 1 ? "unit has"
+                 : "units have", k[TREND_ON_TRACK], k[TREND_ON_TRACK] == 1 ? "is" : "are",
+                 k[TREND_ACCELERATION_NEEDED], k[TREND_ACCELERATION_NEEDED] == 1 ? "s" : "",
+                 k[TREND_LIMITED], k[TREND_LIMITED] == 1 ? "s" : "", k[TREND_DETERIORATION],
+                 k[TREND_DETERIORATION] == 1 ? "s" : "");
     else
         snprintf(b, sizeof b, "The index has no target score, so its progress is judged by "
-                 "its pace: %zu units progress substantially, %zu moderately, %zu a little "
-                 "and %zu deteriorate", k[TREND_SUBSTANTIAL], k[TREND_MODERATE],
-                 k[TREND_LIMITED], k[TREND_DETERIORATION]);
+                 "its pace: %zu %s substantially, %zu moderately, %zu a little and %zu "
+                 "deteriorate%s", k[TREND_SUBSTANTIAL], k[TREND_SUBSTANTIAL] == 1
+                 ? "unit progresses" : "units progress", k[TREND_MODERATE], k[TREND_LIMITED],
+                 k[TREND_DETERIORATION], k[TREND_DETERIORATION] == 1 ? "s" : "");
     size_t l = strlen(b), na = k[TREND_NOT_ASSESSED] + k[TREND_UNAVAILABLE];
     snprintf(b + l, sizeof b - l, "%s (progress since the base year against the time left; "
              "Methods).", na ? "; the others are not assessed" : "");
@@ -398,6 +402,7 @@ static void groups_line(struct doc *dc)
     if (!g || g->ngroup < 2)
         return;
     long hi = -1, lo = -1;
+    char an[128];
     for (size_t k = 0; k < g->ngroup; k++) {
         double m = g->median[GROUPS_AT(g, k, 0)];
         if (!fin(m) || !g->value[k][0])
@@ -410,8 +415,9 @@ static void groups_line(struct doc *dc)
     if (hi < 0 || hi == lo)
         return;
     rpdf_paraf(dc, "By %s: %s has the highest median index (%.1f, %zu units), %s the lowest "
-               "(%.1f, %zu units); the comparison of the %zu groups follows the summary.",
-               g->attr_name, g->value[hi], g->median[GROUPS_AT(g, hi, 0)], g->units[hi],
+               "(%.1f, %zu units); the index's section compares the %zu groups.",
+               rpdf_words(g->attr_name, an, sizeof an), g->value[hi],
+               g->median[GROUPS_AT(g, hi, 0)], g->units[hi],
                g->value[lo], g->median[GROUPS_AT(g, lo, 0)], g->units[lo], g->ngroup);
 }
 
@@ -446,11 +452,15 @@ void rpdf_summary(struct doc *dc)
     outlook(dc);
     groups_line(dc);
     caveats(dc);
-    /* the outlook as a chart, when it fits in the summary's two pages */
+    /* the outlook as a chart, when it fits in the summary's two pages at
+     * no less than 80% of its size (smaller, its labels are too small to
+     * read in print): on the first page, or the second; else the network's
+     * trends show it */
     const struct chart_item *it = dc->trends ? rpdf_find_chart(dc, CHART_PROGRESS, -1, -1, 0)
                                              : NULL;
-    if (it && (dc->page > first || rpdf_chart_height(dc, it, 420) <= rpdf_left(dc))) {
-        rpdf_chart_fill(dc, it, 420, 0.6);   /* the rest of the second page, or a new one */
+    double full = it ? rpdf_chart_height(dc, it, 420) : 0;
+    if (it && (dc->page == first || rpdf_left(dc) >= 0.8 * full)) {
+        rpdf_chart_fill(dc, it, 420, 0.8);
         dc->progress_shown = 1;
     }
 }

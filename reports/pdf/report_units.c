@@ -181,7 +181,7 @@ static void list_units(struct doc *dc, const struct groups *g, size_t k)
     const char *head[5];
     char hb[2][64];
     list_head(dc, head, hb);
-    static const double w[5] = {175, 95, 55, 95, 75};
+    static const double w[5] = {175, 85, 70, 90, 75};
     static const char al[5] = {'l', 'l', 'l', 'l', 'l'};
     struct rpdf_table t = {dc->changes ? 5 : 3, w, al, head, 7.5, 0, 0};
     char *none = malloc(8192);
@@ -243,9 +243,11 @@ void rpdf_units(struct doc *dc)
                    dc->changes ? " and its changes" : "", w,
                    dc->changes ? "its trends in each area of focus"
                                : "its scores in each area of focus against the network median");
+    char an[128];
     if (listed && dc->groups)
         rpdf_paraf(dc, "%s %zu units by their %s, in index order, one row each%s.",
-                   c->nselected ? "Then all" : "All", nu, dc->groups->attr_name,
+                   c->nselected ? "Then all" : "All", nu,
+                   rpdf_words(dc->groups->attr_name, an, sizeof an),
                    c->nselected ? " (in bold those with a page)" : "");
     else if (listed)
         rpdf_paraf(dc, "%s %zu units in index order, one row each%s.",
@@ -291,8 +293,10 @@ void rpdf_units(struct doc *dc)
     }
     for (size_t k = 0; k < g->ngroup; k++) {
         char t[200];
-        snprintf(t, sizeof t, "%s: %s", g->attr_name, g->value[k][0] ? g->value[k]
-                                                                     : "(none given)");
+        char cap[128];
+        snprintf(t, sizeof t, "%s: %s",
+                 rpdf_cap(rpdf_words(g->attr_name, an, sizeof an), cap, sizeof cap),
+                 g->value[k][0] ? g->value[k] : "(none given)");
         rpdf_heading_keep(dc, t, 2, 60);
         list_units(dc, g, k);
     }

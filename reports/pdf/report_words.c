@@ -27,6 +27,15 @@ const char *rpdf_cap(const char *w, char *b, size_t len)
     return b;
 }
 
+const char *rpdf_words(const char *name, char *b, size_t len)
+{
+    snprintf(b, len, "%s", name ? name : "");
+    for (char *q = b; *q; q++)
+        if (*q == '_')
+            *q = ' ';
+    return b;
+}
+
 const char *rpdf_score(const struct doc *dc, int node, size_t u, char *b, size_t len)
 {
     const struct chart_ctx *c = dc->c;
@@ -145,7 +154,8 @@ const char *rpdf_progress(const struct doc *dc, int node, size_t u)
     const struct trends *tr = dc->c->tr;
     if (!tr || !dc->trends)
         return "";
-    return trend_class_name(tr->progress[TREND_AT(tr, node, u)]);
+    enum trend_class k = tr->progress[TREND_AT(tr, node, u)];
+    return k == TREND_ACCELERATION_NEEDED ? "acceleration needed" : trend_class_name(k);
 }
 
 const char *rpdf_unit_attrs(const struct doc *dc, size_t u, char *b, size_t len)
@@ -157,7 +167,9 @@ const char *rpdf_unit_attrs(const struct doc *dc, size_t u, char *b, size_t len)
         if (!v || !v[0] || strcmp(cb->attr_name[a], "name_zh") == 0)
             continue;
         size_t l = strlen(b);
-        snprintf(b + l, len - l, "%s%s: %s", l ? "; " : "", cb->attr_name[a], v);
+        char an[128];
+        snprintf(b + l, len - l, "%s%s: %s", l ? "; " : "",
+                 rpdf_words(cb->attr_name[a], an, sizeof an), v);
     }
     return b;
 }
@@ -297,10 +309,15 @@ static int cav_composition(const struct doc *dc, char *b, size_t len)
     const struct compare *cm = dc->c->in->res->compare;
     if (!dc->changes || !cm || cm->nevent == 0)
         return 0;
+    char n[32];
+    if (cm->nevent >= 1000)
+        snprintf(n, sizeof n, "%zu,%03zu", cm->nevent / 1000, cm->nevent % 1000);
+    else
+        snprintf(n, sizeof n, "%zu", cm->nevent);
     snprintf(b, len, "The indicators behind some aggregate scores changed over the years "
-             "(%zu entries and exits, the workbook's Composition sheet): each change is "
+             "(%s entries and exits, the workbook's Composition sheet): each change is "
              "computed over the indicators both of its years have, and a change whose years "
-             "are not the base year and %d gives its years.", cm->nevent, dc->c->year);
+             "are not the base year and %d gives its years.", n, dc->c->year);
     return 1;
 }
 

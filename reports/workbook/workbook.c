@@ -91,8 +91,8 @@ const struct wb_sheet wb_sheets[] = {
     {"Objectives", "Progress against the action plan: one row per objective and unit, with "
                    "the planned value, the gap, the status and the paces (as objectives.csv).",
      wb_objectives_write, NULL, wb_objectives_present},
-    {"Composition", "Each time an indicator entered or left a unit's aggregate score from one "
-                    "scored year to the next: unit, node, year, indicator, in or out.",
+    {"Composition", "Each unit, aggregate and year whose indicators changed since the "
+                    "previous scored year: the indicators that entered and those that left.",
      wb_composition_write, NULL, NULL},
     {"Quality", "Coverage, imputed and treated counts in the year evaluated, flags, outlier "
                 "treatment and coherence (correlations, Cronbach's alpha, principal "
