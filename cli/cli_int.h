@@ -62,8 +62,8 @@ void cli_fault(const char *point);
  * checks cli_tty and cli_quiet. */
 void cli_progress(const char *what, long done, long total);
 
-/* cli_progress as a progress callback (uncertainty_run, charts_write_all):
- * ctx is the label, NULL for "Monte Carlo". */
+/* cli_progress as a progress callback (uncertainty_run, sensitivity_run,
+ * charts_write_all): ctx is the label, NULL for "Monte Carlo". */
 void cli_progress_bar(void *ctx, long done, long total);
 
 /* Print every problem in d (sorted, through cli_print_text), then
@@ -182,11 +182,13 @@ void outdir_free(struct outdir *o);
 int writers_run(struct outdir *o, const char *xlsx, struct store *st,
                 const struct report_input *in, struct diag *d);
 
-/* The files writers_run writes, in the order they are installed: report.pdf
- * (only when charts is set), the workbook xlsx, the CSV files
- * (objectives.csv only when plan is set). Fills names (borrowed strings, at
- * most max) and returns how many. */
-int writers_outputs(const char *xlsx, int charts, int plan, const char **names, int max);
+/* The files writers_run writes for the batch cfg, in the order they are
+ * installed: report.pdf (only when charts is set), the workbook xlsx, the
+ * CSV files (objectives.csv only when the batch has a plan, the sensitivity
+ * files only with [sensitivity]). Fills names (borrowed strings, at most
+ * max) and returns how many. */
+int writers_outputs(const char *xlsx, int charts, const struct config *cfg,
+                    const char **names, int max);
 
 /* The commands; each returns the exit code. */
 struct run_opts {

@@ -33,6 +33,7 @@
 #include "path.h"
 #include "pipeline.h"
 #include "reports.h"
+#include "sensitivity.h"
 #include "store.h"
 #include "trend.h"
 #include "uncertainty.h"
@@ -62,6 +63,7 @@ struct run {
     struct cube *c;
     struct results *res;
     struct uncertainty_change *chg;
+    struct sensitivity *sens;      /* NULL without [sensitivity] */
     struct trends *tr;
     struct objectives *obj;        /* progress against the plan; NULL without one */
     struct run_info ri;
@@ -151,8 +153,7 @@ static int run_prepare_output(struct run *r)
         return -1;
     cli_fault("opened");
     const char *names[OUTDIR_MAX_NAMES];
-    int n = writers_outputs(r->xlsx, !r->ro->no_charts, cfg->nplan > 0, names,
-                            OUTDIR_MAX_NAMES - 1);
+    int n = writers_outputs(r->xlsx, !r->ro->no_charts, cfg, names, OUTDIR_MAX_NAMES - 1);
     if (!r->ro->no_charts)
         names[n++] = "charts";
     enum { MAX_INPUTS = 1024 };
@@ -301,6 +302,27 @@ static int run_uncertainty(struct run *r)
     return 0;
 }
 
+/* The sensitivity analysis of [sensitivity], when the batch has one, with
+ * the bar on a terminal. */
+static int run_sensitivity(struct run *r)
+{
+    if (!r->cfg->sens)
+        return 0;
+    struct stage_clock sc;
+    cli_stage_begin(&sc, "sensitivity");
+    int threads = (int)(r->ro->threads > 0 ? r->ro->threads : 0);
+    int bar = cli_tty && !cli_quiet;
+    static char label[] = "sensitivity";
+    if (sensitivity_run(r->cfg, r->in.fw, r->c, r->res, threads,
+                        bar ? cli_progress_bar : NULL, label, &r->sens, &r->d) != 0)
+        return -1;
+    if (bar)
+        fputc('\n', stderr);
+    sensitivity_notes_add(r->sens, r->cfg, r->in.fw, &r->res->notes);
+    cli_stage_end(&sc, "sensitivity");
+    return 0;
+}
+
 static int run_trends(struct run *r)
 {
     struct stage_clock sc;
@@ -391,7 +413,7 @@ static int run_facts(struct run *r)
         .cfg = cfg, .fw = r->in.fw, .cube = c, .res = r->res, .run = &r->ri,
         .obs_total = total, .obs_with_error = with_err,
         .obs_revised = r->revised, .obs_skipped = r->skipped, .trends = r->tr,
-        .threads = r->ri.threads, .objectives = r->obj,
+        .threads = r->ri.threads, .sens = r->sens, .objectives = r->obj,
     };
     return 0;
 }
@@ -473,6 +495,7 @@ static int (*const run_steps[])(struct run *r) = {
     run_plan_units,
     run_scores,
     run_uncertainty,
+    run_sensitivity,
     run_trends,
     run_objectives,
     run_facts,
@@ -522,6 +545,7 @@ static void run_free(struct run *r)
     objectives_free(r->obj);
     trends_free(r->tr);
     uncertainty_change_free(r->chg);
+    sensitivity_free(r->sens);
     results_free(r->res);
     cube_free(r->c);
     inputs_free(&r->in);

@@ -19,6 +19,7 @@
 #include "ingest.h"
 #include "path.h"
 #include "plan.h"
+#include "sensitivity.h"
 #include "store.h"
 
 /* 0 when the file the batch names at line:col exists; else -1 with an
@@ -63,7 +64,8 @@ int inputs_read(const char *batch, struct inputs *in, struct diag *d)
                           cfg->framework_line, cfg->framework_col, d) != 0)
         return -1;
     if (framework_load(&in->fw, in->cfg->framework, d) != 0 ||
-        config_apply_weights(in->cfg, in->fw, d) != 0)
+        config_apply_weights(in->cfg, in->fw, d) != 0 ||
+        sensitivity_check(in->cfg, in->fw, d) != 0)
         return -1;
     in->obs = obsset_new();
     if (!in->obs) {

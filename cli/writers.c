@@ -1,8 +1,10 @@
 /* writers.c: the outputs written once the charts are drawn, the rows of
  * writers[]: report.pdf (when charts were drawn), the workbook, the results
  * into the store (and, when the batch has a plan, the plan version the run
- * was judged on; the store is used by that one writer only) and the CSV
- * files, objectives.csv with a plan. They are independent and only read the report input, so up to
+ * was judged on, and with [sensitivity] its analysis; the store is used by
+ * that one writer only) and the CSV files, objectives.csv with a plan and
+ * the sensitivity files with [sensitivity]. They are independent and only
+ * read the report input, so up to
  * in->threads threads (both cores of the usual machine) take them in table
  * order, each the next one nobody took: the longest come first, so that no
  * thread is left alone with a long writer at the end. After a failure no
@@ -28,6 +30,8 @@
 #include "quality.h"
 #include "report_pdf.h"
 #include "reports.h"
+#include "sensitivity.h"
+#include "sensitivity_csv.h"
 #include "store.h"
 #include "trends_csv.h"
 
@@ -47,7 +51,9 @@ static int write_results(struct store *st, const struct report_input *in, const 
                              cfg->seed, in->run->digest, d) == 0 &&
              store_put_results(st, in->run->id, in->fw, in->cube, in->res, d) == 0 &&
              (!in->objectives ||
-              store_put_plan(st, in->run->id, in->objectives->plan, cfg->year, d) == 0);
+              store_put_plan(st, in->run->id, in->objectives->plan, cfg->year, d) == 0) &&
+             (!in->sens ||
+              store_put_sensitivity(st, in->run->id, cfg, in->fw, in->cube, in->sens, d) == 0);
     free(settings);
     return ok ? 0 : -1;
 }
@@ -94,11 +100,34 @@ static int write_objectives(struct store *st, const struct report_input *in,
     return objectives_csv_write(path, in, d);
 }
 
+static int write_sensitivity_csv(struct store *st, const struct report_input *in,
+                                 const char *path, struct diag *d)
+{
+    (void)st;
+    return sensitivity_csv_write(path, in, d);
+}
+
+static int write_sobol(struct store *st, const struct report_input *in, const char *path,
+                       struct diag *d)
+{
+    (void)st;
+    return sobol_csv_write(path, in, d);
+}
+
+static int write_sensitivity_runs(struct store *st, const struct report_input *in,
+                                  const char *path, struct diag *d)
+{
+    (void)st;
+    return sensitivity_runs_csv_write(path, in, d);
+}
+
 /* What a writer needs to run at all. */
 enum writer_needs {
     NEEDS_NOTHING,
     NEEDS_CHARTS,         /* left out when no charts were drawn (--no-charts) */
     NEEDS_PLAN,           /* left out when the batch has no plan */
+    NEEDS_SENSITIVITY,    /* left out without [sensitivity] */
+    NEEDS_SOBOL,          /* left out unless [sensitivity] mode = sa */
 };
 
 /* The writers, longest first; their files are renamed into place in this
@@ -116,6 +145,10 @@ static const struct writer {
     {"trends.csv", "trends.csv", NEEDS_NOTHING, write_trends},
     {"quality.csv", "quality.csv", NEEDS_NOTHING, write_quality},
     {"objectives.csv", "objectives.csv", NEEDS_PLAN, write_objectives},
+    {"sensitivity.csv", "sensitivity.csv", NEEDS_SENSITIVITY, write_sensitivity_csv},
+    {"sobol.csv", "sobol.csv", NEEDS_SOBOL, write_sobol},
+    {"sensitivity_runs.csv", "sensitivity_runs.csv", NEEDS_SENSITIVITY,
+     write_sensitivity_runs},
 };
 
 #define NWRITER (sizeof writers / sizeof *writers)
@@ -161,14 +194,27 @@ static void *job_run(void *arg)
     }
 }
 
+/* Is w left out of a run with these outputs? sens: -1 without
+ * [sensitivity], else its mode. */
+static int writer_skipped(const struct writer *w, int charts, int plan, int sens)
+{
+    switch (w->needs) {
+    case NEEDS_CHARTS: return !charts;
+    case NEEDS_PLAN: return !plan;
+    case NEEDS_SENSITIVITY: return sens < 0;
+    case NEEDS_SOBOL: return sens != SENS_SA;
+    default: return 0;
+    }
+}
+
 /* Register the files of the writers that run; -1 when out of memory. */
 static int job_paths(struct job *j, struct outdir *o, const char *xlsx)
 {
     for (size_t k = 0; k < NWRITER; k++) {
         const struct writer *w = &writers[k];
         j->rc[k] = 1;
-        if ((w->needs == NEEDS_CHARTS && !j->in->charts) ||
-            (w->needs == NEEDS_PLAN && !j->in->objectives)) {
+        if (writer_skipped(w, j->in->charts != NULL, j->in->objectives != NULL,
+                           j->in->sens ? (int)j->in->sens->mode : -1)) {
             j->skip[k] = 1;
             continue;
         }
@@ -221,12 +267,14 @@ static int write_all(struct job *j, struct diag *d)
     return ok ? 0 : -1;
 }
 
-int writers_outputs(const char *xlsx, int charts, int plan, const char **names, int max)
+int writers_outputs(const char *xlsx, int charts, const struct config *cfg,
+                    const char **names, int max)
 {
     int n = 0;
+    int sens = cfg->sens ? (int)cfg->sens->mode : -1;
     for (size_t k = 0; k < NWRITER && n < max; k++) {
         const struct writer *w = &writers[k];
-        if ((w->needs == NEEDS_CHARTS && !charts) || (w->needs == NEEDS_PLAN && !plan))
+        if (writer_skipped(w, charts, cfg->nplan > 0, sens))
             continue;
         if (k == WORKBOOK)
             names[n++] = xlsx;

@@ -14,6 +14,7 @@
 
 struct trends;
 struct chart_list;
+struct sensitivity;
 struct objectives;
 
 struct report_input {
@@ -31,6 +32,8 @@ struct report_input {
     const char *charts_dir;        /* folder holding them (STEM.png) */
     int threads;                   /* drawing threads for the charts; <= 0:
                                       run->threads, else one */
+    const struct sensitivity *sens; /* the [sensitivity] analysis; NULL when
+                                       the batch has none */
     void (*progress)(void *ctx, long done, long total);
                                    /* charts_write_all: chart files written
                                       of total, from any of its threads, one

@@ -23,6 +23,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "config_int.h"
 #include "csv.h"
 #include "framework.h"
 #include "path.h"
@@ -599,6 +600,9 @@ static int apply_key(struct parse *p, const char *section, const char *name, con
             set_str(&c->report_group, strdup(val));
         else
             diag_input(p->d, c->path, p->line, p->kcol, "[report] unknown key '%s'", key);
+    } else if (strcmp(section, "sensitivity") == 0) {
+        struct config_at at = {c->path, p->line, p->kcol, p->vcol};
+        config_sens_key(c, &at, key, val, p->d);
     } else if (strcmp(section, "trend") == 0) {
         if (strcmp(key, "base_year") == 0) {
             if (parse_int(p, section, key, val, 1000, 9999, &l) == 0) {
@@ -963,7 +967,7 @@ static void parse_free(struct parse *p)
     free(p);
 }
 
-static int level_of(const struct config *c, const char *name)
+int config_level_of(const struct config *c, const char *name)
 {
     char *end;
     long v = strtol(name, &end, 10);
@@ -1073,7 +1077,7 @@ int config_load(struct config **out, const char *path, struct diag *d)
         struct override *o = &p->over[i];
         char sec[96];
         snprintf(sec, sizeof sec, "method.%s", o->section);
-        int lv = level_of(c, o->section);
+        int lv = config_level_of(c, o->section);
         p->line = o->line;
         p->kcol = o->kcol;
         p->vcol = o->vcol;
@@ -1086,6 +1090,7 @@ int config_load(struct config **out, const char *path, struct diag *d)
         if (!method_key(p, sec, &c->level[lv], o->key, o->value))
             diag_input(d, path, o->line, o->kcol, "[%s] unknown key '%s'", sec, o->key);
     }
+    config_sens_finish(c, d);
     if (diag_count(d) > before)
         goto fail;
     parse_free(p);
@@ -1158,6 +1163,7 @@ void config_free(struct config *c)
     free(c->ref_unit);
     for (int i = 0; i <= CONFIG_MAX_LEVELS; i++)
         free(c->level_name[i]);
+    config_sens_free(c->sens);
     free(c);
 }
 
@@ -1191,6 +1197,8 @@ char *config_settings_text(const struct config *c)
     size_t cap = 4096 + (CONFIG_MAX_LEVELS + 1) * 512;
     for (int i = 0; i < c->nweight; i++)
         cap += strlen(c->weight[i].code) + 48;
+    if (c->sens)
+        cap += config_sens_text(c->sens, NULL, 0) + 1;
     char *buf = malloc(cap);
     if (!buf)
         return NULL;
@@ -1239,5 +1247,8 @@ char *config_settings_text(const struct config *c)
         if (strcmp(c->weight[i].set, c->weights) == 0)
             k += (size_t)snprintf(buf + k, cap - k, "weight.%s=%.17g\n", c->weight[i].code,
                                   c->weight[i].weight);
+    /* [sensitivity], only when there is one */
+    if (c->sens && k < cap)
+        config_sens_text(c->sens, buf + k, cap - k);
     return buf;
 }

@@ -4,14 +4,14 @@
  * level_names or a level number; overrides [method] for the nodes of that
  * level: 'aggregate' and 'min_coverage' apply to how a node of that level
  * combines its children, 'normalise' and its parameters to indicators),
- * [uncertainty], [trend], [report]. Unknown sections and keys are errors, and so is a
- * key or a section given twice. An indented line after a key continues its
- * value (joined with a space; with a comma for the list keys level_names,
- * force_include, force_exclude, order and [report] units; each `data` line adds its files);
- * an indented line that reads like a key or a section is an error. The file
- * must be text: a NUL byte or another control character (tab, CR and LF
- * aside) is an error at its line and column. Paths are resolved relative to
- * the batch file's folder.
+ * [uncertainty], [trend], [sensitivity], [report]. Unknown sections and keys
+ * are errors, and so is a key or a section given twice. An indented line
+ * after a key continues its value (joined with a space; with a comma for the
+ * list keys level_names, force_include, force_exclude, order and [report]
+ * units; each `data` line adds its files); an indented line that reads like a
+ * key or a section is an error. The file must be text: a NUL byte or another
+ * control character (tab, CR and LF aside) is an error at its line and
+ * column. Paths are resolved relative to the batch file's folder.
  *
  * Data-preparation keys of [method] (METHODS.md §1-3; COINr's Denominate,
  * Screen, Impute and Treat are the reference):
@@ -55,6 +55,34 @@
  *                                run across a break in series (a flag "b"
  *                                or "B"); no (default): a break splits the
  *                                series and nothing is compared across it
+ *
+ * [sensitivity] (config_sensitivity.c; struct config_sensitivity below):
+ * each key that names a method choice is one uncertain assumption with its
+ * alternatives, the nominal run being [method]'s own:
+ *   mode           = ua|sa       ua: rank uncertainty (N runs); sa: also
+ *                                Sobol indices (N (d + 2) runs); default ua
+ *   samples        = 1000        N, 2 or more
+ *   seed           = 42          default: [uncertainty] seed
+ *   bootstrap      = 200         resamples for the indices' intervals (0: none)
+ *   target         = CODE        the node whose ranks are studied (default:
+ *                                the root)
+ *   winmax         = 1, 2, 3     alternatives of [method] winmax (needs
+ *                                treat = winsorise)
+ *   normalise      = minmax 1 100, zscore 10 2   a method and, for minmax
+ *                                and zscore, its two parameters
+ *   aggregate      = arithmetic, geometric, genmean 0.5
+ *   impute         = none, mean, group_mean
+ *   weights_noise  = 0.25        each weight x U(1 - 0.25, 1 + 0.25) ...
+ *   weights_levels = 2, 3        ... at these levels (numbers or level
+ *                                names; default: every level)
+ *   exclude        = each        or a list of codes: leave one component
+ *                                out at a time (each: every indicator
+ *                                under the target)
+ *   sampling_error = yes|no      also draw every observation from its
+ *                                sampling error (default no)
+ * A list takes at least two alternatives; sa needs at least two
+ * assumptions. Codes and level numbers are checked against the framework
+ * by sensitivity_check (engine/sensitivity).
  */
 #ifndef LCME_CONFIG_H
 #define LCME_CONFIG_H
@@ -84,6 +112,65 @@ enum screen_method { SCREEN_NONE, SCREEN_BYNA, SCREEN_BYZEROS, SCREEN_BOTH };
 /* Preparation stages, for config->order. */
 enum prep_stage { PREP_DENOMINATE, PREP_SCREEN, PREP_IMPUTE, PREP_TREAT,
                   PREP_NSTAGE };
+
+/* [sensitivity]: the uncertain assumptions (see the top of this file).
+ * Every list holds at least two alternatives when present (n > 0). */
+#define SENS_MAX_ALT 32          /* alternatives of one assumption */
+enum sens_mode { SENS_UA, SENS_SA };
+/* The keys, in the order the assumptions are numbered (the method choices
+ * first, then the settings of the analysis). */
+enum sens_key {
+    SENS_KEY_WINMAX, SENS_KEY_NORMALISE, SENS_KEY_AGGREGATE, SENS_KEY_IMPUTE,
+    SENS_KEY_WEIGHTS_NOISE, SENS_KEY_EXCLUDE, SENS_KEY_SAMPLING_ERROR,
+    SENS_KEY_MODE, SENS_KEY_SAMPLES, SENS_KEY_SEED, SENS_KEY_BOOTSTRAP,
+    SENS_KEY_TARGET, SENS_KEY_WEIGHTS_LEVELS, SENS_NKEY
+};
+/* The assumptions are the keys before SENS_KEY_MODE. */
+#define SENS_NASSUMPTION SENS_KEY_MODE
+
+struct config_sensitivity {
+    enum sens_mode mode;
+    long samples;                /* N; default 1000 */
+    unsigned long seed;
+    int seed_set;                /* 0: [uncertainty] seed is used */
+    long bootstrap;              /* default 200 */
+    char *target;                /* node code, or NULL: the root */
+    int nwinmax;
+    int winmax[SENS_MAX_ALT];
+    int nnormalise;
+    struct sens_normalise {
+        int method;              /* enum norm_method */
+        int npar;                /* 0: [method]'s parameters; 2: a, b */
+        double a, b;             /* minmax low, high; zscore mean, sd */
+    } normalise[SENS_MAX_ALT];
+    int naggregate;
+    struct sens_aggregate {
+        int method;              /* enum agg_method */
+        int npar;                /* 0: [method]'s p; 1: p */
+        double p;
+    } aggregate[SENS_MAX_ALT];
+    int nimpute;
+    int impute[SENS_MAX_ALT];    /* enum impute_method */
+    double weights_noise;        /* 0: weights not varied */
+    int nweights_levels;         /* 0: every level */
+    int weights_level[CONFIG_MAX_LEVELS];
+    char *weights_levels_text;   /* weights_levels as written (resolved into
+                                    weights_level once the file is read) */
+    int exclude_each;            /* exclude = each */
+    int nexclude;
+    struct sens_code {
+        char *code;              /* owned */
+        int col;                 /* its column in the batch file */
+    } *exclude;
+    int sampling_error;          /* 1: sampling error drawn in every run */
+    int nbad;                    /* keys read with an error (the checks of
+                                    the whole section are then skipped) */
+    long line[SENS_NKEY];        /* where each key's value is; 0: absent */
+    int col[SENS_NKEY];
+};
+
+/* The key of an assumption (its name in sobol.csv and every output). */
+const char *sens_key_name(enum sens_key k);
 
 struct method {
     enum norm_method normalise;  /* default minmax */
@@ -189,6 +276,7 @@ struct config {
     char *plan_name[CONFIG_MAX_DATA]; /* as written in the batch file */
     long plan_line[CONFIG_MAX_DATA];  /* where each is named */
     int plan_col[CONFIG_MAX_DATA];
+    struct config_sensitivity *sens;   /* [sensitivity], or NULL when absent */
 };
 
 /* Read and check a batch file. Every problem is reported with file:line.

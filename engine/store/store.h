@@ -9,6 +9,8 @@
  *       input_sha256, status)
  *   result(run, unit, year, node, level, score, ci_low, ci_high, rank,
  *          rank_low, rank_high, coverage)
+ *   sensitivity_* (store_sensitivity.c), for runs of batches with
+ *   [sensitivity]
  *
  * observation.flag is the data file's flag text as given (NULL when none);
  * result.coverage the share of the node's framework weight present
@@ -104,6 +106,19 @@ int store_run_finish(struct store *s, const char *run_id, const char *status,
  * the store holds no such run). 0, or -1 with the problem in d. */
 int store_run_status(struct store *s, const char *run_id, char *buf, size_t len,
                      struct diag *d);
+
+/* A run's sensitivity analysis (engine/sensitivity) in the tables of
+ * store_sensitivity.c (made on first use; README.md "The store"): every
+ * sensitivity run with its parameters and mean absolute rank shift, the rank
+ * statistics per unit and, for mode = sa, the indices. The run must have
+ * been begun; its earlier analysis is replaced. sens NULL: nothing is
+ * written. cfg gives the alternatives' text. Returns 0, or -1 with the
+ * problem in d and the store as it was. */
+struct config;
+struct sensitivity;
+int store_put_sensitivity(struct store *s, const char *run_id, const struct config *cfg,
+                          const struct framework *fw, const struct cube *c,
+                          const struct sensitivity *sens, struct diag *d);
 
 /* History, for `lcme history`. */
 struct store_run_row {

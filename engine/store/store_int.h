@@ -7,6 +7,7 @@
  *   store_runs.c     runs and their results
  *   store_history.c  the history `lcme history` prints
  *   store_plans.c    action plans: versions, objectives, the run's version
+ *   store_sensitivity.c  a run's sensitivity analysis, in its own tables
  *
  * Every helper that can fail reports into d in words a user can act on and
  * returns -1 (or NULL), so a caller only passes the failure on.

@@ -37,6 +37,14 @@
  *                   axes named (long names shortened at a word), each
  *                   score's interval as a whisker along its axis over a
  *                   shaded band between the low and high bounds.
+ *   sensitivity-ranks    ([sensitivity] only) each unit's median rank of
+ *                   the target node with its 5-95% range over the
+ *                   sensitivity runs and its nominal rank, units in their
+ *                   nominal order: a row per unit up to CHART_DOT_ALL
+ *                   units, above that a column per unit without labels.
+ *   sensitivity-indices  ([sensitivity] mode = sa only) each assumption's
+ *                   first-order and total Sobol index with its bootstrap
+ *                   interval, assumptions by total index.
  *   (The per-unit kinds trend, profile and radar are drawn for the units
  *   chart_unit_selected selects: every unit with an index score in
  *   networks of up to CHART_UNITS_ALL units, else those [report] units
@@ -67,28 +75,36 @@
 #define CHART_UNITS_ALL 50   /* every unit gets its page and per-unit charts up to
                                 this many, unless [report] units says otherwise */
 
-/* The kinds, one row each: X(KIND, name, stem prefix, scope, needs trends).
+/* The kinds, one row each: X(KIND, name, stem prefix, scope, needs).
  * KIND makes CHART_KIND; name makes the kind's planner and drawer,
  * chart_plan_name and chart_draw_name (reports/charts/chart_int.h); scope
  * says how many the list holds (enum chart_scope: once, per node of the
  * index, areas and areas of focus, per heatmap page, per unit, per unit
- * with action-plan objectives); kinds that
- * need trends are left out of runs without them. The list holds the kinds
+ * with action-plan objectives); needs (bits of CHART_NEEDS_*) what a run
+ * must have for the kind to be drawn: trends, a sensitivity analysis, one
+ * with Sobol indices. The list holds the kinds
  * drawn once, per node or per page in this order, then, unit by unit in
  * index order, the per-unit kinds in this order. Adding a kind is a row
  * here and a file with its planner and drawer. */
+#define CHART_NEEDS_TRENDS 1
+#define CHART_NEEDS_SENSITIVITY 2
+#define CHART_NEEDS_SOBOL 4
 #define CHART_KINDS(X)                                                       \
     X(DOT, dot, "dot", CHART_PER_NODE, 0)                                    \
     X(HEATMAP, heatmap, "heatmap", CHART_PER_PAGE, 0)                        \
-    X(PROGRESS, progress, "progress", CHART_ONCE, 1)                         \
-    X(TREND_MEDIAN, trend_median, "trend-median", CHART_ONCE, 1)             \
-    X(TREND, trend, "trend", CHART_PER_UNIT, 1)                              \
+    X(PROGRESS, progress, "progress", CHART_ONCE, CHART_NEEDS_TRENDS)        \
+    X(TREND_MEDIAN, trend_median, "trend-median", CHART_ONCE, CHART_NEEDS_TRENDS) \
+    X(TREND, trend, "trend", CHART_PER_UNIT, CHART_NEEDS_TRENDS)             \
     X(PROFILE, profile, "profile", CHART_PER_UNIT, 0)                        \
     X(RADAR, radar, "radar", CHART_PER_UNIT, 0)                              \
-    X(PLAN, plan, "plan", CHART_PER_PLANNED_UNIT, 0)
+    X(PLAN, plan, "plan", CHART_PER_PLANNED_UNIT, 0)                         \
+    X(SENS_RANKS, sens_ranks, "sensitivity-ranks", CHART_ONCE,               \
+      CHART_NEEDS_SENSITIVITY)                                               \
+    X(SENS_INDICES, sens_indices, "sensitivity-indices", CHART_ONCE,         \
+      CHART_NEEDS_SOBOL)
 
 enum chart_kind {
-#define X(KIND, name, prefix, scope, trends) CHART_##KIND,
+#define X(KIND, name, prefix, scope, needs) CHART_##KIND,
     CHART_KINDS(X)
 #undef X
     CHART_NKIND
@@ -203,7 +219,7 @@ int chart_list_build(const struct chart_ctx *c, struct chart_list *out,
 
 /* Draw item with its kind's drawer, its top-left corner at the origin of
  * the pen's cairo context, in points (scale the context first to fit a
- * box). A kind that needs trends draws nothing when c->tr is NULL. The
+ * box). A kind draws nothing when the run lacks what it needs. The
  * context's state is restored afterwards. */
 void chart_render(struct chart_pen *p, const struct chart_ctx *c,
                   const struct chart_item *it);

@@ -116,6 +116,16 @@ double chart_legend_score(struct chart_pen *p, const struct chart_font *f, doubl
     return w;
 }
 
+void chart_legend_mark(struct chart_pen *p, double *x, double y, enum chart_shape sh, double r,
+                       uint32_t col, const char *text)
+{
+    struct chart_font f = {7.5, 0, 0x333333, CHART_LEFT, 0, 0};
+    double w;
+    chart_marker(chart_pen_cr(p), sh, *x + 4, y + 5, r, col);
+    chart_text(p, text, &f, *x + 10, y, 1, &w);
+    *x += w + 32;
+}
+
 void chart_median_legend(struct chart_pen *p, const struct chart_ctx *c, double x,
                          double y, int with_shapes)
 {
@@ -164,8 +174,7 @@ static enum chart_shape vs_median(double lo, double hi, double med, uint32_t *co
     return CHART_CIRCLE;
 }
 
-/* The whisker of [l, h] at height y with caps 5 points high. */
-static void whisker(cairo_t *cr, double xl, double xh, double y)
+void chart_whisker(cairo_t *cr, double xl, double xh, double y)
 {
     cairo_set_line_width(cr, 0.9);
     chart_rgb(cr, 0x555555);
@@ -191,7 +200,7 @@ void chart_dot_row(struct chart_pen *p, const struct chart_scale *sx,
     double xv = chart_scale_map(sx, v), xr = xv;
     if (fin(l) && fin(h)) {
         xr = chart_scale_map(sx, h);
-        whisker(cr, chart_scale_map(sx, l), xr, y);
+        chart_whisker(cr, chart_scale_map(sx, l), xr, y);
     }
     uint32_t col;
     enum chart_shape sh = vs_median(l, h, med, &col);

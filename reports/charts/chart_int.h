@@ -13,6 +13,8 @@
  *   chart_trend.c     trend-median and trend-UNIT
  *   chart_profile.c   profile-UNIT, and the planning of radar-UNIT
  *   chart_radar.c     the drawing of radar-UNIT
+ *   chart_sens_ranks.c    sensitivity-ranks
+ *   chart_sens_indices.c  sensitivity-indices
  *   chart_plan.c      plan-UNIT
  *   chart_write.c     PNG and PDF files, on worker threads
  *   chart_geom.c, chart_pen.c, chart_png.c: scales and ticks, text and
@@ -63,9 +65,9 @@ int chart_unit_has_objectives(const struct chart_ctx *c, size_t u);
 /* chart_plan_NAME completes an item the list builder has made (kind, node
  * or unit, page, stem): its title, subtitle and alt (heap strings, left
  * NULL on ENOMEM) and its size in points. Returns 0, or -1 on ENOMEM.
- * chart_draw_NAME draws it as chart_render says. Kinds that need trends
- * are only planned and drawn when c->tr is set. */
-#define X(KIND, name, prefix, scope, trends)                                        \
+ * chart_draw_NAME draws it as chart_render says. A kind is only planned
+ * and drawn when the run has what it needs (chart_kind_ready). */
+#define X(KIND, name, prefix, scope, needs)                                         \
     int chart_plan_##name(const struct chart_ctx *c, struct chart_item *it);        \
     void chart_draw_##name(struct chart_pen *p, const struct chart_ctx *c,          \
                            const struct chart_item *it);
@@ -192,6 +194,11 @@ void chart_legend_median(struct chart_pen *p, const struct chart_font *f, double
 double chart_legend_score(struct chart_pen *p, const struct chart_font *f, double x,
                           double y, double r);
 
+/* A legend entry at (*x, y): a marker of shape sh, radius r and colour col,
+ * then text in 7.5 pt; *x moves past it (and a gap). */
+void chart_legend_mark(struct chart_pen *p, double *x, double y, enum chart_shape sh, double r,
+                       uint32_t col, const char *text);
+
 /* The legend of the dot plots and profiles at (x, y): the three marker
  * shapes against the median (with_shapes, when results carry intervals) or
  * the score's circle, then the network median. */
@@ -202,6 +209,10 @@ void chart_median_legend(struct chart_pen *p, const struct chart_ctx *c, double 
  * in colour rgb and width lw, clipped to it. */
 void chart_hatch(cairo_t *cr, double x, double y, double w, double h, uint32_t rgb,
                  double lw);
+
+/* An interval from xl to xh at height y as a whisker with caps 5 points
+ * high, in dark grey. */
+void chart_whisker(cairo_t *cr, double xl, double xh, double y);
 
 /* One row of a dot plot at height y: the interval [l, h] as a whisker, the
  * score v as a marker of radius r whose shape and colour say where the

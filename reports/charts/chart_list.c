@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "path.h"
+#include "sensitivity.h"
 
 typedef int (*chart_plan_fn)(const struct chart_ctx *c, struct chart_item *it);
 typedef void (*chart_draw_fn)(struct chart_pen *p, const struct chart_ctx *c,
@@ -23,15 +24,27 @@ typedef void (*chart_draw_fn)(struct chart_pen *p, const struct chart_ctx *c,
 static const struct {
     const char *prefix;      /* file stem: prefix, or prefix-slug */
     enum chart_scope scope;
-    int trends;              /* planned and drawn only with trends */
+    int needs;               /* CHART_NEEDS_* bits */
     chart_plan_fn plan;
     chart_draw_fn draw;
 } KIND[] = {
-#define X(KIND, name, prefix, scope, trends) \
-    {prefix, scope, trends, chart_plan_##name, chart_draw_##name},
+#define X(KIND, name, prefix, scope, needs) \
+    {prefix, scope, needs, chart_plan_##name, chart_draw_##name},
     CHART_KINDS(X)
 #undef X
 };
+
+/* Does the run have what kind k needs? Trends: computed, and scores
+ * comparable over time (not per-year scope, where no chart may claim a
+ * change). */
+static int kind_ready(const struct chart_ctx *c, int k)
+{
+    const struct sensitivity *s = c->in->sens;
+    int needs = KIND[k].needs;
+    return !((needs & CHART_NEEDS_TRENDS && !(c->tr && c->tr->comparable)) ||
+             (needs & CHART_NEEDS_SENSITIVITY && !s) ||
+             (needs & CHART_NEEDS_SOBOL && (!s || s->mode != SENS_SA)));
+}
 
 void chart_list_init(struct chart_list *l) { memset(l, 0, sizeof *l); }
 
@@ -138,14 +151,6 @@ static int add_kind(const struct chart_ctx *c, struct chart_list *out, enum char
     return 0;
 }
 
-/* 1 when the kinds that draw scores over time may be drawn: trends were
- * computed and the scores are comparable over time (not per-year scope,
- * where no chart may claim a change). */
-static int has_trends(const struct chart_ctx *c)
-{
-    return c->tr && c->tr->comparable;
-}
-
 /* 1 for the scopes whose items are made unit by unit. */
 static int per_unit(enum chart_scope s)
 {
@@ -158,12 +163,12 @@ int chart_list_build(const struct chart_ctx *c, struct chart_list *out,
     const struct cube *cb = c->in->cube;
     int rc = 0;
     for (int k = 0; k < CHART_NKIND && rc == 0; k++)
-        if (!per_unit(KIND[k].scope) && (has_trends(c) || !KIND[k].trends))
+        if (!per_unit(KIND[k].scope) && kind_ready(c, k))
             rc = add_kind(c, out, (enum chart_kind)k);
     for (size_t i = 0; i < cb->nunit && rc == 0; i++) {
         size_t u = c->order[i];   /* in index order: reads well in a folder too */
         for (int k = 0; k < CHART_NKIND && rc == 0; k++)
-            if (per_unit(KIND[k].scope) && (has_trends(c) || !KIND[k].trends) &&
+            if (per_unit(KIND[k].scope) && kind_ready(c, k) &&
                 (KIND[k].scope == CHART_PER_PLANNED_UNIT ? chart_unit_has_objectives(c, u)
                                                          : chart_unit_selected(c, u)))
                 rc = add(c, out, (enum chart_kind)k, -1, (long)u, 1, 1, cb->unit[u]);
@@ -182,7 +187,7 @@ void chart_render(struct chart_pen *p, const struct chart_ctx *c,
 {
     cairo_t *cr = chart_pen_cr(p);
     cairo_save(cr);
-    if ((unsigned)it->kind < CHART_NKIND && (has_trends(c) || !KIND[it->kind].trends))
+    if ((unsigned)it->kind < CHART_NKIND && kind_ready(c, (int)it->kind))
         KIND[it->kind].draw(p, c, it);
     cairo_restore(cr);
 }

@@ -460,6 +460,7 @@ static void layout(struct doc *dc)
     contents_flow(dc, dc->toc, dc->ntoc, 1);
     rpdf_summary(dc);
     rpdf_areas(dc);
+    rpdf_robustness(dc);
     rpdf_units(dc);
     rpdf_objectives(dc, dc->charts);
     rpdf_methods(dc);

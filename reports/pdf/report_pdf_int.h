@@ -12,6 +12,8 @@
  *                        a subsection of the index's section
  *   report_areas.c       the index, a page per area, key features and
  *                        network trends
+ *   report_robust.c      how robust the ranks are ([sensitivity]; its
+ *                        words in report_sens.c)
  *   report_units.c       a page per unit, or units listed by group
  *   report_objectives.c  the action-plan section (a subsection per unit)
  *   report_methods.c     methods and data quality
@@ -229,6 +231,7 @@ void rpdf_cover(struct doc *dc);
 void rpdf_summary(struct doc *dc);
 void rpdf_groups(struct doc *dc);
 void rpdf_areas(struct doc *dc);
+void rpdf_robustness(struct doc *dc);   /* with [sensitivity] only */
 void rpdf_units(struct doc *dc);
 void rpdf_objectives(struct doc *dc, const struct chart_list *l);
 void rpdf_methods(struct doc *dc);

@@ -14,6 +14,7 @@
 
 #include "compare.h"
 #include "report_pdf_int.h"
+#include "sensitivity.h"
 
 #define DASH "\xE2\x80\x93"
 
@@ -331,15 +332,37 @@ static int cav_unknown_units(const struct doc *dc, char *b, size_t len)
     return 1;
 }
 
-/* The robustness of the ranks to the method's choices: a sentence when a
- * sensitivity analysis ran (none yet in this build: the analysis adds its
- * row here). */
+/* The robustness of the ranks to the method's choices, when a
+ * [sensitivity] analysis ran: how many units keep their rank within 2
+ * places over the runs (5th to 95th percentile, as report_sens.c's
+ * "holds"), and with mode = sa the choice with the largest total index. */
 static int cav_robustness(const struct doc *dc, char *b, size_t len)
 {
-    (void)dc;
-    (void)b;
-    (void)len;
-    return 0;
+    const struct sensitivity *s = dc->c->in->sens;
+    if (!s)
+        return 0;
+    size_t ranked = 0, hold = 0;
+    for (size_t u = 0; u < s->nunit; u++) {
+        if (!fin(s->nominal_rank[u]) || !fin(s->rank_q05[u]) || !fin(s->rank_q95[u]))
+            continue;
+        ranked++;
+        hold += s->rank_q95[u] - s->rank_q05[u] <= 2;
+    }
+    size_t l = (size_t)snprintf(b, len, "The ranks were recomputed in %zu runs under other "
+                                "method choices (section \u201cHow robust are the ranks?\u201d): "
+                                "%zu of %zu ranked units stay within 2 places (5th to 95th "
+                                "percentile of their rank)", s->nrun + s->nexcl, hold, ranked);
+    int top = -1;
+    for (int a = 0; s->mode == SENS_SA && a < s->d; a++)
+        if (fin(s->index[a].sti) && (top < 0 || s->index[a].sti > s->index[top].sti))
+            top = a;
+    if (top >= 0 && l < len)
+        l += (size_t)snprintf(b + l, len - l, "; the choice that moves them most is %s "
+                              "(total index %.2f)", sens_key_name((enum sens_key)s->key[top]),
+                              s->index[top].sti);
+    if (l < len)
+        snprintf(b + l, len - l, ".");
+    return 1;
 }
 
 static const caveat_fn CAVEATS[] = {

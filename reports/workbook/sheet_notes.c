@@ -289,6 +289,14 @@ static void notes_data(struct wb *w)
               "units with a score and the median, lowest and highest score, the median "
               "changes, and how many units rose or fell significantly. Medians of a few "
               "units move with each of them; no difference between groups is tested.");
+    if (w->in->sens)
+        topic(w, WBN_SENSITIVITY, SEC_DATA, "The Sensitivity sheet shows how the ranks of "
+              "the [sensitivity] section's target move when the method's choices change: "
+              "each unit's nominal rank and the mean, median, 5th and 95th percentile of its "
+              "rank over the runs; with mode = sa, each choice's first-order and total Sobol "
+              "index with bootstrap bounds; the rank shift of leaving each component out; and "
+              "every run's settings (sensitivity.csv, sobol.csv and sensitivity_runs.csv "
+              "hold the same; METHODS.md section 8 the method).");
     topic(w, WBN_FRAMEWORK, SEC_DATA, "The Framework sheet is the framework file as read: "
           "weights, the effective weight of each node in the index, direction (1 higher is "
           "better, -1 lower), unit, target and bounds, the file's free-text note column "

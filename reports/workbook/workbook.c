@@ -106,6 +106,10 @@ const struct wb_sheet wb_sheets[] = {
      wb_framework_write, NULL, NULL},
     {"Charts", "Every chart file in charts/ with its title, links and description, and a "
                "native chart of the index to restyle.", wb_charts_write, NULL, NULL},
+    {"Sensitivity", "How the ranks move under other method choices ([sensitivity]): each "
+                    "unit's rank range, the Sobol indices of each choice, leaving components "
+                    "out, and every run's settings.",
+     wb_sensitivity_write, NULL, wb_sensitivity_present},
 };
 const size_t wb_nsheets = sizeof wb_sheets / sizeof wb_sheets[0];
 

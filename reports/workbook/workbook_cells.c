@@ -86,8 +86,17 @@ void wb_set_widths(struct wb *w, lxw_worksheet *ws, const struct wb_cols *cols, 
 void wb_sheet_head(struct wb *w, lxw_worksheet *ws, const char *title, const char *about,
                    const enum wb_note *topic, int n)
 {
+    wb_sheet_head_tables(w, ws, title, 1, about, topic, n);
+}
+
+void wb_sheet_head_tables(struct wb *w, lxw_worksheet *ws, const char *title, int ntables,
+                          const char *about, const enum wb_note *topic, int n)
+{
+    static const char *const count[] = {"no tables", "one table", "two tables",
+                                        "three tables", "four tables"};
     char b[2048];
-    size_t l = (size_t)snprintf(b, sizeof b, "This worksheet contains one table. %s",
+    size_t l = (size_t)snprintf(b, sizeof b, "This worksheet contains %s. %s",
+                                ntables >= 0 && ntables <= 4 ? count[ntables] : "tables",
                                 about ? about : "");
     int k = 0;
     for (int no = 1; no <= (int)w->notes.n && l < sizeof b; no++)   /* in the notes' order */
@@ -239,13 +248,22 @@ nomem:
 void wb_add_table(struct wb *w, lxw_worksheet *ws, const char *name, size_t nrows,
                   struct wb_headers *h, lxw_format *header_format)
 {
+    wb_add_table_at(w, ws, name, 0, nrows, h, header_format);
+}
+
+void wb_add_table_at(struct wb *w, lxw_worksheet *ws, const char *name, size_t first_col,
+                     size_t nrows, struct wb_headers *h, lxw_format *header_format)
+{
     if (w->nomem || h->n == 0)
         return;
     if (w->streaming) {
         for (size_t i = 0; i < h->n; i++)
-            wb_put_str(w, ws, WB_TOP, i, h->name[i], header_format ? header_format : w->f_bold);
-        wb_check(w, worksheet_autofilter(ws, WB_TOP, 0, (lxw_row_t)(WB_TOP + (nrows ? nrows : 1)),
-                                         (lxw_col_t)(h->n - 1)));
+            wb_put_str(w, ws, WB_TOP, first_col + i, h->name[i],
+                       header_format ? header_format : w->f_bold);
+        if (first_col == 0)
+            wb_check(w, worksheet_autofilter(ws, WB_TOP, 0,
+                                             (lxw_row_t)(WB_TOP + (nrows ? nrows : 1)),
+                                             (lxw_col_t)(h->n - 1)));
         return;
     }
     h->col = calloc(h->n, sizeof *h->col);
@@ -265,8 +283,9 @@ void wb_add_table(struct wb *w, lxw_worksheet *ws, const char *name, size_t nrow
     opt.style_type = LXW_TABLE_STYLE_TYPE_MEDIUM;
     opt.style_type_number = 2;
     opt.columns = h->ptr;
-    wb_check(w, worksheet_add_table(ws, WB_TOP, 0, (lxw_row_t)(WB_TOP + (nrows ? nrows : 1)),
-                                    (lxw_col_t)(h->n - 1), &opt));
+    wb_check(w, worksheet_add_table(ws, WB_TOP, (lxw_col_t)first_col,
+                                    (lxw_row_t)(WB_TOP + (nrows ? nrows : 1)),
+                                    (lxw_col_t)(first_col + h->n - 1), &opt));
 }
 
 void wb_add_table_of(struct wb *w, lxw_worksheet *ws, const char *name, size_t nrows,

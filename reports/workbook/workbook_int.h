@@ -45,6 +45,7 @@ enum wb_note {
     WBN_DATA,         /* the data: counts, revisions */
     WBN_PREPARE,      /* imputation and outlier treatment, the Data fills */
     WBN_GROUPS,       /* the groups of units compared */
+    WBN_SENSITIVITY,  /* the sensitivity analysis of the ranks */
     WBN_FRAMEWORK,    /* the framework file's columns */
     WBN_NTOPIC
 };
@@ -138,6 +139,8 @@ int wb_groups_present(const struct wb *w);   /* the units have attributes */
 void wb_composition_write(struct wb *w, lxw_worksheet *ws);
 void wb_framework_write(struct wb *w, lxw_worksheet *ws);
 void wb_charts_write(struct wb *w, lxw_worksheet *ws);
+void wb_sensitivity_write(struct wb *w, lxw_worksheet *ws);
+int wb_sensitivity_present(const struct wb *w);   /* the batch has [sensitivity] */
 
 /* Compose the Notes text into w->notes from the run (before the workbook is
  * opened: it needs only the plan). An allocation failure sets w->nomem. */
@@ -219,6 +222,11 @@ void wb_headers_free(struct wb_headers *h);
 void wb_sheet_head(struct wb *w, lxw_worksheet *ws, const char *title, const char *about,
                    const enum wb_note *topic, int n);
 
+/* wb_sheet_head for a sheet of ntables tables side by side ("This worksheet
+ * contains four tables. "). */
+void wb_sheet_head_tables(struct wb *w, lxw_worksheet *ws, const char *title, int ntables,
+                          const char *about, const enum wb_note *topic, int n);
+
 /* Add a table named name with h's columns over rows WB_TOP..WB_TOP+nrows
  * (header in row WB_TOP; an empty table gets one empty row, as Excel wants
  * one). In constant-memory mode, where libxlsxwriter 1.1.4 makes no
@@ -226,6 +234,13 @@ void wb_sheet_head(struct wb *w, lxw_worksheet *ws, const char *title, const cha
  * autofilter over the same range instead. */
 void wb_add_table(struct wb *w, lxw_worksheet *ws, const char *name, size_t nrows,
                   struct wb_headers *h, lxw_format *header_format);
+
+/* wb_add_table for a table whose columns start at first_col (its header
+ * still in row WB_TOP), for sheets that hold tables side by side. In
+ * constant-memory mode a sheet has one autofilter: only the table at
+ * column 0 gets it, the others a bold header row. */
+void wb_add_table_at(struct wb *w, lxw_worksheet *ws, const char *name, size_t first_col,
+                     size_t nrows, struct wb_headers *h, lxw_format *header_format);
 
 /* wb_add_table with column names from a fixed list. */
 void wb_add_table_of(struct wb *w, lxw_worksheet *ws, const char *name, size_t nrows,

@@ -131,10 +131,29 @@ for data in current.csv 'returns/*.xlsx'; do
         awk -v k="$data" '{ x[NR] = $1 } END { printf "%-16s median %.4f  (runs: %d)\n", k, (NR % 2) ? x[(NR + 1) / 2] : (x[NR / 2] + x[NR / 2 + 1]) / 2, NR }'
 done
 
+# The sensitivity analysis (bench_sensitivity.c): COINr's ASEM example with
+# the vignette's four assumptions, mode = sa, N = 1000; the network-scale
+# batch with per-year settings (the evaluation year alone is evaluated) and
+# d = 6, N = 1000; the same with pooled settings (every year), N = 100.
+BS="$(dirname "$LCME")/bench_sensitivity"
+if [ -x "$BS" ]; then
+    cp -r "$SRC/datasets/asem-sensitivity" "$W/asem/datasets/"
+    sed -e 's/^scope .*/scope = per-year/' -e 's/^impute .*/impute = mean/' \
+        -e 's/^treat .*/treat = winsorise/' "$W/net/batch.ini" > "$W/net/sens.ini"
+    printf '%s\n' '[sensitivity]' 'mode = sa' 'seed = 7' 'winmax = 1, 3, 5' \
+        'normalise = minmax 1 100, zscore 10 2' 'aggregate = arithmetic, geometric' \
+        'impute = none, mean, median' 'weights_noise = 0.25' 'weights_levels = 2, 3' \
+        'exclude = each' >> "$W/net/sens.ini"
+    sed 's/^scope .*/scope = pooled/' "$W/net/sens.ini" > "$W/net/sens-pooled.ini"
+    echo "== bench_sensitivity"
+    "$BS" "$W/asem/datasets/asem-sensitivity/batch.ini" 1000 "$RUNS" 2 \
+        "$W/net/sens.ini" 1000 "$W/net/sens-pooled.ini" 100
+fi
+
 # Module benchmarks built beside the engine, when present; bench_outputs
 # takes the network-scale batch (each output beside the bare library).
 for b in "$(dirname "$LCME")"/bench_*; do
-    [ -x "$b" ] || continue
+    [ -x "$b" ] && [ "$b" != "$BS" ] || continue
     echo "== $(basename "$b")"
     if [ "$(basename "$b")" = bench_outputs ]; then "$b" "$W/net/batch.ini" "$RUNS"; else "$b"; fi
 done
