@@ -215,10 +215,22 @@ static void index_section(struct doc *dc)
                chart_level_word(c->in, c->in->fw->nlevel - 1, 1));
     node_sentences(dc, root);
     /* the dot plot fills the rest of the page (a page of its own left the
-     * sentences' page half empty); the groups follow */
+     * sentences' page half empty), leaving room for the groups' comparison
+     * below it when the plot keeps 60% of its size that way */
     const struct chart_item *it = rpdf_find_chart(dc, CHART_DOT, root, -1, 0);
-    if (it)
-        rpdf_chart_fill(dc, it, BOTTOM - MARGIN, 0.6);
+    const struct groups *g = dc->groups;
+    double hg = g && g->ngroup >= 2 ? 150 + 28.0 * (double)(g->ngroup + 1) : 0;
+    if (it) {
+        double full = rpdf_chart_height(dc, it, BOTTOM - MARGIN), room = rpdf_left(dc) - hg;
+        double maxh = room - 40;
+        while (hg > 0 && maxh > 100 && rpdf_chart_height(dc, it, maxh) > room)
+            maxh -= 10;
+        if (hg > 0 && rpdf_chart_height(dc, it, maxh) <= room &&
+            rpdf_chart_height(dc, it, maxh) >= 0.6 * full)
+            rpdf_chart_crop(dc, it, maxh);
+        else
+            rpdf_chart_fill(dc, it, BOTTOM - MARGIN, 0.6);
+    }
     rpdf_groups(dc);
 }
 

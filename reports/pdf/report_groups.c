@@ -147,7 +147,8 @@ void rpdf_groups(struct doc *dc)
     char an[128];
     rpdf_words(g->attr_name, an, sizeof an);
     snprintf(t, sizeof t, "Comparison by %s", an);
-    rpdf_heading_keep(dc, t, 2, 140);
+    /* the heading with the paragraph, the key and the whole table */
+    rpdf_heading_keep(dc, t, 2, 120 + 28.0 * (double)(g->ngroup + 1));
     chart_level_words(c->in, c->in->fw->nlevel - 1, 1, w, sizeof w);
     rpdf_paraf(dc, "The units grouped by their %s (units file): the median of the units' "
                "scores in %d on the index and the %s%s. A median of a few units moves with "
