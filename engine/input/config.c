@@ -503,6 +503,18 @@ static int prep_key(struct parse *p, const char *key, const char *val)
     return 1;
 }
 
+/* [report]: units (a list: all, none or unit codes) and group. */
+static void report_key(struct parse *p, const char *key, const char *val)
+{
+    struct config *c = p->c;
+    if (strcmp(key, "units") == 0)
+        set_str(&c->report_units, strdup(val));
+    else if (strcmp(key, "group") == 0)
+        set_str(&c->report_group, strdup(val));
+    else
+        diag_input(p->d, c->path, p->line, p->kcol, "[report] unknown key '%s'", key);
+}
+
 /* Apply one key of a section, its value complete (continuation lines
  * joined), reporting at p->line and the columns in p. Returns 1. */
 static int apply_key(struct parse *p, const char *section, const char *name, const char *value)
@@ -594,12 +606,7 @@ static int apply_key(struct parse *p, const char *section, const char *name, con
         } else
             diag_input(p->d, c->path, p->line, p->kcol, "[uncertainty] unknown key '%s'", key);
     } else if (strcmp(section, "report") == 0) {
-        if (strcmp(key, "units") == 0)
-            set_str(&c->report_units, strdup(val));
-        else if (strcmp(key, "group") == 0)
-            set_str(&c->report_group, strdup(val));
-        else
-            diag_input(p->d, c->path, p->line, p->kcol, "[report] unknown key '%s'", key);
+        report_key(p, key, val);
     } else if (strcmp(section, "sensitivity") == 0) {
         struct config_at at = {c->path, p->line, p->kcol, p->vcol};
         config_sens_key(c, &at, key, val, p->d);

@@ -54,26 +54,11 @@ static void agg_text(const struct method *m, char *b, size_t len)
             num(n, sizeof n, m->min_coverage));
 }
 
-/* The settings that shape the results, in words, with the numbers as the
- * batch file writes them; only the keys that apply to this run (the levels
- * of the framework, the parameters of the methods chosen). */
-static void settings(struct doc *dc)
+/* Settings: the data-preparation stages in the configured order. */
+static void settings_prepare(struct doc *dc)
 {
     const struct config *cfg = dc->c->in->cfg;
-    const struct framework *fw = dc->c->in->fw;
-    char b[1200], n1[32], n2[32], w[400];
-    rpdf_need(dc, 60);
-    rpdf_para(dc, "Settings (from the batch file)", 11, 1, 0x111111, 4);
-
-    snprintf(b, sizeof b, "Year evaluated: %d", cfg->year);
-    if (dc->changes)
-        cat(b, sizeof b, "; changes measured from the base year %d", cfg->base_year);
-    if (dc->trends)
-        cat(b, sizeof b, "; progress judged towards %d", cfg->target_year);
-    cat(b, sizeof b, ".");
-    rpdf_bullet(dc, b);
-
-    /* data preparation, stages in the configured order */
+    char b[1200], n1[32], n2[32];
     b[0] = '\0';
     int seen = 0, nstage = 0;
     for (int i = 0; i < PREP_NSTAGE; i++) {
@@ -139,8 +124,13 @@ static void settings(struct doc *dc)
         snprintf(t, sizeof t, "Data preparation%s: %s.", nstage > 1 ? ", in this order" : "", b);
         rpdf_bullet(dc, t);
     }
+}
 
-    /* normalisation of the indicators */
+/* Settings: the normalisation of the indicators. */
+static void settings_normalise(struct doc *dc)
+{
+    const struct config *cfg = dc->c->in->cfg;
+    char b[1200], n1[32], n2[32];
     const struct method *m = config_method(cfg, 1);
     switch (m->normalise) {
     case NORM_NONE: snprintf(b, sizeof b, "none"); break;
@@ -175,8 +165,15 @@ static void settings(struct doc *dc)
                  m->scope == SCOPE_POOLED ? "pooled over the years" : "year by year");
         rpdf_bullet(dc, t);
     }
+}
 
-    /* aggregation: one line when every level is the same, else one a level */
+/* Settings: the aggregation, one line when every level is the same, else
+ * one a level; the weights' set. */
+static void settings_aggregate(struct doc *dc)
+{
+    const struct config *cfg = dc->c->in->cfg;
+    const struct framework *fw = dc->c->in->fw;
+    char b[1200], w[400];
     int same = 1;
     char first[600];
     agg_text(config_method(cfg, 2), first, sizeof first);
@@ -205,6 +202,28 @@ static void settings(struct doc *dc)
                  "reweighted).", cfg->weights, nw, nw == 1 ? "" : "s");
         rpdf_bullet(dc, w);
     }
+}
+
+/* The settings that shape the results, in words, with the numbers as the
+ * batch file writes them; only the keys that apply to this run (the levels
+ * of the framework, the parameters of the methods chosen). */
+static void settings(struct doc *dc)
+{
+    const struct config *cfg = dc->c->in->cfg;
+    char b[1200];
+    rpdf_need(dc, 60);
+    rpdf_para(dc, "Settings (from the batch file)", 11, 1, 0x111111, 4);
+
+    snprintf(b, sizeof b, "Year evaluated: %d", cfg->year);
+    if (dc->changes)
+        cat(b, sizeof b, "; changes measured from the base year %d", cfg->base_year);
+    if (dc->trends)
+        cat(b, sizeof b, "; progress judged towards %d", cfg->target_year);
+    cat(b, sizeof b, ".");
+    rpdf_bullet(dc, b);
+    settings_prepare(dc);
+    settings_normalise(dc);
+    settings_aggregate(dc);
 }
 
 void rpdf_methods(struct doc *dc)
