@@ -14,7 +14,6 @@
 
 #define INK_TEXT 0x222222
 #define CHART_SCALE 0.9      /* a chart 560 pt wide drawn across the body */
-#define KEEP_TEXT 26.0       /* two lines of an objective's text at 9 points */
 
 /* The plan and its statuses over every unit, and what the statuses mean. */
 static void objectives_intro(struct doc *dc)
@@ -87,9 +86,9 @@ static void objectives_unit(struct doc *dc, const struct chart_list *l, size_t u
                  st[0] ? ": " : "", st);
         char sn[1400];
         objectives_sentence(c->in, rw, sn, sizeof sn);
-        double hs = rpdf_measure(dc, sn, 9, 0, BODY_W);
-        /* its title with the first two lines of its text, measured */
-        rpdf_need(dc, rpdf_measure(dc, b, 9, 1, BODY_W) + 1 + (hs < KEEP_TEXT ? hs : KEEP_TEXT));
+        /* its title with its text, measured: a paragraph moves to the next
+         * page whole when it does not fit */
+        rpdf_need(dc, rpdf_measure(dc, b, 9, 1, BODY_W) + 1 + rpdf_measure(dc, sn, 9, 0, BODY_W));
         rpdf_para(dc, b, 9, 1, INK_TEXT, 1);
         rpdf_para(dc, sn, 9, 0, INK_TEXT, 6);
     }
