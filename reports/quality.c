@@ -233,25 +233,25 @@ int quality_csv_write(const char *path, const struct report_input *in,
     return 0;
 }
 
-/* Rows a worksheet holds below its header (Excel's 1,048,576 in all). */
-#define QUALITY_SHEET_ROWS 1048575
+/* Rows a worksheet holds (Excel's 1,048,576). */
+#define QUALITY_SHEET_ROWS 1048576
 
-/* How many corr_flag rows the sheet shows: all of them when every row fits,
- * else as many as leave room for every other row and for one row saying
- * how many flags only quality.csv lists (2,000 indicators under one parent
- * give about two million pairs). */
-static size_t flags_shown(const struct qrows *q, size_t *flags)
+/* How many corr_flag rows the sheet shows when room rows fit below the
+ * header: all of them when every row fits, else as many as leave room for
+ * every other row and for one row saying how many flags only quality.csv
+ * lists (2,000 indicators under one parent give about two million pairs). */
+static size_t flags_shown(const struct qrows *q, size_t room, size_t *flags)
 {
     *flags = 0;
     for (size_t k = 0; k < q->n; k++)
         *flags += strcmp(q->v[k].section, "corr_flag") == 0;
-    if (q->n <= QUALITY_SHEET_ROWS)
+    if (q->n <= room)
         return *flags;
     size_t others = q->n - *flags;
-    return others + 1 < QUALITY_SHEET_ROWS ? QUALITY_SHEET_ROWS - 1 - others : 0;
+    return others + 1 < room ? room - 1 - others : 0;
 }
 
-/* Row k of q into the sheet at row; text through report_text. */
+/* Row r into the sheet at row; text through report_text. */
 static lxw_error sheet_row(lxw_worksheet *ws, lxw_row_t row, const struct qrow *r)
 {
     const char *txt[NCOL] = {r->section, r->unit, NULL, r->node, r->other,
@@ -271,20 +271,35 @@ static lxw_error sheet_row(lxw_worksheet *ws, lxw_row_t row, const struct qrow *
     return err;
 }
 
-int quality_sheet_add(lxw_workbook *wb, const struct report_input *in,
-                      int table, struct diag *d)
+/* 1 when row r is in the sheet of year y (y 0: every row): the sections
+ * counted per year (unit, indicator, treatment) keep only year y. */
+static int in_year(const struct qrow *r, int y)
+{
+    if (!y || !r->year)
+        return 1;
+    int per_year = strcmp(r->section, "unit") == 0 || strcmp(r->section, "indicator") == 0 ||
+                   strcmp(r->section, "treatment") == 0;
+    return !per_year || r->year == y;
+}
+
+int quality_sheet_fill(lxw_worksheet *ws, const struct report_input *in, int table,
+                       size_t first_row, int year, struct diag *d)
 {
     struct qrows q = {0};
     build(&q, in);
-    size_t nflag, show = flags_shown(&q, &nflag);
-    size_t nrow = q.n - nflag + show + (show < nflag);
-    lxw_worksheet *ws = q.nomem ? NULL : workbook_add_worksheet(wb, "Quality");
-    if (!ws) {
+    if (q.nomem) {
         free(q.v);
-        diag_add(d, q.nomem ? LCME_ENOMEM : LCME_EINTERNAL, NULL, 0, 0,
-                 "Quality sheet: %s", q.nomem ? "out of memory" : "cannot add the worksheet");
+        diag_add(d, LCME_ENOMEM, NULL, 0, 0, "Quality sheet: out of memory");
         return -1;
     }
+    size_t keep = 0;   /* the rows of the year, in order */
+    for (size_t k = 0; k < q.n; k++)
+        if (in_year(&q.v[k], year))
+            q.v[keep++] = q.v[k];
+    q.n = keep;
+    size_t room = QUALITY_SHEET_ROWS - 1 - first_row;   /* rows below the header */
+    size_t nflag, show = flags_shown(&q, room, &nflag);
+    size_t nrow = q.n - nflag + show + (show < nflag);
     lxw_table_column col[NCOL], *ptr[NCOL + 1];
     memset(col, 0, sizeof col);
     for (int j = 0; j < NCOL; j++) {
@@ -299,18 +314,21 @@ int quality_sheet_add(lxw_workbook *wb, const struct report_input *in,
     opt.style_type_number = 2;
     opt.columns = ptr;
     lxw_error err;
+    lxw_row_t top = (lxw_row_t)first_row;
     if (table) {
-        err = worksheet_add_table(ws, 0, 0, (lxw_row_t)(nrow ? nrow : 1), NCOL - 1, &opt);
+        err = worksheet_add_table(ws, top, 0, top + (lxw_row_t)(nrow ? nrow : 1), NCOL - 1,
+                                  &opt);
     } else {
         /* constant-memory workbooks cannot hold tables: a header row with an
          * autofilter over the same range instead */
         err = LXW_NO_ERROR;
         for (int j = 0; j < NCOL && err == LXW_NO_ERROR; j++)
-            err = worksheet_write_string(ws, 0, (lxw_col_t)j, header[j], NULL);
+            err = worksheet_write_string(ws, top, (lxw_col_t)j, header[j], NULL);
         if (err == LXW_NO_ERROR)
-            err = worksheet_autofilter(ws, 0, 0, (lxw_row_t)(nrow ? nrow : 1), NCOL - 1);
+            err = worksheet_autofilter(ws, top, 0, top + (lxw_row_t)(nrow ? nrow : 1),
+                                       NCOL - 1);
     }
-    lxw_row_t row = 1;
+    lxw_row_t row = top + 1;
     size_t flag = 0;
     for (size_t k = 0; k < q.n && err == LXW_NO_ERROR; k++) {
         const struct qrow *r = &q.v[k];
@@ -330,7 +348,7 @@ int quality_sheet_add(lxw_workbook *wb, const struct report_input *in,
         worksheet_set_column(ws, 1, 5, 14, NULL);
         worksheet_set_column(ws, 6, 6, 12, NULL);
         worksheet_set_column(ws, 7, 7, 24, NULL);
-        worksheet_freeze_panes(ws, 1, 0);
+        worksheet_freeze_panes(ws, top + 1, 0);
     }
     free(q.v);
     if (err != LXW_NO_ERROR) {

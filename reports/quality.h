@@ -41,11 +41,13 @@
 int quality_csv_write(const char *path, const struct report_input *in,
                       struct diag *d);
 
-/* Add a "Quality" worksheet holding the same rows to an open workbook
- * (borrowed; the caller closes it): an Excel table named Quality when table
- * is 1, else (constant-memory workbooks, which cannot hold tables) a header
- * row with an autofilter. Returns 0, or -1 with the reason in d. */
-int quality_sheet_add(lxw_workbook *wb, const struct report_input *in,
-                      int table, struct diag *d);
+/* Fill worksheet ws (borrowed, of an open workbook) with the same rows,
+ * the header in row first_row: an Excel table named Quality when table is
+ * 1, else (constant-memory workbooks, which cannot hold tables) a header
+ * row with an autofilter. With year != 0 the sections counted per year
+ * (unit, indicator, treatment) keep only that year's rows (quality.csv has
+ * every year). Returns 0, or -1 with the reason in d. */
+int quality_sheet_fill(lxw_worksheet *ws, const struct report_input *in, int table,
+                       size_t first_row, int year, struct diag *d);
 
 #endif

@@ -376,6 +376,21 @@ static void batch_key(struct parse *p, const char *key, const char *value)
         c->output_col = p->vcol;
     } else if (strcmp(key, "group") == 0) {
         set_str(&c->group, strdup(value));
+    } else if (strcmp(key, "description") == 0) {
+        set_str(&c->description, strdup(value));
+    } else if (strcmp(key, "source") == 0) {
+        set_str(&c->source, strdup(value));
+    } else if (strcmp(key, "licence") == 0 || strcmp(key, "license") == 0) {
+        set_str(&c->licence, strdup(value));
+    } else if (strcmp(key, "contact") == 0) {
+        set_str(&c->contact, strdup(value));
+    } else if (strcmp(key, "synthetic") == 0) {
+        int yn = parse_yesno(value);
+        if (yn < 0)
+            diag_input(p->d, c->path, p->line, p->vcol,
+                       "[batch] synthetic: '%s' is not yes or no", value);
+        else
+            c->synthetic = yn;
     } else if (strcmp(key, "created") == 0) {
         int y, mo, d, h, mi, s;
         char extra;
@@ -495,6 +510,18 @@ static int prep_key(struct parse *p, const char *key, const char *val)
     return 1;
 }
 
+/* [report]: units (a list: all, none or unit codes) and group. */
+static void report_key(struct parse *p, const char *key, const char *val)
+{
+    struct config *c = p->c;
+    if (strcmp(key, "units") == 0)
+        set_str(&c->report_units, strdup(val));
+    else if (strcmp(key, "group") == 0)
+        set_str(&c->report_group, strdup(val));
+    else
+        diag_input(p->d, c->path, p->line, p->kcol, "[report] unknown key '%s'", key);
+}
+
 /* Apply one key of a section, its value complete (continuation lines
  * joined), reporting at p->line and the columns in p. Returns 1. */
 static int apply_key(struct parse *p, const char *section, const char *name, const char *value)
@@ -585,6 +612,8 @@ static int apply_key(struct parse *p, const char *section, const char *name, con
                 c->seed = (unsigned long)s;
         } else
             diag_input(p->d, c->path, p->line, p->kcol, "[uncertainty] unknown key '%s'", key);
+    } else if (strcmp(section, "report") == 0) {
+        report_key(p, key, val);
     } else if (strcmp(section, "sensitivity") == 0) {
         struct config_at at = {c->path, p->line, p->kcol, p->vcol};
         config_sens_key(c, &at, key, val, p->d);
@@ -631,6 +660,8 @@ static int list_key(const char *section, const char *key)
 {
     if (strcmp(section, "batch") == 0)
         return strcasecmp(key, "level_names") == 0;
+    if (strcmp(section, "report") == 0)
+        return strcasecmp(key, "units") == 0;
     return strcmp(section, "method") == 0 &&
            (strcasecmp(key, "force_include") == 0 || strcasecmp(key, "force_exclude") == 0 ||
             strcasecmp(key, "order") == 0);
@@ -1135,6 +1166,12 @@ void config_free(struct config *c)
     free(c->output);
     free(c->group);
     free(c->created);
+    free(c->description);
+    free(c->source);
+    free(c->licence);
+    free(c->contact);
+    free(c->report_units);
+    free(c->report_group);
     free(c->force_include);
     free(c->force_exclude);
     free(c->ref_unit);

@@ -4,14 +4,14 @@
  * level_names or a level number; overrides [method] for the nodes of that
  * level: 'aggregate' and 'min_coverage' apply to how a node of that level
  * combines its children, 'normalise' and its parameters to indicators),
- * [uncertainty], [trend], [sensitivity]. Unknown sections and keys are
- * errors, and so is a key or a section given twice. An indented line after a
- * key continues its value (joined with a space; with a comma for the list
- * keys level_names, force_include, force_exclude and order; each `data` line
- * adds its files); an indented line that reads like a key or a section is an
- * error. The file must be text: a NUL byte or another control character
- * (tab, CR and LF aside) is an error at its line and column. Paths are
- * resolved relative to the batch file's folder.
+ * [uncertainty], [trend], [sensitivity], [report]. Unknown sections and keys
+ * are errors, and so is a key or a section given twice. An indented line
+ * after a key continues its value (joined with a space; with a comma for the
+ * list keys level_names, force_include, force_exclude, order and [report]
+ * units; each `data` line adds its files); an indented line that reads like a
+ * key or a section is an error. The file must be text: a NUL byte or another
+ * control character (tab, CR and LF aside) is an error at its line and
+ * column. Paths are resolved relative to the batch file's folder.
  *
  * Data-preparation keys of [method] (METHODS.md §1-3; COINr's Denominate,
  * Screen, Impute and Treat are the reference):
@@ -208,6 +208,21 @@ struct config {
     char *level_name[CONFIG_MAX_LEVELS + 1]; /* [1..n]; NULL when unnamed */
     char *created;               /* [batch] created: ISO 8601 time stamped
                                     into outputs (default year-12-31T00:00:00) */
+    /* What the outputs say about the batch and its data (the workbook's
+     * Cover, the report's cover and caveats); NULL when not given. None of
+     * them changes a result, so none enters the settings text. */
+    char *description;           /* [batch] description: what the data are */
+    char *source;                /* [batch] source: who published them */
+    char *licence;               /* [batch] licence (or license) */
+    char *contact;               /* [batch] contact: who answers questions */
+    int synthetic;               /* [batch] synthetic = yes: made-up values */
+    /* [report] (report.pdf): units = all | none | CODE, CODE, ...: the
+     * units that get a page and per-unit charts (NULL: all in networks of
+     * up to 50 units, else none); group = ATTRIBUTE: the unit attribute
+     * the report compares and lists units by (NULL: [batch] group, else
+     * the first attribute of the units file that forms groups). */
+    char *report_units;
+    char *report_group;
 
     struct method method;                        /* [method] */
     struct method level[CONFIG_MAX_LEVELS + 1];  /* resolved per level */

@@ -815,6 +815,7 @@ static int gen_batch(const struct gen_options *o, const char *fw_rel, const char
     fprintf(f, "units        = %s\n", units_rel);
     fputs("store        = lcme.db\n", f);
     fputs("output       = out\n", f);
+    fputs("synthetic    = yes\n", f);
     if (nlevel == 5)
         fputs("level_names  = indicator, feature, focus, area, index\n", f);
     fputs("\n[method]\n", f);

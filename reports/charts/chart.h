@@ -16,9 +16,10 @@
  *                   height); above that the top and bottom CHART_DOT_EDGE
  *                   are drawn around a band that gives the number of units
  *                   left out and the median.
- *   heatmap[-P]     units x key features in the evaluation year, viridis,
- *                   value printed in each cell, at most CHART_HEAT_ROWS units
- *                   a page (units in index order; pages heatmap-1, -2, ...
+ *   heatmap[-P]     key features (rows, named) x units with an index score
+ *                   (columns) in the evaluation year, viridis, value
+ *                   printed in each cell, at most CHART_HEAT_COLS units a
+ *                   page (units in index order; pages heatmap-1, -2, ...
  *                   when more are needed).
  *   progress        units per progress class for the index, areas and areas
  *                   of focus (stacked horizontal bars, counts printed).
@@ -44,6 +45,10 @@
  *   sensitivity-indices  ([sensitivity] mode = sa only) each assumption's
  *                   first-order and total Sobol index with its bootstrap
  *                   interval, assumptions by total index.
+ *   (The per-unit kinds trend, profile and radar are drawn for the units
+ *   chart_unit_selected selects: every unit with an index score in
+ *   networks of up to CHART_UNITS_ALL units, else those [report] units
+ *   names.)
  *   plan-UNIT       for a unit with action-plan objectives only: one panel
  *                   per node the plan names, the actual values against
  *                   each objective's planned path, the milestones coloured
@@ -61,10 +66,14 @@
 #include "trend.h"
 
 #define CHART_DPI 150
+#define CHART_FOOT 34.0      /* the footer band at the bottom of every chart
+                                (source, run, notes), in points */
 #define CHART_DOT_ALL 60     /* dot plots list every unit up to this many */
 #define CHART_DOT_EDGE 25    /* else the top and bottom this many */
-#define CHART_HEAT_ROWS 50   /* heatmap units per page */
+#define CHART_HEAT_COLS 18   /* heatmap units (columns) per page */
 #define CHART_PNG_UNITS 30   /* per-unit charts get a PNG up to this many units */
+#define CHART_UNITS_ALL 50   /* every unit gets its page and per-unit charts up to
+                                this many, unless [report] units says otherwise */
 
 /* The kinds, one row each: X(KIND, name, stem prefix, scope, needs).
  * KIND makes CHART_KIND; name makes the kind's planner and drawer,
@@ -137,10 +146,19 @@ struct chart_ctx {
     size_t nscored;      /* units with an index score in the year */
     int has_ci;          /* results carry intervals (the report draws with
                             a copy that clears it when exact is set) */
-    char *footer;        /* "Source: BATCH. Run ID, lcme VERSION, CREATED." */
+    char *footer;        /* "Source: SOURCE (LICENCE). Run ID, lcme VERSION,
+                            CREATED."; SOURCE is [batch] source, else the
+                            batch name and "(synthetic data)" when it is */
     int exact;           /* has_ci, and every interval has zero width: no
                             sampling error (every observation exact), so the
                             charts claim no interval */
+    unsigned char *selected; /* [nunit] 1: the unit gets its per-unit charts
+                            and its page in the report ([report] units:
+                            all, none or codes; by default every unit in
+                            networks of up to CHART_UNITS_ALL units), and
+                            has an index score in the year */
+    size_t nselected;    /* units selected */
+    size_t nunknown;     /* codes in [report] units that are no unit */
 };
 
 /* A context for in (borrowed, must outlive it) and tr (may be NULL: no trend
@@ -150,6 +168,18 @@ struct chart_ctx {
 struct chart_ctx *chart_ctx_new(const struct report_input *in,
                                 const struct trends *tr, struct diag *d);
 void chart_ctx_free(struct chart_ctx *c);   /* NULL is harmless */
+
+/* Units by score of node in year t (none when t < 0), best first, ranked
+ * units (coverage at the node's rank threshold) before those with too
+ * little data to be ranked, missing last, ties by code, into out[nunit]. Returns the number with a score (0,
+ * with out in cube order, on ENOMEM). */
+size_t chart_sort_units(const struct chart_ctx *c, int node, int t, size_t *out);
+
+/* "72.3", or "–" for a missing value, in buf. Returns buf. */
+const char *chart_num1(char *buf, size_t len, double v);
+
+/* 1 when unit u gets its per-unit charts and report page (c->selected). */
+int chart_unit_selected(const struct chart_ctx *c, size_t u);
 
 /* Name of a node for titles: its name, or its code when it has no name
  * (titles are for readers who do not know the codes). Borrowed from the

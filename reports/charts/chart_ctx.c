@@ -2,7 +2,7 @@
  * written in: node and unit names, level words, number text.
  *
  * Invariants: a context borrows its input and owns only what it built
- * (node sets, unit labels, unit order, footer); focus, top and feat are in
+ * (node sets, unit labels, unit order, unit selection, footer); focus, top and feat are in
  * tree order; order holds every unit once, scored units first, best first,
  * ties and unscored units by code. Nothing here draws.
  */
@@ -298,6 +298,54 @@ static int ctx_labels(struct chart_ctx *c)
     return 0;
 }
 
+int chart_unit_selected(const struct chart_ctx *c, size_t u)
+{
+    return c->selected && u < c->in->cube->nunit && c->selected[u];
+}
+
+/* c->selected from [report] units: "all", "none", or unit codes separated
+ * by commas (blanks around them ignored); without the key, all in networks
+ * of up to CHART_UNITS_ALL units. Only units with an index score in the
+ * year are selected. Returns 0, or -1 on ENOMEM. */
+static int ctx_select(struct chart_ctx *c)
+{
+    const struct cube *cb = c->in->cube;
+    const char *spec = c->in->cfg ? c->in->cfg->report_units : NULL;
+    if (!(c->selected = calloc(cb->nunit ? cb->nunit : 1, 1)))
+        return -1;
+    int all = spec ? strcasecmp(spec, "all") == 0 : cb->nunit <= CHART_UNITS_ALL;
+    if (all)
+        memset(c->selected, 1, cb->nunit);
+    else if (spec && strcasecmp(spec, "none") != 0) {
+        const char *s = spec;
+        while (*s) {
+            while (*s == ',' || *s == ' ' || *s == '\t')
+                s++;
+            size_t n = strcspn(s, ",");
+            while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t'))
+                n--;
+            if (n == 0)
+                break;
+            size_t u = 0;
+            while (u < cb->nunit && (strlen(cb->unit[u]) != n || strncmp(cb->unit[u], s, n)))
+                u++;
+            if (u < cb->nunit)
+                c->selected[u] = 1;
+            else
+                c->nunknown++;
+            s += n;
+            while (*s && *s != ',')
+                s++;
+        }
+    }
+    for (size_t u = 0; u < cb->nunit; u++) {
+        if (c->selected[u] && !fin(score_at(c, c->in->fw->root, c->t, u)))
+            c->selected[u] = 0;
+        c->nselected += c->selected[u];
+    }
+    return 0;
+}
+
 struct chart_ctx *chart_ctx_new(const struct report_input *in,
                                 const struct trends *tr, struct diag *d)
 {
@@ -328,9 +376,19 @@ struct chart_ctx *chart_ctx_new(const struct report_input *in,
         ctx_nodes(c) != 0 || ctx_labels(c) != 0)
         goto nomem;
     c->nscored = chart_sort_units(c, in->fw->root, c->t, c->order);
+    if (ctx_select(c) != 0)
+        goto nomem;
     const struct run_info *run = in->run;
-    c->footer = chart_fmt("Source: %s. Run %s, lcme %s, %s.",
-                          in->cfg && in->cfg->name ? in->cfg->name : "lcme batch",
+    const struct config *cfg = in->cfg;
+    const char *src = cfg && cfg->source ? cfg->source : cfg && cfg->name ? cfg->name
+                                                                          : "lcme batch";
+    int n = (int)strlen(src);
+    while (n > 0 && src[n - 1] == '.')
+        n--;
+    c->footer = chart_fmt("Source: %.*s%s%s%s%s. Run %s, lcme %s, %s.", n, src,
+                          cfg && cfg->licence ? " (" : "", cfg && cfg->licence ? cfg->licence : "",
+                          cfg && cfg->licence ? ")" : "",
+                          cfg && cfg->synthetic && !cfg->source ? " (synthetic data)" : "",
                           run->id, run->version ? run->version : LCME_VERSION,
                           run->created ? run->created : "");
     if (!c->footer)
@@ -354,6 +412,7 @@ void chart_ctx_free(struct chart_ctx *c)
     free(c->top);
     free(c->feat);
     free(c->order);
+    free(c->selected);
     free(c->footer);
     free(c);
 }

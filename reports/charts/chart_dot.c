@@ -27,6 +27,22 @@ static size_t dot_rows(const struct chart_ctx *c, size_t nscored, int *split)
     return nu;                           /* every unit, missing ones last */
 }
 
+/* How many of the ns scored units in ord (best first) are level with the
+ * first: it and every unit whose interval reaches the first's lower bound
+ * (when intervals are drawn), or whose score equals the first's (when they
+ * are not). A title names a single leader only when this is 1. */
+static size_t dot_level_at_top(const struct chart_ctx *c, int node, const size_t *ord,
+                               size_t ns)
+{
+    size_t n = 1;
+    double v0 = score_at(c, node, c->t, ord[0]), l0 = lo_at(c, node, c->t, ord[0]);
+    for (size_t k = 1; k < ns; k++) {
+        double v = score_at(c, node, c->t, ord[k]), h = hi_at(c, node, c->t, ord[k]);
+        n += has_iv(c) && fin(l0) && fin(h) ? h >= l0 : v == v0;
+    }
+    return n;
+}
+
 /* The active title and the alternative text, from the first and last of
  * the ns scored units in ord. */
 static void dot_titles(const struct chart_ctx *c, struct chart_item *it, const size_t *ord,
@@ -42,16 +58,27 @@ static void dot_titles(const struct chart_ctx *c, struct chart_item *it, const s
         return;
     }
     size_t top = ord[0], bot = ord[ns - 1];
-    int tie = ns > 1 && score_at(c, it->node, c->t, ord[1]) ==
-                            score_at(c, it->node, c->t, top);
+    size_t lead = dot_level_at_top(c, it->node, ord, ns);
     chart_node_phrase(c, it->node, ph, sizeof ph);
-    it->title = tie ? chart_fmt("%s and %s share the lead in %s in %d",
-                                chart_unit_title(c, top), chart_unit_title(c, ord[1]), ph,
-                                c->year)
-                    : chart_fmt("%s leads %s in %d", chart_unit_title(c, top), ph, c->year);
-    it->alt = chart_fmt("Dot plot of %s (%s) scores in %d for %zu units, sorted "
+    if (lead == 1)
+        it->title = chart_fmt("%s leads %s in %d", chart_unit_title(c, top), ph, c->year);
+    else if (lead == 2 && !has_iv(c))
+        it->title = chart_fmt("%s and %s share the lead in %s in %d",
+                              chart_unit_title(c, top), chart_unit_title(c, ord[1]), ph,
+                              c->year);
+    else if (lead == 2)
+        it->title = chart_fmt("%s and %s lead %s in %d, level within their intervals",
+                              chart_unit_title(c, top), chart_unit_title(c, ord[1]), ph,
+                              c->year);
+    else
+        it->title = chart_fmt("%zu units are level at the top of %s in %d, %s highest",
+                              lead, ph, c->year, chart_unit_title(c, top));
+    char shown[96] = "";
+    if (ns > CHART_DOT_ALL)
+        snprintf(shown, sizeof shown, " (the top and bottom %d shown)", CHART_DOT_EDGE);
+    it->alt = chart_fmt("Dot plot of %s (%s) scores in %d for %zu units%s, sorted "
                         "from %s (%s) to %s (%s)%s.",
-                        chart_node_short(c, it->node), x->code, c->year, ns,
+                        chart_node_short(c, it->node), x->code, c->year, ns, shown,
                         c->label[top],
                         chart_num1(a, sizeof a, score_at(c, it->node, c->t, top)),
                         c->label[bot],
@@ -188,7 +215,10 @@ void chart_draw_dot(struct chart_pen *p, const struct chart_ctx *c,
         if (split && (r == CHART_DOT_EDGE || r == CHART_DOT_EDGE + 1))
             continue;
         size_t u = ord[!split || r < CHART_DOT_EDGE ? r : ns - (rows - r)];
-        chart_text_mid(p, c->label[u], &fl, 164, y);
+        char lb[300];   /* after the ranked units: those with too little data */
+        if (!ranked_at(c, node, t, u))
+            snprintf(lb, sizeof lb, "%s (not ranked)", c->label[u]);
+        chart_text_mid(p, ranked_at(c, node, t, u) ? c->label[u] : lb, &fl, 164, y);
         chart_dot_row(p, &sx, &fv, x0, y, score_at(c, node, t, u), lo_at(c, node, t, u),
                       hi_at(c, node, t, u), med, 3);
     }

@@ -219,3 +219,19 @@ void chart_dot_row(struct chart_pen *p, const struct chart_scale *sx,
     }
     chart_text(p, b, &f, xt, y - 4.5, 1, NULL);
 }
+
+void chart_hatch(cairo_t *cr, double x, double y, double w, double h, uint32_t rgb,
+                 double lw)
+{
+    cairo_save(cr);
+    cairo_rectangle(cr, x, y, w, h);
+    cairo_clip(cr);
+    cairo_set_line_width(cr, lw);
+    chart_rgb(cr, rgb);
+    for (double d = -h; d < w; d += 4) {
+        cairo_move_to(cr, x + d, y + h);
+        cairo_line_to(cr, x + d + h, y);
+    }
+    cairo_stroke(cr);
+    cairo_restore(cr);
+}

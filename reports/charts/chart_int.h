@@ -42,7 +42,6 @@
  *   +-------------------------------------------------+
  */
 #define CHART_HEAD 72.0
-#define CHART_FOOT 34.0
 #define CHART_W 560.0     /* width of every kind but the heatmap */
 
 /* Palette: Okabe-Ito hues for what carries meaning, greys for the rest. */
@@ -75,8 +74,8 @@ int chart_unit_has_objectives(const struct chart_ctx *c, size_t u);
 CHART_KINDS(X)
 #undef X
 
-/* Number of heatmap pages: CHART_HEAT_ROWS units a page, none when the
- * framework has no key features. */
+/* Number of heatmap pages: CHART_HEAT_COLS units with an index score a
+ * page, none when the framework has no key features or no unit scores. */
 int chart_heatmap_pages(const struct chart_ctx *c);
 
 /* ---- lookups ------------------------------------------------------------ */
@@ -131,12 +130,6 @@ static inline int level_pct(const struct chart_ctx *c)
  * interval" would claim an uncertainty the run does not have). */
 static inline int has_iv(const struct chart_ctx *c) { return c->has_ci && !c->exact; }
 
-/* Units by score of node in year t (none when t < 0), best first, ranked
- * units (ranked_at) before those with too little data to be ranked,
- * missing last, ties by code, into out[nunit]. Returns the number with a
- * score (0, with out in cube order, on ENOMEM). */
-size_t chart_sort_units(const struct chart_ctx *c, int node, int t, size_t *out);
-
 /* Widens the domain [*lo, *hi] to take in the finite values of v[0..n). */
 void chart_widen(double *lo, double *hi, const double *v, int n);
 
@@ -147,9 +140,6 @@ char *chart_fmt(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* A heap copy of s ("" for NULL); NULL on ENOMEM. */
 char *chart_strdup(const char *s);
-
-/* "72.3", or "–" for a missing value, in buf. Returns buf. */
-const char *chart_num1(char *buf, size_t len, double v);
 
 /* A unit's name for titles: its name without the Chinese name (titles stay
  * short; the labels, subtitle and alternative text carry both), or its
@@ -214,6 +204,11 @@ void chart_legend_mark(struct chart_pen *p, double *x, double y, enum chart_shap
  * the score's circle, then the network median. */
 void chart_median_legend(struct chart_pen *p, const struct chart_ctx *c, double x,
                          double y, int with_shapes);
+
+/* Diagonal hatching over the rectangle (x, y, w, h), lines 4 points apart
+ * in colour rgb and width lw, clipped to it. */
+void chart_hatch(cairo_t *cr, double x, double y, double w, double h, uint32_t rgb,
+                 double lw);
 
 /* An interval from xl to xh at height y as a whisker with caps 5 points
  * high, in dark grey. */

@@ -34,12 +34,14 @@ static const struct {
 #undef X
 };
 
-/* Does the run have what kind k needs? */
+/* Does the run have what kind k needs? Trends: computed, and scores
+ * comparable over time (not per-year scope, where no chart may claim a
+ * change). */
 static int kind_ready(const struct chart_ctx *c, int k)
 {
     const struct sensitivity *s = c->in->sens;
     int needs = KIND[k].needs;
-    return !((needs & CHART_NEEDS_TRENDS && !c->tr) ||
+    return !((needs & CHART_NEEDS_TRENDS && !(c->tr && c->tr->comparable)) ||
              (needs & CHART_NEEDS_SENSITIVITY && !s) ||
              (needs & CHART_NEEDS_SOBOL && (!s || s->mode != SENS_SA)));
 }
@@ -167,7 +169,8 @@ int chart_list_build(const struct chart_ctx *c, struct chart_list *out,
         size_t u = c->order[i];   /* in index order: reads well in a folder too */
         for (int k = 0; k < CHART_NKIND && rc == 0; k++)
             if (per_unit(KIND[k].scope) && kind_ready(c, k) &&
-                (KIND[k].scope == CHART_PER_UNIT || chart_unit_has_objectives(c, u)))
+                (KIND[k].scope == CHART_PER_PLANNED_UNIT ? chart_unit_has_objectives(c, u)
+                                                         : chart_unit_selected(c, u)))
                 rc = add(c, out, (enum chart_kind)k, -1, (long)u, 1, 1, cb->unit[u]);
     }
     for (size_t i = 0; i < out->n; i++)

@@ -51,7 +51,6 @@ struct chart_pen {
     cairo_t *cr;
     PangoLayout *layout;             /* rotated text: follows the transformation */
     PangoFontDescription *font[2];   /* regular, bold; size set per call */
-    int outline_cjk;                 /* CJK text drawn as filled outlines */
     int measure_only;                /* lay out and measure, never draw */
     double last[4];                  /* transformation of the last text drawn */
     struct pen_ctx *ctx[PEN_NCTX];
@@ -192,57 +191,60 @@ void chart_pen_set_cr(struct chart_pen *p, cairo_t *cr) { p->cr = cr; }
 
 cairo_t *chart_pen_cr(const struct chart_pen *p) { return p->cr; }
 
-void chart_pen_outline_cjk(struct chart_pen *p, int on) { p->outline_cjk = on != 0; }
-
 void chart_pen_measure_only(struct chart_pen *p, int on) { p->measure_only = on != 0; }
 
-/* Text (n bytes) with a code point from U+2E80 (CJK radicals) up, which
- * falls back to the Noto CJK fonts. */
-static int has_cjk(const char *s, size_t n)
+/* The length of the UTF-8 character at s (1 for a stray byte), and whether
+ * it is a CJK character (U+2E80 radicals to U+9FFF, U+F900-U+FAFF
+ * compatibility ideographs, U+FF00-U+FFEF full-width forms). */
+static size_t utf8_cjk(const unsigned char *s, int *cjk)
 {
-    const unsigned char *u = (const unsigned char *)s;
-    for (size_t i = 0; i < n; i++)
-        if (u[i] >= 0xE2 && (u[i] > 0xE2 || (i + 1 < n && u[i + 1] >= 0xBA)))
-            return 1;
-    return 0;
+    unsigned cp = s[0];
+    size_t n = 1;
+    if (cp >= 0xF0 && s[1] && s[2] && s[3]) {
+        cp = (cp & 0x07u) << 18 | (s[1] & 0x3Fu) << 12 | (s[2] & 0x3Fu) << 6 | (s[3] & 0x3Fu);
+        n = 4;
+    } else if (cp >= 0xE0 && s[1] && s[2]) {
+        cp = (cp & 0x0Fu) << 12 | (s[1] & 0x3Fu) << 6 | (s[2] & 0x3Fu);
+        n = 3;
+    } else if (cp >= 0xC0 && s[1]) {
+        cp = (cp & 0x1Fu) << 6 | (s[1] & 0x3Fu);
+        n = 2;
+    }
+    *cjk = (cp >= 0x2E80 && cp <= 0x9FFF) || (cp >= 0xF900 && cp <= 0xFAFF) ||
+           (cp >= 0xFF00 && cp <= 0xFFEF) || (cp >= 0x20000 && cp <= 0x3FFFF);
+    return n;
 }
 
-/* Show layout with its top-left corner at the current point: as text, or,
- * on an outlining pen, run by run, with the runs of CJK text as filled
- * glyph outlines and every other run as text (the same places as
- * pango_cairo_show_layout: each run at its logical x and the line's
- * baseline). */
-static void show(struct chart_pen *p, PangoLayout *layout, const char *text)
+/* Attributes that keep each run of CJK characters of text on one line
+ * (UAX #14 would break between any two of them); NULL when there is none. */
+static PangoAttrList *cjk_no_breaks(const char *text)
 {
-    cairo_t *cr = p->cr;
-    if (!p->outline_cjk || !has_cjk(text, strlen(text))) {
-        pango_cairo_show_layout(cr, layout);
-        return;
-    }
-    double x0, y0;
-    cairo_get_current_point(cr, &x0, &y0);
-    const char *all = pango_layout_get_text(layout);
-    PangoLayoutIter *it = pango_layout_get_iter(layout);
-    if (!it)
-        return;
-    do {
-        PangoLayoutRun *run = pango_layout_iter_get_run_readonly(it);
-        if (!run)
-            continue;
-        PangoRectangle lr;
-        pango_layout_iter_get_run_extents(it, NULL, &lr);
-        double bx = x0 + (double)lr.x / PANGO_SCALE;
-        double by = y0 + (double)pango_layout_iter_get_baseline(it) / PANGO_SCALE;
-        cairo_move_to(cr, bx, by);
-        if (has_cjk(all + run->item->offset, (size_t)run->item->length)) {
-            pango_cairo_glyph_string_path(cr, run->item->analysis.font, run->glyphs);
-            cairo_fill(cr);
-        } else {
-            pango_cairo_show_glyph_string(cr, run->item->analysis.font, run->glyphs);
+    PangoAttrList *al = NULL;
+    const unsigned char *u = (const unsigned char *)text;
+    size_t i = 0, start = 0;
+    int in = 0;
+    for (;;) {
+        int cjk = 0;
+        size_t n = u[i] ? utf8_cjk(u + i, &cjk) : 0;
+        if (cjk && !in) {
+            start = i;
+            in = 1;
+        } else if (!cjk && in) {
+            in = 0;
+            if (i - start > 3) {   /* two characters or more */
+                if (!al && !(al = pango_attr_list_new()))
+                    return NULL;
+                PangoAttribute *a = pango_attr_allow_breaks_new(FALSE);
+                a->start_index = (guint)start;
+                a->end_index = (guint)i;
+                pango_attr_list_insert(al, a);
+            }
         }
-    } while (pango_layout_iter_next_run(it));
-    pango_layout_iter_free(it);
-    cairo_new_path(cr);
+        if (!u[i])
+            break;
+        i += n;
+    }
+    return al;
 }
 
 /* How a layout breaks and aligns (part of its key in the cache): 0 no
@@ -272,6 +274,10 @@ static void set_style(struct chart_pen *p, PangoLayout *layout, const char *text
         pango_layout_set_width(layout, -1);
         pango_layout_set_ellipsize(layout, PANGO_ELLIPSIZE_NONE);
     }
+    PangoAttrList *al = f->width > 0 && f->wrap && text ? cjk_no_breaks(text) : NULL;
+    pango_layout_set_attributes(layout, al);
+    if (al)
+        pango_attr_list_unref(al);
     /* wrapped lines line up on the side the text is anchored to */
     pango_layout_set_alignment(layout,
                                f->width <= 0 || !f->wrap ? PANGO_ALIGN_LEFT
@@ -364,7 +370,7 @@ double chart_text(struct chart_pen *p, const char *text, const struct chart_font
         cairo_save(p->cr);
         chart_rgb(p->cr, f->rgb);
         cairo_move_to(p->cr, x0, y);
-        show(p, layout, text ? text : "");
+        pango_cairo_show_layout(p->cr, layout);
         cairo_restore(p->cr);
     }
     return th;
@@ -395,7 +401,7 @@ void chart_text_up(struct chart_pen *p, const char *text, const struct chart_fon
     cairo_move_to(p->cr, 0, 0);
     set_style(p, p->layout, text, f);
     pango_cairo_update_layout(p->cr, p->layout);
-    show(p, p->layout, text ? text : "");
+    pango_cairo_show_layout(p->cr, p->layout);
     cairo_restore(p->cr);
     cr_matrix(p->cr, p->last);
 }

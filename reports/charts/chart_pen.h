@@ -18,8 +18,14 @@
 
 #include <cairo.h>
 
-/* Latin first (DejaVu), then the Chinese fonts of fonts-noto-cjk. */
-#define CHART_FONT "DejaVu Sans, Noto Sans CJK HK, Noto Sans CJK SC"
+/* Latin first (DejaVu), then Chinese from Droid Sans Fallback (Debian's
+ * fonts-droid-fallback), a TrueType font, with the Noto CJK fonts after it
+ * where it is missing. Chinese text is text in every PDF, so it can be
+ * searched and copied: embedding a subset of the TrueType font costs about
+ * what drawing the glyphs as outlines did (a Hong Kong run's charts: 16 MB
+ * and 5.0 s both ways), where a subset of Noto CJK (CFF, about 20 MB a
+ * font) cost 50 ms and 110 KB a file (21 MB and 6.3 s). */
+#define CHART_FONT "DejaVu Sans, Droid Sans Fallback, Noto Sans CJK HK, Noto Sans CJK SC"
 
 struct chart_pen;
 
@@ -32,15 +38,6 @@ cairo_t *chart_pen_cr(const struct chart_pen *p);
  * have the same kind of target surface (same font options) as the context
  * the pen was made on; its transformation may differ. */
 void chart_pen_set_cr(struct chart_pen *p, cairo_t *cr);
-
-/* on: draw the runs of CJK characters as filled glyph outlines, not as
- * text (other text stays text). Used for the single-chart PDF files:
- * embedding a subset of the Noto CJK fonts (CFF, about 20 MB each) cost
- * about 50 ms and 110 KB per file, most of the chart time of a run; the
- * outlines are the same shapes (hinting is off), only the Chinese names
- * are not selectable as text. The chart's alternative text, with every
- * unit name, is in the file's Subject metadata. */
-void chart_pen_outline_cjk(struct chart_pen *p, int on);
 
 /* on: chart_text and chart_text_mid lay text out and measure it as usual
  * but draw nothing; chart_text_up does nothing. The report's first pass,
@@ -63,7 +60,10 @@ struct chart_font {
 
 /* Lay out text (UTF-8; not markup) and, when draw, show it with its top
  * edge at y and x at the left edge, centre or right edge per align. Returns
- * the height of the laid-out text; *w (may be NULL) gets its width. */
+ * the height of the laid-out text; *w (may be NULL) gets its width.
+ * Wrapped text breaks between words, never inside a run of Chinese
+ * characters (a district's name such as 離島區 stays on one line), and
+ * inside a word only when the word is wider than the line. */
 double chart_text(struct chart_pen *p, const char *text, const struct chart_font *f,
                   double x, double y, int draw, double *w);
 

@@ -5,14 +5,17 @@
  *
  * Invariants: rows are the areas of focus with a score, best first, then
  * those without one ("no score"); the row pitch is fixed, so the chart's
- * height follows the number of areas of focus.
+ * height follows the number of areas of focus; a row's name wraps to two
+ * lines rather than being cut; every unit's profile has the same axis
+ * (nice ticks over every unit's scores, bounds and the medians of the
+ * areas of focus in the year), so profiles compare side by side.
  */
 #include "chart_int.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 
-#define PROFILE_PITCH 16.0
+#define PROFILE_PITCH 20.0
 
 /* Areas of focus of unit u by score in the evaluation year, best first,
  * into out[nfocus], those without a score last; returns the count with a
@@ -131,18 +134,19 @@ void chart_draw_profile(struct chart_pen *p, const struct chart_ctx *c,
         return;
     sort_focus(c, u, ord);
     double lo = INFINITY, hi = -INFINITY;
-    for (int f = 0; f < c->nfocus; f++) {
-        double w[4] = {score_at(c, ord[f], c->t, u), lo_at(c, ord[f], c->t, u),
-                       hi_at(c, ord[f], c->t, u), chart_median(c, ord[f], c->t)};
-        chart_widen(&lo, &hi, w, 4);
-    }
+    for (size_t k = 0; k < c->in->cube->nunit; k++)
+        for (int f = 0; f < c->nfocus; f++) {
+            double w[4] = {score_at(c, ord[f], c->t, k), lo_at(c, ord[f], c->t, k),
+                           hi_at(c, ord[f], c->t, k), chart_median(c, ord[f], c->t)};
+            chart_widen(&lo, &hi, w, 4);
+        }
     struct chart_ticks tk;
     chart_nice_ticks(lo, hi, 6, &tk);
-    double x0 = 222, x1 = it->width - 46;
+    double x0 = 236, x1 = it->width - 46;
     double y0 = CHART_HEAD + 28, y1 = y0 + c->nfocus * PROFILE_PITCH;
     struct chart_scale sx = {tk.lo, tk.hi, x0, x1};
     chart_x_axis(p, &sx, &tk, y0 - 4, y1 + 2, "Score (normalised; higher is better)");
-    struct chart_font fl = {7.5, 0, INK, CHART_RIGHT, 204, 0};
+    struct chart_font fl = {7.2, 0, INK, CHART_RIGHT, 222, 1};
     struct chart_font fv = {6.5, 0, 0x555555, CHART_LEFT, 0, 0};
     char lab[300];
     for (int f = 0; f < c->nfocus; f++) {

@@ -3,8 +3,10 @@
  * horizontal bars with the counts printed.
  *
  * Invariants: the classes come from struct trends, never judged here; bars
- * run in PROG_ORDER, good news first; classes with a target and without
- * one share colours by rank, and the legend names every class drawn. The
+ * run in PROG_ORDER, good news first; a class judged without a target
+ * (substantial, moderate progress) has the colour of its rank among the
+ * target classes (target met, on track) with white diagonal hatching, so
+ * no two classes look alike; the legend names every class drawn. The
  * title and subtitle say how the index was judged (against its target
  * score, by the growth bands, or both) and who was left out.
  */
@@ -222,6 +224,24 @@ static uint32_t prog_colour(enum trend_class k)
     }
 }
 
+/* 1 for the classes drawn hatched: those judged by the bands without a
+ * target, whose colours are the target classes'. */
+static int prog_hatched(enum trend_class k)
+{
+    return k == TREND_SUBSTANTIAL || k == TREND_MODERATE;
+}
+
+/* Fill the rectangle in class k's colour, hatched when prog_hatched. */
+static void prog_fill(cairo_t *cr, enum trend_class k, double x, double y, double w,
+                      double h)
+{
+    cairo_rectangle(cr, x, y, w, h);
+    chart_rgb(cr, prog_colour(k));
+    cairo_fill(cr);
+    if (prog_hatched(k))
+        chart_hatch(cr, x, y, w, h, 0xFFFFFF, 1.1);
+}
+
 /* The legend of the classes drawn (used[j] for PROG_ORDER[j]), wrapping
  * to the next line at the chart's right margin. */
 static void prog_legend(struct chart_pen *p, const struct chart_item *it, const int *used)
@@ -238,9 +258,8 @@ static void prog_legend(struct chart_pen *p, const struct chart_item *it, const 
             x = 12;
             y += 13;
         }
+        prog_fill(cr, PROG_ORDER[j], x, y + 1.5, 9, 8);
         cairo_rectangle(cr, x, y + 1.5, 9, 8);
-        chart_rgb(cr, prog_colour(PROG_ORDER[j]));
-        cairo_fill_preserve(cr);
         chart_rgb(cr, 0x555555);
         cairo_set_line_width(cr, 0.4);
         cairo_stroke(cr);
@@ -289,10 +308,9 @@ static void prog_bar(struct chart_pen *p, const struct chart_scale *sx, const si
             continue;
         double xa = chart_scale_map(sx, acc);
         double xb = chart_scale_map(sx, acc + (double)cnt[j]);
-        cairo_rectangle(cr, xa, yy + 2, xb - xa, 14);
         uint32_t col = prog_colour(PROG_ORDER[j]);
-        chart_rgb(cr, col);
-        cairo_fill_preserve(cr);
+        prog_fill(cr, PROG_ORDER[j], xa, yy + 2, xb - xa, 14);
+        cairo_rectangle(cr, xa, yy + 2, xb - xa, 14);
         chart_rgb(cr, 0xFFFFFF);
         cairo_set_line_width(cr, 0.8);
         cairo_stroke(cr);
@@ -300,6 +318,11 @@ static void prog_bar(struct chart_pen *p, const struct chart_scale *sx, const si
         double tw;
         chart_text(p, b, &fc, 0, 0, 0, &tw);
         if (tw + 3 < xb - xa) {
+            if (prog_hatched(PROG_ORDER[j])) {   /* a plain patch behind the count */
+                cairo_rectangle(cr, (xa + xb) / 2 - tw / 2 - 1.5, yy + 4, tw + 3, 10);
+                chart_rgb(cr, col);
+                cairo_fill(cr);
+            }
             fc.rgb = chart_text_on(col);
             chart_text(p, b, &fc, (xa + xb) / 2, yy + 4, 1, NULL);
         }

@@ -4,24 +4,34 @@
  *                 behind it;
  *   trend-UNIT    the unit's score with its interval band, its OLS line
  *                 over the fitted years, the network median dashed, and
- *                 under the panel the slope and the progress class.
+ *                 under the panel the change since the base year, the
+ *                 slope and whether its interval excludes 0, and the
+ *                 progress class (so a rising slope beside a
+ *                 'deterioration' reads as what it is: the class compares
+ *                 the base year with the last).
  * Both draw the target score (results->target_score: the score of a unit
  * at every target) as a black dashed line when some area of focus has one.
  *
- * Invariants: every panel shares one y scale (nice ticks over everything
- * drawn in any panel), so panels compare; panels run four to a row in
- * c->focus order; slopes, intercepts, medians and classes come from struct
- * trends, never computed here; a missing year breaks a line, and a lone
- * year with an interval is a small box.
+ * Invariants: every panel of every chart of a run shares one y scale, the
+ * scores' own: nice ticks over every unit's scores of the areas of focus in
+ * every year, the medians and the target scores, so panels and units
+ * compare; intervals and trend lines are clipped to it. Tick labels are
+ * printed on the first panel of each row only, and the years under every
+ * panel, clear of them. Panels run four to a row in c->focus order;
+ * slopes, intercepts, medians and classes come from struct trends, never
+ * computed here; a missing year breaks a line, and a lone year with an
+ * interval is a small box.
  */
 #include "chart_int.h"
+#include "compare.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 
 #define PANEL_COLS 4        /* panels a row, at most */
-#define PANEL_H 130.0       /* panel height */
-#define PANEL_PITCH 140.0   /* from one row of panels to the next */
+#define PANEL_TOP 35.0      /* panel title above the plot area */
+#define PANEL_PLOT 66.0     /* height of the plot area */
+#define PANEL_PITCH 150.0   /* from one row of panels to the next */
 
 /* The node's target score in year index t (results->target_score), NaN
  * when there is none. */
@@ -72,9 +82,14 @@ int chart_plan_trend_median(const struct chart_ctx *c, struct chart_item *it)
     char f1[64], fn[64];
     FOCUS_WORDS(c, 0, f1);
     FOCUS_WORDS(c, 1, fn);
-    it->title = known ? chart_fmt("Network median rose in %d of %d %s since %d",
-                                  rose, known, fn, cb->year[tb])
-                      : chart_fmt("Network median by %s", f1);
+    if (!known)
+        it->title = chart_fmt("Network median by %s", f1);
+    else if (known == c->nfocus)
+        it->title = chart_fmt("Network median rose in %d of %d %s since %d", rose, known,
+                              fn, cb->year[tb]);
+    else
+        it->title = chart_fmt("Network median rose in %d of the %d %s with a median in "
+                              "%d and %d", rose, known, fn, cb->year[tb], c->year);
     int tg = focus_has_target(c);
     it->subtitle = chart_fmt("Median score across units (black) in each %s, "
                              "%d to %d; each unit's series in grey%s.", f1,
@@ -92,27 +107,35 @@ int chart_plan_trend(const struct chart_ctx *c, struct chart_item *it)
 {
     const struct cube *cb = c->in->cube;
     size_t u = (size_t)it->unit;
-    int up = 0, known = 0;
+    int up = 0, known = 0, sig_up = 0, sig_down = 0, assessed = 0;
     for (int f = 0; f < c->nfocus; f++) {
-        double ch = c->tr->change_since_base[TREND_AT(c->tr, c->focus[f], u)];
+        size_t at = TREND_AT(c->tr, c->focus[f], u);
+        double ch = c->tr->change_since_base[at];
         if (fin(ch)) {
             known++;
             up += ch > 0;
         }
+        if (c->tr->change_assessed && c->tr->change_assessed[at]) {
+            assessed++;
+            sig_up += c->tr->change_significant[at] && ch > 0;
+            sig_down += c->tr->change_significant[at] && ch < 0;
+        }
     }
     int base = c->in->cfg ? c->in->cfg->base_year : cb->year[0];
-    char f1[64], fn[64];
+    char f1[64], fn[64], sig[160] = "";
     FOCUS_WORDS(c, 0, f1);
     FOCUS_WORDS(c, 1, fn);
-    it->title = known ? chart_fmt("%s gained in %d of %d %s since %d",
-                                  chart_unit_title(c, u), up, known, fn, base)
+    if (assessed)
+        snprintf(sig, sizeof sig, " (significant rises in %d, falls in %d)", sig_up, sig_down);
+    it->title = known ? chart_fmt("%s gained in %d of %d %s since %d%s",
+                                  chart_unit_title(c, u), up, known, fn, base, sig)
                       : chart_fmt("%s: too few years for trends", chart_unit_title(c, u));
     int tg = focus_has_target(c);
-    it->subtitle = chart_fmt("%s: score in each %s, %d to %d%s, with the "
-                             "OLS trend, the network median%s.",
+    it->subtitle = chart_fmt("%s: score in each %s, %d\xE2\x80\x93%d%s, OLS trend, "
+                             "network median%s; under each panel: change since %d, slope a year "
+                             "and whether it differs significantly from 0, progress class.",
                              c->label[u], f1, cb->year[0], cb->year[cb->nyear - 1],
-                             has_iv(c) ? ", interval shaded" : "",
-                             tg ? " and the target score (a unit at every target)" : "");
+                             has_iv(c) ? ", interval" : "", tg ? ", target score" : "", base);
     it->alt = chart_fmt("Small multiples of %s's scores in %d %s from %d to "
                         "%d%s, with OLS trend lines, the network median%s; scores rose "
                         "since the base year in %d of %d %s.",
@@ -164,29 +187,22 @@ static void polyline(cairo_t *cr, const struct chart_scale *sx,
     }
 }
 
-/* The y ticks every panel shares: over the medians and target scores, and
- * every unit's scores (trend-median) or the unit's bounds, or its score
- * where it has no interval (trend-UNIT). */
+/* The y ticks every panel of every chart shares: over every unit's scores
+ * of the areas of focus in every year, the medians and the target scores
+ * (the unit's own intervals are clipped to them). */
 static void trend_ticks(struct trend_draw *td)
 {
     const struct chart_ctx *c = td->c;
     double lo = INFINITY, hi = -INFINITY;
     for (int f = 0; f < c->nfocus; f++)
         for (size_t t = 0; t < td->ny; t++) {
-            double m = chart_median(c, c->focus[f], (int)t);
-            double w[4] = {m, NAN, NAN, target_at(c, c->focus[f], (int)t)};
-            if (!td->median_only) {
-                w[1] = lo_at(c, c->focus[f], (int)t, td->u);
-                w[2] = hi_at(c, c->focus[f], (int)t, td->u);
-                if (!fin(w[1]))
-                    w[1] = score_at(c, c->focus[f], (int)t, td->u);
-            } else {
-                for (size_t k = 0; k < c->in->cube->nunit; k++) {
-                    double s = score_at(c, c->focus[f], (int)t, k);
-                    chart_widen(&lo, &hi, &s, 1);
-                }
+            double w[2] = {chart_median(c, c->focus[f], (int)t),
+                           target_at(c, c->focus[f], (int)t)};
+            chart_widen(&lo, &hi, w, 2);
+            for (size_t k = 0; k < c->in->cube->nunit; k++) {
+                double v = score_at(c, c->focus[f], (int)t, k);
+                chart_widen(&lo, &hi, &v, 1);
             }
-            chart_widen(&lo, &hi, w, 4);
         }
     chart_nice_ticks(lo, hi, 4, &td->tk);
 }
@@ -239,8 +255,9 @@ static void trend_legend(const struct trend_draw *td)
     }
 }
 
-/* Panel f of width pw: its title, plot area, y grid with tick labels and
- * the first and last year; fills pn with its area and scales. */
+/* Panel f of width pw: its title, plot area, y grid (tick labels on the
+ * first panel of a row) and the first and last year under the plot, below
+ * the lowest tick label; fills pn with its area and scales. */
 static void panel_axes(const struct trend_draw *td, int f, double pw, struct panel *pn)
 {
     struct chart_pen *p = td->p;
@@ -250,38 +267,38 @@ static void panel_axes(const struct trend_draw *td, int f, double pw, struct pan
     double px = 12 + (f % cols) * (pw + 10), py = CHART_HEAD + 18 + (f / cols) * PANEL_PITCH;
     char b[96];
     /* panel titles wrap (up to three lines) rather than being cut */
-    struct chart_font ft = {6, 1, INK, CHART_LEFT, pw, 1};
+    struct chart_font ft = {7, 1, INK, CHART_LEFT, pw, 1};
     chart_node_label(nd(td->c, td->c->focus[f]), b, sizeof b);
     chart_text(p, b, &ft, px, py - 2, 1, NULL);
     pn->ax0 = px + 22;
     pn->ax1 = px + pw - 4;
-    pn->ay0 = py + 30;
-    pn->ay1 = py + PANEL_H - 24;
+    pn->ay0 = py + PANEL_TOP;
+    pn->ay1 = pn->ay0 + PANEL_PLOT;
     pn->sx = (struct chart_scale){td->years[0], td->years[td->ny - 1], pn->ax0, pn->ax1};
     pn->sy = (struct chart_scale){tk->lo, tk->hi, pn->ay1, pn->ay0};
     cairo_rectangle(cr, pn->ax0, pn->ay0, pn->ax1 - pn->ax0, pn->ay1 - pn->ay0);
     chart_rgb(cr, 0xFAFAFA);
     cairo_fill(cr);
     cairo_set_line_width(cr, 0.4);
-    struct chart_font fa = {6, 0, 0x555555, CHART_RIGHT, 0, 0};
+    struct chart_font fa = {6.5, 0, 0x555555, CHART_RIGHT, 0, 0};
     for (int i = 0; i < tk->n; i++) {
         double tv = chart_tick_value(tk, i), y = chart_scale_map(&pn->sy, tv);
         chart_rgb(cr, 0xE0E0E0);
         cairo_move_to(cr, pn->ax0, y);
         cairo_line_to(cr, pn->ax1, y);
         cairo_stroke(cr);
-        snprintf(b, sizeof b, "%.*f", tk->decimals, tv);
-        chart_text(p, b, &fa, pn->ax0 - 2, y - 4, 1, NULL);
+        if (f % cols == 0) {
+            snprintf(b, sizeof b, "%.*f", tk->decimals, tv);
+            chart_text_mid(p, b, &fa, pn->ax0 - 3, y);
+        }
     }
-    /* the first year starts at the axis, clear of the lowest tick label;
-     * the last ends at the panel's edge */
     fa.align = CHART_LEFT;
     snprintf(b, sizeof b, "%d", td->years[0]);
-    chart_text(p, b, &fa, pn->ax0, pn->ay1 + 1, 1, NULL);
+    chart_text(p, b, &fa, pn->ax0, pn->ay1 + 5, 1, NULL);
     if (td->ny > 1) {
         fa.align = CHART_RIGHT;
         snprintf(b, sizeof b, "%d", td->years[td->ny - 1]);
-        chart_text(p, b, &fa, pn->ax1, pn->ay1 + 1, 1, NULL);
+        chart_text(p, b, &fa, pn->ax1, pn->ay1 + 5, 1, NULL);
     }
 }
 
@@ -327,7 +344,7 @@ static void panel_medians(const struct trend_draw *td, int node, const struct pa
                          chart_scale_map(&pn->sy, v[t]), 1.8, 0x111111);
     char b[96], b2[32];
     snprintf(b, sizeof b, "median %s in %d", chart_num1(b2, sizeof b2, v[c->t]), c->year);
-    chart_text(td->p, b, fs, pn->ax0, pn->ay1 + 10, 1, NULL);
+    chart_text(td->p, b, fs, pn->ax0 - 22, pn->ay1 + 15, 1, NULL);
 }
 
 /* The interval band between td->vl and td->vh: one polygon per run of
@@ -383,6 +400,41 @@ static void panel_ols(const struct trend_draw *td, size_t cell, const struct pan
     cairo_restore(cr);
 }
 
+/* Under a unit's panel, from (x, y), three lines: the change since the
+ * base year, the OLS slope and whether its interval excludes 0 (or why
+ * there is none), and the progress class. */
+static void panel_words(const struct trend_draw *td, size_t cell, double x, double y,
+                        const struct chart_font *fs)
+{
+    const struct trends *tr = td->c->tr;
+    char b[128];
+    double ch = tr->change_since_base[cell];
+    if (fin(ch) && tr->base_year[cell] > 0) {
+        snprintf(b, sizeof b, "%+.1f since %d", ch, tr->base_year[cell]);
+        chart_text(td->p, b, fs, x, y, 1, NULL);
+    }
+    double sl = tr->slope[cell], l = tr->slope_low[cell], h = tr->slope_high[cell];
+    if (fin(sl)) {
+        if (fin(l) && fin(h))
+            snprintf(b, sizeof b, "%+.2f/yr, %s", sl,   /* the subtitle says "slope" */
+                     l > 0 || h < 0 ? "significant" : "not significant");
+        else
+            snprintf(b, sizeof b, "%+.2f/yr", sl);
+        chart_text(td->p, b, fs, x, y + 9, 1, NULL);
+    } else if (fin(ch)) {   /* a change but no slope: say why, briefly */
+        const struct compare *cm = td->c->in->res->compare;
+        int why = cm && cm->series_reason ? cm->series_reason[cell] : COMPARE_OK;
+        chart_text(td->p, why == COMPARE_NO_COMMON ? "no slope: indicators changed"
+                          : why == COMPARE_FEW_POINTS ? "no slope: too few years"
+                                                      : "no slope",
+                   fs, x, y + 9, 1, NULL);
+    }
+    enum trend_class k = tr->progress[cell];   /* the long class name, shortened to fit */
+    chart_text(td->p, k == TREND_ACCELERATION_NEEDED ? "acceleration needed"
+                                                     : trend_class_name(k),
+               fs, x, y + 18, 1, NULL);
+}
+
 /* trend-UNIT's panel: the median (in td->v) dashed, the unit's interval
  * band, its OLS line, its scores on top, and under the panel the slope and
  * the progress class. */
@@ -404,7 +456,11 @@ static void panel_unit(const struct trend_draw *td, int node, const struct panel
         td->vh[t] = hi_at(c, node, (int)t, td->u);
         v[t] = score_at(c, node, (int)t, td->u);
     }
+    cairo_save(cr);
+    cairo_rectangle(cr, pn->ax0, pn->ay0, pn->ax1 - pn->ax0, pn->ay1 - pn->ay0);
+    cairo_clip(cr);
     panel_band(td, pn);
+    cairo_restore(cr);
     size_t cell = TREND_AT(c->tr, node, td->u);
     panel_ols(td, cell, pn);
     cairo_set_line_width(cr, 1.4);
@@ -415,14 +471,7 @@ static void panel_unit(const struct trend_draw *td, int node, const struct panel
         if (fin(v[t]))
             chart_marker(cr, CHART_CIRCLE, chart_scale_map(&pn->sx, td->years[t]),
                          chart_scale_map(&pn->sy, v[t]), 1.9, BLUE);
-    double sl = c->tr->slope[cell];
-    if (fin(sl)) {
-        char b[96];
-        snprintf(b, sizeof b, "slope %+.2f a year", sl);
-        chart_text(td->p, b, fs, pn->ax0, pn->ay1 + 10, 1, NULL);
-    }
-    chart_text(td->p, trend_class_name(c->tr->progress[cell]), fs, pn->ax0, pn->ay1 + 18,
-               1, NULL);
+    panel_words(td, cell, pn->ax0 - 22, pn->ay1 + 15, fs);
 }
 
 /* Both kinds: the frame, the shared ticks, the legend, then each panel. */
@@ -445,7 +494,7 @@ static void draw_trend(struct chart_pen *p, const struct chart_ctx *c,
     trend_legend(&td);
     int cols = c->nfocus < PANEL_COLS ? c->nfocus : PANEL_COLS;
     double pw = (it->width - 24 - (cols - 1) * 10.0) / cols;
-    struct chart_font fs = {6.5, 0, 0x444444, CHART_LEFT, pw - 24, 0};
+    struct chart_font fs = {6.5, 0, 0x444444, CHART_LEFT, pw, 0};
     for (int f = 0; f < c->nfocus; f++) {
         int node = c->focus[f];
         struct panel pn;

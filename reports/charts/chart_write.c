@@ -98,11 +98,10 @@ static int write_pdf(const char *path, const struct chart_ctx *c,
         cairo_pdf_surface_set_metadata(sf, CAIRO_PDF_METADATA_MOD_DATE, created);
     }
     cairo_t *cr = cairo_create(sf);
-    if (pb->pdf) {
+    if (pb->pdf)
         chart_pen_set_cr(pb->pdf, cr);
-    } else if ((pb->pdf = chart_pen_new(cr))) {
-        chart_pen_outline_cjk(pb->pdf, 1);
-    }
+    else
+        pb->pdf = chart_pen_new(cr);
     struct chart_pen *p = pb->pdf;
     if (p)
         chart_render(p, c, it);

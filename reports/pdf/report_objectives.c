@@ -14,7 +14,6 @@
 
 #define INK_TEXT 0x222222
 #define CHART_SCALE 0.9      /* a chart 560 pt wide drawn across the body */
-#define KEEP_OBJECTIVE 52.0  /* an objective's title and two lines of its text */
 
 /* The plan and its statuses over every unit, and what the statuses mean. */
 static void objectives_intro(struct doc *dc)
@@ -85,9 +84,13 @@ static void objectives_unit(struct doc *dc, const struct chart_list *l, size_t u
         const char *st = objective_status_name(rw->pr.status);
         snprintf(b, sizeof b, "%s%s%s", objectives_title(c->in, rw, t, sizeof t),
                  st[0] ? ": " : "", st);
-        rpdf_need(dc, KEEP_OBJECTIVE);   /* its title with the first lines of its text */
+        char sn[1400];
+        objectives_sentence(c->in, rw, sn, sizeof sn);
+        /* its title with its text, measured: a paragraph moves to the next
+         * page whole when it does not fit */
+        rpdf_need(dc, rpdf_measure(dc, b, 9, 1, BODY_W) + 1 + rpdf_measure(dc, sn, 9, 0, BODY_W));
         rpdf_para(dc, b, 9, 1, INK_TEXT, 1);
-        rpdf_para(dc, objectives_sentence(c->in, rw, b, sizeof b), 9, 0, INK_TEXT, 6);
+        rpdf_para(dc, sn, 9, 0, INK_TEXT, 6);
     }
 }
 

@@ -2,7 +2,7 @@
  * the ranks (a [sensitivity] analysis), private to reports/pdf: what was
  * varied, which choices matter, which units' ranks are fragile and which
  * hold, what leaving components out does, and which uncertainty the
- * ranges measure. report_pdf.c lays the paragraphs out with the two
+ * ranges measure. report_robust.c lays the paragraphs out with the two
  * sensitivity charts.
  */
 #ifndef LCME_REPORT_SENS_H

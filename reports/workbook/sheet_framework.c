@@ -1,8 +1,10 @@
 /* sheet_framework.c: the Framework sheet: the indicator tree in pre-order
  * from the root (each aggregate above its children), with weights, the
  * effective weight of each node in the index, direction, unit, target and
- * bounds, the 'adapted' mark, and each node's target score in the year
- * evaluated; an Excel table named tblFramework.
+ * bounds, the framework file's free-text note (its 'adapted' column: in
+ * kflc.csv the word 'adapted' marks a paraphrase of UNESCO's wording,
+ * other frameworks give a rationale or a source there), and each node's
+ * target score in the year evaluated; an Excel table named tblFramework.
  */
 #include <stdlib.h>
 
@@ -55,9 +57,11 @@ out:
 
 void wb_framework_write(struct wb *w, lxw_worksheet *ws)
 {
-    static const char *const col[] = {"code", "parent", "name", "level", "type", "weight",
-                                      "effective weight", "direction", "unit", "target",
-                                      "lower", "upper", "adapted", "target score"};
+    static const char *const col[] = {"Code", "Parent code", "Name", "Level", "Type",
+                                      "Weight", "Effective weight", "Direction", "Unit",
+                                      "Target", "Lower bound", "Upper bound",
+                                      "Note (framework file)", "Target score"};
+    static const enum wb_note topics[] = {WBN_FRAMEWORK, WBN_AGGREGATE};
     static const struct wb_cols width[] = {{0, 1, 14},  {2, 2, 50},   {3, 4, 10},
                                            {5, 6, 12},  {7, 7, 9},    {8, 8, 14},
                                            {9, 11, 10}, {12, 12, 30}, {13, 13, 12}};
@@ -65,9 +69,12 @@ void wb_framework_write(struct wb *w, lxw_worksheet *ws)
     const struct results *r = w->r;
     size_t nn = (size_t)fw->nnode;
     size_t nrow = nn < w->max_data_rows ? nn : w->max_data_rows;
+    wb_sheet_head(w, ws, "Framework", "One row per node, each aggregate above its children: "
+                  "weights, direction, unit, target, bounds, the file's note and the target "
+                  "score.", topics, 2);
     wb_add_table_of(w, ws, "tblFramework", nrow, col, sizeof col / sizeof col[0]);
     wb_set_widths(w, ws, width, sizeof width / sizeof width[0]);
-    worksheet_freeze_panes(ws, 1, 0);
+    worksheet_freeze_panes(ws, WB_TOP + 1, 0);
 
     int *order = preorder(fw);
     if (!order) {
@@ -77,7 +84,7 @@ void wb_framework_write(struct wb *w, lxw_worksheet *ws)
     for (size_t j = 0; j < nrow; j++) {
         size_t k = (size_t)order[j];
         const struct fw_node *n = &fw->node[k];
-        size_t row = j + 1;
+        size_t row = WB_TOP + 1 + j;
         wb_put_str(w, ws, row, 0, n->code, NULL);
         if (n->parent >= 0 && n->parent < fw->nnode)
             wb_put_str(w, ws, row, 1, fw->node[n->parent].code, NULL);

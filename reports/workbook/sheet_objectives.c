@@ -63,9 +63,12 @@ void wb_objectives_write(struct wb *w, lxw_worksheet *ws)
     size_t nrow = ob ? ob->n : 0;
     if (nrow > w->max_data_rows)
         nrow = w->max_data_rows;
+    static const enum wb_note topics[] = {WBN_MISSING, WBN_INTERVALS};
+    wb_sheet_head(w, ws, "Progress against the action plan",
+                  "One row per objective and unit, the columns of objectives.csv.", topics, 2);
     wb_add_table_of(w, ws, "tblObjectives", nrow, col, NCSV + 1);
     wb_set_widths(w, ws, width, sizeof width / sizeof width[0]);
-    worksheet_freeze_panes(ws, 1, 2);
+    worksheet_freeze_panes(ws, WB_TOP + 1, 2);
     for (size_t i = 0; i < nrow; i++)
-        objectives_row(w, ws, i + 1, &ob->row[i]);
+        objectives_row(w, ws, WB_TOP + 1 + i, &ob->row[i]);
 }

@@ -1,16 +1,18 @@
 /* sheet_sensitivity.c: the Sensitivity sheet, shown only for a batch with a
- * [sensitivity] section: four Excel tables side by side from row 0, one
- * blank column apart, written row by row across all of them:
+ * [sensitivity] section: below the sheet's title and its line (WB_TOP),
+ * four Excel tables side by side, one blank column apart, headed in words,
+ * written row by row across all of them:
  *
- *   tblSensitivity       unit, name, nominal_rank, mean_rank, median_rank,
- *                        rank_q05, rank_q95 (sensitivity.csv's columns), then
- *                        in sa mode "sti KEY" per assumption: the total index
- *                        of the unit's own rank (empty where the rank never
- *                        moved); units in cube order
- *   tblSobol             sobol.csv: assumption, si, si_low, si_high, sti,
- *                        sti_low, sti_high (sa only)
- *   tblExclusion         component, name, mean_abs_rank_change: leaving each
- *                        component out (exclude only)
+ *   tblSensitivity       unit code and name, nominal, mean and median rank,
+ *                        5th and 95th percentile (sensitivity.csv's
+ *                        columns), then in sa mode "Total index: KEY" per
+ *                        assumption: the total index of the unit's own rank
+ *                        (empty where the rank never moved); units in cube
+ *                        order
+ *   tblSobol             sobol.csv: assumption, first-order index and its
+ *                        bounds, total index and its bounds (sa only)
+ *   tblExclusion         component code and name, mean absolute rank
+ *                        change: leaving each component out (exclude only)
  *   tblSensitivityRuns   sensitivity_runs.csv: every run with its settings
  *                        and mean absolute rank shift
  *
@@ -56,41 +58,45 @@ static void plan_layout(const struct wb *w, const struct sensitivity *s, struct 
 static void headers(struct wb *w, lxw_worksheet *ws, const struct sensitivity *s,
                     const struct layout *L)
 {
-    static const char *const unit_col[] = {"unit", "name", "nominal_rank", "mean_rank",
-                                           "median_rank", "rank_q05", "rank_q95"};
-    static const char *const sobol_col[] = {"assumption", "si", "si_low", "si_high",
-                                            "sti", "sti_low", "sti_high"};
-    static const char *const excl_col[] = {"component", "name", "mean_abs_rank_change"};
-    static const char *const run_col[] = {"run", "block", "varied", "row"};
+    static const char *const unit_col[] = {"Unit code", "Unit name", "Nominal rank",
+                                           "Mean rank", "Median rank",
+                                           "Rank 5th percentile", "Rank 95th percentile"};
+    static const char *const sobol_col[] = {"Assumption", "First-order index",
+                                            "First-order: lower bound",
+                                            "First-order: upper bound", "Total index",
+                                            "Total: lower bound", "Total: upper bound"};
+    static const char *const excl_col[] = {"Component code", "Component name",
+                                           "Mean absolute rank change"};
+    static const char *const run_col[] = {"Run", "Block", "Assumption varied", "Row"};
     char buf[96];
     struct wb_headers h = {0};
     for (size_t i = 0; i < 7; i++)
         wb_headers_add(w, &h, unit_col[i]);
     for (int a = 0; L->unit_cols > 7 && a < s->d; a++) {
-        snprintf(buf, sizeof buf, "sti %s", sens_key_name((enum sens_key)s->key[a]));
+        snprintf(buf, sizeof buf, "Total index: %s", sens_key_name((enum sens_key)s->key[a]));
         wb_headers_add(w, &h, buf);
     }
-    wb_add_table_at(w, ws, "tblSensitivity", L->units, L->nunits, &h, NULL);
+    wb_add_table_at(w, ws, "tblSensitivity", L->units, L->nunits, &h, w->f_head_wrap);
     wb_headers_free(&h);
     if (L->nsobol) {
         for (size_t i = 0; i < 7; i++)
             wb_headers_add(w, &h, sobol_col[i]);
-        wb_add_table_at(w, ws, "tblSobol", L->sobol, L->nsobol, &h, NULL);
+        wb_add_table_at(w, ws, "tblSobol", L->sobol, L->nsobol, &h, w->f_head_wrap);
         wb_headers_free(&h);
     }
     if (L->nexcl) {
         for (size_t i = 0; i < 3; i++)
             wb_headers_add(w, &h, excl_col[i]);
-        wb_add_table_at(w, ws, "tblExclusion", L->excl, L->nexcl, &h, NULL);
+        wb_add_table_at(w, ws, "tblExclusion", L->excl, L->nexcl, &h, w->f_head_wrap);
         wb_headers_free(&h);
     }
     for (size_t i = 0; i < 4; i++)
         wb_headers_add(w, &h, run_col[i]);
     for (int a = 0; a < s->d; a++)
         wb_headers_add(w, &h, sens_key_name((enum sens_key)s->key[a]));
-    wb_headers_add(w, &h, "mean_abs_rank_shift");
-    wb_headers_add(w, &h, "status");
-    wb_add_table_at(w, ws, "tblSensitivityRuns", L->runs, L->nruns, &h, NULL);
+    wb_headers_add(w, &h, "Mean absolute rank shift");
+    wb_headers_add(w, &h, "Status");
+    wb_add_table_at(w, ws, "tblSensitivityRuns", L->runs, L->nruns, &h, w->f_head_wrap);
     wb_headers_free(&h);
 }
 
@@ -153,20 +159,27 @@ void wb_sensitivity_write(struct wb *w, lxw_worksheet *ws)
     if (!s)
         return;
     struct layout L;
+    static const enum wb_note topics[] = {WBN_SENSITIVITY, WBN_RANKS};
     plan_layout(w, s, &L);
+    int ntab = 2 + (L.nsobol > 0) + (L.nexcl > 0);
+    wb_sheet_head_tables(w, ws, "How robust the ranks are", ntab,
+                         "Side by side: each unit's ranks over the sensitivity runs; the Sobol "
+                         "indices of each method choice (mode = sa); leaving each component "
+                         "out (exclude); every run's settings.", topics, 2);
     headers(w, ws, s, &L);
+    wb_check(w, worksheet_set_row(ws, WB_TOP, 45, NULL));
     wb_unit_widths(w, ws);
     wb_set_width(w, ws, L.units + 2, L.unit_cols - 1, 12, NULL);
     wb_set_width(w, ws, L.sobol, L.sobol, 16, NULL);
     wb_set_width(w, ws, L.excl, L.excl + 1, 14, NULL);
     wb_set_width(w, ws, L.runs + 4, L.runs + 3 + (size_t)s->d, 16, NULL);
-    worksheet_freeze_panes(ws, 1, 0);
+    worksheet_freeze_panes(ws, WB_TOP + 1, 0);
     size_t nrow = L.nunits;
     if (L.nsobol > nrow) nrow = L.nsobol;
     if (L.nexcl > nrow) nrow = L.nexcl;
     if (L.nruns > nrow) nrow = L.nruns;
     for (size_t i = 0; i < nrow && !w->nomem; i++) {
-        size_t row = i + 1;
+        size_t row = WB_TOP + 1 + i;
         if (i < L.nunits)
             unit_row(w, ws, s, &L, row, i);
         if (i < L.nsobol)

@@ -66,41 +66,46 @@ static int quality_add(struct wb *w, const char *name, struct diag *d);
 
 /* The workbook's sheets in tab order: a new sheet is a new row. */
 const struct wb_sheet wb_sheets[] = {
-    {"Cover", "Title, run facts and these contents.", wb_cover_write, NULL, NULL},
-    {"Notes", "Methods, settings, data facts and every fallback, one sentence per row.",
-     wb_notes_write, NULL, NULL},
-    {"Summary", "Each unit's index and area scores and its index rank in the year evaluated.",
+    {"Cover", "What the workbook holds, its source, licence, contact and dates, the run "
+              "facts and these contents.", wb_cover_write, NULL, NULL},
+    {"Notes", "Numbered notes the tables refer to as [note N]: how to read the workbook, the "
+              "methods and every note and fallback of the run.", wb_notes_write, NULL, NULL},
+    {"Summary", "Each unit in index order: attributes, index score and rank with their "
+                "bounds, changes and their significance, progress class, area scores.",
      wb_summary_write, NULL, NULL},
-    {"Scores", "Every score of the year evaluated with its interval and rank: one row per "
-               "node and unit, from the index down to the indicators.",
+    {"Scores", "Every aggregate's score in the year evaluated with its interval, status and "
+               "rank: one row per aggregate and unit (every node and year: scores.csv).",
      wb_scores_write, NULL, NULL},
+    {"Indicators", "Each unit's normalised indicator values in the year evaluated.",
+     wb_indicators_write, NULL, NULL},
     {"History", "The aggregates' scores in every year, the latest first: one row per "
-                "aggregate and unit.",
-     wb_history_write, NULL, NULL},
+                "aggregate and unit.", wb_history_write, NULL, NULL},
     {"Features", "Each unit's key feature scores in the year evaluated.", wb_features_write,
      NULL, NULL},
-    {"Trends", "Each unit and node over the years: slope with its interval, Sen's slope, "
-               "Mann-Kendall test, growth rate, change since the base year and progress.",
-     wb_trends_write, NULL, NULL},
+    {"Trends", "Each unit and aggregate: changes since the base year and the year before "
+               "with intervals, p-values and significance, slope, progress class "
+               "(every node: trends.csv).", wb_trends_write, NULL, NULL},
+    {"Groups", "The units grouped by each attribute of the units file: medians, lowest and "
+               "highest scores and significant changes of each group.",
+     wb_groups_write, NULL, wb_groups_present},
     {"Objectives", "Progress against the action plan: one row per objective and unit, with "
                    "the planned value, the gap, the status and the paces (as objectives.csv).",
      wb_objectives_write, NULL, wb_objectives_present},
-    {"Composition", "Each time an indicator entered or left a unit's aggregate score from one "
-                    "scored year to the next: unit, node, year, indicator, in or out.",
+    {"Composition", "Each unit, aggregate and year whose indicators changed since the "
+                    "previous scored year: the indicators that entered and those that left.",
      wb_composition_write, NULL, NULL},
-    {"Quality", "Coverage, imputed and treated counts, flags, outlier treatment and "
-                "coherence (correlations, Cronbach's alpha, principal components).",
+    {"Quality", "Coverage, imputed and treated counts in the year evaluated, flags, outlier "
+                "treatment and coherence (correlations, Cronbach's alpha, principal "
+                "components); every year: quality.csv.",
      NULL, quality_add, NULL},
-    {"Data", "Raw and normalised indicator values, one row per unit and year, and each "
-             "flagged indicator's flags as given.",
-     wb_data_write, NULL, NULL},
-    {"Framework", "The indicator tree with weights, effective weights, directions, targets "
-                  "and each node's target score in the evaluation year (see Notes); "
-                  "'adapted' marks a row whose wording paraphrases the source framework.",
+    {"Data", "Every indicator's raw value, one row per unit and year, with the imputed and "
+             "treated values marked and counted, and each flagged indicator's flags as "
+             "given.", wb_data_write, NULL, NULL},
+    {"Framework", "The indicator tree with weights, effective weights, directions, targets, "
+                  "the framework file's note on each row and each node's target score.",
      wb_framework_write, NULL, NULL},
-    {"Charts", "Native Excel charts (index by unit with intervals, area medians over the "
-               "years) on their data, and the chart images with their alternative text.",
-     wb_charts_write, NULL, NULL},
+    {"Charts", "Every chart file in charts/ with its title, links and description, and a "
+               "native chart of the index to restyle.", wb_charts_write, NULL, NULL},
     {"Sensitivity", "How the ranks move under other method choices ([sensitivity]): each "
                     "unit's rank range, the Sobol indices of each choice, leaving components "
                     "out, and every run's settings.",
@@ -113,17 +118,23 @@ int wb_sheet_present(const struct wb *w, const struct wb_sheet *s)
     return !s->present || s->present(w);
 }
 
-/* Quality: quality.c adds and fills the sheet (quality.h) under its own
- * name, which must be the table's, or the Cover's link would lead nowhere. */
+/* Quality: the title rows here, the table by quality.c (quality.h), the
+ * year evaluated only (quality.csv has every year). */
 static int quality_add(struct wb *w, const char *name, struct diag *d)
 {
-    if (quality_sheet_add(w->book, w->in, !w->streaming, d) != 0)
-        return -1;
-    if (!workbook_get_worksheet_by_name(w->book, name)) {
-        diag_add(d, LCME_EINTERNAL, NULL, 0, 0, "the quality sheet is not named '%s'", name);
-        return -1;
+    lxw_worksheet *ws = workbook_add_worksheet(w->book, name);
+    if (!ws) {
+        w->nomem = 1;
+        return 0;
     }
-    return 0;
+    static const enum wb_note topics[] = {WBN_PREPARE, WBN_DATA};
+    char title[96];
+    snprintf(title, sizeof title, "Data quality in %d", w->ty >= 0 ? w->c->year[w->ty] : 0);
+    wb_sheet_head(w, ws, title, "One row per fact: coverage, imputed, treated and screened "
+                  "counts per unit and indicator, outlier treatment, correlations, Cronbach's "
+                  "alpha and principal components (every year: quality.csv).", topics, 2);
+    return quality_sheet_fill(ws, w->in, !w->streaming, WB_TOP,
+                              w->ty >= 0 ? w->c->year[w->ty] : 0, d);
 }
 
 /* Add every sheet of wb_sheets[] in order; -1 when a sheet that adds itself
@@ -188,18 +199,18 @@ static int plan(struct wb *w, const struct workbook_tuning *tune)
     }
     w->max_data_rows = tune->max_rows > 1 ? tune->max_rows - 1 : 1;
     size_t nu = w->r->nunit, nagg = (size_t)(fw->nnode - fw->nind);
-    w->score_rows = w->ty >= 0 ? nu * w->r->nnode : 0;
+    w->score_rows = w->ty >= 0 ? nu * nagg : 0;
     w->history_rows = nu * nagg;
-    w->cells = w->score_rows * 10 + w->history_rows * (3 + w->c->nyear) +
-               nu * w->r->nnode * 26 + nu * w->c->nyear * (3 + 2 * (size_t)fw->nind);
+    w->cells = w->score_rows * 12 + w->history_rows * (5 + w->c->nyear) + nu * nagg * 24 +
+               nu * w->c->nyear * (5 + (size_t)fw->nind) + nu * (2 + (size_t)fw->nind);
     size_t ni = (size_t)fw->nind;
-    w->data_ind = ni <= (XLSX_MAX_COLS - 3) / 2 ? ni : (XLSX_MAX_COLS - 3) / 2;
+    w->data_ind = ni <= XLSX_MAX_COLS - 5 ? ni : XLSX_MAX_COLS - 5;
     /* a flag column for each indicator shown that has a flag, as room allows */
     w->flag_ind = malloc((w->data_ind + 1) * sizeof *w->flag_ind);
     if (!w->flag_ind)
         return -1;
     const struct cube *c = w->c;
-    size_t plane = c->nyear * c->nunit, room = XLSX_MAX_COLS - 3 - 2 * w->data_ind;
+    size_t plane = c->nyear * c->nunit, room = XLSX_MAX_COLS - 5 - w->data_ind;
     for (size_t i = 0; i < w->data_ind && w->nflag_ind < room; i++)
         for (size_t k = i * plane; k < (i + 1) * plane; k++)
             if (c->flagid && c->flagid[k]) {
@@ -217,7 +228,7 @@ static void make_formats(struct wb *w)
     lxw_workbook *b = w->book;
     w->f_title = workbook_add_format(b);
     format_set_bold(w->f_title);
-    format_set_font_size(w->f_title, 18);
+    format_set_font_size(w->f_title, 15);
     w->f_heading = workbook_add_format(b);
     format_set_bold(w->f_heading);
     format_set_font_size(w->f_heading, 13);
@@ -234,6 +245,13 @@ static void make_formats(struct wb *w)
     format_set_num_format(w->f_1dp, "0.0");
     w->f_2dp = workbook_add_format(b);
     format_set_num_format(w->f_2dp, "0.00");
+    w->f_3dp = workbook_add_format(b);
+    format_set_num_format(w->f_3dp, "0.000");
+    w->f_pct = workbook_add_format(b);
+    format_set_num_format(w->f_pct, "0.0%");
+    w->f_date = workbook_add_format(b);
+    format_set_num_format(w->f_date, "d mmmm yyyy");
+    format_set_align(w->f_date, LXW_ALIGN_LEFT);
     w->f_imp = workbook_add_format(b);
     format_set_bg_color(w->f_imp, FILL_IMPUTED);
     w->f_imp2 = workbook_add_format(b);
@@ -245,7 +263,8 @@ static void make_formats(struct wb *w)
     format_set_bg_color(w->f_trt2, FILL_TREATED);
     format_set_num_format(w->f_trt2, "0.00");
     if (!w->f_title || !w->f_heading || !w->f_bold || !w->f_wrap || !w->f_head_wrap ||
-        !w->f_1dp || !w->f_2dp || !w->f_imp || !w->f_imp2 || !w->f_trt || !w->f_trt2)
+        !w->f_1dp || !w->f_2dp || !w->f_3dp || !w->f_pct || !w->f_date || !w->f_imp ||
+        !w->f_imp2 || !w->f_trt || !w->f_trt2)
         w->nomem = 1;
 }
 

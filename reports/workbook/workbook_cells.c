@@ -13,8 +13,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "prepare.h"
 #include "report_util.h"
 #include "strmap.h"
+#include "trend.h"
 #include "workbook_int.h"
 
 /* Colour scale, low to high: orange, near-white, blue (ColorBrewer's
@@ -79,6 +81,81 @@ void wb_set_widths(struct wb *w, lxw_worksheet *ws, const struct wb_cols *cols, 
 {
     for (size_t i = 0; i < n; i++)
         wb_set_width(w, ws, cols[i].first, cols[i].last, cols[i].width, NULL);
+}
+
+void wb_sheet_head(struct wb *w, lxw_worksheet *ws, const char *title, const char *about,
+                   const enum wb_note *topic, int n)
+{
+    wb_sheet_head_tables(w, ws, title, 1, about, topic, n);
+}
+
+void wb_sheet_head_tables(struct wb *w, lxw_worksheet *ws, const char *title, int ntables,
+                          const char *about, const enum wb_note *topic, int n)
+{
+    static const char *const count[] = {"no tables", "one table", "two tables",
+                                        "three tables", "four tables"};
+    char b[2048];
+    size_t l = (size_t)snprintf(b, sizeof b, "This worksheet contains %s. %s",
+                                ntables >= 0 && ntables <= 4 ? count[ntables] : "tables",
+                                about ? about : "");
+    int k = 0;
+    for (int no = 1; no <= (int)w->notes.n && l < sizeof b; no++)   /* in the notes' order */
+        for (int i = 0; i < n; i++)
+            if (w->note_no[topic[i]] == no) {
+                l += (size_t)snprintf(b + l, sizeof b - l, "%s[note %d]",
+                                      k++ ? ", " : " Notes: ", no);
+                break;
+            }
+    if (k && l < sizeof b)
+        snprintf(b + l, sizeof b - l, " (Notes sheet).");
+    wb_put_str(w, ws, 0, 0, title, w->f_title);
+    wb_put_str(w, ws, 1, 0, b, NULL);
+}
+
+const char *wb_score_status(const struct wb *w, int node, size_t t, size_t u)
+{
+    const struct results *r = w->r;
+    size_t at = RES_AT(r, node, t, u);
+    if (isfinite(r->score[at]))
+        return r->coverage && r->rank_threshold &&
+                       r->coverage[at] < r->rank_threshold[node] * (1 - 1e-12)
+                   ? "scored, not ranked: too little data"
+                   : "scored";
+    const struct prepare_report *p = r->prep;
+    if (p && p->dropped && p->dropped[t * r->nunit + u])
+        return "screened out";
+    const struct fw_node *x = &w->fw->node[node];
+    if (x->type == NODE_INDICATOR)
+        return "no data";
+    for (int k = 0; k < x->nchild; k++) {
+        const char *s = wb_score_status(w, x->child[k], t, u);
+        if (s[0] == 's' || s[0] == 't')   /* scored, or too little data below */
+            return "too little data";
+    }
+    return "no data";
+}
+
+const char *wb_significance(const struct trends *tr, size_t at, int prev)
+{
+    double v = prev ? tr->change_prev[at] : tr->change_since_base[at];
+    const unsigned char *as = prev ? tr->change_prev_assessed : tr->change_assessed;
+    const unsigned char *sg = prev ? tr->change_prev_significant : tr->change_significant;
+    if (!isfinite(v))
+        return "";
+    if (!as || !as[at])
+        return "not assessed";
+    if (sg && sg[at])
+        return v > 0 ? "significant rise" : "significant fall";
+    return "no significant change";
+}
+
+const char *wb_node_label(const struct fw_node *n, char *buf, size_t len)
+{
+    if (n->name && n->name[0] && strcmp(n->name, n->code) != 0)
+        snprintf(buf, len, "%s %s", n->code, n->name);
+    else
+        snprintf(buf, len, "%s", n->code);
+    return buf;
 }
 
 void wb_unit_widths(struct wb *w, lxw_worksheet *ws)
@@ -181,10 +258,11 @@ void wb_add_table_at(struct wb *w, lxw_worksheet *ws, const char *name, size_t f
         return;
     if (w->streaming) {
         for (size_t i = 0; i < h->n; i++)
-            wb_put_str(w, ws, 0, first_col + i, h->name[i],
+            wb_put_str(w, ws, WB_TOP, first_col + i, h->name[i],
                        header_format ? header_format : w->f_bold);
         if (first_col == 0)
-            wb_check(w, worksheet_autofilter(ws, 0, 0, (lxw_row_t)(nrows ? nrows : 1),
+            wb_check(w, worksheet_autofilter(ws, WB_TOP, 0,
+                                             (lxw_row_t)(WB_TOP + (nrows ? nrows : 1)),
                                              (lxw_col_t)(h->n - 1)));
         return;
     }
@@ -205,8 +283,8 @@ void wb_add_table_at(struct wb *w, lxw_worksheet *ws, const char *name, size_t f
     opt.style_type = LXW_TABLE_STYLE_TYPE_MEDIUM;
     opt.style_type_number = 2;
     opt.columns = h->ptr;
-    wb_check(w, worksheet_add_table(ws, 0, (lxw_col_t)first_col,
-                                    (lxw_row_t)(nrows ? nrows : 1),
+    wb_check(w, worksheet_add_table(ws, WB_TOP, (lxw_col_t)first_col,
+                                    (lxw_row_t)(WB_TOP + (nrows ? nrows : 1)),
                                     (lxw_col_t)(first_col + h->n - 1), &opt));
 }
 
@@ -216,7 +294,7 @@ void wb_add_table_of(struct wb *w, lxw_worksheet *ws, const char *name, size_t n
     struct wb_headers h = {0};
     for (size_t i = 0; i < ncol; i++)
         wb_headers_add(w, &h, col[i]);
-    wb_add_table(w, ws, name, nrows, &h, NULL);
+    wb_add_table(w, ws, name, nrows, &h, w->f_head_wrap);
     wb_headers_free(&h);
 }
 

@@ -31,11 +31,30 @@ struct strmap;
 #define XLSX_MAX_STRING 32767   /* bytes in a cell */
 #define XLSX_MAX_HEADER 255     /* bytes in a table's column name */
 
-/* Notes text (sheet_notes.c): lines with a flag for section headings. */
+/* The topics of the Notes a sheet refers to as "[note N]": each topic is
+ * one numbered note (sheet_notes.c), its number in struct wb's note_no. */
+enum wb_note {
+    WBN_READING,      /* the year shown, where the complete tables are */
+    WBN_MISSING,      /* empty cells and the status column */
+    WBN_RANKS,        /* rank 1, ties, rank intervals */
+    WBN_NORMALISE,    /* normalisation and its scope */
+    WBN_AGGREGATE,    /* how each level combines its children */
+    WBN_INTERVALS,    /* where intervals come from */
+    WBN_CHANGES,      /* changes, p-values, significance */
+    WBN_TRENDS,       /* slopes and progress classes */
+    WBN_DATA,         /* the data: counts, revisions */
+    WBN_PREPARE,      /* imputation and outlier treatment, the Data fills */
+    WBN_GROUPS,       /* the groups of units compared */
+    WBN_SENSITIVITY,  /* the sensitivity analysis of the ranks */
+    WBN_FRAMEWORK,    /* the framework file's columns */
+    WBN_NTOPIC
+};
+
+/* Notes text (sheet_notes.c): numbered notes, each with its section. */
 struct wb_lines {
     size_t n, alloc;
     char **text;
-    unsigned char *heading;
+    const char **section;     /* static text */
 };
 
 struct wb {
@@ -71,11 +90,12 @@ struct wb {
                                      sheet's columns */
 
     struct wb_lines notes;    /* composed before the sheets are written */
+    int note_no[WBN_NTOPIC];  /* the number of each topic's note, 0: none */
     char *tmpbuf;             /* for strings cut to Excel's limit */
 
     /* formats, made once by make_formats (workbook.c) */
     lxw_format *f_title, *f_heading, *f_bold, *f_wrap, *f_head_wrap;
-    lxw_format *f_1dp, *f_2dp;
+    lxw_format *f_1dp, *f_2dp, *f_3dp, *f_pct, *f_date;
     lxw_format *f_imp, *f_imp2, *f_trt, *f_trt2;   /* imputed, treated fills;
                                                       2: with two decimals */
 };
@@ -113,6 +133,9 @@ void wb_trends_write(struct wb *w, lxw_worksheet *ws);
 void wb_objectives_write(struct wb *w, lxw_worksheet *ws);
 int wb_objectives_present(const struct wb *w);   /* the batch has a plan */
 void wb_data_write(struct wb *w, lxw_worksheet *ws);
+void wb_indicators_write(struct wb *w, lxw_worksheet *ws);
+void wb_groups_write(struct wb *w, lxw_worksheet *ws);
+int wb_groups_present(const struct wb *w);   /* the units have attributes */
 void wb_composition_write(struct wb *w, lxw_worksheet *ws);
 void wb_framework_write(struct wb *w, lxw_worksheet *ws);
 void wb_charts_write(struct wb *w, lxw_worksheet *ws);
@@ -156,8 +179,8 @@ struct wb_cols {
 };
 void wb_set_widths(struct wb *w, lxw_worksheet *ws, const struct wb_cols *cols, size_t n);
 
-/* The unit and name columns that open the Summary, Features and Data
- * sheets: their widths, and unit u's two cells in a row. */
+/* The unit code and name columns that open most sheets: their widths, and
+ * unit u's two cells in a row. */
 void wb_unit_widths(struct wb *w, lxw_worksheet *ws);
 void wb_put_unit(struct wb *w, lxw_worksheet *ws, size_t row, size_t u);
 
@@ -188,16 +211,32 @@ struct wb_headers {
 void wb_headers_add(struct wb *w, struct wb_headers *h, const char *text);
 void wb_headers_free(struct wb_headers *h);
 
-/* Add a table named name with h's columns over rows 0..nrows (header in row
- * 0; an empty table gets one empty row, as Excel wants one). In
- * constant-memory mode, where libxlsxwriter 1.1.4 makes no tables, the
- * header row is written in bold (or header_format) with an autofilter over
- * the same range instead. */
+/* Rows above every sheet's table: the sheet's title in A1 and what the
+ * table holds, with the notes it refers to, in A2 (the UK Government
+ * Analysis Function's spreadsheet guidance); the header is row WB_TOP. */
+#define WB_TOP 2
+
+/* The title (A1) and the sentence on the table (A2): "This worksheet
+ * contains one table. " about, then "Notes: [note N], ..." for the n
+ * topics given that have a note. */
+void wb_sheet_head(struct wb *w, lxw_worksheet *ws, const char *title, const char *about,
+                   const enum wb_note *topic, int n);
+
+/* wb_sheet_head for a sheet of ntables tables side by side ("This worksheet
+ * contains four tables. "). */
+void wb_sheet_head_tables(struct wb *w, lxw_worksheet *ws, const char *title, int ntables,
+                          const char *about, const enum wb_note *topic, int n);
+
+/* Add a table named name with h's columns over rows WB_TOP..WB_TOP+nrows
+ * (header in row WB_TOP; an empty table gets one empty row, as Excel wants
+ * one). In constant-memory mode, where libxlsxwriter 1.1.4 makes no
+ * tables, the header row is written in bold (or header_format) with an
+ * autofilter over the same range instead. */
 void wb_add_table(struct wb *w, lxw_worksheet *ws, const char *name, size_t nrows,
                   struct wb_headers *h, lxw_format *header_format);
 
 /* wb_add_table for a table whose columns start at first_col (its header
- * still in row 0), for sheets that hold tables side by side. In
+ * still in row WB_TOP), for sheets that hold tables side by side. In
  * constant-memory mode a sheet has one autofilter: only the table at
  * column 0 gets it, the others a bold header row. */
 void wb_add_table_at(struct wb *w, lxw_worksheet *ws, const char *name, size_t first_col,
@@ -206,6 +245,24 @@ void wb_add_table_at(struct wb *w, lxw_worksheet *ws, const char *name, size_t f
 /* wb_add_table with column names from a fixed list. */
 void wb_add_table_of(struct wb *w, lxw_worksheet *ws, const char *name, size_t nrows,
                      const char *const *col, size_t ncol);
+
+/* The status of unit u's score of node in year index t, for the status
+ * columns: "scored", "scored, not ranked: too little data" (its coverage
+ * is below the node's rank threshold), "screened out" (the unit-year had
+ * too few data),
+ * "no data" (nothing under the node was observed) or "too little data"
+ * (its children cover less than the aggregation needs). Static text. */
+const char *wb_score_status(const struct wb *w, int node, size_t t, size_t u);
+
+/* The significance of change TREND_AT index at, since the year before
+ * (prev) or the base year: "significant rise", "significant fall", "no
+ * significant change", "not assessed" (no measured error enters it); ""
+ * when the change is missing. Static text. */
+struct trends;
+const char *wb_significance(const struct trends *tr, size_t at, int prev);
+
+/* "CODE name" for a node in buf ("CODE" without a name). Returns buf. */
+const char *wb_node_label(const struct fw_node *n, char *buf, size_t len);
 
 /* The workbook's three-colour scale (orange, near-white, blue) over a
  * range; nothing for an empty range. */

@@ -24,12 +24,13 @@ bad=0
 while IFS= read -r f; do xmllint --noout "$f" 2>/dev/null || { bad=1; echo "not well-formed: $f" >&2; }; done \
     < <(find "$TMP/x" -name '*.xml' -o -name '*.rels')
 check "every part is well-formed XML" test $bad -eq 0
-for s in Cover Notes Summary Scores History Features Trends Quality Data Framework; do
+for s in Cover Notes Summary Scores Indicators History Features Trends Groups Quality Data \
+         Framework Charts; do
     check "sheet $s exists" grep -q "name=\"$s\"" "$TMP/x/xl/workbook.xml"
 done
-# Scores sheet: numeric cells (no t= attribute) exist in the score column E.
-scores_xml=$(grep -l '<c r="E2"' "$TMP"/x/xl/worksheets/sheet*.xml | head -n1)
-check "scores are numeric cells" grep -q '<c r="E2"[^>]*><v>' "$scores_xml"
+# Scores sheet (the fourth): numeric cells (no t= attribute) in the score
+# column F, the first data row being 4 (a title and a line above the table).
+check "scores are numeric cells" grep -q '<c r="F4"[^>]*><v>' "$TMP/x/xl/worksheets/sheet4.xml"
 check "tables exist" test -n "$(ls "$TMP"/x/xl/tables/ 2>/dev/null)"
 check "no NaN text in the workbook" test -z "$(grep -l '>nan<\|>NaN<' -r "$TMP/x" 2>/dev/null)"
 

@@ -163,15 +163,17 @@ static void test_charts_small(void **state)
     assert_non_null(dot);
     /* short active titles: the unit's name without its Chinese name, the
      * root as "the index" (no level names in the fixture), a node by its
-     * name when at most three words, else by level and code */
-    assert_string_equal(dot->title, "Sha Tin leads the index in 2026");
+     * name; a unit leads only when no other unit's interval reaches its
+     * lower bound (here two do) */
+    assert_string_equal(dot->title,
+                        "3 units are level at the top of the index in 2026, Sha Tin highest");
     const struct chart_item *da1 = find(l, "dot-a1"), *df2 = find(l, "dot-f2");
     assert_non_null(da1);
     assert_non_null(df2);
-    assert_non_null(strstr(da1->title, " leads Wider benefits in 2026"));
+    assert_non_null(strstr(da1->title, " level at the top of Wider benefits in 2026"));
     /* plain words: a node's name however long, never its code */
-    assert_non_null(strstr(df2->title,
-                           " leads Economic development and cultural prosperity in 2026"));
+    assert_non_null(strstr(df2->title, " level at the top of Economic development and "
+                                       "cultural prosperity in 2026"));
     assert_non_null(strstr(dot->alt, "Sha Tin 沙田區 (74.4)"));
     assert_non_null(strstr(dot->alt, "Central and Western 中西區 (31.9)"));
     assert_non_null(find(l, "heatmap"));
@@ -218,11 +220,11 @@ static void test_charts_small(void **state)
 
     /* PDF: one page, title, median, footer facts */
     char *txt = pdf_text(dir, "dot-idx.pdf");
-    assert_non_null(strstr(txt, "Sha Tin leads the index in 2026"));
+    assert_non_null(strstr(txt, "Sha Tin highest"));
     assert_non_null(strstr(txt, "74.4"));
-    /* Chinese names are glyph outlines in the single-chart PDFs, so no CJK
-     * font subset is embedded; the rest of a label stays text */
-    assert_null(strstr(txt, "沙田區"));
+    /* Chinese names are text in the single-chart PDFs: they can be searched
+     * and copied */
+    assert_non_null(strstr(txt, "沙田區"));
     assert_non_null(strstr(txt, "Central and Western"));
     assert_non_null(strstr(txt, "Score (normalised"));
     assert_non_null(strstr(txt, "0123456789abcdef"));
@@ -277,7 +279,7 @@ static void test_trend_target(void **state)
     const struct chart_item *tu = find(l, "trend-st"), *tm = find(l, "trend-median");
     assert_non_null(tu);
     assert_non_null(tm);
-    assert_non_null(strstr(tu->subtitle, "the target score (a unit at every target)"));
+    assert_non_null(strstr(tu->subtitle, "network median, target score"));
     assert_non_null(strstr(tu->alt, "the target score as a dashed line"));
     assert_non_null(strstr(tm->subtitle, "dashed: the score of a unit at every target"));
     char *txt = pdf_text(w.dir, "trend-st.pdf");
@@ -302,7 +304,7 @@ static void test_charts_no_ci(void **state)
 }
 
 /* 356 units: dot plots show the top and bottom 25 around a band; the
- * heatmap splits into ceil(356 / 50) = 8 pages. Planning only, plus one
+ * heatmap splits into ceil(356 / 18) = 20 pages of units as columns. Planning only, plus one
  * dot plot and one heatmap page drawn. */
 static void test_network_scale(void **state)
 {
@@ -315,14 +317,14 @@ static void test_network_scale(void **state)
     struct chart_list l;
     chart_list_init(&l);
     assert_int_equal(chart_list_build(c, &l, &d), 0);
-    const struct chart_item *dot = find(&l, "dot-idx"), *h8 = find(&l, "heatmap-8");
+    const struct chart_item *dot = find(&l, "dot-idx"), *h8 = find(&l, "heatmap-20");
     assert_non_null(dot);
     assert_non_null(h8);
-    assert_null(find(&l, "heatmap-9"));
-    assert_int_equal(h8->npage, 8);
+    assert_null(find(&l, "heatmap-21"));
+    assert_int_equal(h8->npage, 20);
     /* 52 rows (25 + band of 2 + 25) at 12 pt */
     NEAR(dot->height, 72 + 28 + 52 * 12 + 34 + 34);
-    assert_non_null(strstr(h8->alt, "units 351 to 356 of 356 in the order of the index"));
+    assert_non_null(strstr(h8->alt, "units 339 to 356 of the 356 units with an index score"));
     cairo_surface_t *sf = cairo_image_surface_create(CAIRO_FORMAT_RGB24, 1200, 1800);
     cairo_t *cr = cairo_create(sf);
     struct chart_pen *p = chart_pen_new(cr);
