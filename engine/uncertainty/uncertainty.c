@@ -163,7 +163,9 @@ static void read_changes(struct worker *w)
         double qlo, qhi;
         size_t n;
         tails_quantiles(U->tch, h, &qlo, &qhi, &n);
-        double lo = nomc + qlo, hi = nomc + qhi;
+        /* extended to the nominal change when every replication lies on
+           one side of it (METHODS.md section 6, Intervals) */
+        double lo = nomc + fmin(qlo, 0.0), hi = nomc + fmax(qhi, 0.0);
         int assessed = U->err[(node * U->ny + (size_t)ta) * nu + u] ||
                        U->err[(node * U->ny + (size_t)tb) * nu + u];
         double m = (double)(U->le[h] < U->ge[h] ? U->le[h] : U->ge[h]);
@@ -194,12 +196,19 @@ void *uncertainty_worker_read(void *arg)
         tails_quantiles(U->tl, k, &qlo, &qhi, &n);
         if (n < (size_t)U->R) unstable++;
         if (n == 0) continue;
-        /* the replications lie on the score's scale; their float
-           deviations could step out by rounding */
+        /* extended to the nominal score (and rank) when the replications
+           all lie on one side of it, as with ties at a bound (METHODS.md
+           section 6, Intervals); the replications lie on the score's
+           scale, their float deviations could step out by rounding */
         size_t node = U->n0 + k / (U->ny * U->nu);
-        res->ci_low[g] = fmax(s0 + qlo, U->scale_lo[node]);
-        res->ci_high[g] = fmin(s0 + qhi, U->scale_hi[node]);
+        res->ci_low[g] = fmax(s0 + fmin(qlo, 0.0), U->scale_lo[node]);
+        res->ci_high[g] = fmin(s0 + fmax(qhi, 0.0), U->scale_hi[node]);
         tails_rank_quantiles(U->tl, k, &res->rank_low[g], &res->rank_high[g]);
+        double r0 = res->rank[g];
+        if (!isnan(r0) && !isnan(res->rank_low[g])) {
+            res->rank_low[g] = fmin(res->rank_low[g], r0);
+            res->rank_high[g] = fmax(res->rank_high[g], r0);
+        }
     }
     atomic_fetch_add(&U->unstable, unstable);
     if (U->ch)

@@ -18,7 +18,9 @@
  * rank; rank bounds may be fractional, as in COINr's get_sensitivity). A
  * score's interval is computed as the nominal score plus the quantiles of
  * the replications' deviations from it (float deviations: their rounding,
- * 6e-8 of the deviation, is far below Monte Carlo error). Cells with a NaN
+ * 6e-8 of the deviation, is far below Monte Carlo error). An interval is
+ * extended to its nominal score (rank, change) when the replications all lie
+ * on one side of it, as with units tied at a bound. Cells with a NaN
  * nominal score get NaN bounds. Order statistics come from bounded
  * candidate buffers (tails.h), not from storing every replication.
  *

@@ -44,6 +44,21 @@ csv_score=$(awk -F, 'NR > 1 && $3 == "KFLC" && $2 == 2026 && $1 == "ST" {print $
 db_score=$(sqlite3 "$dir/lcme.db" "select printf('%.12f', score) from result where node='KFLC' and year=2026 and unit='ST'")
 check "scores.csv and store agree ($csv_score vs $db_score)" \
     test "$(printf '%.12f' "$csv_score")" = "$db_score"
+# Every score lies in its own interval and every rank in its rank interval
+# (METHODS.md section 6, Intervals): before the rule that extends an
+# interval to its nominal value, 64 of the 198 index scores lay outside
+# theirs (units tied at a bound of a count indicator).
+out_s=$(awk -F, 'NR > 1 && $6 != "" && ($5 < $6 || $5 > $7)' "$out/scores.csv" | wc -l)
+out_r=$(awk -F, 'NR > 1 && $9 != "" && $8 != "" && ($8 < $9 || $8 > $10)' "$out/scores.csv" | wc -l)
+check "every score in its interval ($out_s outside)" test "$out_s" = 0
+check "every rank in its rank interval ($out_r outside)" test "$out_r" = 0
+out_c=$(sqlite3 :memory: -cmd ".mode csv" -cmd ".import $out/trends.csv t" -cmd ".mode list" "
+  select count(*) from t
+   where (change_low <> '' and (cast(change_since_base as real) < cast(change_low as real)
+          or cast(change_since_base as real) > cast(change_high as real)))
+      or (change_prev_low <> '' and (cast(change_since_prev as real) < cast(change_prev_low as real)
+          or cast(change_since_prev as real) > cast(change_prev_high as real)))")
+check "every change in its interval ($out_c outside)" test "$out_c" = 0
 
 # trends.csv: the contract's 17 columns, then the appended change since the
 # year before, the target, and each change's p-value and significance flag;
