@@ -37,7 +37,8 @@
  * changes of the same node, kind and last year (the units tested together).
  *
  * Memory: tails.h's buffers for every node x year x unit cell and for the
- * changes (389 MB at network scale, R = 1000), plus a batch of
+ * changes (257 MB at network scale, R = 1000; 201 MB at 1,000 units,
+ * R = 200), plus a batch of
  * replications in flight (up to UNCERTAINTY_BATCH rows of a float and a
  * uint16 per cell, as many as UNCERTAINTY_BATCH_BYTES hold, at least 4: 29
  * at network scale, 10 at 1,000 units) and per thread one evaluation's
