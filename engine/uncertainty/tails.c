@@ -29,9 +29,8 @@
 
 #include <math.h>
 #include <stdlib.h>
-#include <string.h>
 
-/* Most values a buffer holds: 683, which bounds a cell's buffers at 4 KB
+/* Most values a buffer holds: 683, which bounds a cell's buffers at 8 KB
  * and takes R up to 27,280 at p = 0.025 (tails_max_replications). */
 #define TAILS_MAX_M 683u
 
