@@ -39,10 +39,11 @@
  * changes of the same node, kind and last year (the units tested together).
  *
  * Memory: tails.h's buffers for every node x year x unit cell and for the
- * changes (389 MB at network scale, R = 1000), plus a batch of
+ * changes (257 MB at network scale, R = 1000; 201 MB at 1,000 units,
+ * R = 200), plus a batch of
  * replications in flight (up to UNCERTAINTY_BATCH rows of a float and a
- * uint16 per cell, as many as UNCERTAINTY_BATCH_BYTES hold, at least 4: 29
- * at network scale, 10 at 1,000 units) and per thread one evaluation's
+ * uint16 per cell, as many as UNCERTAINTY_BATCH_BYTES hold, at least 4: 7
+ * at network scale, 4 at 1,000 units) and per thread one evaluation's
  * planes. When the buffers
  * would pass the budget, the nodes are split into chunks that each rerun
  * the replications (sum->chunks > 1: the same numbers, chunks times the
@@ -71,10 +72,12 @@
 
 /* Replications in flight between the two phases of a batch: at most
  * UNCERTAINTY_BATCH, and no more than UNCERTAINTY_BATCH_BYTES of rows hold
- * (at least 4). More rows amortise the order statistics' touches of each
- * cell's buffers (a batch of 64 fed them 12 % faster than one of 32). */
+ * (at least 4). Fewer rows cost no measurable time: with 32 MB (7 rows at
+ * network scale, 4 at 1,000 units) the order statistics took 16.8 s where
+ * 128 MB (29 and 10 rows) took 17.8 s (network scale, R = 1000, one
+ * thread), and the peak memory fell by 96 MB and 73 MB. */
 #define UNCERTAINTY_BATCH 32
-#define UNCERTAINTY_BATCH_BYTES ((size_t)128 << 20)
+#define UNCERTAINTY_BATCH_BYTES ((size_t)32 << 20)
 
 /* What a run did, for the Notes sheet and the run record. */
 struct uncertainty_summary {

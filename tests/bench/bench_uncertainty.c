@@ -18,7 +18,8 @@
  *
  * With LCME_BENCH_DUMP=file in the environment, the intervals and change
  * intervals of the last run are written to file as raw doubles, so that two
- * builds can be checked for byte-identical output (cmp).
+ * builds can be checked for byte-identical output (cmp). LCME_BENCH_UNITS=n
+ * runs n units instead of 356.
  */
 #include <math.h>
 #include <pthread.h>
@@ -35,7 +36,9 @@
 #include "rank_plane.h"
 #include "uncertainty.h"
 
-#define NU 356
+/* units: 356, or LCME_BENCH_UNITS from the environment (1,000: the size of
+ * issue 18's memory target) */
+static size_t NU = 356;
 #define NI 126
 #define NY 11
 
@@ -208,6 +211,8 @@ int main(int argc, char **argv)
     int maxt = argc > 3 ? (int)strtol(argv[3], NULL, 10) : 2;
     if (R <= 0 || runs <= 0 || runs > 15 || maxt < 1 || maxt > 2) return 2;
     const char *dump = getenv("LCME_BENCH_DUMP");
+    const char *units = getenv("LCME_BENCH_UNITS");
+    if (units && strtol(units, NULL, 10) > 1) NU = (size_t)strtol(units, NULL, 10);
     struct framework *fw = make_fw();
     struct config *cfg = make_cfg(R);
     struct cube *c = cube_new(NU, NI, NY, 0, 0);
