@@ -1,7 +1,8 @@
 /* xlsx_int.h: what the xlsx reader's files share, private to them.
  *
  *   xlsx_read.c   the package: the zip in memory, streaming a part through
- *                 expat, the text blocks; xlsx_open
+ *                 the XML reader, the text blocks; xlsx_open
+ *   xlsx_xml.c    the XML reader (xlsx_xml.h)
  *   xlsx_parts.c  the small parts: relationships, the workbook's sheets,
  *                 shared strings, which cell styles are dates
  *   xlsx_sheet.c  one sheet streamed row by row into a table of cells, and
@@ -20,11 +21,11 @@
 #ifndef LCME_XLSX_INT_H
 #define LCME_XLSX_INT_H
 
-#include <expat.h>
 #include <minizip/unzip.h>
 #include <stddef.h>
 
 #include "xlsx_read.h"
+#include "xlsx_xml.h"
 
 /* ---- text that never moves ---------------------------------------------- */
 
@@ -91,10 +92,10 @@ void xlsx_error(struct xlsx_book *b, const struct xlsx_at *at, enum lcme_status 
                 const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
 /* What every part's handlers get first: each parse context starts with
- * one, so the shared handlers (the DTD refusal) can reach the book. */
+ * one, so xlsx_stop and xlsx_done can reach the reader and the book. */
 struct xlsx_pctx {
     struct xlsx_book *b;
-    XML_Parser xp;
+    struct xlsx_xml *xp;
     const struct xlsx_at *at;  /* where messages point; may be NULL */
     int stopped;               /* a handler reported and stopped the parser */
     int done;                  /* a handler has all it needs (xlsx_done) */
@@ -107,13 +108,6 @@ void xlsx_stop(struct xlsx_pctx *ctx);
 /* From inside a handler: the rest of the part is not needed. It is still
  * inflated, for its checksum, but no longer parsed. */
 void xlsx_done(struct xlsx_pctx *ctx);
-
-/* The handlers of one part; end and text may be NULL. */
-struct xlsx_handlers {
-    XML_StartElementHandler start;
-    XML_EndElementHandler end;
-    XML_CharacterDataHandler text;
-};
 
 /* Stream the package's part, at most limit uncompressed bytes, through a
  * parser whose handlers get ctx (the first member of their context), with

@@ -100,7 +100,7 @@ struct rels_parse {
 };
 
 /* Keep what one relationship of the package or the workbook says. */
-static void XMLCALL rels_start(void *ud, const XML_Char *name, const XML_Char **atts)
+static void rels_start(void *ud, const char *name, const char **atts)
 {
     struct rels_parse *p = ud;
     struct xlsx_book *b = p->x.b;
@@ -149,7 +149,7 @@ struct wb_parse {
     int oom;
 };
 
-static void XMLCALL wb_start(void *ud, const XML_Char *name, const XML_Char **atts)
+static void wb_start(void *ud, const char *name, const char **atts)
 {
     struct wb_parse *p = ud;
     struct xlsx_book *b = p->x.b;
@@ -219,7 +219,7 @@ struct sst_parse {
     size_t len, alloc;
 };
 
-static void XMLCALL sst_start(void *ud, const XML_Char *name, const XML_Char **atts)
+static void sst_start(void *ud, const char *name, const char **atts)
 {
     (void)atts;
     struct sst_parse *p = ud;
@@ -234,7 +234,7 @@ static void XMLCALL sst_start(void *ud, const XML_Char *name, const XML_Char **a
         p->in_t = 1;
 }
 
-static void XMLCALL sst_text(void *ud, const XML_Char *s, int len)
+static void sst_text(void *ud, const char *s, int len)
 {
     struct sst_parse *p = ud;
     struct xlsx_book *b = p->x.b;
@@ -280,7 +280,7 @@ static void sst_push(struct sst_parse *p)
     b->sst_len[b->nsst++] = p->len;
 }
 
-static void XMLCALL sst_end(void *ud, const XML_Char *name)
+static void sst_end(void *ud, const char *name)
 {
     struct sst_parse *p = ud;
     const char *n = xlsx_local(name);
@@ -350,7 +350,7 @@ struct styles_parse {
     int oom;
 };
 
-static void XMLCALL styles_start(void *ud, const XML_Char *name, const XML_Char **atts)
+static void styles_start(void *ud, const char *name, const char **atts)
 {
     struct styles_parse *p = ud;
     struct xlsx_book *b = p->x.b;
@@ -382,7 +382,7 @@ oom:
     xlsx_stop(&p->x);
 }
 
-static void XMLCALL styles_end(void *ud, const XML_Char *name)
+static void styles_end(void *ud, const char *name)
 {
     struct styles_parse *p = ud;
     if (strcmp(xlsx_local(name), "cellXfs") == 0)

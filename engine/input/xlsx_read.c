@@ -1,5 +1,6 @@
 /* xlsx_read.c: an .xlsx workbook's package: the zip read by minizip from
- * memory, each part streamed through expat in blocks, the text blocks the
+ * memory, each part inflated in blocks straight into the XML reader's
+ * buffer (xlsx_xml.h), the text blocks the
  * cells point into, and xlsx_open, which reads the file, hashes it and
  * hands the chosen sheet to xlsx_sheet.c.
  *
@@ -18,8 +19,9 @@
 
 #include "xlsx_int.h"
 
-/* Inflated bytes handed to expat at once: under glibc's mmap threshold
- * (128 KiB), so expat's buffer is not mapped and unmapped for each part. */
+/* Inflated bytes handed to the XML reader at once: under glibc's mmap
+ * threshold (128 KiB), so its buffer is not mapped and unmapped for each
+ * part. */
 #define XLSX_CHUNK (64u * 1024)
 /* Text blocks grow from XLSX_BLOCK0 to XLSX_BLOCK1 bytes, so a return of a
  * hundred rows allocates little and a large sheet few blocks. */
@@ -156,29 +158,14 @@ void xlsx_unescape(char *s, size_t *len)
 
 void xlsx_stop(struct xlsx_pctx *ctx)
 {
-    if (!ctx->stopped)
-        XML_StopParser(ctx->xp, XML_FALSE);
+    xlsx_xml_stop(ctx->xp);
     ctx->stopped = 1;
 }
 
 void xlsx_done(struct xlsx_pctx *ctx)
 {
-    if (!ctx->stopped && !ctx->done)
-        XML_StopParser(ctx->xp, XML_TRUE);   /* suspended, never resumed */
+    xlsx_xml_stop(ctx->xp);   /* never resumed */
     ctx->done = 1;
-}
-
-static void XMLCALL on_doctype(void *ud, const XML_Char *name, const XML_Char *sysid,
-                               const XML_Char *pubid, int has_internal)
-{
-    (void)name, (void)sysid, (void)pubid, (void)has_internal;
-    struct xlsx_pctx *ctx = ud;
-    if (ctx->stopped)
-        return;
-    xlsx_error(ctx->b, ctx->at, LCME_EINPUT,
-               "the workbook's XML declares a document type (DTD), which workbooks never do; "
-               "it is not read");
-    xlsx_stop(ctx);
 }
 
 /* ---- the zip, from memory ----------------------------------------------- */
@@ -272,20 +259,23 @@ static int zip_open(struct xlsx_book *b)
 
 /* ---- streaming a part --------------------------------------------------- */
 
-/* Report an XML error of ctx's parser in part (unless a handler did). */
+/* Report the XML error of ctx's reader in part. */
 static void xml_failed(struct xlsx_pctx *ctx, const char *part)
 {
-    if (ctx->stopped)
-        return;
-    enum XML_Error e = XML_GetErrorCode(ctx->xp);
-    if (e == XML_ERROR_NO_MEMORY) {
+    unsigned long line, col;
+    enum xlsx_xml_status e = xlsx_xml_error(ctx->xp, &line, &col);
+    if (e == XLSX_XML_NOMEM)
         xlsx_error(ctx->b, NULL, LCME_ENOMEM, "out of memory reading '%s'", part);
-        return;
-    }
-    xlsx_error(ctx->b, ctx->at, LCME_EINPUT, "malformed XML in the part '%s': %s (its line %lu, "
-               "column %lu)", part, XML_ErrorString(e),
-               (unsigned long)XML_GetCurrentLineNumber(ctx->xp),
-               (unsigned long)XML_GetCurrentColumnNumber(ctx->xp) + 1);
+    else if (e == XLSX_XML_ENCODING)
+        xlsx_error(ctx->b, ctx->at, LCME_EINPUT, "the part '%s' is not in UTF-8, the only "
+                   "encoding read (save the workbook again with a spreadsheet program)", part);
+    else if (e == XLSX_XML_DTD)
+        xlsx_error(ctx->b, ctx->at, LCME_EINPUT,
+                   "the workbook's XML declares a document type (DTD), which workbooks never "
+                   "do; it is not read");
+    else
+        xlsx_error(ctx->b, ctx->at, LCME_EINPUT, "malformed XML in the part '%s': %s (its line "
+                   "%lu, column %lu)", part, xlsx_xml_message(e), line, col + 1);
 }
 
 /* Locate and open part for reading. 0; 1 when absent; -1 after reporting. */
@@ -316,7 +306,7 @@ static int part_open(struct xlsx_book *b, const char *part)
     return 0;
 }
 
-/* Stream the open part through ctx's parser (xlsx_parse_part). */
+/* Stream the open part through ctx's reader (xlsx_parse_part). */
 static int part_stream(struct xlsx_pctx *ctx, const char *part, size_t limit)
 {
     struct xlsx_book *b = ctx->b;
@@ -324,10 +314,10 @@ static int part_stream(struct xlsx_pctx *ctx, const char *part, size_t limit)
     size_t total = 0;
     char *skip = NULL;   /* where the rest goes once the handler is done */
     for (;;) {
-        /* inflate straight into expat's buffer: no copy in between */
-        void *buf = ctx->done ? skip : XML_GetBuffer(ctx->xp, XLSX_CHUNK);
+        /* inflate straight into the reader's buffer: no copy in between */
+        void *buf = ctx->done ? skip : xlsx_xml_buffer(ctx->xp, XLSX_CHUNK);
         if (!buf) {
-            xml_failed(ctx, part);
+            xlsx_error(b, NULL, LCME_ENOMEM, "out of memory reading '%s'", part);
             rc = -1;
             break;
         }
@@ -345,9 +335,10 @@ static int part_stream(struct xlsx_pctx *ctx, const char *part, size_t limit)
             break;
         }
         if (!ctx->done) {
-            enum XML_Status st = XML_ParseBuffer(ctx->xp, n, n == 0);
-            if (st == XML_STATUS_ERROR) {
+            int st = xlsx_xml_parse(ctx->xp, (size_t)n, n == 0);
+            if (st < 0)
                 xml_failed(ctx, part);
+            if (st < 0 || (st > 0 && !ctx->done)) {   /* a handler stopped and reported */
                 rc = -1;
                 break;
             }
@@ -378,19 +369,14 @@ int xlsx_parse_part(struct xlsx_pctx *ctx, struct xlsx_book *b, const struct xls
     ctx->b = b;
     ctx->at = at;
     ctx->stopped = ctx->done = 0;
-    ctx->xp = XML_ParserCreate(NULL);
+    ctx->xp = xlsx_xml_new(h, ctx);
     if (!ctx->xp) {
         unzCloseCurrentFile(b->zip);
         xlsx_error(b, NULL, LCME_ENOMEM, "out of memory");
         return -1;
     }
-    XML_SetUserData(ctx->xp, ctx);
-    XML_SetStartDoctypeDeclHandler(ctx->xp, on_doctype);
-    XML_SetElementHandler(ctx->xp, h->start, h->end);
-    if (h->text)
-        XML_SetCharacterDataHandler(ctx->xp, h->text);
     rc = part_stream(ctx, part, limit);
-    XML_ParserFree(ctx->xp);
+    xlsx_xml_free(ctx->xp);
     ctx->xp = NULL;
     return rc;
 }

@@ -1,6 +1,6 @@
-/* xlsx_sheet.c: one worksheet streamed through expat, row by row, into a
- * table of cells, and the table handed to ingest as a csv_source (the
- * records of a CSV file: xlsx_read.h says what each cell becomes).
+/* xlsx_sheet.c: one worksheet streamed through the XML reader, row by row,
+ * into a table of cells, and the table handed to ingest as a csv_source
+ * (the records of a CSV file: xlsx_read.h says what each cell becomes).
  *
  * The sheet's XML is <sheetData><row r="14"><c r="G14" t="s" s="3"><f>..</f>
  * <v>..</v><is><t>..</t></is></c>...</row>...</sheetData>. A cell's text is
@@ -483,7 +483,7 @@ static enum elem elem_of(const char *name)
     }
 }
 
-static void XMLCALL sheet_start(void *ud, const XML_Char *name, const XML_Char **atts)
+static void sheet_start(void *ud, const char *name, const char **atts)
 {
     struct sheet_parse *p = ud;
     if (p->x.stopped)
@@ -514,7 +514,7 @@ static void XMLCALL sheet_start(void *ud, const XML_Char *name, const XML_Char *
     }
 }
 
-static void XMLCALL sheet_end(void *ud, const XML_Char *name)
+static void sheet_end(void *ud, const char *name)
 {
     struct sheet_parse *p = ud;
     if (p->x.stopped)
@@ -538,7 +538,7 @@ static void XMLCALL sheet_end(void *ud, const XML_Char *name)
     }
 }
 
-static void XMLCALL sheet_text(void *ud, const XML_Char *s, int len)
+static void sheet_text(void *ud, const char *s, int len)
 {
     struct sheet_parse *p = ud;
     if ((!p->in_v && !p->in_t) || p->x.stopped)

@@ -1,0 +1,251 @@
+/* test_xlsx_xml.c: the xlsx reader's XML reader (engine/input/xlsx_xml.h)
+ * against expat, case by case: hand-written documents that each reach one
+ * rule of XML (entities and character references, CDATA, prefixes,
+ * attribute order and quotes, empty elements, whitespace, comments and
+ * processing instructions, the XML declaration, bad UTF-8, mismatched
+ * tags, cut input), each read whole and in blocks of 1, 2, 3, 7 and 64
+ * bytes, with the same verdict and the same events as expat
+ * (xlsx_xml_diff.h); then where the errors point, and the messages the
+ * workbook reader builds from them. tests/fuzz/fuzz_xlsx_xml.c does the
+ * same on any bytes.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include "xlsx_xml_diff.h"
+
+struct xcase {
+    const char *xml;
+    size_t len;
+    int ok;                    /* expat accepts it */
+};
+
+#define C(s, ok) {s, sizeof s - 1, ok}
+
+static const struct xcase cases[] = {
+    /* the document */
+    C("", 0), C("   ", 0), C("<a/>", 1), C("<a></a>", 1), C("<a/><b/>", 0), C("<a/>x", 0),
+    C("x<a/>", 0), C("<a/> \r\n\t", 1), C(" \n<a/>", 1), C("<a>", 0), C("<a><b></b>", 0),
+    C("</a>", 0), C("<a></b>", 0), C("<a><b></a></b>", 0), C("<a\n><b></c></a>", 0),
+    /* names and prefixes */
+    C("<x:c r=\"A1\"><x:v>1</x:v></x:c>", 1), C("<x:c></c>", 0), C("<a:b:c/>", 1),
+    C("<:a/>", 1), C("<_a.b-c/>", 1), C("<1a/>", 0), C("<-a/>", 0), C("< a/>", 0),
+    C("<a ></a >", 1), C("<a></ a>", 0), C("<a/ >", 0), C("<\xc3\xa9t\xc3\xa9/>", 1),
+    C("<a\xc2\xb7/>", 1), C("<\xc2\xb7/>", 0), C("<a\xe2\x80\x8b/>", 0), C("<\xe4\xb8\x80/>", 1),
+    C("<a\xf0\x90\x80\x80/>", 0), C("<ab\xcc\x81/>", 1),
+    /* attributes */
+    C("<c r=\"A1\" t=\"s\" s=\"3\"/>", 1), C("<c s='3' t=\"s\" r='A1'/>", 1),
+    C("<c\n\tr = \"A1\"\r\n t\n=\n's' />", 1), C("<a b=\"1\"c=\"2\"/>", 0),
+    C("<a b=\"1\" b=\"2\"/>", 0), C("<a x:b=\"1\" y:b=\"2\"/>", 1), C("<a b='1' b=\"1\"/>", 0),
+    C("<a b=1/>", 0), C("<a b/>", 0), C("<a b=\"1/>", 0), C("<a b='1\"'/>", 1),
+    C("<a b=\"'\"/>", 1), C("<a b=\"<\"/>", 0), C("<a b=\">\"/>", 1), C("<a b=\"&\"/>", 0),
+    C("<a b=\"&amp;&lt;&gt;&apos;&quot;\"/>", 1), C("<a b=\"x\n\t\r\ny\r\"/>", 1),
+    C("<a b=\"&#10;&#13;&#9;&#x20;\"/>", 1), C("<a b=\"&nbsp;\"/>", 0),
+    C("<a b=\"\x01\"/>", 0), C("<a b=\"\xc3\xa9\"/>", 1), C("<a b=\"\xc3\"/>", 0),
+    C("<a b=\"1\"/ >", 0), C("<a b = \"1\" />", 1), C("<a b=\"\"/>", 1),
+    C("<a a1=\"1\" a2=\"1\" a3=\"1\" a4=\"1\" a5=\"1\" a6=\"1\" a7=\"1\" a8=\"1\" a9=\"1\" "
+      "a10=\"1\" a11=\"1\" a12=\"1\" a13=\"1\" a14=\"1\" a15=\"1\" a16=\"1\" a17=\"1\" "
+      "a18=\"1\" a3=\"2\"/>", 0),
+    C("<a a1=\"1\" a2=\"1\" a3=\"1\" a4=\"1\" a5=\"1\" a6=\"1\" a7=\"1\" a8=\"1\" a9=\"1\" "
+      "a10=\"1\" a11=\"1\" a12=\"1\" a13=\"1\" a14=\"1\" a15=\"1\" a16=\"1\" a17=\"1\" "
+      "a18=\"1\" a19=\"2\"/>", 1),
+    /* text, entities and character references */
+    C("<a>x &amp; y &lt;z&gt; &apos;&quot;</a>", 1), C("<a>&foo;</a>", 0),
+    C("<a>&amp</a>", 0), C("<a>&am</a>", 0), C("<a>& </a>", 0), C("<a>&#65;&#x41;&#x0041;</a>", 1),
+    C("<a>&#0;</a>", 0), C("<a>&#x0;</a>", 0), C("<a>&#1;</a>", 0), C("<a>&#9;&#10;&#13;</a>", 1),
+    C("<a>&#xD800;</a>", 0), C("<a>&#xDFFF;</a>", 0), C("<a>&#xFFFE;</a>", 0),
+    C("<a>&#xFFFD;</a>", 1), C("<a>&#x10FFFF;</a>", 1), C("<a>&#x110000;</a>", 0),
+    C("<a>&#99999999999999999999;</a>", 0), C("<a>&#;</a>", 0), C("<a>&#x;</a>", 0),
+    C("<a>&#X41;</a>", 0), C("<a>&#65</a>", 0), C("<a>&#6a;</a>", 0), C("<a>&#x4g;</a>", 0),
+    C("<a>]]></a>", 0), C("<a>]]</a>", 1), C("<a>]</a>", 1), C("<a>]] ></a>", 1),
+    C("<a>x > y</a>", 1), C("<a>\r\nx\ry\n\rz\r</a>", 1), C("<a>\r</a>", 1),
+    C("<a>\t\n</a>", 1), C("<a>\x01</a>", 0), C("<a>\x7f</a>", 1), C("<a>x\0y</a>", 0),
+    /* UTF-8 */
+    C("<a>\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80</a>", 1), C("<a>\xc3</a>", 0),
+    C("<a>\xc3\xa9\xa9</a>", 0), C("<a>\xc0\x80</a>", 0), C("<a>\xc1\xbf</a>", 0),
+    C("<a>\xe0\x80\x80</a>", 0), C("<a>\xed\xa0\x80</a>", 0), C("<a>\xef\xbf\xbe</a>", 0),
+    C("<a>\xef\xbf\xbf</a>", 0), C("<a>\xef\xbf\xbd</a>", 1), C("<a>\xf0\x80\x80\x80</a>", 0),
+    C("<a>\xf4\x8f\xbf\xbf</a>", 1), C("<a>\xf4\x90\x80\x80</a>", 0),
+    C("<a>\xf8\x88\x80\x80\x80</a>", 0),
+    C("<a>\xff</a>", 0), C("<a>\xc2\x80</a>", 1), C("<a>x\xe2\x82</a>", 0), C("<a>\xe2\x82", 0),
+    C("\xef\xbb\xbf<a/>", 1), C("\xef\xbb<a/>", 0), C("<a/>\xef\xbb\xbf", 0),
+    /* CDATA, comments, processing instructions */
+    C("<a><![CDATA[<b>&amp;]]]></a>", 1), C("<a><![CDATA[]]></a>", 1),
+    C("<a><![CDATA[x\r\ny\rz]]></a>", 1), C("<a><![CDATA[\x01]]></a>", 0),
+    C("<a><![CDATA[x</a>", 0), C("<a><![CDATA[", 0), C("<a><![cdata[x]]></a>", 0),
+    C("<![CDATA[x]]><a/>", 0), C("<a/><![CDATA[x]]>", 0), C("<a><![CDATA[\xc3\xa9]]></a>", 1),
+    C("<!-- c --><a><!-- - -->x<!---->y</a><!-- d -->", 1), C("<a><!-- a -- b --></a>", 0),
+    C("<a><!-- a ---></a>", 0), C("<a><!--></a>", 0), C("<a><!--", 0), C("<a><!- x --></a>", 0),
+    C("<a><!-- \x01 --></a>", 0), C("<a><!-- \xc3\xa9 --></a>", 1),
+    C("<?pi x?><a><?pi?><?pi  y z ?></a><?pi?>", 1), C("<a><?xml-x x?></a>", 1),
+    C("<a><?xml x?></a>", 0), C("<a><?XmL x?></a>", 0), C("<a><?XML?></a>", 0),
+    C("<a><?pix?></a>", 1), C("<a><? pi?></a>", 0), C("<a><?pi", 0), C("<a><?pi ?</a>", 0),
+    C("<a><?pi\x01?></a>", 0), C("<a><?1pi?></a>", 0),
+    /* the XML declaration */
+    C("<?xml version=\"1.0\"?><a/>", 1),
+    C("<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\r\n<a/>", 1),
+    C("<?xml version='1.0' encoding='utf-8' standalone='no' ?><a/>", 1),
+    C("<?xml version = \"1.0\"  encoding = 'UTF-8'?><a/>", 1),
+    C("<?xml version=\"1.1\"?><a/>", 1), C("<?xml version=\"x\"?><a/>", 1),
+    C("<?xml version=\"\"?><a/>", 1), C("<?xml version=\"1 0\"?><a/>", 0),
+    C("<?xml encoding=\"UTF-8\"?><a/>", 0), C("<?xml?><a/>", 0), C("<?xml ?><a/>", 0),
+    C("<?xml version=\"1.0\" standalone=\"maybe\"?><a/>", 0),
+    C("<?xml version=\"1.0\" standalone=\"yes\" encoding=\"UTF-8\"?><a/>", 0),
+    C("<?xml version=\"1.0\"encoding=\"UTF-8\"?><a/>", 0),
+    C("<?xml version=\"1.0\" foo=\"x\"?><a/>", 0),
+    C("<?xml version=\"1.0\" encoding=\"\"?><a/>", 0),
+    C("<?xml version=\"1.0\" encoding=\"8\"?><a/>", 0), C("<?xml version=1.0?><a/>", 0),
+    C(" <?xml version=\"1.0\"?><a/>", 0), C("<a/><?xml version=\"1.0\"?>", 0),
+    C("\xef\xbb\xbf<?xml version=\"1.0\" encoding=\"UTF-8\"?><a/>", 1),
+    C("<?xml version=\"1.0\" encoding=\"UTF-8\"?><?xml version=\"1.0\"?><a/>", 0),
+    /* not read: other encodings (skipped), a DTD (refused by both) */
+    C("<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?><a>\xe9</a>", 1),
+    C("\xff\xfe<\0a\0/\0>\0", 1), C("<\0a\0/\0>\0", 1),
+    C("<!DOCTYPE a><a/>", 0), C("<!DOCTYPE a [<!ENTITY e \"x\">]><a>&e;</a>", 0),
+    C("<a><!DOCTYPE a></a>", 0), C("<!doctype a><a/>", 0),
+    /* a sheet */
+    C("<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n<worksheet "
+      "xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\"><sheetData>"
+      "<row r=\"1\" spans=\"1:3\"><c r=\"A1\" t=\"s\"><v>0</v></c><c r=\"B1\" s=\"1\">"
+      "<v>2.5E-3</v></c><c r=\"C1\" t=\"inlineStr\"><is><r><t xml:space=\"preserve\"> a "
+      "</t></r><rPh><t>b</t></rPh></is></c></row></sheetData></worksheet>", 1),
+};
+
+/* Every case, whole and in blocks: the same verdict and events as expat. */
+static void test_same_as_expat(void **state)
+{
+    (void)state;
+    static const size_t chunks[] = {0, 1, 2, 3, 7, 64};
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        const struct xcase *c = &cases[i];
+        struct xml_log l = {0};
+        unsigned long line, col;
+        int ok = xml_diff_expat(c->xml, c->len, &l, &line, &col);
+        free(l.s);
+        if (ok != c->ok)
+            fail_msg("case %zu: expat %s it", i, ok ? "accepts" : "refuses");
+        for (size_t k = 0; k < sizeof chunks / sizeof chunks[0]; k++) {
+            const char *why;
+            int r = xml_diff(c->xml, c->len, chunks[k], &why);
+            if (r != XML_DIFF_SAME && r != XML_DIFF_SKIP)
+                fail_msg("case %zu in blocks of %zu: %s", i, chunks[k], why);
+        }
+    }
+}
+
+/* What the reader refuses that expat reads: encodings other than UTF-8. */
+static void test_encodings(void **state)
+{
+    (void)state;
+    const char *why;
+    static const char latin[] = "<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?><a/>";
+    static const char utf16[] = "\xff\xfe<\0a\0/\0>\0";
+    assert_int_equal(xml_diff(latin, sizeof latin - 1, 0, &why), XML_DIFF_SKIP);
+    assert_int_equal(xml_diff(utf16, sizeof utf16 - 1, 0, &why), XML_DIFF_SKIP);
+    static const char utf8[] = "<?xml version=\"1.0\" encoding=\"Utf-8\"?><a/>";
+    assert_int_equal(xml_diff(utf8, sizeof utf8 - 1, 0, &why), XML_DIFF_SAME);
+}
+
+/* Where errors point: the line and column expat gives, for the errors a
+ * workbook is likely to have. */
+static void test_positions(void **state)
+{
+    (void)state;
+    static const struct xcase errs[] = {
+        C("<a><b></a>", 0), C("<a>\n\n  <b></c>", 0), C("<a>\xc3\xa9\xc3\xa9<b></c>", 0),
+        C("<?xml version=\"1.0\"?>\n<a>\n<b x=\"1\"></bb>", 0), C("<a>\r\n<b>\r</c>", 0),
+        C("<a b=\"1\" b=\"2\"/>", 0), C("<a>&foo;</a>", 0), C("<a>&#0;</a>", 0),
+        C("<a>\x01</a>", 0), C("<a>\xc3</a>", 0), C("<a>x", 0), C("<a><b>", 0), C("", 0),
+        C("<a b=\"1\"c=\"2\"/>", 0), C("<a/>x", 0), C("<a>&am</a>", 0),
+        C("<a><!-- a -- b --></a>", 0), C("<a><!--", 0), C("<a>&", 0),
+    };
+    for (size_t i = 0; i < sizeof errs / sizeof errs[0]; i++) {
+        struct xml_log a = {0}, b = {0};
+        unsigned long la, ca, lb, cb;
+        enum xlsx_xml_status st;
+        assert_false(xml_diff_expat(errs[i].xml, errs[i].len, &a, &la, &ca));
+        assert_false(xml_diff_reader(errs[i].xml, errs[i].len, 3, &b, &st, &lb, &cb));
+        if (la != lb || ca != cb)
+            fail_msg("case %zu: expat at %lu:%lu, the reader at %lu:%lu (%s)", i, la, ca, lb,
+                     cb, xlsx_xml_message(st));
+        free(a.s);
+        free(b.s);
+    }
+}
+
+/* The messages: expat's wording for what both report. */
+static void test_messages(void **state)
+{
+    (void)state;
+    static const struct { const char *xml; enum xlsx_xml_status st; } m[] = {
+        {"<a><b></a>", XLSX_XML_TAG_MISMATCH},
+        {"<a>", XLSX_XML_NO_ELEMENTS},
+        {"<a", XLSX_XML_UNCLOSED_TOKEN},
+        {"<a>&x;</a>", XLSX_XML_UNDEFINED_ENTITY},
+        {"<a b='' b=''/>", XLSX_XML_DUPLICATE_ATTRIBUTE},
+        {"<a/><b/>", XLSX_XML_JUNK_AFTER_ROOT},
+        {"<a>&#0;</a>", XLSX_XML_BAD_CHAR_REF},
+        {"<a><?xml version='1.0'?></a>", XLSX_XML_MISPLACED_DECL},
+        {"<?xml?><a/>", XLSX_XML_BAD_DECL},
+        {"<a><![CDATA[", XLSX_XML_UNCLOSED_CDATA},
+        {"<!DOCTYPE a><a/>", XLSX_XML_DTD},
+        {"<a>\x02</a>", XLSX_XML_SYNTAX},
+    };
+    for (size_t i = 0; i < sizeof m / sizeof m[0]; i++) {
+        struct xml_log l = {0};
+        unsigned long line, col;
+        enum xlsx_xml_status st;
+        assert_false(xml_diff_reader(m[i].xml, strlen(m[i].xml), 0, &l, &st, &line, &col));
+        assert_int_equal(st, m[i].st);
+        free(l.s);
+    }
+    assert_string_equal(xlsx_xml_message(XLSX_XML_TAG_MISMATCH), "mismatched tag");
+    assert_string_equal(xlsx_xml_message(XLSX_XML_NO_ELEMENTS), "no element found");
+}
+
+/* A handler that stops the reader at <b>: no handler after it, and what
+ * follows (malformed here) is not read; parse returns 1 from then on. */
+static struct xlsx_xml *stop_x;
+static int stop_calls;
+
+static void stop_start(void *ctx, const char *name, const char **atts)
+{
+    (void)ctx, (void)atts;
+    stop_calls++;
+    if (strcmp(name, "b") == 0)
+        xlsx_xml_stop(stop_x);
+}
+
+static void test_stop(void **state)
+{
+    (void)state;
+    static const char doc[] = "<a><b/><c/></d>";
+    const struct xlsx_handlers h = {stop_start, NULL, NULL};
+    stop_x = xlsx_xml_new(&h, NULL);
+    assert_non_null(stop_x);
+    void *buf = xlsx_xml_buffer(stop_x, sizeof doc);
+    assert_non_null(buf);
+    memcpy(buf, doc, sizeof doc - 1);
+    assert_int_equal(xlsx_xml_parse(stop_x, sizeof doc - 1, 0), 1);
+    assert_int_equal(stop_calls, 2);
+    assert_non_null(xlsx_xml_buffer(stop_x, 16));
+    assert_int_equal(xlsx_xml_parse(stop_x, 0, 1), 1);
+    unsigned long line, col;
+    assert_int_equal(xlsx_xml_error(stop_x, &line, &col), XLSX_XML_OK);
+    xlsx_xml_free(stop_x);
+    xlsx_xml_free(NULL);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_same_as_expat), cmocka_unit_test(test_encodings),
+        cmocka_unit_test(test_positions),     cmocka_unit_test(test_messages),
+        cmocka_unit_test(test_stop),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,161 @@
+/* xlsx_xml_diff.h: the same bytes through the xlsx reader's XML reader
+ * (engine/input/xlsx_xml.h) and through expat, for tests/unit/test_xlsx_xml.c
+ * and tests/fuzz/fuzz_xlsx_xml.c.
+ *
+ * Each parser writes what its handlers see into a log: "<name att=value ..."
+ * for a start tag, ">name" for an end tag, "'text" for character data, the
+ * pieces of one run of text joined (each parser cuts text where it likes).
+ * expat runs as the reader ran it before: XML_ParserCreate(NULL), no
+ * namespace processing, a document type declaration stopping it. The
+ * reader reads the bytes in blocks of `chunk` bytes (0: all at once), so a
+ * block boundary falls inside every kind of token.
+ *
+ * xml_diff returns XML_DIFF_SAME when both accept with the same log or
+ * both refuse, XML_DIFF_SKIP when the reader refused an encoding other
+ * than UTF-8 (which expat reads and the reader, by design, does not), else
+ * XML_DIFF_ACCEPT (one accepts, the other refuses) or XML_DIFF_EVENTS (both
+ * accept, the logs differ); *why says which.
+ */
+#ifndef LCME_XLSX_XML_DIFF_H
+#define LCME_XLSX_XML_DIFF_H
+
+#include <expat.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "xlsx_xml.h"
+
+enum { XML_DIFF_SAME, XML_DIFF_SKIP, XML_DIFF_ACCEPT, XML_DIFF_EVENTS };
+
+struct xml_log {
+    char *s;
+    size_t n, cap;
+    int in_text;               /* the last thing logged is text */
+    int dtd;                   /* expat met a document type declaration */
+    XML_Parser xp;
+};
+
+static void xml_log_put(struct xml_log *l, const char *s, size_t n)
+{
+    if (l->n + n + 1 > l->cap) {
+        l->cap = 2 * (l->n + n + 1);
+        l->s = realloc(l->s, l->cap);
+        if (!l->s)
+            abort();
+    }
+    memcpy(l->s + l->n, s, n);
+    l->n += n;
+    l->s[l->n] = '\0';
+}
+
+static void xml_log_start(void *ud, const char *name, const char **atts)
+{
+    struct xml_log *l = ud;
+    l->in_text = 0;
+    xml_log_put(l, "\n<", 2);
+    xml_log_put(l, name, strlen(name));
+    for (size_t i = 0; atts[i]; i += 2) {
+        xml_log_put(l, " ", 1);
+        xml_log_put(l, atts[i], strlen(atts[i]));
+        xml_log_put(l, "=\"", 2);
+        xml_log_put(l, atts[i + 1], strlen(atts[i + 1]));
+        xml_log_put(l, "\"", 1);
+    }
+}
+
+static void xml_log_end(void *ud, const char *name)
+{
+    struct xml_log *l = ud;
+    l->in_text = 0;
+    xml_log_put(l, "\n>", 2);
+    xml_log_put(l, name, strlen(name));
+}
+
+static void xml_log_text(void *ud, const char *s, int len)
+{
+    struct xml_log *l = ud;
+    if (!l->in_text)
+        xml_log_put(l, "\n'", 2);
+    l->in_text = 1;
+    xml_log_put(l, s, (size_t)len);
+}
+
+static void XMLCALL xml_log_doctype(void *ud, const XML_Char *name, const XML_Char *sysid,
+                                    const XML_Char *pubid, int has_internal)
+{
+    (void)name, (void)sysid, (void)pubid, (void)has_internal;
+    struct xml_log *l = ud;
+    l->dtd = 1;
+    XML_StopParser(l->xp, XML_FALSE);
+}
+
+/* expat on data: 1 accepted, 0 refused; *line, *col where. */
+static int xml_diff_expat(const void *data, size_t len, struct xml_log *l, unsigned long *line,
+                          unsigned long *col)
+{
+    XML_Parser p = XML_ParserCreate(NULL);
+    if (!p)
+        abort();
+    l->xp = p;
+    XML_SetUserData(p, l);
+    XML_SetElementHandler(p, xml_log_start, xml_log_end);
+    XML_SetCharacterDataHandler(p, xml_log_text);
+    XML_SetStartDoctypeDeclHandler(p, xml_log_doctype);
+    int ok = XML_Parse(p, data, (int)len, 1) == XML_STATUS_OK;
+    *line = (unsigned long)XML_GetCurrentLineNumber(p);
+    *col = (unsigned long)XML_GetCurrentColumnNumber(p);
+    XML_ParserFree(p);
+    return ok;
+}
+
+/* The reader on data, chunk bytes at a time: 1 accepted, 0 refused. */
+static int xml_diff_reader(const void *data, size_t len, size_t chunk, struct xml_log *l,
+                           enum xlsx_xml_status *st, unsigned long *line, unsigned long *col)
+{
+    const struct xlsx_handlers h = {xml_log_start, xml_log_end, xml_log_text};
+    struct xlsx_xml *x = xlsx_xml_new(&h, l);
+    if (!x)
+        abort();
+    if (chunk == 0)
+        chunk = len ? len : 1;
+    int r = 0;
+    for (size_t at = 0;; at += chunk) {
+        size_t n = at < len ? (len - at < chunk ? len - at : chunk) : 0;
+        void *buf = xlsx_xml_buffer(x, chunk);
+        if (!buf)
+            abort();
+        memcpy(buf, (const char *)data + at, n);
+        if ((r = xlsx_xml_parse(x, n, n == 0)) != 0 || n == 0)
+            break;
+    }
+    *st = xlsx_xml_error(x, line, col);
+    xlsx_xml_free(x);
+    return r == 0;
+}
+
+static int xml_diff(const void *data, size_t len, size_t chunk, const char **why)
+{
+    struct xml_log a = {0}, b = {0};
+    unsigned long la, ca, lb, cb;
+    enum xlsx_xml_status st;
+    int ea = xml_diff_expat(data, len, &a, &la, &ca);
+    int rb = xml_diff_reader(data, len, chunk, &b, &st, &lb, &cb);
+    int res = XML_DIFF_SAME;
+    *why = "same";
+    if (!rb && st == XLSX_XML_ENCODING) {
+        res = XML_DIFF_SKIP;
+        *why = "not UTF-8";
+    } else if (ea != rb) {
+        res = XML_DIFF_ACCEPT;
+        *why = ea ? "expat accepts, the reader refuses" : "the reader accepts, expat refuses";
+    } else if (ea && (a.n != b.n || (a.n && memcmp(a.s, b.s, a.n) != 0))) {
+        res = XML_DIFF_EVENTS;
+        *why = "both accept, with different events";
+    }
+    free(a.s);
+    free(b.s);
+    return res;
+}
+
+#endif
