@@ -649,7 +649,9 @@ void uncertainty_notes_add(const struct uncertainty_summary *sum, struct notes *
               "screened out, which indicators are winsorised (and how many points) or "
               "transformed, and which are constant. So the intervals cover the "
               "uncertainty of the bounds as well as of each unit's own data. Rank "
-              "intervals use the same rule and may be fractional.",
+              "intervals use the same rule and may be fractional. An interval holds "
+              "its own score, rank or change: where every replication falls on one "
+              "side of it (units tied at a bound of the scale), it is extended to it.",
               100.0 * sum->level, sum->replications, sum->seed);
     notes_add(nt, "Sampling error: %zu of %zu observations with a standard "
               "error (normal), %zu survey proportions with a sample size "
