@@ -17,7 +17,9 @@ SAN=(-fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-fram
 CFLAGS=(-std=c11 -O1 -g "${SAN[@]}" -D_POSIX_C_SOURCE=200809L -D_GNU_SOURCE
         -DLCME_VERSION=\"fuzz\" -DLCME_SOURCE_DIR=\"$SRC\")
 for d in "$SRC"/engine/*/; do CFLAGS+=(-I"$d"); done
-LIBS=$(pkg-config --libs gsl sqlite3 inih minizip expat)
+read -r -a PQ_CFLAGS <<< "$(pkg-config --cflags libpq)"
+CFLAGS+=("${PQ_CFLAGS[@]}")
+LIBS=$(pkg-config --libs gsl sqlite3 libpq inih minizip expat)
 
 # The engine once, instrumented for coverage but without libFuzzer's main;
 # an object is rebuilt when its source or any engine header is newer.
