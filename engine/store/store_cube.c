@@ -135,6 +135,17 @@ static int load_rows(struct store *s, struct cube_builder *b, const struct strma
     return rc == SQLITE_DONE ? 0 : store_fail(s, d, rc, "reading observations");
 }
 
+/* The store's units, attributes and observations into b, from either
+ * backend. 0, or -1 after reporting. */
+static int fill_cube(struct store *s, struct cube_builder *b, const struct strmap *ind,
+                     size_t *skip, struct diag *d)
+{
+    if (s->pg)
+        return store_pg_fill_cube(s, b, ind, skip, d);
+    return load_units(s, b, d) == 0 && load_attrs(s, b, d) == 0 &&
+                   load_rows(s, b, ind, skip, d) == 0 ? 0 : -1;
+}
+
 int store_load_cube(struct store *s, const struct framework *fw, double ci_level,
                     struct cube **out, size_t *skipped, struct diag *d)
 {
@@ -142,8 +153,6 @@ int store_load_cube(struct store *s, const struct framework *fw, double ci_level
     size_t skip = 0;
     if (skipped)
         *skipped = 0;
-    if (s->pg)
-        return store_pg_load_cube(s, fw, ci_level, out, skipped, d);
     struct cube_builder *b = NULL;
     size_t nind = fw->nind > 0 ? (size_t)fw->nind : 0;
     size_t ndenom = fw->ndenom > 0 ? (size_t)fw->ndenom : 0;
@@ -153,8 +162,7 @@ int store_load_cube(struct store *s, const struct framework *fw, double ci_level
     int ret = -1;
     if (!ind)
         store_nomem(s, d, "loading the cube");
-    else if (load_units(s, b, d) == 0 && load_attrs(s, b, d) == 0 &&
-             load_rows(s, b, ind, &skip, d) == 0 && cube_builder_finish(b, out, d) == 0)
+    else if (fill_cube(s, b, ind, &skip, d) == 0 && cube_builder_finish(b, out, d) == 0)
         ret = 0;
     if (ret == 0 && skipped)
         *skipped = skip;

@@ -116,9 +116,9 @@ static void add_row(struct cube_builder *b, const struct strmap *ind,
     cube_builder_add(b, &o);
 }
 
-/* Every row of cube_sql into b. 0, or -1 after reporting. */
-static int read_rows(struct store *s, struct cube_builder *b, const struct strmap *ind,
-                     size_t *skipped, struct diag *d)
+/* Every row of cube_sql into b (store_pg_int.h). */
+int store_pg_fill_cube(struct store *s, struct cube_builder *b, const struct strmap *ind,
+                       size_t *skipped, struct diag *d)
 {
     struct store_pg_rows r;
     if (store_pg_rows_open(s, &r, cube_sql, "reading observations", d) != 0)
@@ -144,26 +144,4 @@ static int read_rows(struct store *s, struct cube_builder *b, const struct strma
         rc = store_nomem(s, d, "reading unit attributes");
     attrs_free(&a);
     return rc;
-}
-
-int store_pg_load_cube(struct store *s, const struct framework *fw, double ci_level,
-                       struct cube **out, size_t *skipped, struct diag *d)
-{
-    size_t skip = 0;
-    struct cube_builder *b = NULL;
-    size_t nind = fw->nind > 0 ? (size_t)fw->nind : 0;
-    size_t ndenom = fw->ndenom > 0 ? (size_t)fw->ndenom : 0;
-    if (cube_builder_new(&b, nind, ndenom, ci_level, d) != 0)
-        return -1;
-    struct strmap *ind = store_ind_map(fw);
-    int ret = -1;
-    if (!ind)
-        store_nomem(s, d, "loading the cube");
-    else if (read_rows(s, b, ind, &skip, d) == 0 && cube_builder_finish(b, out, d) == 0)
-        ret = 0;
-    if (ret == 0 && skipped)
-        *skipped = skip;
-    strmap_free(ind);
-    cube_builder_free(b);
-    return ret;
 }

@@ -161,8 +161,14 @@ int store_pg_put_obsset(struct store *s, const struct obsset *o, const struct fr
 int store_pg_drop_sources(struct store *s, const struct obsset *o, struct diag *d);
 int store_pg_source_kept(struct store *s, const struct obsset *o, size_t f, size_t *rows,
                          int *first, int *last, struct diag *d);
-int store_pg_load_cube(struct store *s, const struct framework *fw, double ci_level,
-                       struct cube **out, size_t *skipped, struct diag *d);
+struct cube_builder;
+struct strmap;
+
+/* The store's units, their attributes and every observation into b, as
+ * store_load_cube's SQLite steps do; skipped counts rows of indicators the
+ * framework lacks. 0, or -1 after reporting. */
+int store_pg_fill_cube(struct store *s, struct cube_builder *b, const struct strmap *ind,
+                       size_t *skipped, struct diag *d);
 int store_pg_run_begin(struct store *s, const char *run_id, const char *batch, int year,
                        const char *started, const char *settings, unsigned long seed,
                        const char *input_sha256, struct diag *d);
