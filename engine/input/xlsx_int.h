@@ -27,6 +27,8 @@
 #include "xlsx_read.h"
 #include "xlsx_xml.h"
 
+struct libdeflate_decompressor;
+
 /* ---- text that never moves ---------------------------------------------- */
 
 struct xlsx_block {
@@ -66,6 +68,8 @@ struct xlsx_book {
     struct xlsx_limits lim;
     struct xlsx_mem mem;
     unzFile zip;
+    struct libdeflate_decompressor *inflater;  /* made by the first part read
+                                                  whole (xlsx_read.c) */
     char *wb_part;             /* e.g. "xl/workbook.xml" */
     int date1904;              /* the workbook counts days from 1904 */
     size_t nsheet, asheet;
