@@ -113,8 +113,9 @@ void xlsx_stop(struct xlsx_pctx *ctx);
  * inflated, for its checksum, but no longer parsed. */
 void xlsx_done(struct xlsx_pctx *ctx);
 
-/* Stream the package's part, at most limit uncompressed bytes, through a
- * parser whose handlers get ctx (the first member of their context), with
+/* Read the package's part, at most limit uncompressed bytes (inflated
+ * whole or streamed: xlsx_read.c says when), through a parser whose
+ * handlers get ctx (the first member of their context), with
  * DTDs refused; messages point at `at` (may be NULL). Returns 0; 1 when the
  * package has no such part (nothing reported); -1 after reporting (a
  * handler that stopped the parser has reported already). */
