@@ -27,6 +27,8 @@
 #include "xlsx_read.h"
 #include "xlsx_xml.h"
 
+struct libdeflate_decompressor;
+
 /* ---- text that never moves ---------------------------------------------- */
 
 struct xlsx_block {
@@ -66,6 +68,8 @@ struct xlsx_book {
     struct xlsx_limits lim;
     struct xlsx_mem mem;
     unzFile zip;
+    struct libdeflate_decompressor *inflater;  /* made by the first part read
+                                                  whole (xlsx_read.c) */
     char *wb_part;             /* e.g. "xl/workbook.xml" */
     int date1904;              /* the workbook counts days from 1904 */
     size_t nsheet, asheet;
@@ -109,8 +113,9 @@ void xlsx_stop(struct xlsx_pctx *ctx);
  * inflated, for its checksum, but no longer parsed. */
 void xlsx_done(struct xlsx_pctx *ctx);
 
-/* Stream the package's part, at most limit uncompressed bytes, through a
- * parser whose handlers get ctx (the first member of their context), with
+/* Read the package's part, at most limit uncompressed bytes (inflated
+ * whole or streamed: xlsx_read.c says when), through a parser whose
+ * handlers get ctx (the first member of their context), with
  * DTDs refused; messages point at `at` (may be NULL). Returns 0; 1 when the
  * package has no such part (nothing reported); -1 after reporting (a
  * handler that stopped the parser has reported already). */

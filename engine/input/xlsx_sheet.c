@@ -233,6 +233,10 @@ static enum ctype cell_type(const char *t)
     };
     if (!t)
         return T_NUM;
+    if (t[0] == 's' && !t[1])   /* the common ones without a string comparison */
+        return T_SST;
+    if (t[0] == 'i' && strcmp(t, "inlineStr") == 0)
+        return T_INLINE;
     for (size_t i = 0; i < sizeof types / sizeof types[0]; i++)
         if (strcmp(t, types[i].name) == 0)
             return types[i].type;
@@ -465,9 +469,11 @@ enum elem { E_OTHER, E_C, E_V, E_F, E_IS, E_T, E_RPH, E_ROW, E_SHEETDATA };
 static enum elem elem_of(const char *name)
 {
     const char *n = name;
-    for (const char *q = name; *q; q++)   /* the local name, after any prefix */
-        if (*q == ':')
-            n = q + 1;
+    if (name[1]) {   /* a one-letter name (c, v, t, f) has no prefix */
+        for (const char *q = name; *q; q++)   /* the local name, after any prefix */
+            if (*q == ':')
+                n = q + 1;
+    }
     switch (n[0]) {
     case 'c': return n[1] ? E_OTHER : E_C;
     case 'v': return n[1] ? E_OTHER : E_V;

@@ -44,6 +44,7 @@ enum {
 };
 
 enum { ST_START, ST_PROLOG, ST_CONTENT, ST_EPILOG };
+#define XML_WINDOW (64u * 1024)   /* bytes scanned at once (scan_windows) */
 enum { T_OK = 0, T_MORE = 1, T_ERR = -1 };   /* what a token's reader says */
 
 struct xlsx_xml {
@@ -676,6 +677,16 @@ static int read_start(struct xlsx_xml *x, const unsigned char **pp, const unsign
         return r;
     size_t nlen = (size_t)(p - s);
     pool_name(x, s, nlen);
+    if (*p == '>' && x->aatts) {   /* no attributes (<v>, <is>, <t>): the short way */
+        x->atts[0] = NULL;
+        if (push_name(x, x->pool, nlen) != T_OK)
+            return T_ERR;
+        *pp = p + 1;
+        if (x->h.start && !x->stopped)
+            x->h.start(x->ctx, x->pool, x->atts);
+        x->state = ST_CONTENT;
+        return T_OK;
+    }
     for (;;) {
         const unsigned char *w = p;
         while (cls[*p] & K_WS)
@@ -758,8 +769,11 @@ static int read_end(struct xlsx_xml *x, const unsigned char **pp, const unsigned
     if (*p != '>')
         return fail(x, XLSX_XML_SYNTAX, p);
     const char *open = x->names + x->open[x->depth - 1];
-    if (x->nlen - x->open[x->depth - 1] - 1 != len || memcmp(open, name, len) != 0)
+    if (x->nlen - x->open[x->depth - 1] - 1 != len)
         return fail(x, XLSX_XML_TAG_MISMATCH, name);
+    for (size_t i = 0; i < len; i++)   /* names are short: no memcmp call */
+        if (open[i] != (char)name[i])
+            return fail(x, XLSX_XML_TAG_MISMATCH, name);
     *pp = p + 1;
     x->depth--;
     x->nlen = x->open[x->depth];
@@ -1036,6 +1050,31 @@ static int scan(struct xlsx_xml *x, int final)
     return -1;
 }
 
+/* Scan the bytes up to x->end in windows of XML_WINDOW bytes or more, so
+ * that a part handed over whole (xlsx_read.c inflates it so) needs no pool
+ * of twice its size: each window ends in a NUL put in place of the byte
+ * there, which is put back after it, and a token the window cuts is read
+ * again in a window at least twice as long as what was left unread. */
+static int scan_windows(struct xlsx_xml *x, int final)
+{
+    size_t end = x->end, win = XML_WINDOW;
+    for (;;) {
+        if (end - x->pos <= win)
+            return scan(x, final);
+        size_t w = x->pos + win;
+        unsigned char keep = x->buf[w];
+        x->buf[w] = '\0';
+        x->end = w;
+        int r = scan(x, 0);
+        x->buf[w] = keep;
+        x->end = end;
+        x->need = 0;
+        if (r != 0)
+            return r;
+        win = 2 * (w - x->pos) > XML_WINDOW ? 2 * (w - x->pos) : XML_WINDOW;
+    }
+}
+
 int xlsx_xml_parse(struct xlsx_xml *x, size_t n, int final)
 {
     if (x->err)
@@ -1051,7 +1090,7 @@ int xlsx_xml_parse(struct xlsx_xml *x, size_t n, int final)
     if (!final && x->end - x->pos < x->need)
         return 0;
     x->need = 0;
-    return scan(x, final);
+    return scan_windows(x, final);
 }
 
 /* ---- name characters ---------------------------------------------------- */

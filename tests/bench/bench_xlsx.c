@@ -14,23 +14,34 @@
  * Built with the benchmarks (cmake -DLCME_BENCH=ON, as ./build.sh bench
  * does) as build/bench_xlsx; run it by hand: build/bench_xlsx.
  *
- * Measured on the shared 2-core VM (medians of CPU time; the machine was
- * loaded and the ratio moves by 10 to 20 % from run to run), with the XML
- * reader of engine/input/xlsx_xml.c:
- *   one return, 117 obs         csv 0.2 ms    xlsx 0.5 ms   2.4 x
- *   Hong Kong size, 23,722 obs  csv 13.6 ms   xlsx 56 ms    4.1 x
- *   network, 468,642 obs        csv 0.26 s    xlsx 1.39 s   5.3 x (97 MB of
- *                                             sheet XML in a 13.6 MB file)
- * and with expat in its place, in the same session: 4.7 x, 6.7 x, 14 x.
- * Of the network sheet's time, inflating the zip takes about 0.17 s and
- * the XML reader with no handlers about 0.26 s (expat with none: 0.92 s);
- * the rest is the cells' handlers and the table they fill. The Hong Kong
- * sample's 2026 rows (2,169) as 18 returned templates (tests/bench/run.sh,
- * 'Spreadsheet returns') read in 17 to 18 ms, against 3 ms for the same
- * rows as 18 CSV files (6 x) and 0.8 ms as one; with expat 32 to 37 ms.
- * A template is 33 KB of zip for 120 rows: hashing it (a fifth of the
- * time), inflating its parts and each file's fixed costs weigh more than
- * its cells.
+ * Measured on the shared 2-core VM, loaded by other builds (medians of
+ * CPU time over six runs of this program, alternating with a build of the
+ * commit before; single runs move by 20 % and more):
+ *                               before                  after
+ *   one return, 117 obs         csv 0.3 ms  xlsx 0.8 ms csv 0.1 ms  xlsx 0.4 ms
+ *                               2.7 x                   6.3 x
+ *   Hong Kong size, 23,722 obs  csv 11.8 ms xlsx 48 ms  csv 12.8 ms xlsx 44 ms
+ *                               4.1 x                   3.6 x
+ *   network, 468,642 obs        csv 0.27 s  xlsx 1.20 s csv 0.25 s  xlsx 1.07 s
+ *                               4.6 x                   4.4 x
+ * (97 MB of sheet XML in a 13.6 MB file). What changed: the sheet is
+ * inflated whole by libdeflate (0.24 s with zlib in blocks, 0.10 s), tags
+ * without attributes and the common cell types take a short way, and
+ * ingest_dedup sorts small sets 8 bits a pass; the last made a small CSV
+ * file three times as fast, so the one return's ratio grew though its
+ * workbook reads in half the time. In one process with nothing written
+ * before (ingest_file alone, medians of 3 to 15, alternating): network
+ * 1.37 s before, 1.09 s after; zlib in blocks instead of libdeflate
+ * 1.31 s against 1.13 s. Of the network sheet's time the XML reader and
+ * the cells' handlers are now about half, hashing the file 6 %, inflating
+ * 9 %, page faults (the 97 MB part, 45 MB of cells) 10 to 35 % as the
+ * host allows. The Hong Kong sample's 2026 rows (2,169) as 18 returned
+ * templates (tests/bench/run.sh, 'Spreadsheet returns'), ingest_file on
+ * each into one set: 33 ms before, 22 ms after, against 7 ms and then
+ * 2.2 ms for the same rows as 18 CSV files (1.5 and 1.2 ms as one). A
+ * template is 33 KB of zip, 145 KB of XML to read for 120 rows: hashing
+ * the file (a fifth of the time), inflating its parts and reading their
+ * XML weigh more than its cells.
  */
 #include <stdio.h>
 #include <stdlib.h>

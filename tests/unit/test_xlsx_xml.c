@@ -5,7 +5,8 @@
  * processing instructions, the XML declaration, bad UTF-8, mismatched
  * tags, cut input), each read whole and in blocks of 1, 2, 3, 7 and 64
  * bytes, with the same verdict and the same events as expat
- * (xlsx_xml_diff.h); then where the errors point, and the messages the
+ * (xlsx_xml_diff.h), and again inside a document longer than the reader's
+ * 64 KiB window, cut by it; then where the errors point, and the messages the
  * workbook reader builds from them. tests/fuzz/fuzz_xlsx_xml.c does the
  * same on any bytes.
  */
@@ -137,6 +138,34 @@ static void test_same_as_expat(void **state)
     }
 }
 
+/* A part handed over whole is scanned in windows of 64 KiB (xlsx_xml.c):
+ * every case inside a root element, after text that puts the first
+ * window's end 1, 2, 3, 5, 8 and 13 bytes into the case, read whole, gives
+ * what expat gives. */
+static void test_windows(void **state)
+{
+    (void)state;
+    static const size_t into[] = {1, 2, 3, 5, 8, 13};
+    const size_t window = 64 * 1024;
+    char *doc = malloc(window + 4096);
+    assert_non_null(doc);
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        const struct xcase *c = &cases[i];
+        for (size_t k = 0; k < sizeof into / sizeof into[0] && into[k] < c->len; k++) {
+            size_t pad = window - 3 - into[k];
+            memcpy(doc, "<w>", 3);
+            memset(doc + 3, 'y', pad);
+            memcpy(doc + 3 + pad, c->xml, c->len);
+            memcpy(doc + 3 + pad + c->len, "</w>", 4);
+            const char *why;
+            int r = xml_diff(doc, 3 + pad + c->len + 4, 0, &why);
+            if (r != XML_DIFF_SAME && r != XML_DIFF_SKIP)
+                fail_msg("case %zu, window ending %zu bytes into it: %s", i, into[k], why);
+        }
+    }
+    free(doc);
+}
+
 /* What the reader refuses that expat reads: encodings other than UTF-8. */
 static void test_encodings(void **state)
 {
@@ -245,7 +274,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_same_as_expat), cmocka_unit_test(test_encodings),
         cmocka_unit_test(test_positions),     cmocka_unit_test(test_messages),
-        cmocka_unit_test(test_stop),
+        cmocka_unit_test(test_stop),          cmocka_unit_test(test_windows),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
