@@ -43,6 +43,13 @@ static int store_copy_main(const char *from, const char *to)
     diag_init(&d);
     struct store *src = NULL, *dst = NULL;
     struct store_copy_count n[STORE_COPY_NTABLE];
+    if (pguri_is_keywords(from) || pguri_is_keywords(to)) {
+        fprintf(stderr, "lcme: store copy: a PostgreSQL store is named by its URI, "
+                "postgresql://USER@HOST:PORT/DBNAME, not by libpq keywords (host=..., "
+                "dbname=...)\n");
+        diag_free(&d);
+        return 1;
+    }
     int created = !pguri_is(to) && access(to, F_OK) != 0 && errno == ENOENT;
     int rc = 0;
     if (!pguri_is(from) && access(from, F_OK) != 0) {

@@ -260,3 +260,12 @@ const char *report_text(const char *text, char **owned)
     *owned = out;
     return out;
 }
+
+double report_plain_zero(double v, int decimals)
+{
+    static const double half[] = {0.5, 0.05, 0.005, 0.0005};
+    int d = decimals < 0 ? 0 : decimals > 3 ? 3 : decimals;
+    /* printf rounds half to even: -0.5 prints "-0" at no decimals (the
+       other halves are not exact doubles) */
+    return v < 0.0 && (v > -half[d] || (d == 0 && v == -0.5)) ? 0.0 : v;
+}

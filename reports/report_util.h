@@ -35,6 +35,10 @@ size_t report_fmt_shortest(char *buf, double v);
  * none; "" for NULL. Borrowed from path. */
 const char *report_basename(const char *path);
 
+/* v, or +0 when it is negative but prints as zero with `decimals` decimals
+ * ("%+.1f" would print "-0.0" for a change of -0.04). */
+double report_plain_zero(double v, int decimals);
+
 /* text as XML 1.0 and a PDF's metadata may hold it: a control character
  * other than tab, LF and CR becomes a space, a byte that is not UTF-8 (or
  * a code point XML forbids) U+FFFD. Returns text itself when it is clean

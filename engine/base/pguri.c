@@ -28,6 +28,22 @@ int pguri_is(const char *s)
     return scheme_len(s) > 0;
 }
 
+int pguri_is_keywords(const char *s)
+{
+    static const char *const keys[] = {
+        "host", "hostaddr", "port", "dbname", "user", "password", "passfile",
+        "service", "sslmode", "connect_timeout", "application_name", "options",
+        "target_session_attrs", "sslrootcert", "sslcert", "sslkey", "requiressl"};
+    if (!s) return 0;
+    s += strspn(s, " \t");
+    for (size_t i = 0; i < sizeof keys / sizeof *keys; i++) {
+        size_t n = strlen(keys[i]);
+        if (strncmp(s, keys[i], n) == 0 && s[n + strspn(s + n, " \t")] == '=')
+            return 1;
+    }
+    return 0;
+}
+
 static int hexval(char c)
 {
     if (c >= '0' && c <= '9')

@@ -26,6 +26,12 @@
  * 0 otherwise (a path: a SQLite store). NULL is 0. */
 int pguri_is(const char *s);
 
+/* 1 when s is a libpq keyword/value connection string rather than a URI
+ * ("host=db dbname=network": a known connection keyword, optional blanks,
+ * then '='), else 0. lcme names a PostgreSQL store by URI only, and a
+ * keyword string would otherwise be taken for a SQLite file's name. */
+int pguri_is_keywords(const char *s);
+
 /* 1 when the URI s gives a password (user:password@, or a password
  * parameter, even empty), else 0. */
 int pguri_has_password(const char *s);

@@ -363,7 +363,12 @@ static void batch_key(struct parse *p, const char *key, const char *value)
     } else if (strcmp(key, "store") == 0) {
         /* a connection URI is kept as written; it may not carry a
            password, and the message never repeats it */
-        if (pguri_is(value) && pguri_has_password(value))
+        if (pguri_is_keywords(value))
+            diag_input(p->d, c->path, p->line, p->vcol,
+                       "[batch] store: a PostgreSQL store is named by its URI, "
+                       "postgresql://USER@HOST:PORT/DBNAME, not by libpq keywords "
+                       "(host=..., dbname=...); a path names a SQLite file");
+        else if (pguri_is(value) && pguri_has_password(value))
             diag_input(p->d, c->path, p->line, p->vcol,
                        "[batch] store: the connection URI gives a password; give it in "
                        "PGPASSWORD or ~/.pgpass instead, never in the batch file");

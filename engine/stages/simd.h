@@ -20,6 +20,7 @@
 #define SIMD_AVX512 1
 #include <immintrin.h>
 #define SIMD_TARGET __attribute__((target("avx512f")))
+#define SIMD_TARGET_BW __attribute__((target("avx512f,avx512bw")))
 #else
 #define SIMD_AVX512 0
 #endif
@@ -40,6 +41,17 @@ static inline int simd_avx512(void)
 {
 #if SIMD_AVX512
     return __builtin_cpu_supports("avx512f") ? 1 : 0;
+#else
+    return 0;
+#endif
+}
+
+/* 1 when this CPU also runs the AVX-512BW kernels (16-bit lanes: tails.c),
+ * else 0. */
+static inline int simd_avx512bw(void)
+{
+#if SIMD_AVX512
+    return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") ? 1 : 0;
 #else
     return 0;
 #endif

@@ -30,9 +30,20 @@
 #include <math.h>
 #include <stdlib.h>
 
+#include "simd.h"
+
 /* Most values a buffer holds: 683, which bounds a cell's buffers at 8 KB
  * and takes R up to 27,280 at p = 0.025 (tails_max_replications). */
 #define TAILS_MAX_M 683u
+
+/* Most values a buffer holds for the AVX-512 insertions: two registers of
+ * floats, one of uint16 ranks (R up to 1,240 at p = 0.025). */
+#define TAILS_SIMD_M 32u
+
+/* Cells ahead whose buffers the AVX-512 feed prefetches. */
+#ifndef TAILS_AHEAD
+#define TAILS_AHEAD 4
+#endif
 
 struct tails {
     size_t ncell;
@@ -46,6 +57,8 @@ struct tails {
     uint16_t *rlo_buf, *rhi_buf;
     uint16_t *rlo_tau, *rhi_tau;
     uint32_t *rnp;
+    int simd;                     /* 1: full buffers take insertions in
+                                     AVX-512 registers (m <= 32) */
 };
 
 static uint32_t tails_m(long R, double p)
@@ -102,6 +115,7 @@ struct tails *tails_new(size_t ncell, long R, double p, int ranks)
     t->p = p;
     t->m = tails_m(R, p);
     if (t->m > TAILS_MAX_M) goto fail;
+    t->simd = t->m <= TAILS_SIMD_M && simd_avx512bw();
     size_t nc = ncell ? ncell : 1;
     if (nc > SIZE_MAX / t->m / sizeof(float)) goto fail;
     size_t nb = nc * t->m;
@@ -174,12 +188,194 @@ fail:
 TAILS_FEED(feed_f, float, MISSING_F, lo_buf, hi_buf, lo_tau, hi_tau, np)
 TAILS_FEED(feed_u, uint16_t, MISSING_U, rlo_buf, rhi_buf, rlo_tau, rhi_tau, rnp)
 
+#if SIMD_AVX512
+/* The same in AVX-512 registers, for m <= TAILS_SIMD_M: a full buffer is
+ * one or two registers, and a value goes in without a branch: in an
+ * ascending (low) buffer every lane holding more than v takes its left
+ * neighbour, and the first of them takes v (so v follows the values equal
+ * to it, as TAILS_INSERT places it); in a descending (high) buffer the
+ * lanes holding less than v do. Lanes past m are never stored, and lane i
+ * reads only lanes < i, so what they hold does not matter. A buffer is
+ * loaded at its first candidate of the rows and stored after the last.
+ * Against TAILS_INSERT (network scale, R = 1000, m = 26): see tails.h. */
+
+/* v into the full float buffer in A (lanes 0-15) and B (16-31); returns
+ * its new m-th value (the threshold). */
+SIMD_TARGET_BW static inline float simd_ins_f(__m512 *A, __m512 *B, float v, uint32_t m,
+                                              int high)
+{
+    __m512 V = _mm512_set1_ps(v);
+    __mmask16 ga, gb;
+    if (high) {
+        ga = _mm512_cmp_ps_mask(*A, V, _CMP_LT_OQ);
+        gb = _mm512_cmp_ps_mask(*B, V, _CMP_LT_OQ);
+    } else {
+        ga = _mm512_cmp_ps_mask(*A, V, _CMP_GT_OQ);
+        gb = _mm512_cmp_ps_mask(*B, V, _CMP_GT_OQ);
+    }
+    uint32_t g = (uint32_t)ga | (uint32_t)gb << 16, f = g & ~(g << 1);
+    __m512i ai = _mm512_castps_si512(*A), bi = _mm512_castps_si512(*B);
+    __m512 sa = _mm512_castsi512_ps(_mm512_alignr_epi32(ai, ai, 15));
+    __m512 sb = _mm512_castsi512_ps(_mm512_alignr_epi32(bi, ai, 15));
+    *A = _mm512_mask_blend_ps((__mmask16)f, _mm512_mask_blend_ps(ga, *A, sa), V);
+    *B = _mm512_mask_blend_ps((__mmask16)(f >> 16), _mm512_mask_blend_ps(gb, *B, sb), V);
+    __m512i at = _mm512_set1_epi32((int)((m - 1) & 15));
+    return _mm512_cvtss_f32(_mm512_permutexvar_ps(at, m > 16 ? *B : *A));
+}
+
+/* v into the full uint16 buffer in A (32 lanes); returns its new m-th. */
+SIMD_TARGET_BW static inline uint16_t simd_ins_u(__m512i *A, uint16_t v, uint32_t m, int high,
+                                                 __m512i left)
+{
+    __m512i V = _mm512_set1_epi16((short)v);
+    __mmask32 g = high ? _mm512_cmplt_epu16_mask(*A, V) : _mm512_cmpgt_epu16_mask(*A, V);
+    __mmask32 f = g & ~(g << 1);
+    *A = _mm512_mask_blend_epi16(f, _mm512_mask_blend_epi16(g, *A, _mm512_permutexvar_epi16(left, *A)), V);
+    __m512i at = _mm512_set1_epi16((short)(m - 1));
+    return (uint16_t)_mm_cvtsi128_si32(_mm512_castsi512_si128(_mm512_permutexvar_epi16(at, *A)));
+}
+
+SIMD_TARGET_BW static void feed_f_simd(struct tails *t, size_t k, const float *x,
+                                       size_t stride, long nb)
+{
+    uint32_t m = t->m, n = t->np[k];
+    if (n < m) {            /* filling: the portable path */
+        feed_f(t, k, x, stride, nb);
+        return;
+    }
+    float lo = t->lo_tau[k], hi = t->hi_tau[k];
+    float *bl = t->lo_buf + k * m, *bh = t->hi_buf + k * m;
+    __mmask16 ka = m >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << m) - 1);
+    __mmask16 kb = m > 16 ? (__mmask16)((1u << (m - 16)) - 1) : 0;
+    __m512 la = _mm512_setzero_ps(), lb = la, ha = la, hb = la;
+    int lin = 0, hin = 0;
+    for (long b = 0; b < nb; b++) {
+        float v = x[(size_t)b * stride];
+        if (isnan(v)) continue;
+        n++;
+        if (v < lo) {
+            if (!lin) {
+                la = _mm512_maskz_loadu_ps(ka, bl);
+                lb = _mm512_maskz_loadu_ps(kb, bl + 16);
+                lin = 1;
+            }
+            lo = simd_ins_f(&la, &lb, v, m, 0);
+        }
+        if (v > hi) {
+            if (!hin) {
+                ha = _mm512_maskz_loadu_ps(ka, bh);
+                hb = _mm512_maskz_loadu_ps(kb, bh + 16);
+                hin = 1;
+            }
+            hi = simd_ins_f(&ha, &hb, v, m, 1);
+        }
+    }
+    if (lin) {
+        _mm512_mask_storeu_ps(bl, ka, la);
+        _mm512_mask_storeu_ps(bl + 16, kb, lb);
+    }
+    if (hin) {
+        _mm512_mask_storeu_ps(bh, ka, ha);
+        _mm512_mask_storeu_ps(bh + 16, kb, hb);
+    }
+    t->lo_tau[k] = lo;
+    t->hi_tau[k] = hi;
+    t->np[k] = n;
+    _mm256_zeroupper();   /* before scalar code: see simd.h */
+}
+
+SIMD_TARGET_BW static void feed_u_simd(struct tails *t, size_t k, const uint16_t *x,
+                                       size_t stride, long nb, __m512i left)
+{
+    uint32_t m = t->m, n = t->rnp[k];
+    if (n < m) {
+        feed_u(t, k, x, stride, nb);
+        return;
+    }
+    uint16_t lo = t->rlo_tau[k], hi = t->rhi_tau[k];
+    uint16_t *bl = t->rlo_buf + k * m, *bh = t->rhi_buf + k * m;
+    __mmask32 km = m >= 32 ? (__mmask32)0xFFFFFFFFu : (__mmask32)((1u << m) - 1);
+    __m512i la = _mm512_setzero_si512(), ha = la;
+    int lin = 0, hin = 0;
+    for (long b = 0; b < nb; b++) {
+        uint16_t v = x[(size_t)b * stride];
+        if (v == 0) continue;
+        n++;
+        if (v < lo) {
+            if (!lin) {
+                la = _mm512_maskz_loadu_epi16(km, bl);
+                lin = 1;
+            }
+            lo = simd_ins_u(&la, v, m, 0, left);
+        }
+        if (v > hi) {
+            if (!hin) {
+                ha = _mm512_maskz_loadu_epi16(km, bh);
+                hin = 1;
+            }
+            hi = simd_ins_u(&ha, v, m, 1, left);
+        }
+    }
+    if (lin) _mm512_mask_storeu_epi16(bl, km, la);
+    if (hin) _mm512_mask_storeu_epi16(bh, km, ha);
+    t->rlo_tau[k] = lo;
+    t->rhi_tau[k] = hi;
+    t->rnp[k] = n;
+    _mm256_zeroupper();
+}
+
+SIMD_TARGET_BW static void add_rows_simd(struct tails *t, const float *v, const uint16_t *rk,
+                                         size_t stride, long nb, size_t c0, size_t c1)
+{
+    size_t m = t->m;
+    for (size_t k = c0; k < c1; k++) {
+        /* most cells take a candidate in most batches: their buffers are
+           fetched a few cells ahead */
+        if (k + TAILS_AHEAD < c1) {
+            const char *l = (const char *)(t->lo_buf + (k + TAILS_AHEAD) * m);
+            const char *h = (const char *)(t->hi_buf + (k + TAILS_AHEAD) * m);
+            __builtin_prefetch(l, 1);
+            __builtin_prefetch(l + 4 * m - 1, 1);
+            __builtin_prefetch(h, 1);
+            __builtin_prefetch(h + 4 * m - 1, 1);
+        }
+        feed_f_simd(t, k, v + (k - c0), stride, nb);
+    }
+    if (rk && t->rnp) {
+        /* lane i of a shifted buffer reads lane i - 1 (lane 0: any) */
+        static const uint16_t from[32] = {0,  0,  1,  2,  3,  4,  5,  6,  7,  8,  9,
+                                          10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20,
+                                          21, 22, 23, 24, 25, 26, 27, 28, 29, 30};
+        __m512i left = _mm512_loadu_si512(from);
+        for (size_t k = c0; k < c1; k++) {
+            if (k + TAILS_AHEAD < c1) {
+                __builtin_prefetch(t->rlo_buf + (k + TAILS_AHEAD) * m, 1);
+                __builtin_prefetch(t->rhi_buf + (k + TAILS_AHEAD) * m, 1);
+            }
+            feed_u_simd(t, k, rk + (k - c0), stride, nb, left);
+        }
+    }
+    _mm256_zeroupper();
+}
+#endif
+
 void tails_add_rows(struct tails *t, const float *v, const uint16_t *rk, size_t stride,
                     long nb, size_t c0, size_t c1)
 {
+#if SIMD_AVX512
+    if (t->simd) {
+        add_rows_simd(t, v, rk, stride, nb, c0, c1);
+        return;
+    }
+#endif
     for (size_t k = c0; k < c1; k++) feed_f(t, k, v + (k - c0), stride, nb);
     if (!rk || !t->rnp) return;
     for (size_t k = c0; k < c1; k++) feed_u(t, k, rk + (k - c0), stride, nb);
+}
+
+void tails_set_portable(struct tails *t)
+{
+    t->simd = 0;
 }
 
 void tails_add(struct tails *t, const float *v, const uint16_t *rk, size_t c0, size_t c1)

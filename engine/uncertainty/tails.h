@@ -65,6 +65,10 @@ void tails_add(struct tails *t, const float *v, const uint16_t *rk, size_t c0, s
 void tails_add_rows(struct tails *t, const float *v, const uint16_t *rk, size_t stride,
                     long nb, size_t c0, size_t c1);
 
+/* Feed t with the portable code even where the AVX-512 insertions run (for
+ * tests: both paths give the same buffers, bit for bit). */
+void tails_set_portable(struct tails *t);
+
 /* Type-7 quantiles at p and 1 - p of cell's values: *lo, *hi (NaN when no
  * value was present); *n the number present. */
 void tails_quantiles(const struct tails *t, size_t cell, double *lo, double *hi,

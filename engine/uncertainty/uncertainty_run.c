@@ -331,16 +331,35 @@ static int check_settings(const struct config *cfg, const struct framework *fw,
     return 0;
 }
 
-/* Workers with their work areas; batch rows split among them later. */
-static int workers_new(struct run *rn, const struct cube *c, int threads)
+/* The threads a run uses: threads, or one per processor when <= 0. */
+static int thread_count(int threads)
 {
-    struct unc *U = &rn->U;
     if (threads <= 0) {
         long nc = sysconf(_SC_NPROCESSORS_ONLN);
         threads = nc > 0 ? (int)nc : 1;
     }
-    if (threads > MAX_THREADS) threads = MAX_THREADS;
-    rn->nt = threads;
+    return threads > MAX_THREADS ? MAX_THREADS : threads;
+}
+
+/* Rows of a batch: UNCERTAINTY_BATCH, or as many as UNCERTAINTY_BATCH_BYTES
+ * hold, at least 4; then a multiple of the threads (at least one each), so
+ * that every thread replicates as many rows of a batch: at network scale 7
+ * rows on 2 threads kept one thread idle an eighth of the replication
+ * phase. */
+static long batch_rows(size_t rowbytes, int nt)
+{
+    long batch = UNCERTAINTY_BATCH;
+    if ((size_t)batch * rowbytes > UNCERTAINTY_BATCH_BYTES)
+        batch = (long)(UNCERTAINTY_BATCH_BYTES / (rowbytes ? rowbytes : 1));
+    if (batch < 4) batch = 4;
+    if (batch >= nt) batch -= batch % nt;
+    return batch < nt ? nt : batch;
+}
+
+/* Workers with their work areas; batch rows split among them later. */
+static int workers_new(struct run *rn, const struct cube *c)
+{
+    struct unc *U = &rn->U;
     size_t nraw = c->nind * U->ny * U->nu;
     for (int k = 0; k < rn->nt; k++) {
         struct worker *w = &rn->w[k];
@@ -557,12 +576,8 @@ int uncertainty_run(const struct config *cfg, const struct framework *fw,
     double p = (1.0 - cfg->ci_level) / 2.0;
     rn.err = error_bits(fw, c, res, rn.dr);
     U->err = rn.err;
-    size_t rowbytes = U->rowcells * (sizeof *U->dev + sizeof *U->rk);
-    U->batch = UNCERTAINTY_BATCH;
-    if ((size_t)U->batch * rowbytes > UNCERTAINTY_BATCH_BYTES)
-        U->batch = (long)(UNCERTAINTY_BATCH_BYTES / (rowbytes ? rowbytes : 1));
-    if (U->batch < 4)
-        U->batch = 4;
+    rn.nt = thread_count(threads);
+    U->batch = batch_rows(U->rowcells * (sizeof *U->dev + sizeof *U->rk), rn.nt);
     size_t batch = (size_t)U->batch * U->rowcells;
     U->dev = malloc(batch * sizeof *U->dev + 1);
     U->rk = malloc(batch * sizeof *U->rk + 1);
@@ -575,7 +590,7 @@ int uncertainty_run(const struct config *cfg, const struct framework *fw,
     if (!rn.err || !U->dev || !U->rk || !U->le || !U->ge || !U->cha || !U->chb || !U->chnom ||
         scale_bounds(U, cfg, fw) != 0)
         goto nomem;
-    if (workers_new(&rn, c, threads) != 0) goto nomem;
+    if (workers_new(&rn, c) != 0) goto nomem;
     sum->threads = rn.nt;
     size_t nres = U->nnode * U->ny * U->nu;
     res->ci_low = malloc(nres * sizeof(double) + 1);

@@ -24,6 +24,7 @@
  */
 #include "chart_int.h"
 #include "compare.h"
+#include "report_util.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -410,16 +411,16 @@ static void panel_words(const struct trend_draw *td, size_t cell, double x, doub
     char b[128];
     double ch = tr->change_since_base[cell];
     if (fin(ch) && tr->base_year[cell] > 0) {
-        snprintf(b, sizeof b, "%+.1f since %d", ch, tr->base_year[cell]);
+        snprintf(b, sizeof b, "%+.1f since %d", report_plain_zero(ch, 1), tr->base_year[cell]);
         chart_text(td->p, b, fs, x, y, 1, NULL);
     }
     double sl = tr->slope[cell], l = tr->slope_low[cell], h = tr->slope_high[cell];
     if (fin(sl)) {
         if (fin(l) && fin(h))
-            snprintf(b, sizeof b, "%+.2f/yr, %s", sl,   /* the subtitle says "slope" */
+            snprintf(b, sizeof b, "%+.2f/yr, %s", report_plain_zero(sl, 2),   /* the subtitle says "slope" */
                      l > 0 || h < 0 ? "significant" : "not significant");
         else
-            snprintf(b, sizeof b, "%+.2f/yr", sl);
+            snprintf(b, sizeof b, "%+.2f/yr", report_plain_zero(sl, 2));
         chart_text(td->p, b, fs, x, y + 9, 1, NULL);
     } else if (fin(ch)) {   /* a change but no slope: say why, briefly */
         const struct compare *cm = td->c->in->res->compare;

@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "report_pdf_int.h"
+#include "report_util.h"
 
 #define DASH "\xE2\x80\x93"
 #define MAX_COLS 12
@@ -104,7 +105,7 @@ static void groups_table(struct doc *dc, const struct groups *g)
         if (chg) {
             double m = g->base_median[GROUPS_AT(g, k, 0)];
             if (fin(m))
-                snprintf(cell[j], sizeof cell[j], "%+.1f", m);
+                snprintf(cell[j], sizeof cell[j], "%+.1f", report_plain_zero(m, 1));
             else
                 snprintf(cell[j], sizeof cell[j], DASH);
             row[j] = cell[j], j++;

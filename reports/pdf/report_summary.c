@@ -24,6 +24,7 @@
 #include <string.h>
 
 #include "report_pdf_int.h"
+#include "report_util.h"
 
 #define DASH "\xE2\x80\x93"
 #define TABLE_ALL 25           /* units listed in full up to this many */
@@ -142,11 +143,13 @@ static void direction(struct doc *dc)
         l = strlen(b);
         if (fin(mp) && fin(m))
             snprintf(b + l, sizeof b - l, " The median %s from %.1f in %d (%+.1f)", m > mp
-                     ? "rose" : m < mp ? "fell" : "stayed", mp, c->year - 1, m - mp);
+                     ? "rose" : m < mp ? "fell" : "stayed", mp, c->year - 1,
+                     report_plain_zero(m - mp, 1));
         l = strlen(b);
         if (fin(mb) && fin(m) && base != c->year - 1)
             snprintf(b + l, sizeof b - l, "%s %.1f in %d (%+.1f)",
-                     fin(mp) ? " and from" : " The median moved from", mb, base, m - mb);
+                     fin(mp) ? " and from" : " The median moved from", mb, base,
+                     report_plain_zero(m - mb, 1));
         l = strlen(b);
         if (fin(mp) || fin(mb))
             snprintf(b + l, sizeof b - l, ".");
@@ -273,7 +276,7 @@ static const char *rank_move(const struct doc *dc, size_t u, char *b, size_t len
     if (fin(now) && fin(was) && was == now)
         snprintf(b, len, "0");
     else if (fin(now) && fin(was))
-        snprintf(b, len, "%+.0f", was - now);
+        snprintf(b, len, "%+.0f", report_plain_zero(was - now, 0));
     return b;
 }
 

@@ -15,6 +15,7 @@
 #include "compare.h"
 #include "report_pdf_int.h"
 #include "sensitivity.h"
+#include "report_util.h"
 
 #define DASH "\xE2\x80\x93"
 
@@ -99,9 +100,10 @@ const char *rpdf_change(const struct doc *dc, int node, size_t u, int prev, int 
     if (!fin(v))
         snprintf(b, len, DASH);
     else if (with_iv && dc->c->has_ci && fin(l) && fin(h))
-        snprintf(b, len, "%+.1f [%+.1f, %+.1f]", v, l, h);
+        snprintf(b, len, "%+.1f [%+.1f, %+.1f]", report_plain_zero(v, 1),
+                 report_plain_zero(l, 1), report_plain_zero(h, 1));
     else
-        snprintf(b, len, "%+.1f", v);
+        snprintf(b, len, "%+.1f", report_plain_zero(v, 1));
     return b;
 }
 

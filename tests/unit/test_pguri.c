@@ -28,6 +28,23 @@ static void test_is(void **state)
     assert_false(pguri_is(NULL));
 }
 
+/* libpq's keyword strings (its documentation's examples), told from paths */
+static void test_is_keywords(void **state)
+{
+    (void)state;
+    assert_true(pguri_is_keywords("host=localhost port=5432 dbname=mydb connect_timeout=10"));
+    assert_true(pguri_is_keywords("dbname=network"));
+    assert_true(pguri_is_keywords("  user = officer"));
+    assert_true(pguri_is_keywords("service=lcme"));
+    assert_false(pguri_is_keywords("lcme.db"));
+    assert_false(pguri_is_keywords("host.db"));
+    assert_false(pguri_is_keywords("hosts=1.db"));
+    assert_false(pguri_is_keywords("data/host=1.db"));
+    assert_false(pguri_is_keywords("postgresql://db/network"));
+    assert_false(pguri_is_keywords(""));
+    assert_false(pguri_is_keywords(NULL));
+}
+
 static void test_has_password(void **state)
 {
     (void)state;
@@ -76,6 +93,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_is),
+        cmocka_unit_test(test_is_keywords),
         cmocka_unit_test(test_has_password),
         cmocka_unit_test(test_scrub),
     };

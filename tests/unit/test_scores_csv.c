@@ -221,6 +221,26 @@ static void test_number_text_is_printfs(void **state)
     assert_string_equal(buf, "0");
 }
 
+/* Signed numbers in the report and charts never print "-0.0": every value
+ * from -1 to 1 in steps of 0.0005 (and the exact halves) printed with
+ * "%+.Nf" after report_plain_zero prints what printf prints of the value
+ * itself, except that "-0..." becomes "+0..." (the expectation is made from
+ * printf's own output, not from the function's rule). */
+static void test_plain_zero(void **state)
+{
+    (void)state;
+    for (int d = 0; d <= 2; d++)
+        for (int i = -2001; i <= 2001; i++) {
+            double v = i == -2001 ? -0.5 : i == 2001 ? -0.25 : i * 0.0005;
+            char want[32], got[32];
+            snprintf(want, sizeof want, "%+.*f", d, v);
+            if (strncmp(want, "-0", 2) == 0 && strspn(want + 2, ".0") == strlen(want + 2))
+                want[0] = '+';
+            snprintf(got, sizeof got, "%+.*f", d, report_plain_zero(v, d));
+            assert_string_equal(got, want);
+        }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -230,6 +250,7 @@ int main(void)
         cmocka_unit_test(test_disk_full),
         cmocka_unit_test(test_missing_folder),
         cmocka_unit_test(test_number_text_is_printfs),
+        cmocka_unit_test(test_plain_zero),
     };
     return cmocka_run_group_tests(tests, tk_dir_setup, tk_dir_teardown);
 }

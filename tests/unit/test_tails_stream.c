@@ -197,21 +197,24 @@ static void check_stream(long R, double p, unsigned long seed)
     if (R > 1) gsl_ran_shuffle(g, shuf, (size_t)R, sizeof *shuf);
 
     /* in order, one range; shuffled, two ranges; shuffled in batches of
-     * 32 (the stage's) and of 7 */
-    struct tails *ts[4];
-    const long *orders[4] = {fwd, shuf, shuf, shuf};
-    const size_t cuts[4] = {NCELL, NCELL / 3, NCELL / 2, 1};
-    const long nbs[4] = {0, 0, 32, 7};
-    for (int s = 0; s < 4; s++) {
+     * 32 and of 7; and batches of 7 through the portable code (the others
+     * take the AVX-512 insertions where the CPU has them and m <= 32) */
+    enum { NS = 5 };
+    struct tails *ts[NS];
+    const long *orders[NS] = {fwd, shuf, shuf, shuf, shuf};
+    const size_t cuts[NS] = {NCELL, NCELL / 3, NCELL / 2, 1, NCELL / 2};
+    const long nbs[NS] = {0, 0, 32, 7, 7};
+    for (int s = 0; s < NS; s++) {
         ts[s] = tails_new(NCELL, R, p, 1);
         assert_non_null(ts[s]);
+        if (s == NS - 1) tails_set_portable(ts[s]);
         feed(ts[s], v, rk, orders[s], R, cuts[s], nbs[s]);
     }
     for (size_t k = 0; k < NCELL; k++) {
         double wlo, whi;
         size_t wn;
         ref_quantiles(v, R, NCELL, k, p, buf, &wlo, &whi, &wn);
-        for (int s = 0; s < 4; s++) {
+        for (int s = 0; s < NS; s++) {
             double lo, hi;
             size_t n;
             tails_quantiles(ts[s], k, &lo, &hi, &n);
@@ -220,14 +223,14 @@ static void check_stream(long R, double p, unsigned long seed)
             same_bits(hi, whi, "high", R, p, k);
         }
         ref_rank_quantiles(rk, R, NCELL, k, p, buf, &wlo, &whi);
-        for (int s = 0; s < 4; s++) {
+        for (int s = 0; s < NS; s++) {
             double lo, hi;
             tails_rank_quantiles(ts[s], k, &lo, &hi);
             same_bits(lo, wlo, "rank low", R, p, k);
             same_bits(hi, whi, "rank high", R, p, k);
         }
     }
-    for (int s = 0; s < 4; s++) tails_free(ts[s]);
+    for (int s = 0; s < NS; s++) tails_free(ts[s]);
     free(v);
     free(rk);
     free(fwd);
@@ -237,14 +240,16 @@ static void check_stream(long R, double p, unsigned long seed)
 }
 
 /* R around the buffer sizes (m = floor((R - 1) p) + 2: R = 39, 40, 41 put
- * the 2.5 % index on both sides of a whole number; 1,001 and 5,000 many
- * compactions), tail probabilities from 0.005 to the median, and the
+ * the 2.5 % index on both sides of a whole number; at p = 0.025, 600 and
+ * 601 give m = 16 and 17 (one AVX-512 register of floats, or two), 1,201
+ * and 1,241 m = 32 and 33 (the largest the AVX-512 insertions take, and
+ * the portable code past it); 5,000 many insertions), tail probabilities from 0.005 to the median, and the
  * largest R the buffers take at each p (tails_max_replications; one more
  * is refused), except at p = 0.005 (over 100,000). */
 static void test_streams(void **state)
 {
     (void)state;
-    const long Rs[] = {1, 2, 3, 7, 39, 40, 41, 100, 1000, 1001, 5000, 0};
+    const long Rs[] = {1, 2, 3, 7, 39, 40, 41, 100, 600, 601, 1000, 1001, 1201, 1241, 5000, 0};
     const double ps[] = {0.025, 0.05, 0.005, 0.25, 0.5};
     unsigned long seed = 1;
     for (size_t j = 0; j < sizeof ps / sizeof ps[0]; j++) {
