@@ -6,7 +6,7 @@
 #
 # Needs the Debian packages clang and libclang-rt-14-dev (libFuzzer's
 # runtime), plus the engine's own libraries (GSL, SQLite, inih, minizip,
-# libdeflate, expat).
+# libdeflate, expat, libcrypto).
 set -euo pipefail
 SRC=$(cd "$(dirname "$0")/../.." && pwd)
 OUT=${1:-$SRC/build-fuzz}
@@ -19,7 +19,7 @@ CFLAGS=(-std=c11 -O1 -g "${SAN[@]}" -D_POSIX_C_SOURCE=200809L -D_GNU_SOURCE
 for d in "$SRC"/engine/*/; do CFLAGS+=(-I"$d"); done
 read -r -a PQ_CFLAGS <<< "$(pkg-config --cflags libpq)"
 CFLAGS+=("${PQ_CFLAGS[@]}")
-LIBS=$(pkg-config --libs gsl sqlite3 libpq inih minizip libdeflate expat)
+LIBS=$(pkg-config --libs gsl sqlite3 libpq inih minizip libdeflate expat libcrypto)
 
 # The engine once, instrumented for coverage but without libFuzzer's main;
 # an object is rebuilt when its source or any engine header is newer.
