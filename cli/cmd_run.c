@@ -253,6 +253,25 @@ static int run_load_cube(struct run *r)
     return 0;
 }
 
+/* What the stages after the cube no longer need, before the Monte Carlo
+ * stage: the observations read (stored, and the cube loaded from the store;
+ * their files' names and checksums stay for the notes and the digest) and
+ * the store's page cache. At 1,000 units x 11 years: 95 MB of rows and
+ * 64 MB of cache, which were alive at the run's peak. */
+static int run_release_inputs(struct run *r)
+{
+    struct obsset *o = r->in.obs;
+    free(o->v);
+    o->v = NULL;
+    o->n = o->alloc = 0;
+    size_t from = r->d.n;
+    if (store_release_memory(r->st, &r->d) != 0) {
+        run_store_where(r, from);
+        return -1;
+    }
+    return 0;
+}
+
 /* The units the plan names must be units of the cube, which holds the
  * store's units too. */
 static int run_plan_units(struct run *r)
@@ -282,7 +301,8 @@ static int run_scores(struct run *r)
 }
 
 /* The Monte Carlo replications, with the bar on a terminal; under --timings
- * their two parts come before the stage's own line. */
+ * their two parts come before the stage's own line. The coverage plane,
+ * which they do not read, is dropped over them (the run's peak memory). */
 static int run_uncertainty(struct run *r)
 {
     struct stage_clock sc;
@@ -291,9 +311,14 @@ static int run_uncertainty(struct run *r)
     memset(&usum, 0, sizeof usum);
     int threads = (int)(r->ro->threads > 0 ? r->ro->threads : 0);
     int bar = cli_tty && !cli_quiet;
+    results_coverage_drop(r->res);
     if (uncertainty_run(r->cfg, r->in.fw, r->c, r->res, &r->chg, threads,
                         bar ? cli_progress_bar : NULL, NULL, 0, &usum, &r->d) != 0)
         return -1;
+    if (results_coverage_restore(r->res) != 0) {
+        diag_add(&r->d, LCME_ENOMEM, NULL, 0, 0, "out of memory");
+        return -1;
+    }
     if (bar && usum.replications > 0)
         fputc('\n', stderr);
     uncertainty_notes_add(&usum, &r->res->notes);
@@ -494,6 +519,7 @@ static int (*const run_steps[])(struct run *r) = {
     run_prepare_output,
     run_store_observations,
     run_load_cube,
+    run_release_inputs,
     run_plan_units,
     run_scores,
     run_uncertainty,

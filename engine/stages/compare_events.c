@@ -49,5 +49,12 @@ int compare_events(const struct compare_ctx *x, struct compare *cm)
         }
         cm->n.units_changed += cm->nevent > before;
     }
+    /* the doubling leaves up to half the room unused, kept through the
+       Monte Carlo stage (at 1,000 units: 483,000 events in room for
+       524,288, 12.6 MB) */
+    if (cm->nevent > 0 && cm->nevent < alloc) {
+        struct compare_event *v = realloc(cm->event, cm->nevent * sizeof *v);
+        if (v) cm->event = v;
+    }
     return 0;
 }

@@ -41,7 +41,7 @@ void results_free(struct results *r)
     free(r->ci_high);
     free(r->rank_low);
     free(r->rank_high);
-    free(r->prepared);
+    free(r->present);
     free(r->flag);
     free(r->eff_weight);
     free(r->target_score);
@@ -262,7 +262,7 @@ int pipeline_replicate(const struct pipeline *p, struct pipeline_work *w, double
 
 /* ---- the nominal run ----------------------------------------------------------- */
 
-static struct results *results_alloc(size_t nnode, size_t nind, size_t nyear, size_t nunit)
+static struct results *results_alloc(size_t nnode, size_t nyear, size_t nunit)
 {
     struct results *r = calloc(1, sizeof *r);
     if (!r) return NULL;
@@ -272,9 +272,9 @@ static struct results *results_alloc(size_t nnode, size_t nind, size_t nyear, si
     size_t cells = nyear * nunit;
     r->score = malloc((nnode * cells + 1) * sizeof *r->score);
     r->rank = malloc((nnode * cells + 1) * sizeof *r->rank);
-    r->prepared = malloc((nind * cells + 1) * sizeof *r->prepared);
+    r->present = calloc(nyear + 1, sizeof *r->present);
     r->eff_weight = malloc((nnode + 1) * sizeof *r->eff_weight);
-    if (!r->score || !r->rank || !r->prepared || !r->eff_weight) {
+    if (!r->score || !r->rank || !r->present || !r->eff_weight) {
         results_free(r);
         return NULL;
     }
@@ -350,19 +350,24 @@ int pipeline_run(const struct config *cfg, const struct framework *fw,
     }
     size_t nunit = c->nunit, nyear = c->nyear, nind = c->nind;
     size_t nnode = (size_t)fw->nnode, planes = nnode * nyear * nunit;
-    struct results *r = results_alloc(nnode, nind, nyear, nunit);
+    struct results *r = results_alloc(nnode, nyear, nunit);
     struct pipeline_work *w = NULL;
     uint16_t *rk = malloc((planes + 1) * sizeof *rk);
+    double *x = malloc((nind * nyear * nunit + 1) * sizeof *x);
     int rc = -1;
-    if (!r || !rk) goto nomem;
+    if (!r || !rk || !x) goto nomem;
     if (!(r->pipeline = pipeline_new(cfg, fw, c, d)))
         goto done;
     struct pipeline *p = r->pipeline;
     if (!(w = pipeline_work_new(p)))
         goto nomem;
-    memcpy(r->prepared, c->value, nind * nyear * nunit * sizeof *r->prepared);
-    if (pipeline_eval(p, EVAL_DERIVE, w, r->prepared, r->score, NULL, d) != 0)
+    memcpy(x, c->value, nind * nyear * nunit * sizeof *x);
+    if (pipeline_eval(p, EVAL_DERIVE, w, x, r->score, NULL, d) != 0)
         goto done;
+    for (size_t k = 0; k < nind * nyear * nunit; k++)
+        r->present[k / nunit % nyear] += isfinite(x[k]) != 0;
+    free(x);
+    x = NULL;
     nominal_keep(p, r, w);
     if (pipeline_coverage(p, r) != 0)
         goto nomem;
@@ -393,6 +398,7 @@ nomem:
              nunit, nnode, nyear);
 done:
     free(rk);
+    free(x);
     pipeline_work_free(w);
     if (rc == 0)
         *out = r;

@@ -84,8 +84,9 @@ struct results {
     size_t unranked;     /* scores not ranked for their coverage */
     double *ci_low, *ci_high;     /* NULL until uncertainty is computed */
     double *rank_low, *rank_high; /* NULL until uncertainty is computed */
-    double *prepared;    /* the cube's values after direction and data
-                            preparation, before normalisation [nind planes] */
+    size_t *present;     /* [nyear] finite indicator values after direction
+                            and data preparation (observed or imputed, not
+                            screened out); the prepared planes are not kept */
     uint8_t *flag;       /* cube flags after preparation [nind planes] */
     double *eff_weight;  /* [nnode] effective weights (framework_effective_weights) */
     size_t constant_indicators;   /* normalised to the midpoint */
@@ -122,6 +123,15 @@ int pipeline_run(const struct config *cfg, const struct framework *fw,
                  const struct cube *c, struct results **out, struct diag *d);
 
 void results_free(struct results *r);   /* NULL is harmless */
+
+/* The coverage plane depends only on which scores are present and on the
+ * run's weights, so a caller short of memory may drop it over stages that
+ * do not read it (the Monte Carlo replications: 16 MB at 1,000 units):
+ * results_coverage_drop frees r->coverage (NULL after);
+ * results_coverage_restore computes it again, the numbers pipeline_run
+ * gave (nothing when it is there). 0, or -1 on ENOMEM. */
+void results_coverage_drop(struct results *r);
+int results_coverage_restore(struct results *r);
 
 /* Most units a plane's ranks hold (RANK_PLANE_MAX_UNITS). */
 #define PIPELINE_MAX_UNITS 65534

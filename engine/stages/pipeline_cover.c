@@ -9,6 +9,9 @@
  * index made of two of three equal areas, each with all of its indicators,
  * covers 2/3; with each of those areas at 3/4, 1/2.
  *
+ * The plane can be dropped and computed again (results_coverage_drop,
+ * results_coverage_restore) by a run short of memory.
+ *
  * Invariants: the coverage depends only on which cells have a value, which
  * no replication changes (screening is held, imputation fills the same
  * cells), so the nominal rule applies to every replication unchanged.
@@ -81,6 +84,23 @@ int pipeline_coverage(struct pipeline *p, struct results *r)
     }
     p->rank_ok_own = ok;
     p->rank_ok = ok;
+    return 0;
+}
+
+void results_coverage_drop(struct results *r)
+{
+    if (!r) return;
+    free(r->coverage);
+    r->coverage = NULL;
+}
+
+int results_coverage_restore(struct results *r)
+{
+    if (!r || r->coverage) return 0;
+    size_t plane = r->nyear * r->nunit;
+    r->coverage = malloc((r->nnode * plane + 1) * sizeof *r->coverage);
+    if (!r->coverage) return -1;
+    coverage_planes(r->pipeline, r->score, r->coverage, plane);
     return 0;
 }
 

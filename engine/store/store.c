@@ -595,6 +595,17 @@ int store_commit(struct store *s, struct diag *d)
     return 0;
 }
 
+int store_release_memory(struct store *s, struct diag *d)
+{
+    if (s->pg)
+        return 0;
+    int rc = sqlite3_db_cacheflush(s->db);
+    if (rc != SQLITE_OK && rc != SQLITE_BUSY)
+        return store_fail(s, d, rc, "writing the page cache");
+    sqlite3_db_release_memory(s->db);
+    return 0;
+}
+
 void store_rollback(struct store *s)
 {
     if (s && s->pg) {

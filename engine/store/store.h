@@ -62,6 +62,14 @@ int store_commit(struct store *s, struct diag *d);
 /* Roll back an open transaction; nothing when none is open or s is NULL. */
 void store_rollback(struct store *s);
 
+/* Hand the page cache's memory back between a run's store stages: the
+ * dirty pages of the open transaction are written to the file (the
+ * transaction stays open; a reader holding the file leaves them cached) and
+ * every page is dropped from the cache, which later statements refill. The
+ * cache holds up to 64 MiB (store.c); nothing for PostgreSQL. 0, or -1 in d
+ * when the pages cannot be written. */
+int store_release_memory(struct store *s, struct diag *d);
+
 /* Write an obsset. A source is keyed by its name (obs_source.name, else its
  * path); for each source and each year it gives, the rows loaded earlier
  * under that name for that year are deleted first, so a reloaded file

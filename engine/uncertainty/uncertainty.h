@@ -42,9 +42,10 @@
  * changes (257 MB at network scale, R = 1000; 201 MB at 1,000 units,
  * R = 200), plus a batch of
  * replications in flight (up to UNCERTAINTY_BATCH rows of a float and a
- * uint16 per cell, as many as UNCERTAINTY_BATCH_BYTES hold, at least 4,
- * a multiple of the threads: 6 at network scale on 2 threads, 4 at 1,000
- * units) and per thread one evaluation's planes. When the buffers
+ * uint16 per cell, as many as UNCERTAINTY_BATCH_BYTES hold, at least 2,
+ * a multiple of the threads: 6 at network scale on 2 threads, 2 at 1,000
+ * units) and per thread one evaluation's planes, which are freed before the
+ * quantiles are read. When the buffers
  * would pass the budget, the nodes are split into chunks that each rerun
  * the replications (sum->chunks > 1: the same numbers, chunks times the
  * time).
@@ -72,10 +73,12 @@
 
 /* Replications in flight between the two phases of a batch: at most
  * UNCERTAINTY_BATCH, and no more than UNCERTAINTY_BATCH_BYTES of rows hold
- * (at least 4; rounded down to a multiple of the threads). Fewer rows cost no measurable time: with 32 MB (7 rows at
- * network scale, 4 at 1,000 units) the order statistics took 16.8 s where
- * 128 MB (29 and 10 rows) took 17.8 s (network scale, R = 1000, one
- * thread), and the peak memory fell by 96 MB and 73 MB. */
+ * (at least 2, rounded down to a multiple of the threads). Fewer rows cost
+ * no measurable time: with 32 MB (7 rows at network scale, 4 at 1,000
+ * units) the order statistics took 16.8 s where 128 MB (29 and 10 rows)
+ * took 17.8 s (network scale, R = 1000, one thread), and the peak memory
+ * fell by 96 MB and 73 MB; at 1,000 units (R = 200, two threads) 2 rows
+ * took 4.6 and 5.3 s where 4 took 4.7 and 5.3 s, and 25 MB less. */
 #define UNCERTAINTY_BATCH 32
 #define UNCERTAINTY_BATCH_BYTES ((size_t)32 << 20)
 

@@ -259,13 +259,11 @@ static int cav_imputed(const struct doc *dc, char *b, size_t len)
     const struct results *r = c->in->res;
     if (!r->flag)
         return 0;
-    size_t imp = 0, present = 0, ni = (size_t)c->in->fw->nind;
+    size_t imp = 0, present = r->present ? r->present[c->t] : 0;
+    size_t ni = (size_t)c->in->fw->nind;
     for (size_t i = 0; i < ni; i++)
-        for (size_t u = 0; u < r->nunit; u++) {
-            size_t at = RES_AT(r, i, c->t, u);
-            imp += (r->flag[at] & CUBE_IMPUTED) != 0;
-            present += fin(r->prepared ? r->prepared[at] : NAN);
-        }
+        for (size_t u = 0; u < r->nunit; u++)
+            imp += (r->flag[RES_AT(r, i, c->t, u)] & CUBE_IMPUTED) != 0;
     if (imp == 0 || present == 0)
         return 0;
     snprintf(b, len, "%zu of the %zu indicator values behind the scores of %d (%.0f%%) were "
