@@ -197,7 +197,7 @@ TAILS_FEED(feed_u, uint16_t, MISSING_U, rlo_buf, rhi_buf, rlo_tau, rhi_tau, rnp)
  * lanes holding less than v do. Lanes past m are never stored, and lane i
  * reads only lanes < i, so what they hold does not matter. A buffer is
  * loaded at its first candidate of the rows and stored after the last.
- * Against TAILS_INSERT (network scale, R = 1000, m = 26): see tails.h. */
+ * Against TAILS_INSERT: tails.h (Speed). */
 
 /* v into the full float buffer in A (lanes 0-15) and B (16-31); returns
  * its new m-th value (the threshold). */

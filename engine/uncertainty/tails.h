@@ -29,6 +29,12 @@
  * values compacted by sorts took 371 MB and 579 MB, and the feed took
  * 1.4 times (R = 1000) to 2 times (R = 200) the CPU time.)
  *
+ * Speed: where the CPU has AVX-512 (F and BW) and m <= 32, a full buffer
+ * takes an insertion in registers, without a branch (tails.c). At network
+ * scale, R = 1000 (m = 26), one thread, the same minute: feeding took
+ * 11.5-11.9 s against 18.6 s with the insertion loop (bench_uncertainty);
+ * 200,000 cells alone: 5.6-5.9 ns a value against 8.4-9.5.
+ *
  * Two value types share the logic: float streams (score deviations and
  * changes) and uint16 streams (ranks, 0 = missing); NaN is missing.
  */
