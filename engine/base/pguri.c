@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "pguri.h"
+#include "hexdigit.h"
 
 static const char *const schemes[] = {"postgresql://", "postgres://"};
 
@@ -44,17 +45,6 @@ int pguri_is_keywords(const char *s)
     return 0;
 }
 
-static int hexval(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 /* Whether the parameter key k (n bytes, percent-encoded) is "password". */
 static int key_is_password(const char *k, size_t n)
 {
@@ -62,8 +52,8 @@ static int key_is_password(const char *k, size_t n)
     size_t j = 0;
     for (size_t i = 0; i < n; i++, j++) {
         char c = k[i];
-        if (c == '%' && i + 2 < n && hexval(k[i + 1]) >= 0 && hexval(k[i + 2]) >= 0) {
-            c = (char)(hexval(k[i + 1]) * 16 + hexval(k[i + 2]));
+        if (c == '%' && i + 2 < n && hexdigit_value(k[i + 1]) >= 0 && hexdigit_value(k[i + 2]) >= 0) {
+            c = (char)(hexdigit_value(k[i + 1]) * 16 + hexdigit_value(k[i + 2]));
             i += 2;
         }
         if (j >= sizeof want - 1 || c != want[j])

@@ -30,6 +30,7 @@
 
 #include <libdeflate.h>
 
+#include "hexdigit.h"
 #include "xlsx_int.h"
 
 /* Inflated bytes handed to the XML reader at once: under glibc's mmap
@@ -123,17 +124,6 @@ const char *xlsx_attr(const char **atts, const char *local)
     return NULL;
 }
 
-static int hexval(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 void xlsx_unescape(char *s, size_t *len)
 {
     size_t n = *len, r = 0, w = 0;
@@ -142,8 +132,8 @@ void xlsx_unescape(char *s, size_t *len)
     while (r < n) {
         long cp = -1;
         if (s[r] == '_' && r + 6 < n && s[r + 1] == 'x' && s[r + 6] == '_') {
-            int h0 = hexval(s[r + 2]), h1 = hexval(s[r + 3]), h2 = hexval(s[r + 4]),
-                h3 = hexval(s[r + 5]);
+            int h0 = hexdigit_value(s[r + 2]), h1 = hexdigit_value(s[r + 3]), h2 = hexdigit_value(s[r + 4]),
+                h3 = hexdigit_value(s[r + 5]);
             if (h0 >= 0 && h1 >= 0 && h2 >= 0 && h3 >= 0)
                 cp = (long)h0 << 12 | h1 << 8 | h2 << 4 | h3;
             if (cp == 0 || (cp >= 0xD800 && cp <= 0xDFFF))

@@ -376,19 +376,29 @@ static void copy_flush(struct store_pg_copy *c)
     c->len = 0;
 }
 
+/* Run the COPY statement sql, which must leave the connection in the
+ * state want (PGRES_COPY_IN or PGRES_COPY_OUT). 0, or -1 in d. */
+static int copy_start(struct store *s, const char *sql, ExecStatusType want, const char *what,
+                      struct diag *d)
+{
+    PGresult *r = PQexec(s->pg->conn, sql);
+    if (PQresultStatus(r) != want) {
+        store_pg_fail(s, r, what, d);
+        PQclear(r);
+        return -1;
+    }
+    PQclear(r);
+    return 0;
+}
+
 int store_pg_copy_begin(struct store *s, struct store_pg_copy *c, const char *sql,
                         const char *what, struct diag *d)
 {
     memset(c, 0, sizeof *c);
     c->s = s;
     c->what = what;
-    PGresult *r = PQexec(s->pg->conn, sql);
-    if (PQresultStatus(r) != PGRES_COPY_IN) {
-        store_pg_fail(s, r, what, d);
-        PQclear(r);
+    if (copy_start(s, sql, PGRES_COPY_IN, what, d) != 0)
         return -1;
-    }
-    PQclear(r);
     static const char sig[] = "PGCOPY\n\377\r\n";   /* with its NUL: 11 bytes */
     copy_bytes(c, sig, 11);
     copy_be(c, 0, 4);   /* flags */
@@ -472,14 +482,7 @@ int store_pg_rows_open(struct store *s, struct store_pg_rows *r, const char *sql
     memset(r, 0, sizeof *r);
     r->s = s;
     r->what = what;
-    PGresult *res = PQexec(s->pg->conn, sql);
-    if (PQresultStatus(res) != PGRES_COPY_OUT) {
-        store_pg_fail(s, res, what, d);
-        PQclear(res);
-        return -1;
-    }
-    PQclear(res);
-    return 0;
+    return copy_start(s, sql, PGRES_COPY_OUT, what, d);
 }
 
 static uint64_t be_read(const unsigned char *p, int bytes)
