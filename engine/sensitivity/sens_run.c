@@ -112,7 +112,7 @@ static int run_one(struct worker *w, size_t r)
     memcpy(w->x, c->value, c->nind * ny * nu * sizeof *w->x);
     long draw = E->sampling >= 0 ? s->run[r].par[E->sampling] : -1;
     if (draw >= 0)
-        draws_apply(E->dr, s->seed, draw, w->rng, w->x);
+        draws_apply(E->dr, s->seed, draw, w->x);
     int own_weights = sens_run_weights(s, E->cfg, E->fw, r, w->rng, w->w);
     struct diag rd;
     diag_init(&rd);

@@ -20,7 +20,8 @@
 #include <string.h>
 
 #include <gsl/gsl_cdf.h>
-#include <gsl/gsl_randist.h>
+
+#include "normal.h"
 
 struct obs {
     double base;        /* centre of the normal, raw units */
@@ -166,36 +167,30 @@ void draws_mark(const struct draws *dr, unsigned char *mask)
     for (size_t q = 0; q < dr->nobs; q++) mask[dr->obs[q].cell] = 1;
 }
 
-static uint64_t splitmix64(uint64_t x)
+/* Seed of the stream of replication r in calendar year `year`: draws.h. */
+static uint64_t stream_seed(unsigned long seed, long r, int year)
 {
-    uint64_t z = x + 0x9e3779b97f4a7c15ULL;
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    return z ^ (z >> 31);
+    uint64_t x = (uint64_t)seed, h = normal_splitmix64(&x);
+    x = h ^ (uint64_t)r;
+    h = normal_splitmix64(&x);
+    x = h ^ (uint64_t)(int64_t)year;
+    return normal_splitmix64(&x);
 }
 
-/* Seed of the stream of replication r in calendar year `year`. */
-static unsigned long stream_seed(unsigned long seed, long r, int year)
-{
-    uint64_t h = splitmix64((uint64_t)seed);
-    h = splitmix64(h ^ (uint64_t)r);
-    h = splitmix64(h ^ (uint64_t)(int64_t)year);
-    return (unsigned long)((h ^ (h >> 32)) & 0xffffffffULL);
-}
-
-void draws_apply(const struct draws *dr, unsigned long seed, long r, gsl_rng *rng,
-                 double *x)
+void draws_apply(const struct draws *dr, unsigned long seed, long r, double *x)
 {
     size_t ni = dr->nind;
+    struct normal_lanes z;
     for (size_t t = 0; t < dr->nyear; t++) {
-        if (dr->run[t * ni] == dr->run[(t + 1) * ni]) continue;
-        gsl_rng_set(rng, stream_seed(seed, r, dr->year[t]));
+        size_t q0 = dr->run[t * ni];
+        if (q0 == dr->run[(t + 1) * ni]) continue;
+        normal_seed(&z, stream_seed(seed, r, dr->year[t]));
         for (size_t i = 0; i < ni; i++) {
             double lo = dr->lo[i], hi = dr->hi[i];
             int bounded = isfinite(lo) || isfinite(hi);
             for (size_t q = dr->run[t * ni + i]; q < dr->run[t * ni + i + 1]; q++) {
                 const struct obs *o = &dr->obs[q];
-                double v = o->base + o->sd * gsl_ran_gaussian_ziggurat(rng, 1.0);
+                double v = o->base + o->sd * normal_next(z.s[(q - q0) % NORMAL_LANES]);
                 if (bounded) {
                     if (v < lo) v = lo;
                     if (v > hi) v = hi;

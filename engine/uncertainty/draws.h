@@ -20,18 +20,17 @@
  * lower or upper end is the bound: 0 % with n = 30 gives [0, 11.35]),
  * where a truncated normal would exclude the observed value.
  *
- * Streams: replication r perturbs year Y's observations from its own GSL
- * mt19937 stream seeded with h = splitmix64(splitmix64(splitmix64(seed) ^
- * r) ^ Y) folded to 32 bits, in indicator-major, unit-minor order, so a
- * replication's values depend only on (seed, r) and the data, not on the
- * thread that draws them.
+ * Streams: replication r perturbs year Y's observations from its own
+ * stream of normals (normal.h: eight xoshiro256++ lanes and a ziggurat)
+ * seeded with h = splitmix64(splitmix64(splitmix64(seed) ^ r) ^ Y), the
+ * q-th observation with error of the year (indicator-major, unit-minor
+ * order) taking the stream's q-th draw, so a replication's values depend
+ * only on (seed, r) and the data, not on the thread that draws them.
  */
 #ifndef LCME_DRAWS_H
 #define LCME_DRAWS_H
 
 #include <stddef.h>
-
-#include <gsl/gsl_rng.h>
 
 #include "cube.h"
 #include "framework.h"
@@ -65,10 +64,9 @@ size_t draws_size(const struct draws *dr);
 void draws_mark(const struct draws *dr, unsigned char *mask);
 
 /* Replication r: overwrite every cell with error in x (the cube's raw
- * values, nind planes) by its draw; exact cells are not touched. rng is the
- * caller's generator (reseeded here). Cannot fail. */
-void draws_apply(const struct draws *dr, unsigned long seed, long r, gsl_rng *rng,
-                 double *x);
+ * values, nind planes) by its draw; exact cells are not touched. Cannot
+ * fail. */
+void draws_apply(const struct draws *dr, unsigned long seed, long r, double *x);
 
 /* Wilson score interval of a proportion p from n trials at normal quantile
  * z (Brown, Cai and DasGupta 2001): *centre = (p + z^2/2n)/(1 + z^2/n),

@@ -38,7 +38,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <gsl/gsl_rng.h>
 
 #include "compare.h"
 #include "uncertainty_int.h"
@@ -76,7 +75,7 @@ void *uncertainty_worker_replicate(void *arg)
     for (long b = w->b0; b < w->b1 && w->err_r < 0; b++) {
         long r = U->r0 + b;
         memcpy(w->x, c->value, nraw * sizeof *w->x);
-        draws_apply(U->dr, U->seed, r, w->rng, w->x);
+        draws_apply(U->dr, U->seed, r, w->x);
         uint16_t *rk = U->rk + (size_t)b * all;
         if (pipeline_replicate(U->pl, w->pw, w->x, w->s, rk, &w->d) != 0) {
             w->err_r = r;

@@ -7,8 +7,6 @@
 #include <stdatomic.h>
 #include <stdint.h>
 
-#include <gsl/gsl_rng.h>
-
 #include "draws.h"
 #include "tails.h"
 #include "uncertainty.h"
@@ -50,7 +48,6 @@ struct unc {
 
 struct worker {
     struct unc *U;
-    gsl_rng *rng;
     struct pipeline_work *pw;
     double *x, *s;               /* one evaluation's planes */
     float *chrow;                /* [CELL_BLOCK] a block of changes */

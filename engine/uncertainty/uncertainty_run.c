@@ -267,7 +267,6 @@ struct run {
 
 static void worker_release(struct worker *w)
 {
-    gsl_rng_free(w->rng);
     pipeline_work_free(w->pw);
     free(w->x);
     free(w->s);
@@ -369,12 +368,11 @@ static int workers_new(struct run *rn, const struct cube *c)
         w->U = U;
         w->err_r = -1;
         diag_init(&w->d);
-        w->rng = gsl_rng_alloc(gsl_rng_mt19937);
         w->pw = pipeline_work_new(U->pl);
         w->x = malloc((nraw + 1) * sizeof *w->x);
         w->s = malloc((U->rowcells + 1) * sizeof *w->s);
         w->chrow = malloc((size_t)U->batch * 4096 * sizeof *w->chrow);
-        if (!w->rng || !w->pw || !w->x || !w->s || !w->chrow) return -1;
+        if (!w->pw || !w->x || !w->s || !w->chrow) return -1;
     }
     return 0;
 }

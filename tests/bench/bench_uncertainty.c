@@ -32,6 +32,7 @@
 #include <gsl/gsl_randist.h>
 #include <gsl/gsl_rng.h>
 
+#include "normal.h"
 #include "pipeline.h"
 #include "rank_plane.h"
 #include "uncertainty.h"
@@ -149,19 +150,30 @@ static struct config *make_cfg(long R)
     return c;
 }
 
-/* draws alone: the same seeding and ziggurat draws, written to a buffer */
-struct dj { long r0, r1; double sink; };
+/* draws alone: the same number of draws, seeded per (replication, year)
+ * and written to a buffer: with lcme's generator (normal.h), or, as a
+ * yardstick of the host's speed that earlier figures were measured
+ * against, GSL's mt19937 and gsl_ran_gaussian_ziggurat. */
+struct dj { long r0, r1; int gsl; double sink; };
 static void *draw_only(void *arg)
 {
     struct dj *j = arg;
     gsl_rng *g = gsl_rng_alloc(gsl_rng_mt19937);
     double *x = malloc((size_t)NI * NU * sizeof *x);
     double s = 0;
+    struct normal_lanes z;
     for (long r = j->r0; r < j->r1; r++)
         for (int t = 0; t < NY; t++) {
-            gsl_rng_set(g, (unsigned long)(r * 1315423911UL + (unsigned long)t));
-            for (size_t k = 0; k < (size_t)NI * NU; k++)
-                x[k] = 50.0 + 2.0 * gsl_ran_gaussian_ziggurat(g, 1.0);
+            unsigned long h = (unsigned long)(r * 1315423911UL + (unsigned long)t);
+            if (j->gsl) {
+                gsl_rng_set(g, h);
+                for (size_t k = 0; k < (size_t)NI * NU; k++)
+                    x[k] = 50.0 + 2.0 * gsl_ran_gaussian_ziggurat(g, 1.0);
+            } else {
+                normal_seed(&z, h);
+                for (size_t k = 0; k < (size_t)NI * NU; k++)
+                    x[k] = 50.0 + 2.0 * normal_next(z.s[k % NORMAL_LANES]);
+            }
             s += x[r % (NI * NU)];
         }
     j->sink = s;
@@ -170,7 +182,7 @@ static void *draw_only(void *arg)
     return NULL;
 }
 
-static double time_draws(long R, int nt, double *cpu_s)
+static double time_draws(long R, int nt, int gsl, double *cpu_s)
 {
     pthread_t th[2];
     struct dj j[2];
@@ -179,6 +191,7 @@ static double time_draws(long R, int nt, double *cpu_s)
     for (int k = 0; k < nt; k++) {
         j[k].r0 = R * k / nt;
         j[k].r1 = R * (k + 1) / nt;
+        j[k].gsl = gsl;
         pthread_create(&th[k], NULL, draw_only, &j[k]);
     }
     for (int k = 0; k < nt; k++) pthread_join(th[k], NULL);
@@ -241,7 +254,7 @@ int main(int argc, char **argv)
     double draws = (double)R * (double)(NU * NI * NY) * 0.95;
     double med[3] = {0, 0, 0}, dmed[3] = {0, 0, 0};
     for (int nt = 1; nt <= maxt; nt++) {
-        double tm[15], td[15], cm[15], cd[15], tl[15], ts[15];
+        double tm[15], td[15], cm[15], cd[15], tl[15], ts[15], tg[15], cg[15];
         for (int k = 0; k < runs; k++) {
             struct uncertainty_summary sum;
             struct uncertainty_change *ch = NULL;
@@ -263,7 +276,8 @@ int main(int argc, char **argv)
             if (dump && nt == maxt && k == runs - 1 && dump_results(dump, res, ch) != 0)
                 fprintf(stderr, "cannot write %s\n", dump);
             uncertainty_change_free(ch);
-            td[k] = time_draws(R, nt, &cd[k]);
+            td[k] = time_draws(R, nt, 0, &cd[k]);
+            tg[k] = time_draws(R, nt, 1, &cg[k]);
             if (k == 0 && nt == 1)
                 printf("order statistics %.0f MB, %zu chunk(s); %zu observations "
                        "with error\n", (double)sum.store_bytes / 1048576.0,
@@ -275,6 +289,8 @@ int main(int argc, char **argv)
         qsort(cd, (size_t)runs, sizeof *cd, cmpd);
         qsort(tl, (size_t)runs, sizeof *tl, cmpd);
         qsort(ts, (size_t)runs, sizeof *ts, cmpd);
+        qsort(tg, (size_t)runs, sizeof *tg, cmpd);
+        qsort(cg, (size_t)runs, sizeof *cg, cmpd);
         med[nt] = tm[runs / 2];
         dmed[nt] = td[runs / 2];
         printf("threads %d: uncertainty_run median %.2f s (%.1f M draws/s); "
@@ -287,6 +303,9 @@ int main(int argc, char **argv)
                "ranks) median %.2f s, ratio to draws alone %.2f; order "
                "statistics %.2f s\n", nt, tl[runs / 2], tl[runs / 2] / dmed[nt],
                ts[runs / 2]);
+        printf("threads %d: yardstick, the same draws from GSL mt19937: %.2f s "
+               "(CPU %.2f s); uncertainty_run / yardstick %.2f\n", nt, tg[runs / 2],
+               cg[runs / 2], med[nt] / tg[runs / 2]);
     }
     if (maxt == 2)
         printf("speed-up from the second thread: %.2fx (draws alone %.2fx)\n",

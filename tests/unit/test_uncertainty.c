@@ -28,6 +28,7 @@
 #include "testkit_engine.h"
 #include "trend.h"
 #include "draws.h"
+#include "normal.h"
 #include "uncertainty.h"
 
 #define N NAN
@@ -657,9 +658,11 @@ static void test_skip_and_errors(void **state)
     diag_free(&d);
 }
 
-/* The streams as documented in uncertainty.h, rebuilt here: replication r
- * of year Y draws from mt19937 seeded with splitmix64 hashes of (seed, r, Y),
- * one ziggurat normal per observation with error in unit order. The
+/* The streams as documented in draws.h and normal.h, rebuilt here:
+ * replication r of year Y draws from eight xoshiro256++ lanes whose states
+ * are the splitmix64 sequence of h, a splitmix64 hash of (seed, r, Y); the
+ * q-th observation with error, in unit order, takes lane q mod 8's next
+ * ziggurat normal (normal_next, checked on its own in test_normal). The
  * interval of each unit must equal the type-7 quantiles of value + se * z_r
  * (up to the float rounding of the stored deviations, 6e-8 relative). This
  * pins the tail selection exactly: neighbouring order statistics near the
@@ -709,12 +712,15 @@ static void one_node_free(struct one_node *o)
     diag_free(&o->d);
 }
 
-/* g set to the stream of replication r in 2024, rebuilt from the documented
- * derivation (splitmix64 of seed, r and year). */
-static void stream_2024(gsl_rng *g, unsigned long seed, long r)
+/* z set to the stream of replication r in 2024, rebuilt from the documented
+ * derivation: h = splitmix64 of seed, r and year; lane j's state words the
+ * splitmix64 outputs 4j+1 .. 4j+4 of h. */
+static void stream_2024(struct normal_lanes *z, unsigned long seed, long r)
 {
     uint64_t h = sm64(sm64(sm64(seed) ^ (uint64_t)r) ^ 2024u);
-    gsl_rng_set(g, (unsigned long)((h ^ (h >> 32)) & 0xffffffffu));
+    for (int j = 0; j < NORMAL_LANES; j++)
+        for (int w = 0; w < 4; w++)
+            z->s[j][w] = sm64(h + (uint64_t)(4 * j + w) * 0x9e3779b97f4a7c15ULL);
 }
 
 static void fill_three(struct cube *c)
@@ -733,11 +739,11 @@ static void check_streams(long R)
     const struct results *res = o.res;
     double *x[3];
     for (int u = 0; u < 3; u++) x[u] = malloc((size_t)R * sizeof(double));
-    gsl_rng *g = gsl_rng_alloc(gsl_rng_mt19937);
+    struct normal_lanes z;
     for (long r = 0; r < R; r++) {
-        stream_2024(g, o.cfg->seed, r);
+        stream_2024(&z, o.cfg->seed, r);
         for (int u = 0; u < 3; u++)
-            x[u][r] = c->se[u] * gsl_ran_gaussian_ziggurat(g, 1.0);
+            x[u][r] = c->se[u] * normal_next(z.s[u]);
     }
     for (int u = 0; u < 3; u++) {
         double lo = uncertainty_quantile(x[u], (size_t)R, 0.025);
@@ -749,7 +755,6 @@ static void check_streams(long R)
         }
         free(x[u]);
     }
-    gsl_rng_free(g);
     one_node_free(&o);
 }
 
@@ -778,12 +783,12 @@ static void check_rank_streams(long R)
     const struct results *res = o.res;
     double *rk[NU];
     for (int u = 0; u < NU; u++) rk[u] = malloc((size_t)R * sizeof(double));
-    gsl_rng *g = gsl_rng_alloc(gsl_rng_mt19937);
+    struct normal_lanes z;
     for (long r = 0; r < R; r++) {
-        stream_2024(g, o.cfg->seed, r);
+        stream_2024(&z, o.cfg->seed, r);
         double x[NU];
         for (int u = 0; u < NU; u++)
-            x[u] = c->value[u] + c->se[u] * gsl_ran_gaussian_ziggurat(g, 1.0);
+            x[u] = c->value[u] + c->se[u] * normal_next(z.s[u % NORMAL_LANES]);
         for (int u = 0; u < NU; u++) {
             int above = 0;
             for (int v = 0; v < NU; v++) above += x[v] > x[u];
@@ -803,7 +808,6 @@ static void check_rank_streams(long R)
         free(rk[u]);
     }
     assert_true(moving > NU / 2);
-    gsl_rng_free(g);
     one_node_free(&o);
 }
 
