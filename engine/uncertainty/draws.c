@@ -177,20 +177,30 @@ static uint64_t stream_seed(unsigned long seed, long r, int year)
     return normal_splitmix64(&x);
 }
 
+/* Draws filled at once: a multiple of the stream's 8 lanes (8 KB). */
+#define DRAWS_CHUNK 1024
+
 void draws_apply(const struct draws *dr, unsigned long seed, long r, double *x)
 {
     size_t ni = dr->nind;
     struct normal_lanes z;
+    double zq[DRAWS_CHUNK];
     for (size_t t = 0; t < dr->nyear; t++) {
-        size_t q0 = dr->run[t * ni];
-        if (q0 == dr->run[(t + 1) * ni]) continue;
+        size_t q0 = dr->run[t * ni], qend = dr->run[(t + 1) * ni];
+        if (q0 == qend) continue;
         normal_seed(&z, stream_seed(seed, r, dr->year[t]));
+        size_t filled = q0;     /* zq holds the draws of [filled - n, filled) */
         for (size_t i = 0; i < ni; i++) {
             double lo = dr->lo[i], hi = dr->hi[i];
             int bounded = isfinite(lo) || isfinite(hi);
             for (size_t q = dr->run[t * ni + i]; q < dr->run[t * ni + i + 1]; q++) {
+                if (q == filled) {
+                    size_t n = qend - q < DRAWS_CHUNK ? qend - q : DRAWS_CHUNK;
+                    normal_fill(&z, zq, n, 0);
+                    filled += n;
+                }
                 const struct obs *o = &dr->obs[q];
-                double v = o->base + o->sd * normal_next(z.s[(q - q0) % NORMAL_LANES]);
+                double v = o->base + o->sd * zq[(q - q0) % DRAWS_CHUNK];
                 if (bounded) {
                     if (v < lo) v = lo;
                     if (v > hi) v = hi;

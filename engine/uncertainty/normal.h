@@ -24,6 +24,7 @@
 #define LCME_NORMAL_H
 
 #include <math.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #define NORMAL_LANES 8
@@ -41,6 +42,13 @@ struct normal_lanes {
 
 /* The lanes of the stream seeded by h. */
 void normal_seed(struct normal_lanes *z, uint64_t h);
+
+/* The stream's next n draws into out[0 .. n): draw q from lane q mod 8, so
+ * n must be a multiple of 8 for a later call to go on with the stream.
+ * Where the CPU has AVX-512 (F and DQ) the eight lanes run in one vector
+ * register, unless portable is set (for tests); the draws are the same,
+ * bit for bit. */
+void normal_fill(struct normal_lanes *z, double *out, size_t n, int portable);
 
 /* The next output of splitmix64 (Steele, Lea and Flood 2014) from *x. */
 static inline uint64_t normal_splitmix64(uint64_t *x)

@@ -171,8 +171,8 @@ static void *draw_only(void *arg)
                     x[k] = 50.0 + 2.0 * gsl_ran_gaussian_ziggurat(g, 1.0);
             } else {
                 normal_seed(&z, h);
-                for (size_t k = 0; k < (size_t)NI * NU; k++)
-                    x[k] = 50.0 + 2.0 * normal_next(z.s[k % NORMAL_LANES]);
+                normal_fill(&z, x, (size_t)NI * NU, 0);
+                for (size_t k = 0; k < (size_t)NI * NU; k++) x[k] = 50.0 + 2.0 * x[k];
             }
             s += x[r % (NI * NU)];
         }
