@@ -723,6 +723,73 @@ static void stream_2024(struct normal_lanes *z, unsigned long seed, long r)
             z->s[j][w] = sm64(h + (uint64_t)(4 * j + w) * 0x9e3779b97f4a7c15ULL);
 }
 
+/* draws_apply against its definition, bit for bit: 3 indicators (the
+ * second bounded to [40, 60] by the framework, so that draws are censored)
+ * x 2 years x 1,500 units (so that a year's 4,000-odd draws span several
+ * chunks of the fill and runs split across them), some values missing and
+ * some exact. The q-th observation with error of year Y takes lane q mod 8
+ * of the stream of (seed, r, Y): value + se z, clamped. */
+static void test_draws_apply(void **state)
+{
+    (void)state;
+    enum { NU = 1500, NI = 3, NY = 2 };
+    struct tree t;
+    static const int nk[1] = {3};
+    static const int kids[1][8] = {{0, 1, 2}};
+    static const int lv[1] = {2};
+    tree_init(&t, NI, 1, nk, kids, lv);
+    t.node[1].min = 40;
+    t.node[1].max = 60;
+    struct cube *c = make_cube(NU, NI, NY, 2023);
+    for (size_t i = 0; i < NI; i++)
+        for (size_t y = 0; y < NY; y++)
+            for (size_t u = 0; u < NU; u++) {
+                size_t k = CUBE_AT(c, i, y, u);
+                c->value[k] = (u * 7 + i * 3 + y) % 23 == 0 ? NAN : 50.0 + (double)(u % 11);
+                c->se[k] = (u + i) % 9 == 0 ? NAN : 0.5 + (double)(u % 5);
+            }
+    struct draws_count cnt;
+    struct draws *dr = draws_new(&t.fw, c, 0.95, &cnt);
+    assert_non_null(dr);
+    size_t ncell = (size_t)NI * NY * NU;
+    double *x = malloc(ncell * sizeof *x), *want = malloc(ncell * sizeof *want);
+    assert_non_null(x);
+    assert_non_null(want);
+    for (long r = 0; r < 3; r++) {
+        memcpy(x, c->value, ncell * sizeof *x);
+        memcpy(want, c->value, ncell * sizeof *want);
+        draws_apply(dr, 77, r, x);
+        for (size_t y = 0; y < NY; y++) {
+            uint64_t h = sm64(sm64(sm64(77) ^ (uint64_t)r) ^ (uint64_t)(2023 + y));
+            struct normal_lanes z;
+            for (int j = 0; j < NORMAL_LANES; j++)
+                for (int w = 0; w < 4; w++)
+                    z.s[j][w] = sm64(h + (uint64_t)(4 * j + w) * 0x9e3779b97f4a7c15ULL);
+            size_t q = 0;
+            for (size_t i = 0; i < NI; i++)
+                for (size_t u = 0; u < NU; u++) {
+                    size_t k = CUBE_AT(c, i, y, u);
+                    if (isnan(c->value[k]) || !(c->se[k] > 0)) continue;
+                    double v = c->value[k] + (double)(float)c->se[k] *
+                                                 normal_next(z.s[q++ % NORMAL_LANES]);
+                    if (i == 1 && v < 40) v = 40;
+                    if (i == 1 && v > 60) v = 60;
+                    want[k] = v;
+                }
+        }
+        size_t censored = 0;
+        for (size_t k = 0; k < ncell; k++) {
+            assert_true(memcmp(&x[k], &want[k], sizeof *x) == 0 || (isnan(x[k]) && isnan(want[k])));
+            censored += x[k] == 40.0 || x[k] == 60.0;
+        }
+        assert_true(censored > 0);
+    }
+    free(x);
+    free(want);
+    draws_free(dr);
+    cube_free(c);
+}
+
 static void fill_three(struct cube *c)
 {
     for (size_t u = 0; u < 3; u++) {
@@ -1022,6 +1089,7 @@ int main(void)
         cmocka_unit_test(test_zero_error),
         cmocka_unit_test(test_linear),
         cmocka_unit_test(test_coverage),
+        cmocka_unit_test(test_draws_apply),
         cmocka_unit_test(test_streams),
         cmocka_unit_test(test_rank_streams),
         cmocka_unit_test(test_identical_minmax),
