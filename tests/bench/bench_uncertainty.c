@@ -194,10 +194,17 @@ static double time_draws(long R, int nt, double *cpu_s)
     return now() - t0;
 }
 
+/* FNV-1a over 64-bit words, then the bytes of the tail */
 static uint64_t fnv(uint64_t h, const void *p, size_t n)
 {
     const unsigned char *b = p;
-    for (size_t k = 0; k < n; k++) h = (h ^ b[k]) * 1099511628211ULL;
+    size_t k = 0;
+    for (; k + 8 <= n; k += 8) {
+        uint64_t v;
+        memcpy(&v, b + k, 8);
+        h = (h ^ v) * 1099511628211ULL;
+    }
+    for (; k < n; k++) h = (h ^ b[k]) * 1099511628211ULL;
     return h;
 }
 
