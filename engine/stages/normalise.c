@@ -133,6 +133,81 @@ static void slice_stats(const double *x, size_t n, double *mn, double *mx,
     *sd = m > 1 ? sqrt(ss / (double)(m - 1)) : NAN;
 }
 
+/* slice_stats of STAT_LANES slices at once, slice l at x + l * n, results
+ * at [l * step]: each slice gets the same operations in the same order as
+ * slice_stats gives it (a missing value adds 0.0 to a sum that starts at
+ * +0.0 and so is never -0.0: the sum it would have skipped), but the
+ * slices' chains of additions overlap instead of waiting on each other. */
+#define STAT_LANES 4
+static void slice_stats_lanes(const double *x, size_t n, double *mn, double *mx, double *mean,
+                              double *sd, size_t *count, size_t step)
+{
+    double lo[STAT_LANES], hi[STAT_LANES], s[STAT_LANES], mu[STAT_LANES], ss[STAT_LANES];
+    size_t m[STAT_LANES];
+    for (int l = 0; l < STAT_LANES; l++) {
+        lo[l] = INFINITY;
+        hi[l] = -INFINITY;
+        s[l] = ss[l] = 0.0;
+        m[l] = 0;
+    }
+    for (size_t k = 0; k < n; k++)
+        for (int l = 0; l < STAT_LANES; l++) {
+            double v = x[(size_t)l * n + k];
+            int pr = v == v;
+            lo[l] = v < lo[l] ? v : lo[l];
+            hi[l] = v > hi[l] ? v : hi[l];
+            s[l] += pr ? v : 0.0;
+            m[l] += (size_t)pr;
+        }
+    for (int l = 0; l < STAT_LANES; l++) mu[l] = m[l] ? s[l] / (double)m[l] : 0.0;
+    for (size_t k = 0; k < n; k++)
+        for (int l = 0; l < STAT_LANES; l++) {
+            double v = x[(size_t)l * n + k], dv = v - mu[l];
+            ss[l] += v == v ? dv * dv : 0.0;
+        }
+    for (int l = 0; l < STAT_LANES; l++) {
+        size_t o = (size_t)l * step;
+        count[o] = m[l];
+        if (m[l] == 0) {
+            mn[o] = mx[o] = mean[o] = sd[o] = NAN;
+            continue;
+        }
+        mn[o] = lo[l];
+        mx[o] = hi[l];
+        mean[o] = mu[l];
+        sd[o] = m[l] > 1 ? sqrt(ss[l] / (double)(m[l] - 1)) : NAN;
+    }
+}
+
+/* min, max, mean, sd and count of every scope slice of x into p: one slice
+ * per indicator (pooled, copied into each year) or per indicator-year. */
+static void params_stats(struct normalise_params *p, const double *x, size_t nunit,
+                         int pooled)
+{
+    size_t ny = p->nyear, len = pooled ? ny * nunit : nunit;
+    size_t ns = pooled ? p->nind : p->nind * ny, step = pooled ? ny : 1, s = 0;
+    for (; s + STAT_LANES <= ns; s += STAT_LANES) {
+        size_t o = s * step;
+        slice_stats_lanes(x + s * len, len, p->min + o, p->max + o, p->mean + o, p->sd + o,
+                          p->count + o, step);
+    }
+    for (; s < ns; s++) {
+        size_t o = s * step;
+        slice_stats(x + s * len, len, p->min + o, p->max + o, p->mean + o, p->sd + o,
+                    p->count + o);
+    }
+    if (!pooled) return;
+    for (size_t i = 0; i < p->nind; i++)
+        for (size_t t = 1; t < ny; t++) {
+            size_t s0 = i * ny;
+            p->min[s0 + t] = p->min[s0];
+            p->max[s0 + t] = p->max[s0];
+            p->mean[s0 + t] = p->mean[s0];
+            p->sd[s0 + t] = p->sd[s0];
+            p->count[s0 + t] = p->count[s0];
+        }
+}
+
 int normalise_params_compute(struct normalise_params *p, const struct method *m,
                              const struct framework *fw, const double *x,
                              size_t nunit, struct diag *d)
@@ -151,6 +226,7 @@ int normalise_params_compute(struct normalise_params *p, const struct method *m,
     }
     p->m = *m;
     size_t nyear = p->nyear, plane = nunit;
+    params_stats(p, x, nunit, m->scope == SCOPE_POOLED);
     for (size_t i = 0; i < p->nind; i++) {
         const struct fw_node *nd = &fw->node[i];
         double dir = nd->direction < 0 ? -1.0 : 1.0;
@@ -186,26 +262,8 @@ int normalise_params_compute(struct normalise_params *p, const struct method *m,
             }
         }
 
-        /* statistics per slice */
-        const double *xi = x + i * nyear * plane;
         size_t s0 = i * nyear;
-        if (m->scope == SCOPE_POOLED) {
-            slice_stats(xi, nyear * plane, &p->min[s0], &p->max[s0],
-                        &p->mean[s0], &p->sd[s0], &p->count[s0]);
-            for (size_t t = 1; t < nyear; t++) {
-                p->min[s0 + t] = p->min[s0];
-                p->max[s0 + t] = p->max[s0];
-                p->mean[s0 + t] = p->mean[s0];
-                p->sd[s0 + t] = p->sd[s0];
-                p->count[s0 + t] = p->count[s0];
-            }
-        } else {
-            for (size_t t = 0; t < nyear; t++)
-                slice_stats(xi + t * plane, plane, &p->min[s0 + t],
-                            &p->max[s0 + t], &p->mean[s0 + t], &p->sd[s0 + t],
-                            &p->count[s0 + t]);
-        }
-
+        const double *xi = x + i * nyear * plane;
         if (meth == NORM_FRACMAX) {
             /* x/max needs a positive maximum (in any slice). */
             for (size_t t = 0; t < nyear; t++) {
