@@ -111,12 +111,13 @@ static void pass_fill(size_t ni, size_t nunit, size_t nyear, const struct compar
             const int *st = ps->slot_t + s * nunit;
             const uint8_t *mk = ps->mask + i * nunit;
             for (size_t j = 0; j < nu; j++) {
+                /* read year 0 where the cell is not taken, and drop it
+                   (no branch on the mask, which has no pattern) */
                 size_t u = unit ? unit[j] : j;
-                int t = st[u];
-                row[j] = NAN;
-                if (t < 0 || !mk[u]) continue;
-                row[j] = target ? target[i * nyear + (size_t)t]
-                                : score[(i * nyear + (size_t)t) * nunit + u];
+                int take = st[u] >= 0 && mk[u];
+                size_t t = take ? (size_t)st[u] : 0;
+                double v = target ? target[i * nyear + t] : score[(i * nyear + t) * nunit + u];
+                row[j] = take ? v : NAN;
             }
         }
 }

@@ -245,7 +245,7 @@ static void fill_cell(const struct cube *c, double *x, uint8_t *flag,
                       struct prepare_report *rep)
 {
     x[k] = v;
-    flag[k] |= CUBE_IMPUTED;
+    if (flag) flag[k] |= CUBE_IMPUTED;
     rep->imputed++;
     rep->imputed_by_unit[t * c->nunit + u]++;
 }
@@ -408,6 +408,7 @@ static size_t impute_series(const struct cube *c, double *x, uint8_t *flag,
         series_known(xi, nu, ny, known);
         for (size_t u = 0; u < nu; u++) {
             uint64_t kb = known[u], miss = ~kb & full & ~drop[u];
+            if (!miss) continue;
             left += (size_t)__builtin_popcountll(miss);
             if (kb == 0) continue;
             for (; miss; miss &= miss - 1) {
@@ -775,8 +776,7 @@ static void clamp_extremes(double *x, size_t n, int k, int high, size_t *best)
 
 void prepare_treat_hold(const struct cube *c, double *x,
                         const struct prepare_treat_opts *o,
-                        const struct prepare_report *held, double *buf,
-                        size_t *ibuf)
+                        const struct prepare_report *held, size_t *ibuf)
 {
     size_t nu = c->nunit, ny = c->nyear;
     if (o->method == TREAT_NONE || !held->treat_done) return;
@@ -802,8 +802,7 @@ void prepare_treat_hold(const struct cube *c, double *x,
             case PREP_TREAT_LOG_CT: case PREP_TREAT_BOXCOX: {
                 struct prepare_treat_opts to = *o;
                 to.method = row->how == PREP_TREAT_LOG_CT ? TREAT_LOG_CT : TREAT_BOXCOX;
-                transform(xv, buf, len, &to);
-                memcpy(xv, buf, len * sizeof *buf);
+                transform(xv, xv, len, &to);   /* in place: y[k] reads only x[k] */
                 break;
             }
             default:
