@@ -18,6 +18,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "simd.h"
+
 #define AT(c, i, t, u) CUBE_AT(c, i, t, u)
 
 struct prepare_report *prepare_report_new(const struct cube *c)
@@ -374,16 +376,50 @@ static double series_value(const struct cube *c, enum impute_method method, cons
 }
 
 /* known[u]: bit t set when year t of unit u's series is known (not NaN),
- * from the ny <= 64 rows of one indicator (x: its first row), row by row. */
-static void series_known(const double *restrict x, size_t nu, size_t ny,
-                         uint64_t *restrict known)
+ * from the ny <= 64 rows of one indicator (x: its first row), for units
+ * [u0, nu), row by row. */
+static void series_known_base(const double *restrict x, size_t u0, size_t nu, size_t ny,
+                              uint64_t *restrict known)
 {
-    for (size_t u = 0; u < nu; u++) known[u] = 0;
+    for (size_t u = u0; u < nu; u++) known[u] = 0;
     for (size_t t = 0; t < ny; t++) {
         const double *restrict row = x + t * nu;
         uint64_t bit = (uint64_t)1 << t;
-        for (size_t u = 0; u < nu; u++) known[u] |= row[u] == row[u] ? bit : 0;
+        for (size_t u = u0; u < nu; u++) known[u] |= row[u] == row[u] ? bit : 0;
     }
+}
+
+#if SIMD_AVX512
+/* The same for 8 units a vector, the bits kept in a register over the
+ * years; the last nu % 8 units by series_known_base. */
+SIMD_TARGET static void series_known_avx512(const double *x, size_t nu, size_t ny,
+                                            uint64_t *known)
+{
+    size_t u = 0;
+    for (; u + 8 <= nu; u += 8) {
+        __m512i kb = _mm512_setzero_si512();
+        for (size_t t = 0; t < ny; t++) {
+            __m512d v = _mm512_loadu_pd(x + t * nu + u);
+            __mmask8 pr = _mm512_cmp_pd_mask(v, v, _CMP_ORD_Q);
+            kb = _mm512_mask_or_epi64(kb, pr, kb, _mm512_set1_epi64((long long)1 << t));
+        }
+        _mm512_storeu_si512(known + u, kb);
+    }
+    _mm256_zeroupper();   /* before scalar code: see simd.h */
+    series_known_base(x, u, nu, ny, known);
+}
+#endif
+
+static void series_known(const double *x, size_t nu, size_t ny, uint64_t *known, int avx512)
+{
+#if SIMD_AVX512
+    if (avx512) {
+        series_known_avx512(x, nu, ny, known);
+        return;
+    }
+#endif
+    (void)avx512;
+    series_known_base(x, 0, nu, ny, known);
 }
 
 /* Time-series imputation (latest, constant, linear) of every series of at
@@ -398,6 +434,7 @@ static size_t impute_series(const struct cube *c, double *x, uint8_t *flag,
 {
     size_t nu = c->nunit, ny = c->nyear, left = 0;
     uint64_t full = ny == 64 ? ~(uint64_t)0 : ((uint64_t)1 << ny) - 1;
+    int avx512 = simd_avx512();
     for (size_t u = 0; u < nu; u++) {
         drop[u] = 0;
         for (size_t t = 0; t < ny; t++)
@@ -405,7 +442,7 @@ static size_t impute_series(const struct cube *c, double *x, uint8_t *flag,
     }
     for (size_t i = 0; i < c->nind; i++) {
         double *xi = x + AT(c, i, 0, 0);
-        series_known(xi, nu, ny, known);
+        series_known(xi, nu, ny, known, avx512);
         for (size_t u = 0; u < nu; u++) {
             uint64_t kb = known[u], miss = ~kb & full & ~drop[u];
             if (!miss) continue;
