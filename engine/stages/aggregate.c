@@ -1,13 +1,13 @@
 /* aggregate.c: aggregation of node planes up the tree.
  *
  * Each aggregate node is computed plane by plane. The means take the cells
- * of its plane in blocks of 8: for each block the children, in their
- * order, add their weight to the present weight and w f(x) to the sum, held
- * in registers, and the block is finished from the two; so every cell gets
- * the additions in the order of a child-by-child pass over whole planes,
- * with one read of each child plane and one write of the node's. The
- * arithmetic and harmonic means run on AVX-512F where the CPU has it
- * (simd.h; the same operations on each cell). The weighted median gathers
+ * of its plane one by one (the arithmetic and harmonic means 8 at a time in
+ * AVX-512F vectors where the CPU has them, simd.h): for a cell the
+ * children, in their order, add their weight to the present weight and
+ * w f(x) to the sum, held in registers, and the cell is finished from the
+ * two; so every cell gets the additions in the order of a child-by-child
+ * pass over whole planes, with one read of each child plane and one write
+ * of the node's. The weighted median gathers
  * the children of one cell into a small buffer; Copeland compares every
  * pair of units within a year (O(nunit^2 * nchild), fine for a few hundred
  * units).
