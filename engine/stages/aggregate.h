@@ -53,9 +53,9 @@
 
 struct aggregate_work;
 
-/* Scratch space for a framework and cube size: two accumulator planes of
- * nyear*nunit doubles, child buffers for the median, pair buffers for the
- * NULL on ENOMEM. */
+/* Scratch space for a framework and cube size: the present weight and
+ * count of each of nyear*nunit cells (median, Copeland) and buffers of the
+ * children of a node. NULL on ENOMEM. */
 struct aggregate_work *aggregate_work_alloc(const struct framework *fw,
                                             size_t nunit, size_t nyear);
 void aggregate_work_free(struct aggregate_work *w);   /* NULL is harmless */

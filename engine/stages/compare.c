@@ -115,6 +115,9 @@ void compare_free(struct compare *cm)
         compare_passes_free(&cm->plan->rep);
         free(cm->plan->out_first);
         free(cm->plan->out_cell);
+        free(cm->plan->unit_first);
+        free(cm->plan->unit);
+        free(cm->plan->out_packed);
         free(cm->plan);
     }
     free(cm);

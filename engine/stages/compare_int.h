@@ -40,6 +40,16 @@ struct compare_plan {
                                     [out_first[k], out_first[k + 1]) */
     size_t *out_cell;            /* [nextra] cell of its pass's planes */
     size_t maxslot;              /* most slots of a pass (work area size) */
+    /* What a replication evaluates of pass k: only its units (those with a
+     * slot), packed: unit[unit_first[k] .. unit_first[k + 1]) in order,
+     * and out_packed[j] the cell of extra j in the packed planes. Every
+     * other unit's indicators are NaN in the pass, so leaving it out
+     * changes no value of the others (its aggregates are NaN, a mean
+     * reads only its own cell, and no change above a Copeland node is
+     * recomputed). */
+    size_t *unit_first;          /* [rep.n + 1] */
+    size_t *unit;
+    size_t *out_packed;          /* [nextra] */
 };
 
 struct compare_work {
@@ -105,6 +115,18 @@ int compare_pass_eval(const struct framework *fw, const struct method *lm,
                       const double *weight, size_t nunit, size_t nyear,
                       const struct compare_pass *ps, const double *score,
                       const double *target, struct compare_work *w);
+
+/* compare_pass_eval from score on the nu units unit[0..nu) of the pass
+ * only: the planes in w->x hold nu units (cell (n * nslot + s) * nu + j for
+ * unit[j]). Returns as compare_pass_eval. */
+int compare_pass_eval_units(const struct framework *fw, const struct method *lm,
+                            const double *weight, size_t nunit, size_t nyear,
+                            const struct compare_pass *ps, const double *score,
+                            const size_t *unit, size_t nu, struct compare_work *w);
+/* The packed units and cells of every replication pass (plan->unit_first,
+ * unit, out_packed), once the passes and out_cell are final. 0, or -1 on
+ * ENOMEM. */
+int compare_plan_pack(struct compare_plan *pl, size_t nunit, size_t nextra);
 
 /* Cell of node n, slot s, unit u in a pass's planes. */
 static inline size_t compare_cell(size_t n, size_t s, size_t nslot, size_t nunit, size_t u)

@@ -78,34 +78,97 @@ struct compare_work *compare_work_new(const struct compare *cm, const struct fra
     return compare_work_alloc(fw, cm->nunit, cm->plan->maxslot ? cm->plan->maxslot : 2);
 }
 
+/* The aggregates of a pass's planes in w->x (nunit units, ns slots); every
+ * aggregate NaN and -1 when the aggregation refused a value, else 0. */
+static int pass_aggregate(const struct framework *fw, const struct method *lm,
+                          const double *weight, size_t nunit, size_t ns,
+                          struct compare_work *w)
+{
+    size_t plane = ns * nunit;
+    struct diag quiet;
+    diag_init(&quiet);
+    int rc = aggregate_tree(fw, lm, weight, w->x, nunit, ns, NULL, NULL, w->aw, NULL, &quiet);
+    diag_free(&quiet);
+    if (rc != 0) {
+        for (size_t k = (size_t)fw->nind * plane; k < (size_t)fw->nnode * plane; k++)
+            w->x[k] = NAN;
+        return -1;
+    }
+    return 0;
+}
+
+/* The indicator planes of pass ps into x, for the nu units unit[0..nu)
+ * (unit NULL: every unit, nu = nunit), from score or target as
+ * compare_pass_eval says. */
+static void pass_fill(size_t ni, size_t nunit, size_t nyear, const struct compare_pass *ps,
+                      const double *score, const double *target, const size_t *unit,
+                      size_t nu, double *x)
+{
+    size_t ns = ps->nslot;
+    for (size_t i = 0; i < ni; i++)
+        for (size_t s = 0; s < ns; s++) {
+            double *row = x + (i * ns + s) * nu;
+            const int *st = ps->slot_t + s * nunit;
+            const uint8_t *mk = ps->mask + i * nunit;
+            for (size_t j = 0; j < nu; j++) {
+                /* read year 0 where the cell is not taken, and drop it
+                   (no branch on the mask, which has no pattern) */
+                size_t u = unit ? unit[j] : j;
+                int take = st[u] >= 0 && mk[u];
+                size_t t = take ? (size_t)st[u] : 0;
+                double v = target ? target[i * nyear + t] : score[(i * nyear + t) * nunit + u];
+                row[j] = take ? v : NAN;
+            }
+        }
+}
+
 int compare_pass_eval(const struct framework *fw, const struct method *lm,
                       const double *weight, size_t nunit, size_t nyear,
                       const struct compare_pass *ps, const double *score,
                       const double *target, struct compare_work *w)
 {
-    size_t ns = ps->nslot, ni = (size_t)fw->nind, plane = ns * nunit;
-    double *x = w->x;
-    for (size_t i = 0; i < ni; i++)
-        for (size_t s = 0; s < ns; s++) {
-            double *row = x + (i * ns + s) * nunit;
-            const int *st = ps->slot_t + s * nunit;
-            const uint8_t *mk = ps->mask + i * nunit;
-            for (size_t u = 0; u < nunit; u++) {
-                int t = st[u];
-                row[u] = NAN;
-                if (t < 0 || !mk[u]) continue;
-                row[u] = target ? target[i * nyear + (size_t)t]
-                                : score[(i * nyear + (size_t)t) * nunit + u];
-            }
-        }
-    struct diag quiet;
-    diag_init(&quiet);
-    int rc = aggregate_tree(fw, lm, weight, x, nunit, ns, NULL, NULL, w->aw, NULL, &quiet);
-    diag_free(&quiet);
-    if (rc != 0) {
-        for (size_t k = ni * plane; k < (size_t)fw->nnode * plane; k++) x[k] = NAN;
+    pass_fill((size_t)fw->nind, nunit, nyear, ps, score, target, NULL, nunit, w->x);
+    return pass_aggregate(fw, lm, weight, nunit, ps->nslot, w);
+}
+
+int compare_pass_eval_units(const struct framework *fw, const struct method *lm,
+                            const double *weight, size_t nunit, size_t nyear,
+                            const struct compare_pass *ps, const double *score,
+                            const size_t *unit, size_t nu, struct compare_work *w)
+{
+    pass_fill((size_t)fw->nind, nunit, nyear, ps, score, NULL, unit, nu, w->x);
+    return pass_aggregate(fw, lm, weight, nu, ps->nslot, w);
+}
+
+int compare_plan_pack(struct compare_plan *pl, size_t nunit, size_t nextra)
+{
+    size_t np = pl->rep.n, nu_all = 0;
+    size_t *pos = malloc((nunit + 1) * sizeof *pos);
+    pl->unit_first = malloc((np + 1) * sizeof *pl->unit_first);
+    pl->unit = malloc((np * nunit + 1) * sizeof *pl->unit);
+    pl->out_packed = malloc((nextra + 1) * sizeof *pl->out_packed);
+    if (!pos || !pl->unit_first || !pl->unit || !pl->out_packed) {
+        free(pos);
         return -1;
     }
+    for (size_t k = 0; k < np; k++) {
+        const struct compare_pass *ps = &pl->rep.v[k];
+        size_t nu = 0;
+        pl->unit_first[k] = nu_all;
+        for (size_t u = 0; u < nunit; u++) {
+            int any = 0;
+            for (size_t s = 0; s < ps->nslot; s++) any |= ps->slot_t[s * nunit + u] >= 0;
+            pos[u] = nu;
+            if (any) pl->unit[nu_all + nu++] = u;
+        }
+        for (size_t j = pl->out_first[k]; j < pl->out_first[k + 1]; j++) {
+            size_t cell = pl->out_cell[j];
+            pl->out_packed[j] = cell / nunit * nu + pos[cell % nunit];
+        }
+        nu_all += nu;
+    }
+    pl->unit_first[np] = nu_all;
+    free(pos);
     return 0;
 }
 
@@ -260,7 +323,7 @@ int compare_changes_common(struct compare_ctx *x, struct compare *cm)
     first = NULL;
     o.cell = NULL;
     o.val = NULL;
-    rc = 0;
+    rc = compare_plan_pack(pl, x->nu, cm->nextra);
 done:
     free(pidx);
     free(first);
@@ -277,8 +340,10 @@ void compare_replicate(const struct compare *cm, const struct framework *fw,
     for (size_t k = 0; k < pl->rep.n; k++) {
         size_t j0 = pl->out_first[k], j1 = pl->out_first[k + 1];
         if (j0 == j1) continue;
-        compare_pass_eval(fw, lm, weight, cm->nunit, cm->nyear, &pl->rep.v[k], score, NULL, w);
-        for (size_t j = j0; j < j1; j++) extra[j] = w->x[pl->out_cell[j]];
+        const size_t *unit = pl->unit + pl->unit_first[k];
+        compare_pass_eval_units(fw, lm, weight, cm->nunit, cm->nyear, &pl->rep.v[k], score,
+                                unit, pl->unit_first[k + 1] - pl->unit_first[k], w);
+        for (size_t j = j0; j < j1; j++) extra[j] = w->x[pl->out_packed[j]];
     }
 }
 

@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "rank.h"
+#include "simd.h"
 
 struct normalise_work {
     size_t cap;                  /* values a slice may hold (2*cap pairs) */
@@ -133,6 +134,188 @@ static void slice_stats(const double *x, size_t n, double *mn, double *mx,
     *sd = m > 1 ? sqrt(ss / (double)(m - 1)) : NAN;
 }
 
+/* The finish of slice_stats for lane l: results at [l * step]. */
+static void lane_finish(size_t l, size_t step, size_t m, double lo, double hi, double mu,
+                        double ss, double *mn, double *mx, double *mean, double *sd,
+                        size_t *count)
+{
+    size_t o = l * step;
+    count[o] = m;
+    if (m == 0) {
+        mn[o] = mx[o] = mean[o] = sd[o] = NAN;
+        return;
+    }
+    mn[o] = lo;
+    mx[o] = hi;
+    mean[o] = mu;
+    sd[o] = m > 1 ? sqrt(ss / (double)(m - 1)) : NAN;
+}
+
+/* slice_stats of STAT_LANES slices at once, slice l at x + l * n, results
+ * at [l * step]: each slice gets the same operations in the same order as
+ * slice_stats gives it (a missing value adds 0.0 to a sum that starts at
+ * +0.0 and so is never -0.0: the sum it would have skipped), but the
+ * slices' chains of additions overlap instead of waiting on each other. */
+#define STAT_LANES 4
+static void slice_stats_lanes(const double *x, size_t n, double *mn, double *mx, double *mean,
+                              double *sd, size_t *count, size_t step)
+{
+    double lo[STAT_LANES], hi[STAT_LANES], s[STAT_LANES], mu[STAT_LANES], ss[STAT_LANES];
+    size_t m[STAT_LANES];
+    for (int l = 0; l < STAT_LANES; l++) {
+        lo[l] = INFINITY;
+        hi[l] = -INFINITY;
+        s[l] = ss[l] = 0.0;
+        m[l] = 0;
+    }
+    for (size_t k = 0; k < n; k++)
+        for (int l = 0; l < STAT_LANES; l++) {
+            double v = x[(size_t)l * n + k];
+            int pr = v == v;
+            lo[l] = v < lo[l] ? v : lo[l];
+            hi[l] = v > hi[l] ? v : hi[l];
+            s[l] += pr ? v : 0.0;
+            m[l] += (size_t)pr;
+        }
+    for (int l = 0; l < STAT_LANES; l++) mu[l] = m[l] ? s[l] / (double)m[l] : 0.0;
+    for (size_t k = 0; k < n; k++)
+        for (int l = 0; l < STAT_LANES; l++) {
+            double v = x[(size_t)l * n + k], dv = v - mu[l];
+            ss[l] += v == v ? dv * dv : 0.0;
+        }
+    for (int l = 0; l < STAT_LANES; l++)
+        lane_finish((size_t)l, step, m[l], lo[l], hi[l], mu[l], ss[l], mn, mx, mean, sd, count);
+}
+
+#if SIMD_AVX512
+/* r[l] = 8 values of slice l in, r[j] = value j of the 8 slices out. */
+__attribute__((target("avx512f"), always_inline)) static inline void
+transpose8(__m512d r[8])
+{
+    __m512d t[8], u[8];
+    for (int j = 0; j < 8; j += 2) {
+        t[j] = _mm512_unpacklo_pd(r[j], r[j + 1]);
+        t[j + 1] = _mm512_unpackhi_pd(r[j], r[j + 1]);
+    }
+    for (int j = 0; j < 8; j += 4) {
+        u[j] = _mm512_shuffle_f64x2(t[j], t[j + 2], 0x88);
+        u[j + 1] = _mm512_shuffle_f64x2(t[j], t[j + 2], 0xDD);
+        u[j + 2] = _mm512_shuffle_f64x2(t[j + 1], t[j + 3], 0x88);
+        u[j + 3] = _mm512_shuffle_f64x2(t[j + 1], t[j + 3], 0xDD);
+    }
+    r[0] = _mm512_shuffle_f64x2(u[0], u[4], 0x88);
+    r[4] = _mm512_shuffle_f64x2(u[0], u[4], 0xDD);
+    r[2] = _mm512_shuffle_f64x2(u[1], u[5], 0x88);
+    r[6] = _mm512_shuffle_f64x2(u[1], u[5], 0xDD);
+    r[1] = _mm512_shuffle_f64x2(u[2], u[6], 0x88);
+    r[5] = _mm512_shuffle_f64x2(u[2], u[6], 0xDD);
+    r[3] = _mm512_shuffle_f64x2(u[3], u[7], 0x88);
+    r[7] = _mm512_shuffle_f64x2(u[3], u[7], 0xDD);
+}
+
+/* slice_stats of 8 slices at once on AVX-512F, slice l (a lane) at
+ * x + l * n, results at [l * step]: blocks of 8 values of each slice are
+ * transposed so that a vector holds value k of the 8 slices, and the
+ * lanes take the operations of slice_stats in its order (min_pd(v, lo) is
+ * v < lo ? v : lo, max_pd likewise; a missing value is masked out of the
+ * sums and the count); the last n % 8 values go one by one. */
+SIMD_TARGET static void slice_stats_avx512(const double *x, size_t n, double *mn, double *mx,
+                                           double *mean, double *sd, size_t *count,
+                                           size_t step)
+{
+    const __m512i one = _mm512_set1_epi64(1);
+    __m512d lo = _mm512_set1_pd(INFINITY), hi = _mm512_set1_pd(-INFINITY);
+    __m512d s = _mm512_setzero_pd(), ss = _mm512_setzero_pd(), r[8];
+    __m512i m = _mm512_setzero_si512();
+    size_t n8 = n - n % 8;
+    for (size_t k = 0; k < n8; k += 8) {
+        for (int l = 0; l < 8; l++) r[l] = _mm512_loadu_pd(x + (size_t)l * n + k);
+        transpose8(r);
+        for (int j = 0; j < 8; j++) {
+            __mmask8 pr = _mm512_cmp_pd_mask(r[j], r[j], _CMP_ORD_Q);
+            lo = _mm512_min_pd(r[j], lo);
+            hi = _mm512_max_pd(r[j], hi);
+            s = _mm512_mask_add_pd(s, pr, s, r[j]);
+            m = _mm512_mask_add_epi64(m, pr, m, one);
+        }
+    }
+    double slo[8], shi[8], ssum[8], mu[8], sss[8];
+    long long sm[8];
+    _mm512_storeu_pd(slo, lo);
+    _mm512_storeu_pd(shi, hi);
+    _mm512_storeu_pd(ssum, s);
+    _mm512_storeu_si512(sm, m);
+    for (int l = 0; l < 8; l++) {
+        const double *xl = x + (size_t)l * n;
+        for (size_t k = n8; k < n; k++) {
+            double v = xl[k];
+            if (isnan(v)) continue;
+            if (v < slo[l]) slo[l] = v;
+            if (v > shi[l]) shi[l] = v;
+            ssum[l] += v;
+            sm[l]++;
+        }
+        mu[l] = sm[l] ? ssum[l] / (double)sm[l] : 0.0;
+    }
+    __m512d vmu = _mm512_loadu_pd(mu);
+    for (size_t k = 0; k < n8; k += 8) {
+        for (int l = 0; l < 8; l++) r[l] = _mm512_loadu_pd(x + (size_t)l * n + k);
+        transpose8(r);
+        for (int j = 0; j < 8; j++) {
+            __mmask8 pr = _mm512_cmp_pd_mask(r[j], r[j], _CMP_ORD_Q);
+            __m512d dv = _mm512_sub_pd(r[j], vmu);
+            ss = _mm512_mask_add_pd(ss, pr, ss, _mm512_mul_pd(dv, dv));
+        }
+    }
+    _mm512_storeu_pd(sss, ss);
+    _mm256_zeroupper();   /* before scalar code: see simd.h */
+    for (size_t l = 0; l < 8; l++) {
+        const double *xl = x + l * n;
+        for (size_t k = n8; k < n; k++)
+            if (!isnan(xl[k])) sss[l] += (xl[k] - mu[l]) * (xl[k] - mu[l]);
+        lane_finish(l, step, (size_t)sm[l], slo[l], shi[l], mu[l], sss[l], mn, mx, mean, sd,
+                    count);
+    }
+}
+#endif
+
+/* min, max, mean, sd and count of every scope slice of x into p: one slice
+ * per indicator (pooled, copied into each year) or per indicator-year. */
+static void params_stats(struct normalise_params *p, const double *x, size_t nunit,
+                         int pooled)
+{
+    size_t ny = p->nyear, len = pooled ? ny * nunit : nunit;
+    size_t ns = pooled ? p->nind : p->nind * ny, step = pooled ? ny : 1, s = 0;
+#if SIMD_AVX512
+    if (simd_avx512())
+        for (; s + 8 <= ns; s += 8) {
+            size_t o = s * step;
+            slice_stats_avx512(x + s * len, len, p->min + o, p->max + o, p->mean + o,
+                               p->sd + o, p->count + o, step);
+        }
+#endif
+    for (; s + STAT_LANES <= ns; s += STAT_LANES) {
+        size_t o = s * step;
+        slice_stats_lanes(x + s * len, len, p->min + o, p->max + o, p->mean + o, p->sd + o,
+                          p->count + o, step);
+    }
+    for (; s < ns; s++) {
+        size_t o = s * step;
+        slice_stats(x + s * len, len, p->min + o, p->max + o, p->mean + o, p->sd + o,
+                    p->count + o);
+    }
+    if (!pooled) return;
+    for (size_t i = 0; i < p->nind; i++)
+        for (size_t t = 1; t < ny; t++) {
+            size_t s0 = i * ny;
+            p->min[s0 + t] = p->min[s0];
+            p->max[s0 + t] = p->max[s0];
+            p->mean[s0 + t] = p->mean[s0];
+            p->sd[s0 + t] = p->sd[s0];
+            p->count[s0 + t] = p->count[s0];
+        }
+}
+
 int normalise_params_compute(struct normalise_params *p, const struct method *m,
                              const struct framework *fw, const double *x,
                              size_t nunit, struct diag *d)
@@ -151,6 +334,7 @@ int normalise_params_compute(struct normalise_params *p, const struct method *m,
     }
     p->m = *m;
     size_t nyear = p->nyear, plane = nunit;
+    params_stats(p, x, nunit, m->scope == SCOPE_POOLED);
     for (size_t i = 0; i < p->nind; i++) {
         const struct fw_node *nd = &fw->node[i];
         double dir = nd->direction < 0 ? -1.0 : 1.0;
@@ -186,26 +370,8 @@ int normalise_params_compute(struct normalise_params *p, const struct method *m,
             }
         }
 
-        /* statistics per slice */
-        const double *xi = x + i * nyear * plane;
         size_t s0 = i * nyear;
-        if (m->scope == SCOPE_POOLED) {
-            slice_stats(xi, nyear * plane, &p->min[s0], &p->max[s0],
-                        &p->mean[s0], &p->sd[s0], &p->count[s0]);
-            for (size_t t = 1; t < nyear; t++) {
-                p->min[s0 + t] = p->min[s0];
-                p->max[s0 + t] = p->max[s0];
-                p->mean[s0 + t] = p->mean[s0];
-                p->sd[s0 + t] = p->sd[s0];
-                p->count[s0 + t] = p->count[s0];
-            }
-        } else {
-            for (size_t t = 0; t < nyear; t++)
-                slice_stats(xi + t * plane, plane, &p->min[s0 + t],
-                            &p->max[s0 + t], &p->mean[s0 + t], &p->sd[s0 + t],
-                            &p->count[s0 + t]);
-        }
-
+        const double *xi = x + i * nyear * plane;
         if (meth == NORM_FRACMAX) {
             /* x/max needs a positive maximum (in any slice). */
             for (size_t t = 0; t < nyear; t++) {

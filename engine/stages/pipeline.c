@@ -171,7 +171,7 @@ struct pipeline_work *pipeline_work_new(const struct pipeline *p)
     w->nw = normalise_work_alloc(nu, ny);
     w->aw = aggregate_work_alloc(p->fw, nu, ny);
     w->rw = rank_plane_work_alloc(nu ? nu : 1);
-    w->buf = malloc((ny * nu + 1) * sizeof *w->buf);
+    w->buf = malloc((nu + 1) * sizeof *w->buf);
     w->ibuf = malloc((ny * nu + 1) * sizeof *w->ibuf);
     if (p->cmp && p->cmp->nextra)
         w->cw = compare_work_new(p->cmp, p->fw);
@@ -199,18 +199,19 @@ static int prepare_stage(const struct pipeline *p, enum eval_mode mode, int stag
     case PREP_SCREEN:
         if (!p->screen_on) return 0;
         if (mode == EVAL_HOLD) {
-            prepare_screen_hold(c, x, w->flag, p->held->dropped);
+            prepare_screen_hold(c, x, NULL, p->held->dropped);
             memcpy(w->rep->dropped, p->held->dropped, c->nunit * c->nyear);
             return 0;
         }
         return prepare_screen(c, x, w->flag, &p->so, w->rep, d);
     case PREP_IMPUTE:
         if (cfg->impute == IMPUTE_NONE) return 0;
-        return prepare_impute_grouped(c, x, w->flag, cfg->impute, p->grp, p->ngrp, w->rep, d);
+        return prepare_impute_grouped(c, x, mode == EVAL_HOLD ? NULL : w->flag, cfg->impute,
+                                      p->grp, p->ngrp, w->rep, d);
     case PREP_TREAT:
         if (cfg->treat == TREAT_NONE) return 0;
         if (mode == EVAL_HOLD) {
-            prepare_treat_hold(c, x, &p->to, p->held, w->buf, w->ibuf);
+            prepare_treat_hold(c, x, &p->to, p->held, w->ibuf);
             return 0;
         }
         return prepare_treat(c, x, w->flag, &p->to, w->rep, d);
@@ -229,7 +230,10 @@ static int pipeline_eval(const struct pipeline *p, enum eval_mode mode,
     const struct framework *fw = p->fw;
     const struct cube *c = p->c;
     size_t nu = c->nunit, ny = c->nyear;
-    memcpy(w->flag, c->flag, c->nind * ny * nu);
+    /* flags record what preparation did for the nominal run and a
+       sensitivity run; a replication's are read by nothing */
+    if (mode == EVAL_DERIVE)
+        memcpy(w->flag, c->flag, c->nind * ny * nu);
     /* imputation skips the unit-years screened out so far, as in the
        nominal run (screening may come before or after it) */
     memset(w->rep->dropped, 0, nu * ny);

@@ -110,6 +110,11 @@ void pipeline_rank(const struct pipeline *p, const double *score, uint16_t *rank
     size_t nu = p->c->nunit, nplane = (size_t)p->fw->nnode * p->c->nyear;
     for (size_t k = 0; k < nplane; k++) {
         const double *x = score + k * nu;
+        /* the next plane comes from memory while this one is sorted (a
+           replication's planes are far more than a core's cache holds, and
+           a plane is too short for the hardware to fetch ahead by itself) */
+        if (k + 1 < nplane)
+            for (size_t u = 0; u < nu; u += 8) __builtin_prefetch(x + nu + u);
         const uint8_t *ok = p->rank_ok ? p->rank_ok + k * nu : NULL;
         int all = 1;
         for (size_t u = 0; ok && u < nu && all; u++) all = ok[u];

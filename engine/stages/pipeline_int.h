@@ -41,13 +41,15 @@ struct pipeline {
 };
 
 struct pipeline_work {
-    uint8_t *flag;                 /* [nind planes] flags after preparation */
+    uint8_t *flag;                 /* [nind planes] flags after preparation
+                                      (nominal and sensitivity runs; a
+                                      replication leaves them alone) */
     struct prepare_report *rep;    /* what the stages did */
     struct normalise_params *np;
     struct normalise_work *nw;
     struct aggregate_work *aw;
     struct rank_plane_work *rw;
-    double *buf;                   /* [nyear * nunit] a treatment slice */
+    double *buf;                   /* [nunit] a plane to rank */
     size_t *ibuf;                  /* [nyear * nunit] */
     size_t low_coverage;           /* aggregate cells missing for coverage */
     struct compare_work *cw;       /* NULL when there is nothing to recompute */

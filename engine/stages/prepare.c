@@ -18,6 +18,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "simd.h"
+
 #define AT(c, i, t, u) CUBE_AT(c, i, t, u)
 
 struct prepare_report *prepare_report_new(const struct cube *c)
@@ -245,7 +247,7 @@ static void fill_cell(const struct cube *c, double *x, uint8_t *flag,
                       struct prepare_report *rep)
 {
     x[k] = v;
-    flag[k] |= CUBE_IMPUTED;
+    if (flag) flag[k] |= CUBE_IMPUTED;
     rep->imputed++;
     rep->imputed_by_unit[t * c->nunit + u]++;
 }
@@ -300,6 +302,164 @@ int prepare_impute(const struct cube *c, double *x, uint8_t *flag,
     return rc;
 }
 
+/* Time-series imputation (latest, constant, linear) of every series by a
+ * scan of its years: for series of more than 64 years, which the bits of
+ * impute_series do not hold. buf holds ny doubles. */
+static void impute_series_scan(const struct cube *c, double *x, uint8_t *flag,
+                               enum impute_method method, double *buf,
+                               struct prepare_report *rep)
+{
+    size_t nu = c->nunit, ny = c->nyear, ni = c->nind;
+    const uint8_t *drop = rep->dropped;
+    for (size_t i = 0; i < ni; i++)
+        for (size_t u = 0; u < nu; u++) {
+            /* the known values of this series, before filling */
+            int first = -1, last = -1, nknown = 0;
+            for (size_t t = 0; t < ny; t++) {
+                buf[t] = x[AT(c, i, t, u)];
+                if (isnan(buf[t])) continue;
+                if (first < 0) first = (int)t;
+                last = (int)t;
+                nknown++;
+            }
+            if (nknown == 0 || nknown == (int)ny) continue;
+            int prev = -1;
+            for (size_t t = 0; t < ny; t++) {
+                if (!isnan(buf[t])) {
+                    prev = (int)t;
+                    continue;
+                }
+                if (drop[t * nu + u]) continue;
+                double v = NAN;
+                if (method == IMPUTE_LATEST) {
+                    if (prev >= 0) v = buf[prev];
+                } else if ((int)t < first) {
+                    v = buf[first];
+                } else if ((int)t > last) {
+                    v = buf[last];
+                } else if (method == IMPUTE_CONSTANT) {
+                    v = buf[prev];
+                } else {
+                    int next = (int)t + 1;
+                    while (isnan(buf[next])) next++;
+                    /* R approx: y0 + (y1 - y0) * (x - x0)/(x1 - x0) */
+                    double x0 = c->year[prev], x1 = c->year[next];
+                    double y0 = buf[prev], y1 = buf[next];
+                    v = y0 + (y1 - y0) * (((double)c->year[t] - x0) / (x1 - x0));
+                }
+                if (!isnan(v))
+                    fill_cell(c, x, flag, AT(c, i, t, u), t, u, v, rep);
+            }
+        }
+}
+
+/* The value time-series imputation gives year t of a series (xs: its year
+ * 0, years nu apart) whose known years are the bits of kb (t not one, kb not
+ * 0): latest the last known year before t (NaN when none); constant and
+ * linear the first or last known value beyond the ends, else the last
+ * known before t (constant) or R approx's line between the known years on
+ * either side (linear). */
+static double series_value(const struct cube *c, enum impute_method method, const double *xs,
+                           size_t nu, uint64_t kb, int t)
+{
+    uint64_t below = kb & (((uint64_t)1 << t) - 1);
+    uint64_t above = t < 63 ? kb >> (t + 1) : 0;
+    int prev = below ? 63 - __builtin_clzll(below) : -1;
+    int next = above ? t + 1 + __builtin_ctzll(above) : -1;
+    if (method == IMPUTE_LATEST) return prev >= 0 ? xs[(size_t)prev * nu] : NAN;
+    if (prev < 0) return xs[(size_t)next * nu];
+    if (next < 0 || method == IMPUTE_CONSTANT) return xs[(size_t)prev * nu];
+    /* R approx: y0 + (y1 - y0) * (x - x0)/(x1 - x0) */
+    double x0 = c->year[prev], x1 = c->year[next];
+    double y0 = xs[(size_t)prev * nu], y1 = xs[(size_t)next * nu];
+    return y0 + (y1 - y0) * (((double)c->year[t] - x0) / (x1 - x0));
+}
+
+/* known[u]: bit t set when year t of unit u's series is known (not NaN),
+ * from the ny <= 64 rows of one indicator (x: its first row), for units
+ * [u0, nu), row by row. */
+static void series_known_base(const double *restrict x, size_t u0, size_t nu, size_t ny,
+                              uint64_t *restrict known)
+{
+    for (size_t u = u0; u < nu; u++) known[u] = 0;
+    for (size_t t = 0; t < ny; t++) {
+        const double *restrict row = x + t * nu;
+        uint64_t bit = (uint64_t)1 << t;
+        for (size_t u = u0; u < nu; u++) known[u] |= row[u] == row[u] ? bit : 0;
+    }
+}
+
+#if SIMD_AVX512
+/* The same for 8 units a vector, the bits kept in a register over the
+ * years; the last nu % 8 units by series_known_base. */
+SIMD_TARGET static void series_known_avx512(const double *x, size_t nu, size_t ny,
+                                            uint64_t *known)
+{
+    size_t u = 0;
+    for (; u + 8 <= nu; u += 8) {
+        __m512i kb = _mm512_setzero_si512();
+        for (size_t t = 0; t < ny; t++) {
+            __m512d v = _mm512_loadu_pd(x + t * nu + u);
+            __mmask8 pr = _mm512_cmp_pd_mask(v, v, _CMP_ORD_Q);
+            kb = _mm512_mask_or_epi64(kb, pr, kb, _mm512_set1_epi64((long long)1 << t));
+        }
+        _mm512_storeu_si512(known + u, kb);
+    }
+    _mm256_zeroupper();   /* before scalar code: see simd.h */
+    series_known_base(x, u, nu, ny, known);
+}
+#endif
+
+static void series_known(const double *x, size_t nu, size_t ny, uint64_t *known, int avx512)
+{
+#if SIMD_AVX512
+    if (avx512) {
+        series_known_avx512(x, nu, ny, known);
+        return;
+    }
+#endif
+    (void)avx512;
+    series_known_base(x, 0, nu, ny, known);
+}
+
+/* Time-series imputation (latest, constant, linear) of every series of at
+ * most 64 years: the known years of each series are bits, so a series with
+ * every year or none known is passed over and a missing year finds its
+ * neighbours without a scan; drop[u] holds the bits of u's unit-years
+ * screened out. Returns the cells left missing (not counting screened
+ * unit-years); known and drop hold nu words. */
+static size_t impute_series(const struct cube *c, double *x, uint8_t *flag,
+                            enum impute_method method, uint64_t *known, uint64_t *drop,
+                            struct prepare_report *rep)
+{
+    size_t nu = c->nunit, ny = c->nyear, left = 0;
+    uint64_t full = ny == 64 ? ~(uint64_t)0 : ((uint64_t)1 << ny) - 1;
+    int avx512 = simd_avx512();
+    for (size_t u = 0; u < nu; u++) {
+        drop[u] = 0;
+        for (size_t t = 0; t < ny; t++)
+            drop[u] |= (uint64_t)(rep->dropped[t * nu + u] != 0) << t;
+    }
+    for (size_t i = 0; i < c->nind; i++) {
+        double *xi = x + AT(c, i, 0, 0);
+        series_known(xi, nu, ny, known, avx512);
+        for (size_t u = 0; u < nu; u++) {
+            uint64_t kb = known[u], miss = ~kb & full & ~drop[u];
+            if (!miss) continue;
+            left += (size_t)__builtin_popcountll(miss);
+            if (kb == 0) continue;
+            for (; miss; miss &= miss - 1) {
+                int t = __builtin_ctzll(miss);
+                double v = series_value(c, method, xi + u, nu, kb, t);
+                if (isnan(v)) continue;
+                fill_cell(c, x, flag, AT(c, i, (size_t)t, u), (size_t)t, u, v, rep);
+                left--;
+            }
+        }
+    }
+    return left;
+}
+
 int prepare_impute_grouped(const struct cube *c, double *x, uint8_t *flag,
                            enum impute_method method, const int *grp, int ngrp,
                            struct prepare_report *rep, struct diag *d)
@@ -309,9 +469,11 @@ int prepare_impute_grouped(const struct cube *c, double *x, uint8_t *flag,
     size_t nbuf = nu > ny ? nu : ny;
     double *buf = malloc((nbuf ? nbuf : 1) * sizeof *buf);
     double *gc = malloc(((size_t)ngrp + 1) * sizeof *gc);
-    if (!buf || !gc) {
+    uint64_t *known = malloc((2 * nu + 1) * sizeof *known);
+    if (!buf || !gc || !known) {
         free(buf);
         free(gc);
+        free(known);
         goto nomem;
     }
     const uint8_t *drop = rep->dropped;
@@ -342,59 +504,30 @@ int prepare_impute_grouped(const struct cube *c, double *x, uint8_t *flag,
         break;
     }
     case IMPUTE_LATEST: case IMPUTE_CONSTANT: case IMPUTE_LINEAR:
-        for (size_t i = 0; i < ni; i++)
-            for (size_t u = 0; u < nu; u++) {
-                /* the known values of this series, before filling */
-                int first = -1, last = -1, nknown = 0;
-                for (size_t t = 0; t < ny; t++) {
-                    buf[t] = x[AT(c, i, t, u)];
-                    if (isnan(buf[t])) continue;
-                    if (first < 0) first = (int)t;
-                    last = (int)t;
-                    nknown++;
-                }
-                if (nknown == 0 || nknown == (int)ny) continue;
-                int prev = -1;
-                for (size_t t = 0; t < ny; t++) {
-                    if (!isnan(buf[t])) {
-                        prev = (int)t;
-                        continue;
-                    }
-                    if (drop[t * nu + u]) continue;
-                    double v = NAN;
-                    if (method == IMPUTE_LATEST) {
-                        if (prev >= 0) v = buf[prev];
-                    } else if ((int)t < first) {
-                        v = buf[first];
-                    } else if ((int)t > last) {
-                        v = buf[last];
-                    } else if (method == IMPUTE_CONSTANT) {
-                        v = buf[prev];
-                    } else {
-                        int next = (int)t + 1;
-                        while (isnan(buf[next])) next++;
-                        /* R approx: y0 + (y1 - y0) * (x - x0)/(x1 - x0) */
-                        double x0 = c->year[prev], x1 = c->year[next];
-                        double y0 = buf[prev], y1 = buf[next];
-                        v = y0 + (y1 - y0) * (((double)c->year[t] - x0) / (x1 - x0));
-                    }
-                    if (!isnan(v))
-                        fill_cell(c, x, flag, AT(c, i, t, u), t, u, v, rep);
-                }
-            }
+        if (ny <= 64) {
+            rep->impute_left = impute_series(c, x, flag, method, known, known + nu, rep);
+            free(buf);
+            free(gc);
+            free(known);
+            return 0;
+        }
+        impute_series_scan(c, x, flag, method, buf, rep);
         break;
     default:
         break;
     }
     free(buf);
     free(gc);
-count:
-    rep->impute_left = 0;
+    free(known);
+count:;
+    size_t left = 0;
     for (size_t i = 0; i < ni; i++)
-        for (size_t t = 0; t < ny; t++)
-            for (size_t u = 0; u < nu; u++)
-                if (isnan(x[AT(c, i, t, u)]) && !rep->dropped[t * nu + u])
-                    rep->impute_left++;
+        for (size_t t = 0; t < ny; t++) {
+            const double *xv = x + AT(c, i, t, 0);
+            const uint8_t *dr = rep->dropped + t * nu;
+            for (size_t u = 0; u < nu; u++) left += isnan(xv[u]) && !dr[u];
+        }
+    rep->impute_left = left;
     return 0;
 nomem:
     diag_add(d, LCME_ENOMEM, NULL, 0, 0, "impute: out of memory");
@@ -680,8 +813,7 @@ static void clamp_extremes(double *x, size_t n, int k, int high, size_t *best)
 
 void prepare_treat_hold(const struct cube *c, double *x,
                         const struct prepare_treat_opts *o,
-                        const struct prepare_report *held, double *buf,
-                        size_t *ibuf)
+                        const struct prepare_report *held, size_t *ibuf)
 {
     size_t nu = c->nunit, ny = c->nyear;
     if (o->method == TREAT_NONE || !held->treat_done) return;
@@ -707,8 +839,7 @@ void prepare_treat_hold(const struct cube *c, double *x,
             case PREP_TREAT_LOG_CT: case PREP_TREAT_BOXCOX: {
                 struct prepare_treat_opts to = *o;
                 to.method = row->how == PREP_TREAT_LOG_CT ? TREAT_LOG_CT : TREAT_BOXCOX;
-                transform(xv, buf, len, &to);
-                memcpy(xv, buf, len * sizeof *buf);
+                transform(xv, xv, len, &to);   /* in place: y[k] reads only x[k] */
                 break;
             }
             default:

@@ -135,8 +135,10 @@ int prepare_screen(const struct cube *c, double *x, uint8_t *flag,
  *   IMPUTE_LINEAR                  linear between known years, constant
  *                                  beyond the ends (approx rule = 2); a
  *                                  single known value fills the series
- * Imputed cells get CUBE_IMPUTED. Returns 0, or -1 with an LCME_EINPUT entry
- * when a group method has no attribute `group` in the cube. */
+ * Imputed cells get CUBE_IMPUTED (flag may be NULL: no flags, as a Monte
+ * Carlo replication, whose flags nothing reads). Returns 0, or -1 with an
+ * LCME_EINPUT entry when a group method has no attribute `group` in the
+ * cube. */
 int prepare_impute(const struct cube *c, double *x, uint8_t *flag,
                    enum impute_method method, const char *group,
                    struct prepare_report *rep, struct diag *d);
@@ -201,12 +203,11 @@ int prepare_treat(const struct cube *c, double *x, uint8_t *flag,
  * slices are left alone. o gives the
  * method and lambda and must match the earlier call's slices (pooled).
  * Ties among the largest (smallest) values are broken by position.
- * buf and ibuf hold the longest slice (nunit, or nyear*nunit when
- * pooled) of doubles and of indices. Cannot fail. */
+ * ibuf holds winmax + 1 indices (the longest slice, nunit or nyear*nunit
+ * when pooled, is always enough). Cannot fail. */
 void prepare_treat_hold(const struct cube *c, double *x,
                         const struct prepare_treat_opts *o,
-                        const struct prepare_report *held, double *buf,
-                        size_t *ibuf);
+                        const struct prepare_report *held, size_t *ibuf);
 
 /* Type-2 sample skewness and kurtosis (Excel SKEW, KURT; e1071 type 2) of
  * the non-NaN values of x[0..n). NaN when fewer than 3 (skew) or 4 (kurt)

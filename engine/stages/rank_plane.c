@@ -261,10 +261,14 @@ static void keys_to_ranks(const double *x, uint32_t *K, size_t m, int same,
         }
         K[j] = key;
     }
+    /* different quanta are different values (the quantum is a function
+       of the value), so only equal quanta need the values compared */
     uint16_t rk = 1;
     for (size_t k = 0; k < m; k++) {
         uint32_t u = K[k] & (NET_MAX - 1);
-        if (k > 0 && x[u] != x[K[k - 1] & (NET_MAX - 1)]) rk = (uint16_t)(k + 1);
+        if (k > 0 && ((K[k] >> UNIT_BITS) != (K[k - 1] >> UNIT_BITS) ||
+                      x[u] != x[K[k - 1] & (NET_MAX - 1)]))
+            rk = (uint16_t)(k + 1);
         out[u] = rk;
     }
 }

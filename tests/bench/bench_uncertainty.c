@@ -20,6 +20,14 @@
  * intervals of the last run are written to file as raw doubles, so that two
  * builds can be checked for byte-identical output (cmp). LCME_BENCH_UNITS=n
  * runs n units instead of 356.
+ *
+ * With LCME_BENCH_PIPELINE=n the program times the pipeline alone instead:
+ * n calls of pipeline_replicate on perturbed raw values (value + se times a
+ * normal draw; the draws are made before and not timed), reporting the
+ * median, first decile and total CPU time of the calls (the thread's CPU clock: on a
+ * shared machine it moves much less than the wall time), and a checksum of every score and
+ * rank they wrote, so that two builds can be compared for identical
+ * replications.
  */
 #include <math.h>
 #include <pthread.h>
@@ -199,6 +207,70 @@ static double time_draws(long R, int nt, int gsl, double *cpu_s)
     return now() - t0;
 }
 
+/* FNV-1a over 64-bit words, then the bytes of the tail */
+static uint64_t fnv(uint64_t h, const void *p, size_t n)
+{
+    const unsigned char *b = p;
+    size_t k = 0;
+    for (; k + 8 <= n; k += 8) {
+        uint64_t v;
+        memcpy(&v, b + k, 8);
+        h = (h ^ v) * 1099511628211ULL;
+    }
+    for (; k < n; k++) h = (h ^ b[k]) * 1099511628211ULL;
+    return h;
+}
+
+/* LCME_BENCH_PIPELINE: n replications of the pipeline alone. */
+static int time_pipeline(const struct results *res, const struct cube *c, long n)
+{
+    const struct pipeline *pl = res->pipeline;
+    size_t nraw = c->nind * c->nyear * c->nunit, row = pipeline_row_cells(pl);
+    size_t nres = res->nnode * res->nyear * res->nunit;
+    enum { NPERT = 8 };
+    double *pert = malloc(NPERT * nraw * sizeof *pert);
+    double *x = malloc(nraw * sizeof *x), *s = malloc(row * sizeof *s);
+    uint16_t *rk = malloc(nres * sizeof *rk);
+    double *tc = malloc((size_t)n * sizeof *tc);
+    struct pipeline_work *w = pipeline_work_new(pl);
+    if (!pert || !x || !s || !rk || !tc || !w) return 1;
+    gsl_rng *g = gsl_rng_alloc(gsl_rng_mt19937);
+    gsl_rng_set(g, 7);
+    for (size_t k = 0; k < NPERT * nraw; k++) {
+        double v = c->value[k % nraw], se = c->se[k % nraw];
+        pert[k] = isnan(v) ? v : v + se * gsl_ran_gaussian_ziggurat(g, 1.0);
+    }
+    struct diag d;
+    diag_init(&d);
+    uint64_t h = 14695981039346656037ULL;
+    double total = 0;
+    for (long r = 0; r < n; r++) {
+        memcpy(x, pert + (size_t)(r % NPERT) * nraw, nraw * sizeof *x);
+        struct timespec t0, t1;
+        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t0);
+        int rc = pipeline_replicate(pl, w, x, s, rk, &d);
+        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t1);
+        if (rc != 0) return 1;
+        tc[r] = (double)(t1.tv_sec - t0.tv_sec) + 1e-9 * (double)(t1.tv_nsec - t0.tv_nsec);
+        total += tc[r];
+        h = fnv(h, s, row * sizeof *s);
+        h = fnv(h, rk, nres * sizeof *rk);
+    }
+    qsort(tc, (size_t)n, sizeof *tc, cmpd);
+    printf("pipeline alone: %ld replications, CPU %.2f ms a replication (median; "
+           "fastest tenth %.2f), %.3f s in all; checksum %016llx\n", n, 1e3 * tc[n / 2],
+           1e3 * tc[n / 10], total, (unsigned long long)h);
+    gsl_rng_free(g);
+    diag_free(&d);
+    pipeline_work_free(w);
+    free(pert);
+    free(x);
+    free(s);
+    free(rk);
+    free(tc);
+    return 0;
+}
+
 /* Raw intervals and change intervals, for byte comparison of builds. */
 static int dump_results(const char *path, const struct results *res,
                         const struct uncertainty_change *ch)
@@ -245,6 +317,16 @@ int main(int argc, char **argv)
     if (pipeline_run(cfg, fw, c, &res, &d) != 0) {
         fprintf(stderr, "pipeline failed\n");
         return 1;
+    }
+    const char *pipe_only = getenv("LCME_BENCH_PIPELINE");
+    if (pipe_only && strtol(pipe_only, NULL, 10) > 0) {
+        int rc = time_pipeline(res, c, strtol(pipe_only, NULL, 10));
+        results_free(res);
+        cube_free(c);
+        gsl_rng_free(g);
+        diag_free(&d);
+        free(cfg);
+        return rc;
     }
     struct rank_plane_work *rw = rank_plane_work_alloc(NU);
     if (!rw) return 1;

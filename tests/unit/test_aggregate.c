@@ -1,6 +1,7 @@
 /* test_aggregate.c: unit tests of engine/stages/aggregate.c: every aggregator on a
  * 3-unit x 3-child example, the coverage rule, a two-level tree with a
- * method per level, the domain errors, and ranks with ties.
+ * method per level, the domain errors, ranks with ties, and the means of a
+ * plane longer than a vector block against a child-by-child pass.
  *
  * Frameworks are built by hand. Every expected number is worked by hand in
  * the comment beside it.
@@ -318,6 +319,68 @@ static void test_harmonic_refuses_zero(void **state)
     diag_free(&d);
 }
 
+/* The means of planes longer than a vector block (3 units x 7 years = 21
+ * cells: two blocks of 8 and a tail of 5), with missing values and a
+ * coverage rule, equal bit for bit to a child-by-child pass over whole
+ * planes (the definition: each cell adds w, then w f(x), child by child
+ * from 0.0); and the first domain error named child by child. */
+static void naive_mean(const double *x, int harm, double min_cov, double *out, size_t cells)
+{
+    const double w[3] = {1, 2, 1};
+    double sw[21] = {0}, acc[21] = {0}, wtot = 0;
+    unsigned np[21] = {0};
+    for (int j = 0; j < 3; j++) {
+        wtot += w[j];
+        for (size_t k = 0; k < cells; k++) {
+            double v = x[(size_t)j * cells + k];
+            if (isnan(v)) continue;
+            sw[k] += w[j];
+            acc[k] += harm ? w[j] / v : w[j] * v;
+            np[k]++;
+        }
+    }
+    for (size_t k = 0; k < cells; k++) {
+        int cov = np[k] && sw[k] > 0 && !(min_cov > 0 && sw[k] < min_cov * wtot * (1.0 - 1e-12));
+        out[k] = !cov ? NAN : harm ? sw[k] / acc[k] : acc[k] / sw[k];
+    }
+}
+
+static void test_means_wide_plane(void **state)
+{
+    (void)state;
+    enum { CELLS = 21 };
+    make_flat();
+    double x0[4 * CELLS], x[4 * CELLS], want[CELLS];
+    for (int k = 0; k < 3 * CELLS; k++)
+        x0[k] = k % 7 == 3 ? N : 0.37 + (double)((k * 37) % 23) / 3.0;
+    struct aggregate_work *w = aggregate_work_alloc(&fw, 3, 7);
+    assert_non_null(w);
+    struct diag d;
+    diag_init(&d);
+    for (int harm = 0; harm <= 1; harm++)
+        for (int cov = 0; cov <= 1; cov++) {
+            set_methods(harm ? AGG_HARMONIC : AGG_ARITHMETIC, 1, cov ? 0.6 : 0);
+            memcpy(x, x0, sizeof x);
+            size_t low = 0;
+            assert_int_equal(aggregate_tree(&fw, lm, NULL, x, 3, 7, NULL, NULL, w, &low, &d),
+                             0);
+            naive_mean(x0, harm, cov ? 0.6 : 0, want, CELLS);
+            assert_memory_equal(x + 3 * CELLS, want, sizeof want);
+        }
+    /* zeros in Z at cell 2 and in X at cell 10: X comes first (cell 10 is
+       unit 2 of year 4) */
+    set_methods(AGG_HARMONIC, 1, 0);
+    memcpy(x, x0, sizeof x);
+    x[2 * CELLS + 2] = 0;
+    x[10] = 0;
+    assert_int_equal(aggregate_tree(&fw, lm, NULL, x, 3, 7, NULL, NULL, w, NULL, &d), -1);
+    assert_non_null(strstr(d.v[0].msg, "'X'"));
+    assert_non_null(strstr(d.v[0].msg, "#2"));
+    assert_non_null(strstr(d.v[0].msg, "year #4"));
+    aggregate_work_free(w);
+    diag_free(&d);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -329,6 +392,7 @@ int main(void)
         cmocka_unit_test(test_weight_override),
         cmocka_unit_test(test_two_levels),
         cmocka_unit_test(test_harmonic_refuses_zero),
+        cmocka_unit_test(test_means_wide_plane),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,5 +1,6 @@
 /* test_normalise.c: unit tests of engine/stages/normalise.c (direction, every
- * normaliser, scopes, constant slices, fallbacks, fixed-bounds apply).
+ * normaliser, scopes, constant slices, fallbacks, fixed-bounds apply, the
+ * statistics of many slices at once against their definition).
  *
  * Frameworks are built by hand (plain structs, indicators only). Every
  * expected number is worked by hand in the comment beside it.
@@ -303,6 +304,80 @@ static void test_scope(void **state)
     normalise_params_free(p);
 }
 
+/* The statistics of one slice by their definition (two passes, R's sd),
+ * for test_stats_many_slices. */
+static void naive_stats(const double *x, size_t n, double *mn, double *mx, double *mean,
+                        double *sd, size_t *count)
+{
+    double lo = INFINITY, hi = -INFINITY, s = 0, ss = 0;
+    size_t m = 0;
+    for (size_t k = 0; k < n; k++) {
+        if (isnan(x[k])) continue;
+        if (x[k] < lo) lo = x[k];
+        if (x[k] > hi) hi = x[k];
+        s += x[k];
+        m++;
+    }
+    *count = m;
+    double mu = m ? s / (double)m : NAN;
+    for (size_t k = 0; k < n; k++)
+        if (!isnan(x[k])) ss += (x[k] - mu) * (x[k] - mu);
+    *mn = m ? lo : NAN;
+    *mx = m ? hi : NAN;
+    *mean = mu;
+    *sd = m > 1 ? sqrt(ss / (double)(m - 1)) : NAN;
+}
+
+/* 13 indicators x 3 years x 5 units, pooled (13 slices of 15 values) and
+ * per year (39 slices of 5): the slices are computed several at a time
+ * (8 and 4 abreast, the rest alone), each equal bit for bit to its
+ * definition, missing values, a zero of each sign (the first one met is
+ * the minimum) and an all-missing slice included. */
+static void test_stats_many_slices(void **state)
+{
+    (void)state;
+    enum { NI = 13, NY = 3, NU = 5, CELLS = NI * NY * NU };
+    static struct fw_node many[NI];
+    static const char *codes[NI] = {"A", "B", "C", "D", "E", "F", "G", "H", "I", "J", "K", "L",
+                                    "M"};
+    memset(many, 0, sizeof many);
+    for (int i = 0; i < NI; i++) tk_node(&many[i], codes[i], 1);
+    tk_fw(&fw, many, NI, NI, 1);
+    double x[CELLS];
+    for (int k = 0; k < CELLS; k++)
+        x[k] = k % 11 == 4 ? N : (double)((k * 53) % 29) / 7.0 - 1.5;
+    for (int k = 0; k < 2 * NY * NU; k++) x[k] = fabs(x[k]) + 1.0; /* A and B >= 1 */
+    x[3] = 0.0;            /* indicator A: +0 before -0, its minimum */
+    x[4] = -0.0;
+    x[NY * NU + 1] = -0.0; /* indicator B: -0 before +0 */
+    x[NY * NU + 2] = 0.0;
+    for (int k = 0; k < NU; k++) x[(2 * NY + 1) * NU + k] = N; /* C, year 1 */
+    for (int scope = 0; scope <= 1; scope++) {
+        struct method m = defaults(NORM_MINMAX, scope ? SCOPE_POOLED : SCOPE_PER_YEAR);
+        struct normalise_params *p = normalise_params_alloc(NI, NY);
+        struct diag d;
+        diag_init(&d);
+        assert_int_equal(normalise_params_compute(p, &m, &fw, x, NU, &d), 0);
+        for (size_t i = 0; i < NI; i++)
+            for (size_t t = 0; t < NY; t++) {
+                size_t sl = i * NY + t, n = scope ? NY * NU : NU;
+                const double *xs = x + (scope ? i * NY : sl) * NU;
+                double mn, mx, mean, sd;
+                size_t count;
+                naive_stats(xs, n, &mn, &mx, &mean, &sd, &count);
+                assert_int_equal(p->count[sl], count);
+                assert_memory_equal(&p->min[sl], &mn, sizeof mn);
+                assert_memory_equal(&p->max[sl], &mx, sizeof mx);
+                assert_memory_equal(&p->mean[sl], &mean, sizeof mean);
+                assert_memory_equal(&p->sd[sl], &sd, sizeof sd);
+            }
+        assert_true(p->min[0] == 0 && !signbit(p->min[0]));   /* A, year 0: +0 */
+        assert_true(p->min[NY] == 0 && signbit(p->min[NY]));  /* B, year 0: -0 */
+        diag_free(&d);
+        normalise_params_free(p);
+    }
+}
+
 static void test_fixed_bounds_apply(void **state)
 {
     (void)state;
@@ -354,6 +429,7 @@ int main(void)
         cmocka_unit_test(test_constant),
         cmocka_unit_test(test_scope),
         cmocka_unit_test(test_fixed_bounds_apply),
+        cmocka_unit_test(test_stats_many_slices),
         cmocka_unit_test(test_unsupported),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

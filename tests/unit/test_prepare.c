@@ -151,6 +151,76 @@ static void test_impute_time(void **s)
     cube_free(c);
 }
 
+/* The value a time-series method gives year t of a series known where
+ * v[t] is not NaN, by a plain scan (the definition); NaN when none. */
+static double series_want(enum impute_method m, const double *v, int ny, int t)
+{
+    int prev = -1, next = -1;
+    for (int j = 0; j < ny; j++)
+        if (!isnan(v[j])) {
+            if (j < t) prev = j;
+            if (j > t && next < 0) next = j;
+        }
+    if (m == IMPUTE_LATEST) return prev >= 0 ? v[prev] : NAN;
+    if (prev < 0) return next >= 0 ? v[next] : NAN;
+    if (next < 0 || m == IMPUTE_CONSTANT) return v[prev];
+    return v[prev] + (v[next] - v[prev]) * ((double)(t - prev) / (double)(next - prev));
+}
+
+/* Series of 12 years (held as bits of the known years) and of 70 (more
+ * than the bits hold: scanned), 9 units (a vector of 8 and one more), with
+ * gaps, a series with no value, a full one and a unit-year screened out:
+ * every method against the scan, and the counts. */
+static void test_impute_long_and_wide(void **s)
+{
+    (void)s;
+    enum { NU = 9, NI = 2 };
+    enum impute_method m[] = {IMPUTE_LINEAR, IMPUTE_CONSTANT, IMPUTE_LATEST};
+    int years[] = {12, 70};
+    for (int yk = 0; yk < 2; yk++)
+        for (int mk = 0; mk < 3; mk++) {
+            int ny = years[yk];
+            struct cube *c = cube_new(NU, NI, (size_t)ny, 0, 0);
+            for (int t = 0; t < ny; t++) c->year[t] = 2000 + t;
+            for (int i = 0; i < NI; i++)
+                for (int t = 0; t < ny; t++)
+                    for (int u = 0; u < NU; u++) {
+                        int hole = (t * 7 + u * 3 + i) % 5 == 0 && u != 8;
+                        c->value[CUBE_AT(c, i, t, u)] =
+                            hole || (i == 0 && u == 7) ? NAN : 3 + 0.5 * t * (u + 1) + i;
+                    }
+            struct prepare_report *rep = prepare_report_new(c);
+            rep->dropped[4 * NU + 2] = 1;   /* unit 2 in year 4, screened out */
+            for (int i = 0; i < NI; i++) c->value[CUBE_AT(c, i, 4, 2)] = NAN;
+            double *before = malloc((size_t)(NI * ny * NU) * sizeof *before);
+            memcpy(before, c->value, (size_t)(NI * ny * NU) * sizeof *before);
+            assert_int_equal(prepare_impute(c, c->value, c->flag, m[mk], NULL, rep, NULL), 0);
+            size_t filled = 0, left = 0;
+            double v[70];
+            for (int i = 0; i < NI; i++)
+                for (int u = 0; u < NU; u++) {
+                    for (int t = 0; t < ny; t++) v[t] = before[CUBE_AT(c, i, t, u)];
+                    for (int t = 0; t < ny; t++) {
+                        size_t k = CUBE_AT(c, i, t, u);
+                        if (!isnan(v[t])) {
+                            assert_true(c->value[k] == v[t]);
+                            continue;
+                        }
+                        double want = t == 4 && u == 2 ? NAN : series_want(m[mk], v, ny, t);
+                        near(c->value[k], want);
+                        assert_int_equal(c->flag[k], isnan(want) ? 0 : CUBE_IMPUTED);
+                        filled += !isnan(want);
+                        left += isnan(want) && !(t == 4 && u == 2);
+                    }
+                }
+            assert_int_equal(rep->imputed, filled);
+            assert_int_equal(rep->impute_left, left);
+            free(before);
+            prepare_report_free(rep);
+            cube_free(c);
+        }
+}
+
 static void test_impute_group_and_screen(void **s)
 {
     (void)s;
@@ -249,6 +319,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_skew_kurt),
+        cmocka_unit_test(test_impute_long_and_wide),
         cmocka_unit_test(test_winsorise),
         cmocka_unit_test(test_log_ct_fallback),
         cmocka_unit_test(test_impute_time),
