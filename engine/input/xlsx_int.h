@@ -208,6 +208,11 @@ void xlsx_sheet_cell(struct xlsx_sheet *p, const char *r, const char *t, const c
 void xlsx_sheet_cell_end(struct xlsx_sheet *p);
 void xlsx_sheet_text(void *p, const char *s, int len);
 
+/* After the header row: room for about rows more rows, at once, so that
+ * the table does not grow by doubling (a hint: nothing happens when memory
+ * is short, and the table still grows as needed). */
+void xlsx_sheet_expect(struct xlsx_sheet *p, size_t rows);
+
 /* Read the rows of a sheet from s[0..n) (s[n] NUL), the bytes right after
  * its <sheetData> tag, through the functions above, as the reader and its
  * handlers would, up to the </sheetData> tag. Returns 0 when it read them

@@ -9,11 +9,15 @@
  *
  * The sheet read is the one named "Data" (any case), else the workbook's
  * first sheet; c->sheet is its name. The package is opened with minizip
- * from memory and its parts streamed through the XML reader of xlsx_xml.h
+ * from memory and its parts read through the XML reader of xlsx_xml.h
  * (strict XML 1.0, UTF-8 only, no DTD): the relationships
  * (_rels/.rels, the workbook's), xl/workbook.xml, the shared strings, the
  * styles (only to know which cells are dates) and the sheet, row by row.
- * No part's XML is ever held whole; what is kept is the text of the cells.
+ * A part is inflated whole when its zip entry allows (xlsx_read.c), else
+ * streamed; the sheet's rows, when inflated whole, are read by a scanner
+ * of the shapes workbooks have (xlsx_scan.c), which leaves any other to
+ * the XML reader, so that both read every sheet alike. What is kept is
+ * the text of the cells.
  *
  * What a cell becomes (its text is then read exactly as a CSV field is, so
  * every check, error and duplicate rule of ingest applies unchanged):

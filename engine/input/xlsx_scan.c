@@ -114,8 +114,9 @@ static int scan_value(cursor *q, cursor *v, size_t *n)
  * "/>", *q after it; the wanted ones copied into a. 0, or -1. */
 static int scan_attrs(cursor *q, struct scan_att *a)
 {
-    cursor p = *q, names[SCAN_MAX_ATTS];
+    cursor p = *q, names[SCAN_MAX_ATTS];   /* the names of more than one letter */
     size_t lens[SCAN_MAX_ATTS], natt = 0;
+    unsigned seen = 0;                      /* the one-letter names a-z met */
     a->got[0] = a->got[1] = a->got[2] = NULL;
     for (;;) {
         cursor w = p;
@@ -126,16 +127,25 @@ static int scan_attrs(cursor *q, struct scan_att *a)
             *q = p + 1 + a->empty;
             return 0;
         }
-        cursor name = p, local, v;
-        size_t vn;
-        if (p == w || natt == SCAN_MAX_ATTS || scan_name(&p, &local) != 0)
+        cursor name = p, local = p, v;
+        size_t vn, len = 1;
+        if (p == w)
             return -1;
-        size_t len = (size_t)(p - name);
-        for (size_t i = 0; i < natt; i++)   /* no attribute twice */
-            if (lens[i] == len && same(names[i], (const char *)name, len))
+        if (*p >= 'a' && *p <= 'z' && p[1] < 0x80 && !(xlsx_xml_cls[p[1]] & XLSX_K_NAME)) {
+            unsigned bit = 1u << (*p++ - 'a');   /* r, s, t: the short way */
+            if (seen & bit)
+                return -1;   /* no attribute twice */
+            seen |= bit;
+        } else {
+            if (natt == SCAN_MAX_ATTS || scan_name(&p, &local) != 0)
                 return -1;
-        names[natt] = name;
-        lens[natt++] = len;
+            len = (size_t)(p - name);
+            for (size_t i = 0; i < natt; i++)
+                if (lens[i] == len && same(names[i], (const char *)name, len))
+                    return -1;
+            names[natt] = name;
+            lens[natt++] = len;
+        }
         while (is_ws(*p))
             p++;
         if (*p++ != '=')
@@ -354,7 +364,8 @@ int xlsx_scan_rows(struct xlsx_sheet *p, const char *s, size_t n)
     int r;
     data.name = (cursor)p->data_name;
     data.end = data.name + strlen(p->data_name);
-    while ((r = scan_child(p, &q, e, &data, &row, "r", 1)) == 0) {
+    for (cursor from = q; (r = scan_child(p, &q, e, &data, &row, "r", 1)) == 0; from = q) {
+        int header = p->header;
         if (!named(&row, "row"))
             return 1;
         xlsx_sheet_row(p, row.a.got[0]);
@@ -363,6 +374,8 @@ int xlsx_scan_rows(struct xlsx_sheet *p, const char *s, size_t n)
         xlsx_sheet_row_end(p);
         if (p->declined)
             return 1;
+        if (!header && p->header)   /* rows to come: twice what the header's bytes say */
+            xlsx_sheet_expect(p, 2 * (size_t)(e - q) / (size_t)(q - from) + 16);
     }
     return r > 0 ? 0 : 1;
 }

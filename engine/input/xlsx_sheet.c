@@ -14,6 +14,12 @@
  * returned template, more than half the sheet's XML) is inflated for the
  * zip's checksum but not parsed.
  *
+ * When the part is inflated whole, the XML reader stops right after the
+ * <sheetData> tag and hands the rows to xlsx_scan.c, which reads the
+ * shapes workbooks have through the same row, cell and text functions
+ * below; on anything else it declines, the table and this parse are put
+ * back as they were (sheet_rest), and the reader reads the rows itself.
+ *
  * Invariants: rows and cells arrive in increasing order (else reading
  * stops); every kept row has exactly `width` cells; a cell is a pointer
  * into the text blocks (shared strings are not copied) or to a static "";
@@ -195,6 +201,20 @@ void xlsx_sheet_row_end(struct xlsx_sheet *p)
         return;
     }
     t->rec[t->nrec++] = (struct xlsx_rec){p->at.row, p->row_first};
+}
+
+void xlsx_sheet_expect(struct xlsx_sheet *p, size_t rows)
+{
+    struct xlsx_table *t = p->t;
+    size_t most = p->x.b->lim.max_cells / (t->width ? t->width : 1);
+    if (!p->header)
+        return;
+    if (rows > most)
+        rows = most;
+    size_t cells = t->ncell + rows * t->width;
+    if (array_grow((void **)&t->s, &t->acell, cells, sizeof *t->s) == 0)
+        (void)array_grow((void **)&t->len, &t->alen, cells, sizeof *t->len);
+    (void)array_grow((void **)&t->rec, &t->arec, t->nrec + rows, sizeof *t->rec);
 }
 
 /* Column of a reference such as "G14" in its row, else -1. */
