@@ -15,34 +15,33 @@
  * Built with the benchmarks (cmake -DLCME_BENCH=ON, as ./build.sh bench
  * does) as build/bench_xlsx; run it by hand: build/bench_xlsx.
  *
- * Measured on the shared 2-core VM, loaded by other builds (medians of
- * CPU time over six runs of this program, alternating with a build of the
- * commit before; single runs move by 20 % and more):
- *                               before                  after
- *   one return, 117 obs         csv 0.3 ms  xlsx 0.8 ms csv 0.1 ms  xlsx 0.4 ms
- *                               2.7 x                   6.3 x
- *   Hong Kong size, 23,722 obs  csv 11.8 ms xlsx 48 ms  csv 12.8 ms xlsx 44 ms
- *                               4.1 x                   3.6 x
- *   network, 468,642 obs        csv 0.27 s  xlsx 1.20 s csv 0.25 s  xlsx 1.07 s
- *                               4.6 x                   4.4 x
- * (97 MB of sheet XML in a 13.6 MB file). What changed: the sheet is
- * inflated whole by libdeflate (0.24 s with zlib in blocks, 0.10 s), tags
- * without attributes and the common cell types take a short way, and
- * ingest_dedup sorts small sets 8 bits a pass; the last made a small CSV
- * file three times as fast, so the one return's ratio grew though its
- * workbook reads in half the time. In one process with nothing written
- * before (ingest_file alone, medians of 3 to 15, alternating): network
- * 1.37 s before, 1.09 s after; zlib in blocks instead of libdeflate
- * 1.31 s against 1.13 s. Of the network sheet's time the XML reader and
- * the cells' handlers are now about half, hashing the file 6 %, inflating
- * 9 %, page faults (the 97 MB part, 45 MB of cells) 10 to 35 % as the
- * host allows. The Hong Kong sample's 2026 rows (2,169) as 18 returned
- * templates (tests/bench/run.sh, 'Spreadsheet returns'), ingest_file on
- * each into one set: 33 ms before, 22 ms after, against 7 ms and then
- * 2.2 ms for the same rows as 18 CSV files (1.5 and 1.2 ms as one). A
- * template is 33 KB of zip, 145 KB of XML to read for 120 rows: hashing
- * the file (a fifth of the time), inflating its parts and reading their
- * XML weigh more than its cells.
+ * Measured on the shared 2-core VM, loaded by other builds (medians over
+ * five runs of this program, alternating with the same program built on
+ * the commit before; single runs move by 20 % and more; the ratio is the
+ * median of each run's ratio):
+ *                               before                    after
+ *   one return, 117 obs         csv 0.049 ms xlsx 0.36 ms csv 0.029 ms xlsx 0.26 ms
+ *                               7.5 x                     6.7 x
+ *   Hong Kong size, 23,722 obs  csv 8.4 ms   xlsx 34 ms   csv 9.5 ms   xlsx 21 ms
+ *                               4.6 x                     2.8 x
+ *   network, 468,642 obs        csv 0.17 s   xlsx 0.87 s  csv 0.17 s   xlsx 0.69 s
+ *                               5.1 x                     3.9 x
+ * (97 MB of sheet XML in a 13.6 MB file). What changed: the rows are read
+ * by the scanner of xlsx_scan.c instead of the XML reader's tokens and
+ * handlers (about 66 ns a tag before), one-letter attributes take a short
+ * way, the cell table is reserved once after the header row instead of
+ * doubling (a twentieth of the Hong Kong read), the inflated part lies in
+ * huge pages. Of the workbook's read (a profile of this program, all three
+ * sizes) the scanner and the cell handlers it calls are now two thirds,
+ * inflating a quarter, hashing and the small parts the rest; of the
+ * scanner, a third is reading attributes (r="G14" t="s": a branch per
+ * byte, whose ends the runs' lengths make hard to predict; eight bytes at
+ * a time, tried, was no faster). For the one return, 19 KB of sheet XML,
+ * the fixed costs weigh as much as the sheet: opening the zip and reading
+ * its small parts (relationships, workbook, shared strings, styles) are
+ * two fifths of its read, finding each part in the zip's directory alone
+ * a tenth, hashing the file a twentieth. A returned template (33 KB of
+ * zip, 145 KB of XML for 120 rows) weighs the same way.
  */
 #include <stdio.h>
 #include <stdlib.h>
