@@ -265,7 +265,7 @@ static int scan_start(cursor *q, struct scan_tag *t)
 static int scan_child(struct xlsx_sheet *sp, cursor *q, cursor e, const struct scan_tag *parent,
                       struct scan_tag *t, const char *want, int first)
 {
-    if (scan_text(sp, q, e, 0) != 0)
+    if (**q != '<' && scan_text(sp, q, e, 0) != 0)   /* tags mostly follow tags */
         return -1;
     if ((*q)[1] == '/')
         return scan_end(q, parent->name, (size_t)(parent->end - parent->name)) == 0 ? 1 : -1;
