@@ -58,10 +58,10 @@
  * as csv_open refuses it.
  *
  * Measured (tests/bench/bench_xlsx.c, which has the figures; CPU time on
- * a shared 2-core machine): one return of 117 rows reads in 0.26 ms
- * against 0.03 ms as CSV, the Hong Kong sample's 23,722 rows 2.8 times
+ * a shared 2-core machine): one return of 117 rows reads in 0.30 ms
+ * against 0.05 ms as CSV, the Hong Kong sample's 23,722 rows 2.9 times
  * their CSV file's time and a network's 468,642 rows (97 MB of sheet XML)
- * 3.9 times. What is left past the CSV path is inflating the zip (a
+ * 3.7 times. What is left past the CSV path is inflating the zip (a
  * quarter of the workbook's time), the scanner of the rows and the cells'
  * handlers (two thirds), and for a small return the fixed costs of the
  * zip and its small parts.

@@ -15,21 +15,21 @@
  * Built with the benchmarks (cmake -DLCME_BENCH=ON, as ./build.sh bench
  * does) as build/bench_xlsx; run it by hand: build/bench_xlsx.
  *
- * Measured on the shared 2-core VM, loaded by other builds (medians over
- * five runs of this program, alternating with the same program built on
- * the commit before; single runs move by 20 % and more; the ratio is the
- * median of each run's ratio):
+ * Measured on the shared 2-core VM, loaded by other builds (load average
+ * about 4; medians over six runs of this program, alternating with the
+ * same program built on the commit before; single runs move by 20 % and
+ * more; the ratio is the median of each run's ratio):
  *                               before                    after
- *   one return, 117 obs         csv 0.049 ms xlsx 0.36 ms csv 0.029 ms xlsx 0.26 ms
- *                               7.5 x                     6.7 x
- *   Hong Kong size, 23,722 obs  csv 8.4 ms   xlsx 34 ms   csv 9.5 ms   xlsx 21 ms
- *                               4.6 x                     2.8 x
- *   network, 468,642 obs        csv 0.17 s   xlsx 0.87 s  csv 0.17 s   xlsx 0.69 s
- *                               5.1 x                     3.9 x
+ *   one return, 117 obs         csv 0.047 ms xlsx 0.34 ms csv 0.050 ms xlsx 0.30 ms
+ *                               7.3 x                     6.0 x
+ *   Hong Kong size, 23,722 obs  csv 8.7 ms   xlsx 43 ms   csv 9.8 ms   xlsx 29 ms
+ *                               4.5 x                     2.9 x
+ *   network, 468,642 obs        csv 0.18 s   xlsx 1.02 s  csv 0.18 s   xlsx 0.66 s
+ *                               5.9 x                     3.7 x
  * (97 MB of sheet XML in a 13.6 MB file). What changed: the rows are read
  * by the scanner of xlsx_scan.c instead of the XML reader's tokens and
  * handlers (about 66 ns a tag before), one-letter attributes take a short
- * way, the cell table is reserved once after the header row instead of
+ * way, a tag right after a tag skips the text reader, the cell table is reserved once after the header row instead of
  * doubling (a twentieth of the Hong Kong read), the inflated part lies in
  * huge pages. Of the workbook's read (a profile of this program, all three
  * sizes) the scanner and the cell handlers it calls are now two thirds,
