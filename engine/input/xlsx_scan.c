@@ -11,7 +11,8 @@
  * quote, whitespace and text between the tags as XML allows. Whatever else
  * it meets (a comment, CDATA, a PI, rich text runs <r>, phonetic runs, any
  * other element, a reference or a control character in an attribute's
- * value, a name past ASCII, more than SCAN_MAX_ATTS attributes), anything
+ * value, a name past ASCII, more than SCAN_MAX_ATTS attributes whose
+ * names are longer than one letter), anything
  * malformed, and any cell or row with a problem, it declines: the sheet's
  * state is put back (xlsx_sheet.c) and the XML reader reads the rows as it
  * always did, with its messages. So what the scanner reads, it reads as
@@ -32,7 +33,8 @@
 
 #include "xlsx_int.h"
 
-#define SCAN_MAX_ATTS 16   /* attributes in one tag: more (never seen) declines */
+#define SCAN_MAX_ATTS 16   /* attributes of names past one letter in a tag: more
+                              (never seen) declines */
 #define SCAN_VALUE 24      /* bytes of an r, t or s value kept: longer declines */
 
 typedef const unsigned char *cursor;
