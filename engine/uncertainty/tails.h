@@ -34,6 +34,17 @@
  * scale, R = 1000 (m = 26), one thread, the same minute: feeding took
  * 11.5-11.9 s against 18.6 s with the insertion loop (bench_uncertainty);
  * 200,000 cells alone: 5.6-5.9 ns a value against 8.4-9.5.
+ * Four ways to feed faster were measured and dropped (720,000 cells,
+ * R = 1000, rows of 6 replications, CPU time of the feed alone, alternating
+ * runs on a loaded host: 8.9-11.0 s as is): screening 16 cells' values
+ * at once in a vector against their thresholds and inserting only the
+ * candidates, 9.2-10.8 s; buffers padded to 32 values at cache lines,
+ * 11.1-12.6 s; buffers in huge pages, 10.2-10.6 s; prefetching the rows'
+ * values 256 cells ahead, no change. Rows of 32 replications instead of 6
+ * (UNCERTAINTY_BATCH_BYTES 256 MB) fed the whole network-scale stage in
+ * 11.6 and 16.3 s against 11.6 and 14.3 s, pairs run back to back. The
+ * feed's time is spread over the loads of the rows, the comparisons and
+ * the insertions (perf), with no part to remove.
  *
  * Two value types share the logic: float streams (score deviations and
  * changes) and uint16 streams (ranks, 0 = missing); NaN is missing.

@@ -7,9 +7,12 @@
  *
  * Reports, for 1 and 2 threads, the median wall time of 3 runs of
  * uncertainty_run, the draws per second, the speed-up of the second thread,
- * and the time of the random draws alone (the same per-(replication, year)
- * mt19937 seeding and ziggurat draws, nothing else), and the ratio of the
- * two. Peak memory: run it under /usr/bin/time -v.
+ * and the time of the random draws alone (the same number of draws from
+ * lcme's generator, normal.h, seeded per (replication, year), nothing
+ * else), and the ratio of the two; and, as a yardstick of the host's
+ * speed, the same draws from GSL's mt19937 and gsl_ran_gaussian_ziggurat
+ * (lcme's generator before; earlier figures were measured against it).
+ * Peak memory: run it under /usr/bin/time -v.
  *
  * Built by CMake with -DLCME_BENCH=ON (never run by ctest):
  *   cmake -S . -B build-mc -DCMAKE_BUILD_TYPE=Release -DLCME_BENCH=ON
