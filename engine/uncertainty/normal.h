@@ -18,7 +18,9 @@
  * Monte Carlo stage at network scale draws 4.9 x 10^8 normals at
  * R = 1000. The eight lanes let consecutive draws overlap in the CPU
  * (each lane's state is a chain of its own) and give a vector unit one
- * lane each.
+ * lane each: with normal_fill on AVX-512, bench_uncertainty's draws alone
+ * took 2.73 s of CPU at network scale, R = 1000, against 9.91-10.40 s for
+ * the same draws from GSL.
  */
 #ifndef LCME_NORMAL_H
 #define LCME_NORMAL_H
