@@ -21,6 +21,7 @@
 #include <immintrin.h>
 #define SIMD_TARGET __attribute__((target("avx512f")))
 #define SIMD_TARGET_BW __attribute__((target("avx512f,avx512bw")))
+#define SIMD_TARGET_DQ __attribute__((target("avx512f,avx512dq")))
 #else
 #define SIMD_AVX512 0
 #endif
@@ -52,6 +53,17 @@ static inline int simd_avx512bw(void)
 {
 #if SIMD_AVX512
     return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") ? 1 : 0;
+#else
+    return 0;
+#endif
+}
+
+/* 1 when this CPU also runs the AVX-512DQ kernels (64-bit integers to
+ * doubles: normal.c), else 0. */
+static inline int simd_avx512dq(void)
+{
+#if SIMD_AVX512
+    return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq") ? 1 : 0;
 #else
     return 0;
 #endif

@@ -22,6 +22,7 @@
 #include <gsl/gsl_cdf.h>
 
 #include "normal.h"
+#include "simd.h"
 
 struct obs {
     double base;        /* centre of the normal, raw units */
@@ -195,16 +196,12 @@ static void apply_scalar(const struct obs *o, const double *z, size_t n, double 
     }
 }
 
-#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
-#include <immintrin.h>
-
+#if SIMD_AVX512
 /* The same 8 observations at a time in AVX-512F registers: the same
  * operations in the same order (a product, a sum, then each bound by a
  * comparison), so the same values, bit for bit. */
-__attribute__((target("avx512f"))) static void apply_avx512(const struct obs *o,
-                                                             const double *z, size_t n,
-                                                             double lo, double hi,
-                                                             int bounded, double *x)
+SIMD_TARGET static void apply_avx512(const struct obs *o, const double *z, size_t n,
+                                     double lo, double hi, int bounded, double *x)
 {
     const __m512i even = _mm512_set_epi64(14, 12, 10, 8, 6, 4, 2, 0);
     const __m512i odd = _mm512_set_epi64(15, 13, 11, 9, 7, 5, 3, 1);
@@ -227,11 +224,6 @@ __attribute__((target("avx512f"))) static void apply_avx512(const struct obs *o,
     _mm256_zeroupper();
     apply_scalar(o + j, z + j, n - j, lo, hi, bounded, x);
 }
-
-static int apply_simd(void)
-{
-    return __builtin_cpu_supports("avx512f");
-}
 #endif
 
 void draws_apply(const struct draws *dr, unsigned long seed, long r, double *x)
@@ -241,8 +233,8 @@ void draws_apply(const struct draws *dr, unsigned long seed, long r, double *x)
     double zq[DRAWS_CHUNK];
     void (*apply)(const struct obs *, const double *, size_t, double, double, int, double *) =
         apply_scalar;
-#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
-    if (apply_simd()) apply = apply_avx512;
+#if SIMD_AVX512
+    if (simd_avx512()) apply = apply_avx512;
 #endif
     for (size_t t = 0; t < dr->nyear; t++) {
         size_t q0 = dr->run[t * ni], qend = dr->run[(t + 1) * ni];

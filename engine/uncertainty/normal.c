@@ -12,6 +12,8 @@
 
 #include <math.h>
 
+#include "simd.h"
+
 const double normal_zig_x[NORMAL_ZIG_LAYERS + 1] = {
     0x1.db4668fe7e49dp+1, 0x1.b8a7c476d2be8p+1, 0x1.9c8e0c7c8098fp+1,
     0x1.8aa73e440ffbbp+1, 0x1.7d45eb36eb841p+1, 0x1.7279dd4ac3f9dp+1,
@@ -148,11 +150,9 @@ static void fill_scalar(struct normal_lanes *z, double *out, size_t n)
     for (size_t q = 0; q < n; q++) out[q] = normal_next(z->s[q % NORMAL_LANES]);
 }
 
-#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
-#include <immintrin.h>
-#define NORMAL_TARGET __attribute__((target("avx512f,avx512dq")))
+#if SIMD_AVX512
 
-NORMAL_TARGET static inline __m512i rotl64(__m512i x, int k)
+SIMD_TARGET_DQ static inline __m512i rotl64(__m512i x, int k)
 {
     return _mm512_or_si512(_mm512_slli_epi64(x, (unsigned)k), _mm512_srli_epi64(x, 64u - (unsigned)k));
 }
@@ -162,7 +162,7 @@ NORMAL_TARGET static inline __m512i rotl64(__m512i x, int k)
  * ziggurat's rectangle test in the vector unit; a lane that falls past its
  * rectangle (1.2 % of words) takes normal_zig_slow on its own state, as
  * normal_next does, so the draws are those of fill_scalar, bit for bit. */
-NORMAL_TARGET static void fill_avx512(struct normal_lanes *z, double *out, size_t n)
+SIMD_TARGET_DQ static void fill_avx512(struct normal_lanes *z, double *out, size_t n)
 {
     uint64_t st[4][NORMAL_LANES];
     for (unsigned j = 0; j < NORMAL_LANES; j++)
@@ -221,21 +221,12 @@ NORMAL_TARGET static void fill_avx512(struct normal_lanes *z, double *out, size_
     fill_scalar(z, out + q, n - q);   /* the last n mod 8: lanes 0 .. */
 }
 
-static int have_avx512dq(void)
-{
-    return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq");
-}
-#else
-static int have_avx512dq(void)
-{
-    return 0;
-}
 #endif
 
 void normal_fill(struct normal_lanes *z, double *out, size_t n, int portable)
 {
-#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
-    if (!portable && have_avx512dq()) {
+#if SIMD_AVX512
+    if (!portable && simd_avx512dq()) {
         fill_avx512(z, out, n);
         return;
     }

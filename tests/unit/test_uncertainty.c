@@ -712,12 +712,12 @@ static void one_node_free(struct one_node *o)
     diag_free(&o->d);
 }
 
-/* z set to the stream of replication r in 2024, rebuilt from the documented
- * derivation: h = splitmix64 of seed, r and year; lane j's state words the
- * splitmix64 outputs 4j+1 .. 4j+4 of h. */
-static void stream_2024(struct normal_lanes *z, unsigned long seed, long r)
+/* z set to the stream of replication r in `year`, rebuilt from the
+ * documented derivation: h = splitmix64 of seed, r and year; lane j's state
+ * words the splitmix64 outputs 4j+1 .. 4j+4 of h. */
+static void stream_of(struct normal_lanes *z, unsigned long seed, long r, int year)
 {
-    uint64_t h = sm64(sm64(sm64(seed) ^ (uint64_t)r) ^ 2024u);
+    uint64_t h = sm64(sm64(sm64(seed) ^ (uint64_t)r) ^ (uint64_t)year);
     for (int j = 0; j < NORMAL_LANES; j++)
         for (int w = 0; w < 4; w++)
             z->s[j][w] = sm64(h + (uint64_t)(4 * j + w) * 0x9e3779b97f4a7c15ULL);
@@ -760,11 +760,8 @@ static void test_draws_apply(void **state)
         memcpy(want, c->value, ncell * sizeof *want);
         draws_apply(dr, 77, r, x);
         for (size_t y = 0; y < NY; y++) {
-            uint64_t h = sm64(sm64(sm64(77) ^ (uint64_t)r) ^ (uint64_t)(2023 + y));
             struct normal_lanes z;
-            for (int j = 0; j < NORMAL_LANES; j++)
-                for (int w = 0; w < 4; w++)
-                    z.s[j][w] = sm64(h + (uint64_t)(4 * j + w) * 0x9e3779b97f4a7c15ULL);
+            stream_of(&z, 77, r, 2023 + (int)y);
             size_t q = 0;
             for (size_t i = 0; i < NI; i++)
                 for (size_t u = 0; u < NU; u++) {
@@ -808,7 +805,7 @@ static void check_streams(long R)
     for (int u = 0; u < 3; u++) x[u] = malloc((size_t)R * sizeof(double));
     struct normal_lanes z;
     for (long r = 0; r < R; r++) {
-        stream_2024(&z, o.cfg->seed, r);
+        stream_of(&z, o.cfg->seed, r, 2024);
         for (int u = 0; u < 3; u++)
             x[u][r] = c->se[u] * normal_next(z.s[u]);
     }
@@ -852,7 +849,7 @@ static void check_rank_streams(long R)
     for (int u = 0; u < NU; u++) rk[u] = malloc((size_t)R * sizeof(double));
     struct normal_lanes z;
     for (long r = 0; r < R; r++) {
-        stream_2024(&z, o.cfg->seed, r);
+        stream_of(&z, o.cfg->seed, r, 2024);
         double x[NU];
         for (int u = 0; u < NU; u++)
             x[u] = c->value[u] + c->se[u] * normal_next(z.s[u % NORMAL_LANES]);
