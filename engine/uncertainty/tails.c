@@ -40,6 +40,9 @@
  * floats, one of uint16 ranks (R up to 1,240 at p = 0.025). */
 #define TAILS_SIMD_M 32u
 
+/* Rows below which a block is fed value by value (tails.h, Speed). */
+#define TAILS_BLOCK_MIN 12
+
 /* Cells ahead whose buffers the AVX-512 feed prefetches. */
 #ifndef TAILS_AHEAD
 #define TAILS_AHEAD 4
@@ -189,20 +192,33 @@ TAILS_FEED(feed_f, float, MISSING_F, lo_buf, hi_buf, lo_tau, hi_tau, np)
 TAILS_FEED(feed_u, uint16_t, MISSING_U, rlo_buf, rhi_buf, rlo_tau, rhi_tau, rnp)
 
 #if SIMD_AVX512
-/* The same in AVX-512 registers, for m <= TAILS_SIMD_M: a full buffer is
- * one or two registers, and a value goes in without a branch: in an
- * ascending (low) buffer every lane holding more than v takes its left
- * neighbour, and the first of them takes v (so v follows the values equal
- * to it, as TAILS_INSERT places it); in a descending (high) buffer the
- * lanes holding less than v do. Lanes past m are never stored, and lane i
- * reads only lanes < i, so what they hold does not matter. A buffer is
- * loaded at its first candidate of the rows and stored after the last.
- * Against TAILS_INSERT: tails.h (Speed). */
+/* The same in AVX-512 registers, for m <= TAILS_SIMD_M, a block of up to
+ * 16 rows of one cell at a time: the block's values are gathered into one
+ * register and compared with both thresholds at once. Then
+ *   - no candidate: nothing more (the common case late in the stream);
+ *   - at most one candidate a buffer, once the buffers are full: it goes
+ *     in as a single insertion (ins_f, ins_u);
+ *   - otherwise (the filling and the early, crowded blocks): the block is
+ *     sorted by Batcher's bitonic network and merged into each buffer that
+ *     has a candidate, keeping the m most extreme of the two (merge).
+ * A merge and a run of insertions keep the same multiset of values, so the
+ * quantiles are the portable code's, bit for bit (between -0 and +0 the
+ * order within a buffer may differ; the type-7 rule gives the same result
+ * whichever it reads). The high buffers go through the same code as the
+ * low ones with their values negated, which is exact. Rank streams take
+ * their values as floats (exact for uint16). Against the one-value-at-a-
+ * time insertions: tails.h (Speed). */
 
-/* v into the full float buffer in A (lanes 0-15) and B (16-31); returns
- * its new m-th value (the threshold). */
-SIMD_TARGET_BW static inline float simd_ins_f(__m512 *A, __m512 *B, float v, uint32_t m,
-                                              int high)
+/* Lane i of a shifted uint16 buffer reads lane i - 1 (lane 0: any). */
+static const uint16_t tails_left[32] = {0,  0,  1,  2,  3,  4,  5,  6,  7,  8,  9,
+                                        10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20,
+                                        21, 22, 23, 24, 25, 26, 27, 28, 29, 30};
+
+/* v into the full float buffer in A (lanes 0-15) and B (16-31), ascending
+ * (high: descending); every lane holding more (high: less) than v takes
+ * its left neighbour and the first of them takes v, so v follows the
+ * values equal to it. Returns the new m-th value (the threshold). */
+SIMD_TARGET_BW static inline float ins_f(__m512 *A, __m512 *B, float v, uint32_t m, int high)
 {
     __m512 V = _mm512_set1_ps(v);
     __mmask16 ga, gb;
@@ -223,17 +239,200 @@ SIMD_TARGET_BW static inline float simd_ins_f(__m512 *A, __m512 *B, float v, uin
     return _mm512_cvtss_f32(_mm512_permutexvar_ps(at, m > 16 ? *B : *A));
 }
 
-/* v into the full uint16 buffer in A (32 lanes); returns its new m-th. */
-SIMD_TARGET_BW static inline uint16_t simd_ins_u(__m512i *A, uint16_t v, uint32_t m, int high,
-                                                 __m512i left)
+/* The same for the full uint16 buffer in A (32 lanes). */
+SIMD_TARGET_BW static inline uint16_t ins_u(__m512i *A, uint16_t v, uint32_t m, int high)
 {
-    __m512i V = _mm512_set1_epi16((short)v);
+    __m512i V = _mm512_set1_epi16((short)v), left = _mm512_loadu_si512(tails_left);
     __mmask32 g = high ? _mm512_cmplt_epu16_mask(*A, V) : _mm512_cmpgt_epu16_mask(*A, V);
     __mmask32 f = g & ~(g << 1);
-    *A = _mm512_mask_blend_epi16(f, _mm512_mask_blend_epi16(g, *A, _mm512_permutexvar_epi16(left, *A)), V);
+    *A = _mm512_mask_blend_epi16(
+        f, _mm512_mask_blend_epi16(g, *A, _mm512_permutexvar_epi16(left, *A)), V);
     __m512i at = _mm512_set1_epi16((short)(m - 1));
     return (uint16_t)_mm_cvtsi128_si32(_mm512_castsi512_si128(_mm512_permutexvar_epi16(at, *A)));
 }
+
+/* Lanes 0..15. */
+SIMD_TARGET static inline __m512i iota16(void)
+{
+    return _mm512_set_epi32(15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0);
+}
+
+/* One compare-exchange stage of a bitonic network: lane i meets lane
+ * i ^ j, and the lanes in keep take the larger. Equal values trade places,
+ * so the register keeps its multiset bit for bit. */
+SIMD_TARGET static inline __m512 cx(__m512 v, int j, __mmask16 keep)
+{
+    __m512 p = _mm512_permutexvar_ps(_mm512_xor_si512(iota16(), _mm512_set1_epi32(j)), v);
+    return _mm512_mask_blend_ps(keep, _mm512_min_ps(v, p), _mm512_max_ps(v, p));
+}
+
+/* A bitonic register into ascending order. */
+SIMD_TARGET static inline __m512 clean16(__m512 v)
+{
+    v = cx(v, 8, 0xFF00);
+    v = cx(v, 4, 0xF0F0);
+    v = cx(v, 2, 0xCCCC);
+    return cx(v, 1, 0xAAAA);
+}
+
+/* The 16 lanes in ascending order: runs of 2, 4 and 8 sorted in
+ * alternating directions, then the bitonic halves merged (Batcher 1968). */
+SIMD_TARGET static inline __m512 sort16(__m512 v)
+{
+    v = cx(v, 1, 0x6666);
+    v = cx(v, 2, 0x3C3C);
+    v = cx(v, 1, 0x5A5A);
+    v = cx(v, 4, 0x0FF0);
+    v = cx(v, 2, 0x33CC);
+    v = cx(v, 1, 0x55AA);
+    return clean16(v);
+}
+
+/* The 32 smallest of the ascending buffer (A0, A1) and the ascending
+ * block C, ascending, into (A0, A1): with Y = C and 16 infinities, the
+ * lanes min(A[i], Y[31 - i]) hold the 32 smallest as a bitonic sequence,
+ * which one exchange across the registers and clean16 put in order. */
+SIMD_TARGET static inline void merge(__m512 *A0, __m512 *A1, __m512 C)
+{
+    __m512i rev = _mm512_sub_epi32(_mm512_set1_epi32(15), iota16());
+    __m512 l1 = _mm512_min_ps(*A1, _mm512_permutexvar_ps(rev, C));
+    __m512 lo = _mm512_min_ps(*A0, l1), hi = _mm512_max_ps(l1, *A0);
+    *A0 = clean16(lo);
+    *A1 = clean16(hi);
+}
+
+/* Lane i of (A0, A1). */
+SIMD_TARGET static inline float lane(__m512 A0, __m512 A1, uint32_t i)
+{
+    __m512i at = _mm512_set1_epi32((int)(i & 15));
+    return _mm512_cvtss_f32(_mm512_permutexvar_ps(at, i > 15 ? A1 : A0));
+}
+
+/* The masks of a buffer's first f <= 32 lanes, in two registers' halves. */
+static inline void lanes(uint32_t f, __mmask16 *ka, __mmask16 *kb)
+{
+    uint32_t all = f >= 32 ? 0xFFFFFFFFu : (1u << f) - 1u;
+    *ka = (__mmask16)(all & 0xFFFF);
+    *kb = (__mmask16)(all >> 16);
+}
+
+SIMD_TARGET static inline __m512 negate(__m512 x)
+{
+    return _mm512_castsi512_ps(
+        _mm512_xor_si512(_mm512_castps_si512(x), _mm512_set1_epi32((int)0x80000000u)));
+}
+
+/* A buffer's first lanes as floats in ascending order (the high buffer's
+ * negated), +inf past them; and back. */
+SIMD_TARGET static inline __m512 load_f(const float *b, __mmask16 k, int high)
+{
+    __m512 x = _mm512_maskz_loadu_ps(k, b);
+    return _mm512_mask_blend_ps(k, _mm512_set1_ps(INFINITY), high ? negate(x) : x);
+}
+SIMD_TARGET static inline void store_f(float *b, __mmask16 k, __m512 x, int high)
+{
+    _mm512_mask_storeu_ps(b, k, high ? negate(x) : x);
+}
+SIMD_TARGET_BW static inline __m512 load_u(const uint16_t *b, __mmask16 k, int high)
+{
+    __m512i w = _mm512_maskz_loadu_epi16((__mmask32)k, b);
+    __m512 x = _mm512_cvtepi32_ps(_mm512_cvtepu16_epi32(_mm512_castsi512_si256(w)));
+    return _mm512_mask_blend_ps(k, _mm512_set1_ps(INFINITY), high ? negate(x) : x);
+}
+SIMD_TARGET_BW static inline void store_u(uint16_t *b, __mmask16 k, __m512 x, int high)
+{
+    _mm512_mask_cvtepi32_storeu_epi16(b, k, _mm512_cvtps_epi32(high ? negate(x) : x));
+}
+
+/* One candidate below the low threshold (cl) and one above the high (ch)
+ * at most, both buffers full: single insertions. */
+SIMD_TARGET_BW static inline void few_f(float *bl, float *bh, float *lot, float *hit,
+                                        uint32_t m, __m512 v, __mmask16 cl, __mmask16 ch)
+{
+    __mmask16 ka, kb;
+    lanes(m, &ka, &kb);
+    float *b[2] = {bl, bh}, *tau[2] = {lot, hit};
+    __mmask16 c[2] = {cl, ch};
+    for (int high = 0; high < 2; high++) {
+        if (!c[high]) continue;
+        __m512i at = _mm512_set1_epi32(__builtin_ctz(c[high]));
+        float w = _mm512_cvtss_f32(_mm512_permutexvar_ps(at, v));
+        __m512 A = _mm512_maskz_loadu_ps(ka, b[high]);
+        __m512 B = _mm512_maskz_loadu_ps(kb, b[high] + 16);
+        *tau[high] = ins_f(&A, &B, w, m, high);
+        _mm512_mask_storeu_ps(b[high], ka, A);
+        _mm512_mask_storeu_ps(b[high] + 16, kb, B);
+    }
+}
+SIMD_TARGET_BW static inline void few_u(uint16_t *bl, uint16_t *bh, uint16_t *lot,
+                                        uint16_t *hit, uint32_t m, __m512 v, __mmask16 cl,
+                                        __mmask16 ch)
+{
+    __mmask32 km = m >= 32 ? (__mmask32)0xFFFFFFFFu : (__mmask32)((1u << m) - 1);
+    uint16_t *b[2] = {bl, bh}, *tau[2] = {lot, hit};
+    __mmask16 c[2] = {cl, ch};
+    for (int high = 0; high < 2; high++) {
+        if (!c[high]) continue;
+        __m512i at = _mm512_set1_epi32(__builtin_ctz(c[high]));
+        float w = _mm512_cvtss_f32(_mm512_permutexvar_ps(at, v));
+        __m512i A = _mm512_maskz_loadu_epi16(km, b[high]);
+        *tau[high] = ins_u(&A, (uint16_t)w, m, high);
+        _mm512_mask_storeu_epi16(b[high], km, A);
+    }
+}
+
+/* One block of a stream: v its values as floats (NaN past the rows and
+ * where missing), present the lanes with a value; the buffers bl (low),
+ * bh (high) of m values, their thresholds and count. */
+#define TAILS_BLOCK(name, type, load, store, few)                                     \
+    SIMD_TARGET_BW static inline void name(type *bl, type *bh, type *lot, type *hit,   \
+                                           uint32_t *np, uint32_t m, __m512 v,         \
+                                           __mmask16 present)                          \
+    {                                                                                  \
+        uint32_t n = *np, p = (uint32_t)__builtin_popcount(present);                   \
+        __mmask16 cl = present, ch = present;                                          \
+        if (n >= m) {                                                                  \
+            cl = _mm512_mask_cmp_ps_mask(present, v, _mm512_set1_ps((float)*lot),      \
+                                         _CMP_LT_OQ);                                  \
+            ch = _mm512_mask_cmp_ps_mask(present, v, _mm512_set1_ps((float)*hit),      \
+                                         _CMP_GT_OQ);                                  \
+        }                                                                              \
+        uint32_t n1 = n + p, fo = n < m ? n : m, fn = n1 < m ? n1 : m;                 \
+        *np = n1;                                                                      \
+        if (!(cl | ch)) return;                                                        \
+        if (n >= m && !(cl & (cl - 1)) && !(ch & (ch - 1))) {                          \
+            few(bl, bh, lot, hit, m, v, cl, ch);                                       \
+            return;                                                                    \
+        }                                                                              \
+        __m512 inf = _mm512_set1_ps(INFINITY);                                         \
+        __m512 C = sort16(_mm512_mask_blend_ps(present, inf, v));                      \
+        __mmask16 ka, kb, sa, sb;                                                      \
+        lanes(fo, &ka, &kb);                                                           \
+        lanes(fn, &sa, &sb);                                                           \
+        if (cl) {                                                                      \
+            __m512 A0 = load(bl, ka, 0), A1 = load(bl + 16, kb, 0);                    \
+            merge(&A0, &A1, C);                                                        \
+            store(bl, sa, A0, 0);                                                      \
+            store(bl + 16, sb, A1, 0);                                                 \
+            *lot = (type)lane(A0, A1, fn - 1);                                         \
+        }                                                                              \
+        if (ch) {                                                                      \
+            /* the present values negated, largest first: lane j takes               \
+               C[p - 1 - j] */                                                         \
+            __m512i at = _mm512_and_si512(                                             \
+                _mm512_sub_epi32(_mm512_set1_epi32((int)p - 1), iota16()),             \
+                _mm512_set1_epi32(15));                                                \
+            __m512 D = _mm512_mask_blend_ps((__mmask16)((1u << p) - 1u), inf,          \
+                                            negate(_mm512_permutexvar_ps(at, C)));     \
+            __m512 H0 = load(bh, ka, 1), H1 = load(bh + 16, kb, 1);                    \
+            merge(&H0, &H1, D);                                                        \
+            store(bh, sa, H0, 1);                                                      \
+            store(bh + 16, sb, H1, 1);                                                 \
+            *hit = (type)-lane(H0, H1, fn - 1);                                        \
+        }                                                                              \
+    }
+TAILS_BLOCK(block_f, float, load_f, store_f, few_f)
+TAILS_BLOCK(block_u, uint16_t, load_u, store_u, few_u)
 
 SIMD_TARGET_BW static void feed_f_simd(struct tails *t, size_t k, const float *x,
                                        size_t stride, long nb)
@@ -259,7 +458,7 @@ SIMD_TARGET_BW static void feed_f_simd(struct tails *t, size_t k, const float *x
                 lb = _mm512_maskz_loadu_ps(kb, bl + 16);
                 lin = 1;
             }
-            lo = simd_ins_f(&la, &lb, v, m, 0);
+            lo = ins_f(&la, &lb, v, m, 0);
         }
         if (v > hi) {
             if (!hin) {
@@ -267,7 +466,7 @@ SIMD_TARGET_BW static void feed_f_simd(struct tails *t, size_t k, const float *x
                 hb = _mm512_maskz_loadu_ps(kb, bh + 16);
                 hin = 1;
             }
-            hi = simd_ins_f(&ha, &hb, v, m, 1);
+            hi = ins_f(&ha, &hb, v, m, 1);
         }
     }
     if (lin) {
@@ -285,7 +484,7 @@ SIMD_TARGET_BW static void feed_f_simd(struct tails *t, size_t k, const float *x
 }
 
 SIMD_TARGET_BW static void feed_u_simd(struct tails *t, size_t k, const uint16_t *x,
-                                       size_t stride, long nb, __m512i left)
+                                       size_t stride, long nb)
 {
     uint32_t m = t->m, n = t->rnp[k];
     if (n < m) {
@@ -306,14 +505,14 @@ SIMD_TARGET_BW static void feed_u_simd(struct tails *t, size_t k, const uint16_t
                 la = _mm512_maskz_loadu_epi16(km, bl);
                 lin = 1;
             }
-            lo = simd_ins_u(&la, v, m, 0, left);
+            lo = ins_u(&la, v, m, 0);
         }
         if (v > hi) {
             if (!hin) {
                 ha = _mm512_maskz_loadu_epi16(km, bh);
                 hin = 1;
             }
-            hi = simd_ins_u(&ha, v, m, 1, left);
+            hi = ins_u(&ha, v, m, 1);
         }
     }
     if (lin) _mm512_mask_storeu_epi16(bl, km, la);
@@ -324,36 +523,77 @@ SIMD_TARGET_BW static void feed_u_simd(struct tails *t, size_t k, const uint16_t
     _mm256_zeroupper();
 }
 
+/* Cell k's buffers, float (ranks 0) or rank, on their way: most cells
+ * take a candidate in most batches. */
+static inline void prefetch(const struct tails *t, size_t k, int ranks)
+{
+    size_t m = t->m;
+    if (ranks) {
+        __builtin_prefetch(t->rlo_buf + k * m, 1);
+        __builtin_prefetch(t->rhi_buf + k * m, 1);
+        return;
+    }
+    const char *l = (const char *)(t->lo_buf + k * m), *h = (const char *)(t->hi_buf + k * m);
+    __builtin_prefetch(l, 1);
+    __builtin_prefetch(l + 4 * m - 1, 1);
+    __builtin_prefetch(h, 1);
+    __builtin_prefetch(h + 4 * m - 1, 1);
+}
+
+/* A few rows, value by value: each cell's thresholds stay in registers
+ * across the rows, and a buffer is loaded at its first candidate and
+ * stored after the last. */
+SIMD_TARGET_BW static void add_values(struct tails *t, const float *v, const uint16_t *rk,
+                                      size_t stride, long nb, size_t c0, size_t c1)
+{
+    for (size_t k = c0; k < c1; k++) {
+        if (k + TAILS_AHEAD < c1) prefetch(t, k + TAILS_AHEAD, 0);
+        feed_f_simd(t, k, v + (k - c0), stride, nb);
+    }
+    if (!rk || !t->rnp) return;
+    for (size_t k = c0; k < c1; k++) {
+        if (k + TAILS_AHEAD < c1) prefetch(t, k + TAILS_AHEAD, 1);
+        feed_u_simd(t, k, rk + (k - c0), stride, nb);
+    }
+}
+
+/* One block of at most 16 rows, cell by cell (block_f, block_u). */
+SIMD_TARGET_BW static void add_block(struct tails *t, const float *v, const uint16_t *rk,
+                                     size_t stride, long rows, size_t c0, size_t c1)
+{
+    uint32_t m = t->m;
+    __m512i at = _mm512_mullo_epi32(iota16(), _mm512_set1_epi32((int)stride));
+    __m512 nan = _mm512_set1_ps(NAN);
+    __mmask16 kr = (__mmask16)((1u << rows) - 1u);
+    for (size_t k = c0; k < c1; k++) {
+        if (k + TAILS_AHEAD < c1) prefetch(t, k + TAILS_AHEAD, 0);
+        __m512 x = _mm512_mask_i32gather_ps(nan, kr, at, v + (k - c0), 4);
+        __mmask16 pr = _mm512_mask_cmp_ps_mask(kr, x, x, _CMP_ORD_Q);
+        block_f(t->lo_buf + k * m, t->hi_buf + k * m, &t->lo_tau[k], &t->hi_tau[k], &t->np[k],
+                m, x, pr);
+    }
+    if (!rk || !t->rnp) return;
+    for (size_t k = c0; k < c1; k++) {
+        if (k + TAILS_AHEAD < c1) prefetch(t, k + TAILS_AHEAD, 1);
+        uint16_t x[16] = {0};
+        for (long b = 0; b < rows; b++) x[b] = rk[(size_t)b * stride + (k - c0)];
+        __m512i xi = _mm512_cvtepu16_epi32(_mm256_loadu_si256((const __m256i *)x));
+        block_u(t->rlo_buf + k * m, t->rhi_buf + k * m, &t->rlo_tau[k], &t->rhi_tau[k],
+                &t->rnp[k], m, _mm512_cvtepi32_ps(xi), _mm512_test_epi32_mask(xi, xi));
+    }
+}
+
+/* The rows in blocks of TAILS_BLOCK_ROWS; a block of fewer than
+ * TAILS_BLOCK_MIN rows value by value, which is faster there (tails.h). */
 SIMD_TARGET_BW static void add_rows_simd(struct tails *t, const float *v, const uint16_t *rk,
                                          size_t stride, long nb, size_t c0, size_t c1)
 {
-    size_t m = t->m;
-    for (size_t k = c0; k < c1; k++) {
-        /* most cells take a candidate in most batches: their buffers are
-           fetched a few cells ahead */
-        if (k + TAILS_AHEAD < c1) {
-            const char *l = (const char *)(t->lo_buf + (k + TAILS_AHEAD) * m);
-            const char *h = (const char *)(t->hi_buf + (k + TAILS_AHEAD) * m);
-            __builtin_prefetch(l, 1);
-            __builtin_prefetch(l + 4 * m - 1, 1);
-            __builtin_prefetch(h, 1);
-            __builtin_prefetch(h + 4 * m - 1, 1);
-        }
-        feed_f_simd(t, k, v + (k - c0), stride, nb);
-    }
-    if (rk && t->rnp) {
-        /* lane i of a shifted buffer reads lane i - 1 (lane 0: any) */
-        static const uint16_t from[32] = {0,  0,  1,  2,  3,  4,  5,  6,  7,  8,  9,
-                                          10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20,
-                                          21, 22, 23, 24, 25, 26, 27, 28, 29, 30};
-        __m512i left = _mm512_loadu_si512(from);
-        for (size_t k = c0; k < c1; k++) {
-            if (k + TAILS_AHEAD < c1) {
-                __builtin_prefetch(t->rlo_buf + (k + TAILS_AHEAD) * m, 1);
-                __builtin_prefetch(t->rhi_buf + (k + TAILS_AHEAD) * m, 1);
-            }
-            feed_u_simd(t, k, rk + (k - c0), stride, nb, left);
-        }
+    for (long b0 = 0; b0 < nb; b0 += TAILS_BLOCK_ROWS) {
+        long rows = nb - b0 < TAILS_BLOCK_ROWS ? nb - b0 : TAILS_BLOCK_ROWS;
+        const float *vb = v + (size_t)b0 * stride;
+        const uint16_t *rb = rk ? rk + (size_t)b0 * stride : NULL;
+        if (rows >= TAILS_BLOCK_MIN) add_block(t, vb, rb, stride, rows, c0, c1);
+        else add_values(t, vb, rb, stride, rows, c0, c1);
     }
     _mm256_zeroupper();
 }
@@ -363,7 +603,7 @@ void tails_add_rows(struct tails *t, const float *v, const uint16_t *rk, size_t 
                     long nb, size_t c0, size_t c1)
 {
 #if SIMD_AVX512
-    if (t->simd) {
+    if (t->simd && stride <= (size_t)INT32_MAX / 16) {   /* gather offsets in int32 */
         add_rows_simd(t, v, rk, stride, nb, c0, c1);
         return;
     }

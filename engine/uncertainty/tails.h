@@ -29,22 +29,26 @@
  * values compacted by sorts took 371 MB and 579 MB, and the feed took
  * 1.4 times (R = 1000) to 2 times (R = 200) the CPU time.)
  *
- * Speed: where the CPU has AVX-512 (F and BW) and m <= 32, a full buffer
- * takes an insertion in registers, without a branch (tails.c). At network
- * scale, R = 1000 (m = 26), one thread, the same minute: feeding took
- * 11.5-11.9 s against 18.6 s with the insertion loop (bench_uncertainty);
- * 200,000 cells alone: 5.6-5.9 ns a value against 8.4-9.5.
- * Four ways to feed faster were measured and dropped (720,000 cells,
- * R = 1000, rows of 6 replications, CPU time of the feed alone, alternating
- * runs on a loaded host: 8.9-11.0 s as is): screening 16 cells' values
- * at once in a vector against their thresholds and inserting only the
- * candidates, 9.2-10.8 s; buffers padded to 32 values at cache lines,
- * 11.1-12.6 s; buffers in huge pages, 10.2-10.6 s; prefetching the rows'
- * values 256 cells ahead, no change. Rows of 32 replications instead of 6
- * (UNCERTAINTY_BATCH_BYTES 256 MB) fed the whole network-scale stage in
- * 11.6 and 16.3 s against 11.6 and 14.3 s, pairs run back to back. The
- * feed's time is spread over the loads of the rows, the comparisons and
- * the insertions (perf), with no part to remove.
+ * Speed: where the CPU has AVX-512 (F and BW) and m <= 32, tails.c takes
+ * the rows in blocks of up to 16 (TAILS_BLOCK_ROWS): a cell's block is
+ * compared with both thresholds at once, a lone candidate goes in by one
+ * insertion in registers, and a crowded block is sorted by a bitonic
+ * network and merged into the buffers. Blocks of fewer than 12 rows go
+ * value by value, each candidate by one insertion in registers. The feed
+ * alone (720,000 cells, R = 1000, m = 26, one thread, CPU time, three
+ * alternating runs on a loaded host): 6.9-7.4 s in blocks of 16 rows
+ * against 10.5-11.1 s value by value in rows of 6; blocks of 12 rows
+ * 8.9-9.1 s, of 8 rows 10.6-10.9 s, which is why blocks under 12 rows go
+ * value by value. At 1,000 units (2,024,000 cells, R = 200, rows of 2:
+ * value by value either way) 7.0-7.9 s against 7.7 s. The insertions in
+ * registers, one value at a time, took 11.5-11.9 s against 18.6 s with
+ * the portable insertion loop (network scale, whole stage's feed).
+ * Dropped, measured value by value (rows of 6, 8.9-11.0 s as is):
+ * screening 16 cells' values at once against their thresholds, 9.2-10.8 s;
+ * buffers padded to 32 values at cache lines, 11.1-12.6 s; buffers in huge
+ * pages, 10.2-10.6 s; prefetching the rows' values 256 cells ahead, no
+ * change; and in blocks: the uint16 ranks gathered as 32-bit words, no
+ * change.
  *
  * Two value types share the logic: float streams (score deviations and
  * changes) and uint16 streams (ranks, 0 = missing); NaN is missing.
@@ -56,6 +60,10 @@
 #include <stdint.h>
 
 struct tails;
+
+/* Rows tails_add_rows takes as one block (tails.c, and Speed above):
+ * batches of a multiple of it feed fastest. */
+#define TAILS_BLOCK_ROWS 16
 
 /* Streams for ncell cells of at most R replications each, for quantiles at
  * p and 1 - p (0 < p <= 0.5); ranks: 1 to keep a uint16 rank stream beside

@@ -43,12 +43,12 @@
  * R = 200), plus a batch of
  * replications in flight (up to UNCERTAINTY_BATCH rows of a float and a
  * uint16 per cell, as many as UNCERTAINTY_BATCH_BYTES hold, at least 2,
- * a multiple of the threads: 6 at network scale on 2 threads, 2 at 1,000
- * units) and per thread one evaluation's planes, which are freed before the
- * quantiles are read. When the buffers
- * would pass the budget, the nodes are split into chunks that each rerun
- * the replications (sum->chunks > 1: the same numbers, chunks times the
- * time).
+ * a multiple of the threads; TAILS_BLOCK_ROWS (16) where they fit in
+ * UNCERTAINTY_BLOCK_BYTES: 16 at network scale (69 MB), 2 at 1,000 units)
+ * and per thread one evaluation's planes, which are freed before the
+ * quantiles are read. When the buffers would pass the budget, the nodes
+ * are split into chunks that each rerun the replications (sum->chunks > 1:
+ * the same numbers, chunks times the time).
  *
  * Threads: a batch's replications are split among the threads; then its
  * rows are fed to the buffers by cell ranges, one per thread.
@@ -81,6 +81,12 @@
  * took 4.6 and 5.3 s where 4 took 4.7 and 5.3 s, and 25 MB less. */
 #define UNCERTAINTY_BATCH 32
 #define UNCERTAINTY_BATCH_BYTES ((size_t)32 << 20)
+
+/* But a full block of tails.h's rows (TAILS_BLOCK_ROWS) where it takes no
+ * more than this: at network scale, R = 1000, one thread, the stage took
+ * 22.0-23.3 s of CPU time in batches of 16 rows against 26.9-27.9 s in
+ * batches of 6 (32 MB; pairs run back to back), for 43 MB more. */
+#define UNCERTAINTY_BLOCK_BYTES ((size_t)128 << 20)
 
 /* What a run did, for the Notes sheet and the run record. */
 struct uncertainty_summary {

@@ -344,7 +344,9 @@ static int thread_count(int threads)
 }
 
 /* Rows of a batch: UNCERTAINTY_BATCH, or as many as UNCERTAINTY_BATCH_BYTES
- * hold, at least 2; then a multiple of the threads (at least one each), so
+ * hold, but a block of TAILS_BLOCK_ROWS where UNCERTAINTY_BLOCK_BYTES holds
+ * it, at least 2; a multiple of the block past it; then a multiple of the
+ * threads (at least one each), so
  * that every thread replicates as many rows of a batch: at network scale 7
  * rows on 2 threads kept one thread idle an eighth of the replication
  * phase. */
@@ -353,7 +355,11 @@ static long batch_rows(size_t rowbytes, int nt)
     long batch = UNCERTAINTY_BATCH;
     if ((size_t)batch * rowbytes > UNCERTAINTY_BATCH_BYTES)
         batch = (long)(UNCERTAINTY_BATCH_BYTES / (rowbytes ? rowbytes : 1));
+    if (batch < TAILS_BLOCK_ROWS &&
+        (size_t)TAILS_BLOCK_ROWS * rowbytes <= UNCERTAINTY_BLOCK_BYTES)
+        batch = TAILS_BLOCK_ROWS;
     if (batch < 2) batch = 2;
+    if (batch >= TAILS_BLOCK_ROWS) batch -= batch % TAILS_BLOCK_ROWS;
     if (batch >= nt) batch -= batch % nt;
     return batch < nt ? nt : batch;
 }

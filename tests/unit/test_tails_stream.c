@@ -7,7 +7,8 @@
  * the cells are split; and the same for uint16 rank streams (0 missing).
  *
  * Rows are fed one replication at a time (tails_add) and in batches
- * (tails_add_rows).
+ * (tails_add_rows), which the AVX-512 code takes in blocks of up to 16
+ * rows or value by value.
  *
  * The reference is computed here from its definition (R's quantile type 7:
  * index 1 + (n - 1) p, x[floor] + h (x[ceil] - x[floor]) on the sorted
@@ -197,17 +198,18 @@ static void check_stream(long R, double p, unsigned long seed)
     if (R > 1) gsl_ran_shuffle(g, shuf, (size_t)R, sizeof *shuf);
 
     /* in order, one range; shuffled, two ranges; shuffled in batches of
-     * 32 and of 7; and batches of 7 through the portable code (the others
-     * take the AVX-512 insertions where the CPU has them and m <= 32) */
-    enum { NS = 5 };
+     * 32 (two blocks of 16), of 13 (blocks of 13) and of 7 (value by
+     * value); and batches of 7 through the portable code (the others take
+     * the AVX-512 code where the CPU has it and m <= 32) */
+    enum { NS = 6 };
     struct tails *ts[NS];
-    const long *orders[NS] = {fwd, shuf, shuf, shuf, shuf};
-    const size_t cuts[NS] = {NCELL, NCELL / 3, NCELL / 2, 1, NCELL / 2};
-    const long nbs[NS] = {0, 0, 32, 7, 7};
+    const long *orders[NS] = {fwd, shuf, shuf, shuf, shuf, shuf};
+    const size_t cuts[NS] = {NCELL, NCELL / 3, NCELL / 2, 1, NCELL / 2, NCELL / 5};
+    const long nbs[NS] = {0, 0, 32, 7, 7, 13};
     for (int s = 0; s < NS; s++) {
         ts[s] = tails_new(NCELL, R, p, 1);
         assert_non_null(ts[s]);
-        if (s == NS - 1) tails_set_portable(ts[s]);
+        if (s == 4) tails_set_portable(ts[s]);
         feed(ts[s], v, rk, orders[s], R, cuts[s], nbs[s]);
     }
     for (size_t k = 0; k < NCELL; k++) {
