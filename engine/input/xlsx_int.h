@@ -114,27 +114,30 @@ struct xlsx_pctx {
     struct xlsx_xml *xp;
     const struct xlsx_at *at;  /* where messages point; may be NULL */
     int stopped;               /* a handler reported and stopped the parser */
-    int done;                  /* a handler has all it needs (xlsx_done) */
     int whole;                 /* the part is inflated whole: xlsx_handoff works */
-    int (*rest)(struct xlsx_pctx *ctx, const char *s, size_t n);  /* xlsx_handoff */
+    int (*rest)(struct xlsx_pctx *ctx, const char *s, size_t n,
+                size_t *used);     /* xlsx_handoff */
 };
 
 
 /* Stop the parser from inside a handler, after the handler reported. */
 void xlsx_stop(struct xlsx_pctx *ctx);
 
-/* From inside a handler: the rest of the part is not needed. It is still
- * inflated, for its checksum, but no longer parsed. */
+/* From inside a handler: the rest of the part is not needed. No handler
+ * is called again, but the rest is still read to the end of the part, so
+ * that malformed XML anywhere in it is an error as it is before. */
 void xlsx_done(struct xlsx_pctx *ctx);
 
 /* From inside a start handler, when ctx->whole: stop the parser and hand
- * the rest of the part, from right after this tag, to rest(ctx, s, n) (s[n]
- * is NUL; rest must not change the bytes). rest returns 0 when it read
- * what the handlers needed (as xlsx_done), -1 after reporting, 1 to
- * decline: the parser then goes on after the tag as if never stopped, so
- * rest must leave the handlers' context as it found it. */
+ * the rest of the part, from right after this tag, to rest(ctx, s, n, used)
+ * (s[n] is NUL; rest must not change the bytes). rest returns 0 when it
+ * read the element's content and its end tag, all well-formed, in the
+ * first *used bytes: the parser then closes the element, calls its end
+ * handler and reads on after them (xlsx_xml_skip); -1 after reporting; 1
+ * to decline: the parser then goes on after the tag as if never stopped,
+ * so rest must leave the handlers' context as it found it. */
 void xlsx_handoff(struct xlsx_pctx *ctx, int (*rest)(struct xlsx_pctx *ctx, const char *s,
-                                                     size_t n));
+                                                     size_t n, size_t *used));
 
 /* Read the package's part, at most limit uncompressed bytes (inflated
  * whole or streamed: xlsx_read.c says when), through a parser whose
@@ -216,12 +219,12 @@ void xlsx_sheet_expect(struct xlsx_sheet *p, size_t rows);
 /* Read the rows of a sheet from s[0..n) (s[n] NUL), the bytes right after
  * its <sheetData> tag, through the functions above, as the reader and its
  * handlers would, up to the </sheetData> tag. Returns 0 when it read them
- * all; 1 when it declines: the XML there is of a shape it does not read
+ * all, with *used the bytes up to the end of that tag; 1 when it declines: the XML there is of a shape it does not read
  * (anything but rows of cells with values, formulas and plain inline
  * strings: xlsx_scan.c), it is malformed, or a cell has a problem; what it
  * did must then be undone (xlsx_sheet.c), and the reader reads the rows
  * again and reports what is wrong. Nothing is reported here. */
-int xlsx_scan_rows(struct xlsx_sheet *p, const char *s, size_t n);
+int xlsx_scan_rows(struct xlsx_sheet *p, const char *s, size_t n, size_t *used);
 
 /* xlsx_open_mem with the scanner of a sheet's rows on (scan 1) or off, and
  * *scanned (may be NULL) 1 when the scanner read the rows: for tests that

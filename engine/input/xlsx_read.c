@@ -185,12 +185,11 @@ void xlsx_stop(struct xlsx_pctx *ctx)
 
 void xlsx_done(struct xlsx_pctx *ctx)
 {
-    xlsx_xml_stop(ctx->xp);   /* never resumed */
-    ctx->done = 1;
+    xlsx_xml_mute(ctx->xp);
 }
 
 void xlsx_handoff(struct xlsx_pctx *ctx, int (*rest)(struct xlsx_pctx *ctx, const char *s,
-                                                     size_t n))
+                                                     size_t n, size_t *used))
 {
     if (!ctx->whole)
         return;
@@ -200,22 +199,25 @@ void xlsx_handoff(struct xlsx_pctx *ctx, int (*rest)(struct xlsx_pctx *ctx, cons
 
 /* Parse what is left of a part in ctx's reader (all of it in one buffer),
  * handing it over to a handler's rest function when one asks
- * (xlsx_handoff). What xlsx_xml_parse returns. */
+ * (xlsx_handoff); the reader reads on after what the rest function read,
+ * to the end of the part. What xlsx_xml_parse returns. */
 static int parse_whole(struct xlsx_pctx *ctx, size_t n)
 {
     int st = xlsx_xml_parse(ctx->xp, n, 1);
     while (st > 0 && ctx->rest && !ctx->stopped) {
-        int (*rest)(struct xlsx_pctx *, const char *, size_t) = ctx->rest;
-        size_t left;
+        int (*rest)(struct xlsx_pctx *, const char *, size_t, size_t *) = ctx->rest;
+        size_t left, used = 0;
         const char *s = xlsx_xml_rest(ctx->xp, &left);
-        int r = s ? rest(ctx, s, left) : 1;
+        int r = s ? rest(ctx, s, left, &used) : 1;
         ctx->rest = NULL;
-        if (r <= 0) {
-            ctx->done = r == 0;
-            ctx->stopped = r < 0;
+        if (r < 0) {
+            ctx->stopped = 1;
             return 1;
         }
-        xlsx_xml_resume(ctx->xp);
+        if (r == 0)
+            xlsx_xml_skip(ctx->xp, used);
+        else
+            xlsx_xml_resume(ctx->xp);
         st = xlsx_xml_parse(ctx->xp, 0, 1);
     }
     return st;
@@ -388,7 +390,7 @@ static int part_whole(struct xlsx_pctx *ctx, const char *part, size_t limit,
     ctx->whole = 0;
     if (st < 0)
         xml_failed(ctx, part);
-    return st < 0 || (st > 0 && !ctx->done) ? -1 : 0;
+    return st != 0 ? -1 : 0;
 }
 
 /* Stream the open part through ctx's reader (xlsx_parse_part). */
@@ -397,10 +399,9 @@ static int part_stream(struct xlsx_pctx *ctx, const char *part, size_t limit)
     struct xlsx_book *b = ctx->b;
     int rc = 0;
     size_t total = 0;
-    char *skip = NULL;   /* where the rest goes once the handler is done */
     for (;;) {
         /* inflate straight into the reader's buffer: no copy in between */
-        void *buf = ctx->done ? skip : xlsx_xml_buffer(ctx->xp, XLSX_CHUNK);
+        void *buf = xlsx_xml_buffer(ctx->xp, XLSX_CHUNK);
         if (!buf) {
             xlsx_error(b, NULL, LCME_ENOMEM, "out of memory reading '%s'", part);
             rc = -1;
@@ -419,24 +420,16 @@ static int part_stream(struct xlsx_pctx *ctx, const char *part, size_t limit)
             rc = -1;
             break;
         }
-        if (!ctx->done) {
-            int st = xlsx_xml_parse(ctx->xp, (size_t)n, n == 0);
-            if (st < 0)
-                xml_failed(ctx, part);
-            if (st < 0 || (st > 0 && !ctx->done)) {   /* a handler stopped and reported */
-                rc = -1;
-                break;
-            }
-            if (ctx->done && !(skip = malloc(XLSX_CHUNK))) {
-                xlsx_error(b, NULL, LCME_ENOMEM, "out of memory");
-                rc = -1;
-                break;
-            }
+        int st = xlsx_xml_parse(ctx->xp, (size_t)n, n == 0);
+        if (st < 0)
+            xml_failed(ctx, part);
+        if (st != 0) {   /* malformed, or a handler stopped and reported */
+            rc = -1;
+            break;
         }
         if (n == 0)
             break;
     }
-    free(skip);
     if (unzCloseCurrentFile(b->zip) == UNZ_CRCERROR && rc == 0) {
         xlsx_error(b, NULL, LCME_EINPUT,
                    "the part '%s' is damaged (its checksum does not match)", part);
@@ -454,7 +447,7 @@ int xlsx_parse_part(struct xlsx_pctx *ctx, struct xlsx_book *b, const struct xls
         return rc;
     ctx->b = b;
     ctx->at = at;
-    ctx->stopped = ctx->done = ctx->whole = 0;
+    ctx->stopped = ctx->whole = 0;
     ctx->rest = NULL;
     ctx->xp = xlsx_xml_new(h, ctx);
     if (!ctx->xp) {

@@ -359,7 +359,7 @@ static int scan_cells(struct xlsx_sheet *sp, cursor *q, cursor e, const struct s
     return r > 0 ? 0 : -1;
 }
 
-int xlsx_scan_rows(struct xlsx_sheet *p, const char *s, size_t n)
+int xlsx_scan_rows(struct xlsx_sheet *p, const char *s, size_t n, size_t *used)
 {
     cursor q = (cursor)s, e = q + n;
     struct scan_tag data, row;
@@ -379,5 +379,8 @@ int xlsx_scan_rows(struct xlsx_sheet *p, const char *s, size_t n)
         if (!header && p->header)   /* rows to come: twice what the header's bytes say */
             xlsx_sheet_expect(p, 2 * (size_t)(e - q) / (size_t)(q - from) + 16);
     }
-    return r > 0 ? 0 : 1;
+    if (r < 0)
+        return 1;
+    *used = (size_t)(q - (cursor)s);
+    return 0;
 }

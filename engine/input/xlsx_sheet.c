@@ -11,14 +11,16 @@
  * cell lands in its slot directly and missing cells stay "".
  *
  * What follows </sheetData> (protection, filters, validations: in a
- * returned template, more than half the sheet's XML) is inflated for the
- * zip's checksum but not parsed.
+ * returned template, more than half the sheet's XML) reaches no handler
+ * (xlsx_done), but the XML reader still reads it to the end of the part,
+ * so that a sheet malformed anywhere is refused, before the rows as after.
  *
  * When the part is inflated whole, the XML reader stops right after the
  * <sheetData> tag and hands the rows to xlsx_scan.c, which reads the
  * shapes workbooks have through the same row, cell and text functions
  * below; on anything else it declines, the table and this parse are put
  * back as they were (sheet_rest), and the reader reads the rows itself.
+ * When the scanner read them, the reader reads on after </sheetData>.
  *
  * Invariants: rows and cells arrive in increasing order (else reading
  * stops); every kept row has exactly `width` cells; a cell is a pointer
@@ -495,9 +497,9 @@ static enum elem elem_of(const char *name)
 }
 
 /* The rows after <sheetData> to the scanner (xlsx_handoff): 0 when it read
- * them; 1 when it declined, with the table and the parse as they were, for
- * the reader to read them again. */
-static int sheet_rest(struct xlsx_pctx *ctx, const char *s, size_t n)
+ * them, to </sheetData> (*used bytes); 1 when it declined, with the table
+ * and the parse as they were, for the reader to read them again. */
+static int sheet_rest(struct xlsx_pctx *ctx, const char *s, size_t n, size_t *used)
 {
     struct xlsx_sheet *p = (struct xlsx_sheet *)ctx;   /* ctx is its first member */
     struct xlsx_table *t = p->t;
@@ -505,7 +507,7 @@ static int sheet_rest(struct xlsx_pctx *ctx, const char *s, size_t n)
     size_t ncell = t->ncell, nrec = t->nrec, width = t->width;
     struct xlsx_text_mark m = xlsx_text_tell(&t->text);
     p->scanning = 1;
-    int r = xlsx_scan_rows(p, s, n);
+    int r = xlsx_scan_rows(p, s, n, used);
     p->scanning = 0;
     if (r == 0) {
         p->scanned = 1;
@@ -580,7 +582,8 @@ static void sheet_end(void *ud, const char *name)
             xlsx_sheet_row_end(p);
     } else if (p->in_data && e == E_SHEETDATA) {
         p->in_data = 0;
-        xlsx_done(&p->x);   /* what follows the cells (validations, ...) is not read */
+        p->at.row = 0;      /* a message from here on points at the part alone */
+        xlsx_done(&p->x);   /* what follows the cells (validations, ...) is only checked */
     }
 }
 

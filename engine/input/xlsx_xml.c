@@ -140,9 +140,31 @@ void xlsx_xml_stop(struct xlsx_xml *x)
     x->stopped = 1;
 }
 
+void xlsx_xml_mute(struct xlsx_xml *x)
+{
+    memset(&x->h, 0, sizeof x->h);
+}
+
 void xlsx_xml_resume(struct xlsx_xml *x)
 {
     x->stopped = 0;
+    if (x->stopped_empty) {   /* the <a/> whose start handler stopped: its end */
+        x->stopped_empty = 0;
+        if (x->h.end)
+            x->h.end(x->ctx, x->pool);
+    }
+}
+
+void xlsx_xml_skip(struct xlsx_xml *x, size_t n)
+{
+    x->stopped = 0;
+    x->pos += n;
+    x->depth--;
+    x->nlen = x->open[x->depth];
+    if (!x->depth)
+        x->state = ST_EPILOG;
+    if (x->h.end)
+        x->h.end(x->ctx, x->names + x->nlen);
 }
 
 char *xlsx_xml_rest(struct xlsx_xml *x, size_t *n)

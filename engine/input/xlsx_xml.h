@@ -115,8 +115,23 @@ void xlsx_xml_stop(struct xlsx_xml *x);
 char *xlsx_xml_rest(struct xlsx_xml *x, size_t *n);
 
 /* Let a stopped reader go on: the next xlsx_xml_parse (n 0, final as the
- * part's bytes are) reads on from where it stopped, as if never stopped. */
+ * part's bytes are) reads on from where it stopped, as if never stopped.
+ * When the stopping tag was an empty element (<a/>), its end handler is
+ * called here, as it would have been. */
 void xlsx_xml_resume(struct xlsx_xml *x);
+
+/* Let a stopped reader go on after the first n bytes of xlsx_xml_rest,
+ * which the caller read and checked as the reader would: they end with the
+ * end tag of the element whose start handler stopped the reader, and
+ * nothing in them is left open. The element is closed and its end handler
+ * called here; the next xlsx_xml_parse (n 0) reads on after the n bytes,
+ * and errors past them point at their place in the whole part. */
+void xlsx_xml_skip(struct xlsx_xml *x, size_t n);
+
+/* From inside a handler, or between calls: call no handler again, but
+ * read on to the end of the part, so that malformed XML anywhere in it is
+ * still an error. */
+void xlsx_xml_mute(struct xlsx_xml *x);
 
 /* ---- for scanners that read the same XML (xlsx_scan.c) ------------------- */
 
