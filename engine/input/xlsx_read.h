@@ -47,8 +47,9 @@
  *  - at the cell, reading stops: a cell's text over the cell limit (1 MiB,
  *    as a CSV field), the sheet past its limits (cells, text, XML bytes),
  *    cells or rows out of order or past Excel's last column (XFD) or row
- *    (1048576), a problem in the header row, malformed XML (with the line
- *    and column in the part), a DTD;
+ *    (1048576), a problem in the header row, malformed XML anywhere in
+ *    the part, after the rows too (with the line and column in the part;
+ *    at the file alone when it is not in a row), a DTD;
  *  - at the file: not a zip file (an old .xls or a password-protected
  *    workbook is named as such), no workbook in the package, no sheet, the
  *    sheet's part missing or a chart sheet, an encrypted or damaged part
@@ -64,7 +65,9 @@
  * 3.7 times. What is left past the CSV path is inflating the zip (a
  * quarter of the workbook's time), the scanner of the rows and the cells'
  * handlers (two thirds), and for a small return the fixed costs of the
- * zip and its small parts.
+ * zip and its small parts. A returned template reads in 0.78 ms, of which
+ * 0.12 ms checks the XML after its rows (its data validations), which is
+ * read to the end of the part as all XML is (xlsx_sheet.c).
  */
 #ifndef LCME_XLSX_READ_H
 #define LCME_XLSX_READ_H

@@ -14,6 +14,9 @@
  * returned template, more than half the sheet's XML) reaches no handler
  * (xlsx_done), but the XML reader still reads it to the end of the part,
  * so that a sheet malformed anywhere is refused, before the rows as after.
+ * It costs a returned template (61 KB of its 114 KB of sheet XML after
+ * the rows, data validations mostly) 0.12 ms of CPU: its whole read went
+ * from 0.66 to 0.78 ms (medians of seven alternating runs of 401 reads).
  *
  * When the part is inflated whole, the XML reader stops right after the
  * <sheetData> tag and hands the rows to xlsx_scan.c, which reads the
