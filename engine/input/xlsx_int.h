@@ -125,7 +125,7 @@ void xlsx_stop(struct xlsx_pctx *ctx);
 
 /* From inside a handler: the rest of the part is not needed. No handler
  * is called again, but the rest is still read to the end of the part, so
- * that malformed XML anywhere in it is an error as it is before. */
+ * that malformed XML there is an error as it is anywhere else. */
 void xlsx_done(struct xlsx_pctx *ctx);
 
 /* From inside a start handler, when ctx->whole: stop the parser and hand
@@ -219,9 +219,10 @@ void xlsx_sheet_expect(struct xlsx_sheet *p, size_t rows);
 /* Read the rows of a sheet from s[0..n) (s[n] NUL), the bytes right after
  * its <sheetData> tag, through the functions above, as the reader and its
  * handlers would, up to the </sheetData> tag. Returns 0 when it read them
- * all, with *used the bytes up to the end of that tag; 1 when it declines: the XML there is of a shape it does not read
- * (anything but rows of cells with values, formulas and plain inline
- * strings: xlsx_scan.c), it is malformed, or a cell has a problem; what it
+ * all, with *used the bytes up to the end of that tag; 1 when it
+ * declines: the XML there is of a shape it does not read (anything but
+ * rows of cells with values, formulas and plain inline strings:
+ * xlsx_scan.c), it is malformed, or a cell has a problem; what it
  * did must then be undone (xlsx_sheet.c), and the reader reads the rows
  * again and reports what is wrong. Nothing is reported here. */
 int xlsx_scan_rows(struct xlsx_sheet *p, const char *s, size_t n, size_t *used);
