@@ -7,6 +7,8 @@
  *                 shared strings, which cell styles are dates
  *   xlsx_sheet.c  one sheet streamed row by row into a table of cells, and
  *                 the table as the csv_source the records come from
+ *   xlsx_scan.c   the sheet's rows read straight from the inflated part,
+ *                 for the shapes workbooks have, through the same handlers
  *
  * Text is kept in a struct xlsx_text: blocks that never move, so a cell is
  * a pointer and a length into them, the shared strings are pointed to by
@@ -47,6 +49,14 @@ struct xlsx_text {
 char *xlsx_text_add(struct xlsx_text *t, const char *s, size_t len);
 void xlsx_text_free(struct xlsx_text *t);
 
+/* Where t's text ends, and back there: the text added since is freed. */
+struct xlsx_text_mark {
+    struct xlsx_block *head;
+    size_t used, total;
+};
+struct xlsx_text_mark xlsx_text_tell(const struct xlsx_text *t);
+void xlsx_text_rewind(struct xlsx_text *t, struct xlsx_text_mark m);
+
 /* ---- the workbook ------------------------------------------------------- */
 
 struct xlsx_sheetref {
@@ -82,6 +92,8 @@ struct xlsx_book {
     unsigned char *xf_date;    /* cell style i shows a date (numFmt) */
     struct xlsx_text text;     /* shared strings and cell text */
     int problems;              /* cell problems reported (rows left out) */
+    int scan;                  /* the sheet's rows may go to xlsx_scan.c */
+    int scanned;               /* they went, and it read them */
 };
 
 /* Where a message points: a cell of a sheet (row > 0; col 0 for the whole
@@ -102,16 +114,30 @@ struct xlsx_pctx {
     struct xlsx_xml *xp;
     const struct xlsx_at *at;  /* where messages point; may be NULL */
     int stopped;               /* a handler reported and stopped the parser */
-    int done;                  /* a handler has all it needs (xlsx_done) */
+    int whole;                 /* the part is inflated whole: xlsx_handoff works */
+    int (*rest)(struct xlsx_pctx *ctx, const char *s, size_t n,
+                size_t *used);     /* xlsx_handoff */
 };
 
 
 /* Stop the parser from inside a handler, after the handler reported. */
 void xlsx_stop(struct xlsx_pctx *ctx);
 
-/* From inside a handler: the rest of the part is not needed. It is still
- * inflated, for its checksum, but no longer parsed. */
+/* From inside a handler: the rest of the part is not needed. No handler
+ * is called again, but the rest is still read to the end of the part, so
+ * that malformed XML there is an error as it is anywhere else. */
 void xlsx_done(struct xlsx_pctx *ctx);
+
+/* From inside a start handler, when ctx->whole: stop the parser and hand
+ * the rest of the part, from right after this tag, to rest(ctx, s, n, used)
+ * (s[n] is NUL; rest must not change the bytes). rest returns 0 when it
+ * read the element's content and its end tag, all well-formed, in the
+ * first *used bytes: the parser then closes the element, calls its end
+ * handler and reads on after them (xlsx_xml_skip); -1 after reporting; 1
+ * to decline: the parser then goes on after the tag as if never stopped,
+ * so rest must leave the handlers' context as it found it. */
+void xlsx_handoff(struct xlsx_pctx *ctx, int (*rest)(struct xlsx_pctx *ctx, const char *s,
+                                                     size_t n, size_t *used));
 
 /* Read the package's part, at most limit uncompressed bytes (inflated
  * whole or streamed: xlsx_read.c says when), through a parser whose
@@ -144,7 +170,68 @@ const char *xlsx_attr(const char **atts, const char *local);
  * end kept); an escape of NUL or a surrogate is left as it is. */
 void xlsx_unescape(char *s, size_t *len);
 
-/* ---- the sheet (xlsx_sheet.c) ------------------------------------------- */
+/* ---- the sheet (xlsx_sheet.c, xlsx_scan.c) ------------------------------- */
+
+enum xlsx_ctype { T_NUM, T_SST, T_STR, T_INLINE, T_BOOL, T_ERR, T_DATE, T_UNKNOWN };
+
+struct xlsx_table;
+
+/* The state of one sheet's reading, which the reader's handlers
+ * (xlsx_sheet.c) and the scanner (xlsx_scan.c) share. */
+struct xlsx_sheet {
+    struct xlsx_pctx x;
+    struct xlsx_table *t;
+    struct xlsx_at at;         /* the cell being read (row, col) */
+    int in_data, in_row, in_cell, in_v, in_t, rph;
+    enum xlsx_ctype type;
+    char tname[16];            /* the t attribute, for messages */
+    long style;                /* the s attribute; -1 when none */
+    int has_f, has_v, has_is;
+    char *buf;                 /* the cell's text so far */
+    size_t blen, balloc;
+    long last_row, last_col;
+    int header;                /* 1 once the header row is kept */
+    size_t row_first;          /* the current row's first cell */
+    long row_last;             /* its last non-empty column */
+    int row_bad;               /* a problem: the row is left out */
+    int scan;                  /* hand the rows to the scanner */
+    int scanning;              /* the scanner is reading: a problem declines */
+    int declined;              /* ... and it met one: the reader reads again */
+    int scanned;               /* the scanner read the rows */
+    char data_name[32];        /* the sheetData tag's name as written */
+};
+
+/* What the reader's handlers do at <row r=...> (r NULL when absent), at
+ * </row>, at <c r= t= s=> (NULL when absent), at </c>, and with text
+ * (kept when in <v> or an inline string's <t>). Problems are reported as
+ * xlsx_read.h says, or, while p->scanning, only noted in p->declined. */
+void xlsx_sheet_row(struct xlsx_sheet *p, const char *r);
+void xlsx_sheet_row_end(struct xlsx_sheet *p);
+void xlsx_sheet_cell(struct xlsx_sheet *p, const char *r, const char *t, const char *s);
+void xlsx_sheet_cell_end(struct xlsx_sheet *p);
+void xlsx_sheet_text(void *p, const char *s, int len);
+
+/* After the header row: room for about rows more rows, at once, so that
+ * the table does not grow by doubling (a hint: nothing happens when memory
+ * is short, and the table still grows as needed). */
+void xlsx_sheet_expect(struct xlsx_sheet *p, size_t rows);
+
+/* Read the rows of a sheet from s[0..n) (s[n] NUL), the bytes right after
+ * its <sheetData> tag, through the functions above, as the reader and its
+ * handlers would, up to the </sheetData> tag. Returns 0 when it read them
+ * all, with *used the bytes up to the end of that tag; 1 when it
+ * declines: the XML there is of a shape it does not read (anything but
+ * rows of cells with values, formulas and plain inline strings:
+ * xlsx_scan.c), it is malformed, or a cell has a problem; what it
+ * did must then be undone (xlsx_sheet.c), and the reader reads the rows
+ * again and reports what is wrong. Nothing is reported here. */
+int xlsx_scan_rows(struct xlsx_sheet *p, const char *s, size_t n, size_t *used);
+
+/* xlsx_open_mem with the scanner of a sheet's rows on (scan 1) or off, and
+ * *scanned (may be NULL) 1 when the scanner read the rows: for tests that
+ * hold the scanner to the reader. */
+int xlsx_open_book(struct csv **out, const char *name, const void *data, size_t len,
+                   const struct xlsx_limits *lim, int scan, int *scanned, struct diag *d);
 
 /* Read sheet k of b into *out (free with csv_free), under the name b->file.
  * b->text moves into the records (b's becomes empty). Returns 0, or -1 with

@@ -86,6 +86,24 @@ char *xlsx_text_add(struct xlsx_text *t, const char *s, size_t len)
     return p;
 }
 
+struct xlsx_text_mark xlsx_text_tell(const struct xlsx_text *t)
+{
+    struct xlsx_text_mark m = {t->head, t->head ? t->head->used : 0, t->total};
+    return m;
+}
+
+void xlsx_text_rewind(struct xlsx_text *t, struct xlsx_text_mark m)
+{
+    while (t->head != m.head) {
+        struct xlsx_block *b = t->head;
+        t->head = b->next;
+        free(b);
+    }
+    if (t->head)
+        t->head->used = m.used;
+    t->total = m.total;
+}
+
 void xlsx_text_free(struct xlsx_text *t)
 {
     for (struct xlsx_block *b = t->head, *n; b; b = n) {
@@ -167,8 +185,42 @@ void xlsx_stop(struct xlsx_pctx *ctx)
 
 void xlsx_done(struct xlsx_pctx *ctx)
 {
-    xlsx_xml_stop(ctx->xp);   /* never resumed */
-    ctx->done = 1;
+    xlsx_xml_mute(ctx->xp);
+}
+
+void xlsx_handoff(struct xlsx_pctx *ctx, int (*rest)(struct xlsx_pctx *ctx, const char *s,
+                                                     size_t n, size_t *used))
+{
+    if (!ctx->whole)
+        return;
+    ctx->rest = rest;
+    xlsx_xml_stop(ctx->xp);
+}
+
+/* Parse what is left of a part in ctx's reader (all of it in one buffer),
+ * handing it over to a handler's rest function when one asks
+ * (xlsx_handoff); the reader reads on after what the rest function read,
+ * to the end of the part. What xlsx_xml_parse returns. */
+static int parse_whole(struct xlsx_pctx *ctx, size_t n)
+{
+    int st = xlsx_xml_parse(ctx->xp, n, 1);
+    while (st > 0 && ctx->rest && !ctx->stopped) {
+        int (*rest)(struct xlsx_pctx *, const char *, size_t, size_t *) = ctx->rest;
+        size_t left, used = 0;
+        const char *s = xlsx_xml_rest(ctx->xp, &left);
+        int r = s ? rest(ctx, s, left, &used) : 1;
+        ctx->rest = NULL;
+        if (r < 0) {
+            ctx->stopped = 1;
+            return 1;
+        }
+        if (r == 0)
+            xlsx_xml_skip(ctx->xp, used);
+        else
+            xlsx_xml_resume(ctx->xp);
+        st = xlsx_xml_parse(ctx->xp, 0, 1);
+    }
+    return st;
 }
 
 /* ---- the zip, from memory ----------------------------------------------- */
@@ -333,10 +385,12 @@ static int part_whole(struct xlsx_pctx *ctx, const char *part, size_t limit,
                                       &got) != LIBDEFLATE_SUCCESS ||
         got != n || libdeflate_crc32(0, buf, n) != info->crc)
         return 2;
-    int st = xlsx_xml_parse(ctx->xp, n, 1);
+    ctx->whole = 1;
+    int st = parse_whole(ctx, n);
+    ctx->whole = 0;
     if (st < 0)
         xml_failed(ctx, part);
-    return st < 0 || (st > 0 && !ctx->done) ? -1 : 0;
+    return st != 0 ? -1 : 0;
 }
 
 /* Stream the open part through ctx's reader (xlsx_parse_part). */
@@ -345,10 +399,9 @@ static int part_stream(struct xlsx_pctx *ctx, const char *part, size_t limit)
     struct xlsx_book *b = ctx->b;
     int rc = 0;
     size_t total = 0;
-    char *skip = NULL;   /* where the rest goes once the handler is done */
     for (;;) {
         /* inflate straight into the reader's buffer: no copy in between */
-        void *buf = ctx->done ? skip : xlsx_xml_buffer(ctx->xp, XLSX_CHUNK);
+        void *buf = xlsx_xml_buffer(ctx->xp, XLSX_CHUNK);
         if (!buf) {
             xlsx_error(b, NULL, LCME_ENOMEM, "out of memory reading '%s'", part);
             rc = -1;
@@ -367,24 +420,16 @@ static int part_stream(struct xlsx_pctx *ctx, const char *part, size_t limit)
             rc = -1;
             break;
         }
-        if (!ctx->done) {
-            int st = xlsx_xml_parse(ctx->xp, (size_t)n, n == 0);
-            if (st < 0)
-                xml_failed(ctx, part);
-            if (st < 0 || (st > 0 && !ctx->done)) {   /* a handler stopped and reported */
-                rc = -1;
-                break;
-            }
-            if (ctx->done && !(skip = malloc(XLSX_CHUNK))) {
-                xlsx_error(b, NULL, LCME_ENOMEM, "out of memory");
-                rc = -1;
-                break;
-            }
+        int st = xlsx_xml_parse(ctx->xp, (size_t)n, n == 0);
+        if (st < 0)
+            xml_failed(ctx, part);
+        if (st != 0) {   /* malformed, or a handler stopped and reported */
+            rc = -1;
+            break;
         }
         if (n == 0)
             break;
     }
-    free(skip);
     if (unzCloseCurrentFile(b->zip) == UNZ_CRCERROR && rc == 0) {
         xlsx_error(b, NULL, LCME_EINPUT,
                    "the part '%s' is damaged (its checksum does not match)", part);
@@ -402,7 +447,8 @@ int xlsx_parse_part(struct xlsx_pctx *ctx, struct xlsx_book *b, const struct xls
         return rc;
     ctx->b = b;
     ctx->at = at;
-    ctx->stopped = ctx->done = 0;
+    ctx->stopped = ctx->whole = 0;
+    ctx->rest = NULL;
     ctx->xp = xlsx_xml_new(h, ctx);
     if (!ctx->xp) {
         unzCloseCurrentFile(b->zip);
@@ -454,6 +500,12 @@ static size_t pick_sheet(const struct xlsx_book *b)
 int xlsx_open_mem(struct csv **out, const char *name, const void *data, size_t len,
                   const struct xlsx_limits *lim, struct diag *d)
 {
+    return xlsx_open_book(out, name, data, len, lim, 1, NULL, d);
+}
+
+int xlsx_open_book(struct csv **out, const char *name, const void *data, size_t len,
+                   const struct xlsx_limits *lim, int scan, int *scanned, struct diag *d)
+{
     *out = NULL;
     struct xlsx_book b;
     memset(&b, 0, sizeof b);
@@ -462,6 +514,7 @@ int xlsx_open_mem(struct csv **out, const char *name, const void *data, size_t l
     b.lim = lim ? *lim : xlsx_limits_default();
     b.mem.data = data;
     b.mem.len = len;
+    b.scan = scan;
     int rc = -1;
     if (zip_open(&b) != 0 || xlsx_read_workbook(&b) != 0)
         goto done;
@@ -480,6 +533,8 @@ int xlsx_open_mem(struct csv **out, const char *name, const void *data, size_t l
     if (xlsx_read_styles(&b) != 0 || xlsx_read_strings(&b) != 0)
         goto done;
     rc = xlsx_sheet_read(&b, k, out);
+    if (scanned)
+        *scanned = b.scanned;
 done:
     book_free(&b);
     return rc;

@@ -29,22 +29,17 @@
 #include <string.h>
 
 #include "array.h"
+#include "csv.h"
+#include "hexdigit.h"
 #include "xlsx_xml.h"
-
-/* Byte classes (cls[]): what each scanning loop stops at. */
-enum {
-    K_NAME = 1,    /* an ASCII name character */
-    K_START = 2,   /* an ASCII name start character */
-    K_TEXT = 4,    /* ends a run of text: < & ] CR, controls, non-ASCII */
-    K_AVAL = 8,    /* ends a run of an attribute value: < & quotes, tab, CR, LF,
-                      controls, non-ASCII */
-    K_WS = 16,     /* space, tab, CR, LF */
-    K_MISC = 32,   /* ends a run of a comment, PI or CDATA: - ? ], controls,
-                      non-ASCII */
-};
 
 enum { ST_START, ST_PROLOG, ST_CONTENT, ST_EPILOG };
 #define XML_WINDOW (64u * 1024)   /* bytes scanned at once (scan_windows) */
+/* A first buffer of this many bytes or more (a part inflated whole) comes
+ * from csv_big_alloc, in huge pages, as a CSV file's bytes do (csv.h has
+ * the measurement): the 97 MB sheet of tests/bench/bench_xlsx.c then
+ * faults in 49 pages instead of 23,700. */
+#define XML_BIG (4u << 20)
 enum { T_OK = 0, T_MORE = 1, T_ERR = -1 };   /* what a token's reader says */
 
 struct xlsx_xml {
@@ -56,6 +51,7 @@ struct xlsx_xml {
     int state;                 /* ST_* */
     int decl_ok;               /* the next token may be the XML declaration */
     int stopped;
+    int stopped_empty;         /* stopped in the start handler of an <a/> */
     enum xlsx_xml_status err;
     const unsigned char *errp; /* where the error is, in buf */
     int cdata;                 /* the cut token is a CDATA section */
@@ -90,11 +86,12 @@ const char *xlsx_xml_message(enum xlsx_xml_status st)
 
 /* ---- the reader --------------------------------------------------------- */
 
-/* The class of each byte: K_START | K_NAME for A-Z a-z _ :, K_NAME for
- * 0-9 - .; K_TEXT for controls but tab and LF, < & ] and 0x80 up; K_AVAL
- * for controls, < & " ' and 0x80 up; K_WS for space, tab, CR, LF; K_MISC
- * for controls but tab, CR, LF, - ? ] and 0x80 up. */
-static const unsigned char cls[256] = {
+/* The class of each byte (xlsx_xml.h): XLSX_K_START | XLSX_K_NAME for A-Z a-z
+ * _ :, XLSX_K_NAME for 0-9 - .; XLSX_K_TEXT for controls but tab and LF,
+ * < & ] and 0x80 up; XLSX_K_AVAL for controls, < & " ' and 0x80 up; XLSX_K_WS
+ * for space, tab, CR, LF; XLSX_K_MISC for controls but tab, CR, LF, - ? ] and
+ * 0x80 up. */
+const unsigned char xlsx_xml_cls[256] = {
     44, 44, 44, 44, 44, 44, 44, 44, 44, 24, 24, 44, 44, 28, 44, 44,
     44, 44, 44, 44, 44, 44, 44, 44, 44, 44, 44, 44, 44, 44, 44, 44,
     16,  0,  8,  0,  0,  0, 12,  8,  0,  0,  0,  0,  0, 33,  1,  0,
@@ -141,6 +138,43 @@ void xlsx_xml_free(struct xlsx_xml *x)
 void xlsx_xml_stop(struct xlsx_xml *x)
 {
     x->stopped = 1;
+}
+
+void xlsx_xml_mute(struct xlsx_xml *x)
+{
+    memset(&x->h, 0, sizeof x->h);
+}
+
+void xlsx_xml_resume(struct xlsx_xml *x)
+{
+    x->stopped = 0;
+    if (x->stopped_empty) {   /* the <a/> whose start handler stopped: its end */
+        x->stopped_empty = 0;
+        if (x->h.end)
+            x->h.end(x->ctx, x->pool);
+    }
+}
+
+void xlsx_xml_skip(struct xlsx_xml *x, size_t n)
+{
+    x->stopped = 0;
+    x->pos += n;
+    x->depth--;
+    x->nlen = x->open[x->depth];
+    if (!x->depth)
+        x->state = ST_EPILOG;
+    if (x->h.end)
+        x->h.end(x->ctx, x->names + x->nlen);
+}
+
+char *xlsx_xml_rest(struct xlsx_xml *x, size_t *n)
+{
+    if (!x->buf || x->stopped_empty) {
+        *n = 0;
+        return NULL;
+    }
+    *n = x->end - x->pos;
+    return (char *)x->buf + x->pos;
 }
 
 /* Characters in p[0..n): bytes that are not UTF-8 continuation bytes,
@@ -215,6 +249,11 @@ void *xlsx_xml_buffer(struct xlsx_xml *x, size_t n)
     }
     if (n > SIZE_MAX / 2 - x->end - 1)
         return NULL;
+    if (!x->buf && n >= XML_BIG) {   /* a part inflated whole: huge pages */
+        if (!(x->buf = csv_big_alloc(n + 1)))
+            return NULL;
+        x->cap = n + 1;
+    }
     if (x->end + n + 1 > x->cap && array_grow((void **)&x->buf, &x->cap, x->end + n + 1, 1))
         return NULL;
     return x->buf + x->end;
@@ -222,11 +261,7 @@ void *xlsx_xml_buffer(struct xlsx_xml *x, size_t n)
 
 /* ---- characters and names ----------------------------------------------- */
 
-/* The UTF-8 character at p (before e): its length (1 to 4) and *cp; 0 when
- * e cuts it; -1 when it is no UTF-8 encoding of an XML character (an
- * overlong form, a surrogate, past U+10FFFF, U+FFFE, U+FFFF). Only called
- * on bytes of 0x80 and above. */
-static int utf8_char(const unsigned char *p, const unsigned char *e, unsigned *cp)
+int xlsx_xml_utf8(const unsigned char *p, const unsigned char *e, unsigned *cp)
 {
     unsigned c = p[0];
     int n;
@@ -265,7 +300,7 @@ static int skip_utf8(struct xlsx_xml *x, const unsigned char **pp, const unsigne
                      int name, int start)
 {
     unsigned cp;
-    int n = utf8_char(*pp, e, &cp);
+    int n = xlsx_xml_utf8(*pp, e, &cp);
     if (n == 0)
         return T_MORE;
     if (n < 0)
@@ -287,13 +322,13 @@ static int read_name_slow(struct xlsx_xml *x, const unsigned char **pp,
         int r = skip_utf8(x, &p, e, 1, 1);
         if (r != T_OK)
             return r;
-    } else if (cls[*p] & K_START) {
+    } else if (xlsx_xml_cls[*p] & XLSX_K_START) {
         p++;
     }
     if (p == *pp)
         return fail(x, XLSX_XML_SYNTAX, p);
     for (;;) {
-        while (cls[*p] & K_NAME)
+        while (xlsx_xml_cls[*p] & XLSX_K_NAME)
             p++;
         if (*p < 0x80)
             break;
@@ -314,9 +349,9 @@ static inline int read_name(struct xlsx_xml *x, const unsigned char **pp,
                             const unsigned char *e)
 {
     const unsigned char *p = *pp;
-    if (cls[*p] & K_START) {
+    if (xlsx_xml_cls[*p] & XLSX_K_START) {
         p++;
-        while (cls[*p] & K_NAME)
+        while (xlsx_xml_cls[*p] & XLSX_K_NAME)
             p++;
         if (*p < 0x80 && p < e) {
             *pp = p;
@@ -356,11 +391,48 @@ static size_t utf8_put(unsigned cp, char *o)
     return 4;
 }
 
+size_t xlsx_xml_ref(const unsigned char *p, const unsigned char *e, char out[4], size_t *n)
+{
+    static const struct { char name[5]; unsigned char len; char c; } ent[] = {
+        {"lt", 2, '<'}, {"gt", 2, '>'}, {"amp", 3, '&'}, {"apos", 4, '\''}, {"quot", 4, '"'},
+    };
+    const unsigned char *q = p + 1;
+    if (q < e && *q == '#') {
+        int hex = ++q < e && *q == 'x';
+        unsigned long cp = 0;
+        int digits = 0;
+        for (q += hex; q < e && digits < 8; q++, digits++) {
+            int d = hexdigit_value((char)*q);
+            if (d < 0 || (!hex && d > 9))
+                break;
+            cp = cp * (hex ? 16u : 10u) + (unsigned)d;
+        }
+        if (q >= e || *q != ';' || !digits || !xml_char((unsigned)cp))
+            return 0;
+        *n = utf8_put((unsigned)cp, out);
+        return (size_t)(q + 1 - p);
+    }
+    for (size_t i = 0; i < sizeof ent / sizeof ent[0]; i++)
+        if (e - q > ent[i].len && memcmp(q, ent[i].name, ent[i].len) == 0 &&
+            q[ent[i].len] == ';') {
+            out[0] = ent[i].c;
+            *n = 1;
+            return ent[i].len + 2u;
+        }
+    return 0;
+}
+
 /* The reference at *pp ('&'): its character's UTF-8 in out (*n bytes),
- * *pp after the ';'. */
+ * *pp after the ';'. Well-formed ones the short way (xlsx_xml_ref), the
+ * rest here, to tell a cut one from each kind of error. */
 static int read_ref(struct xlsx_xml *x, const unsigned char **pp, const unsigned char *e,
                     char out[4], size_t *n)
 {
+    size_t k = xlsx_xml_ref(*pp, e, out, n);
+    if (k) {
+        *pp += k;
+        return T_OK;
+    }
     const unsigned char *amp = *pp, *p = amp + 1;
     if (p >= e)
         return T_MORE;
@@ -425,7 +497,7 @@ static int read_text(struct xlsx_xml *x, const unsigned char **pp, const unsigne
 {
     const unsigned char *p = *pp, *s = p;
     for (;;) {
-        while (!(cls[*p] & K_TEXT))
+        while (!(xlsx_xml_cls[*p] & XLSX_K_TEXT))
             p++;
         int r = T_OK;
         if (*p == ']') {
@@ -485,7 +557,7 @@ static int skip_to(struct xlsx_xml *x, const unsigned char **pp, const unsigned 
 {
     const unsigned char *p = *pp;
     for (;;) {
-        while (!(cls[*p] & K_MISC))
+        while (!(xlsx_xml_cls[*p] & XLSX_K_MISC))
             p++;
         if (p >= e)
             return T_MORE;
@@ -582,7 +654,7 @@ static int read_value(struct xlsx_xml *x, const unsigned char **pp, const unsign
     unsigned char q = **pp, c;
     char *w = x->pool + x->plen;
     for (;;) {
-        while (!(cls[c = *p] & K_AVAL)) {
+        while (!(xlsx_xml_cls[c = *p] & XLSX_K_AVAL)) {
             *w++ = (char)c;
             p++;
         }
@@ -689,7 +761,7 @@ static int read_start(struct xlsx_xml *x, const unsigned char **pp, const unsign
     }
     for (;;) {
         const unsigned char *w = p;
-        while (cls[*p] & K_WS)
+        while (xlsx_xml_cls[*p] & XLSX_K_WS)
             p++;
         if (p >= e)
             return T_MORE;
@@ -712,14 +784,14 @@ static int read_start(struct xlsx_xml *x, const unsigned char **pp, const unsign
         if ((r = read_name(x, &p, e)) != T_OK || (r = mark(x, (size_t)(s - *pp))) != T_OK)
             return r;
         pool_name(x, s, (size_t)(p - s));
-        while (cls[*p] & K_WS)
+        while (xlsx_xml_cls[*p] & XLSX_K_WS)
             p++;
         if (p >= e)
             return T_MORE;
         if (*p != '=')
             return fail(x, XLSX_XML_SYNTAX, p);
         p++;
-        while (cls[*p] & K_WS)
+        while (xlsx_xml_cls[*p] & XLSX_K_WS)
             p++;
         if (p >= e)
             return T_MORE;
@@ -746,8 +818,10 @@ static int read_start(struct xlsx_xml *x, const unsigned char **pp, const unsign
     if (!empty && push_name(x, x->pool, nlen) != T_OK)
         return T_ERR;
     *pp = p;
-    if (x->h.start && !x->stopped)
+    if (x->h.start && !x->stopped) {
         x->h.start(x->ctx, x->pool, x->atts);
+        x->stopped_empty = empty && x->stopped;
+    }
     if (empty && x->h.end && !x->stopped)
         x->h.end(x->ctx, x->pool);
     x->state = x->depth ? ST_CONTENT : ST_EPILOG;
@@ -762,7 +836,7 @@ static int read_end(struct xlsx_xml *x, const unsigned char **pp, const unsigned
     if (r != T_OK)
         return r;
     size_t len = (size_t)(p - name);
-    while (cls[*p] & K_WS)
+    while (xlsx_xml_cls[*p] & XLSX_K_WS)
         p++;
     if (p >= e)
         return T_MORE;
@@ -967,8 +1041,8 @@ static int read_outside(struct xlsx_xml *x, const unsigned char **pp, const unsi
         return T_OK;
     }
     int r;
-    if (cls[*p] & K_WS) {
-        while (cls[*p] & K_WS)
+    if (xlsx_xml_cls[*p] & XLSX_K_WS) {
+        while (xlsx_xml_cls[*p] & XLSX_K_WS)
             p++;
         r = T_OK;
     } else if (*p != '<') {

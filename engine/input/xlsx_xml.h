@@ -106,6 +106,61 @@ int xlsx_xml_parse(struct xlsx_xml *x, size_t n, int final);
 /* From inside a handler: call no handler again; xlsx_xml_parse returns 1. */
 void xlsx_xml_stop(struct xlsx_xml *x);
 
+/* After xlsx_xml_parse returned 1: the bytes not read yet, *n of them, with
+ * a NUL after them, starting right after the tag whose handler stopped the
+ * reader; valid until the next call. NULL when there are none to hand
+ * over: the reader never had bytes, or the tag was an empty element (<a/>)
+ * whose end handler was not called. The caller may read them but must not
+ * change them if it will resume. */
+char *xlsx_xml_rest(struct xlsx_xml *x, size_t *n);
+
+/* Let a stopped reader go on: the next xlsx_xml_parse (n 0, final as the
+ * part's bytes are) reads on from where it stopped, as if never stopped.
+ * When the stopping tag was an empty element (<a/>), its end handler is
+ * called here, as it would have been. */
+void xlsx_xml_resume(struct xlsx_xml *x);
+
+/* Let a stopped reader go on after the first n bytes of xlsx_xml_rest,
+ * which the caller read and checked as the reader would: they end with the
+ * end tag of the element whose start handler stopped the reader, and
+ * nothing in them is left open. The element is closed and its end handler
+ * called here; the next xlsx_xml_parse (n 0) reads on after the n bytes,
+ * and errors past them point at their place in the whole part. */
+void xlsx_xml_skip(struct xlsx_xml *x, size_t n);
+
+/* From inside a handler, or between calls: call no handler again, but
+ * read on to the end of the part, so that malformed XML anywhere in it is
+ * still an error. */
+void xlsx_xml_mute(struct xlsx_xml *x);
+
+/* ---- for scanners that read the same XML (xlsx_scan.c) ------------------- */
+
+/* Byte classes: xlsx_xml_cls[b] says which runs byte b ends or belongs to. */
+enum {
+    XLSX_K_NAME = 1,    /* an ASCII name character */
+    XLSX_K_START = 2,   /* an ASCII name start character */
+    XLSX_K_TEXT = 4,    /* ends a run of text: < & ] CR, controls, non-ASCII */
+    XLSX_K_AVAL = 8,    /* ends a run of an attribute value: < & quotes, tab,
+                           CR, LF, controls, non-ASCII */
+    XLSX_K_WS = 16,     /* space, tab, CR, LF */
+    XLSX_K_MISC = 32,   /* ends a run of a comment, PI or CDATA: - ? ],
+                           controls, non-ASCII */
+};
+extern const unsigned char xlsx_xml_cls[256];
+
+/* The UTF-8 character at p (before e, p[0] >= 0x80): its length (2 to 4)
+ * and *cp; 0 when e cuts it; -1 when it is no UTF-8 encoding of an XML
+ * character (an overlong form, a surrogate, past U+10FFFF, U+FFFE,
+ * U+FFFF). */
+int xlsx_xml_utf8(const unsigned char *p, const unsigned char *e, unsigned *cp);
+
+/* A well-formed reference at p ('&', before e): one of the five predefined
+ * entities or a character reference of at most 8 digits to an XML
+ * character. Returns its length, with its character's UTF-8 in out (*n
+ * bytes); 0 for any other (malformed, cut, undefined, longer), which the
+ * reader then tells apart. */
+size_t xlsx_xml_ref(const unsigned char *p, const unsigned char *e, char out[4], size_t *n);
+
 /* The error of the last xlsx_xml_parse that returned -1 (XLSX_XML_OK when
  * none) and where it is (line from 1, column from 0). */
 enum xlsx_xml_status xlsx_xml_error(const struct xlsx_xml *x, unsigned long *line,

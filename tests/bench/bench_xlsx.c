@@ -7,41 +7,41 @@
  * observations.csv is copied cell for cell into a workbook with
  * libxlsxwriter (numbers as numbers; shared strings, or inline strings in
  * constant-memory mode for the network, as a large export would write
- * them), and ingest_file reads each file RUNS times into a fresh obsset.
+ * them), and ingest_file reads each file into a fresh obsset, 201 times
+ * for the one return, 21 for the Hong Kong size and 5 for the network.
  * The figures are medians of CPU time (on a shared machine it varies less
  * than wall time), with the ratio xlsx / csv.
  *
  * Built with the benchmarks (cmake -DLCME_BENCH=ON, as ./build.sh bench
  * does) as build/bench_xlsx; run it by hand: build/bench_xlsx.
  *
- * Measured on the shared 2-core VM, loaded by other builds (medians of
- * CPU time over six runs of this program, alternating with a build of the
- * commit before; single runs move by 20 % and more):
- *                               before                  after
- *   one return, 117 obs         csv 0.3 ms  xlsx 0.8 ms csv 0.1 ms  xlsx 0.4 ms
- *                               2.7 x                   6.3 x
- *   Hong Kong size, 23,722 obs  csv 11.8 ms xlsx 48 ms  csv 12.8 ms xlsx 44 ms
- *                               4.1 x                   3.6 x
- *   network, 468,642 obs        csv 0.27 s  xlsx 1.20 s csv 0.25 s  xlsx 1.07 s
- *                               4.6 x                   4.4 x
- * (97 MB of sheet XML in a 13.6 MB file). What changed: the sheet is
- * inflated whole by libdeflate (0.24 s with zlib in blocks, 0.10 s), tags
- * without attributes and the common cell types take a short way, and
- * ingest_dedup sorts small sets 8 bits a pass; the last made a small CSV
- * file three times as fast, so the one return's ratio grew though its
- * workbook reads in half the time. In one process with nothing written
- * before (ingest_file alone, medians of 3 to 15, alternating): network
- * 1.37 s before, 1.09 s after; zlib in blocks instead of libdeflate
- * 1.31 s against 1.13 s. Of the network sheet's time the XML reader and
- * the cells' handlers are now about half, hashing the file 6 %, inflating
- * 9 %, page faults (the 97 MB part, 45 MB of cells) 10 to 35 % as the
- * host allows. The Hong Kong sample's 2026 rows (2,169) as 18 returned
- * templates (tests/bench/run.sh, 'Spreadsheet returns'), ingest_file on
- * each into one set: 33 ms before, 22 ms after, against 7 ms and then
- * 2.2 ms for the same rows as 18 CSV files (1.5 and 1.2 ms as one). A
- * template is 33 KB of zip, 145 KB of XML to read for 120 rows: hashing
- * the file (a fifth of the time), inflating its parts and reading their
- * XML weigh more than its cells.
+ * Measured on the shared 2-core VM, loaded by other builds (load average
+ * about 4; medians over six runs of this program, alternating with the
+ * same program built on the commit before; single runs move by 20 % and
+ * more; the ratio is the median of each run's ratio):
+ *                               before                    after
+ *   one return, 117 obs         csv 0.047 ms xlsx 0.34 ms csv 0.050 ms xlsx 0.30 ms
+ *                               7.3 x                     6.0 x
+ *   Hong Kong size, 23,722 obs  csv 8.7 ms   xlsx 43 ms   csv 9.8 ms   xlsx 29 ms
+ *                               4.5 x                     2.9 x
+ *   network, 468,642 obs        csv 0.18 s   xlsx 1.02 s  csv 0.18 s   xlsx 0.66 s
+ *                               5.9 x                     3.7 x
+ * (97 MB of sheet XML in a 13.6 MB file). What changed: the rows are read
+ * by the scanner of xlsx_scan.c instead of the XML reader's tokens and
+ * handlers (about 66 ns a tag before), one-letter attributes take a short
+ * way, a tag right after a tag skips the text reader, the cell table is reserved once after the header row instead of
+ * doubling (a twentieth of the Hong Kong read), the inflated part lies in
+ * huge pages. Of the workbook's read (a profile of this program, all three
+ * sizes) the scanner and the cell handlers it calls are now two thirds,
+ * inflating a quarter, hashing and the small parts the rest; of the
+ * scanner, a third is reading attributes (r="G14" t="s": a branch per
+ * byte, whose ends the runs' lengths make hard to predict; eight bytes at
+ * a time, tried, was no faster). For the one return, 19 KB of sheet XML,
+ * the fixed costs weigh as much as the sheet: opening the zip and reading
+ * its small parts (relationships, workbook, shared strings, styles) are
+ * two fifths of its read, finding each part in the zip's directory alone
+ * a tenth, hashing the file a twentieth. A returned template (33 KB of
+ * zip, 145 KB of XML for 120 rows) weighs the same way.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -58,7 +58,7 @@
 #include "path.h"
 #include "bench_util.h"
 
-#define RUNS 5
+#define RUNS_MAX 201   /* runs of the one return, whose read takes 0.1 ms */
 
 
 /* Copy the CSV file into a one-sheet workbook ("Data"). 0 or -1. */
@@ -91,11 +91,11 @@ static int csv_to_xlsx(const char *csv_path, const char *xlsx_path, int streamin
     return workbook_close(b) == LXW_NO_ERROR ? 0 : -1;
 }
 
-/* Median CPU seconds of ingest_file on path; *rows gets the rows read. */
-static double time_ingest(const char *path, const struct framework *fw, size_t *rows)
+/* Median CPU seconds of runs ingest_file on path; *rows gets the rows read. */
+static double time_ingest(const char *path, const struct framework *fw, int runs, size_t *rows)
 {
-    double t[RUNS];
-    for (int k = 0; k < RUNS; k++) {
+    double t[RUNS_MAX];
+    for (int k = 0; k < runs; k++) {
         struct diag d;
         diag_init(&d);
         struct obsset *s = obsset_new();
@@ -110,7 +110,7 @@ static double time_ingest(const char *path, const struct framework *fw, size_t *
         obsset_free(s);
         diag_free(&d);
     }
-    return bench_median(t, RUNS);
+    return bench_median(t, runs);
 }
 
 static void bench(const char *dir, const char *what, int units, int years, int streaming)
@@ -134,7 +134,8 @@ static void bench(const char *dir, const char *what, int units, int years, int s
         exit(1);
     }
     size_t rows = 0, rows2 = 0;
-    double tc = time_ingest(csv, fw, &rows), tx = time_ingest(xlsx, fw, &rows2);
+    int runs = units == 1 ? RUNS_MAX : units < 100 ? 21 : 5;
+    double tc = time_ingest(csv, fw, runs, &rows), tx = time_ingest(xlsx, fw, runs, &rows2);
     if (rows != rows2) {
         fprintf(stderr, "bench_xlsx: %s: %zu rows from CSV, %zu from xlsx\n", what, rows, rows2);
         exit(1);
@@ -143,8 +144,9 @@ static void bench(const char *dir, const char *what, int units, int years, int s
     fseek(f, 0, SEEK_END);
     long size = ftell(f);
     fclose(f);
-    printf("%-28s %8zu obs  csv %8.4f s  xlsx %8.4f s (%6.1f MB%s)  xlsx/csv %.2f\n", what,
-           rows, tc, tx, (double)size / 1e6, streaming ? ", inline strings" : "", tx / tc);
+    printf("%-28s %8zu obs  csv %9.3f ms  xlsx %9.3f ms (%6.1f MB%s)  xlsx/csv %.2f\n",
+           what, rows, tc * 1e3, tx * 1e3, (double)size / 1e6,
+           streaming ? ", inline strings" : "", tx / tc);
     framework_free(fw);
     diag_free(&d);
     free(csv);
@@ -158,7 +160,8 @@ int main(void)
     char *dir = mkdtemp(tmpl);
     if (!dir)
         return 1;
-    printf("ingest_file, median CPU time of %d runs\n", RUNS);
+    printf("ingest_file, median CPU time of %d runs (one return), 21 (Hong Kong), 5 (network)\n",
+           RUNS_MAX);
     bench(dir, "one return (1 x 126 x 1)", 1, 1, 0);
     bench(dir, "Hong Kong size (18 x 126 x 11)", 18, 11, 0);
     bench(dir, "network (356 x 126 x 11)", 356, 11, 1);

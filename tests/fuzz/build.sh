@@ -33,8 +33,8 @@ for f in "$SRC"/engine/*/*.c; do
     objs+=("$o")
 done
 
-for h in csv ingest_long ingest_wide framework config xlsx xlsx_xml batch; do
+for h in csv ingest_long ingest_wide framework config xlsx xlsx_xml xlsx_scan batch; do
     "$CC" "${CFLAGS[@]}" -fsanitize=fuzzer "$SRC/tests/fuzz/fuzz_$h.c" "${objs[@]}" \
         $LIBS -lpthread -lm -o "$OUT/fuzz_$h"
 done
-echo "fuzz harnesses in $OUT: csv ingest_long ingest_wide framework config xlsx xlsx_xml batch"
+echo "fuzz harnesses in $OUT: csv ingest_long ingest_wide framework config xlsx xlsx_xml xlsx_scan batch"

@@ -15,7 +15,7 @@ OUT=${2:-$SRC/build-fuzz}
 bash "$SRC/tests/fuzz/build.sh" "$OUT" || exit 1
 mkdir -p "$OUT/artifacts"
 status=0
-for h in csv ingest_long ingest_wide framework config xlsx xlsx_xml batch; do
+for h in csv ingest_long ingest_wide framework config xlsx xlsx_xml xlsx_scan batch; do
     work=$(mktemp -d)
     log="$OUT/fuzz_$h.log"
     "$OUT/fuzz_$h" "$work" "$SRC/tests/fuzz/corpus/$h" -max_total_time="$SECS" \

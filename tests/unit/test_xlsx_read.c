@@ -4,7 +4,10 @@
  * (shared, inline and rich strings, numbers, dates in both date systems,
  * booleans, formulas' cached values), empty rows and gaps, every problem
  * with the cell it is reported at, the limits, and the places diag writes
- * for sheets. The round trip through lcme template and the workbooks of
+ * for sheets; and the scanner of a sheet's rows (xlsx_scan.c) held to the
+ * XML reader and its handlers, record by record and message by message,
+ * on the shapes it reads, on those it leaves to the reader, on every cut
+ * and on every byte changed. The round trip through lcme template and the workbooks of
  * other programs are in tests/e2e/xlsx_returns.sh.
  */
 #include <setjmp.h>
@@ -19,6 +22,7 @@
 #include <minizip/zip.h>
 
 #include "testkit.h"
+#include "xlsx_int.h"
 #include "xlsx_read.h"
 
 #define NS "xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\" " \
@@ -67,17 +71,23 @@ static char *zip_parts(const struct part *p, size_t n, size_t *len)
 }
 
 /* A one-sheet workbook of the given sheet, shared strings and styles (NULL:
- * none), opened; returns what xlsx_open_mem returned. */
-static int open_book(struct csv **c, struct diag *d, const char *sheet, const char *sst,
-                     const char *styles, const struct xlsx_limits *lim)
+ * none), as the bytes of its file. */
+static char *book_bytes(const char *sheet, const char *sst, const char *styles, size_t *len)
 {
     const struct part p[] = {
         {"_rels/.rels", PKG_RELS},           {"xl/workbook.xml", WB_ONE},
         {"xl/_rels/workbook.xml.rels", WB_RELS}, {"xl/worksheets/sheet1.xml", sheet},
         {"xl/sharedStrings.xml", sst},        {"xl/styles.xml", styles},
     };
+    return zip_parts(p, sizeof p / sizeof p[0], len);
+}
+
+/* That workbook opened; returns what xlsx_open_mem returned. */
+static int open_book(struct csv **c, struct diag *d, const char *sheet, const char *sst,
+                     const char *styles, const struct xlsx_limits *lim)
+{
     size_t len;
-    char *data = zip_parts(p, sizeof p / sizeof p[0], &len);
+    char *data = book_bytes(sheet, sst, styles, &len);
     int rc = xlsx_open_mem(c, "t.xlsx", data, len, lim, d);
     free(data);
     return rc;
@@ -90,6 +100,8 @@ static const char *first(struct diag *d, char *buf, size_t len)
     diag_sort(d);
     return diag_format(d, 0, buf, len);
 }
+
+static char *read_all(const char *data, size_t len, int scan, int *scanned);
 
 /* Next record must be row `row` with these fields (NULL-terminated). */
 static void expect_row(struct csv *c, struct diag *d, long row, ...)
@@ -286,6 +298,82 @@ static void test_fatal(void **state)
     }
 }
 
+/* Malformed XML anywhere in a part is refused, with the part, its line and
+ * column, and reads the same with the scanner of the rows as without it:
+ * before the rows, after an empty <sheetData/> (the shape fuzz_xlsx_scan
+ * found, which the reader once took for an empty sheet, since it stopped
+ * reading at the end of the rows), inside the rows, after </sheetData>, in
+ * the shared strings and in the workbook part. Each place is where
+ * Python's xml.etree (expat) puts the error, its column counted from 1;
+ * only past the root element (the shared strings' case) does expat point
+ * one byte further, inside the tag it calls an invalid token. */
+static void test_malformed_anywhere(void **state)
+{
+    (void)state;
+#define PART_ERR(part) "error: malformed XML in the part '" part "': "
+#define TAIL "<pageMargins left=\"0.7\"/></sh54</v></worksheet>"
+    static const struct {
+        const char *sheet, *sst, *wb, *want;
+    } cases[] = {
+        {"<worksheet " NS "><sheetViews><sheetView workbookViewId=\"0\"><selection/></sh54"
+         "</v></sheetView></sheetViews><sheetData/></worksheet>", NULL, NULL,
+         "t.xlsx: " PART_ERR("xl/worksheets/sheet1.xml") "not well-formed (invalid token) "
+         "(its line 1, column 216)"},
+        {"<worksheet " NS "><sheetViews><sheetView workbookViewId=\"0\"/></sheetViews>"
+         "<sheetData pane=\"topRight\"/><selection pane=\"bottomRight\"/></sh54</v></c>"
+         "</row><row r=\"2\"><c r=\"A2\"><v>1</v></c></row></worksheet>", NULL, NULL,
+         "t.xlsx: " PART_ERR("xl/worksheets/sheet1.xml") "not well-formed (invalid token) "
+         "(its line 1, column 277)"},
+        {SHEET("<row r=\"1\"><c r=\"A1\"><v>1</v></c></row><row r=\"2\"><c r=\"A2\">"
+               "<v>1</x></c></row>"),
+         NULL, NULL,
+         "t.xlsx:Data!A2: " PART_ERR("xl/worksheets/sheet1.xml") "mismatched tag (its line "
+         "1, column 233)"},
+        {"<worksheet " NS "><sheetData><row r=\"1\"><c r=\"A1\"><v>1</v></c></row>"
+         "</sheetData>" TAIL, NULL, NULL,
+         "t.xlsx: " PART_ERR("xl/worksheets/sheet1.xml") "not well-formed (invalid token) "
+         "(its line 1, column 249)"},
+        {"<worksheet " NS "><sheetData><row r=\"1\"><c r=\"A1\"><v>1</v></c></row>"
+         "</sheetData><pageMargins left=\"0.7\"", NULL, NULL,
+         "t.xlsx: " PART_ERR("xl/worksheets/sheet1.xml") "unclosed token (its line 1, "
+         "column 218)"},
+        {"<worksheet " NS "><sheetData><row r=\"1\"><c r=\"A1\"><v>1</v></c></row>"
+         "</sheetData></worksheet><x/>", NULL, NULL,
+         "t.xlsx: " PART_ERR("xl/worksheets/sheet1.xml") "junk after document element (its "
+         "line 1, column 230)"},
+        {SHEET("<row r=\"1\"><c r=\"A1\" t=\"s\"><v>0</v></c></row>"),
+         "<sst " NS "><si><t>unit</t></si></sst></sh54</v>", NULL,
+         "t.xlsx: " PART_ERR("xl/sharedStrings.xml") "junk after document element (its line "
+         "1, column 176)"},
+        {SHEET("<row r=\"1\"><c r=\"A1\"><v>1</v></c></row>"), NULL,
+         "<workbook " NS "><sheets><sheet name=\"Data\" sheetId=\"1\" r:id=\"rId1\"/>"
+         "</sheets><calcPr/></sh54</v></workbook>",
+         "t.xlsx: " PART_ERR("xl/workbook.xml") "not well-formed (invalid token) (its line "
+         "1, column 231)"},
+    };
+#undef TAIL
+#undef PART_ERR
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        const struct part p[] = {
+            {"_rels/.rels", PKG_RELS},
+            {"xl/workbook.xml", cases[i].wb ? cases[i].wb : WB_ONE},
+            {"xl/_rels/workbook.xml.rels", WB_RELS},
+            {"xl/worksheets/sheet1.xml", cases[i].sheet},
+            {"xl/sharedStrings.xml", cases[i].sst},
+        };
+        size_t len = 0, wl = strlen(cases[i].want);
+        char *data = zip_parts(p, sizeof p / sizeof p[0], &len);
+        char *a = read_all(data, len, 0, NULL), *b = read_all(data, len, 1, NULL);
+        assert_string_equal(a, b);
+        assert_memory_equal(a, "open -1\n", 8);
+        assert_memory_equal(a + 8, cases[i].want, wl);
+        assert_string_equal(a + 8 + wl, "\n");
+        free(a);
+        free(b);
+        free(data);
+    }
+}
+
 /* Limits: a long cell, too many cells, too much text, a big part. */
 static void test_limits(void **state)
 {
@@ -444,13 +532,205 @@ static void test_places(void **state)
     assert_int_equal(xlsx_is_workbook_name(".xlsx"), 0);
 }
 
+/* ---- the scanner against the reader ------------------------------------- */
+
+static const char scan_sst[] = "<sst " NS "><si><t>unit</t></si><si><t>value</t></si>"
+                               "<si><t>U1</t></si></sst>";
+static const char scan_styles[] =
+    "<styleSheet " NS "><numFmts><numFmt numFmtId=\"164\" formatCode=\"yyyy\\-mm\\-dd\"/>"
+    "</numFmts><cellXfs><xf numFmtId=\"0\"/><xf numFmtId=\"14\"/><xf numFmtId=\"164\"/>"
+    "<xf numFmtId=\"0\"/><xf numFmtId=\"22\"/></cellXfs></styleSheet>";
+
+/* Rows of the shapes the scanner reads: attributes in any order, either
+ * quote, whitespace in tags and between them, entities, character
+ * references, UTF-8, CR LF, empty cells, values and strings, rows and
+ * cells without r=, formulas, _xHHHH_ escapes, booleans, dates. */
+#define SCAN_ROWS                                                                        \
+    "<row r=\"1\" spans=\"1:4\" x14ac:dyDescent=\"0.25\"><c r=\"A1\" t=\"s\"><v>0</v></c>" \
+    "<c r=\"B1\" t=\"inlineStr\"><is><t>name</t></is></c><c r=\"C1\" t=\"s\" s=\"0\">"      \
+    "<v>1</v></c><c r=\"D1\" t=\"inlineStr\"><is><t xml:space=\"preserve\"> a &amp; b "   \
+    "&lt;c&gt; &quot;&apos; &#233;&#x4E2D; ]x</t></is></c></row>"                          \
+    "<row r=\"2\"><c s=\"1\" r=\"A2\"><v>46112</v></c><c t='inlineStr' r='B2'><is><t>"      \
+    "caf\xc3\xa9\r\nl\rine_x000D_</t></is></c><c r=\"C2\" s=\"2\"><v>60</v></c>"           \
+    "<c r=\"D2\" t=\"b\"><v>0</v></c></row><row r=\"3\"/>"                                  \
+    "<row><c><v>1</v></c><c/><c t=\"str\"><f>A1&amp;\"x\"</f><v>cached</v></c>"              \
+    "<c r=\"D4\" t=\"n\"><f t=\"shared\" si=\"0\"/><v>2.5E-3</v></c></row>"                 \
+    "<row r=\"5\" >\n  <c r = \"A5\" s = '4' >\n    <v>46112.354166666664</v>\n  </c >\n"  \
+    "  <c r=\"B5\"><v/></c><c r=\"C5\" t=\"inlineStr\"><is/></c><c r=\"D5\" t=\"s\">"       \
+    "<v>2</v></c>\n</row >\n<row r=\"6\"><c r=\"A6\" t=\"inlineStr\"><is><t>x</t>\n<t>y"   \
+    "</t></is></c><c r=\"B6\" t=\"d\"><v>2026-01-02</v></c><c r=\"c6\"><v>-1</v></c>"       \
+    "<c r=\"D6\" t=\"b\"><v>1</v></c></row>"
+
+/* All a reader of the workbook sees, as text: what xlsx_open_book
+ * returned, each record (row, fields), what the last csv_next returned,
+ * and every message. scan 0: the reader alone. Free the text. */
+static char *read_all(const char *data, size_t len, int scan, int *scanned)
+{
+    struct diag d;
+    diag_init(&d);
+    struct csv *c = NULL;
+    size_t cap = (size_t)1 << 20, n = 0;
+    char *out = malloc(cap), buf[512];
+    assert_non_null(out);
+    int rc = xlsx_open_book(&c, "t.xlsx", data, len, NULL, scan, scanned, &d);
+    n += (size_t)snprintf(out + n, cap - n, "open %d\n", rc);
+    if (rc == 0) {
+        int r;
+        while ((r = csv_next(c, &d)) > 0) {
+            n += (size_t)snprintf(out + n, cap - n, "%ld:", c->line_no);
+            for (size_t i = 0; i < c->nf; i++) {
+                assert_int_equal(strlen(c->f[i]), c->flen[i]);
+                n += (size_t)snprintf(out + n, cap - n, " [%s]", c->f[i]);
+            }
+            n += (size_t)snprintf(out + n, cap - n, "\n");
+            assert_true(n < cap - 4096);
+        }
+        n += (size_t)snprintf(out + n, cap - n, "end %d\n", r);
+    }
+    for (size_t i = 0; i < d.n; i++)
+        n += (size_t)snprintf(out + n, cap - n, "%s\n", diag_format(&d, i, buf, sizeof buf));
+    assert_true(n < cap);
+    csv_free(c);
+    diag_free(&d);
+    return out;
+}
+
+/* The workbook of this sheet reads the same with the scanner as without
+ * it; the scanner read the rows exactly when want_scanned (-1: either). */
+static void same_reading(const char *sheet, int want_scanned)
+{
+    size_t len;
+    char *data = book_bytes(sheet, scan_sst, scan_styles, &len);
+    int scanned = -1, off = -1;
+    char *a = read_all(data, len, 0, &off), *b = read_all(data, len, 1, &scanned);
+    assert_int_equal(off, 0);
+    if (strcmp(a, b) != 0)
+        fprintf(stderr, "sheet: %s\nreader:\n%sscanner:\n%s", sheet, a, b);
+    assert_string_equal(a, b);
+    if (want_scanned >= 0)
+        assert_int_equal(scanned, want_scanned);
+    free(a);
+    free(b);
+    free(data);
+}
+
+static void test_scan_shapes(void **state)
+{
+    (void)state;
+    same_reading(SHEET(SCAN_ROWS), 1);
+    same_reading("<x:worksheet xmlns:x=\"http://schemas.openxmlformats.org/spreadsheetml/2006/"
+                 "main\"><x:sheetData><x:row r=\"1\"><x:c r=\"A1\" t=\"inlineStr\"><x:is>"
+                 "<x:t>unit</x:t></x:is></x:c><x:c r=\"B1\"><x:v>1</x:v></x:c></x:row>"
+                 "<x:row r=\"2\" x:r=\"3\"><x:c x:r=\"A2\" s=\"1\" x:s=\"0\"><x:v>46112"
+                 "</x:v></x:c></x:row></x:sheetData></x:worksheet>", 1);
+    same_reading(SHEET(""), 1);
+    same_reading("<worksheet " NS "><sheetData/></worksheet>", 0);
+    /* what the scanner leaves to the reader (0), and odd endings it reads (1) */
+    static const struct { const char *rows; int scanned; } other[] = {
+        {"<row r=\"1\"><c r=\"A1\" t=\"inlineStr\"><is><t><![CDATA[a<b\r\n]]></t></is></c>"
+         "</row>", 0},
+        {"<row r=\"1\"><!-- a comment --><c r=\"A1\"><v>1</v></c></row>", 0},
+        {"<row r=\"1\"><?pi x?><c r=\"A1\"><v>1</v></c></row>", 0},
+        {"<row r=\"1\"><c r=\"A1\" t=\"inlineStr\"><is><r><t>a</t></r><r><t>b</t></r>"
+         "<rPh><t>P</t></rPh></is></c></row>", 0},
+        {"<row r=\"1\"><c r=\"A1\" s=\"&#49;\"><v>1</v></c></row>", 0},
+        {"<row r=\"1\"><c r=\"A1\" s=\"\t1\"><v>1</v></c></row>", 0},
+        {"<row r=\"1\"><c r=\"A1\"><extLst/><v>1</v></c><other/></row>", 0},
+        {"<row r=\"1\"><c r=\"A1\"><v>1</v></c></row><other><row r=\"2\"/></other>", 0},
+        {"<row r=\"1\"><c r=\"A1\" t=\"s\"><t>x</t><v>0</v></c></row>", 0},
+        {"<row r=\"1\"><c r=\"A1\"><v>1</v></c></row><r\xc3\xa9/>", 0},
+        /* problems: the reader reports them */
+        {"<row r=\"1\"><c r=\"A1\"><v>1</v></c><c r=\"B1\"><v>2</v></c></row>"
+         "<row r=\"2\"><c r=\"A2\"><v>n/a</v></c><c r=\"C2\"><v>3</v></c></row>"
+         "<row r=\"3\"><c r=\"A3\" t=\"e\"><v>#N/A</v></c><c r=\"B3\"><f>1/0</f></c></row>"
+         "<row r=\"4\"><c r=\"A4\" t=\"s\"><v>9</v></c><c r=\"B4\" t=\"b\"><v>2</v></c></row>"
+         "<row r=\"5\"><c r=\"A5\" t=\"zz\"><v>1</v></c></row>", 0},
+        {"<row r=\"2\"><c r=\"A2\"><v>1</v></c></row><row r=\"1\"/>", 0},
+        {"<row r=\"1\"><c r=\"B1\"><v>1</v></c><c r=\"A1\"><v>1</v></c></row>", 0},
+        {"<row r=\"1\"><c r=\"A2\"><v>1</v></c></row>", 0},
+        {"<row r=\"0\"><c><v>1</v></c></row>", 0},
+        /* malformed: the reader says where */
+        {"<row r=\"1\"><c r=\"A1\"><v>1</x></c></row>", 0},
+        {"<row r=\"1\"><c r=\"A1\"><v>1\x01</v></c></row>", 0},
+        {"<row r=\"1\"><c r=\"A1\"><v>1\xff</v></c></row>", 0},
+        {"<row r=\"1\"><c r=\"A1\"><v>1\xc3</v></c></row>", 0},
+        {"<row r=\"1\"><c r=\"A1\"><v>]]></v></c></row>", 0},
+        {"<row r=\"1\"><c r=\"A1\"><v>&foo;</v></c></row>", 0},
+        {"<row r=\"1\"><c r=\"A1\"><v>&#0;</v></c></row>", 0},
+        {"<row r=\"1\"><c r=\"A1\" r=\"A1\"><v>1</v></c></row>", 0},
+        {"<row r=\"1\"><c r=\"A1\"t=\"s\"><v>0</v></c></row>", 0},
+        {"<row r=\"1\"><c r=\"A1\"><v>1</v></c></row></sheetDat>", 0},
+        /* the sheet's rows end at the first </sheetData>, for both */
+        {"<row r=\"1\"><c r=\"A1\"><v>1</v></c></row></sheetData >", 1},
+        {"<row r=\"1\"><c r=\"A1\"><v>1</v></c></row ></sheetData\t>", 1},
+    };
+    for (size_t i = 0; i < sizeof other / sizeof other[0]; i++) {
+        char sheet[4096];
+        snprintf(sheet, sizeof sheet, "<worksheet " NS "><sheetData>%s</sheetData></worksheet>",
+                 other[i].rows);
+        same_reading(sheet, other[i].scanned);
+    }
+}
+
+/* Every cut of the sheet's XML, and every byte of its rows changed to one
+ * of a few that end tokens, read the same with the scanner as without. */
+static void test_scan_cuts(void **state)
+{
+    (void)state;
+    const char *sheet = SHEET(SCAN_ROWS);
+    size_t n = strlen(sheet), from = (size_t)(strstr(sheet, "<sheetData>") - sheet);
+    char *s = malloc(n + 1);
+    assert_non_null(s);
+    for (size_t k = from; k <= n; k++) {
+        memcpy(s, sheet, k);
+        s[k] = '\0';
+        same_reading(s, k >= n - strlen("</worksheet>") ? 1 : 0);
+    }
+    static const char swap[] = {'<', '"', '>', '&', '\x01', '\x80'};
+    for (size_t k = from + 11; k + 24 < n; k += 3)
+        for (size_t j = 0; j < sizeof swap; j++) {
+            memcpy(s, sheet, n + 1);
+            if (s[k] == swap[j])
+                continue;
+            s[k] = swap[j];
+            same_reading(s, -1);
+        }
+    free(s);
+}
+
+/* The reader hands the rows over from inside a 64 KiB window of its own
+ * (xlsx_xml.c), and reads on from there when the scanner declines: with
+ * the <sheetData> tag at each place around a window's end, the rows read
+ * the same, whether the scanner reads them or not. */
+static void test_scan_windows(void **state)
+{
+    (void)state;
+    const char *head = "<worksheet " NS "><sheetPr><!--";
+    const char *tail[] = {"--></sheetPr><sheetData>" SCAN_ROWS "</sheetData></worksheet>",
+                          "--></sheetPr><sheetData>" SCAN_ROWS "<!-- the reader's -->"
+                          "</sheetData></worksheet>"};
+    size_t hl = strlen(head);
+    char *s = malloc(70000 + strlen(tail[1]));
+    assert_non_null(s);
+    for (int k = 0; k < 2; k++)
+        for (size_t pad = 65536 - hl - 40; pad < 65536 - hl + 8; pad++) {
+            memcpy(s, head, hl);
+            memset(s + hl, 'x', pad);
+            memcpy(s + hl + pad, tail[k], strlen(tail[k]) + 1);
+            same_reading(s, k == 0);
+        }
+    free(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_cells),         cmocka_unit_test(test_sheet_choice),
         cmocka_unit_test(test_cell_problems), cmocka_unit_test(test_fatal),
+        cmocka_unit_test(test_malformed_anywhere),
         cmocka_unit_test(test_limits),        cmocka_unit_test(test_package),
-        cmocka_unit_test(test_places),
+        cmocka_unit_test(test_places),        cmocka_unit_test(test_scan_shapes),
+        cmocka_unit_test(test_scan_cuts),     cmocka_unit_test(test_scan_windows),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,386 @@
+/* xlsx_scan.c: the rows of a sheet read straight from the inflated part,
+ * without the XML reader's tokens, for the shapes that every program we
+ * know writes, and nothing else:
+ *
+ *   <row ...> <c r="G14" s="3" t="s"> <v>12</v> </c> ... </row>
+ *             <c ...> <f ...>SUM(A1:A3)</f> <v>6</v> </c>     (or <f .../>)
+ *             <c t="inlineStr"> <is> <t xml:space="preserve">a &amp; b</t> </is> </c>
+ *             <c .../>   <v/>   <row .../>   </sheetData>
+ *
+ * with any prefix on the names (<x:c>), attributes in any order and either
+ * quote, whitespace and text between the tags as XML allows. Whatever else
+ * it meets (a comment, CDATA, a PI, rich text runs <r>, phonetic runs, any
+ * other element, a reference or a control character in an attribute's
+ * value, a name past ASCII, more than SCAN_MAX_ATTS attributes whose
+ * names are longer than one letter), anything
+ * malformed, and any cell or row with a problem, it declines: the sheet's
+ * state is put back (xlsx_sheet.c) and the XML reader reads the rows as it
+ * always did, with its messages. So what the scanner reads, it reads as
+ * the reader and its handlers would (it calls the same handlers: row,
+ * cell, text), and it reports nothing.
+ *
+ * Why: on the network-scale sheet of tests/bench/bench_xlsx.c (97 MB of
+ * XML, 2.3 million cells) the reader's tokens (names copied, attributes
+ * gathered into arrays, an element stack, a handler per tag) took about
+ * half of the workbook's read time; bench_xlsx.c has the figures.
+ *
+ * Invariants: the bytes are only read, never changed (the reader may read
+ * them again); s[n] is NUL, which no run of names, values or text passes,
+ * so every loop stops at the end without a bounds test of its own, and a
+ * look-ahead of two bytes past a byte before the end stays within s[n].
+ */
+#include <string.h>
+
+#include "xlsx_int.h"
+
+#define SCAN_MAX_ATTS 16   /* attributes of names past one letter in a tag: more
+                              (never seen) declines */
+#define SCAN_VALUE 24      /* bytes of an r, t or s value kept: longer declines */
+
+typedef const unsigned char *cursor;
+
+struct scan_att {            /* what a start tag says */
+    const char *want;        /* the one-letter local names of the attributes
+                                wanted: "rts", "r", "" */
+    int first;               /* the first of a name counts (else the last) */
+    const char *got[3];      /* their values, NULL when absent */
+    char val[3][SCAN_VALUE];
+    int empty;               /* the tag ended in "/>" */
+};
+
+/* Ready a for a tag; its values are not zeroed (a cell's tag is read
+ * millions of times, and zeroing them cost a tenth of the scan). */
+static inline void att_init(struct scan_att *a, const char *want, int first)
+{
+    a->want = want;
+    a->first = first;
+}
+
+static int is_ws(unsigned char c)
+{
+    return (xlsx_xml_cls[c] & XLSX_K_WS) != 0;
+}
+
+/* The name at *q (ASCII only), *q after it and *local at its part after
+ * the last ':'. 0, or -1 (not a name start, or a name that may go on past
+ * ASCII). */
+static int scan_name(cursor *q, cursor *local)
+{
+    cursor p = *q, l = p;
+    if (!(xlsx_xml_cls[*p] & XLSX_K_START))
+        return -1;
+    for (; xlsx_xml_cls[*p] & XLSX_K_NAME; p++)
+        if (*p == ':')
+            l = p + 1;
+    if (*p >= 0x80)
+        return -1;
+    *local = l;
+    *q = p;
+    return 0;
+}
+
+/* 1 when n bytes at a and b are the same (names are short: no call). */
+static inline int same(cursor a, const char *b, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (a[i] != (unsigned char)b[i])
+            return 0;
+    return 1;
+}
+
+/* A plain attribute value at *q (its opening quote): *q after the closing
+ * quote, *v and *n the bytes between. 0, or -1 (a reference, a control,
+ * tab or line end, '<', a byte past ASCII, the end). */
+static int scan_value(cursor *q, cursor *v, size_t *n)
+{
+    cursor p = *q;
+    unsigned char quote = *p++;
+    if (quote != '"' && quote != '\'')
+        return -1;
+    *v = p;
+    for (;;) {
+        while (!(xlsx_xml_cls[*p] & XLSX_K_AVAL))
+            p++;
+        if (*p == quote)
+            break;
+        if (*p != '"' && *p != '\'')
+            return -1;
+        p++;   /* the other quote */
+    }
+    *n = (size_t)(p - *v);
+    *q = p + 1;
+    return 0;
+}
+
+/* The attributes of the start tag at *q (right after its name) up to '>' or
+ * "/>", *q after it; the wanted ones copied into a. 0, or -1. */
+static int scan_attrs(cursor *q, struct scan_att *a)
+{
+    cursor p = *q, names[SCAN_MAX_ATTS];   /* the names of more than one letter */
+    size_t lens[SCAN_MAX_ATTS], natt = 0;
+    unsigned seen = 0;                      /* the one-letter names a-z met */
+    a->got[0] = a->got[1] = a->got[2] = NULL;
+    for (;;) {
+        cursor w = p;
+        while (is_ws(*p))
+            p++;
+        if (*p == '>' || (*p == '/' && p[1] == '>')) {
+            a->empty = *p == '/';
+            *q = p + 1 + a->empty;
+            return 0;
+        }
+        cursor name = p, local = p, v;
+        size_t vn, len = 1;
+        if (p == w)
+            return -1;
+        if (*p >= 'a' && *p <= 'z' && p[1] < 0x80 && !(xlsx_xml_cls[p[1]] & XLSX_K_NAME)) {
+            unsigned bit = 1u << (*p++ - 'a');   /* r, s, t: the short way */
+            if (seen & bit)
+                return -1;   /* no attribute twice */
+            seen |= bit;
+        } else {
+            if (natt == SCAN_MAX_ATTS || scan_name(&p, &local) != 0)
+                return -1;
+            len = (size_t)(p - name);
+            for (size_t i = 0; i < natt; i++)
+                if (lens[i] == len && same(names[i], (const char *)name, len))
+                    return -1;
+            names[natt] = name;
+            lens[natt++] = len;
+        }
+        while (is_ws(*p))
+            p++;
+        if (*p++ != '=')
+            return -1;
+        while (is_ws(*p))
+            p++;
+        if (scan_value(&p, &v, &vn) != 0)
+            return -1;
+        if (name + len - local != 1)
+            continue;
+        for (int i = 0; a->want[i]; i++) {
+            if (*local != a->want[i] || (a->first && a->got[i]))
+                continue;
+            if (vn >= SCAN_VALUE)
+                return -1;
+            for (size_t k = 0; k < vn; k++)
+                a->val[i][k] = (char)v[k];
+            a->val[i][vn] = '\0';
+            a->got[i] = a->val[i];
+        }
+    }
+}
+
+/* The text at *q up to the next '<', *q at it; handed to the sheet's text
+ * handler when keep, as the reader hands it over (references replaced, CR
+ * LF and CR as LF). 0, or -1 ("]]>", a control character, a malformed
+ * reference or UTF-8, the end, or the handler declined). */
+static int scan_text(struct xlsx_sheet *sp, cursor *q, cursor e, int keep)
+{
+    cursor p = *q, s = p;
+    for (;;) {
+        while (!(xlsx_xml_cls[*p] & XLSX_K_TEXT))
+            p++;
+        unsigned char c = *p;
+        if (c == '<')
+            break;
+        if (c == ']') {
+            if (p[1] == ']' && p[2] == '>')
+                return -1;
+            p++;
+        } else if (c >= 0x80) {
+            unsigned cp;
+            int n = xlsx_xml_utf8(p, e, &cp);
+            if (n <= 0)
+                return -1;
+            p += n;
+        } else if (c == '\r' || c == '&') {
+            char o[4];
+            size_t n = 1, k = c == '\r' ? 1u + (p[1] == '\n') : xlsx_xml_ref(p, e, o, &n);
+            if (!k)
+                return -1;
+            if (keep) {
+                xlsx_sheet_text(sp, (const char *)s, (int)(p - s));
+                xlsx_sheet_text(sp, c == '\r' ? "\n" : o, (int)n);
+            }
+            p += k;
+            s = p;
+        } else {
+            return -1;   /* the end (NUL) or a control character */
+        }
+    }
+    if (keep && p > s)
+        xlsx_sheet_text(sp, (const char *)s, (int)(p - s));
+    *q = p;
+    return sp->declined ? -1 : 0;
+}
+
+/* The end tag at *q ("</") of the element named name[0..len), *q after it.
+ * 0, or -1 (another name). */
+static int scan_end(cursor *q, cursor name, size_t len)
+{
+    cursor p = *q + 2;
+    if (!same(p, (const char *)name, len))   /* byte by byte: never past the NUL */
+        return -1;
+    p += len;
+    if (xlsx_xml_cls[*p] & XLSX_K_NAME || *p >= 0x80)
+        return -1;
+    while (is_ws(*p))
+        p++;
+    if (*p != '>')
+        return -1;
+    *q = p + 1;
+    return 0;
+}
+
+/* A start tag read: its name as written, its local part, its attributes. */
+struct scan_tag {
+    cursor name, local, end;   /* name[0..end), local in it */
+    struct scan_att a;
+};
+
+/* The start tag at *q ('<' and a name start) into t, *q after it. 0, or
+ * -1. */
+static int scan_start(cursor *q, struct scan_tag *t)
+{
+    cursor p = *q + 1;
+    t->name = p;
+    if (scan_name(&p, &t->local) != 0)
+        return -1;
+    t->end = p;
+    if (*p == '>') {   /* no attributes: <v>, <is>, <t> */
+        t->a.empty = 0;
+        t->a.got[0] = t->a.got[1] = t->a.got[2] = NULL;
+        *q = p + 1;
+        return 0;
+    }
+    if (scan_attrs(&p, &t->a) != 0)
+        return -1;
+    *q = p;
+    return 0;
+}
+
+/* The next child of the element parent at *q, the text before it only
+ * checked: 0 with its start tag in t (the attributes want wanted, the
+ * first of a name or the last), *q after it; 1 at parent's end tag, *q
+ * after it; -1 to decline. */
+static int scan_child(struct xlsx_sheet *sp, cursor *q, cursor e, const struct scan_tag *parent,
+                      struct scan_tag *t, const char *want, int first)
+{
+    if (**q != '<' && scan_text(sp, q, e, 0) != 0)   /* tags mostly follow tags */
+        return -1;
+    if ((*q)[1] == '/')
+        return scan_end(q, parent->name, (size_t)(parent->end - parent->name)) == 0 ? 1 : -1;
+    att_init(&t->a, want, first);
+    return scan_start(q, t);
+}
+
+/* The rest of an element that holds text only (kept when keep), at *q
+ * after its start tag t, *q after its end tag. 0, or -1. */
+static int scan_leaf(struct xlsx_sheet *sp, cursor *q, cursor e, const struct scan_tag *t,
+                     int keep)
+{
+    cursor p = *q;
+    if (!t->a.empty && (scan_text(sp, &p, e, keep) != 0 || p[1] != '/' ||
+                        scan_end(&p, t->name, (size_t)(t->end - t->name)) != 0))
+        return -1;
+    *q = p;
+    return 0;
+}
+
+/* The local name of t is w (a one-letter one compared without a call). */
+static inline int named(const struct scan_tag *t, const char *w)
+{
+    size_t n = strlen(w);
+    return (size_t)(t->end - t->local) == n && (n == 1 ? *t->local == (unsigned char)*w
+                                                        : same(t->local, w, n));
+}
+
+/* The <t> runs of <is> (its start tag is), at *q, to its end tag. */
+static int scan_inline(struct xlsx_sheet *sp, cursor *q, cursor e, const struct scan_tag *is)
+{
+    struct scan_tag t;
+    int r;
+    while ((r = scan_child(sp, q, e, is, &t, "", 0)) == 0) {
+        if (!named(&t, "t"))
+            return -1;
+        sp->in_t = 1;
+        r = scan_leaf(sp, q, e, &t, 1);
+        sp->in_t = 0;
+        if (r != 0)
+            return -1;
+    }
+    return r > 0 ? 0 : -1;
+}
+
+/* What a cell (its start tag c) holds at *q, to its end tag: <v>, <f> and
+ * <is> as the handlers take them (xlsx_sheet.c's sheet_start). */
+static int scan_cell_body(struct xlsx_sheet *sp, cursor *q, cursor e, const struct scan_tag *c)
+{
+    struct scan_tag t;
+    int r;
+    while ((r = scan_child(sp, q, e, c, &t, "", 0)) == 0) {
+        if (named(&t, "v")) {
+            sp->in_v = sp->has_v = 1;
+            sp->blen = 0;
+            r = scan_leaf(sp, q, e, &t, 1);
+            sp->in_v = 0;
+        } else if (named(&t, "f")) {
+            sp->has_f = 1;
+            r = scan_leaf(sp, q, e, &t, 0);
+        } else if (named(&t, "is")) {
+            sp->has_is = 1;
+            sp->blen = 0;
+            r = t.a.empty ? 0 : scan_inline(sp, q, e, &t);
+        } else {
+            return -1;
+        }
+        if (r != 0)
+            return -1;
+    }
+    return r > 0 ? 0 : -1;
+}
+
+/* A row's cells (its start tag row) at *q, to its end tag. */
+static int scan_cells(struct xlsx_sheet *sp, cursor *q, cursor e, const struct scan_tag *row)
+{
+    struct scan_tag c;
+    int r;
+    while ((r = scan_child(sp, q, e, row, &c, "rts", 0)) == 0) {
+        if (!named(&c, "c"))
+            return -1;
+        xlsx_sheet_cell(sp, c.a.got[0], c.a.got[1], c.a.got[2]);
+        if (sp->declined || (!c.a.empty && scan_cell_body(sp, q, e, &c) != 0))
+            return -1;
+        xlsx_sheet_cell_end(sp);
+        if (sp->declined)
+            return -1;
+    }
+    return r > 0 ? 0 : -1;
+}
+
+int xlsx_scan_rows(struct xlsx_sheet *p, const char *s, size_t n, size_t *used)
+{
+    cursor q = (cursor)s, e = q + n;
+    struct scan_tag data, row;
+    int r;
+    data.name = (cursor)p->data_name;
+    data.end = data.name + strlen(p->data_name);
+    for (cursor from = q; (r = scan_child(p, &q, e, &data, &row, "r", 1)) == 0; from = q) {
+        int header = p->header;
+        if (!named(&row, "row"))
+            return 1;
+        xlsx_sheet_row(p, row.a.got[0]);
+        if (p->declined || (!row.a.empty && scan_cells(p, &q, e, &row) != 0))
+            return 1;
+        xlsx_sheet_row_end(p);
+        if (p->declined)
+            return 1;
+        if (!header && p->header)   /* rows to come: twice what the header's bytes say */
+            xlsx_sheet_expect(p, 2 * (size_t)(e - q) / (size_t)(q - from) + 16);
+    }
+    if (r < 0)
+        return 1;
+    *used = (size_t)(q - (cursor)s);
+    return 0;
+}
