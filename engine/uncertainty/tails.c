@@ -308,10 +308,16 @@ SIMD_TARGET static inline float lane(__m512 A0, __m512 A1, uint32_t i)
     return _mm512_cvtss_f32(_mm512_permutexvar_ps(at, i > 15 ? A1 : A0));
 }
 
-/* The masks of a buffer's first f <= 32 lanes, in two registers' halves. */
+/* The mask of a buffer's first f <= 32 lanes. */
+static inline uint32_t first_lanes(uint32_t f)
+{
+    return f >= 32 ? 0xFFFFFFFFu : (1u << f) - 1u;
+}
+
+/* The same in two registers' halves. */
 static inline void lanes(uint32_t f, __mmask16 *ka, __mmask16 *kb)
 {
-    uint32_t all = f >= 32 ? 0xFFFFFFFFu : (1u << f) - 1u;
+    uint32_t all = first_lanes(f);
     *ka = (__mmask16)(all & 0xFFFF);
     *kb = (__mmask16)(all >> 16);
 }
@@ -368,7 +374,7 @@ SIMD_TARGET_BW static inline void few_u(uint16_t *bl, uint16_t *bh, uint16_t *lo
                                         uint16_t *hit, uint32_t m, __m512 v, __mmask16 cl,
                                         __mmask16 ch)
 {
-    __mmask32 km = m >= 32 ? (__mmask32)0xFFFFFFFFu : (__mmask32)((1u << m) - 1);
+    __mmask32 km = (__mmask32)first_lanes(m);
     uint16_t *b[2] = {bl, bh}, *tau[2] = {lot, hit};
     __mmask16 c[2] = {cl, ch};
     for (int high = 0; high < 2; high++) {
@@ -444,8 +450,8 @@ SIMD_TARGET_BW static void feed_f_simd(struct tails *t, size_t k, const float *x
     }
     float lo = t->lo_tau[k], hi = t->hi_tau[k];
     float *bl = t->lo_buf + k * m, *bh = t->hi_buf + k * m;
-    __mmask16 ka = m >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << m) - 1);
-    __mmask16 kb = m > 16 ? (__mmask16)((1u << (m - 16)) - 1) : 0;
+    __mmask16 ka, kb;
+    lanes(m, &ka, &kb);
     __m512 la = _mm512_setzero_ps(), lb = la, ha = la, hb = la;
     int lin = 0, hin = 0;
     for (long b = 0; b < nb; b++) {
@@ -493,7 +499,7 @@ SIMD_TARGET_BW static void feed_u_simd(struct tails *t, size_t k, const uint16_t
     }
     uint16_t lo = t->rlo_tau[k], hi = t->rhi_tau[k];
     uint16_t *bl = t->rlo_buf + k * m, *bh = t->rhi_buf + k * m;
-    __mmask32 km = m >= 32 ? (__mmask32)0xFFFFFFFFu : (__mmask32)((1u << m) - 1);
+    __mmask32 km = (__mmask32)first_lanes(m);
     __m512i la = _mm512_setzero_si512(), ha = la;
     int lin = 0, hin = 0;
     for (long b = 0; b < nb; b++) {
