@@ -70,6 +70,7 @@ void obsset_free(struct obsset *s)
     strmap_free(s->unit_index);
     ingest_free_strs(s->flag, s->nflag);
     strmap_free(s->flag_index);
+    obs_keys_free(s->keys);
     free(s);
 }
 

@@ -63,6 +63,8 @@ struct obs_source {
     char *sheet;       /* the sheet read, for a workbook; NULL for CSV */
 };
 
+struct obs_keys;
+
 struct obsset {
     size_t n, alloc;   /* rows held, rows allocated */
     struct obs *v;
@@ -82,6 +84,8 @@ struct obsset {
     size_t nflag;
     char **flag;       /* distinct flag texts, in order of first appearance */
     struct strmap *flag_index;   /* flag text -> index in flag */
+    struct obs_keys *keys;       /* (unit, year, ind) -> row, or NULL: the
+                                    duplicate check's index (ingest_dedup.c) */
 };
 
 /* The flag text of an observation, or NULL when it has none. */
