@@ -118,6 +118,7 @@ static int commit_file(struct ingest_stage *g, const char *path, const char *nam
     src.name = strdup(name ? name : path);
     src.sheet = g->c->sheet ? strdup(g->c->sheet) : NULL;
     src.rows = g->nobs;
+    src.first = g->s->n;
     if (!src.path || !src.name || (g->c->sheet && !src.sheet) ||
         ingest_stage_commit(g, &src, 0) != 0) {
         free(src.path);

@@ -59,8 +59,10 @@ struct obs_source {
     char *name;        /* the name the store keys it by (path relative to
                           the batch folder) */
     char sha256[SHA256_HEX_SIZE]; /* sha256_hex of the file's bytes */
-    size_t rows;       /* observations read from it */
+    size_t rows;       /* observations read from it: v[first .. first + rows)
+                          of the obsset (a file's rows are appended whole) */
     char *sheet;       /* the sheet read, for a workbook; NULL for CSV */
+    size_t first;
 };
 
 struct obs_keys;

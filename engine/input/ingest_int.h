@@ -148,7 +148,11 @@ int ingest_value(struct ingest_stage *g, long col, double *v);
  * indicators whose unit is a percentage: a value outside [0, 100] is
  * reported at its cell, and so is such an indicator whose every value with
  * n in the file lies in [0, 1] with at least one strictly between (shares
- * given under a percent unit). Other indicators' values with n are
+ * given under a percent unit), when that is evidence enough: the indicator
+ * has SHARES_EVIDENCE such values in the file, or every value with n of
+ * every percent indicator in the file (SHARES_EVIDENCE or more) lies in
+ * [0, 1]. A lone 0.4 % in a one-unit return is a percentage; a return
+ * giving all its percentages as shares is refused. Other indicators' values with n are
  * proportions when in [0, 1]; outside it the sample size is not used (the
  * value is exact, as the Notes count).
  * Called by the readers once the file is read, while g->vcol (long) or

@@ -2,7 +2,8 @@
  * against the file's cells, the file's checksum against sha256_file); long
  * and wide fixtures with se, n, lower/upper, flags, denominators, units file
  * and attributes; all-or-nothing appends; duplicates among many small
- * returns (the key index's path); obsset_to_cube and the cube
+ * returns (the key index's path); shares under a percent unit;
+ * obsset_to_cube and the cube
  * helpers. Counts of ASEM cells were taken with Python's csv module,
  * independently of lcme's reader. SHA-256 itself is tested in
  * test_sha256.c. */
@@ -413,6 +414,67 @@ static void test_many_returns(void **state)
     framework_free(fw);
 }
 
+/* The message for shares under the percent unit of code, at line, column 4. */
+static const char *shares_msg(char want[1024], const char *path, int line, const char *code)
+{
+    snprintf(want, 1024, "%s:%d:4: error: '%s' is in percent (unit 'Percent') but every value "
+             "with a sample size in this file is between 0 and 1: give shares in percent "
+             "(x 100) or change the unit", path, line, code);
+    return want;
+}
+
+/* Shares under a percent unit (ingest_check.c): refused when the file
+ * gives evidence enough (three values of the indicator, or three values of
+ * percent indicators and every one of them in [0, 1]); a lone value below
+ * 1 % in a return is a percentage. enrol and drop are in percent in the
+ * mini framework; the expected cells are the fixtures' own. */
+static void test_percent_shares(void **state)
+{
+    (void)state;
+    struct framework *fw = tk_framework_ok(GOOD "mini-framework.csv");
+    struct diag d;
+    char want[1024], b[1024];
+    static const char *accepted[] = {
+        /* a return: 0.4 % beside a 12 % */
+        "unit,year,indicator,value,n\nA,2022,enrol,0.4,200\nA,2022,drop,12,200\n",
+        /* a lone value */
+        "unit,year,indicator,value,n\nA,2022,enrol,0.4,200\n",
+        /* two small values of one indicator, a large one of the other */
+        "unit,year,indicator,value,n\nA,2022,enrol,0.4,200\nB,2022,enrol,0.7,90\n"
+        "B,2022,drop,30,90\n",
+    };
+    for (size_t i = 0; i < sizeof accepted / sizeof accepted[0]; i++) {
+        struct obsset *s = obsset_new();
+        char *p = write_tmp(accepted[i]);
+        ingest_ok(s, p, fw);
+        unlink(p);
+        obsset_free(s);
+    }
+    /* three values of enrol, all shares */
+    struct obsset *s = obsset_new();
+    char *p = write_tmp("unit,year,indicator,value,n\nA,2022,enrol,0,200\nB,2022,enrol,0.3,90\n"
+                        "C,2022,enrol,0.5,80\nC,2022,drop,12,80\n");
+    diag_init(&d);
+    assert_int_equal(ingest_file(s, p, p, fw, &d), -1);
+    assert_int_equal(diag_count(&d), 1);
+    assert_string_equal(diag_format(&d, 0, b, sizeof b), shares_msg(want, p, 3, "enrol"));
+    assert_int_equal(s->n, 0);
+    unlink(p);
+    diag_free(&d);
+    /* every percent value of the file in [0, 1]: each indicator at its first */
+    p = write_tmp("unit,year,indicator,value,n\nA,2022,libs,3,\nA,2022,enrol,0.3,200\n"
+                  "A,2023,enrol,0.35,210\nA,2022,drop,0.05,200\n");
+    diag_init(&d);
+    assert_int_equal(ingest_file(s, p, p, fw, &d), -1);
+    assert_int_equal(diag_count(&d), 2);
+    assert_string_equal(diag_format(&d, 0, b, sizeof b), shares_msg(want, p, 3, "enrol"));
+    assert_string_equal(diag_format(&d, 1, b, sizeof b), shares_msg(want, p, 5, "drop"));
+    unlink(p);
+    diag_free(&d);
+    obsset_free(s);
+    framework_free(fw);
+}
+
 static void test_units_errors(void **state)
 {
     (void)state;
@@ -467,6 +529,7 @@ int main(void)
         cmocka_unit_test(test_units_and_wide),
         cmocka_unit_test(test_units_errors),
         cmocka_unit_test(test_many_returns),
+        cmocka_unit_test(test_percent_shares),
         cmocka_unit_test(test_cube_new),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
