@@ -70,6 +70,7 @@ void obsset_free(struct obsset *s)
     strmap_free(s->unit_index);
     ingest_free_strs(s->flag, s->nflag);
     strmap_free(s->flag_index);
+    obs_keys_free(s->keys);
     free(s);
 }
 
@@ -117,6 +118,7 @@ static int commit_file(struct ingest_stage *g, const char *path, const char *nam
     src.name = strdup(name ? name : path);
     src.sheet = g->c->sheet ? strdup(g->c->sheet) : NULL;
     src.rows = g->nobs;
+    src.first = g->s->n;
     if (!src.path || !src.name || (g->c->sheet && !src.sheet) ||
         ingest_stage_commit(g, &src, 0) != 0) {
         free(src.path);

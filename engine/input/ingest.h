@@ -59,9 +59,13 @@ struct obs_source {
     char *name;        /* the name the store keys it by (path relative to
                           the batch folder) */
     char sha256[SHA256_HEX_SIZE]; /* sha256_hex of the file's bytes */
-    size_t rows;       /* observations read from it */
+    size_t rows;       /* observations read from it: v[first .. first + rows)
+                          of the obsset (a file's rows are appended whole) */
     char *sheet;       /* the sheet read, for a workbook; NULL for CSV */
+    size_t first;
 };
+
+struct obs_keys;
 
 struct obsset {
     size_t n, alloc;   /* rows held, rows allocated */
@@ -82,6 +86,8 @@ struct obsset {
     size_t nflag;
     char **flag;       /* distinct flag texts, in order of first appearance */
     struct strmap *flag_index;   /* flag text -> index in flag */
+    struct obs_keys *keys;       /* (unit, year, ind) -> row, or NULL: the
+                                    duplicate check's index (ingest_dedup.c) */
 };
 
 /* The flag text of an observation, or NULL when it has none. */

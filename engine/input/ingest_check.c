@@ -127,6 +127,10 @@ int ingest_unit_year(struct ingest_stage *g, long ucol, long ycol, int *u, int *
     return bad ? -1 : 0;
 }
 
+/* Values with a sample size, all in [0, 1], that make a percent indicator's
+ * shares an error (ingest_check_proportions). */
+#define SHARES_EVIDENCE 3
+
 /* An observation the Monte Carlo stage draws as a survey proportion. */
 static int is_proportion(const struct obs *o, const struct framework *fw)
 {
@@ -148,7 +152,8 @@ static long col_of(const struct ingest_stage *g, int ind)
 void ingest_check_proportions(struct ingest_stage *g, const struct framework *fw)
 {
     size_t ni = (size_t)fw->nind;
-    /* per indicator: proportions seen, and the first one of them in (0, 1) */
+    /* per indicator: proportions seen, those in [0, 1], and the first one of
+     * them strictly inside */
     size_t *seen = calloc(ni + 1, sizeof *seen), *small = calloc(ni + 1, sizeof *small);
     long *first = calloc(ni + 1, sizeof *first);
     if (!seen || !small || !first) {
@@ -158,6 +163,7 @@ void ingest_check_proportions(struct ingest_stage *g, const struct framework *fw
         ingest_stage_nomem(g);
         return;
     }
+    size_t pct_seen = 0, pct_small = 0;   /* over every percent indicator */
     for (size_t k = 0; k < g->nobs; k++) {
         const struct obs *o = &g->obs[k];
         if (!is_proportion(o, fw)) continue;
@@ -173,15 +179,19 @@ void ingest_check_proportions(struct ingest_stage *g, const struct framework *fw
         }
         if (o->value < 0.0 || o->value > hi) continue;   /* not a proportion: exact */
         seen[o->ind]++;
+        pct_seen += (size_t)pct;
         if (o->value <= 1.0) {
             small[o->ind]++;
+            pct_small += (size_t)pct;
             if (!first[o->ind] && o->value > 0.0 && o->value < 1.0) first[o->ind] = o->line;
         }
     }
+    int all_shares = pct_seen >= SHARES_EVIDENCE && pct_small == pct_seen;
     for (size_t i = 0; i < ni; i++) {
         const struct fw_node *nd = &fw->node[i];
         if (!seen[i] || small[i] != seen[i] || !first[i] ||
-            !framework_unit_is_percent(nd->unit))
+            !framework_unit_is_percent(nd->unit) ||
+            (seen[i] < SHARES_EVIDENCE && !all_shares))
             continue;
         diag_input(g->d, g->c->path, first[i], col_of(g, (int)i),
                      "'%s' is in percent (unit '%s') but every value with a sample size in "

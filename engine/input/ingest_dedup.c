@@ -10,9 +10,21 @@
  * A few thousand rows are sorted 8 bits a pass, so that the passes' fixed
  * cost (clearing the counters) stays below the rows'.
  *
+ * A file much smaller than the set (a return among a year's returns) is not
+ * sorted with the set: only its own rows are sorted, and the first of each
+ * run is looked up in the set's key index (struct obs_keys, built once and
+ * kept up to date as files are committed), so a file costs in proportion to
+ * its own rows. Sorting the whole set for every file made reading a
+ * network's returns quadratic: 352 one-unit returns (42,157 rows) took
+ * 0.30-0.52 s, half of it here (tests/bench/bench_xlsx.c has the figures
+ * after).
+ *
  * Invariants: the key is exact (no hashing): unit < 2^17 (INGEST_MAX_UNITS
  * is 100,000), year - 1000 < 2^14 (csv_parse_year gives 1000..9999), ind in
- * the 33 bits above. Duplicates are reported in row order.
+ * the 33 bits above. Duplicates are reported in row order. The key index,
+ * when there is one, holds every row of the set once (the set has no two
+ * rows with one key) with its position; it is only a cache: when memory
+ * runs out it is dropped, never wrong.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -34,11 +46,116 @@ static uint64_t dup_key(int unit, int ind, int year)
  * for the Hong Kong sample's 2026 rows read as 18 returns (120 to 2,169
  * rows each time) was most of the sorting's time. */
 #define DEDUP_SMALL 8192
+/* A file is checked against the set's key index, not sorted with the set,
+ * when the set holds this many times its rows or more. */
+#define DEDUP_RATIO 8
 
 struct keypos {
     uint64_t key;
     uint64_t pos;
 };
+
+/* ---- the set's key index ------------------------------------------------ */
+
+/* Open addressing with linear probing, at most half full. */
+struct obs_keys {
+    struct keypos *slot;       /* [cap]; key KEY_FREE when empty */
+    size_t cap, n;             /* cap a power of two */
+    unsigned shift;            /* 64 - log2(cap) */
+};
+
+#define KEY_FREE UINT64_MAX    /* no key: ind would be 2^33 - 1 */
+#define KEYS_MIN 1024          /* slots of a new index */
+
+static size_t key_home(const struct obs_keys *k, uint64_t key)
+{
+    return (size_t)((key * 0x9E3779B97F4A7C15u) >> k->shift);   /* Fibonacci hashing */
+}
+
+/* Place key (not yet in k) at a free slot; k has room. */
+static void keys_place(struct obs_keys *k, uint64_t key, uint64_t pos)
+{
+    size_t i = key_home(k, key), mask = k->cap - 1;
+    while (k->slot[i].key != KEY_FREE)
+        i = (i + 1) & mask;
+    k->slot[i] = (struct keypos){key, pos};
+    k->n++;
+}
+
+/* Make room for n keys in all (rehashing into a table twice as large or
+ * more). 0, or -1 on ENOMEM (k unchanged). */
+static int keys_reserve(struct obs_keys *k, size_t n)
+{
+    if (2 * n <= k->cap)
+        return 0;
+    size_t cap = k->cap ? k->cap : KEYS_MIN;
+    unsigned bits = 0;
+    while (cap < 2 * n)
+        cap *= 2;
+    while (((size_t)1 << bits) < cap)
+        bits++;
+    struct keypos *slot = malloc(cap * sizeof *slot);
+    if (!slot)
+        return -1;
+    for (size_t i = 0; i < cap; i++)
+        slot[i].key = KEY_FREE;
+    struct obs_keys nk = {slot, cap, 0, 64 - bits};
+    for (size_t i = 0; i < k->cap; i++)
+        if (k->slot[i].key != KEY_FREE)
+            keys_place(&nk, k->slot[i].key, k->slot[i].pos);
+    free(k->slot);
+    *k = nk;
+    return 0;
+}
+
+/* Position of the set's row with key, or -1. */
+static int64_t keys_find(const struct obs_keys *k, uint64_t key)
+{
+    size_t i = key_home(k, key), mask = k->cap - 1;
+    for (; k->slot[i].key != KEY_FREE; i = (i + 1) & mask)
+        if (k->slot[i].key == key)
+            return (int64_t)k->slot[i].pos;
+    return -1;
+}
+
+void obs_keys_free(struct obs_keys *k)
+{
+    if (!k)
+        return;
+    free(k->slot);
+    free(k);
+}
+
+/* Add rows from..s->n-1 of s to its index (all of them when it is new). 0,
+ * or -1 on ENOMEM, with the index dropped. */
+static int keys_add(struct obsset *s, size_t from)
+{
+    struct obs_keys *k = s->keys;
+    if (keys_reserve(k, k->n + (s->n - from)) != 0) {
+        obs_keys_free(k);
+        s->keys = NULL;
+        return -1;
+    }
+    for (size_t i = from; i < s->n; i++)
+        keys_place(k, dup_key(s->v[i].unit, s->v[i].ind, s->v[i].year), i);
+    return 0;
+}
+
+void ingest_keys_added(struct obsset *s, size_t from)
+{
+    if (s->keys)
+        (void)keys_add(s, from);
+}
+
+/* The set's index, built now when it has none. NULL on ENOMEM. */
+static struct obs_keys *keys_of(struct obsset *s)
+{
+    if (s->keys)
+        return s->keys;
+    if (!(s->keys = calloc(1, sizeof *s->keys)))
+        return NULL;
+    return keys_add(s, 0) == 0 ? s->keys : NULL;
+}
 
 /* Stable LSD radix sort on key, `bits` bits a pass (8 or 16), as many
  * passes as the largest key needs. tmp has n slots, count 2^bits. Returns
@@ -121,9 +238,11 @@ static void report_dup(struct ingest_stage *g, const struct framework *fw, size_
 void ingest_dedup(struct ingest_stage *g, const struct framework *fw)
 {
     struct obsset *s = g->s;
-    size_t n = s->n + g->nobs;
     if (g->nobs == 0)
         return;
+    /* a file much smaller than the set: its rows alone, and the index */
+    struct obs_keys *k = s->keys || g->nobs * DEDUP_RATIO <= s->n ? keys_of(s) : NULL;
+    size_t nset = k ? 0 : s->n, n = nset + g->nobs;
     unsigned bits = n <= DEDUP_SMALL ? 8 : 16;
     struct keypos *a = csv_big_alloc(n * sizeof *a);
     struct keypos *tmp = csv_big_alloc(n * sizeof *tmp);
@@ -135,25 +254,26 @@ void ingest_dedup(struct ingest_stage *g, const struct framework *fw)
         ingest_stage_nomem(g);
         return;
     }
-    for (size_t i = 0; i < s->n; i++)
+    for (size_t i = 0; i < nset; i++)
         a[i] = (struct keypos){dup_key(s->v[i].unit, s->v[i].ind, s->v[i].year), i};
     for (size_t i = 0; i < g->nobs; i++)
-        a[s->n + i] = (struct keypos){dup_key(g->obs[i].unit, g->obs[i].ind, g->obs[i].year),
+        a[nset + i] = (struct keypos){dup_key(g->obs[i].unit, g->obs[i].ind, g->obs[i].year),
                                       s->n + i};
     struct keypos *r = radix_sort(a, tmp, n, count, bits);
     struct keypos *dups = r == a ? tmp : a;   /* the other array, free again */
     size_t nd = 0;
-    for (size_t i = 1, first = 0; i < n; i++) {
-        if (r[i].key != r[first].key) {
-            first = i;
-            continue;
-        }
+    for (size_t first = 0, end; first < n; first = end) {
+        for (end = first + 1; end < n && r[end].key == r[first].key; end++)
+            ;
+        int64_t in_set = k ? keys_find(k, r[first].key) : -1;
+        uint64_t orig = in_set >= 0 ? (uint64_t)in_set : r[first].pos;
         /* pos: this row; the key slot holds the first row's position */
-        dups[nd++] = (struct keypos){r[first].pos, r[i].pos};
+        for (size_t i = in_set >= 0 ? first : first + 1; i < end; i++)
+            dups[nd++] = (struct keypos){orig, r[i].pos};
     }
     qsort(dups, nd, sizeof *dups, cmp_pos);   /* report in row order */
-    for (size_t k = 0; k < nd; k++)
-        report_dup(g, fw, (size_t)dups[k].pos, (size_t)dups[k].key);
+    for (size_t j = 0; j < nd; j++)
+        report_dup(g, fw, (size_t)dups[j].pos, (size_t)dups[j].key);
     free(a);
     free(tmp);
     free(count);

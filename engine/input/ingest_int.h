@@ -13,7 +13,8 @@
  * first seen in it, and the names and attribute values it gives. Strings in the stage
  * point into the CSV buffer. Only when the whole file is clean is the stage
  * committed (ingest_stage_commit): every new array is built first and then swapped
- * in, so on any error the obsset is exactly as it was.
+ * in (the rows' array only gets room: its rows are copied in at the swap), so
+ * on any error the obsset is exactly as it was.
  *
  * Indices in a stage: a unit is an obsset unit index, or s->nunit + k for
  * the k-th unit new in this file; an attribute column likewise s->nattr + k.
@@ -118,6 +119,10 @@ int ingest_stage_commit(struct ingest_stage *g, const struct obs_source *src,
 /* Report every staged observation whose (unit, year, indicator) is already
  * in the set or earlier in the file, at its line and column. */
 void ingest_dedup(struct ingest_stage *g, const struct framework *fw);
+/* Rows from..s->n-1 were committed: add them to the set's key index, when
+ * it has one (on ENOMEM the index is dropped; it is only a cache). */
+void ingest_keys_added(struct obsset *s, size_t from);
+void obs_keys_free(struct obs_keys *k);   /* NULL is harmless */
 
 /* ---- ingest_check.c ---- */
 
@@ -143,7 +148,11 @@ int ingest_value(struct ingest_stage *g, long col, double *v);
  * indicators whose unit is a percentage: a value outside [0, 100] is
  * reported at its cell, and so is such an indicator whose every value with
  * n in the file lies in [0, 1] with at least one strictly between (shares
- * given under a percent unit). Other indicators' values with n are
+ * given under a percent unit), when that is evidence enough: the indicator
+ * has SHARES_EVIDENCE such values in the file, or every value with n of
+ * every percent indicator in the file (SHARES_EVIDENCE or more) lies in
+ * [0, 1]. A lone 0.4 % in a one-unit return is a percentage; a return
+ * giving all its percentages as shares is refused. Other indicators' values with n are
  * proportions when in [0, 1]; outside it the sample size is not used (the
  * value is exact, as the Notes count).
  * Called by the readers once the file is read, while g->vcol (long) or

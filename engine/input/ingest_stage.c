@@ -200,7 +200,9 @@ struct commit {
     char **unit, **uname;        /* [nu] */
     char **aname;                /* [na] */
     char **attr;                 /* [nu * na] */
-    struct obs *v;               /* every row, or NULL when the file adds none */
+    struct obs *v;               /* the staged rows taken over (the set had none),
+                                    s->v with room made for them, or NULL
+                                    when the file adds none */
     struct obs_source *files;    /* NULL when no file record is added */
     struct strmap *index;        /* NULL when no unit is new */
     char **flag;                 /* [nflag + nfnew] when flags are new, else NULL */
@@ -278,10 +280,13 @@ static int commit_given(const struct ingest_stage *g, struct commit *k, int name
 }
 
 /* The rows after: the staged ones alone are taken over as they are (the
- * usual first file); otherwise the set's rows and the staged ones copied. */
+ * usual first file); otherwise room is made in the set's array, whose rows
+ * stay as they are (so a failure later leaves the obsset as it was), and the
+ * staged ones are copied in at the swap. Copying the set's rows into a new
+ * array for every file made reading many returns quadratic. */
 static int commit_rows(struct ingest_stage *g, struct commit *k)
 {
-    const struct obsset *s = g->s;
+    struct obsset *s = g->s;
     if (!g->nobs)
         return 0;
     if (s->n == 0) {
@@ -291,11 +296,9 @@ static int commit_rows(struct ingest_stage *g, struct commit *k)
         g->obs = NULL;
         return 0;
     }
-    k->v = malloc((s->n + g->nobs) * sizeof *k->v);
-    if (!k->v)
+    if (array_grow((void **)&s->v, &s->alloc, s->n + g->nobs, sizeof *s->v) != 0)
         return -1;
-    memcpy(k->v, s->v, s->n * sizeof *k->v);
-    memcpy(k->v + s->n, g->obs, g->nobs * sizeof *k->v);
+    k->v = s->v;
     return 0;
 }
 
@@ -357,7 +360,7 @@ static void commit_discard(struct ingest_stage *g, struct commit *k)
     ingest_free_strs(k->attr, k->nu * k->na);
     if (k->v && !g->obs)
         g->obs = k->v;
-    else
+    else if (k->v != g->s->v)
         free(k->v);
     free(k->files);
     strmap_free(k->index);
@@ -379,11 +382,16 @@ static void commit_swap(struct ingest_stage *g, struct commit *k)
     s->attr = k->attr;
     s->nunit = k->nu;
     s->nattr = k->na;
-    if (k->v) {
+    if (k->v && k->v == s->v) {
+        memcpy(s->v + s->n, g->obs, g->nobs * sizeof *s->v);
+    } else if (k->v) {
         free(s->v);
         s->v = k->v;
+        s->alloc = g->nobs;
+    }
+    if (k->v) {
         s->n += g->nobs;
-        s->alloc = s->n;
+        ingest_keys_added(s, s->n - g->nobs);
     }
     if (k->files) {
         free(s->file);

@@ -72,6 +72,12 @@ struct xlsx_mem {              /* the zip's bytes, read by minizip */
     size_t len, pos;
 };
 
+/* A part of the package and where its entry is in the zip's directory. */
+struct xlsx_entry {
+    char *name;
+    unz64_file_pos pos;
+};
+
 struct xlsx_book {
     const char *file;          /* the name in messages; borrowed */
     struct diag *d;
@@ -80,6 +86,11 @@ struct xlsx_book {
     unzFile zip;
     struct libdeflate_decompressor *inflater;  /* made by the first part read
                                                   whole (xlsx_read.c) */
+    struct xlsx_entry *entry;  /* the zip's directory, read once: name and
+                                  place of each part (xlsx_read.c) */
+    size_t nentry;
+    int entries_partial;       /* an entry could not be listed: parts are
+                                  looked up in the zip itself */
     char *wb_part;             /* e.g. "xl/workbook.xml" */
     int date1904;              /* the workbook counts days from 1904 */
     size_t nsheet, asheet;

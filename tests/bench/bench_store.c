@@ -103,10 +103,10 @@ int main(int argc, char **argv)
         snprintf(code, sizeof code, "City %d", u);
         o.unit_name[u] = xstrdup(code);
     }
-    struct obs_source src = {"obs.csv", "obs.csv", "0123456789abcdef", 0, NULL};
+    struct obs_source src = {"obs.csv", "obs.csv", "0123456789abcdef", 0, NULL, 0};
     o.nfile = 1;
     o.file = &src;
-    o.n = (size_t)NUNIT * NIND * NYEAR;
+    o.n = src.rows = (size_t)NUNIT * NIND * NYEAR;
     o.v = calloc(o.n, sizeof *o.v);
     if (!o.v || !o.unit || !o.unit_name) {
         fprintf(stderr, "bench_store: out of memory\n");

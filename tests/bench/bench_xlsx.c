@@ -59,6 +59,7 @@
 #include "bench_util.h"
 
 #define RUNS_MAX 201   /* runs of the one return, whose read takes 0.1 ms */
+#define RETURNS_RUNS 7 /* runs of a year's returns */
 
 
 /* Copy the CSV file into a one-sheet workbook ("Data"). 0 or -1. */
@@ -113,7 +114,9 @@ static double time_ingest(const char *path, const struct framework *fw, int runs
     return bench_median(t, runs);
 }
 
-static void bench(const char *dir, const char *what, int units, int years, int streaming)
+/* The generator's batch of units x years (the last 2026, 5 % missing, seed
+ * 1) in dir. What gen_write returns. */
+static int generate(const char *dir, int units, int years, struct diag *d)
 {
     struct gen_options o;
     gen_options_init(&o);
@@ -123,12 +126,17 @@ static void bench(const char *dir, const char *what, int units, int years, int s
     o.missing = 0.05;
     o.seed = 1;
     o.outdir = dir;
+    return gen_write(&o, d);
+}
+
+static void bench(const char *dir, const char *what, int units, int years, int streaming)
+{
     struct diag d;
     diag_init(&d);
     struct framework *fw = NULL;
     char *csv = path_join(dir, "observations.csv"), *xlsx = path_join(dir, "observations.xlsx");
     char *fwp = path_join(dir, "framework.csv");
-    if (gen_write(&o, &d) != 0 || framework_load(&fw, fwp, &d) != 0 ||
+    if (generate(dir, units, years, &d) != 0 || framework_load(&fw, fwp, &d) != 0 ||
         csv_to_xlsx(csv, xlsx, streaming) != 0) {
         fprintf(stderr, "bench_xlsx: cannot prepare %s\n", what);
         exit(1);
@@ -154,6 +162,128 @@ static void bench(const char *dir, const char *what, int units, int years, int s
     free(fwp);
 }
 
+/* Split dir's observations.csv (sorted by unit) into one CSV file per unit,
+ * returns/UNIT.csv, each copied into returns/UNIT.xlsx. The paths of the
+ * files ingest accepts on their own go into csv[] and xlsx[] (a return
+ * whose only survey percentage is below 1 is refused as given in shares,
+ * as an officer's would be). Their count. */
+static int split_returns(const char *dir, const struct framework *fw, char **csv, char **xlsx,
+                         int max)
+{
+    char *src = path_join(dir, "observations.csv"), *rdir = path_join(dir, "returns");
+    FILE *in = fopen(src, "r");
+    char header[4096], line[4096], unit[64] = "";
+    if (!in || path_mkdir_p(rdir) != 0 || !fgets(header, sizeof header, in))
+        exit(1);
+    FILE *out = NULL;
+    int n = 0;
+    while (fgets(line, sizeof line, in)) {
+        size_t len = strcspn(line, ",");
+        if (out && strlen(unit) == len && strncmp(line, unit, len) == 0) {
+            fputs(line, out);
+            continue;
+        }
+        if (out)
+            fclose(out);
+        if (n == max || len >= sizeof unit)
+            exit(1);
+        snprintf(unit, sizeof unit, "%.*s", (int)len, line);
+        char name[96];
+        snprintf(name, sizeof name, "%s.csv", unit);
+        csv[n] = path_join(rdir, name);
+        snprintf(name, sizeof name, "%s.xlsx", unit);
+        xlsx[n++] = path_join(rdir, name);
+        if (!(out = fopen(csv[n - 1], "w")))
+            exit(1);
+        fputs(header, out);
+        fputs(line, out);
+    }
+    if (out)
+        fclose(out);
+    fclose(in);
+    free(src);
+    free(rdir);
+    int kept = 0;
+    for (int i = 0; i < n; i++) {
+        struct diag d;
+        diag_init(&d);
+        struct obsset *s = obsset_new();
+        int ok = ingest_file(s, csv[i], NULL, fw, &d) == 0;
+        obsset_free(s);
+        diag_free(&d);
+        if (!ok || csv_to_xlsx(csv[i], xlsx[i], 0) != 0) {
+            free(csv[i]);
+            free(xlsx[i]);
+            continue;
+        }
+        csv[kept] = csv[i];
+        xlsx[kept++] = xlsx[i];
+    }
+    return kept;
+}
+
+/* CPU seconds to read the n files into one fresh obsset, in turn. */
+static double time_returns(char **paths, int n, const struct framework *fw, size_t *rows)
+{
+    struct diag d;
+    diag_init(&d);
+    struct obsset *s = obsset_new();
+    double t0 = bench_cpu();
+    for (int i = 0; i < n; i++)
+        if (ingest_file(s, paths[i], NULL, fw, &d) != 0) {
+            char buf[1024];
+            fprintf(stderr, "%s\n", diag_format(&d, 0, buf, sizeof buf));
+            exit(1);
+        }
+    double t = bench_cpu() - t0;
+    *rows = s->n;
+    obsset_free(s);
+    diag_free(&d);
+    return t;
+}
+
+/* A year's returns of a network: one file per unit, all read into one
+ * obsset, as a data entry naming a folder of returns reads them; CSV files against
+ * workbooks, medians of RETURNS_RUNS runs. */
+static void bench_returns(const char *dir, int units)
+{
+    struct diag d;
+    diag_init(&d);
+    struct framework *fw = NULL;
+    char *fwp = path_join(dir, "framework.csv");
+    char **csv = calloc((size_t)units, sizeof *csv), **xlsx = calloc((size_t)units, sizeof *xlsx);
+    if (!csv || !xlsx || generate(dir, units, 1, &d) != 0 ||
+        framework_load(&fw, fwp, &d) != 0) {
+        fprintf(stderr, "bench_xlsx: cannot prepare the returns\n");
+        exit(1);
+    }
+    int n = split_returns(dir, fw, csv, xlsx, units);
+    double tc[RETURNS_RUNS], tx[RETURNS_RUNS];
+    size_t rows = 0, rows2 = 0;
+    for (int k = 0; k < RETURNS_RUNS; k++) {   /* alternating */
+        tc[k] = time_returns(csv, n, fw, &rows);
+        tx[k] = time_returns(xlsx, n, fw, &rows2);
+    }
+    if (rows != rows2) {
+        fprintf(stderr, "bench_xlsx: returns: %zu rows from CSV, %zu from xlsx\n", rows, rows2);
+        exit(1);
+    }
+    double c = bench_median(tc, RETURNS_RUNS), x = bench_median(tx, RETURNS_RUNS);
+    char what[64];
+    snprintf(what, sizeof what, "a year's returns (%d files)", n);
+    printf("%-28s %8zu obs  csv %9.3f ms  xlsx %9.3f ms (a return: %.3f and %.3f ms)  "
+           "xlsx/csv %.2f\n", what, rows, c * 1e3, x * 1e3, c * 1e3 / n, x * 1e3 / n, x / c);
+    for (int i = 0; i < n; i++) {
+        free(csv[i]);
+        free(xlsx[i]);
+    }
+    free(csv);
+    free(xlsx);
+    free(fwp);
+    framework_free(fw);
+    diag_free(&d);
+}
+
 int main(void)
 {
     char tmpl[] = "/tmp/lcme-bench-xlsx-XXXXXX";
@@ -165,6 +295,7 @@ int main(void)
     bench(dir, "one return (1 x 126 x 1)", 1, 1, 0);
     bench(dir, "Hong Kong size (18 x 126 x 11)", 18, 11, 0);
     bench(dir, "network (356 x 126 x 11)", 356, 11, 1);
+    bench_returns(dir, 356);
     path_remove_tree(dir);
     return 0;
 }

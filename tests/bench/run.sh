@@ -3,6 +3,8 @@
 # synthetic batch (356 units x 126 indicators x 11 years, about 490,000
 # observations) through `lcme run --timings`, RUNS times; prints the median of
 # each stage, observations per second for ingest and store, and peak memory.
+# RETURNS=1 reads the same observations as a year's returns would arrive:
+# one CSV file per unit and year (3,916 files), data = returns/*.csv.
 set -euo pipefail
 LCME=$(readlink -f "${1:-build/lcme}")
 RUNS=${RUNS:-5}
@@ -13,6 +15,14 @@ trap 'rm -rf "$W"' EXIT
 "$LCME" gen --units 356 --indicators-per-feature 3 --first-year 2016 --years 11 \
     --missing 0.05 --seed 1 -o "$W/net" 2>/dev/null
 obs=$(($(wc -l < "$W/net/observations.csv") - 1))
+if [ "${RETURNS:-0}" = 1 ]; then
+    mkdir "$W/net/returns"
+    awk -F, -v d="$W/net/returns" 'NR == 1 { h = $0; next }
+        { f = d "/" $1 "-" $2 ".csv"; if (!(f in seen)) { seen[f] = 1; print h > f } print >> f; close(f) }' \
+        "$W/net/observations.csv"
+    sed -i 's|^data .*|data = returns/*.csv|' "$W/net/batch.ini"
+    echo "as $(ls "$W/net/returns" | wc -l) returns, one per unit and year"
+fi
 echo "network-scale batch: $obs observations, $RUNS runs, replications $REPS"
 
 for i in $(seq "$RUNS"); do

@@ -1,7 +1,9 @@
 /* test_ingest.c: wide ingest of the ASEM conformance data (values checked
  * against the file's cells, the file's checksum against sha256_file); long
  * and wide fixtures with se, n, lower/upper, flags, denominators, units file
- * and attributes; all-or-nothing appends; obsset_to_cube and the cube
+ * and attributes; all-or-nothing appends; duplicates among many small
+ * returns (the key index's path); shares under a percent unit;
+ * obsset_to_cube and the cube
  * helpers. Counts of ASEM cells were taken with Python's csv module,
  * independently of lcme's reader. SHA-256 itself is tested in
  * test_sha256.c. */
@@ -319,6 +321,160 @@ static void test_units_and_wide(void **state)
     framework_free(fw);
 }
 
+/* A year's returns, one small file per unit, into one set: past the eighth
+ * file a file is checked against the set's key index instead of being
+ * sorted with the set (ingest_dedup.c). Duplicates against any earlier
+ * file, within the file, and both at once are reported as the sort
+ * reported them; the rows of every file stay as they were read. The
+ * expected lines and files are the fixtures' own (each return: header, then
+ * enrol, libs, drop, satis on lines 2-5). */
+static void test_many_returns(void **state)
+{
+    (void)state;
+    enum { NRET = 40 };
+    struct framework *fw = tk_framework_ok(GOOD "mini-framework.csv");
+    struct obsset *s = obsset_new();
+    char path[NRET][96], text[512], want[1024], b[1024];
+    for (int u = 0; u < NRET; u++) {
+        snprintf(text, sizeof text,
+                 "unit,year,indicator,value\nU%02d,2022,enrol,%d\nU%02d,2022,libs,%d.5\n"
+                 "U%02d,2022,drop,%d\nU%02d,2022,satis,3\n", u, 40 + u, u, u, u, u, u);
+        snprintf(path[u], sizeof path[u], "%s", write_tmp(text));
+        ingest_ok(s, path[u], fw);
+    }
+    assert_int_equal(s->n, 4 * NRET);
+    assert_int_equal(s->nfile, NRET);
+    struct diag d;
+    diag_init(&d);
+
+    /* a row of the fourth return again: first given there, on line 3 */
+    char *p = write_tmp("unit,year,indicator,value\nNEW,2022,enrol,1\nU03,2022,libs,9\n");
+    assert_int_equal(ingest_file(s, p, p, fw, &d), -1);
+    assert_int_equal(diag_count(&d), 1);
+    snprintf(want, sizeof want,
+             "%s:3:4: error: duplicate observation for unit 'U03', year 2022, indicator 'libs' "
+             "(first given at %s:3)", p, path[3]);
+    assert_string_equal(diag_format(&d, 0, b, sizeof b), want);
+    assert_int_equal(s->n, 4 * NRET);
+    assert_int_equal(s->nfile, NRET);
+    assert_int_equal(s->nunit, NRET);
+    unlink(p);
+    diag_free(&d);
+
+    /* within the file (a new unit), and a set row given twice: each later
+     * one is a duplicate of the first, reported in row order */
+    diag_init(&d);
+    p = write_tmp("unit,year,indicator,value\nNEW,2022,enrol,1\nU39,2022,satis,2\n"
+                  "NEW,2022,enrol,2\nU39,2022,satis,4\n");
+    assert_int_equal(ingest_file(s, p, p, fw, &d), -1);
+    assert_int_equal(diag_count(&d), 3);
+    snprintf(want, sizeof want, "%s:3:4: error: duplicate observation for unit 'U39', year "
+             "2022, indicator 'satis' (first given at %s:5)", p, path[39]);
+    assert_string_equal(diag_format(&d, 0, b, sizeof b), want);
+    snprintf(want, sizeof want, "%s:4:4: error: duplicate observation for unit 'NEW', year "
+             "2022, indicator 'enrol' (first given at %s:2)", p, p);
+    assert_string_equal(diag_format(&d, 1, b, sizeof b), want);
+    snprintf(want, sizeof want, "%s:5:4: error: duplicate observation for unit 'U39', year "
+             "2022, indicator 'satis' (first given at %s:5)", p, path[39]);
+    assert_string_equal(diag_format(&d, 2, b, sizeof b), want);
+    unlink(p);
+    diag_free(&d);
+
+    /* a clean return after the refused ones, then its row again */
+    char clean[96];
+    snprintf(clean, sizeof clean, "%s",
+             write_tmp("unit,year,indicator,value\nU07,2023,enrol,50\nNEW,2022,enrol,1\n"));
+    ingest_ok(s, clean, fw);
+    diag_init(&d);
+    char *q = write_tmp("unit,year,indicator,value\nNEW,2022,enrol,1\n");
+    assert_int_equal(ingest_file(s, q, q, fw, &d), -1);
+    snprintf(want, sizeof want, "%s:2:4: error: duplicate observation for unit 'NEW', year "
+             "2022, indicator 'enrol' (first given at %s:3)", q, clean);
+    assert_string_equal(diag_format(&d, 0, b, sizeof b), want);
+    unlink(q);
+    unlink(clean);
+    diag_free(&d);
+
+    /* every row as read: values, lines and files */
+    assert_int_equal(s->n, 4 * NRET + 2);
+    for (int u = 0; u < NRET; u++) {
+        char code[8];
+        snprintf(code, sizeof code, "U%02d", u);
+        const struct obs *o = find_obs(s, fw, code, 2022, "libs");
+        assert_non_null(o);
+        assert_close(o->value, u + 0.5);
+        assert_int_equal(o->line, 3);
+        assert_int_equal(o->file, u);
+        assert_close(find_obs(s, fw, code, 2022, "enrol")->value, 40 + u);
+        unlink(path[u]);
+    }
+    assert_close(find_obs(s, fw, "U07", 2023, "enrol")->value, 50);
+    assert_int_equal(find_obs(s, fw, "NEW", 2022, "enrol")->file, NRET);
+    obsset_free(s);
+    framework_free(fw);
+}
+
+/* The message for shares under the percent unit of code, at line, column 4. */
+static const char *shares_msg(char want[1024], const char *path, int line, const char *code)
+{
+    snprintf(want, 1024, "%s:%d:4: error: '%s' is in percent (unit 'Percent') but every value "
+             "with a sample size in this file is between 0 and 1: give shares in percent "
+             "(x 100) or change the unit", path, line, code);
+    return want;
+}
+
+/* Shares under a percent unit (ingest_check.c): refused when the file
+ * gives evidence enough (three values of the indicator, or three values of
+ * percent indicators and every one of them in [0, 1]); a lone value below
+ * 1 % in a return is a percentage. enrol and drop are in percent in the
+ * mini framework; the expected cells are the fixtures' own. */
+static void test_percent_shares(void **state)
+{
+    (void)state;
+    struct framework *fw = tk_framework_ok(GOOD "mini-framework.csv");
+    struct diag d;
+    char want[1024], b[1024];
+    static const char *accepted[] = {
+        /* a return: 0.4 % beside a 12 % */
+        "unit,year,indicator,value,n\nA,2022,enrol,0.4,200\nA,2022,drop,12,200\n",
+        /* a lone value */
+        "unit,year,indicator,value,n\nA,2022,enrol,0.4,200\n",
+        /* two small values of one indicator, a large one of the other */
+        "unit,year,indicator,value,n\nA,2022,enrol,0.4,200\nB,2022,enrol,0.7,90\n"
+        "B,2022,drop,30,90\n",
+    };
+    for (size_t i = 0; i < sizeof accepted / sizeof accepted[0]; i++) {
+        struct obsset *s = obsset_new();
+        char *p = write_tmp(accepted[i]);
+        ingest_ok(s, p, fw);
+        unlink(p);
+        obsset_free(s);
+    }
+    /* three values of enrol, all shares */
+    struct obsset *s = obsset_new();
+    char *p = write_tmp("unit,year,indicator,value,n\nA,2022,enrol,0,200\nB,2022,enrol,0.3,90\n"
+                        "C,2022,enrol,0.5,80\nC,2022,drop,12,80\n");
+    diag_init(&d);
+    assert_int_equal(ingest_file(s, p, p, fw, &d), -1);
+    assert_int_equal(diag_count(&d), 1);
+    assert_string_equal(diag_format(&d, 0, b, sizeof b), shares_msg(want, p, 3, "enrol"));
+    assert_int_equal(s->n, 0);
+    unlink(p);
+    diag_free(&d);
+    /* every percent value of the file in [0, 1]: each indicator at its first */
+    p = write_tmp("unit,year,indicator,value,n\nA,2022,libs,3,\nA,2022,enrol,0.3,200\n"
+                  "A,2023,enrol,0.35,210\nA,2022,drop,0.05,200\n");
+    diag_init(&d);
+    assert_int_equal(ingest_file(s, p, p, fw, &d), -1);
+    assert_int_equal(diag_count(&d), 2);
+    assert_string_equal(diag_format(&d, 0, b, sizeof b), shares_msg(want, p, 3, "enrol"));
+    assert_string_equal(diag_format(&d, 1, b, sizeof b), shares_msg(want, p, 5, "drop"));
+    unlink(p);
+    diag_free(&d);
+    obsset_free(s);
+    framework_free(fw);
+}
+
 static void test_units_errors(void **state)
 {
     (void)state;
@@ -372,6 +528,8 @@ int main(void)
         cmocka_unit_test(test_long),
         cmocka_unit_test(test_units_and_wide),
         cmocka_unit_test(test_units_errors),
+        cmocka_unit_test(test_many_returns),
+        cmocka_unit_test(test_percent_shares),
         cmocka_unit_test(test_cube_new),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

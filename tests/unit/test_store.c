@@ -84,8 +84,8 @@ static struct obs obs_a[] = {
     OBS(2, 0, 2021, 0, 8, -1.5, NAN, NAN, NAN, NAN, 0),     /* C 2021 I1 */
 };
 
-static struct obs_source src_a = {"a.csv", "a.csv", "aaaa", 7, NULL};
-static struct obs_source src_b = {"b.csv", "b.csv", "bbbb", 1, NULL};
+static struct obs_source src_a = {"a.csv", "a.csv", "aaaa", 7, NULL, 0};
+static struct obs_source src_b = {"b.csv", "b.csv", "bbbb", 1, NULL, 0};
 
 static char *flag_text[] = {"e"};   /* obs flag 1 */
 
@@ -220,6 +220,18 @@ static void put(struct env *e, struct store *s, struct obsset *o, size_t *revise
     assert_int_equal(store_begin(s, &e->d), 0);
     assert_int_equal(store_put_obsset(s, o, &fw_full, revised, &e->d), 0);
     assert_int_equal(store_commit(s, &e->d), 0);
+}
+
+/* store_source_kept of o's file f must say rows, first and last. */
+static void expect_kept(struct env *e, struct store *s, const struct obsset *o, size_t f,
+                        size_t rows, int first, int last)
+{
+    size_t got = 99;
+    int gf = -1, gl = -1;
+    assert_int_equal(store_source_kept(s, o, f, &got, &gf, &gl, &e->d), 0);
+    assert_int_equal(got, rows);
+    assert_int_equal(gf, first);
+    assert_int_equal(gl, last);
 }
 
 /* ---- tests ------------------------------------------------------------- */
@@ -409,7 +421,7 @@ static void test_reload_and_revise(void **state)
      * item 3): a.csv's rows of 2020 and 2021 are replaced (three of their
      * six go), its row of 2019, a year the file no longer gives, is kept
      * and counted by store_source_kept. */
-    struct obs_source a3 = {"a.csv", "a.csv", "a3a3", 3, NULL};
+    struct obs_source a3 = {"a.csv", "a.csv", "a3a3", 3, NULL, 0};
     make_obsset(&o, obs_a, 3, &a3);
     size_t revised = 99;
     put(e, s, &o, &revised);
@@ -422,18 +434,12 @@ static void test_reload_and_revise(void **state)
     assert_int_equal(raw_int(e->path, "SELECT count(*) FROM observation WHERE unit='B' "
                                       "AND year=2019 AND source='a.csv'"),
                      1);
-    size_t kept = 0;
-    int first = 0, last = 0;
-    assert_int_equal(store_source_kept(s, &o, 0, &kept, &first, &last, &e->d), 0);
-    assert_int_equal(kept, 1);
-    assert_int_equal(first, 2019);
-    assert_int_equal(last, 2019);
+    expect_kept(e, s, &o, 0, 1, 2019, 2019);
     /* Asked to replace, a.csv drops every row it loaded, 2019's too. */
     assert_int_equal(store_drop_sources(s, &o, &e->d), 0);
     put(e, s, &o, &revised);
     assert_int_equal(raw_int(e->path, "SELECT count(*) FROM observation"), 3);
-    assert_int_equal(store_source_kept(s, &o, 0, &kept, &first, &last, &e->d), 0);
-    assert_int_equal(kept, 0);
+    expect_kept(e, s, &o, 0, 0, 0, 0);
 
     /* b.csv revises A 2020 I1 (held from a.csv) and adds nothing else. */
     struct obs obs_b[] = {OBS(1, 0, 2020, 0, 2, 11.0, NAN, NAN, NAN, NAN, 0)};
@@ -476,7 +482,7 @@ static void test_rollback(void **state)
     struct env *e = *state;
     struct store *s = open_store(e);
     struct obsset o;
-    struct obs_source a3 = {"a.csv", "a.csv", "a3a3", 3, NULL};
+    struct obs_source a3 = {"a.csv", "a.csv", "a3a3", 3, NULL, 0};
     make_obsset(&o, obs_a, 3, &a3);
     put(e, s, &o, NULL);
     long long obs0 = raw_int(e->path, "SELECT count(*) FROM observation");
@@ -505,6 +511,51 @@ static void test_rollback(void **state)
     assert_int_equal(store_put_obsset(s, &ob, &fw_full, NULL, &e->d), 0);
     store_close(s);
     assert_int_equal(raw_int(e->path, "SELECT count(*) FROM observation"), obs0);
+    assert_integrity(e->path);
+}
+
+/* Two files in one obsset, each file's rows a block of its own (as ingest
+ * appends them): reloading q.csv with only its 2022 row replaces that year
+ * and keeps its 2019 row, which store_source_kept counts; p.csv's rows are
+ * untouched. Expected counts follow from the rows below, by hand. */
+static void test_two_files(void **state)
+{
+    struct env *e = *state;
+    struct store *s = open_store(e);
+    struct obs v[] = {
+        OBS(0, 0, 2020, 0, 2, 1.0, NAN, NAN, NAN, NAN, 0),   /* p.csv */
+        OBS(1, 0, 2021, 0, 3, 2.0, NAN, NAN, NAN, NAN, 0),
+        OBS(0, 1, 2019, 1, 2, 3.0, NAN, NAN, NAN, NAN, 0),   /* q.csv */
+        OBS(2, 1, 2022, 1, 3, 4.0, NAN, NAN, NAN, NAN, 0),
+    };
+    struct obs_source src[2] = {{"p.csv", "p.csv", "pppp", 2, NULL, 0},
+                                {"q.csv", "q.csv", "qqqq", 2, NULL, 2}};
+    struct obsset o;
+    make_obsset(&o, v, 4, src);
+    o.nfile = 2;
+    put(e, s, &o, NULL);
+    assert_int_equal(raw_int(e->path, "SELECT count(*) FROM observation "
+                                      "WHERE source = 'q.csv'"), 2);
+
+    struct obs v2[] = {
+        OBS(0, 0, 2020, 0, 2, 1.0, NAN, NAN, NAN, NAN, 0),
+        OBS(1, 0, 2021, 0, 3, 2.0, NAN, NAN, NAN, NAN, 0),
+        OBS(2, 1, 2022, 1, 2, 5.0, NAN, NAN, NAN, NAN, 0),
+    };
+    struct obs_source src2[2] = {{"p.csv", "p.csv", "pppp", 2, NULL, 0},
+                                 {"q.csv", "q.csv", "q2q2", 1, NULL, 2}};
+    make_obsset(&o, v2, 3, src2);
+    o.nfile = 2;
+    expect_kept(e, s, &o, 1, 1, 2019, 2019);
+    expect_kept(e, s, &o, 0, 0, 0, 0);
+    put(e, s, &o, NULL);
+    assert_int_equal(raw_int(e->path, "SELECT count(*) FROM observation "
+                                      "WHERE source = 'q.csv'"), 2);
+    assert_int_equal(raw_int(e->path, "SELECT count(*) FROM observation WHERE year = 2022 AND "
+                                      "value = 5"), 1);
+    assert_int_equal(raw_int(e->path, "SELECT count(*) FROM observation "
+                                      "WHERE source = 'p.csv'"), 2);
+    store_close(s);
     assert_integrity(e->path);
 }
 
@@ -892,6 +943,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_same_cube_both_ways, setup, teardown),
         cmocka_unit_test_setup_teardown(test_reload_and_revise, setup, teardown),
         cmocka_unit_test_setup_teardown(test_rollback, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_two_files, setup, teardown),
         cmocka_unit_test_setup_teardown(test_failed_put_is_undone, setup, teardown),
         cmocka_unit_test_setup_teardown(test_busy, setup, teardown),
         cmocka_unit_test_setup_teardown(test_bad_files, setup, teardown),

@@ -506,6 +506,44 @@ static void test_package(void **state)
     diag_free(&d);
 }
 
+/* Parts found in the zip's directory as unzLocateFile finds them: by name
+ * in any case, the first of two entries with one name; and when an entry
+ * cannot be listed (a name past the list's 1,024 bytes, before the
+ * workbook's parts), by looking each part up in the zip itself. */
+static void test_entries(void **state)
+{
+    (void)state;
+    struct diag d;
+    diag_init(&d);
+    struct csv *c;
+    char longname[1101];
+    memset(longname, 'a', 1100);
+    longname[1100] = '\0';
+    const char *sheet1 = SHEET("<row r=\"1\"><c r=\"A1\" t=\"inlineStr\"><is><t>first</t>"
+                               "</is></c></row>");
+    const char *sheet2 = SHEET("<row r=\"1\"><c r=\"A1\" t=\"inlineStr\"><is><t>second</t>"
+                               "</is></c></row>");
+    for (int partial = 0; partial < 2; partial++) {
+        const struct part p[] = {
+            {partial ? longname : "docProps/app.xml", "<Properties/>"},
+            {"_RELS/.rels", PKG_RELS},
+            {"XL/Workbook.XML", WB_ONE},
+            {"xl/_rels/workbook.xml.rels", WB_RELS},
+            {"xl/worksheets/Sheet1.xml", sheet1},
+            {"xl/worksheets/sheet1.xml", sheet2},
+        };
+        size_t len;
+        char *data = zip_parts(p, sizeof p / sizeof p[0], &len);
+        assert_int_equal(xlsx_open_mem(&c, "t.xlsx", data, len, NULL, &d), 0);
+        assert_int_equal(csv_header(c, &d), 1);
+        assert_string_equal(c->f[0], "first");
+        assert_int_equal(d.n, 0);
+        csv_free(c);
+        free(data);
+    }
+    diag_free(&d);
+}
+
 /* The places diag writes for sheets, and CSV's unchanged. */
 static void test_places(void **state)
 {
@@ -729,6 +767,7 @@ int main(void)
         cmocka_unit_test(test_cell_problems), cmocka_unit_test(test_fatal),
         cmocka_unit_test(test_malformed_anywhere),
         cmocka_unit_test(test_limits),        cmocka_unit_test(test_package),
+        cmocka_unit_test(test_entries),
         cmocka_unit_test(test_places),        cmocka_unit_test(test_scan_shapes),
         cmocka_unit_test(test_scan_cuts),     cmocka_unit_test(test_scan_windows),
     };
