@@ -71,10 +71,10 @@ void *uncertainty_worker_replicate(void *arg)
     struct worker *w = arg;
     struct unc *U = w->U;
     const struct cube *c = U->c;
-    size_t nraw = c->nind * U->ny * U->nu, all = U->rowcells;
+    size_t all = U->rowcells;
     for (long b = w->b0; b < w->b1 && w->err_r < 0; b++) {
         long r = U->r0 + b;
-        memcpy(w->x, c->value, nraw * sizeof *w->x);
+        draws_start(U->dr, c->value, w->x);
         draws_apply(U->dr, U->seed, r, w->x);
         uint16_t *rk = U->rk + (size_t)b * all;
         if (pipeline_replicate(U->pl, w->pw, w->x, w->s, rk, &w->d) != 0) {
