@@ -79,6 +79,10 @@ int pipeline_coverage(struct pipeline *p, struct results *r);
  * (pipeline_cover.c); buf holds a plane. */
 void pipeline_rank(const struct pipeline *p, const double *score, uint16_t *rank,
                    struct pipeline_work *w);
+/* The same for planes [k0, k1) only (plane k: node k / nyear, year
+ * k % nyear). */
+void pipeline_rank_planes(const struct pipeline *p, const double *score, uint16_t *rank,
+                          size_t k0, size_t k1, struct pipeline_work *w);
 void pipeline_note_ranks(struct notes *nt, const struct pipeline *p, const struct results *r);
 
 /* results->target_score (pipeline_targets.c). Returns 0, or -1 on ENOMEM. */
