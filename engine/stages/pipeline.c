@@ -183,6 +183,12 @@ struct pipeline_work *pipeline_work_new(const struct pipeline *p)
     return w;
 }
 
+void pipeline_work_set_reader(struct pipeline_work *w, pipeline_cells_fn fn, void *ctx)
+{
+    w->reader = fn;
+    w->reader_ctx = ctx;
+}
+
 /* ---- one evaluation ---------------------------------------------------------- */
 
 /* Preparation stage `stage` on x: in DERIVE mode screening and treatment
@@ -243,6 +249,8 @@ static int normalise_blocks(const struct pipeline *p, enum eval_mode mode,
             normalise_apply_one(w->np, i, x + i * ny * nu, score + i * ny * nu, nu, w->nw);
             if (rank)
                 pipeline_rank_planes(p, score, rank, i * ny, (i + 1) * ny, w);
+            if (w->reader)
+                w->reader(w->reader_ctx, score, i * ny * nu, (i + 1) * ny * nu);
         }
     }
     return 0;
@@ -279,6 +287,8 @@ static int pipeline_eval(const struct pipeline *p, enum eval_mode mode,
                           score + (size_t)fw->nnode * ny * nu, w->cw);
     if (rank)
         pipeline_rank_planes(p, score, rank, (size_t)fw->nind * ny, (size_t)fw->nnode * ny, w);
+    if (w->reader)
+        w->reader(w->reader_ctx, score, (size_t)fw->nind * ny * nu, pipeline_row_cells(p));
     return 0;
 }
 

@@ -53,6 +53,8 @@ struct pipeline_work {
     size_t *ibuf;                  /* [nyear * nunit] */
     size_t low_coverage;           /* aggregate cells missing for coverage */
     struct compare_work *cw;       /* NULL when there is nothing to recompute */
+    pipeline_cells_fn reader;      /* NULL, or the score row's reader */
+    void *reader_ctx;
 };
 
 /* Notes of the nominal run (pipeline_notes.c), in the order they appear. */
