@@ -28,6 +28,7 @@ enum eval_mode { EVAL_DERIVE, EVAL_HOLD };
 static int pipeline_eval(const struct pipeline *p, enum eval_mode mode,
                          struct pipeline_work *w, double *x, double *score,
                          uint16_t *rank, struct diag *d);
+static void node_done(void *ctx, int n);
 
 void results_free(struct results *r)
 {
@@ -180,6 +181,7 @@ struct pipeline_work *pipeline_work_new(const struct pipeline *p)
         pipeline_work_free(w);
         return NULL;
     }
+    aggregate_work_set_reader(w->aw, node_done, w);
     return w;
 }
 
@@ -256,6 +258,19 @@ static int normalise_blocks(const struct pipeline *p, enum eval_mode mode,
     return 0;
 }
 
+/* An aggregate node's plane is written (aggregate_work_set_reader): its
+ * ranks, and the score row's reader, while the plane is in the cache. */
+static void node_done(void *ctx, int n)
+{
+    struct pipeline_work *w = ctx;
+    size_t nu = w->cur_p->c->nunit, ny = w->cur_p->c->nyear, node = (size_t)n;
+    if (w->cur_rank)
+        pipeline_rank_planes(w->cur_p, w->cur_score, w->cur_rank, node * ny, (node + 1) * ny,
+                             w);
+    if (w->reader)
+        w->reader(w->reader_ctx, w->cur_score, node * ny * nu, (node + 1) * ny * nu);
+}
+
 /* The whole pipeline on x (raw values in, prepared values out): scores of
  * every node into score, then (HOLD mode) the changes recomputed on their
  * composition after them; plane ranks into rank (may be NULL). */
@@ -279,16 +294,17 @@ static int pipeline_eval(const struct pipeline *p, enum eval_mode mode,
     if (normalise_blocks(p, mode, w, x, score, rank, d) != 0)
         return -1;
     w->low_coverage = 0;
+    w->cur_p = p;
+    w->cur_score = score;
+    w->cur_rank = rank;
     if (aggregate_tree(fw, p->lm, p->weight, score, nu, ny, (const char *const *)c->unit,
                        c->year, w->aw, &w->low_coverage, d) != 0)
         return -1;
     if (w->cw)
         compare_replicate(p->cmp, fw, p->lm, p->weight, score,
                           score + (size_t)fw->nnode * ny * nu, w->cw);
-    if (rank)
-        pipeline_rank_planes(p, score, rank, (size_t)fw->nind * ny, (size_t)fw->nnode * ny, w);
     if (w->reader)
-        w->reader(w->reader_ctx, score, (size_t)fw->nind * ny * nu, pipeline_row_cells(p));
+        w->reader(w->reader_ctx, score, (size_t)fw->nnode * ny * nu, pipeline_row_cells(p));
     return 0;
 }
 

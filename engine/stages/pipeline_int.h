@@ -55,6 +55,10 @@ struct pipeline_work {
     struct compare_work *cw;       /* NULL when there is nothing to recompute */
     pipeline_cells_fn reader;      /* NULL, or the score row's reader */
     void *reader_ctx;
+    /* the evaluation in flight, for node_done (pipeline.c) */
+    const struct pipeline *cur_p;
+    const double *cur_score;
+    uint16_t *cur_rank;
 };
 
 /* Notes of the nominal run (pipeline_notes.c), in the order they appear. */
