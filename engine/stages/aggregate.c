@@ -42,6 +42,8 @@ struct aggregate_work {
                                     node's child weights (means) */
     const double **cp;           /* [maxchild] a node's child planes */
     int avx512;                  /* the means run on AVX-512F */
+    void (*reader)(void *, int); /* NULL, or the node planes' reader */
+    void *reader_ctx;
 };
 
 struct aggregate_work *aggregate_work_alloc(const struct framework *fw,
@@ -68,6 +70,13 @@ struct aggregate_work *aggregate_work_alloc(const struct framework *fw,
         return NULL;
     }
     return w;
+}
+
+void aggregate_work_set_reader(struct aggregate_work *w, void (*fn)(void *ctx, int node),
+                               void *ctx)
+{
+    w->reader = fn;
+    w->reader_ctx = ctx;
 }
 
 void aggregate_work_free(struct aggregate_work *w)
@@ -431,20 +440,16 @@ int aggregate_tree(const struct framework *fw, const struct method *level_method
         if (nd->nchild == 0) {
             double *out = x + (size_t)n * cells;
             for (size_t k = 0; k < cells; k++) out[k] = NAN;
-            continue;
-        }
-        switch (m->aggregate) {
-        case AGG_MEDIAN:
+        } else if (m->aggregate == AGG_MEDIAN) {
             aggregate_median(fw, n, m, weight, x, cells, w, &low);
-            break;
-        case AGG_COPELAND:
+        } else if (m->aggregate == AGG_COPELAND) {
             aggregate_copeland(fw, n, m, weight, x, nunit, nyear, w, &low);
-            break;
-        default:
+        } else {
             rc = aggregate_mean(fw, n, m, weight, x, nunit, nyear, unit, year,
                                 w, &low, d);
-            break;
         }
+        if (rc == 0 && w->reader)
+            w->reader(w->reader_ctx, n);
     }
     if (low_coverage) *low_coverage = low;
     return rc;

@@ -60,6 +60,13 @@ struct aggregate_work *aggregate_work_alloc(const struct framework *fw,
                                             size_t nunit, size_t nyear);
 void aggregate_work_free(struct aggregate_work *w);   /* NULL is harmless */
 
+/* A reader of the node planes: aggregate_tree in work area w calls
+ * fn(ctx, n) as soon as node n's plane is written (every aggregate node in
+ * turn, children before parents), so that the caller reads it while it is
+ * still in the cache. fn NULL: none (the default). */
+void aggregate_work_set_reader(struct aggregate_work *w, void (*fn)(void *ctx, int node),
+                               void *ctx);
+
 /* Aggregate every non-indicator node of fw into x (fw->nnode planes of
  * nyear*nunit doubles; indicator planes are read, aggregate planes written).
  *

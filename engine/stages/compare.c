@@ -118,6 +118,8 @@ void compare_free(struct compare *cm)
         free(cm->plan->unit_first);
         free(cm->plan->unit);
         free(cm->plan->out_packed);
+        free(cm->plan->src_first);
+        free(cm->plan->src);
         free(cm->plan);
     }
     free(cm);

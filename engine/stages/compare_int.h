@@ -50,7 +50,15 @@ struct compare_plan {
     size_t *unit_first;          /* [rep.n + 1] */
     size_t *unit;
     size_t *out_packed;          /* [nextra] */
+    /* The score cell each value of pass k's packed indicator planes reads,
+     * or PASS_NONE (a NaN): src[src_first[k] ..], in the order of those
+     * planes; found once, so a replication's fill is a gather. NULL when
+     * the score planes pass UINT32 cells. */
+    size_t *src_first;           /* [rep.n + 1] */
+    uint32_t *src;
 };
+
+#define PASS_NONE UINT32_MAX
 
 struct compare_work {
     double *x;                   /* [nnode * maxslot * nunit] */
@@ -124,9 +132,11 @@ int compare_pass_eval_units(const struct framework *fw, const struct method *lm,
                             const struct compare_pass *ps, const double *score,
                             const size_t *unit, size_t nu, struct compare_work *w);
 /* The packed units and cells of every replication pass (plan->unit_first,
- * unit, out_packed), once the passes and out_cell are final. 0, or -1 on
+ * unit, out_packed, src_first, src) for ni indicators of nunit units and
+ * nyear years, once the passes and out_cell are final. 0, or -1 on
  * ENOMEM. */
-int compare_plan_pack(struct compare_plan *pl, size_t nunit, size_t nextra);
+int compare_plan_pack(struct compare_plan *pl, size_t ni, size_t nunit, size_t nyear,
+                      size_t nextra);
 
 /* Cell of node n, slot s, unit u in a pass's planes. */
 static inline size_t compare_cell(size_t n, size_t s, size_t nslot, size_t nunit, size_t u)

@@ -97,6 +97,17 @@ static int pass_aggregate(const struct framework *fw, const struct method *lm,
     return 0;
 }
 
+/* Whether pass ps takes indicator i of unit u in slot s, and the year
+ * index it reads (0 when it does not take it). */
+static inline int pass_take(const struct compare_pass *ps, size_t nunit, size_t i, size_t s,
+                            size_t u, size_t *t)
+{
+    int st = ps->slot_t[s * nunit + u];
+    int take = st >= 0 && ps->mask[i * nunit + u];
+    *t = take ? (size_t)st : 0;
+    return take;
+}
+
 /* The indicator planes of pass ps into x, for the nu units unit[0..nu)
  * (unit NULL: every unit, nu = nunit), from score or target as
  * compare_pass_eval says. */
@@ -108,14 +119,11 @@ static void pass_fill(size_t ni, size_t nunit, size_t nyear, const struct compar
     for (size_t i = 0; i < ni; i++)
         for (size_t s = 0; s < ns; s++) {
             double *row = x + (i * ns + s) * nu;
-            const int *st = ps->slot_t + s * nunit;
-            const uint8_t *mk = ps->mask + i * nunit;
             for (size_t j = 0; j < nu; j++) {
                 /* read year 0 where the cell is not taken, and drop it
                    (no branch on the mask, which has no pattern) */
-                size_t u = unit ? unit[j] : j;
-                int take = st[u] >= 0 && mk[u];
-                size_t t = take ? (size_t)st[u] : 0;
+                size_t u = unit ? unit[j] : j, t;
+                int take = pass_take(ps, nunit, i, s, u, &t);
                 double v = target ? target[i * nyear + t] : score[(i * nyear + t) * nunit + u];
                 row[j] = take ? v : NAN;
             }
@@ -140,7 +148,41 @@ int compare_pass_eval_units(const struct framework *fw, const struct method *lm,
     return pass_aggregate(fw, lm, weight, nu, ps->nslot, w);
 }
 
-int compare_plan_pack(struct compare_plan *pl, size_t nunit, size_t nextra)
+/* plan->src of the packed passes (plan->unit, unit_first): pass_fill's
+ * cells, each the score cell it reads or PASS_NONE. Left NULL when the
+ * score planes have more cells than a uint32 holds (compare_replicate then
+ * fills by pass_fill). 0, or -1 on ENOMEM. */
+static int plan_sources(struct compare_plan *pl, size_t ni, size_t nunit, size_t nyear)
+{
+    size_t np = pl->rep.n, total = 0;
+    if (ni * nyear * nunit >= PASS_NONE) return 0;
+    pl->src_first = malloc((np + 1) * sizeof *pl->src_first);
+    if (!pl->src_first) return -1;
+    for (size_t k = 0; k < np; k++) {
+        pl->src_first[k] = total;
+        total += ni * pl->rep.v[k].nslot * (pl->unit_first[k + 1] - pl->unit_first[k]);
+    }
+    pl->src_first[np] = total;
+    pl->src = malloc((total + 1) * sizeof *pl->src);
+    if (!pl->src) return -1;
+    for (size_t k = 0; k < np; k++) {
+        const struct compare_pass *ps = &pl->rep.v[k];
+        const size_t *unit = pl->unit + pl->unit_first[k];
+        size_t nu = pl->unit_first[k + 1] - pl->unit_first[k];
+        uint32_t *src = pl->src + pl->src_first[k];
+        for (size_t i = 0; i < ni; i++)
+            for (size_t s = 0; s < ps->nslot; s++)
+                for (size_t j = 0; j < nu; j++) {
+                    size_t t;
+                    int take = pass_take(ps, nunit, i, s, unit[j], &t);
+                    *src++ = take ? (uint32_t)((i * nyear + t) * nunit + unit[j]) : PASS_NONE;
+                }
+    }
+    return 0;
+}
+
+int compare_plan_pack(struct compare_plan *pl, size_t ni, size_t nunit, size_t nyear,
+                      size_t nextra)
 {
     size_t np = pl->rep.n, nu_all = 0;
     size_t *pos = malloc((nunit + 1) * sizeof *pos);
@@ -169,7 +211,7 @@ int compare_plan_pack(struct compare_plan *pl, size_t nunit, size_t nextra)
     }
     pl->unit_first[np] = nu_all;
     free(pos);
-    return 0;
+    return plan_sources(pl, ni, nunit, nyear);
 }
 
 /* The slot of unit u in pass list ps from `first` holding ends (ta, tb):
@@ -323,7 +365,7 @@ int compare_changes_common(struct compare_ctx *x, struct compare *cm)
     first = NULL;
     o.cell = NULL;
     o.val = NULL;
-    rc = compare_plan_pack(pl, x->nu, cm->nextra);
+    rc = compare_plan_pack(pl, x->ni, x->nu, x->ny, cm->nextra);
 done:
     free(pidx);
     free(first);
@@ -341,8 +383,18 @@ void compare_replicate(const struct compare *cm, const struct framework *fw,
         size_t j0 = pl->out_first[k], j1 = pl->out_first[k + 1];
         if (j0 == j1) continue;
         const size_t *unit = pl->unit + pl->unit_first[k];
-        compare_pass_eval_units(fw, lm, weight, cm->nunit, cm->nyear, &pl->rep.v[k], score,
-                                unit, pl->unit_first[k + 1] - pl->unit_first[k], w);
+        size_t nu = pl->unit_first[k + 1] - pl->unit_first[k];
+        if (pl->src) {
+            /* pass_fill's values from the cells it reads, found once */
+            const uint32_t *src = pl->src + pl->src_first[k];
+            size_t n = pl->src_first[k + 1] - pl->src_first[k];
+            for (size_t q = 0; q < n; q++)
+                w->x[q] = src[q] != PASS_NONE ? score[src[q]] : NAN;
+            pass_aggregate(fw, lm, weight, nu, pl->rep.v[k].nslot, w);
+        } else {
+            compare_pass_eval_units(fw, lm, weight, cm->nunit, cm->nyear, &pl->rep.v[k],
+                                    score, unit, nu, w);
+        }
         for (size_t j = j0; j < j1; j++) extra[j] = w->x[pl->out_packed[j]];
     }
 }

@@ -93,8 +93,14 @@ void normalise_work_free(struct normalise_work *w)
 void normalise_direction(const struct framework *fw, double *x, size_t nunit,
                          size_t nyear)
 {
+    normalise_direction_range(fw, x, nunit, nyear, 0, (size_t)fw->nind);
+}
+
+void normalise_direction_range(const struct framework *fw, double *x, size_t nunit,
+                               size_t nyear, size_t i0, size_t i1)
+{
     size_t plane = nunit * nyear;
-    for (int i = 0; i < fw->nind; i++) {
+    for (size_t i = i0; i < i1; i++) {
         if (fw->node[i].direction >= 0) continue;
         double *xi = x + (size_t)i * plane;
         for (size_t k = 0; k < plane; k++) xi[k] = -xi[k];
@@ -279,13 +285,17 @@ SIMD_TARGET static void slice_stats_avx512(const double *x, size_t n, double *mn
 }
 #endif
 
-/* min, max, mean, sd and count of every scope slice of x into p: one slice
- * per indicator (pooled, copied into each year) or per indicator-year. */
+/* min, max, mean, sd and count of every scope slice of indicators [i0, i1)
+ * of x into p: one slice per indicator (pooled, copied into each year) or
+ * per indicator-year. Slices are taken 8 (or STAT_LANES) at a time from
+ * the range's first, so a range starting at a multiple of 8 indicators
+ * groups them as the whole cube does. */
 static void params_stats(struct normalise_params *p, const double *x, size_t nunit,
-                         int pooled)
+                         int pooled, size_t i0, size_t i1)
 {
     size_t ny = p->nyear, len = pooled ? ny * nunit : nunit;
-    size_t ns = pooled ? p->nind : p->nind * ny, step = pooled ? ny : 1, s = 0;
+    size_t ns = pooled ? i1 : i1 * ny, step = pooled ? ny : 1;
+    size_t s = pooled ? i0 : i0 * ny;
 #if SIMD_AVX512
     if (simd_avx512())
         for (; s + 8 <= ns; s += 8) {
@@ -305,7 +315,7 @@ static void params_stats(struct normalise_params *p, const double *x, size_t nun
                     p->count + o);
     }
     if (!pooled) return;
-    for (size_t i = 0; i < p->nind; i++)
+    for (size_t i = i0; i < i1; i++)
         for (size_t t = 1; t < ny; t++) {
             size_t s0 = i * ny;
             p->min[s0 + t] = p->min[s0];
@@ -319,6 +329,13 @@ static void params_stats(struct normalise_params *p, const double *x, size_t nun
 int normalise_params_compute(struct normalise_params *p, const struct method *m,
                              const struct framework *fw, const double *x,
                              size_t nunit, struct diag *d)
+{
+    return normalise_params_compute_range(p, m, fw, x, nunit, 0, p->nind, d);
+}
+
+int normalise_params_compute_range(struct normalise_params *p, const struct method *m,
+                                   const struct framework *fw, const double *x,
+                                   size_t nunit, size_t i0, size_t i1, struct diag *d)
 {
     switch (m->normalise) {
     case NORM_NONE: case NORM_MINMAX: case NORM_ZSCORE: case NORM_GOALPOSTS:
@@ -334,8 +351,8 @@ int normalise_params_compute(struct normalise_params *p, const struct method *m,
     }
     p->m = *m;
     size_t nyear = p->nyear, plane = nunit;
-    params_stats(p, x, nunit, m->scope == SCOPE_POOLED);
-    for (size_t i = 0; i < p->nind; i++) {
+    params_stats(p, x, nunit, m->scope == SCOPE_POOLED, i0, i1);
+    for (size_t i = i0; i < i1; i++) {
         const struct fw_node *nd = &fw->node[i];
         double dir = nd->direction < 0 ? -1.0 : 1.0;
         enum norm_method meth = m->normalise;
@@ -402,14 +419,20 @@ int normalise_params_compute(struct normalise_params *p, const struct method *m,
 void normalise_params_hold(struct normalise_params *p,
                            const struct normalise_params *held)
 {
-    for (size_t i = 0; i < p->nind; i++) {
+    normalise_params_hold_range(p, held, 0, p->nind);
+}
+
+void normalise_params_hold_range(struct normalise_params *p,
+                                 const struct normalise_params *held, size_t i0, size_t i1)
+{
+    for (size_t i = i0; i < i1; i++) {
         p->method[i] = held->method[i];
         p->fallback[i] = held->fallback[i];
         p->lo[i] = held->lo[i];
         p->hi[i] = held->hi[i];
         p->target[i] = held->target[i];
     }
-    for (size_t s = 0; s < p->nind * p->nyear; s++)
+    for (size_t s = i0 * p->nyear; s < i1 * p->nyear; s++)
         p->constant[s] |= held->constant[s];
 }
 

@@ -117,6 +117,9 @@ void normalise_work_free(struct normalise_work *w);       /* NULL is harmless */
  * i < p->nind = fw->nind). x holds fw->nind*nyear*nunit doubles. Cannot fail. */
 void normalise_direction(const struct framework *fw, double *x, size_t nunit,
                          size_t nyear);
+/* The same for indicators [i0, i1) only (x still points at indicator 0). */
+void normalise_direction_range(const struct framework *fw, double *x, size_t nunit,
+                               size_t nyear, size_t i0, size_t i1);
 
 /* Compute p from the prepared values x (direction already applied; p->nind
  * must equal fw->nind) with the settings m (scope, method, range). Fills
@@ -126,6 +129,15 @@ int normalise_params_compute(struct normalise_params *p, const struct method *m,
                              const struct framework *fw, const double *x,
                              size_t nunit, struct diag *d);
 
+/* The same for indicators [i0, i1) only: their fields of p, from their
+ * planes of x (x still points at indicator 0). Ranges starting at
+ * multiples of NORMALISE_BLOCK indicators give the same parameters, bit
+ * for bit, as one call over all. */
+#define NORMALISE_BLOCK 8
+int normalise_params_compute_range(struct normalise_params *p, const struct method *m,
+                                   const struct framework *fw, const double *x,
+                                   size_t nunit, size_t i0, size_t i1, struct diag *d);
+
 /* Hold the decisions of the nominal parameters `held` (same sizes) in p,
  * computed from a replication's values: the effective method, fallback,
  * goalposts and target of each indicator, and every slice constant in held
@@ -133,6 +145,9 @@ int normalise_params_compute(struct normalise_params *p, const struct method *m,
  * deviations and reference values stay p's own. Cannot fail. */
 void normalise_params_hold(struct normalise_params *p,
                            const struct normalise_params *held);
+/* The same for indicators [i0, i1) only. */
+void normalise_params_hold_range(struct normalise_params *p,
+                                 const struct normalise_params *held, size_t i0, size_t i1);
 
 /* Number of indicators with at least one constant slice. */
 size_t normalise_params_constant_count(const struct normalise_params *p);

@@ -140,6 +140,15 @@ int results_coverage_restore(struct results *r);
 struct pipeline_work *pipeline_work_new(const struct pipeline *p);
 void pipeline_work_free(struct pipeline_work *w);   /* NULL is harmless */
 
+/* A reader of the score row: an evaluation in work area w calls fn(ctx,
+ * score, k0, k1) whenever cells [k0, k1) of its score row are final (each
+ * indicator's planes as soon as they are normalised and ranked, then the
+ * aggregates and the recomputed change values after them: every cell once,
+ * in that order), so that the caller reads them while they are still in
+ * the cache. fn NULL: none (the default). ctx is the caller's. */
+typedef void (*pipeline_cells_fn)(void *ctx, const double *score, size_t k0, size_t k1);
+void pipeline_work_set_reader(struct pipeline_work *w, pipeline_cells_fn fn, void *ctx);
+
 /* One Monte Carlo replication: evaluate the raw values x (nind planes in
  * the cube's layout and units; overwritten: on return x holds the prepared
  * values) holding the nominal run's decisions (see the top of this file).

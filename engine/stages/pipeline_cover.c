@@ -104,16 +104,16 @@ int results_coverage_restore(struct results *r)
     return 0;
 }
 
-void pipeline_rank(const struct pipeline *p, const double *score, uint16_t *rank,
-                   struct pipeline_work *w)
+void pipeline_rank_planes(const struct pipeline *p, const double *score, uint16_t *rank,
+                          size_t k0, size_t k1, struct pipeline_work *w)
 {
-    size_t nu = p->c->nunit, nplane = (size_t)p->fw->nnode * p->c->nyear;
-    for (size_t k = 0; k < nplane; k++) {
+    size_t nu = p->c->nunit;
+    for (size_t k = k0; k < k1; k++) {
         const double *x = score + k * nu;
         /* the next plane comes from memory while this one is sorted (a
            replication's planes are far more than a core's cache holds, and
            a plane is too short for the hardware to fetch ahead by itself) */
-        if (k + 1 < nplane)
+        if (k + 1 < k1)
             for (size_t u = 0; u < nu; u += 8) __builtin_prefetch(x + nu + u);
         const uint8_t *ok = p->rank_ok ? p->rank_ok + k * nu : NULL;
         int all = 1;
@@ -124,6 +124,12 @@ void pipeline_rank(const struct pipeline *p, const double *score, uint16_t *rank
         }
         rank_plane(x, nu, rank + k * nu, w->rw);
     }
+}
+
+void pipeline_rank(const struct pipeline *p, const double *score, uint16_t *rank,
+                   struct pipeline_work *w)
+{
+    pipeline_rank_planes(p, score, rank, 0, (size_t)p->fw->nnode * p->c->nyear, w);
 }
 
 void pipeline_note_ranks(struct notes *nt, const struct pipeline *p, const struct results *r)

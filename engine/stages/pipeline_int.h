@@ -53,6 +53,12 @@ struct pipeline_work {
     size_t *ibuf;                  /* [nyear * nunit] */
     size_t low_coverage;           /* aggregate cells missing for coverage */
     struct compare_work *cw;       /* NULL when there is nothing to recompute */
+    pipeline_cells_fn reader;      /* NULL, or the score row's reader */
+    void *reader_ctx;
+    /* the evaluation in flight, for node_done (pipeline.c) */
+    const struct pipeline *cur_p;
+    const double *cur_score;
+    uint16_t *cur_rank;
 };
 
 /* Notes of the nominal run (pipeline_notes.c), in the order they appear. */
@@ -79,6 +85,10 @@ int pipeline_coverage(struct pipeline *p, struct results *r);
  * (pipeline_cover.c); buf holds a plane. */
 void pipeline_rank(const struct pipeline *p, const double *score, uint16_t *rank,
                    struct pipeline_work *w);
+/* The same for planes [k0, k1) only (plane k: node k / nyear, year
+ * k % nyear). */
+void pipeline_rank_planes(const struct pipeline *p, const double *score, uint16_t *rank,
+                          size_t k0, size_t k1, struct pipeline_work *w);
 void pipeline_note_ranks(struct notes *nt, const struct pipeline *p, const struct results *r);
 
 /* results->target_score (pipeline_targets.c). Returns 0, or -1 on ENOMEM. */

@@ -7,10 +7,16 @@
  *   obs[q] = {base, sd, cell}          16 bytes, read once a replication
  *   run[(t * nind) + i] = first obs    of indicator i in year t
  *   range[i] = [lo, hi]                the censoring bounds (+-inf when open)
+ *   keep[2j], keep[2j + 1] = [a, b)    the j-th run of cells no draw writes
  *
  * so the draw loop keeps the bounds in registers and reads 16 bytes an
  * observation (at network scale 493,416 observations, 7.9 MB a
- * replication).
+ * replication), and a replication copies only the cells in the runs of
+ * keep from the raw values (draws_start): in the network-scale benchmark
+ * 24,511 cells in 23,316 runs instead of the 3.9 MB of the whole cube; the
+ * copy and the draws took 4.14-4.52 ms a replication against 4.55-4.87 ms
+ * for a memcpy of every cell and the draws (thread CPU time, medians of 9
+ * x 100 replications, shared 2-core Xeon, gcc 12 -O2).
  */
 #include "draws.h"
 
@@ -36,6 +42,8 @@ struct draws {
     size_t *run;        /* [nyear * nind + 1] */
     double *lo, *hi;    /* [nind] */
     int *year;          /* [nyear] */
+    uint32_t *keep;     /* [2 nkeep] runs [a, b) of the cells no draw writes */
+    size_t nkeep;
 };
 
 void draws_wilson(double p, double n, double z, double *centre, double *half)
@@ -57,6 +65,7 @@ void draws_free(struct draws *dr)
     free(dr->lo);
     free(dr->hi);
     free(dr->year);
+    free(dr->keep);
     free(dr);
 }
 
@@ -115,6 +124,34 @@ static void indicator_range(const struct framework *fw, const struct cube *c, si
     }
 }
 
+/* dr->keep: the runs of the ncell cube cells that no observation of dr
+ * covers. Returns 0, or -1 on ENOMEM. */
+static int keep_runs(struct draws *dr, size_t ncell)
+{
+    uint8_t *drawn = calloc(ncell + 1, 1);
+    if (!drawn) return -1;
+    draws_mark(dr, drawn);
+    drawn[ncell] = 1;           /* a sentinel that ends the last run */
+    size_t n = 0;
+    for (size_t k = 0; k < ncell; k++) n += !drawn[k] && (k == 0 || drawn[k - 1]);
+    dr->keep = malloc((2 * n + 1) * sizeof *dr->keep);
+    if (!dr->keep) {
+        free(drawn);
+        return -1;
+    }
+    dr->nkeep = n;
+    size_t j = 0;
+    for (size_t k = 0; k < ncell; k++) {
+        if (drawn[k]) continue;
+        size_t a = k;
+        while (!drawn[k]) k++;
+        dr->keep[j++] = (uint32_t)a;
+        dr->keep[j++] = (uint32_t)k;
+    }
+    free(drawn);
+    return 0;
+}
+
 struct draws *draws_new(const struct framework *fw, const struct cube *c, double level,
                         struct draws_count *count)
 {
@@ -160,12 +197,31 @@ struct draws *draws_new(const struct framework *fw, const struct cube *c, double
     dr->run[ny * ni] = q;
     dr->nobs = q;
     free(percent);
+    if (keep_runs(dr, ni * ny * nu) != 0) {
+        draws_free(dr);
+        return NULL;
+    }
     return dr;
 }
 
 void draws_mark(const struct draws *dr, unsigned char *mask)
 {
     for (size_t q = 0; q < dr->nobs; q++) mask[dr->obs[q].cell] = 1;
+}
+
+void draws_start(const struct draws *dr, const double *value, double *x)
+{
+    const uint32_t *kp = dr->keep;
+    for (size_t j = 0; j < dr->nkeep; j++) {
+        size_t a = kp[2 * j], b = kp[2 * j + 1];
+        /* most runs are one or two cells: a call to memcpy costs more */
+        if (b - a <= 2) {
+            x[a] = value[a];
+            if (b - a == 2) x[a + 1] = value[a + 1];
+        } else {
+            memcpy(x + a, value + a, (b - a) * sizeof *x);
+        }
+    }
 }
 
 /* Seed of the stream of replication r in calendar year `year`: draws.h. */

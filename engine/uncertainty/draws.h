@@ -63,6 +63,12 @@ size_t draws_size(const struct draws *dr);
  * nind planes of bytes; other cells are left as they are). */
 void draws_mark(const struct draws *dr, unsigned char *mask);
 
+/* The cells of x that draws_apply does not write (missing, exact) from
+ * value (the cube's raw values, nind planes): with draws_apply, x gets a
+ * replication's raw values without a copy of the whole cube. Cannot
+ * fail. */
+void draws_start(const struct draws *dr, const double *value, double *x);
+
 /* Replication r: overwrite every cell with error in x (the cube's raw
  * values, nind planes) by its draw; exact cells are not touched. Cannot
  * fail. */

@@ -66,26 +66,36 @@ double uncertainty_quantile(double *x, size_t n, double p)
 
 /* ---- phase 1: replications ------------------------------------------------ */
 
+void uncertainty_deviations(void *ctx, const double *s, size_t k0, size_t k1)
+{
+    struct worker *w = ctx;
+    const struct unc *U = w->U;
+    const double *nom = U->res->score, *extra = U->res->compare->extra;
+    size_t nres = U->nnode * U->ny * U->nu, k = k0;
+    float *dv = w->dv;
+    for (; k < k1 && k < nres; k++) dv[k] = (float)(s[k] - nom[k]);
+    for (; k < k1; k++) dv[k] = (float)(s[k] - extra[k - nres]);
+}
+
 void *uncertainty_worker_replicate(void *arg)
 {
     struct worker *w = arg;
     struct unc *U = w->U;
     const struct cube *c = U->c;
-    size_t nraw = c->nind * U->ny * U->nu, all = U->rowcells;
+    size_t all = U->rowcells;
     for (long b = w->b0; b < w->b1 && w->err_r < 0; b++) {
         long r = U->r0 + b;
-        memcpy(w->x, c->value, nraw * sizeof *w->x);
+        draws_start(U->dr, c->value, w->x);
         draws_apply(U->dr, U->seed, r, w->x);
         uint16_t *rk = U->rk + (size_t)b * all;
+        /* the pipeline hands each part of the score row, as soon as it is
+           final, to uncertainty_deviations (set in workers_new), which
+           writes this row of dev */
+        w->dv = U->dev + (size_t)b * all;
         if (pipeline_replicate(U->pl, w->pw, w->x, w->s, rk, &w->d) != 0) {
             w->err_r = r;
             break;
         }
-        float *dv = U->dev + (size_t)b * all;
-        const double *nom = U->res->score, *extra = U->res->compare->extra;
-        size_t nres = U->nnode * U->ny * U->nu;
-        for (size_t k = 0; k < nres; k++) dv[k] = (float)(w->s[k] - nom[k]);
-        for (size_t k = nres; k < all; k++) dv[k] = (float)(w->s[k] - extra[k - nres]);
     }
     return NULL;
 }

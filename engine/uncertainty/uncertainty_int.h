@@ -51,6 +51,7 @@ struct worker {
     struct pipeline_work *pw;
     double *x, *s;               /* one evaluation's planes */
     float *chrow;                /* [CELL_BLOCK] a block of changes */
+    float *dv;                   /* the row of dev being replicated */
     long b0, b1;                 /* rows of the batch this worker replicates */
     size_t k0, k1;               /* chunk cells it feeds / reads */
     size_t h0, h1;               /* chunk change cells */
@@ -62,6 +63,11 @@ struct worker {
 void *uncertainty_worker_replicate(void *arg);  /* phase 1 of a batch */
 void *uncertainty_worker_feed(void *arg);       /* phase 2 of a batch */
 void *uncertainty_worker_read(void *arg);       /* the quantiles */
+
+/* The score row's reader (pipeline_cells_fn) of a worker's work area:
+ * cells [k0, k1) of the replication's scores s into the worker's row of
+ * dev, less their nominal values. */
+void uncertainty_deviations(void *ctx, const double *s, size_t k0, size_t k1);
 
 /* Run fn on w[0 .. nt), the first on the calling thread. */
 void uncertainty_threads(struct worker *w, int nt, void *(*fn)(void *));

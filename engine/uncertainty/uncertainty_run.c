@@ -379,6 +379,7 @@ static int workers_new(struct run *rn, const struct cube *c)
         w->s = malloc((U->rowcells + 1) * sizeof *w->s);
         w->chrow = malloc((size_t)U->batch * 4096 * sizeof *w->chrow);
         if (!w->pw || !w->x || !w->s || !w->chrow) return -1;
+        pipeline_work_set_reader(w->pw, uncertainty_deviations, w);
     }
     return 0;
 }
