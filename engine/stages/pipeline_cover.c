@@ -12,9 +12,12 @@
  * The plane can be dropped and computed again (results_coverage_drop,
  * results_coverage_restore) by a run short of memory.
  *
- * Invariants: the coverage depends only on which cells have a value, which
- * no replication changes (screening is held, imputation fills the same
- * cells), so the nominal rule applies to every replication unchanged.
+ * Invariants: the coverage depends only on which cells have a value. A
+ * replication changes that in one case only: a log-treated indicator (the
+ * decision held) whose draw is <= 0 loses that value there (METHODS.md,
+ * counted in the Notes); screening is held and imputation fills the same
+ * cells. The nominal rule applies to every replication unchanged, that
+ * case included: which scores are ranked is held like screening.
  */
 #include <math.h>
 #include <stdlib.h>
