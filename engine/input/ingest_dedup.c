@@ -16,8 +16,8 @@
  * kept up to date as files are committed), so a file costs in proportion to
  * its own rows. Sorting the whole set for every file made reading a
  * network's returns quadratic: 352 one-unit returns (42,157 rows) took
- * 0.30-0.52 s, half of it here (tests/bench/bench_xlsx.c has the figures
- * after).
+ * 0.26-0.52 s from CSV, half of it here (tests/bench/bench_xlsx.c has the
+ * figures after).
  *
  * Invariants: the key is exact (no hashing): unit < 2^17 (INGEST_MAX_UNITS
  * is 100,000), year - 1000 < 2^14 (csv_parse_year gives 1000..9999), ind in

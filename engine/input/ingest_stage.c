@@ -382,14 +382,14 @@ static void commit_swap(struct ingest_stage *g, struct commit *k)
     s->attr = k->attr;
     s->nunit = k->nu;
     s->nattr = k->na;
-    if (k->v && k->v == s->v) {
-        memcpy(s->v + s->n, g->obs, g->nobs * sizeof *s->v);
-    } else if (k->v) {
-        free(s->v);
-        s->v = k->v;
-        s->alloc = g->nobs;
-    }
     if (k->v) {
+        if (k->v == s->v) {   /* room made: the staged rows go after the set's */
+            memcpy(s->v + s->n, g->obs, g->nobs * sizeof *s->v);
+        } else {              /* the staged rows taken over */
+            free(s->v);
+            s->v = k->v;
+            s->alloc = g->nobs;
+        }
         s->n += g->nobs;
         ingest_keys_added(s, s->n - g->nobs);
     }

@@ -48,7 +48,7 @@
  * A year's returns (the fourth size): before, every file was checked for
  * duplicates by sorting it with the whole set, and the set's rows were
  * copied into a new array at each commit, so each file cost in proportion
- * to the set: 352 returns took 0.26-0.43 s from CSV and 0.32-0.36 s from
+ * to the set: 352 returns took 0.26-0.52 s from CSV and 0.32-0.48 s from
  * workbooks. With the key index (ingest_dedup.c) and rows appended in
  * place: 22-29 ms and 69-84 ms, 0.06-0.08 and 0.20-0.24 ms a return
  * (alternating runs, shared machine); xlsx/csv 2.9-3.2 on a quiet machine,
