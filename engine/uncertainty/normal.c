@@ -161,7 +161,9 @@ SIMD_TARGET_DQ static inline __m512i rotl64(__m512i x, int k)
  * group of 8 draws is one xoshiro256++ step of every lane and the
  * ziggurat's rectangle test in the vector unit; a lane that falls past its
  * rectangle (1.2 % of words) takes normal_zig_slow on its own state, as
- * normal_next does, so the draws are those of fill_scalar, bit for bit. */
+ * normal_next does, so the draws are those of fill_scalar, bit for bit.
+ * The tables are read lane by lane (scalar loads are faster than a gather
+ * here: normal.h). */
 SIMD_TARGET_DQ static void fill_avx512(struct normal_lanes *z, double *out, size_t n)
 {
     uint64_t st[4][NORMAL_LANES];
@@ -186,8 +188,15 @@ SIMD_TARGET_DQ static void fill_avx512(struct normal_lanes *z, double *out, size
         __m512i i = _mm512_and_si512(w, layer);
         __m512d u = _mm512_cvtepu64_pd(_mm512_srli_epi64(w, 11));
         u = _mm512_sub_pd(_mm512_mul_pd(two, _mm512_mul_pd(u, scale)), one);
-        __m512d ratio = _mm512_i64gather_pd(i, normal_zig_ratio, 8);
-        __m512d x = _mm512_i64gather_pd(i, normal_zig_x, 8);
+        uint64_t ix[NORMAL_LANES];
+        _mm512_storeu_si512(ix, i);
+        __m512d ratio = _mm512_set_pd(
+            normal_zig_ratio[ix[7]], normal_zig_ratio[ix[6]], normal_zig_ratio[ix[5]],
+            normal_zig_ratio[ix[4]], normal_zig_ratio[ix[3]], normal_zig_ratio[ix[2]],
+            normal_zig_ratio[ix[1]], normal_zig_ratio[ix[0]]);
+        __m512d x = _mm512_set_pd(normal_zig_x[ix[7]], normal_zig_x[ix[6]], normal_zig_x[ix[5]],
+                                  normal_zig_x[ix[4]], normal_zig_x[ix[3]], normal_zig_x[ix[2]],
+                                  normal_zig_x[ix[1]], normal_zig_x[ix[0]]);
         __m512d au = _mm512_castsi512_pd(_mm512_and_si512(_mm512_castpd_si512(u), absmask));
         __mmask8 ok = _mm512_cmp_pd_mask(au, ratio, _CMP_LT_OQ);
         _mm512_storeu_pd(out + q, _mm512_mul_pd(u, x));

@@ -563,29 +563,74 @@ SIMD_TARGET_BW static void add_values(struct tails *t, const float *v, const uin
     }
 }
 
-/* One block of at most 16 rows, cell by cell (block_f, block_u). */
+/* r[b] lane j into r[j] lane b: the rows of 16 cells' block into one
+ * register a cell, by unpacks and 128-bit lane shuffles (64 of them). */
+SIMD_TARGET static inline void transpose16(__m512 r[16])
+{
+    __m512 t[16], u[16];
+    for (int a = 0; a < 16; a += 2) {
+        t[a] = _mm512_unpacklo_ps(r[a], r[a + 1]);
+        t[a + 1] = _mm512_unpackhi_ps(r[a], r[a + 1]);
+    }
+    for (int a = 0; a < 16; a += 4)
+        for (int q = 0; q < 2; q++) {
+            __m512d x = _mm512_castps_pd(t[a + q]), y = _mm512_castps_pd(t[a + 2 + q]);
+            u[a + 2 * q] = _mm512_castpd_ps(_mm512_unpacklo_pd(x, y));
+            u[a + 2 * q + 1] = _mm512_castpd_ps(_mm512_unpackhi_pd(x, y));
+        }
+    for (int a = 0; a < 16; a += 8)
+        for (int q = 0; q < 4; q++) {
+            t[a + q] = _mm512_shuffle_f32x4(u[a + q], u[a + 4 + q], 0x88);
+            t[a + 4 + q] = _mm512_shuffle_f32x4(u[a + q], u[a + 4 + q], 0xdd);
+        }
+    for (int q = 0; q < 8; q++) {
+        r[q] = _mm512_shuffle_f32x4(t[q], t[8 + q], 0x88);
+        r[8 + q] = _mm512_shuffle_f32x4(t[q], t[8 + q], 0xdd);
+    }
+}
+
+/* One block of at most 16 rows, 16 cells at a time (block_f, block_u):
+ * the 16 cells' part of each row is one load, and a transpose gives each
+ * cell its block in one register; rows past the block and cells past c1
+ * read as missing (NaN, rank 0). Against a 16-lane gather a cell and a
+ * copy of the ranks through memory: tails.h (Speed). */
 SIMD_TARGET_BW static void add_block(struct tails *t, const float *v, const uint16_t *rk,
                                      size_t stride, long rows, size_t c0, size_t c1)
 {
     uint32_t m = t->m;
-    __m512i at = _mm512_mullo_epi32(iota16(), _mm512_set1_epi32((int)stride));
-    __m512 nan = _mm512_set1_ps(NAN);
-    __mmask16 kr = (__mmask16)((1u << rows) - 1u);
-    for (size_t k = c0; k < c1; k++) {
-        if (k + TAILS_AHEAD < c1) prefetch(t, k + TAILS_AHEAD, 0);
-        __m512 x = _mm512_mask_i32gather_ps(nan, kr, at, v + (k - c0), 4);
-        __mmask16 pr = _mm512_mask_cmp_ps_mask(kr, x, x, _CMP_ORD_Q);
-        block_f(t->lo_buf + k * m, t->hi_buf + k * m, &t->lo_tau[k], &t->hi_tau[k], &t->np[k],
-                m, x, pr);
+    __m512 nan = _mm512_set1_ps(NAN), r[16];
+    for (size_t k0 = c0; k0 < c1; k0 += 16) {
+        size_t nk = c1 - k0 < 16 ? c1 - k0 : 16;
+        __mmask16 kc = (__mmask16)((1u << nk) - 1u);
+        for (long b = 0; b < 16; b++)
+            r[b] = b < rows ? _mm512_mask_loadu_ps(nan, kc, v + (size_t)b * stride + (k0 - c0))
+                            : nan;
+        transpose16(r);
+        for (size_t j = 0; j < nk; j++) {
+            size_t k = k0 + j;
+            if (k + TAILS_AHEAD < c1) prefetch(t, k + TAILS_AHEAD, 0);
+            __mmask16 pr = _mm512_cmp_ps_mask(r[j], r[j], _CMP_ORD_Q);
+            block_f(t->lo_buf + k * m, t->hi_buf + k * m, &t->lo_tau[k], &t->hi_tau[k],
+                    &t->np[k], m, r[j], pr);
+        }
     }
     if (!rk || !t->rnp) return;
-    for (size_t k = c0; k < c1; k++) {
-        if (k + TAILS_AHEAD < c1) prefetch(t, k + TAILS_AHEAD, 1);
-        uint16_t x[16] = {0};
-        for (long b = 0; b < rows; b++) x[b] = rk[(size_t)b * stride + (k - c0)];
-        __m512i xi = _mm512_cvtepu16_epi32(_mm256_loadu_si256((const __m256i *)x));
-        block_u(t->rlo_buf + k * m, t->rhi_buf + k * m, &t->rlo_tau[k], &t->rhi_tau[k],
-                &t->rnp[k], m, _mm512_cvtepi32_ps(xi), _mm512_test_epi32_mask(xi, xi));
+    __m512 zero = _mm512_setzero_ps();
+    for (size_t k0 = c0; k0 < c1; k0 += 16) {
+        size_t nk = c1 - k0 < 16 ? c1 - k0 : 16;
+        __mmask16 kc = (__mmask16)((1u << nk) - 1u);
+        for (long b = 0; b < 16; b++)
+            r[b] = b < rows ? _mm512_cvtepi32_ps(_mm512_cvtepu16_epi32(_mm512_castsi512_si256(
+                                  _mm512_maskz_loadu_epi16(
+                                      (__mmask32)kc, rk + (size_t)b * stride + (k0 - c0)))))
+                            : zero;
+        transpose16(r);
+        for (size_t j = 0; j < nk; j++) {
+            size_t k = k0 + j;
+            if (k + TAILS_AHEAD < c1) prefetch(t, k + TAILS_AHEAD, 1);
+            block_u(t->rlo_buf + k * m, t->rhi_buf + k * m, &t->rlo_tau[k], &t->rhi_tau[k],
+                    &t->rnp[k], m, r[j], _mm512_cmp_ps_mask(r[j], zero, _CMP_NEQ_UQ));
+        }
     }
 }
 

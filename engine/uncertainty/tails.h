@@ -43,6 +43,14 @@
  * value by value either way) 7.0-7.9 s against 7.7 s. The insertions in
  * registers, one value at a time, took 11.5-11.9 s against 18.6 s with
  * the portable insertion loop (network scale, whole stage's feed).
+ * A block's values reach a cell's register by a transpose: 16 cells' part
+ * of each of the 16 rows is one load, and 64 shuffles give 16 cells their
+ * blocks. With a 16-lane gather a cell (about 25 cycles on the benchmark
+ * host) and the ranks copied through memory, the feed took 6.39-7.61 s
+ * against 4.13-5.28 s (network scale, R = 1000, one thread, alternating
+ * runs on a loaded host). Tiles of 1,024 cells taking every block of a
+ * batch of 32 rows, so that a cell's buffers serve two blocks while in
+ * cache: no change (7.75 s against 7.63 s).
  * Dropped, measured value by value (rows of 6, 8.9-11.0 s as is):
  * screening 16 cells' values at once against their thresholds, 9.2-10.8 s;
  * buffers padded to 32 values at cache lines, 11.1-12.6 s; buffers in huge

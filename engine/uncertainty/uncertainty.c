@@ -42,7 +42,10 @@
 #include "compare.h"
 #include "uncertainty_int.h"
 
-#define CELL_BLOCK 4096   /* cells fed together in phase 2 (16 KB a row) */
+#define CELL_BLOCK 4096   /* change cells fed together in phase 2 (16 KB a
+                             row) */
+#define FEED_BLOCK 8192   /* cells a thread takes at a time in phase 2 (a
+                             multiple of tails.c's 16) */
 
 static int cmp_double(const void *a, const void *b)
 {
@@ -83,8 +86,11 @@ void *uncertainty_worker_replicate(void *arg)
     struct unc *U = w->U;
     const struct cube *c = U->c;
     size_t all = U->rowcells;
-    for (long b = w->b0; b < w->b1 && w->err_r < 0; b++) {
+    while (w->err_r < 0) {
+        long b = atomic_fetch_add(&U->next_row, 1);
+        if (b >= U->nb) break;
         long r = U->r0 + b;
+        size_t nd = w->d.n;
         draws_start(U->dr, c->value, w->x);
         draws_apply(U->dr, U->seed, r, w->x);
         uint16_t *rk = U->rk + (size_t)b * all;
@@ -94,6 +100,7 @@ void *uncertainty_worker_replicate(void *arg)
         w->dv = U->dev + (size_t)b * all;
         if (pipeline_replicate(U->pl, w->pw, w->x, w->s, rk, &w->d) != 0) {
             w->err_r = r;
+            w->err_i = nd;
             break;
         }
     }
@@ -120,8 +127,10 @@ static void change_cell(const struct unc *U, size_t h, size_t *node, size_t *u, 
 static void feed_changes(struct worker *w)
 {
     struct unc *U = w->U;
-    for (size_t h0 = w->h0; h0 < w->h1; h0 += CELL_BLOCK) {
-        size_t h1 = h0 + CELL_BLOCK < w->h1 ? h0 + CELL_BLOCK : w->h1;
+    for (;;) {
+        size_t h0 = atomic_fetch_add(&U->next_change, CELL_BLOCK);
+        if (h0 >= U->nchcell) break;
+        size_t h1 = h0 + CELL_BLOCK < U->nchcell ? h0 + CELL_BLOCK : U->nchcell;
         size_t len = h1 - h0;
         for (long b = 0; b < U->nb; b++) {
             const float *dv = U->dev + (size_t)b * U->rowcells;
@@ -146,8 +155,13 @@ void *uncertainty_worker_feed(void *arg)
     struct worker *w = arg;
     struct unc *U = w->U;
     size_t off = U->n0 * U->ny * U->nu;    /* the chunk's first RES cell */
-    tails_add_rows(U->tl, U->dev + off + w->k0, U->rk + off + w->k0, U->rowcells, U->nb,
-                   w->k0, w->k1);
+    for (;;) {
+        size_t k0 = atomic_fetch_add(&U->next_cell, FEED_BLOCK);
+        if (k0 >= U->ncell) break;
+        size_t k1 = k0 + FEED_BLOCK < U->ncell ? k0 + FEED_BLOCK : U->ncell;
+        tails_add_rows(U->tl, U->dev + off + k0, U->rk + off + k0, U->rowcells, U->nb, k0,
+                       k1);
+    }
     if (U->ch)
         feed_changes(w);
     return NULL;

@@ -50,8 +50,14 @@
  * are split into chunks that each rerun the replications (sum->chunks > 1:
  * the same numbers, chunks times the time).
  *
- * Threads: a batch's replications are split among the threads; then its
- * rows are fed to the buffers by cell ranges, one per thread.
+ * Threads: each thread takes the batch's next replication as soon as it is
+ * free; then its rows are fed to the buffers by blocks of cells, each
+ * block taken by the next free thread. On a shared host a thread slowed by
+ * other work leaves more of the batch to the other instead of holding it
+ * up at the end of each phase. Which thread takes what changes no output:
+ * a replication's values depend on (seed, r) alone, a cell's buffers on
+ * its values alone, and a failing run reports its first failing
+ * replication with that replication's message.
  */
 #ifndef LCME_UNCERTAINTY_H
 #define LCME_UNCERTAINTY_H

@@ -44,6 +44,10 @@ struct unc {
     double *scale_lo, *scale_hi; /* [nnode] bounds of the node's score scale
                                     (-inf, inf when open) */
     atomic_size_t unstable;
+    /* work handed out in a phase, whichever thread is free first: rows of
+       the batch, then cells and change cells in blocks (uncertainty.c) */
+    atomic_long next_row;
+    atomic_size_t next_cell, next_change;
 };
 
 struct worker {
@@ -52,11 +56,11 @@ struct worker {
     double *x, *s;               /* one evaluation's planes */
     float *chrow;                /* [CELL_BLOCK] a block of changes */
     float *dv;                   /* the row of dev being replicated */
-    long b0, b1;                 /* rows of the batch this worker replicates */
-    size_t k0, k1;               /* chunk cells it feeds / reads */
-    size_t h0, h1;               /* chunk change cells */
+    size_t k0, k1;               /* chunk cells it reads */
+    size_t h0, h1;               /* chunk change cells it reads */
     struct diag d;
     long err_r;                  /* first failing replication, or -1 */
+    size_t err_i;                /* its first message in d */
 };
 
 /* The passes, each a pthread start routine on one struct worker. */

@@ -407,8 +407,9 @@ static int replication_error(struct run *rn, struct diag *d)
         }
     if (err_k < 0) return 0;
     const struct diag *wd = &rn->w[err_k].d;
+    size_t i = rn->w[err_k].err_i;
     diag_add(d, LCME_EINPUT, NULL, 0, 0, "uncertainty: Monte Carlo replication %ld: %s",
-             err_r + 1, wd->n ? wd->v[0].msg : "failed");
+             err_r + 1, i < wd->n ? wd->v[i].msg : "failed");
     return -1;
 }
 
@@ -497,10 +498,9 @@ static int run_chunk(struct run *rn, size_t n0, size_t n1, double p,
     }
     for (U->r0 = 0; U->r0 < U->R; U->r0 += U->batch) {
         U->nb = U->R - U->r0 < U->batch ? U->R - U->r0 : U->batch;
-        for (int k = 0; k < nt; k++) {
-            rn->w[k].b0 = U->nb * k / nt;
-            rn->w[k].b1 = U->nb * (k + 1) / nt;
-        }
+        atomic_store(&U->next_row, 0);
+        atomic_store(&U->next_cell, 0);
+        atomic_store(&U->next_change, 0);
         double t0 = wall_seconds();
         uncertainty_threads(rn->w, nt, uncertainty_worker_replicate);
         sum->loop_seconds += wall_seconds() - t0;

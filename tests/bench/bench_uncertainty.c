@@ -17,7 +17,8 @@
  * Built by CMake with -DLCME_BENCH=ON (never run by ctest):
  *   cmake -S . -B build-mc -DCMAKE_BUILD_TYPE=Release -DLCME_BENCH=ON
  *   cmake --build build-mc --target bench_uncertainty -j2
- *   build-mc/bench_uncertainty [R] [runs] [max threads (1 or 2)]
+ *   build-mc/bench_uncertainty [R] [runs] [max threads (1 or 2)] [min threads]
+ * (min threads 2: the two-thread runs alone).
  *
  * With LCME_BENCH_DUMP=file in the environment, the intervals and change
  * intervals of the last run are written to file as raw doubles, so that two
@@ -297,7 +298,10 @@ int main(int argc, char **argv)
     long R = argc > 1 ? strtol(argv[1], NULL, 10) : 1000;
     int runs = argc > 2 ? (int)strtol(argv[2], NULL, 10) : 3;
     int maxt = argc > 3 ? (int)strtol(argv[3], NULL, 10) : 2;
-    if (R <= 0 || runs <= 0 || runs > 15 || maxt < 1 || maxt > 2) return 2;
+    int mint = argc > 4 ? (int)strtol(argv[4], NULL, 10) : 1;
+    if (R <= 0 || runs <= 0 || runs > 15 || maxt < 1 || maxt > 2 || mint < 1 ||
+        mint > maxt)
+        return 2;
     const char *dump = getenv("LCME_BENCH_DUMP");
     const char *units = getenv("LCME_BENCH_UNITS");
     if (units && strtol(units, NULL, 10) > 1) NU = (size_t)strtol(units, NULL, 10);
@@ -338,7 +342,7 @@ int main(int argc, char **argv)
     rank_plane_work_free(rw);
     double draws = (double)R * (double)(NU * NI * NY) * 0.95;
     double med[3] = {0, 0, 0}, dmed[3] = {0, 0, 0};
-    for (int nt = 1; nt <= maxt; nt++) {
+    for (int nt = mint; nt <= maxt; nt++) {
         double tm[15], td[15], cm[15], cd[15], tl[15], ts[15], tg[15], cg[15];
         for (int k = 0; k < runs; k++) {
             struct uncertainty_summary sum;
@@ -363,7 +367,7 @@ int main(int argc, char **argv)
             uncertainty_change_free(ch);
             td[k] = time_draws(R, nt, 0, &cd[k]);
             tg[k] = time_draws(R, nt, 1, &cg[k]);
-            if (k == 0 && nt == 1)
+            if (k == 0 && nt == mint)
                 printf("order statistics %.0f MB, %zu chunk(s); %zu observations "
                        "with error\n", (double)sum.store_bytes / 1048576.0,
                        sum.chunks, sum.obs_se);
@@ -392,7 +396,7 @@ int main(int argc, char **argv)
                "(CPU %.2f s); uncertainty_run / yardstick %.2f\n", nt, tg[runs / 2],
                cg[runs / 2], med[nt] / tg[runs / 2]);
     }
-    if (maxt == 2)
+    if (maxt == 2 && mint == 1)
         printf("speed-up from the second thread: %.2fx (draws alone %.2fx)\n",
                med[1] / med[2], dmed[1] / dmed[2]);
     results_free(res);

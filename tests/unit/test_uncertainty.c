@@ -658,6 +658,47 @@ static void test_skip_and_errors(void **state)
     diag_free(&d);
 }
 
+/* A replication that fails: the geometric mean of raw values (no
+ * normalisation, no bounds in the framework) whose draws go below 0. The
+ * run stops with the first failing replication's own message, the same on
+ * one thread and on two, which take the batch's rows as each is free. */
+static void test_replication_error(void **state)
+{
+    (void)state;
+    struct tree t;
+    tree_init(&t, 2, 1, l_nk, l_kids, l_lvl);
+    struct cube *c = make_cube(3, 2, 2, 2020);
+    for (size_t k = 0; k < 12; k++) {
+        c->value[k] = (double)(k % 5) + 1;
+        c->se[k] = 0.01;
+    }
+    c->se[7] = 4;   /* one value far from its error's scale: some draws < 0 */
+    struct config *cfg = make_config(NORM_NONE, SCOPE_POOLED, 200);
+    for (int l = 0; l <= CONFIG_MAX_LEVELS; l++) cfg->level[l].aggregate = AGG_GEOMETRIC;
+    struct diag d;
+    diag_init(&d);
+    struct results *res = NULL;
+    assert_int_equal(pipeline_run(cfg, &t.fw, c, &res, &d), 0);
+    char msg[2][1024];
+    for (int nt = 1; nt <= 2; nt++) {
+        struct uncertainty_summary sum;
+        diag_clear(&d);
+        assert_int_equal(uncertainty_run(cfg, &t.fw, c, res, NULL, nt, NULL, NULL, 0, &sum, &d),
+                         -1);
+        assert_int_equal(d.worst, LCME_EINPUT);
+        assert_true(d.n >= 1);
+        snprintf(msg[nt - 1], sizeof msg[0], "%s", d.v[d.n - 1].msg);
+        clear_ci(res);
+    }
+    assert_non_null(strstr(msg[0], "uncertainty: Monte Carlo replication "));
+    assert_non_null(strstr(msg[0], "needs"));
+    assert_string_equal(msg[0], msg[1]);
+    results_free(res);
+    cube_free(c);
+    free(cfg);
+    diag_free(&d);
+}
+
 /* The streams as documented in draws.h and normal.h, rebuilt here:
  * replication r of year Y draws from eight xoshiro256++ lanes whose states
  * are the splitmix64 sequence of h, a splitmix64 hash of (seed, r, Y); the
@@ -1092,6 +1133,7 @@ int main(void)
         cmocka_unit_test(test_identical_minmax),
         cmocka_unit_test(test_identical_pooled_rank),
         cmocka_unit_test(test_skip_and_errors),
+        cmocka_unit_test(test_replication_error),
         cmocka_unit_test(test_change_apply),
         cmocka_unit_test(test_no_significance_exact),
         cmocka_unit_test(test_progress),
