@@ -519,15 +519,19 @@ static int sst_leaf(struct xlsx_sst *sp, cursor *q, cursor e, const struct scan_
 
 /* The children of parent at *q, to its end tag, each an empty element
  * (<rPr>'s properties: <b/>, <sz val="11"/>) or, when leaf, a text-only
- * one whose text is not kept (<rPh>'s <t>). 0, or -1. */
+ * one whose text is not kept (<rPh>'s <t>). An empty <si/> declines: the
+ * reader keeps a string for it at any depth. 0, or -1. */
 static int sst_skip(struct xlsx_sst *sp, cursor *q, cursor e, const struct scan_tag *parent,
                     const char *leaf)
 {
     struct scan_tag t;
     int r;
     while ((r = scan_child(q, e, parent, &t, "", 0)) == 0) {
-        if (t.a.empty)
+        if (t.a.empty) {
+            if (named(&t, "si"))
+                return -1;
             continue;
+        }
         if (!leaf || !named(&t, leaf) || sst_leaf(sp, q, e, &t, 0) != 0)
             return -1;
     }

@@ -917,6 +917,12 @@ static void test_sst_shapes(void **state)
                  "</x:rPh></x:si></x:sst>", 1);
     /* what the scanner leaves to the reader (0) */
     static const char *other[] = {
+        /* an empty <si/> below a run's properties or a phonetic run: the
+           reader keeps a string for it */
+        "<si><r><rPr><si/></rPr><t>a</t></r></si>",
+        "<si><rPh><si/></rPh><t>a</t></si>",
+        "<si><rPh sb=\"0\"><t>x</t><si/></rPh><t>a</t></si>",
+        "<si><phoneticPr><si/></phoneticPr><t>a</t></si>",
         "<si><t>a<b/>c</t></si>",
         "<si><foo/><t>a</t></si>",
         "<si><!-- c --><t>a</t></si>",
