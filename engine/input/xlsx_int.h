@@ -7,8 +7,9 @@
  *                 shared strings, which cell styles are dates
  *   xlsx_sheet.c  one sheet streamed row by row into a table of cells, and
  *                 the table as the csv_source the records come from
- *   xlsx_scan.c   the sheet's rows read straight from the inflated part,
- *                 for the shapes workbooks have, through the same handlers
+ *   xlsx_scan.c   the sheet's rows and the shared strings read straight
+ *                 from the inflated part, for the shapes workbooks have,
+ *                 through the same handlers
  *
  * Text is kept in a struct xlsx_text: blocks that never move, so a cell is
  * a pointer and a length into them, the shared strings are pointed to by
@@ -59,6 +60,8 @@ void xlsx_text_rewind(struct xlsx_text *t, struct xlsx_text_mark m);
 
 /* ---- the workbook ------------------------------------------------------- */
 
+enum { XLSX_SCAN_ROWS = 1, XLSX_SCAN_SST = 2 };   /* what xlsx_scan.c may read */
+
 struct xlsx_sheetref {
     char *name;                /* the tab's name */
     char *rid;                 /* its relationship id in the workbook */
@@ -103,8 +106,11 @@ struct xlsx_book {
     unsigned char *xf_date;    /* cell style i shows a date (numFmt) */
     struct xlsx_text text;     /* shared strings and cell text */
     int problems;              /* cell problems reported (rows left out) */
-    int scan;                  /* the sheet's rows may go to xlsx_scan.c */
-    int scanned;               /* they went, and it read them */
+    int scan;                  /* XLSX_SCAN_ROWS: the sheet's rows may go to
+                                  xlsx_scan.c; XLSX_SCAN_SST: the shared
+                                  strings may */
+    int scanned;               /* the rows went, and it read them */
+    int sst_scanned;           /* the shared strings went, and it read them */
 };
 
 /* Where a message points: a cell of a sheet (row > 0; col 0 for the whole
@@ -169,6 +175,39 @@ int xlsx_read_workbook(struct xlsx_book *b);
 /* Read the shared strings into b->sst and the date styles into b->xf_date,
  * when the workbook has them. 0, or -1 after reporting. */
 int xlsx_read_strings(struct xlsx_book *b);
+
+/* The state of the shared strings' reading, which the reader's handlers
+ * (xlsx_parts.c) and the scanner (xlsx_scan.c) share. */
+struct xlsx_sst {
+    struct xlsx_pctx x;
+    int seen;                  /* an element was met: <sst> is the root */
+    char root_name[32];        /* the <sst> tag's name as written */
+    int in_t;                  /* inside a <t> that is not phonetic */
+    int rph;                   /* depth of <rPh> (phonetic runs, skipped) */
+    int scanning;              /* the scanner is reading: a problem declines */
+    int declined;              /* ... and it met one: the reader reads again */
+    char *buf;                 /* the string's text so far */
+    size_t len, alloc;
+};
+
+/* What the reader's handlers do with text (kept when p->in_t) and at
+ * </si> (the string kept in b->sst). Problems (a limit, ENOMEM) are
+ * reported and stop the parser, or, while p->scanning, are only noted in
+ * p->declined. */
+void xlsx_sst_text(void *p, const char *s, int len);
+void xlsx_sst_push(struct xlsx_sst *p);
+
+/* Read the shared strings from s[0..n) (s[n] NUL), the bytes right after
+ * the <sst> tag, through the two functions above, as the reader and its
+ * handlers would, up to the </sst> tag. Returns 0 when it read them all,
+ * with *used the bytes up to the end of that tag; 1 when it declines: the
+ * XML there is of a shape it does not read (anything but <si> items of
+ * <t> text, <r> runs with <rPr> properties of empty elements, <rPh>
+ * phonetic runs and <phoneticPr>: xlsx_scan.c), it is malformed, or a
+ * string has a problem; what it did must then be undone (xlsx_parts.c),
+ * and the reader reads the strings again and reports what is wrong.
+ * Nothing is reported here. */
+int xlsx_scan_strings(struct xlsx_sst *p, const char *s, size_t n, size_t *used);
 int xlsx_read_styles(struct xlsx_book *b);
 
 /* The local part of an element or attribute name ("x:c" -> "c"). */
@@ -238,9 +277,11 @@ void xlsx_sheet_expect(struct xlsx_sheet *p, size_t rows);
  * again and reports what is wrong. Nothing is reported here. */
 int xlsx_scan_rows(struct xlsx_sheet *p, const char *s, size_t n, size_t *used);
 
-/* xlsx_open_mem with the scanner of a sheet's rows on (scan 1) or off, and
- * *scanned (may be NULL) 1 when the scanner read the rows: for tests that
- * hold the scanner to the reader. */
+/* xlsx_open_mem with the scanners of a sheet's rows (scan & XLSX_SCAN_ROWS)
+ * and of the shared strings (scan & XLSX_SCAN_SST) on or off, and
+ * *scanned (may be NULL) XLSX_SCAN_ROWS when the scanner read the rows,
+ * | XLSX_SCAN_SST when it read the shared strings: for tests that hold the
+ * scanners to the reader. */
 int xlsx_open_book(struct csv **out, const char *name, const void *data, size_t len,
                    const struct xlsx_limits *lim, int scan, int *scanned, struct diag *d);
 

@@ -8,11 +8,18 @@
  * Element and attribute names are matched by their local name, whatever
  * prefix or namespace a writer used (transitional and strict OOXML alike).
  *
+ * The shared strings, when their part is inflated whole, go from right
+ * after the <sst> tag to the scanner of xlsx_scan.c, which reads the
+ * shapes writers use through the same text and push functions below; on
+ * anything else it declines, the strings kept so far and this parse are
+ * put back (sst_rest), and the reader reads them with its messages.
+ *
  * Invariants: every part name kept is resolved against the folder of the
  * part that named it and normalised ("xl/worksheets/sheet1.xml"); the
  * shared strings live in b->text, each NUL-terminated and at most
  * lim.max_cell bytes.
  */
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -211,19 +218,16 @@ int xlsx_read_workbook(struct xlsx_book *b)
 
 /* ---- shared strings ----------------------------------------------------- */
 
-struct sst_parse {
-    struct xlsx_pctx x;
-    int in_t;                  /* inside a <t> that is not phonetic */
-    int rph;                   /* depth of <rPh> (phonetic runs, skipped) */
-    char *buf;
-    size_t len, alloc;
-};
+static int sst_rest(struct xlsx_pctx *ctx, const char *s, size_t n, size_t *used);
+
 
 static void sst_start(void *ud, const char *name, const char **atts)
 {
     (void)atts;
-    struct sst_parse *p = ud;
+    struct xlsx_sst *p = ud;
     const char *n = xlsx_local(name);
+    int root = !p->seen;
+    p->seen = 1;
     if (strcmp(n, "si") == 0) {
         p->len = 0;
         p->in_t = p->rph = 0;
@@ -232,39 +236,61 @@ static void sst_start(void *ud, const char *name, const char **atts)
         p->rph++;
     else if (strcmp(n, "t") == 0 && !p->rph)
         p->in_t = 1;
+    else if (root && p->x.b->scan & XLSX_SCAN_SST && strcmp(n, "sst") == 0 &&
+             strlen(name) < sizeof p->root_name) {   /* the strings, the short way */
+        memcpy(p->root_name, name, strlen(name) + 1);
+        xlsx_handoff(&p->x, sst_rest);
+    }
 }
 
-static void sst_text(void *ud, const char *s, int len)
+/* Report a problem of the shared strings, or, while the scanner reads
+ * them, only note it: the reader reads them again and reports it. */
+static void sst_fail(struct xlsx_sst *p, int oom, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static void sst_fail(struct xlsx_sst *p, int oom, const char *fmt, ...)
 {
-    struct sst_parse *p = ud;
+    va_list ap;
+    if (p->scanning) {
+        p->declined = 1;
+        return;
+    }
+    if (oom) {
+        nomem(p->x.b);
+    } else {
+        va_start(ap, fmt);
+        diag_vadd(p->x.b->d, LCME_ELIMIT, p->x.b->file, 0, 0, fmt, ap);
+        va_end(ap);
+    }
+    xlsx_stop(&p->x);
+}
+
+void xlsx_sst_text(void *ud, const char *s, int len)
+{
+    struct xlsx_sst *p = ud;
     struct xlsx_book *b = p->x.b;
     if (!p->in_t || p->x.stopped)
         return;
     if (p->len + (size_t)len > b->lim.max_cell) {
-        xlsx_error(b, NULL, LCME_ELIMIT, "shared string %zu is longer than the %zu bytes a "
-                   "cell may hold", b->nsst + 1, b->lim.max_cell);
-        xlsx_stop(&p->x);
+        sst_fail(p, 0, "shared string %zu is longer than the %zu bytes a cell may hold",
+                 b->nsst + 1, b->lim.max_cell);
         return;
     }
     if (array_grow((void **)&p->buf, &p->alloc, p->len + (size_t)len + 1, 1) != 0) {
-        nomem(b);
-        xlsx_stop(&p->x);
+        sst_fail(p, 1, "%s", "out of memory");
         return;
     }
     memcpy(p->buf + p->len, s, (size_t)len);
     p->len += (size_t)len;
 }
 
-/* Keep the string that ends here. */
-static void sst_push(struct sst_parse *p)
+void xlsx_sst_push(struct xlsx_sst *p)
 {
     struct xlsx_book *b = p->x.b;
     size_t cap = b->asst;
     char *s;
     if (b->text.total + p->len + 1 > b->lim.max_text) {
-        xlsx_error(b, NULL, LCME_ELIMIT, "the shared strings hold more than the %zu MiB of "
-                   "text a workbook may", b->lim.max_text >> 20);
-        xlsx_stop(&p->x);
+        sst_fail(p, 0, "the shared strings hold more than the %zu MiB of text a workbook may",
+                 b->lim.max_text >> 20);
         return;
     }
     if (p->buf)
@@ -272,8 +298,7 @@ static void sst_push(struct sst_parse *p)
     if (array_grow((void **)&b->sst, &b->asst, b->nsst + 1, sizeof *b->sst) != 0 ||
         array_grow((void **)&b->sst_len, &cap, b->nsst + 1, sizeof *b->sst_len) != 0 ||
         !(s = xlsx_text_add(&b->text, p->buf ? p->buf : "", p->len))) {
-        nomem(b);
-        xlsx_stop(&p->x);
+        sst_fail(p, 1, "%s", "out of memory");
         return;
     }
     b->sst[b->nsst] = s;
@@ -282,7 +307,7 @@ static void sst_push(struct sst_parse *p)
 
 static void sst_end(void *ud, const char *name)
 {
-    struct sst_parse *p = ud;
+    struct xlsx_sst *p = ud;
     const char *n = xlsx_local(name);
     if (p->x.stopped)
         return;
@@ -291,16 +316,41 @@ static void sst_end(void *ud, const char *name)
     else if (strcmp(n, "rPh") == 0 && p->rph)
         p->rph--;
     else if (strcmp(n, "si") == 0)
-        sst_push(p);
+        xlsx_sst_push(p);
+}
+
+/* The strings after the <sst> tag to the scanner (xlsx_handoff): 0 when it
+ * read them, to </sst> (*used bytes); 1 when it declined, with the strings
+ * kept and the parse as they were, for the reader to read them again. */
+static int sst_rest(struct xlsx_pctx *ctx, const char *s, size_t n, size_t *used)
+{
+    struct xlsx_sst *p = (struct xlsx_sst *)ctx;   /* ctx is its first member */
+    struct xlsx_book *b = p->x.b;
+    struct xlsx_sst saved = *p;
+    size_t nsst = b->nsst;
+    struct xlsx_text_mark m = xlsx_text_tell(&b->text);
+    p->scanning = 1;
+    int r = xlsx_scan_strings(p, s, n, used);
+    p->scanning = 0;
+    if (r == 0) {
+        b->sst_scanned = 1;
+        return 0;
+    }
+    saved.buf = p->buf;   /* the string buffer may have moved */
+    saved.alloc = p->alloc;
+    *p = saved;
+    b->nsst = nsst;
+    xlsx_text_rewind(&b->text, m);
+    return 1;
 }
 
 int xlsx_read_strings(struct xlsx_book *b)
 {
     if (!b->sst_part)
         return 0;
-    struct sst_parse p;
+    struct xlsx_sst p;
     memset(&p, 0, sizeof p);
-    const struct xlsx_handlers h = {sst_start, sst_end, sst_text};
+    const struct xlsx_handlers h = {sst_start, sst_end, xlsx_sst_text};
     int rc = xlsx_parse_part(&p.x, b, NULL, b->sst_part, b->lim.max_part, &h);
     free(p.buf);
     return rc < 0 ? -1 : 0;   /* a missing part: no shared strings */

@@ -244,7 +244,14 @@ static uLong ZCALLBACK mem_read(voidpf opaque, voidpf stream, void *buf, uLong s
     size_t left = m->len - m->pos;
     if (size > left)
         size = (uLong)left;
-    memcpy(buf, m->data + m->pos, size);
+    if (size <= 8) {   /* minizip reads its headers a byte or two at a time:
+                          a call of memcpy for each was 1 % of a one-return
+                          read (1.485 to 1.471 million instructions) */
+        for (uLong i = 0; i < size; i++)
+            ((unsigned char *)buf)[i] = m->data[m->pos + i];
+    } else {
+        memcpy(buf, m->data + m->pos, size);
+    }
     m->pos += size;
     return size;
 }
@@ -549,7 +556,7 @@ static size_t pick_sheet(const struct xlsx_book *b)
 int xlsx_open_mem(struct csv **out, const char *name, const void *data, size_t len,
                   const struct xlsx_limits *lim, struct diag *d)
 {
-    return xlsx_open_book(out, name, data, len, lim, 1, NULL, d);
+    return xlsx_open_book(out, name, data, len, lim, XLSX_SCAN_ROWS | XLSX_SCAN_SST, NULL, d);
 }
 
 int xlsx_open_book(struct csv **out, const char *name, const void *data, size_t len,
@@ -582,9 +589,9 @@ int xlsx_open_book(struct csv **out, const char *name, const void *data, size_t 
     if (xlsx_read_styles(&b) != 0 || xlsx_read_strings(&b) != 0)
         goto done;
     rc = xlsx_sheet_read(&b, k, out);
-    if (scanned)
-        *scanned = b.scanned;
 done:
+    if (scanned)
+        *scanned = (b.scanned ? XLSX_SCAN_ROWS : 0) | (b.sst_scanned ? XLSX_SCAN_SST : 0);
     book_free(&b);
     return rc;
 }

@@ -1,6 +1,6 @@
-/* xlsx_scan.c: the rows of a sheet read straight from the inflated part,
- * without the XML reader's tokens, for the shapes that every program we
- * know writes, and nothing else:
+/* xlsx_scan.c: the rows of a sheet, and the shared strings, read straight
+ * from the inflated part, without the XML reader's tokens, for the shapes
+ * that every program we know writes, and nothing else. The rows:
  *
  *   <row ...> <c r="G14" s="3" t="s"> <v>12</v> </c> ... </row>
  *             <c ...> <f ...>SUM(A1:A3)</f> <v>6</v> </c>     (or <f .../>)
@@ -22,7 +22,26 @@
  * Why: on the network-scale sheet of tests/bench/bench_xlsx.c (97 MB of
  * XML, 2.3 million cells) the reader's tokens (names copied, attributes
  * gathered into arrays, an element stack, a handler per tag) took about
- * half of the workbook's read time; bench_xlsx.c has the figures.
+ * half of the workbook's read time; bench_xlsx.c has the figures. A cell
+ * of the common shape is read in one pass (scan_cell_fast): the general
+ * path took about 830 instructions a cell of bench_xlsx.c's one return,
+ * and the one pass took the sheet's scan there from 504 to 348 thousand
+ * instructions, the network's whole read from 4.02 to 3.31 billion
+ * (callgrind).
+ *
+ * The shared strings (xlsx_scan_strings):
+ *
+ *   <si><t>unit</t></si>   <si><r><rPr><b/><sz val="11"/></rPr><t>a</t></r>
+ *   <r><t xml:space="preserve"> b</t></r><rPh sb="0" eb="1"><t>..</t></rPh>
+ *   <phoneticPr fontId="1"/></si>   <si/>   </sst>
+ *
+ * with the same freedom of prefixes, quotes, whitespace and references,
+ * and the same rule: anything else (a comment, CDATA, any other element,
+ * an element inside <t>, a property of <rPr> that is not empty, a string
+ * past a limit) declines, and the reader reads the strings again with its
+ * messages (xlsx_parts.c). Through the reader they took 211 thousand
+ * instructions of the one return's 1.75 million (124 strings); scanned,
+ * with <si><t>plain</t></si> in one pass, about 100 thousand.
  *
  * Invariants: the bytes are only read, never changed (the reader may read
  * them again); s[n] is NUL, which no run of names, values or text passes,
@@ -171,11 +190,15 @@ static int scan_attrs(cursor *q, struct scan_att *a)
     }
 }
 
-/* The text at *q up to the next '<', *q at it; handed to the sheet's text
- * handler when keep, as the reader hands it over (references replaced, CR
- * LF and CR as LF). 0, or -1 ("]]>", a control character, a malformed
- * reference or UTF-8, the end, or the handler declined). */
-static int scan_text(struct xlsx_sheet *sp, cursor *q, cursor e, int keep)
+/* Where text goes: keep(ctx, s, len), the text handler of the sheet or of
+ * the shared strings. */
+typedef void (*scan_keep)(void *ctx, const char *s, int len);
+
+/* The text at *q up to the next '<', *q at it; handed to keep(ctx, ...)
+ * when keep is not NULL, as the reader hands it over (references replaced,
+ * CR LF and CR as LF). 0, or -1 ("]]>", a control character, a malformed
+ * reference or UTF-8, the end). */
+static int scan_chars(cursor *q, cursor e, scan_keep keep, void *ctx)
 {
     cursor p = *q, s = p;
     for (;;) {
@@ -200,8 +223,8 @@ static int scan_text(struct xlsx_sheet *sp, cursor *q, cursor e, int keep)
             if (!k)
                 return -1;
             if (keep) {
-                xlsx_sheet_text(sp, (const char *)s, (int)(p - s));
-                xlsx_sheet_text(sp, c == '\r' ? "\n" : o, (int)n);
+                keep(ctx, (const char *)s, (int)(p - s));
+                keep(ctx, c == '\r' ? "\n" : o, (int)n);
             }
             p += k;
             s = p;
@@ -210,8 +233,17 @@ static int scan_text(struct xlsx_sheet *sp, cursor *q, cursor e, int keep)
         }
     }
     if (keep && p > s)
-        xlsx_sheet_text(sp, (const char *)s, (int)(p - s));
+        keep(ctx, (const char *)s, (int)(p - s));
     *q = p;
+    return 0;
+}
+
+/* scan_chars for the sheet: kept by its text handler when keep; -1 also
+ * when the handler declined. */
+static int scan_text(struct xlsx_sheet *sp, cursor *q, cursor e, int keep)
+{
+    if (scan_chars(q, e, keep ? xlsx_sheet_text : NULL, sp) != 0)
+        return -1;
     return sp->declined ? -1 : 0;
 }
 
@@ -264,10 +296,10 @@ static int scan_start(cursor *q, struct scan_tag *t)
  * checked: 0 with its start tag in t (the attributes want wanted, the
  * first of a name or the last), *q after it; 1 at parent's end tag, *q
  * after it; -1 to decline. */
-static int scan_child(struct xlsx_sheet *sp, cursor *q, cursor e, const struct scan_tag *parent,
-                      struct scan_tag *t, const char *want, int first)
+static int scan_child(cursor *q, cursor e, const struct scan_tag *parent, struct scan_tag *t,
+                      const char *want, int first)
 {
-    if (**q != '<' && scan_text(sp, q, e, 0) != 0)   /* tags mostly follow tags */
+    if (**q != '<' && scan_chars(q, e, NULL, NULL) != 0)   /* tags mostly follow tags */
         return -1;
     if ((*q)[1] == '/')
         return scan_end(q, parent->name, (size_t)(parent->end - parent->name)) == 0 ? 1 : -1;
@@ -301,7 +333,7 @@ static int scan_inline(struct xlsx_sheet *sp, cursor *q, cursor e, const struct 
 {
     struct scan_tag t;
     int r;
-    while ((r = scan_child(sp, q, e, is, &t, "", 0)) == 0) {
+    while ((r = scan_child(q, e, is, &t, "", 0)) == 0) {
         if (!named(&t, "t"))
             return -1;
         sp->in_t = 1;
@@ -319,7 +351,7 @@ static int scan_cell_body(struct xlsx_sheet *sp, cursor *q, cursor e, const stru
 {
     struct scan_tag t;
     int r;
-    while ((r = scan_child(sp, q, e, c, &t, "", 0)) == 0) {
+    while ((r = scan_child(q, e, c, &t, "", 0)) == 0) {
         if (named(&t, "v")) {
             sp->in_v = sp->has_v = 1;
             sp->blen = 0;
@@ -341,12 +373,93 @@ static int scan_cell_body(struct xlsx_sheet *sp, cursor *q, cursor e, const stru
     return r > 0 ? 0 : -1;
 }
 
+/* The cell at *q ("<c"), when it has the shape almost every cell has:
+ *
+ *   <c r="D2" t="s" s="3"><v>12</v></c>     or     <c r="D2"/>
+ *   <c r="A2" t="inlineStr"><is><t>U001</t></is></c>
+ *
+ * no prefix, the attributes r, s and t once each, one space before each
+ * and none around '=', values of plain characters shorter than
+ * SCAN_VALUE, and text in <v> or in the one <t> of <is> with no
+ * reference, CR, ']' or byte past ASCII. It is read in one pass through the same handlers as
+ * scan_cell_body would call, and *q is after </c>: 0. Any other shape: 1,
+ * nothing read and *q unmoved, for the general path. -1 when a handler
+ * declined. Why: the general path (a start tag, then its attributes one
+ * by one with a general name and value, then a child, then an end tag)
+ * took about 830 instructions a cell of tests/bench/bench_xlsx.c's one
+ * return; xlsx_scan.c's header has the figures. */
+static int scan_cell_fast(struct xlsx_sheet *sp, cursor *q)
+{
+    cursor p = *q + 2;
+    char val[3][SCAN_VALUE];   /* r, t, s */
+    const char *got[3] = {NULL, NULL, NULL};
+    while (*p == ' ') {
+        int i = p[1] == 'r' ? 0 : p[1] == 't' ? 1 : p[1] == 's' ? 2 : -1;
+        if (i < 0 || got[i] || p[2] != '=' || (p[3] != '"' && p[3] != '\''))
+            return 1;
+        unsigned char quote = p[3];
+        cursor v = p += 4;
+        while (!(xlsx_xml_cls[*p] & XLSX_K_AVAL))
+            p++;
+        size_t n = (size_t)(p - v);
+        if (*p != quote || n >= SCAN_VALUE)
+            return 1;
+        memcpy(val[i], v, n);
+        val[i][n] = '\0';
+        got[i] = val[i];
+        p++;
+    }
+    cursor text = NULL;
+    size_t tn = 0;
+    int is = 0;   /* the text is an inline string's */
+    if (*p == '/' && p[1] == '>') {
+        p += 2;
+    } else if (same(p, "><v>", 4) || (is = same(p, "><is><t>", 8))) {
+        text = p += is ? 8 : 4;
+        while (!(xlsx_xml_cls[*p] & XLSX_K_TEXT))
+            p++;
+        tn = (size_t)(p - text);
+        if (is ? !same(p, "</t></is></c>", 13) : !same(p, "</v></c>", 8))
+            return 1;
+        p += is ? 13 : 8;
+    } else {
+        return 1;
+    }
+    xlsx_sheet_cell(sp, got[0], got[1], got[2]);
+    if (sp->declined)
+        return -1;
+    if (text) {
+        if (is)
+            sp->has_is = sp->in_t = 1;
+        else
+            sp->in_v = sp->has_v = 1;
+        sp->blen = 0;
+        if (tn)
+            xlsx_sheet_text(sp, (const char *)text, (int)tn);
+        sp->in_v = sp->in_t = 0;
+        if (sp->declined)
+            return -1;
+    }
+    xlsx_sheet_cell_end(sp);
+    *q = p;
+    return sp->declined ? -1 : 0;
+}
+
 /* A row's cells (its start tag row) at *q, to its end tag. */
 static int scan_cells(struct xlsx_sheet *sp, cursor *q, cursor e, const struct scan_tag *row)
 {
     struct scan_tag c;
     int r;
-    while ((r = scan_child(sp, q, e, row, &c, "rts", 0)) == 0) {
+    for (;;) {
+        if (**q != '<' && scan_chars(q, e, NULL, NULL) != 0)   /* as scan_child would */
+            return -1;
+        if ((*q)[1] == 'c' && (r = scan_cell_fast(sp, q)) <= 0) {
+            if (r < 0)
+                return -1;
+            continue;
+        }
+        if ((r = scan_child(q, e, row, &c, "rts", 0)) != 0)
+            break;
         if (!named(&c, "c"))
             return -1;
         xlsx_sheet_cell(sp, c.a.got[0], c.a.got[1], c.a.got[2]);
@@ -366,7 +479,7 @@ int xlsx_scan_rows(struct xlsx_sheet *p, const char *s, size_t n, size_t *used)
     int r;
     data.name = (cursor)p->data_name;
     data.end = data.name + strlen(p->data_name);
-    for (cursor from = q; (r = scan_child(p, &q, e, &data, &row, "r", 1)) == 0; from = q) {
+    for (cursor from = q; (r = scan_child(&q, e, &data, &row, "r", 1)) == 0; from = q) {
         int header = p->header;
         if (!named(&row, "row"))
             return 1;
@@ -378,6 +491,140 @@ int xlsx_scan_rows(struct xlsx_sheet *p, const char *s, size_t n, size_t *used)
             return 1;
         if (!header && p->header)   /* rows to come: twice what the header's bytes say */
             xlsx_sheet_expect(p, 2 * (size_t)(e - q) / (size_t)(q - from) + 16);
+    }
+    if (r < 0)
+        return 1;
+    *used = (size_t)(q - (cursor)s);
+    return 0;
+}
+
+/* ---- the shared strings ------------------------------------------------- */
+
+/* The rest of a text-only element t at *q, *q after its end tag; its text
+ * kept in the string when keep (as the reader keeps a <t>'s). 0, or -1. */
+static int sst_leaf(struct xlsx_sst *sp, cursor *q, cursor e, const struct scan_tag *t, int keep)
+{
+    cursor p = *q;
+    if (t->a.empty)
+        return 0;
+    sp->in_t = keep;
+    int r = scan_chars(&p, e, keep ? xlsx_sst_text : NULL, sp);
+    sp->in_t = 0;
+    if (r != 0 || sp->declined || p[1] != '/' ||
+        scan_end(&p, t->name, (size_t)(t->end - t->name)) != 0)
+        return -1;
+    *q = p;
+    return 0;
+}
+
+/* The children of parent at *q, to its end tag, each an empty element
+ * (<rPr>'s properties: <b/>, <sz val="11"/>) or, when leaf, a text-only
+ * one whose text is not kept (<rPh>'s <t>). An empty <si/> declines: the
+ * reader keeps a string for it at any depth. 0, or -1. */
+static int sst_skip(struct xlsx_sst *sp, cursor *q, cursor e, const struct scan_tag *parent,
+                    const char *leaf)
+{
+    struct scan_tag t;
+    int r;
+    while ((r = scan_child(q, e, parent, &t, "", 0)) == 0) {
+        if (t.a.empty) {
+            if (named(&t, "si"))
+                return -1;
+            continue;
+        }
+        if (!leaf || !named(&t, leaf) || sst_leaf(sp, q, e, &t, 0) != 0)
+            return -1;
+    }
+    return r > 0 ? 0 : -1;
+}
+
+/* A rich text run (its start tag run) at *q, to its end tag: <rPr> and <t>. */
+static int sst_run(struct xlsx_sst *sp, cursor *q, cursor e, const struct scan_tag *run)
+{
+    struct scan_tag t;
+    int r;
+    while ((r = scan_child(q, e, run, &t, "", 0)) == 0) {
+        if (named(&t, "t"))
+            r = sst_leaf(sp, q, e, &t, 1);
+        else if (named(&t, "rPr"))
+            r = t.a.empty ? 0 : sst_skip(sp, q, e, &t, NULL);
+        else
+            return -1;
+        if (r != 0)
+            return -1;
+    }
+    return r > 0 ? 0 : -1;
+}
+
+/* A string (its start tag si) at *q, to its end tag, kept as the reader's
+ * handlers keep it: the text of its <t> and of its runs' <t>, not of its
+ * phonetic runs <rPh>. */
+static int sst_item(struct xlsx_sst *sp, cursor *q, cursor e, const struct scan_tag *si)
+{
+    struct scan_tag t;
+    int r = 1;
+    sp->len = 0;
+    sp->in_t = sp->rph = 0;
+    while (!si->a.empty && (r = scan_child(q, e, si, &t, "", 0)) == 0) {
+        if (named(&t, "t"))
+            r = sst_leaf(sp, q, e, &t, 1);
+        else if (named(&t, "r"))
+            r = t.a.empty ? 0 : sst_run(sp, q, e, &t);
+        else if (named(&t, "rPh"))
+            r = t.a.empty ? 0 : sst_skip(sp, q, e, &t, "t");
+        else if (named(&t, "phoneticPr"))
+            r = t.a.empty ? 0 : sst_skip(sp, q, e, &t, NULL);
+        else
+            return -1;
+        if (r != 0)
+            return -1;
+    }
+    if (r < 0)
+        return -1;
+    xlsx_sst_push(sp);
+    return sp->declined ? -1 : 0;
+}
+
+/* The string at *q ("<si>") when it is plain text in one <t>, with no
+ * reference, CR, ']' or byte past ASCII: <si><t>unit</t></si>, as almost
+ * every string is. Read as sst_item reads it, *q after </si>: 0. Any
+ * other shape: 1, nothing read and *q unmoved. -1 when a handler
+ * declined. */
+static int sst_item_fast(struct xlsx_sst *sp, cursor *q)
+{
+    cursor p = *q + 7, text = p;   /* after "<si><t>" */
+    while (!(xlsx_xml_cls[*p] & XLSX_K_TEXT))
+        p++;
+    if (!same(p, "</t></si>", 9))
+        return 1;
+    sp->len = 0;
+    sp->in_t = 1;
+    if (p > text)
+        xlsx_sst_text(sp, (const char *)text, (int)(p - text));
+    sp->in_t = sp->rph = 0;
+    if (!sp->declined)
+        xlsx_sst_push(sp);
+    *q = p + 9;
+    return sp->declined ? -1 : 0;
+}
+
+int xlsx_scan_strings(struct xlsx_sst *p, const char *s, size_t n, size_t *used)
+{
+    cursor q = (cursor)s, e = q + n;
+    struct scan_tag sst, si;
+    int r;
+    sst.name = (cursor)p->root_name;
+    sst.end = sst.name + strlen(p->root_name);
+    for (;;) {
+        if (same(q, "<si><t>", 7) && (r = sst_item_fast(p, &q)) <= 0) {
+            if (r < 0)
+                return 1;
+            continue;
+        }
+        if ((r = scan_child(&q, e, &sst, &si, "", 0)) != 0)
+            break;
+        if (!named(&si, "si") || sst_item(p, &q, e, &si) != 0)
+            return 1;
     }
     if (r < 0)
         return 1;

@@ -654,7 +654,7 @@ int xlsx_sheet_read(struct xlsx_book *b, size_t k, struct csv **out)
     memset(&b->text, 0, sizeof b->text);
     p.t = t;
     p.at.sheet = ref->name;
-    p.scan = b->scan;
+    p.scan = (b->scan & XLSX_SCAN_ROWS) != 0;
     const struct xlsx_handlers h = {sheet_start, sheet_end, xlsx_sheet_text};
     int rc = xlsx_parse_part(&p.x, b, &p.at, ref->part, b->lim.max_part, &h);
     b->scanned = p.scanned;

@@ -249,8 +249,10 @@ void *xlsx_xml_buffer(struct xlsx_xml *x, size_t n)
     }
     if (n > SIZE_MAX / 2 - x->end - 1)
         return NULL;
-    if (!x->buf && n >= XML_BIG) {   /* a part inflated whole: huge pages */
-        if (!(x->buf = csv_big_alloc(n + 1)))
+    if (!x->buf) {   /* the first bytes: exactly as many (a part inflated
+                        whole asks once), in huge pages when large; see
+                        scan() on the pool for why exactly */
+        if (!(x->buf = n >= XML_BIG ? csv_big_alloc(n + 1) : malloc(n + 1)))
             return NULL;
         x->cap = n + 1;
     }
@@ -1086,9 +1088,21 @@ static int scan(struct xlsx_xml *x, int final)
      * most once (references and line ends only shrink), a NUL per name or
      * value */
     size_t room = 2 * (size_t)(e - p) + 2;
-    if (room > x->palloc && array_grow((void **)&x->pool, &x->palloc, room, 1) != 0) {
-        fail(x, XLSX_XML_NOMEM, NULL);
-        return -1;
+    /* The first time exactly, as the buffer; then doubling. Rounded up to
+     * powers of two, the buffer and pool of a one-return sheet (19 KB) were
+     * 32 and 64 KiB, which took a lone read's transient memory past
+     * glibc's 128 KiB trim threshold, so that every read grew the heap and
+     * gave it back (brk twice, and page faults); exact, they stay under it
+     * and no read calls brk. */
+    if (room > x->palloc) {
+        char *np = x->palloc ? NULL : malloc(room);
+        if (np) {
+            x->pool = np;
+            x->palloc = room;
+        } else if (array_grow((void **)&x->pool, &x->palloc, room, 1) != 0) {
+            fail(x, XLSX_XML_NOMEM, NULL);
+            return -1;
+        }
     }
     while (!x->stopped && (p < e || x->state == ST_START)) {
         const unsigned char *q = p;

@@ -1,15 +1,18 @@
-/* fuzz_xlsx_scan.c: libFuzzer harness holding the scanner of a sheet's rows
- * (engine/input/xlsx_scan.c) to the XML reader and its handlers.
+/* fuzz_xlsx_scan.c: libFuzzer harness holding the scanners of a sheet's
+ * rows and of the shared strings (engine/input/xlsx_scan.c) to the XML
+ * reader and its handlers.
  *
- * The input is a sheet's XML. It goes into a one-sheet workbook, deflated
- * so that the sheet is inflated whole and its rows handed to the scanner,
- * beside fixed shared strings and styles (a date style among them); the
- * workbook is read with the scanner and without it, and the two readings
- * must agree: what opening returned, every message, every record (row,
- * width, fields) and what the last csv_next returned. Half the inputs get
- * small limits, so that the scanner meets them too. A difference aborts.
- * The seed corpus (corpus/xlsx_scan) holds sheets of the shapes the
- * scanner reads and of those it leaves to the reader.
+ * The input is read twice: as a sheet's XML, in a one-sheet workbook
+ * beside fixed shared strings and styles (a date style among them); and
+ * as the shared strings' XML, beside a fixed sheet that shows strings 0 to
+ * 7. Every part is deflated, so that it is inflated whole and handed to
+ * the scanners. Each workbook is read with the scanners and without them,
+ * and the two readings must agree: what opening returned, every message,
+ * every record (row, width, fields) and what the last csv_next returned.
+ * Half the inputs get small limits, so that the scanners meet them too. A
+ * difference aborts. The seed corpus (corpus/xlsx_scan) holds sheets and
+ * shared strings of the shapes the scanners read and of those they leave
+ * to the reader.
  */
 #include <libdeflate.h>
 
@@ -72,8 +75,10 @@ static void add_part(struct zbuf *zip, struct zbuf *dir, struct libdeflate_compr
     free(out);
 }
 
-/* The workbook around the sheet's XML s[0..n). Free its bytes. */
-static unsigned char *workbook(const uint8_t *s, size_t n, size_t *len)
+/* The workbook of the sheet's XML sheet[0..n) and the shared strings' XML
+ * sst[0..m). Free its bytes. */
+static unsigned char *workbook(const void *sheet, size_t n, const void *sst, size_t m,
+                               size_t *len)
 {
     static const char *const parts[][2] = {
         {"_rels/.rels", RELS "<Relationship Id=\"rId1\" Type=\"" RT "officeDocument\" "
@@ -85,8 +90,6 @@ static unsigned char *workbook(const uint8_t *s, size_t n, size_t *len)
               "sheet1.xml\"/><Relationship Id=\"rId2\" Type=\"" RT "sharedStrings\" "
               "Target=\"sharedStrings.xml\"/><Relationship Id=\"rId3\" Type=\"" RT "styles\" "
               "Target=\"styles.xml\"/></Relationships>"},
-        {"xl/sharedStrings.xml", "<sst " NS "><si><t>unit</t></si><si><t>value</t></si>"
-                                 "<si><t>U1</t></si><si><t>n/a</t></si></sst>"},
         {"xl/styles.xml", "<styleSheet " NS "><cellXfs><xf numFmtId=\"0\"/>"
                           "<xf numFmtId=\"14\"/><xf numFmtId=\"22\"/></cellXfs></styleSheet>"},
     };
@@ -97,9 +100,10 @@ static unsigned char *workbook(const uint8_t *s, size_t n, size_t *len)
     size_t nparts = sizeof parts / sizeof parts[0];
     for (size_t i = 0; i < nparts; i++)
         add_part(&zip, &dir, c, parts[i][0], parts[i][1], strlen(parts[i][1]));
-    add_part(&zip, &dir, c, "xl/worksheets/sheet1.xml", s, n);
+    add_part(&zip, &dir, c, "xl/sharedStrings.xml", sst, m);
+    add_part(&zip, &dir, c, "xl/worksheets/sheet1.xml", sheet, n);
     libdeflate_free_compressor(c);
-    uint32_t at = (uint32_t)zip.n, entries = (uint32_t)nparts + 1;
+    uint32_t at = (uint32_t)zip.n, entries = (uint32_t)nparts + 2;
     put(&zip, dir.p, dir.n);
     const uint32_t end[] = {0x06054b50, 0, 0, entries, entries, (uint32_t)dir.n, at, 0};
     const int size[] = {4, 2, 2, 2, 2, 4, 4, 2};
@@ -121,22 +125,17 @@ static void same_messages(const struct diag *a, const struct diag *b)
             abort();
 }
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+/* The workbook read without the scanners and with those of scan: the two
+ * readings agree, or abort. */
+static void same_readings(const unsigned char *book, size_t len, const struct xlsx_limits *lim,
+                          int scan)
 {
-    struct xlsx_limits lim = xlsx_limits_default();
-    if (size > 0 && (data[size - 1] & 1)) {
-        lim.max_cell = 16;
-        lim.max_text = 1 << 12;
-        lim.max_cells = 64;
-    }
-    size_t len;
-    unsigned char *book = workbook(data, size, &len);
     struct diag da, db;
     diag_init(&da);
     diag_init(&db);
     struct csv *a = NULL, *b = NULL;
-    int scanned, ra = xlsx_open_book(&a, "f.xlsx", book, len, &lim, 0, NULL, &da);
-    int rb = xlsx_open_book(&b, "f.xlsx", book, len, &lim, 1, &scanned, &db);
+    int scanned, ra = xlsx_open_book(&a, "f.xlsx", book, len, lim, 0, NULL, &da);
+    int rb = xlsx_open_book(&b, "f.xlsx", book, len, lim, scan, &scanned, &db);
     if (ra != rb || !a != !b)
         abort();
     int last = ra;
@@ -156,8 +155,35 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     same_messages(&da, &db);
     csv_free(a);
     csv_free(b);
-    free(book);
     fuzz_drain(&da, last < 0);
     fuzz_drain(&db, last < 0);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    static const char sst[] = "<sst " NS "><si><t>unit</t></si><si><t>value</t></si>"
+                              "<si><t>U1</t></si><si><t>n/a</t></si></sst>";
+    static const char sheet[] =
+        "<worksheet " NS "><sheetData><row r=\"1\"><c t=\"inlineStr\"><is><t>k</t></is></c>"
+        "<c t=\"inlineStr\"><is><t>v</t></is></c></row><row r=\"2\"><c><v>0</v></c><c "
+        "t=\"s\"><v>0</v></c></row><row r=\"3\"><c><v>1</v></c><c t=\"s\"><v>1</v></c></row>"
+        "<row r=\"4\"><c><v>2</v></c><c t=\"s\"><v>2</v></c></row><row r=\"5\"><c><v>3</v>"
+        "</c><c t=\"s\"><v>3</v></c></row><row r=\"6\"><c><v>4</v></c><c t=\"s\"><v>4</v></c>"
+        "</row><row r=\"7\"><c><v>5</v></c><c t=\"s\"><v>5</v></c></row><row r=\"8\"><c><v>6"
+        "</v></c><c t=\"s\"><v>6</v></c></row><row r=\"9\"><c><v>7</v></c><c t=\"s\"><v>7"
+        "</v></c></row></sheetData></worksheet>";
+    struct xlsx_limits lim = xlsx_limits_default();
+    if (size > 0 && (data[size - 1] & 1)) {
+        lim.max_cell = 16;
+        lim.max_text = 1 << 12;
+        lim.max_cells = 64;
+    }
+    size_t len;
+    unsigned char *book = workbook(data, size, sst, strlen(sst), &len);
+    same_readings(book, len, &lim, XLSX_SCAN_ROWS);
+    free(book);
+    book = workbook(sheet, strlen(sheet), data, size, &len);
+    same_readings(book, len, &lim, XLSX_SCAN_ROWS | XLSX_SCAN_SST);
+    free(book);
     return 0;
 }

@@ -4,10 +4,11 @@
  * (shared, inline and rich strings, numbers, dates in both date systems,
  * booleans, formulas' cached values), empty rows and gaps, every problem
  * with the cell it is reported at, the limits, and the places diag writes
- * for sheets; and the scanner of a sheet's rows (xlsx_scan.c) held to the
- * XML reader and its handlers, record by record and message by message,
- * on the shapes it reads, on those it leaves to the reader, on every cut
- * and on every byte changed. The round trip through lcme template and the workbooks of
+ * for sheets; and the scanners of a sheet's rows and of the shared strings
+ * (xlsx_scan.c) held to the XML reader and its handlers, record by record
+ * and message by message, on the shapes they read (cells in one pass,
+ * entities, rich text runs, phonetic runs), on those they leave to the
+ * reader, at the limits, on every cut and on every byte changed. The round trip through lcme template and the workbooks of
  * other programs are in tests/e2e/xlsx_returns.sh.
  */
 #include <setjmp.h>
@@ -601,8 +602,10 @@ static const char scan_styles[] =
 
 /* All a reader of the workbook sees, as text: what xlsx_open_book
  * returned, each record (row, fields), what the last csv_next returned,
- * and every message. scan 0: the reader alone. Free the text. */
-static char *read_all(const char *data, size_t len, int scan, int *scanned)
+ * and every message. scan 0: the reader alone; lim NULL: the defaults.
+ * Free the text. */
+static char *read_all_lim(const char *data, size_t len, const struct xlsx_limits *lim,
+                          int scan, int *scanned)
 {
     struct diag d;
     diag_init(&d);
@@ -610,7 +613,7 @@ static char *read_all(const char *data, size_t len, int scan, int *scanned)
     size_t cap = (size_t)1 << 20, n = 0;
     char *out = malloc(cap), buf[512];
     assert_non_null(out);
-    int rc = xlsx_open_book(&c, "t.xlsx", data, len, NULL, scan, scanned, &d);
+    int rc = xlsx_open_book(&c, "t.xlsx", data, len, lim, scan, scanned, &d);
     n += (size_t)snprintf(out + n, cap - n, "open %d\n", rc);
     if (rc == 0) {
         int r;
@@ -631,6 +634,11 @@ static char *read_all(const char *data, size_t len, int scan, int *scanned)
     csv_free(c);
     diag_free(&d);
     return out;
+}
+
+static char *read_all(const char *data, size_t len, int scan, int *scanned)
+{
+    return read_all_lim(data, len, NULL, scan, scanned);
 }
 
 /* The workbook of this sheet reads the same with the scanner as without
@@ -760,6 +768,241 @@ static void test_scan_windows(void **state)
     free(s);
 }
 
+
+/* Cells at the edges of the scanner's one-pass shape (scan_cell_fast):
+ * each reads as the reader reads it, whether the one pass or the general
+ * path takes it. */
+static void test_scan_fast_cells(void **state)
+{
+    (void)state;
+    static const char *rows[] = {
+        /* the one pass: r, s, t in any order, either quote, empty cells */
+        "<row r=\"1\"><c r=\"A1\" t=\"s\"><v>0</v></c><c s=\"3\" t=\"s\" r=\"B1\"><v>1</v>"
+        "</c><c r='C1' t='s'><v>2</v></c><c r=\"D1\"/><c/><c><v>7</v></c></row>"
+        "<row r=\"2\"><c r=\"A2\" s=\"1\"><v>46112</v></c><c r=\"B2\"><v></v></c>"
+        "<c r=\"C2\"><v>1\t2\n3</v></c><c r=\"D2\" s=\"0\"/></row>"
+        "<row r=\"3\"><c r=\"A3\" t=\"inlineStr\"><is><t>U001</t></is></c><c r=\"B3\" "
+        "t=\"inlineStr\"><is><t></t></is></c><c t=\"inlineStr\" r=\"C3\"><is><t> x\n</t>"
+        "</is></c><c r=\"D3\" t=\"str\"><is><t>y</t></is></c></row>",
+        /* the general path: spaces, other attributes, prefixes, references */
+        "<row r=\"1\"><c  r=\"A1\"><v>1</v></c><c r=\"B1\" ><v>2</v></c>"
+        "<c r =\"C1\"><v>3</v></c><c r=\"D1\" cm=\"1\"><v>4</v></c></row>"
+        "<row r=\"2\"><c r=\"A2\" x:r=\"A2\"><v>1</v></c><c r=\"B2\"><v >2</v></c>"
+        "<c r=\"C2\"><v>3</v ></c><c r=\"D2\"><v>&#52;</v></c></row>"
+        "<row r=\"3\"><c r=\"A3\"><v>1</v></c ><c r=\"B3\" u=\"1\"><v>2</v></c>"
+        "<c r=\"C3\"><f>A3</f><v>3</v></c><c r=\"D3\" t=\"s\"><v>2</v><extLst/></c></row>"
+        "<row r=\"4\"><c r=\"A4\" s=\"1\" /><c r=\"B4\"><v>2\r</v></c><c r=\"C4\"><v>3]</v>"
+        "</c><c r=\"D4\" t=\"inlineStr\"><is><t>x</t></is></c></row>"
+        "<row r=\"5\"><c r=\"A5\" t=\"inlineStr\"><is><t xml:space=\"preserve\">a</t></is>"
+        "</c><c r=\"B5\" t=\"inlineStr\"><is><t>a</t><t>b</t></is></c><c r=\"C5\" "
+        "t=\"inlineStr\"><is><t>a</t></is ></c><c r=\"D5\" t=\"inlineStr\"><is><t>&amp;"
+        "</t></is></c></row>"
+        "<row r=\"6\"><c r=\"A6\" t=\"inlineStr\"><is><t>a</t></is></c><c r=\"B6\" "
+        "t=\"inlineStr\"><is><r><t>a</t></r></is></c><c r=\"C6\" t=\"inlineStr\"><is><t>"
+        "a</t></is><v>1</v></c><c r=\"D6\" t=\"inlineStr\"><is><t>a</t></is></c ></row>",
+        /* values at the length kept, and one past it */
+        "<row r=\"1\"><c r=\"A1\" s=\"00000000000000000000001\"><v>1</v></c></row>",
+        "<row r=\"1\"><c r=\"A1\" s=\"000000000000000000000001\"><v>1</v></c></row>",
+        /* problems in cells of the one-pass shape: the reader reports them */
+        "<row r=\"1\"><c r=\"A1\"><v>1</v></c><c r=\"B1\"><v>2</v></c></row>"
+        "<row r=\"2\"><c r=\"A2\"><v>n/a</v></c><c r=\"B2\" t=\"s\"><v>9</v></c></row>"
+        "<row r=\"3\"><c r=\"B3\"><v>1</v></c><c r=\"A3\"><v>1</v></c></row>",
+        "<row r=\"1\"><c r=\"A1\"><v>1</v></c><c r=\"A1\"><v>1</v></c></row>",
+        "<row r=\"1\"><c r=\"A2\"><v>1</v></c></row>",
+        "<row r=\"1\"><c r=\"A1\" r=\"A1\"><v>1</v></c></row>",
+        "<row r=\"1\"><c r=\"A1\" t=\"s\"t=\"s\"><v>0</v></c></row>",
+        "<row r=\"1\"><c r=\"A1\"><v>1</v></c></row><row r=\"2\"><c r=\"A2\"><v>1</v></x>"
+        "</row>",
+        "<row r=\"1\"><c r=\"A1\"><v>1</v></c><c r=\"B1\" t=\"s\"><v>0</v></c></row>"
+        "<row r=\"2\"><c r=\"A2\" t=\"e\"><v>#N/A</v></c></row>",
+    };
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+        char sheet[4096];
+        snprintf(sheet, sizeof sheet, "<worksheet " NS "><sheetData>%s</sheetData></worksheet>",
+                 rows[i]);
+        same_reading(sheet, -1);
+    }
+    same_reading(SHEET("<row r=\"1\"><c r=\"A1\" t=\"s\"><v>0</v></c><c r=\"B1\"/><c r=\"C1\">"
+                       "<v>2</v></c></row>"), 1);
+    /* a cell's text over the limit in the one pass: the reader reports it */
+    struct xlsx_limits lim = xlsx_limits_default();
+    lim.max_cell = 5;
+    size_t len;
+    char *data = book_bytes(SHEET("<row r=\"1\"><c r=\"A1\"><v>123456</v></c></row>"), scan_sst,
+                            scan_styles, &len);
+    int scanned = -1;
+    char *a = read_all_lim(data, len, &lim, 0, NULL), *b = read_all_lim(data, len, &lim, 1,
+                                                                          &scanned);
+    assert_string_equal(a, b);
+    assert_non_null(strstr(a, "t.xlsx:Data!A1: error: the cell's text is longer than the 5 "
+                              "bytes a cell may hold"));
+    assert_int_equal(scanned, 0);
+    free(a);
+    free(b);
+    free(data);
+}
+
+/* ---- the scanner of the shared strings against the reader --------------- */
+
+/* A sheet whose rows show shared strings 0 to 11 (those past the count are
+ * problems, the same either way). */
+#define SST_SHEET                                                                           \
+    SHEET("<row r=\"1\"><c t=\"inlineStr\"><is><t>k</t></is></c><c t=\"inlineStr\"><is><t>" \
+          "v</t></is></c></row>"                                                           \
+          "<row r=\"2\"><c><v>0</v></c><c t=\"s\"><v>0</v></c></row>"                      \
+          "<row r=\"3\"><c><v>1</v></c><c t=\"s\"><v>1</v></c></row>"                      \
+          "<row r=\"4\"><c><v>2</v></c><c t=\"s\"><v>2</v></c></row>"                      \
+          "<row r=\"5\"><c><v>3</v></c><c t=\"s\"><v>3</v></c></row>"                      \
+          "<row r=\"6\"><c><v>4</v></c><c t=\"s\"><v>4</v></c></row>"                      \
+          "<row r=\"7\"><c><v>5</v></c><c t=\"s\"><v>5</v></c></row>"                      \
+          "<row r=\"8\"><c><v>6</v></c><c t=\"s\"><v>6</v></c></row>"                      \
+          "<row r=\"9\"><c><v>7</v></c><c t=\"s\"><v>7</v></c></row>"                      \
+          "<row r=\"10\"><c><v>8</v></c><c t=\"s\"><v>8</v></c></row>"                     \
+          "<row r=\"11\"><c><v>9</v></c><c t=\"s\"><v>9</v></c></row>"                     \
+          "<row r=\"12\"><c><v>10</v></c><c t=\"s\"><v>10</v></c></row>"                   \
+          "<row r=\"13\"><c><v>11</v></c><c t=\"s\"><v>11</v></c></row>")
+
+/* The workbook of these shared strings reads the same with their scanner
+ * as without it (under lim; NULL: the defaults); the scanner read them
+ * exactly when want_scanned (-1: either). */
+static void same_strings_lim(const char *sst, const struct xlsx_limits *lim, int want_scanned)
+{
+    size_t len;
+    char *data = book_bytes(SST_SHEET, sst, NULL, &len);
+    int scanned = -1, off = -1;
+    char *a = read_all_lim(data, len, lim, 0, &off);
+    char *b = read_all_lim(data, len, lim, XLSX_SCAN_ROWS | XLSX_SCAN_SST, &scanned);
+    assert_int_equal(off, 0);
+    if (strcmp(a, b) != 0)
+        fprintf(stderr, "sst: %s\nreader:\n%sscanner:\n%s", sst, a, b);
+    assert_string_equal(a, b);
+    if (want_scanned >= 0)
+        assert_int_equal((scanned & XLSX_SCAN_SST) != 0, want_scanned);
+    free(a);
+    free(b);
+    free(data);
+}
+
+static void same_strings(const char *sst, int want_scanned)
+{
+    same_strings_lim(sst, NULL, want_scanned);
+}
+
+/* Strings of the shapes the scanner reads: plain, entities and character
+ * references, CR LF, _xHHHH_ escapes, UTF-8, xml:space, rich text runs
+ * with their properties, phonetic runs and their properties (skipped),
+ * empty strings, whitespace and stray text between tags (not kept). */
+#define SST_ITEMS                                                                           \
+    "<si><t>unit</t></si>"                                                                  \
+    "<si><t>a &amp; b &lt;c&gt; &quot;&apos; &#233;&#x4E2D; ]x</t></si>"                    \
+    "<si><t xml:space=\"preserve\"> l1\r\nl2\rl3_x000D_ </t></si>"                          \
+    "<si><r><rPr><b/><sz val=\"11\"/><color rgb=\"FFFF0000\"/><rFont val=\"Calibri\"/>"     \
+    "</rPr><t>bold</t></r><r><t xml:space='preserve'> &amp; plain</t></r><r/></si>"         \
+    "<si><t>\xe6\x9d\xb1\xe4\xba\xac</t><rPh sb=\"0\" eb=\"2\"><t>\xe3\x83\x88\xe3\x82\xa6"  \
+    "</t></rPh><rPh sb=\"2\" eb=\"2\"/><phoneticPr fontId=\"1\" type=\"noConversion\"/></si>" \
+    "<si/><si></si><si><t/></si>"                                                           \
+    "\n  <si>\n    <t>x</t>\n  </si >\n"                                                   \
+    "<si>stray<r><rPr/><t>y</t></r>text<t>z</t></si>"
+
+static void test_sst_shapes(void **state)
+{
+    (void)state;
+    same_strings("<sst " NS ">" SST_ITEMS "</sst>", 1);
+    same_strings("<sst " NS " count=\"3\" uniqueCount=\"3\"><si><t>a</t></si><si><t>b</t>"
+                 "</si><si><t>c</t></si></sst>", 1);
+    same_strings("<sst " NS "/>", 0);
+    same_strings("<sst " NS "></sst>", 1);
+    same_strings("<x:sst xmlns:x=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\">"
+                 "<x:si><x:t>p</x:t></x:si><x:si><x:r><x:t>q</x:t></x:r><x:rPh><x:t>r</x:t>"
+                 "</x:rPh></x:si></x:sst>", 1);
+    /* what the scanner leaves to the reader (0) */
+    static const char *other[] = {
+        /* an empty <si/> below a run's properties or a phonetic run: the
+           reader keeps a string for it */
+        "<si><r><rPr><si/></rPr><t>a</t></r></si>",
+        "<si><rPh><si/></rPh><t>a</t></si>",
+        "<si><rPh sb=\"0\"><t>x</t><si/></rPh><t>a</t></si>",
+        "<si><phoneticPr><si/></phoneticPr><t>a</t></si>",
+        "<si><t>a<b/>c</t></si>",
+        "<si><foo/><t>a</t></si>",
+        "<si><!-- c --><t>a</t></si>",
+        "<si><t><![CDATA[a<b]]></t></si>",
+        "<si><?pi x?><t>a</t></si>",
+        "<si><r><rPr><b>x</b></rPr><t>a</t></r></si>",
+        "<si><r><t>a</t><foo/></r></si>",
+        "<si><rPh><r><t>x</t></r></rPh><t>a</t></si>",
+        "<si><rPh><t>x<b/></t></rPh><t>a</t></si>",
+        "<si><phoneticPr><x>y</x></phoneticPr><t>a</t></si>",
+        "<si><t>a</t></si><extLst/>",
+        "<si><si><t>a</t></si></si>",
+        "<t>a</t><si><t>b</t></si>",
+        "<si><t a=\"&amp;\">a</t></si>",
+        /* malformed: the reader says where */
+        "<si><t>a</x></si>",
+        "<si><t>&foo;</t></si>",
+        "<si><t>]]></t></si>",
+        "<si><t>a\x01</t></si>",
+        "<si><t>a\xff</t></si>",
+        "<si><t>a\xc3</t></si>",
+        "<si><t>a</t></si></ss>",
+        "<si><t a=\"1\" a=\"2\">a</t></si>",
+        "<si><t>a</t>",
+    };
+    for (size_t i = 0; i < sizeof other / sizeof other[0]; i++) {
+        char sst[1024];
+        snprintf(sst, sizeof sst, "<sst " NS ">%s</sst>", other[i]);
+        same_strings(sst, 0);
+    }
+    same_strings("<root><sst " NS "><si><t>a</t></si></sst></root>", 0);
+    same_strings("<sst " NS "><si><t>a</t></si></sst><!-- after -->", 1);
+    same_strings("<sst " NS "><si><t>a</t></si></sst><after/>", 1);
+    /* the limits: the reader reports them, at the same string */
+    struct xlsx_limits lim = xlsx_limits_default();
+    lim.max_cell = 6;
+    same_strings_lim("<sst " NS "><si><t>abc</t></si><si><t>abcdefg</t></si></sst>", &lim, 0);
+    same_strings_lim("<sst " NS "><si><r><t>abc</t></r><r><t>defg</t></r></si></sst>", &lim, 0);
+    same_strings_lim("<sst " NS "><si><t>abc&amp;def</t></si></sst>", &lim, 0);
+    lim = xlsx_limits_default();
+    lim.max_text = 8192;
+    char *big = malloc(20000);
+    assert_non_null(big);
+    size_t k = (size_t)sprintf(big, "<sst " NS ">");
+    for (int i = 0; i < 200; i++)
+        k += (size_t)sprintf(big + k, "<si><t>string %03d of two hundred, 50 bytes long</t></si>", i);
+    strcpy(big + k, "</sst>");
+    same_strings_lim(big, &lim, 0);
+    lim.max_text = 1 << 20;
+    same_strings_lim(big, &lim, 1);
+    free(big);
+}
+
+/* Every cut of the shared strings' XML, and every byte of its strings
+ * changed to one of a few that end tokens, read the same with the scanner
+ * as without. */
+static void test_sst_cuts(void **state)
+{
+    (void)state;
+    const char *sst = "<sst " NS ">" SST_ITEMS "</sst>";
+    size_t n = strlen(sst), from = (size_t)(strchr(sst, '>') - sst) + 1;
+    char *s = malloc(n + 1);
+    assert_non_null(s);
+    for (size_t k = from; k <= n; k++) {
+        memcpy(s, sst, k);
+        s[k] = '\0';
+        same_strings(s, k == n ? 1 : 0);
+    }
+    static const char swap[] = {'<', '"', '>', '&', '/', '\x01', '\x80'};
+    for (size_t k = from; k + 6 < n; k++)
+        for (size_t j = 0; j < sizeof swap; j++) {
+            memcpy(s, sst, n + 1);
+            if (s[k] == swap[j])
+                continue;
+            s[k] = swap[j];
+            same_strings(s, -1);
+        }
+    free(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -770,6 +1013,8 @@ int main(void)
         cmocka_unit_test(test_entries),
         cmocka_unit_test(test_places),        cmocka_unit_test(test_scan_shapes),
         cmocka_unit_test(test_scan_cuts),     cmocka_unit_test(test_scan_windows),
+        cmocka_unit_test(test_scan_fast_cells), cmocka_unit_test(test_sst_shapes),
+        cmocka_unit_test(test_sst_cuts),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
