@@ -605,16 +605,24 @@ static void test_identical_pooled_rank(void **state)
     check_identical(NORM_PRANK, SCOPE_POOLED);
 }
 
+/* Two indicators under one aggregate, 3 units x 2 years: values 1-5 in
+ * turn, each with standard error se. */
+static struct cube *small_case(struct tree *t, double se)
+{
+    tree_init(t, 2, 1, l_nk, l_kids, l_lvl);
+    struct cube *c = make_cube(3, 2, 2, 2020);
+    for (size_t k = 0; k < 12; k++) {
+        c->value[k] = (double)(k % 5) + 1;
+        c->se[k] = se;
+    }
+    return c;
+}
+
 static void test_skip_and_errors(void **state)
 {
     (void)state;
     struct tree t;
-    tree_init(&t, 2, 1, l_nk, l_kids, l_lvl);
-    struct cube *c = make_cube(3, 2, 2, 2020);
-    for (size_t k = 0; k < 12; k++) {
-        c->value[k] = (double)(k % 5) + 1;
-        c->se[k] = 0.1;
-    }
+    struct cube *c = small_case(&t, 0.1);
     struct config *cfg = make_config(NORM_MINMAX, SCOPE_POOLED, 0);
     struct diag d;
     diag_init(&d);
@@ -666,12 +674,7 @@ static void test_replication_error(void **state)
 {
     (void)state;
     struct tree t;
-    tree_init(&t, 2, 1, l_nk, l_kids, l_lvl);
-    struct cube *c = make_cube(3, 2, 2, 2020);
-    for (size_t k = 0; k < 12; k++) {
-        c->value[k] = (double)(k % 5) + 1;
-        c->se[k] = 0.01;
-    }
+    struct cube *c = small_case(&t, 0.01);
     c->se[7] = 4;   /* one value far from its error's scale: some draws < 0 */
     struct config *cfg = make_config(NORM_NONE, SCOPE_POOLED, 200);
     for (int l = 0; l <= CONFIG_MAX_LEVELS; l++) cfg->level[l].aggregate = AGG_GEOMETRIC;
