@@ -416,12 +416,6 @@ int normalise_params_compute_range(struct normalise_params *p, const struct meth
     return 0;
 }
 
-void normalise_params_hold(struct normalise_params *p,
-                           const struct normalise_params *held)
-{
-    normalise_params_hold_range(p, held, 0, p->nind);
-}
-
 void normalise_params_hold_range(struct normalise_params *p,
                                  const struct normalise_params *held, size_t i0, size_t i1)
 {

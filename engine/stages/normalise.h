@@ -8,8 +8,8 @@
  * application. Every pipeline evaluation (the nominal run, each Monte Carlo
  * replication, each sensitivity run) computes the parameters from its own
  * values; a replication then holds the nominal run's decisions
- * (normalise_params_hold: the method after fallbacks and which slices are
- * constant) and re-derives the bounds (METHODS.md, "Monte Carlo
+ * (normalise_params_hold_range: the method after fallbacks and which
+ * slices are constant) and re-derives the bounds (METHODS.md, "Monte Carlo
  * replications"):
  *
  *   normalise_direction       x <- direction * x, per indicator (METHODS §1)
@@ -27,8 +27,9 @@
  *   normalise_params_compute(p, m, fw, x, nunit, d);
  *   normalise_apply(p, x, y, nunit, w);
  *
- * and a replication the same, with normalise_params_hold(p, nominal)
- * between the last two, reusing p and w (no allocation).
+ * and a replication the same, with
+ * normalise_params_hold_range(p, nominal, 0, nind) between the last two,
+ * reusing p and w (no allocation).
  *
  * Methods (METHODS.md §4; COINr's n_* functions are the reference):
  *   NORM_NONE        y = x
@@ -139,13 +140,11 @@ int normalise_params_compute_range(struct normalise_params *p, const struct meth
                                    size_t nunit, size_t i0, size_t i1, struct diag *d);
 
 /* Hold the decisions of the nominal parameters `held` (same sizes) in p,
- * computed from a replication's values: the effective method, fallback,
- * goalposts and target of each indicator, and every slice constant in held
- * stays constant (normalised to the midpoint). The bounds, means, standard
- * deviations and reference values stay p's own. Cannot fail. */
-void normalise_params_hold(struct normalise_params *p,
-                           const struct normalise_params *held);
-/* The same for indicators [i0, i1) only. */
+ * computed from a replication's values, for indicators [i0, i1): the
+ * effective method, fallback, goalposts and target of each indicator, and
+ * every slice constant in held stays constant (normalised to the
+ * midpoint). The bounds, means, standard deviations and reference values
+ * stay p's own. Cannot fail. */
 void normalise_params_hold_range(struct normalise_params *p,
                                  const struct normalise_params *held, size_t i0, size_t i1);
 
