@@ -132,8 +132,25 @@ static int csv_to_xlsx(const char *csv_path, const char *xlsx_path, int streamin
     return workbook_close(b) == LXW_NO_ERROR ? 0 : -1;
 }
 
-/* Median CPU seconds of runs ingest_file on path; *rows gets the rows read. */
-static double time_ingest(const char *path, const struct framework *fw, int runs, size_t *rows)
+/* What the observations of s add up to (values, standard errors, sizes,
+ * bounds, years, indicators): equal when two files gave the same rows. */
+static double obs_sum(const struct obsset *s)
+{
+    double sum = 0;
+    for (size_t i = 0; i < s->n; i++) {
+        const struct obs *o = &s->v[i];
+        double f[] = {o->value, o->se, o->n, o->lower, o->upper};
+        for (size_t k = 0; k < sizeof f / sizeof f[0]; k++)
+            sum += f[k] == f[k] ? f[k] * (double)(k + 1) : 0;
+        sum += o->year + 7.0 * o->ind;
+    }
+    return sum;
+}
+
+/* Median CPU seconds of runs ingest_file on path; *rows gets the rows read
+ * and *sum what they add up to (obs_sum). */
+static double time_ingest(const char *path, const struct framework *fw, int runs, size_t *rows,
+                          double *sum)
 {
     double t[RUNS_MAX];
     for (int k = 0; k < runs; k++) {
@@ -148,6 +165,7 @@ static double time_ingest(const char *path, const struct framework *fw, int runs
         }
         t[k] = bench_cpu() - t0;
         *rows = s->n;
+        *sum = obs_sum(s);
         obsset_free(s);
         diag_free(&d);
     }
@@ -169,6 +187,53 @@ static int generate(const char *dir, int units, int years, struct diag *d)
     return gen_write(&o, d);
 }
 
+/* Time ingest_file on the CSV file and the workbook, which must give the
+ * same observations, and print both and their ratio. */
+static void bench_pair(const char *what, const char *csv, const char *xlsx,
+                       const struct framework *fw, int runs, const char *note)
+{
+    size_t rows = 0, rows2 = 0;
+    double sum = 0, sum2 = 0;
+    double tc = time_ingest(csv, fw, runs, &rows, &sum),
+           tx = time_ingest(xlsx, fw, runs, &rows2, &sum2);
+    if (rows != rows2 || sum != sum2) {
+        fprintf(stderr, "bench_xlsx: %s: %zu rows from CSV, %zu from xlsx, not the same "
+                "observations\n", what, rows, rows2);
+        exit(1);
+    }
+    FILE *f = fopen(xlsx, "rb");
+    fseek(f, 0, SEEK_END);
+    long size = ftell(f);
+    fclose(f);
+    printf("%-28s %8zu obs  csv %9.3f ms  xlsx %9.3f ms (%6.1f MB%s)  xlsx/csv %.2f\n",
+           what, rows, tc * 1e3, tx * 1e3, (double)size / 1e6, note, tx / tc);
+}
+
+/* A returned template, as an office sends it back: `lcme template` for one
+ * district of the Hong Kong sample, filled and saved by LibreOffice
+ * (tests/data/good/README.md), against its Data sheet as CSV (the same 15
+ * columns, exported by Gnumeric's ssconvert -O sheet=Data). */
+static void bench_template(void)
+{
+    struct diag d;
+    diag_init(&d);
+    struct framework *fw = NULL;
+    const char *src = LCME_SOURCE_DIR;
+    char *fwp = path_join(src, "indicators/kflc.csv");
+    char *csv = path_join(src, "tests/data/good/hk-wan-chai-2026.csv");
+    char *xlsx = path_join(src, "tests/data/good/hk-wan-chai-2026.libreoffice.xlsx");
+    if (framework_load(&fw, fwp, &d) != 0) {
+        fprintf(stderr, "bench_xlsx: cannot read %s\n", fwp);
+        exit(1);
+    }
+    bench_pair("a returned template (1 x 126)", csv, xlsx, fw, RUNS_MAX, ", 1 of 3 sheets");
+    framework_free(fw);
+    diag_free(&d);
+    free(fwp);
+    free(csv);
+    free(xlsx);
+}
+
 static void bench(const char *dir, const char *what, int units, int years, int streaming)
 {
     struct diag d;
@@ -181,20 +246,8 @@ static void bench(const char *dir, const char *what, int units, int years, int s
         fprintf(stderr, "bench_xlsx: cannot prepare %s\n", what);
         exit(1);
     }
-    size_t rows = 0, rows2 = 0;
     int runs = units == 1 ? RUNS_MAX : units < 100 ? 21 : 5;
-    double tc = time_ingest(csv, fw, runs, &rows), tx = time_ingest(xlsx, fw, runs, &rows2);
-    if (rows != rows2) {
-        fprintf(stderr, "bench_xlsx: %s: %zu rows from CSV, %zu from xlsx\n", what, rows, rows2);
-        exit(1);
-    }
-    FILE *f = fopen(xlsx, "rb");
-    fseek(f, 0, SEEK_END);
-    long size = ftell(f);
-    fclose(f);
-    printf("%-28s %8zu obs  csv %9.3f ms  xlsx %9.3f ms (%6.1f MB%s)  xlsx/csv %.2f\n",
-           what, rows, tc * 1e3, tx * 1e3, (double)size / 1e6,
-           streaming ? ", inline strings" : "", tx / tc);
+    bench_pair(what, csv, xlsx, fw, runs, streaming ? ", inline strings" : "");
     framework_free(fw);
     diag_free(&d);
     free(csv);
@@ -333,6 +386,7 @@ int main(void)
     printf("ingest_file, median CPU time of %d runs (one return), 21 (Hong Kong), 5 (network)\n",
            RUNS_MAX);
     bench(dir, "one return (1 x 126 x 1)", 1, 1, 0);
+    bench_template();
     bench(dir, "Hong Kong size (18 x 126 x 11)", 18, 11, 0);
     bench(dir, "network (356 x 126 x 11)", 356, 11, 1);
     bench_returns(dir, 356);
