@@ -202,8 +202,7 @@ static int scan_chars(cursor *q, cursor e, scan_keep keep, void *ctx)
 {
     cursor p = *q, s = p;
     for (;;) {
-        while (!(xlsx_xml_cls[*p] & XLSX_K_TEXT))
-            p++;
+        p = xlsx_xml_text_end(p, e);
         unsigned char c = *p;
         if (c == '<')
             break;
@@ -587,14 +586,15 @@ static int sst_item(struct xlsx_sst *sp, cursor *q, cursor e, const struct scan_
 
 /* The string at *q ("<si>") when it is plain text in one <t>, with no
  * reference, CR, ']' or byte past ASCII: <si><t>unit</t></si>, as almost
- * every string is. Read as sst_item reads it, *q after </si>: 0. Any
- * other shape: 1, nothing read and *q unmoved. -1 when a handler
- * declined. */
-static int sst_item_fast(struct xlsx_sst *sp, cursor *q)
+ * every string is, or <si><t xml:space="preserve">unit</t></si>, as
+ * LibreOffice writes every string (xml:space changes nothing: text is
+ * always kept as it is); open is the length of the tags before the text.
+ * Read as sst_item reads it, *q after </si>: 0. Any other shape: 1,
+ * nothing read and *q unmoved. -1 when a handler declined. */
+static int sst_item_fast(struct xlsx_sst *sp, cursor *q, cursor e, size_t open)
 {
-    cursor p = *q + 7, text = p;   /* after "<si><t>" */
-    while (!(xlsx_xml_cls[*p] & XLSX_K_TEXT))
-        p++;
+    cursor p = *q + open, text = p;
+    p = xlsx_xml_text_end(p, e);
     if (!same(p, "</t></si>", 9))
         return 1;
     sp->len = 0;
@@ -615,8 +615,12 @@ int xlsx_scan_strings(struct xlsx_sst *p, const char *s, size_t n, size_t *used)
     int r;
     sst.name = (cursor)p->root_name;
     sst.end = sst.name + strlen(p->root_name);
+    static const char plain[] = "<si><t>", preserve[] = "<si><t xml:space=\"preserve\">";
     for (;;) {
-        if (same(q, "<si><t>", 7) && (r = sst_item_fast(p, &q)) <= 0) {
+        size_t open = same(q, plain, sizeof plain - 1)         ? sizeof plain - 1
+                      : same(q, preserve, sizeof preserve - 1) ? sizeof preserve - 1
+                                                               : 0;
+        if (open && (r = sst_item_fast(p, &q, e, open)) <= 0) {
             if (r < 0)
                 return 1;
             continue;

@@ -499,8 +499,7 @@ static int read_text(struct xlsx_xml *x, const unsigned char **pp, const unsigne
 {
     const unsigned char *p = *pp, *s = p;
     for (;;) {
-        while (!(xlsx_xml_cls[*p] & XLSX_K_TEXT))
-            p++;
+        p = xlsx_xml_text_end(p, e);
         int r = T_OK;
         if (*p == ']') {
             if (e - p < 3 && !final)
@@ -656,10 +655,10 @@ static int read_value(struct xlsx_xml *x, const unsigned char **pp, const unsign
     unsigned char q = **pp, c;
     char *w = x->pool + x->plen;
     for (;;) {
-        while (!(xlsx_xml_cls[c = *p] & XLSX_K_AVAL)) {
-            *w++ = (char)c;
-            p++;
-        }
+        const unsigned char *run = xlsx_xml_aval_end(p, e);
+        memcpy(w, p, (size_t)(run - p));
+        w += run - p;
+        c = *(p = run);
         if (p >= e)
             return T_MORE;
         if (c == q)
@@ -719,10 +718,15 @@ static long duplicate(const char **atts, size_t n)
         if (!dup)
             return 0;
     }
-    for (size_t i = 1; i < n; i++)
+    /* each name's value follows it in the pool: its length is the gap, and
+     * names of another length or first letter (most) are not compared */
+    for (size_t i = 1; i < n; i++) {
+        size_t li = (size_t)(atts[2 * i + 1] - atts[2 * i]);
         for (size_t j = 0; j < i; j++)
-            if (atts[2 * i][0] == atts[2 * j][0] && strcmp(atts[2 * i], atts[2 * j]) == 0)
+            if ((size_t)(atts[2 * j + 1] - atts[2 * j]) == li &&
+                atts[2 * i][0] == atts[2 * j][0] && memcmp(atts[2 * i], atts[2 * j], li) == 0)
                 return (long)i;
+    }
     return 0;
 }
 

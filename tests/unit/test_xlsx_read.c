@@ -915,8 +915,20 @@ static void test_sst_shapes(void **state)
     same_strings("<x:sst xmlns:x=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\">"
                  "<x:si><x:t>p</x:t></x:si><x:si><x:r><x:t>q</x:t></x:r><x:rPh><x:t>r</x:t>"
                  "</x:rPh></x:si></x:sst>", 1);
+    /* LibreOffice's strings: <t xml:space="preserve">, read in one pass,
+       with what that pass leaves to the scanner's general path (a
+       reference, a CR, a byte past ASCII, text of 16 bytes and more) */
+    same_strings("<sst " NS "><si><t xml:space=\"preserve\">Adult literacy rate (aged 15 and over)"
+                 "</t></si><si><t xml:space=\"preserve\"> a </t></si><si><t xml:space=\"preserve\">"
+                 "</t></si><si><t xml:space=\"preserve\">Fill in the sheet &apos;Data&apos;</t></si>"
+                 "<si><t xml:space=\"preserve\">a\r\nb\rc, caf\xc3\xa9 ]</t></si>"
+                 "<si><t xml:space='preserve'>q</t></si><si><t xml:space=\"default\">r</t></si>"
+                 "<si><t xml:space=\"preserve\">s</t><phoneticPr fontId=\"1\"/></si></sst>", 1);
     /* what the scanner leaves to the reader (0) */
     static const char *other[] = {
+        "<si><t xml:space=\"preserve\">a</t></si><si><t xml:space=\"preserve\">b</x></si>",
+        "<si><t xml:space=\"preserve\">0123456789abcdef0123456789]]></t></si>",
+        "<si><t xml:space=\"preserve\">0123456789abcdef0123456789\x02</t></si>",
         /* an empty <si/> below a run's properties or a phonetic run: the
            reader keeps a string for it */
         "<si><r><rPr><si/></rPr><t>a</t></r></si>",

@@ -166,6 +166,55 @@ static void test_windows(void **state)
     free(doc);
 }
 
+/* The runs of attribute values and text read sixteen bytes at a time
+ * (xlsx_xml_aval_end, xlsx_xml_text_end) end where the byte-by-byte loop
+ * over the classes ends them: every byte value at every place in 48
+ * bytes, whatever their end; then documents with long values and texts
+ * (past 16 and 32 bytes) holding each byte that ends a run there, read
+ * whole and in blocks, against expat. */
+static void test_runs(void **state)
+{
+    (void)state;
+    unsigned char buf[64];
+    for (int b = 0; b < 256; b++)
+        for (size_t m = 1; m <= 48; m++)
+            for (size_t k = 0; k <= m; k++) {
+                memset(buf, 'a', sizeof buf);
+                buf[k] = (unsigned char)b;
+                buf[m] = 0;   /* the NUL a buffer ends in */
+                const unsigned char *pa = buf, *pt = buf;
+                while (!(xlsx_xml_cls[*pa] & XLSX_K_AVAL))
+                    pa++;
+                while (!(xlsx_xml_cls[*pt] & XLSX_K_TEXT))
+                    pt++;
+                if (xlsx_xml_aval_end(buf, buf + m) != pa || xlsx_xml_text_end(buf, buf + m) != pt)
+                    fail_msg("byte 0x%02x at %zu of %zu: the run ends elsewhere", b, k, m);
+            }
+    static const char *const specials[] = {"&amp;", "&#233;", "\xc3\xa9", "\xe2\x82\xac",
+                                           "\t", "\r\n", "\r", "\n", "<", "\"", "'", "]]>",
+                                           "]", "\x01", "\x7f", "\xff", ">"};
+    static const size_t at[] = {0, 15, 16, 17, 31, 32, 33, 40};
+    static const size_t chunks[] = {0, 1, 7, 64};
+    char doc[256], run[64];
+    for (size_t i = 0; i < sizeof specials / sizeof specials[0]; i++)
+        for (size_t j = 0; j < sizeof at / sizeof at[0]; j++) {
+            memset(run, 'x', at[j]);
+            snprintf(run + at[j], sizeof run - at[j], "%s%s", specials[i], "yyyyyyyyyyyyyyyyyyyyyyy");
+            for (int form = 0; form < 3; form++) {
+                int n = form == 0   ? snprintf(doc, sizeof doc, "<a v=\"%s\" w='1'/>", run)
+                        : form == 1 ? snprintf(doc, sizeof doc, "<a w='%s' v=\"1\"/>", run)
+                                    : snprintf(doc, sizeof doc, "<a><b>%s</b>%s</a>", run, run);
+                for (size_t k = 0; k < sizeof chunks / sizeof chunks[0]; k++) {
+                    const char *why;
+                    int r = xml_diff(doc, (size_t)n, chunks[k], &why);
+                    if (r != XML_DIFF_SAME && r != XML_DIFF_SKIP)
+                        fail_msg("'%s' at %zu, form %d, blocks of %zu: %s", specials[i], at[j],
+                                 form, chunks[k], why);
+                }
+            }
+        }
+}
+
 /* What the reader refuses that expat reads: encodings other than UTF-8. */
 static void test_encodings(void **state)
 {
@@ -275,6 +324,7 @@ int main(void)
         cmocka_unit_test(test_same_as_expat), cmocka_unit_test(test_encodings),
         cmocka_unit_test(test_positions),     cmocka_unit_test(test_messages),
         cmocka_unit_test(test_stop),          cmocka_unit_test(test_windows),
+        cmocka_unit_test(test_runs),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
