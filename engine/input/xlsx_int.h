@@ -10,6 +10,9 @@
  *   xlsx_scan.c   the sheet's rows and the shared strings read straight
  *                 from the inflated part, for the shapes workbooks have,
  *                 through the same handlers
+ *   xlsx_dir.c    the zip's directory and local headers read straight from
+ *                 the bytes, for the plain zips programs write, minizip
+ *                 reading the others
  *
  * Text is kept in a struct xlsx_text: blocks that never move, so a cell is
  * a pointer and a length into them, the shared strings are pointed to by
@@ -60,7 +63,8 @@ void xlsx_text_rewind(struct xlsx_text *t, struct xlsx_text_mark m);
 
 /* ---- the workbook ------------------------------------------------------- */
 
-enum { XLSX_SCAN_ROWS = 1, XLSX_SCAN_SST = 2 };   /* what xlsx_scan.c may read */
+/* what xlsx_scan.c may read; XLSX_SCAN_ZIP: what xlsx_dir.c may */
+enum { XLSX_SCAN_ROWS = 1, XLSX_SCAN_SST = 2, XLSX_SCAN_ZIP = 4 };
 
 struct xlsx_sheetref {
     char *name;                /* the tab's name */
@@ -75,10 +79,19 @@ struct xlsx_mem {              /* the zip's bytes, read by minizip */
     size_t len, pos;
 };
 
-/* A part of the package and where its entry is in the zip's directory. */
+/* Longest part name kept in the list of entries; a longer one (never
+ * written: part names are short paths) makes the list partial. */
+#define XLSX_NAME_MAX 1024
+
+/* A part of the package and where its entry is in the zip's directory;
+ * when xlsx_dir.c read the directory, what the entry says. */
 struct xlsx_entry {
     char *name;
     unz64_file_pos pos;
+    unsigned flag, method, nlen;       /* nlen: the name's bytes in the zip */
+    unsigned long crc;
+    unsigned long long csize, usize;   /* compressed and inflated sizes */
+    unsigned long long local;          /* where its local header is */
 };
 
 struct xlsx_book {
@@ -86,7 +99,9 @@ struct xlsx_book {
     struct diag *d;
     struct xlsx_limits lim;
     struct xlsx_mem mem;
-    unzFile zip;
+    unzFile zip;               /* NULL until a part needs minizip when
+                                  xlsx_dir.c read the directory */
+    int dir_read;              /* xlsx_dir.c read the directory */
     struct libdeflate_decompressor *inflater;  /* made by the first part read
                                                   whole (xlsx_read.c) */
     struct xlsx_entry *entry;  /* the zip's directory, read once: name and
@@ -277,11 +292,24 @@ void xlsx_sheet_expect(struct xlsx_sheet *p, size_t rows);
  * again and reports what is wrong. Nothing is reported here. */
 int xlsx_scan_rows(struct xlsx_sheet *p, const char *s, size_t n, size_t *used);
 
+/* The zip's directory of b->mem into b->entry (xlsx_dir.c): 0, with
+ * b->dir_read set; 1 when it declines (the zip is not of the plain shape it
+ * reads: minizip must read it), with nothing kept; -1 on ENOMEM after
+ * reporting. */
+int xlsx_dir_list(struct xlsx_book *b);
+
+/* Check the local header of the entry en of a directory xlsx_dir_list
+ * read, as minizip checks it when it opens the part: 0, with *at where the
+ * part's data starts; 1 when it declines (minizip must open the part and
+ * say what is wrong). */
+int xlsx_dir_local(const struct xlsx_book *b, const struct xlsx_entry *en, size_t *at);
+
 /* xlsx_open_mem with the scanners of a sheet's rows (scan & XLSX_SCAN_ROWS)
  * and of the shared strings (scan & XLSX_SCAN_SST) on or off, and
  * *scanned (may be NULL) XLSX_SCAN_ROWS when the scanner read the rows,
- * | XLSX_SCAN_SST when it read the shared strings: for tests that hold the
- * scanners to the reader. */
+ * | XLSX_SCAN_SST when it read the shared strings, | XLSX_SCAN_ZIP when
+ * xlsx_dir.c read the zip's directory (scan & XLSX_SCAN_ZIP lets it): for
+ * tests that hold the scanners to the reader and minizip. */
 int xlsx_open_book(struct csv **out, const char *name, const void *data, size_t len,
                    const struct xlsx_limits *lim, int scan, int *scanned, struct diag *d);
 

@@ -1,8 +1,10 @@
 /* xlsx_read.c: an .xlsx workbook's package: the zip read by minizip from
- * memory, each part inflated into the XML reader's buffer (xlsx_xml.h),
- * whole by libdeflate when it can be, else in blocks by zlib; the text
- * blocks the cells point into, and xlsx_open, which reads the file, hashes
- * it and hands the chosen sheet to xlsx_sheet.c.
+ * memory (its directory and the parts' local headers by xlsx_dir.c when
+ * the zip is of the plain shape it reads, minizip then opening only the
+ * parts that are streamed), each part inflated into the XML reader's
+ * buffer (xlsx_xml.h), whole by libdeflate when it can be, else in blocks
+ * by zlib; the text blocks the cells point into, and xlsx_open, which
+ * reads the file, hashes it and hands the chosen sheet to xlsx_sheet.c.
  *
  * Why whole: libdeflate inflates a buffer it is given whole two to three
  * times as fast as zlib streams it. On the network-scale sheet of
@@ -23,6 +25,7 @@
  * returns.
  */
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,9 +41,6 @@
  * threshold (128 KiB), so its buffer is not mapped and unmapped for each
  * part. */
 #define XLSX_CHUNK (64u * 1024)
-/* Longest part name kept in the list of entries; a longer one (never
- * written: part names are short paths) makes the list partial. */
-#define XLSX_NAME_MAX 1024
 /* Text blocks grow from XLSX_BLOCK0 to XLSX_BLOCK1 bytes, so a return of a
  * hundred rows allocates little and a large sheet few blocks. */
 #define XLSX_BLOCK0 (8u * 1024)
@@ -323,16 +323,51 @@ static int list_entries(struct xlsx_book *b)
     return 0;
 }
 
-/* Make part the zip's current entry: its first entry of that name (any
- * case), as unzLocateFile finds it. 0, or 1 when there is none. */
-static int locate(struct xlsx_book *b, const char *part)
+/* The index of part's entry: its first of that name (any case), as
+ * unzLocateFile finds it; SIZE_MAX when there is none or when the list is
+ * partial. */
+static size_t find_entry(const struct xlsx_book *b, const char *part)
+{
+    if (!b->entries_partial)
+        for (size_t i = 0; i < b->nentry; i++)
+            if (strcasecmp(b->entry[i].name, part) == 0)
+                return i;
+    return SIZE_MAX;
+}
+
+/* Make part the zip's current entry (entry i, or the look-up in the zip
+ * when the list is partial). 0, or 1 when there is none. */
+static int locate(struct xlsx_book *b, const char *part, size_t i)
 {
     if (b->entries_partial)
         return unzLocateFile(b->zip, part, 2) == UNZ_OK ? 0 : 1;
-    for (size_t i = 0; i < b->nentry; i++)
-        if (strcasecmp(b->entry[i].name, part) == 0)
-            return unzGoToFilePos64(b->zip, &b->entry[i].pos) == UNZ_OK ? 0 : 1;
-    return 1;
+    if (i == SIZE_MAX)
+        return 1;
+    return unzGoToFilePos64(b->zip, &b->entry[i].pos) == UNZ_OK ? 0 : 1;
+}
+
+/* minizip on b->mem: 0, or -1 when it cannot read the zip's directory. */
+static int zip_minizip(struct xlsx_book *b)
+{
+    if (b->zip)
+        return 0;
+    zlib_filefunc64_def ff = {mem_open, mem_read, mem_write, mem_tell, mem_seek,
+                              mem_close, mem_error, &b->mem};
+    b->zip = unzOpen2_64("", &ff);
+    return b->zip ? 0 : -1;
+}
+
+/* Open entry i (part) with minizip, when xlsx_dir.c read the directory
+ * but declines the part or cannot hand it over whole: minizip checks it
+ * again and reads it. 0, or -1 after reporting. */
+static int part_minizip(struct xlsx_book *b, const char *part, size_t i)
+{
+    if (zip_minizip(b) != 0 || unzGoToFilePos64(b->zip, &b->entry[i].pos) != UNZ_OK ||
+        unzOpenCurrentFile(b->zip) != UNZ_OK) {
+        xlsx_error(b, NULL, LCME_EINPUT, "the part '%s' is damaged", part);
+        return -1;
+    }
+    return 0;
 }
 
 /* Open the zip in b->mem. 0, or -1 after reporting what the file is. */
@@ -353,10 +388,12 @@ static int zip_open(struct xlsx_book *b)
                    "named .csv)");
         return -1;
     }
-    zlib_filefunc64_def ff = {mem_open, mem_read, mem_write, mem_tell, mem_seek,
-                              mem_close, mem_error, &b->mem};
-    b->zip = unzOpen2_64("", &ff);
-    if (!b->zip) {
+    if (b->scan & XLSX_SCAN_ZIP) {
+        int r = xlsx_dir_list(b);
+        if (r <= 0)
+            return r;
+    }
+    if (zip_minizip(b) != 0) {
         xlsx_error(b, NULL, LCME_EINPUT,
                    "not an xlsx workbook: the zip package is damaged (its directory cannot be "
                    "read)");
@@ -386,13 +423,35 @@ static void xml_failed(struct xlsx_pctx *ctx, const char *part)
                    "%lu, column %lu)", part, xlsx_xml_message(e), line, col + 1);
 }
 
-/* Locate and open part for reading; *info gets its zip entry. 0; 1 when
- * absent; -1 after reporting. */
-static int part_open(struct xlsx_book *b, const char *part, unz_file_info64 *info)
+/* How a part was opened (part_open). */
+struct part_at {
+    size_t entry;   /* its index in b->entry; SIZE_MAX when the list is partial */
+    size_t data;    /* where its data starts in the file */
+    int in_zip;     /* minizip has it open (else xlsx_dir.c checked it) */
+};
+
+/* Locate and open part for reading; *info gets its zip entry and *pa where
+ * it is. 0; 1 when absent; -1 after reporting. When xlsx_dir.c read the
+ * directory, the entry is its and so is the check of the local header,
+ * unless it declines the part: then minizip opens it. */
+static int part_open(struct xlsx_book *b, const char *part, unz_file_info64 *info,
+                     struct part_at *pa)
 {
-    if (locate(b, part) != 0)
+    pa->entry = find_entry(b, part);
+    pa->in_zip = 0;
+    if (b->dir_read) {
+        if (pa->entry == SIZE_MAX)
+            return 1;
+        const struct xlsx_entry *en = &b->entry[pa->entry];
+        memset(info, 0, sizeof *info);
+        info->flag = en->flag;
+        info->compression_method = en->method;
+        info->crc = en->crc;
+        info->compressed_size = en->csize;
+        info->uncompressed_size = en->usize;
+    } else if (locate(b, part, pa->entry) != 0) {
         return 1;
-    if (unzGetCurrentFileInfo64(b->zip, info, NULL, 0, NULL, 0, NULL, 0) != UNZ_OK) {
+    } else if (unzGetCurrentFileInfo64(b->zip, info, NULL, 0, NULL, 0, NULL, 0) != UNZ_OK) {
         xlsx_error(b, NULL, LCME_EINPUT, "the part '%s' is damaged", part);
         return -1;
     }
@@ -407,10 +466,17 @@ static int part_open(struct xlsx_book *b, const char *part, unz_file_info64 *inf
                    "stored and deflated parts are)", part, (unsigned long)info->compression_method);
         return -1;
     }
-    if (unzOpenCurrentFile(b->zip) != UNZ_OK) {
+    if (b->dir_read) {
+        if (xlsx_dir_local(b, &b->entry[pa->entry], &pa->data) == 0)
+            return 0;
+        if (part_minizip(b, part, pa->entry) != 0)
+            return -1;
+    } else if (unzOpenCurrentFile(b->zip) != UNZ_OK) {
         xlsx_error(b, NULL, LCME_EINPUT, "the part '%s' is damaged", part);
         return -1;
     }
+    pa->in_zip = 1;
+    pa->data = (size_t)unzGetCurrentFileZStreamPos64(b->zip);
     return 0;
 }
 
@@ -420,12 +486,11 @@ static int part_open(struct xlsx_book *b, const char *part, unz_file_info64 *inf
  * deflated, stated larger than limit, damaged, another size or CRC than its
  * entry states, no memory): nothing was read, and part_stream reads it. */
 static int part_whole(struct xlsx_pctx *ctx, const char *part, size_t limit,
-                      const unz_file_info64 *info)
+                      const unz_file_info64 *info, size_t at)
 {
     struct xlsx_book *b = ctx->b;
     if (info->compression_method != Z_DEFLATED || info->uncompressed_size > limit)
         return 2;
-    ZPOS64_T at = unzGetCurrentFileZStreamPos64(b->zip);
     if (at > b->mem.len || info->compressed_size > b->mem.len - at)
         return 2;
     if (!b->inflater && !(b->inflater = libdeflate_alloc_decompressor()))
@@ -495,7 +560,8 @@ int xlsx_parse_part(struct xlsx_pctx *ctx, struct xlsx_book *b, const struct xls
                     const char *part, size_t limit, const struct xlsx_handlers *h)
 {
     unz_file_info64 info;
-    int rc = part_open(b, part, &info);
+    struct part_at pa;
+    int rc = part_open(b, part, &info, &pa);
     if (rc != 0)
         return rc;
     ctx->b = b;
@@ -504,14 +570,17 @@ int xlsx_parse_part(struct xlsx_pctx *ctx, struct xlsx_book *b, const struct xls
     ctx->rest = NULL;
     ctx->xp = xlsx_xml_new(h, ctx);
     if (!ctx->xp) {
-        unzCloseCurrentFile(b->zip);
+        if (pa.in_zip)
+            unzCloseCurrentFile(b->zip);
         xlsx_error(b, NULL, LCME_ENOMEM, "out of memory");
         return -1;
     }
-    rc = part_whole(ctx, part, limit, &info);
+    rc = part_whole(ctx, part, limit, &info, pa.data);
+    if (rc == 2 && !pa.in_zip)   /* not whole: minizip streams it */
+        rc = part_minizip(b, part, pa.entry) == 0 ? 2 : -1;
     if (rc == 2)
         rc = part_stream(ctx, part, limit);
-    else
+    else if (pa.in_zip)
         unzCloseCurrentFile(b->zip);
     xlsx_xml_free(ctx->xp);
     ctx->xp = NULL;
@@ -556,7 +625,8 @@ static size_t pick_sheet(const struct xlsx_book *b)
 int xlsx_open_mem(struct csv **out, const char *name, const void *data, size_t len,
                   const struct xlsx_limits *lim, struct diag *d)
 {
-    return xlsx_open_book(out, name, data, len, lim, XLSX_SCAN_ROWS | XLSX_SCAN_SST, NULL, d);
+    return xlsx_open_book(out, name, data, len, lim, XLSX_SCAN_ROWS | XLSX_SCAN_SST | XLSX_SCAN_ZIP,
+                          NULL, d);
 }
 
 int xlsx_open_book(struct csv **out, const char *name, const void *data, size_t len,
@@ -591,7 +661,8 @@ int xlsx_open_book(struct csv **out, const char *name, const void *data, size_t 
     rc = xlsx_sheet_read(&b, k, out);
 done:
     if (scanned)
-        *scanned = (b.scanned ? XLSX_SCAN_ROWS : 0) | (b.sst_scanned ? XLSX_SCAN_SST : 0);
+        *scanned = (b.scanned ? XLSX_SCAN_ROWS : 0) | (b.sst_scanned ? XLSX_SCAN_SST : 0) |
+                   (b.dir_read ? XLSX_SCAN_ZIP : 0);
     book_free(&b);
     return rc;
 }

@@ -6,12 +6,15 @@
  * every field must be NUL-terminated at its recorded length with no NUL
  * inside; a failure must come with a message, and a sheet whose cells had
  * problems must end with -1. Half the inputs get small limits, so that the
- * cell, text, cell-count and part limits are reached. The seed corpus
+ * cell, text, cell-count and part limits are reached. Each input is also
+ * read with the zip directory reader (xlsx_dir.c) and with minizip alone,
+ * and the two readings must agree (fuzz_xlsx_same.h). The seed corpus
  * (corpus/xlsx) holds workbooks written by libxlsxwriter (lcme's template),
  * Gnumeric and LibreOffice, some re-zipped without compression so that
  * mutations reach the XML, and the malformed ones of tests/data/bad.
  */
 #include "fuzz_util.h"
+#include "fuzz_xlsx_same.h"
 #include "xlsx_read.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -26,6 +29,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         lim.max_text = 1 << 12;
         lim.max_cells = 64;
     }
+    same_readings(data, size, &lim, XLSX_SCAN_ROWS | XLSX_SCAN_SST,
+                  XLSX_SCAN_ROWS | XLSX_SCAN_SST | XLSX_SCAN_ZIP);
     struct csv *c = NULL;
     if (xlsx_open_mem(&c, "fuzz.xlsx", data, size, &lim, &d) != 0) {
         if (c)

@@ -1015,6 +1015,184 @@ static void test_sst_cuts(void **state)
     free(s);
 }
 
+/* ---- the zip's directory (xlsx_dir.c) ------------------------------------ */
+
+static char *file_bytes(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    assert_non_null(f);
+    assert_int_equal(fseek(f, 0, SEEK_END), 0);
+    long n = ftell(f);
+    assert_true(n >= 0);
+    rewind(f);
+    char *b = malloc((size_t)n + 1);
+    assert_non_null(b);
+    assert_int_equal(fread(b, 1, (size_t)n, f), (size_t)n);
+    fclose(f);
+    *len = (size_t)n;
+    return b;
+}
+
+/* The workbook reads the same with xlsx_dir.c as with minizip alone,
+ * record by record and message by message; *dir whether xlsx_dir.c read
+ * the directory. */
+static void same_zip(const char *data, size_t len, int *dir)
+{
+    int s0 = 0, s1 = 0;
+    char *a = read_all(data, len, XLSX_SCAN_ROWS | XLSX_SCAN_SST, &s0),
+         *b = read_all(data, len, XLSX_SCAN_ROWS | XLSX_SCAN_SST | XLSX_SCAN_ZIP, &s1);
+    assert_int_equal(s0 & XLSX_SCAN_ZIP, 0);
+    if (strcmp(a, b) != 0)
+        fprintf(stderr, "minizip:\n%sxlsx_dir.c:\n%s", a, b);
+    assert_string_equal(a, b);
+    *dir = (s1 & XLSX_SCAN_ZIP) != 0;
+    free(a);
+    free(b);
+}
+
+static unsigned le16(const unsigned char *p)
+{
+    return (unsigned)p[0] | (unsigned)p[1] << 8;
+}
+
+static unsigned long le32(const unsigned char *p)
+{
+    return (unsigned long)le16(p) | (unsigned long)le16(p + 2) << 16;
+}
+
+/* Every byte of the zip's structure changed, one at a time, to each of
+ * four values (its low bit flipped, 0, 0xFF, one more): the end record,
+ * every directory entry, every local header with its name; then the file
+ * cut short at its last 64 bytes, and bytes added after its end. Returns
+ * how many of those xlsx_dir.c read itself (the others it left to
+ * minizip). */
+static size_t zip_mutations(const char *orig, size_t len)
+{
+    const unsigned char *u = (const unsigned char *)orig;
+    size_t end = len - 22, cd = le32(u + end + 16), read = 0;
+    unsigned char *m = malloc(len + 64);
+    assert_non_null(m);
+    /* the places: [cd, len) and each local header */
+    size_t *from = malloc(sizeof *from * 512), *to = malloc(sizeof *to * 512), nr = 0;
+    assert_true(from && to);
+    from[nr] = cd;
+    to[nr++] = len;
+    for (size_t at = cd; at + 46 <= end && nr < 512; at += 46 + le16(u + at + 28) +
+                                                           le16(u + at + 30) + le16(u + at + 32)) {
+        size_t local = le32(u + at + 42);
+        from[nr] = local;
+        to[nr++] = local + 30 + le16(u + at + 28);
+    }
+    for (size_t r = 0; r < nr; r++)
+        for (size_t k = from[r]; k < to[r]; k++) {
+            const unsigned char v[4] = {(unsigned char)(u[k] ^ 1), 0, 0xFF,
+                                        (unsigned char)(u[k] + 1)};
+            for (int j = 0; j < 4; j++) {
+                if (v[j] == u[k])
+                    continue;
+                memcpy(m, orig, len);
+                m[k] = v[j];
+                int dir;
+                same_zip((const char *)m, len, &dir);
+                read += (size_t)dir;
+            }
+        }
+    for (size_t cut = 1; cut <= 64 && cut < len; cut++) {
+        int dir;
+        same_zip(orig, len - cut, &dir);
+        read += (size_t)dir;
+    }
+    static const char *const tails[] = {"\0", "junk", "PK\5\6", "PK\6\7xxxxxxxxxxxxxxxx"};
+    for (size_t t = 0; t < sizeof tails / sizeof tails[0]; t++) {
+        size_t n = t == 0 ? 1 : strlen(tails[t]);
+        memcpy(m, orig, len);
+        memcpy(m + len, tails[t], n);
+        int dir;
+        same_zip((const char *)m, len + n, &dir);
+        read += (size_t)dir;
+    }
+    free(from);
+    free(to);
+    free(m);
+    return read;
+}
+
+/* The zip's directory read by xlsx_dir.c gives what minizip gives: the
+ * workbooks of every program in tests/data and the fuzzing corpus (which
+ * it reads itself: plain zips of libxlsxwriter, Gnumeric and LibreOffice,
+ * data descriptors and extra fields included), the damaged ones of
+ * tests/data/bad, zips built here with names past the limit and in other
+ * cases, and every byte of three workbooks' zip structure changed. */
+static void test_zip_directory(void **state)
+{
+    (void)state;
+    static const char *const plain[] = {
+        "tests/data/good/hk-wan-chai-2026.libreoffice.xlsx",
+        "tests/data/good/hk-2026.ssconvert.xlsx",
+        "tests/data/good/mini-long.libreoffice.xlsx",
+        "tests/data/good/mini-wide.ssconvert.xlsx",
+        "tests/fuzz/corpus/xlsx/lcme-workbook.xlsx",
+        "tests/fuzz/corpus/xlsx/template-filled.xlsx",
+        "tests/fuzz/corpus/xlsx/template-filled-stored.xlsx",
+        "tests/fuzz/corpus/xlsx/libreoffice-wide-stored.xlsx",
+        "tests/fuzz/corpus/xlsx/ssconvert-long-stored.xlsx",
+    };
+    static const char *const other[] = {
+        "tests/fuzz/corpus/xlsx/data-xlsx-damaged.xlsx",
+        "tests/fuzz/corpus/xlsx/data-xlsx-not-zip.xlsx",
+        "tests/fuzz/corpus/xlsx/data-xlsx-old-xls.xlsx",
+        "tests/fuzz/corpus/xlsx/data-xlsx-no-workbook.xlsx",
+        "tests/fuzz/corpus/xlsx/crash-sheetdata-empty-then-junk.xlsx",
+    };
+    char path[4096];
+    for (size_t i = 0; i < sizeof plain / sizeof plain[0] + sizeof other / sizeof other[0]; i++) {
+        int isplain = i < sizeof plain / sizeof plain[0];
+        snprintf(path, sizeof path, "%s/%s", LCME_SOURCE_DIR,
+                 isplain ? plain[i] : other[i - sizeof plain / sizeof plain[0]]);
+        size_t len;
+        char *data = file_bytes(path, &len);
+        int dir;
+        same_zip(data, len, &dir);
+        if (isplain && !dir)
+            fail_msg("%s: xlsx_dir.c left it to minizip", path);
+        free(data);
+    }
+    /* zips built here: names in other cases, a name past the limit */
+    char longname[1101];
+    memset(longname, 'a', 1100);
+    longname[1100] = '\0';
+    const char *sheet = SHEET("<row r=\"1\"><c r=\"A1\" t=\"inlineStr\"><is><t>k</t></is></c>"
+                              "</row><row r=\"2\"><c r=\"A2\"><v>1</v></c></row>");
+    for (int lng = 0; lng < 2; lng++) {
+        const struct part p[] = {
+            {lng ? longname : "docProps/app.xml", "<Properties/>"},
+            {"_RELS/.rels", PKG_RELS},
+            {"XL/Workbook.XML", WB_ONE},
+            {"xl/_rels/workbook.xml.rels", WB_RELS},
+            {"xl/worksheets/sheet1.xml", sheet},
+        };
+        size_t len;
+        char *data = zip_parts(p, sizeof p / sizeof p[0], &len);
+        int dir;
+        same_zip(data, len, &dir);
+        assert_int_equal(dir, !lng);
+        if (!lng)
+            assert_true(zip_mutations(data, len) > 0);
+        free(data);
+    }
+    /* every byte of the structure of a LibreOffice workbook (data
+       descriptors) and a Gnumeric one (extra fields) */
+    static const char *const mutated[] = {"tests/data/good/mini-long.libreoffice.xlsx",
+                                          "tests/data/good/mini-long.ssconvert.xlsx"};
+    for (size_t i = 0; i < sizeof mutated / sizeof mutated[0]; i++) {
+        snprintf(path, sizeof path, "%s/%s", LCME_SOURCE_DIR, mutated[i]);
+        size_t len;
+        char *data = file_bytes(path, &len);
+        assert_true(zip_mutations(data, len) > 0);
+        free(data);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1026,7 +1204,7 @@ int main(void)
         cmocka_unit_test(test_places),        cmocka_unit_test(test_scan_shapes),
         cmocka_unit_test(test_scan_cuts),     cmocka_unit_test(test_scan_windows),
         cmocka_unit_test(test_scan_fast_cells), cmocka_unit_test(test_sst_shapes),
-        cmocka_unit_test(test_sst_cuts),
+        cmocka_unit_test(test_sst_cuts),      cmocka_unit_test(test_zip_directory),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
