@@ -17,6 +17,8 @@
  * It costs a returned template (61 KB of its 114 KB of sheet XML after
  * the rows, data validations mostly) 0.12 ms of CPU: its whole read went
  * from 0.66 to 0.78 ms (medians of seven alternating runs of 401 reads).
+ * The reader now checks such a muted rest in one pass without its tokens
+ * when it can (xlsx_xml.c's skim), which halved that cost.
  *
  * When the part is inflated whole, the XML reader stops right after the
  * <sheetData> tag and hands the rows to xlsx_scan.c, which reads the

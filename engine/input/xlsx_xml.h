@@ -137,6 +137,15 @@ void xlsx_xml_skip(struct xlsx_xml *x, size_t n);
  * still an error. */
 void xlsx_xml_mute(struct xlsx_xml *x);
 
+/* Whether the rest of a muted part, when its last bytes are in, may be
+ * checked in one pass without the reader's tokens (on: the default), the
+ * reader reading it when that pass declines; off, the reader reads it
+ * all: for tests that hold the two to each other. */
+void xlsx_xml_set_skim(struct xlsx_xml *x, int on);
+
+/* 1 when that one pass read the rest of the part. */
+int xlsx_xml_skimmed(const struct xlsx_xml *x);
+
 /* ---- for scanners that read the same XML (xlsx_scan.c) ------------------- */
 
 /* Byte classes: xlsx_xml_cls[b] says which runs byte b ends or belongs to. */

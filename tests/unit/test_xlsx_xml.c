@@ -215,6 +215,58 @@ static void test_runs(void **state)
         }
 }
 
+/* The rest of a muted part checked in one pass (xlsx_xml.c's skim) says
+ * what the reader says: every case, muted at its first and second start
+ * tag, with the bytes cut at every place between the two calls; and a
+ * sheet's tail of data validations, as a returned template has, with every
+ * byte swapped for each of the bytes that matter to XML. The one pass must
+ * have read the tail whole, and many of the cases. */
+static void test_skim(void **state)
+{
+    (void)state;
+    size_t skims = 0;
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+        for (int after = 0; after < 2; after++)
+            for (size_t cut = 0; cut <= cases[i].len; cut++) {
+                int sk;
+                if (!xml_skim_same(cases[i].xml, cases[i].len, cut, after, &sk))
+                    fail_msg("case %zu muted after %d, cut at %zu: not what the reader says", i,
+                             after, cut);
+                skims += (size_t)sk;
+            }
+    assert_true(skims > 100);
+    static const char tail[] =
+        "<?xml version=\"1.0\"?>\n<worksheet xmlns=\"urn:x\"><sheetData><row r=\"1\"/>"
+        "</sheetData><sheetProtection sheet=\"true\" objects='1'/><dataValidations count=\"2\">"
+        "<dataValidation type=\"decimal\" error=\"The value of I1_1_1a must be a number from 0 "
+        "to 100 &amp; caf\xc3\xa9 &#x20AC;&lt;\" prompt=\"Type\ta\r\nnumber\" "
+        "sqref=\"G2\"><formula1>0</formula1><formula2>1&amp;0 ]</formula2>"
+        "</dataValidation><x:e a=\"1\" b=\"2\"  \n/></dataValidations>\r\n</worksheet>\n ";
+    size_t n = sizeof tail - 1, at = (size_t)(strstr(tail, "</sheetData>") - tail);
+    int sk;
+    assert_true(xml_skim_same(tail, n, at, 1, &sk));
+    assert_int_equal(sk, 1);
+    static const char swap[] = {'<', '>', '"', '\'', '&', '/', '=', ' ', ']', '\r', '\x01',
+                                '\x80', '\0', 'a'};
+    char *m = malloc(n);
+    assert_non_null(m);
+    for (size_t k = at; k < n; k++)
+        for (size_t j = 0; j < sizeof swap; j++) {
+            memcpy(m, tail, n);
+            if (m[k] == swap[j])
+                continue;
+            m[k] = swap[j];
+            if (!xml_skim_same(m, n, at, 1, &sk))
+                fail_msg("byte %zu as 0x%02x: not what the reader says", k,
+                         (unsigned)(unsigned char)swap[j]);
+        }
+    for (size_t k = at; k < n; k++) {   /* cut short */
+        if (!xml_skim_same(tail, k, at, 1, &sk))
+            fail_msg("cut at %zu: not what the reader says", k);
+    }
+    free(m);
+}
+
 /* What the reader refuses that expat reads: encodings other than UTF-8. */
 static void test_encodings(void **state)
 {
@@ -324,7 +376,7 @@ int main(void)
         cmocka_unit_test(test_same_as_expat), cmocka_unit_test(test_encodings),
         cmocka_unit_test(test_positions),     cmocka_unit_test(test_messages),
         cmocka_unit_test(test_stop),          cmocka_unit_test(test_windows),
-        cmocka_unit_test(test_runs),
+        cmocka_unit_test(test_runs),          cmocka_unit_test(test_skim),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -158,4 +158,71 @@ static int xml_diff(const void *data, size_t len, size_t chunk, const char **why
     return res;
 }
 
+/* ---- a muted reader's rest, checked in one pass or by the reader -------- */
+
+struct xml_mute {
+    struct xlsx_xml *x;
+    int after, seen;
+};
+
+static void xml_mute_start(void *ud, const char *name, const char **atts)
+{
+    (void)name, (void)atts;
+    struct xml_mute *m = ud;
+    if (++m->seen > m->after)
+        xlsx_xml_mute(m->x);
+}
+
+static void xml_mute_end(void *ud, const char *name)
+{
+    (void)ud, (void)name;
+}
+
+/* The reader on data, muted by its start handler at start tag after + 1
+ * (as the workbook's handlers mute it when they have what they need), the
+ * first cut bytes in one call and the rest in the last; the rest checked
+ * in one pass when skim (xlsx_xml_set_skim), else by the reader. 1
+ * accepted, 0 refused; *st, *line, *col what it says; *skimmed whether the
+ * one pass read the rest. */
+static int xml_muted_reader(const void *data, size_t len, size_t cut, int after, int skim,
+                            enum xlsx_xml_status *st, unsigned long *line, unsigned long *col,
+                            int *skimmed)
+{
+    struct xml_mute m = {NULL, after, 0};
+    const struct xlsx_handlers h = {xml_mute_start, xml_mute_end, NULL};
+    struct xlsx_xml *x = m.x = xlsx_xml_new(&h, &m);
+    if (!x)
+        abort();
+    xlsx_xml_set_skim(x, skim);
+    if (cut > len)
+        cut = len;
+    void *buf = xlsx_xml_buffer(x, cut);
+    if (!buf)
+        abort();
+    memcpy(buf, data, cut);
+    int r = xlsx_xml_parse(x, cut, 0);
+    if (r == 0) {
+        if (!(buf = xlsx_xml_buffer(x, len - cut)))
+            abort();
+        memcpy(buf, (const char *)data + cut, len - cut);
+        r = xlsx_xml_parse(x, len - cut, 1);
+    }
+    *st = xlsx_xml_error(x, line, col);
+    *skimmed = xlsx_xml_skimmed(x);
+    xlsx_xml_free(x);
+    return r == 0;
+}
+
+/* xml_muted_reader with the one pass and without it: the same verdict,
+ * and when refused the same error at the same line and column (1); else
+ * 0. *skimmed: the one pass read the rest. */
+static int xml_skim_same(const void *data, size_t len, size_t cut, int after, int *skimmed)
+{
+    enum xlsx_xml_status sa, sb;
+    unsigned long la, ca, lb, cb;
+    int na, a = xml_muted_reader(data, len, cut, after, 0, &sa, &la, &ca, &na),
+            b = xml_muted_reader(data, len, cut, after, 1, &sb, &lb, &cb, skimmed);
+    return a == b && sa == sb && (a || (la == lb && ca == cb)) && !na;
+}
+
 #endif
