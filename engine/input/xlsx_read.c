@@ -149,6 +149,8 @@ const char *xlsx_attr(const char **atts, const char *local)
 void xlsx_unescape(char *s, size_t *len)
 {
     size_t n = *len, r = 0, w = 0;
+    if (n < 7)   /* too short for _xHHHH_; and a cell's text is short, so no memchr call */
+        return;
     if (!memchr(s, '_', n))
         return;
     while (r < n) {

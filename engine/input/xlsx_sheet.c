@@ -249,7 +249,10 @@ static enum xlsx_ctype cell_type(const char *t)
         return T_NUM;
     if (t[0] == 's' && !t[1])   /* the common ones without a string comparison */
         return T_SST;
-    if (t[0] == 'i' && strcmp(t, "inlineStr") == 0)
+    if (t[0] == 'n' && !t[1])
+        return T_NUM;
+    if (t[0] == 'i' && t[1] == 'n' && t[2] == 'l' && t[3] == 'i' && t[4] == 'n' && t[5] == 'e' &&
+        t[6] == 'S' && t[7] == 't' && t[8] == 'r' && !t[9])
         return T_INLINE;
     for (size_t i = 0; i < sizeof types / sizeof types[0]; i++)
         if (strcmp(t, types[i].name) == 0)
