@@ -202,7 +202,7 @@ static int scan_chars(cursor *q, cursor e, scan_keep keep, void *ctx)
 {
     cursor p = *q, s = p;
     for (;;) {
-        p = xlsx_xml_text_end(p, e);
+        p = xlsx_xml_run_end(p, e, XLSX_K_TEXT);
         unsigned char c = *p;
         if (c == '<')
             break;
@@ -594,7 +594,7 @@ static int sst_item(struct xlsx_sst *sp, cursor *q, cursor e, const struct scan_
 static int sst_item_fast(struct xlsx_sst *sp, cursor *q, cursor e, size_t open)
 {
     cursor p = *q + open, text = p;
-    p = xlsx_xml_text_end(p, e);
+    p = xlsx_xml_run_end(p, e, XLSX_K_TEXT);
     if (!same(p, "</t></si>", 9))
         return 1;
     sp->len = 0;

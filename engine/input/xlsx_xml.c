@@ -501,7 +501,7 @@ static int read_text(struct xlsx_xml *x, const unsigned char **pp, const unsigne
 {
     const unsigned char *p = *pp, *s = p;
     for (;;) {
-        p = xlsx_xml_text_end(p, e);
+        p = xlsx_xml_run_end(p, e, XLSX_K_TEXT);
         int r = T_OK;
         if (*p == ']') {
             if (e - p < 3 && !final)
@@ -657,7 +657,7 @@ static int read_value(struct xlsx_xml *x, const unsigned char **pp, const unsign
     unsigned char q = **pp, c;
     char *w = x->pool + x->plen;
     for (;;) {
-        const unsigned char *run = xlsx_xml_aval_end(p, e);
+        const unsigned char *run = xlsx_xml_run_end(p, e, XLSX_K_AVAL);
         memcpy(w, p, (size_t)(run - p));
         w += run - p;
         c = *(p = run);
@@ -1246,7 +1246,7 @@ static int skim_attributes(const unsigned char **pp, const unsigned char *e, int
         if (q != '"' && q != '\'')
             return 0;
         for (;;) {
-            p = xlsx_xml_aval_end(p, e);
+            p = xlsx_xml_run_end(p, e, XLSX_K_AVAL);
             if (*p == q)
                 break;
             if (*p == '"' || *p == '\'' || *p == '\t' || *p == '\n' ||
@@ -1281,7 +1281,7 @@ static int skim(struct xlsx_xml *x)
     struct skim_name open[SKIM_DEPTH];
     size_t depth = 0, closed = 0;   /* opened here; of the reader's, closed */
     while (closed < x->depth) {
-        p = xlsx_xml_text_end(p, e);
+        p = xlsx_xml_run_end(p, e, XLSX_K_TEXT);
         if (*p != '<') {
             if (*p == ']' && !(p[1] == ']' && p[2] == '>'))
                 p++;

@@ -161,28 +161,36 @@ enum {
 };
 extern const unsigned char xlsx_xml_cls[256];
 
-/* The first byte at or after p of class XLSX_K_AVAL (xlsx_xml_aval_end) or
- * XLSX_K_TEXT (xlsx_xml_text_end): what the loop
- *     while (!(xlsx_xml_cls[*p] & K)) p++;
+/* The first byte at or after p of class k, XLSX_K_AVAL or XLSX_K_TEXT:
+ * what the loop
+ *     while (!(xlsx_xml_cls[*p] & k)) p++;
  * returns, sixteen bytes at a time while sixteen are left before e, where
  * a byte of the class must lie (the NUL the buffers end in). Why: a byte
  * at a time, the values of a returned template's data validations (long
  * messages and prompts, in the part's XML after the rows) took a third of
  * the XML reader's time on its start tags, and the reader's start tags a
  * fifth of the template's read (tests/bench/bench_xlsx.c has the figures). */
-static inline const unsigned char *xlsx_xml_aval_end(const unsigned char *p,
-                                                     const unsigned char *e)
+static inline const unsigned char *xlsx_xml_run_end(const unsigned char *p,
+                                                    const unsigned char *e, unsigned char k)
 {
 #if defined(__SSE2__)
-    const __m128i dq = _mm_set1_epi8('"'), sq = _mm_set1_epi8('\''),
-                  amp = _mm_set1_epi8('&'), lt = _mm_set1_epi8('<'), sp = _mm_set1_epi8(0x20);
     while (e - p >= 16) {
         __m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
         /* signed: below space is a control character or a byte past ASCII */
-        __m128i m = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, dq), _mm_cmpeq_epi8(v, sq)),
-                                 _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, amp),
-                                                           _mm_cmpeq_epi8(v, lt)),
-                                              _mm_cmplt_epi8(v, sp)));
+        __m128i low = _mm_cmplt_epi8(v, _mm_set1_epi8(0x20)),
+                m = _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('&')),
+                                 _mm_cmpeq_epi8(v, _mm_set1_epi8('<')));
+        if (k == XLSX_K_AVAL)   /* the quotes; tab, CR and LF too */
+            m = _mm_or_si128(_mm_or_si128(m, low),
+                             _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('"')),
+                                          _mm_cmpeq_epi8(v, _mm_set1_epi8('\''))));
+        else   /* text: tab and LF belong to it, CR and ']' end it */
+            m = _mm_or_si128(
+                _mm_or_si128(m, _mm_andnot_si128(_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('\t')),
+                                                              _mm_cmpeq_epi8(v, _mm_set1_epi8('\n'))),
+                                                 low)),
+                _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('\r')),
+                             _mm_cmpeq_epi8(v, _mm_set1_epi8(']'))));
         unsigned bits = (unsigned)_mm_movemask_epi8(m);
         if (bits)
             return p + __builtin_ctz(bits);
@@ -191,36 +199,7 @@ static inline const unsigned char *xlsx_xml_aval_end(const unsigned char *p,
 #else
     (void)e;
 #endif
-    while (!(xlsx_xml_cls[*p] & XLSX_K_AVAL))
-        p++;
-    return p;
-}
-
-static inline const unsigned char *xlsx_xml_text_end(const unsigned char *p,
-                                                     const unsigned char *e)
-{
-#if defined(__SSE2__)
-    const __m128i amp = _mm_set1_epi8('&'), lt = _mm_set1_epi8('<'), rb = _mm_set1_epi8(']'),
-                  cr = _mm_set1_epi8('\r'), tab = _mm_set1_epi8('\t'), lf = _mm_set1_epi8('\n'),
-                  sp = _mm_set1_epi8(0x20);
-    while (e - p >= 16) {
-        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
-        /* below space (controls, bytes past ASCII) but tab and LF; CR */
-        __m128i low = _mm_andnot_si128(_mm_or_si128(_mm_cmpeq_epi8(v, tab), _mm_cmpeq_epi8(v, lf)),
-                                       _mm_cmplt_epi8(v, sp));
-        __m128i m = _mm_or_si128(_mm_or_si128(low, _mm_cmpeq_epi8(v, cr)),
-                                 _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, amp),
-                                                           _mm_cmpeq_epi8(v, lt)),
-                                              _mm_cmpeq_epi8(v, rb)));
-        unsigned bits = (unsigned)_mm_movemask_epi8(m);
-        if (bits)
-            return p + __builtin_ctz(bits);
-        p += 16;
-    }
-#else
-    (void)e;
-#endif
-    while (!(xlsx_xml_cls[*p] & XLSX_K_TEXT))
+    while (!(xlsx_xml_cls[*p] & k))
         p++;
     return p;
 }

@@ -167,9 +167,9 @@ static void test_windows(void **state)
 }
 
 /* The runs of attribute values and text read sixteen bytes at a time
- * (xlsx_xml_aval_end, xlsx_xml_text_end) end where the byte-by-byte loop
- * over the classes ends them: every byte value at every place in 48
- * bytes, whatever their end; then documents with long values and texts
+ * (xlsx_xml_run_end) end where the byte-by-byte loop over the classes
+ * ends them: every byte value at every place in 48 bytes, whatever their
+ * end; then documents with long values and texts
  * (past 16 and 32 bytes) holding each byte that ends a run there, read
  * whole and in blocks, against expat. */
 static void test_runs(void **state)
@@ -187,7 +187,8 @@ static void test_runs(void **state)
                     pa++;
                 while (!(xlsx_xml_cls[*pt] & XLSX_K_TEXT))
                     pt++;
-                if (xlsx_xml_aval_end(buf, buf + m) != pa || xlsx_xml_text_end(buf, buf + m) != pt)
+                if (xlsx_xml_run_end(buf, buf + m, XLSX_K_AVAL) != pa ||
+                    xlsx_xml_run_end(buf, buf + m, XLSX_K_TEXT) != pt)
                     fail_msg("byte 0x%02x at %zu of %zu: the run ends elsewhere", b, k, m);
             }
     static const char *const specials[] = {"&amp;", "&#233;", "\xc3\xa9", "\xe2\x82\xac",
