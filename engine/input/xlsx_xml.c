@@ -1209,8 +1209,8 @@ static int skim_special(const unsigned char **pp, const unsigned char *e)
     return 1;
 }
 
-/* The start tag at p ('<'), its name already read to q: the attributes to
- * its end, *pp after it, *empty for "/>". 1, or 0 when it declines. */
+/* The attributes of a start tag, from *pp (right after its name) to the
+ * tag's end: *pp after it, *empty for "/>". 1, or 0 when it declines. */
 static int skim_attributes(const unsigned char **pp, const unsigned char *e, int *empty)
 {
     const unsigned char *p = *pp;

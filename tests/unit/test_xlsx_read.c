@@ -1017,22 +1017,6 @@ static void test_sst_cuts(void **state)
 
 /* ---- the zip's directory (xlsx_dir.c) ------------------------------------ */
 
-static char *file_bytes(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    assert_non_null(f);
-    assert_int_equal(fseek(f, 0, SEEK_END), 0);
-    long n = ftell(f);
-    assert_true(n >= 0);
-    rewind(f);
-    char *b = malloc((size_t)n + 1);
-    assert_non_null(b);
-    assert_int_equal(fread(b, 1, (size_t)n, f), (size_t)n);
-    fclose(f);
-    *len = (size_t)n;
-    return b;
-}
-
 /* The workbook reads the same with xlsx_dir.c as with minizip alone,
  * record by record and message by message; *dir whether xlsx_dir.c read
  * the directory. */
@@ -1144,17 +1128,16 @@ static void test_zip_directory(void **state)
         "tests/fuzz/corpus/xlsx/data-xlsx-no-workbook.xlsx",
         "tests/fuzz/corpus/xlsx/crash-sheetdata-empty-then-junk.xlsx",
     };
-    char path[4096];
     for (size_t i = 0; i < sizeof plain / sizeof plain[0] + sizeof other / sizeof other[0]; i++) {
         int isplain = i < sizeof plain / sizeof plain[0];
-        snprintf(path, sizeof path, "%s/%s", LCME_SOURCE_DIR,
-                 isplain ? plain[i] : other[i - sizeof plain / sizeof plain[0]]);
+        const char *name = isplain ? plain[i] : other[i - sizeof plain / sizeof plain[0]];
         size_t len;
-        char *data = file_bytes(path, &len);
+        char *data = tk_slurpf(&len, "%s/%s", LCME_SOURCE_DIR, name);
+        assert_non_null(data);
         int dir;
         same_zip(data, len, &dir);
         if (isplain && !dir)
-            fail_msg("%s: xlsx_dir.c left it to minizip", path);
+            fail_msg("%s: xlsx_dir.c left it to minizip", name);
         free(data);
     }
     /* zips built here: names in other cases, a name past the limit */
@@ -1185,9 +1168,9 @@ static void test_zip_directory(void **state)
     static const char *const mutated[] = {"tests/data/good/mini-long.libreoffice.xlsx",
                                           "tests/data/good/mini-long.ssconvert.xlsx"};
     for (size_t i = 0; i < sizeof mutated / sizeof mutated[0]; i++) {
-        snprintf(path, sizeof path, "%s/%s", LCME_SOURCE_DIR, mutated[i]);
         size_t len;
-        char *data = file_bytes(path, &len);
+        char *data = tk_slurpf(&len, "%s/%s", LCME_SOURCE_DIR, mutated[i]);
+        assert_non_null(data);
         assert_true(zip_mutations(data, len) > 0);
         free(data);
     }
