@@ -29,6 +29,7 @@
 
 #include <minizip/unzip.h>
 #include <stddef.h>
+#include <string.h>
 
 #include "xlsx_read.h"
 #include "xlsx_xml.h"
@@ -49,8 +50,22 @@ struct xlsx_text {
 };
 
 /* A NUL-terminated copy of s[0..len) that stays put until xlsx_text_free;
- * NULL on ENOMEM. */
+ * NULL on ENOMEM. xlsx_text_add makes room in a new block first; the
+ * inline one is called for every cell kept, and only calls it when the
+ * block is full. */
 char *xlsx_text_add(struct xlsx_text *t, const char *s, size_t len);
+static inline char *xlsx_text_put(struct xlsx_text *t, const char *s, size_t len)
+{
+    struct xlsx_block *h = t->head;
+    if (!h || h->size - h->used < len + 1)
+        return xlsx_text_add(t, s, len);
+    char *p = h->data + h->used;
+    memcpy(p, s, len);
+    p[len] = '\0';
+    h->used += len + 1;
+    t->total += len + 1;
+    return p;
+}
 void xlsx_text_free(struct xlsx_text *t);
 
 /* Where t's text ends, and back there: the text added since is freed. */
@@ -187,8 +202,10 @@ int xlsx_parse_part(struct xlsx_pctx *ctx, struct xlsx_book *b, const struct xls
  * strings and styles parts). 0, or -1 after reporting. */
 int xlsx_read_workbook(struct xlsx_book *b);
 
-/* Read the shared strings into b->sst and the date styles into b->xf_date,
- * when the workbook has them. 0, or -1 after reporting. */
+/* Read the shared strings into b->sst, and the date styles into
+ * b->xf_date, when the workbook has them. 0, or -1 after reporting. The
+ * styles are read once a sheet's rows are, and only when some number kept
+ * is in a cell with a style (xlsx_sheet.c): a plain export has none. */
 int xlsx_read_strings(struct xlsx_book *b);
 
 /* The state of the shared strings' reading, which the reader's handlers
@@ -247,6 +264,8 @@ struct xlsx_sheet {
     struct xlsx_pctx x;
     struct xlsx_table *t;
     struct xlsx_at at;         /* the cell being read (row, col) */
+    char row_digits[8];        /* at.row in digits: row_ndigits of them */
+    size_t row_ndigits;
     int in_data, in_row, in_cell, in_v, in_t, rph;
     enum xlsx_ctype type;
     char tname[16];            /* the t attribute, for messages */
@@ -267,13 +286,20 @@ struct xlsx_sheet {
 };
 
 /* What the reader's handlers do at <row r=...> (r NULL when absent), at
- * </row>, at <c r= t= s=> (NULL when absent), at </c>, and with text
- * (kept when in <v> or an inline string's <t>). Problems are reported as
+ * </row>, at <c r= t= s=> (NULL when absent; rn, tn, sn their lengths),
+ * at </c>, and with text (kept when in <v> or an inline string's <t>). Problems are reported as
  * xlsx_read.h says, or, while p->scanning, only noted in p->declined. */
 void xlsx_sheet_row(struct xlsx_sheet *p, const char *r);
 void xlsx_sheet_row_end(struct xlsx_sheet *p);
-void xlsx_sheet_cell(struct xlsx_sheet *p, const char *r, const char *t, const char *s);
+void xlsx_sheet_cell(struct xlsx_sheet *p, const char *r, size_t rn, const char *t, size_t tn,
+                     const char *s, size_t sn);
 void xlsx_sheet_cell_end(struct xlsx_sheet *p);
+
+/* The scanner's one pass: the cell (since xlsx_sheet_cell) ends holding
+ * the n bytes at s, the text of its <v> (or, when is, of its inline
+ * string's one <t>), as xlsx_sheet_text and xlsx_sheet_cell_end would
+ * take it; s is only read. */
+void xlsx_sheet_cell_text(struct xlsx_sheet *p, const char *s, size_t n, int is);
 void xlsx_sheet_text(void *p, const char *s, int len);
 
 /* After the header row: room for about rows more rows, at once, so that

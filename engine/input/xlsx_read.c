@@ -80,14 +80,9 @@ char *xlsx_text_add(struct xlsx_text *t, const char *s, size_t len)
         nb->next = h;
         nb->used = 0;
         nb->size = size;
-        t->head = h = nb;
+        t->head = nb;
     }
-    char *p = h->data + h->used;
-    memcpy(p, s, len);
-    p[len] = '\0';
-    h->used += len + 1;
-    t->total += len + 1;
-    return p;
+    return xlsx_text_put(t, s, len);
 }
 
 struct xlsx_text_mark xlsx_text_tell(const struct xlsx_text *t)
@@ -658,7 +653,7 @@ int xlsx_open_book(struct csv **out, const char *name, const void *data, size_t 
                    "relationships", s->name);
         goto done;
     }
-    if (xlsx_read_styles(&b) != 0 || xlsx_read_strings(&b) != 0)
+    if (xlsx_read_strings(&b) != 0)   /* the styles only when cells have them (xlsx_sheet.c) */
         goto done;
     rc = xlsx_sheet_read(&b, k, out);
 done:

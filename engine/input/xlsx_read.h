@@ -11,8 +11,10 @@
  * first sheet; c->sheet is its name. The package is opened with minizip
  * from memory and its parts read through the XML reader of xlsx_xml.h
  * (strict XML 1.0, UTF-8 only, no DTD): the relationships
- * (_rels/.rels, the workbook's), xl/workbook.xml, the shared strings, the
- * styles (only to know which cells are dates) and the sheet, row by row.
+ * (_rels/.rels, the workbook's), xl/workbook.xml, the shared strings,
+ * the sheet, row by row, and then the styles, only to know which numbers
+ * are dates, and only when a number kept is in a cell with a style (a
+ * plain export's numbers have none, and its styles part is not read).
  * A part is inflated whole when its zip entry allows (xlsx_read.c), else
  * streamed; the sheet's rows, when inflated whole, are read by a scanner
  * of the shapes workbooks have (xlsx_scan.c), which leaves any other to
@@ -53,7 +55,8 @@
  *  - at the file: not a zip file (an old .xls or a password-protected
  *    workbook is named as such), no workbook in the package, no sheet, the
  *    sheet's part missing or a chart sheet, an encrypted or damaged part
- *    (checksum), a part over its limit, malformed shared strings or styles,
+ *    (checksum), a part over its limit, malformed shared strings, or
+ *    malformed styles when they are read,
  *    a part in an encoding other than UTF-8.
  * A file that is not a regular file, is empty or is over 1 GiB is refused
  * as csv_open refuses it.

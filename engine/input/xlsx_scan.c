@@ -46,8 +46,11 @@
  * Invariants: the bytes are only read, never changed (the reader may read
  * them again); s[n] is NUL, which no run of names, values or text passes,
  * so every loop stops at the end without a bounds test of its own, and a
- * look-ahead of two bytes past a byte before the end stays within s[n].
+ * look-ahead of two bytes past a byte before the end stays within s[n];
+ * XLSX_XML_PAD zeros follow it (xlsx_xml.h), so a cell's tags are compared
+ * eight bytes at a time (word8) even at the end.
  */
+#include <stdint.h>
 #include <string.h>
 
 #include "xlsx_int.h"
@@ -96,6 +99,22 @@ static int scan_name(cursor *q, cursor *local)
     *local = l;
     *q = p;
     return 0;
+}
+
+/* The 8 bytes at p as one word (p may be up to XLSX_XML_PAD bytes before
+ * the zeros after the part's NUL end: xlsx_xml.h). */
+static inline uint64_t word8(cursor p)
+{
+    uint64_t w;
+    memcpy(&w, p, 8);
+    return w;
+}
+
+static inline uint32_t word4(cursor p)
+{
+    uint32_t w;
+    memcpy(&w, p, 4);
+    return w;
 }
 
 /* 1 when n bytes at a and b are the same (names are short: no call). */
@@ -380,8 +399,10 @@ static int scan_cell_body(struct xlsx_sheet *sp, cursor *q, cursor e, const stru
  * no prefix, the attributes r, s and t once each, one space before each
  * and none around '=', values of plain characters shorter than
  * SCAN_VALUE, and text in <v> or in the one <t> of <is> with no
- * reference, CR, ']' or byte past ASCII. It is read in one pass through the same handlers as
- * scan_cell_body would call, and *q is after </c>: 0. Any other shape: 1,
+ * reference, CR, ']' or byte past ASCII. It is read in one pass, its
+ * attributes and text handed over where they lie in the part (not copied)
+ * to xlsx_sheet_cell and xlsx_sheet_cell_text, which end the cell as
+ * scan_cell_body's handlers would; *q is after </c>: 0. Any other shape: 1,
  * nothing read and *q unmoved, for the general path. -1 when a handler
  * declined. Why: the general path (a start tag, then its attributes one
  * by one with a general name and value, then a child, then an end tag)
@@ -390,22 +411,25 @@ static int scan_cell_body(struct xlsx_sheet *sp, cursor *q, cursor e, const stru
 static int scan_cell_fast(struct xlsx_sheet *sp, cursor *q)
 {
     cursor p = *q + 2;
-    char val[3][SCAN_VALUE];   /* r, t, s */
-    const char *got[3] = {NULL, NULL, NULL};
+    const char *got[3] = {NULL, NULL, NULL};   /* r, t, s: in the part, not copied */
+    size_t len[3] = {0, 0, 0};
     while (*p == ' ') {
         int i = p[1] == 'r' ? 0 : p[1] == 't' ? 1 : p[1] == 's' ? 2 : -1;
         if (i < 0 || got[i] || p[2] != '=' || (p[3] != '"' && p[3] != '\''))
             return 1;
         unsigned char quote = p[3];
         cursor v = p += 4;
+        if (i == 1 && word8(p) == word8((cursor) "inlineSt") && p[8] == 'r')
+            p += 9;   /* the type of a string cell, whole */
+        else if (i == 1 && (*p == 's' || *p == 'n'))
+            p++;   /* of a shared string's or a number's; a quote must follow */
         while (!(xlsx_xml_cls[*p] & XLSX_K_AVAL))
             p++;
         size_t n = (size_t)(p - v);
         if (*p != quote || n >= SCAN_VALUE)
             return 1;
-        memcpy(val[i], v, n);
-        val[i][n] = '\0';
-        got[i] = val[i];
+        got[i] = (const char *)v;
+        len[i] = n;
         p++;
     }
     cursor text = NULL;
@@ -413,33 +437,26 @@ static int scan_cell_fast(struct xlsx_sheet *sp, cursor *q)
     int is = 0;   /* the text is an inline string's */
     if (*p == '/' && p[1] == '>') {
         p += 2;
-    } else if (same(p, "><v>", 4) || (is = same(p, "><is><t>", 8))) {
+    } else if (word4(p) == word4((cursor) "><v>") ||
+               (is = word8(p) == word8((cursor) "><is><t>"))) {
         text = p += is ? 8 : 4;
         while (!(xlsx_xml_cls[*p] & XLSX_K_TEXT))
             p++;
         tn = (size_t)(p - text);
-        if (is ? !same(p, "</t></is></c>", 13) : !same(p, "</v></c>", 8))
+        if (is ? word8(p) != word8((cursor) "</t></is") || word8(p + 5) != word8((cursor) "/is></c>")
+               : word8(p) != word8((cursor) "</v></c>"))
             return 1;
         p += is ? 13 : 8;
     } else {
         return 1;
     }
-    xlsx_sheet_cell(sp, got[0], got[1], got[2]);
+    xlsx_sheet_cell(sp, got[0], len[0], got[1], len[1], got[2], len[2]);
     if (sp->declined)
         return -1;
-    if (text) {
-        if (is)
-            sp->has_is = sp->in_t = 1;
-        else
-            sp->in_v = sp->has_v = 1;
-        sp->blen = 0;
-        if (tn)
-            xlsx_sheet_text(sp, (const char *)text, (int)tn);
-        sp->in_v = sp->in_t = 0;
-        if (sp->declined)
-            return -1;
-    }
-    xlsx_sheet_cell_end(sp);
+    if (text)
+        xlsx_sheet_cell_text(sp, (const char *)text, tn, is);
+    else
+        xlsx_sheet_cell_end(sp);
     *q = p;
     return sp->declined ? -1 : 0;
 }
@@ -461,7 +478,9 @@ static int scan_cells(struct xlsx_sheet *sp, cursor *q, cursor e, const struct s
             break;
         if (!named(&c, "c"))
             return -1;
-        xlsx_sheet_cell(sp, c.a.got[0], c.a.got[1], c.a.got[2]);
+        xlsx_sheet_cell(sp, c.a.got[0], c.a.got[0] ? strlen(c.a.got[0]) : 0, c.a.got[1],
+                        c.a.got[1] ? strlen(c.a.got[1]) : 0, c.a.got[2],
+                        c.a.got[2] ? strlen(c.a.got[2]) : 0);
         if (sp->declined || (!c.a.empty && scan_cell_body(sp, q, e, &c) != 0))
             return -1;
         xlsx_sheet_cell_end(sp);
@@ -595,7 +614,7 @@ static int sst_item_fast(struct xlsx_sst *sp, cursor *q, cursor e, size_t open)
 {
     cursor p = *q + open, text = p;
     p = xlsx_xml_run_end(p, e, XLSX_K_TEXT);
-    if (!same(p, "</t></si>", 9))
+    if (word8(p) != word8((cursor) "</t></si") || p[8] != '>')
         return 1;
     sp->len = 0;
     sp->in_t = 1;

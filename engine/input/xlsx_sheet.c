@@ -54,6 +54,11 @@ struct xlsx_rec {
     size_t first;              /* its first cell in s[] and len[] */
 };
 
+struct xlsx_styled {
+    size_t k;                  /* the cell in s[] */
+    long style;                /* its s attribute */
+};
+
 struct xlsx_table {
     char **s;                  /* cell text, row after row */
     size_t *len;
@@ -65,6 +70,8 @@ struct xlsx_table {
     size_t next;               /* next row csv_next returns */
     int problems;              /* rows were left out: end with -1 */
     struct xlsx_text text;     /* what s points into */
+    struct xlsx_styled *styled;   /* kept numbers whose cell has a style */
+    size_t nstyled, astyled;
 };
 
 /* ---- problems ----------------------------------------------------------- */
@@ -115,6 +122,12 @@ static void sheet_nomem(struct xlsx_sheet *p)
     sheet_fatal(p, LCME_ENOMEM, "out of memory");
 }
 
+static void cell_too_long(struct xlsx_sheet *p)
+{
+    sheet_fatal(p, LCME_ELIMIT, "the cell's text is longer than the %zu bytes a cell may hold",
+                p->x.b->lim.max_cell);
+}
+
 /* ---- rows and cells ----------------------------------------------------- */
 
 /* Make room for cells up to row_first + n, new ones empty. 0, or -1 after
@@ -142,30 +155,31 @@ static int reserve_cells(struct xlsx_sheet *p, size_t n)
     return 0;
 }
 
-/* A number of at most max written in digits alone: the number, else -1. */
-static long parse_uint(const char *s, long max)
+/* A number of at most max written in the n digits at s alone: the number,
+ * else -1. */
+static long parse_uint(const char *s, size_t n, long max)
 {
     long v = 0;
-    if (!*s)
+    if (!n)
         return -1;
-    for (; *s; s++) {
-        if (*s < '0' || *s > '9' || v > max)
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] < '0' || s[i] > '9' || v > max)
             return -1;
-        v = v * 10 + (*s - '0');
+        v = v * 10 + (s[i] - '0');
     }
     return v <= max ? v : -1;
 }
 
 /* A row number (1 to max), else -1. */
-static long parse_index(const char *s, long max)
+static long parse_index(const char *s, size_t n, long max)
 {
-    long v = parse_uint(s, max);
+    long v = parse_uint(s, n, max);
     return v >= 1 ? v : -1;
 }
 
 void xlsx_sheet_row(struct xlsx_sheet *p, const char *r)
 {
-    long row = r ? parse_index(r, XLSX_MAX_ROW) : p->last_row + 1;
+    long row = r ? parse_index(r, strlen(r), XLSX_MAX_ROW) : p->last_row + 1;   /* digits only */
     p->at.row = row > 0 ? row : p->last_row + 1;
     p->at.col = 0;
     if (row < 0) {
@@ -178,6 +192,17 @@ void xlsx_sheet_row(struct xlsx_sheet *p, const char *r)
         sheet_fatal(p, LCME_EINPUT, "rows out of order: row %ld comes after row %ld", row,
                     p->last_row);
         return;
+    }
+    size_t rn = r ? strlen(r) : 0;   /* the row number's digits, for ref_column */
+    if (rn && rn <= sizeof p->row_digits && r[0] != '0') {   /* as written */
+        memcpy(p->row_digits, r, rn);
+        p->row_ndigits = rn;
+    } else {
+        p->row_ndigits = 0;
+        for (long v = row; v > 0; v /= 10)
+            p->row_ndigits++;
+        for (long v = row, i = (long)p->row_ndigits; v > 0; v /= 10)
+            p->row_digits[--i] = (char)('0' + v % 10);
     }
     p->in_row = 1;
     p->last_col = 0;
@@ -196,6 +221,8 @@ void xlsx_sheet_row_end(struct xlsx_sheet *p)
     p->at.col = 0;
     if (p->row_bad || p->row_last == 0) {   /* left out, or empty */
         t->ncell = p->row_first;
+        while (t->nstyled && t->styled[t->nstyled - 1].k >= p->row_first)
+            t->nstyled--;
         return;
     }
     if (!p->header) {
@@ -224,22 +251,33 @@ void xlsx_sheet_expect(struct xlsx_sheet *p, size_t rows)
     (void)array_grow((void **)&t->rec, &t->arec, t->nrec + rows, sizeof *t->rec);
 }
 
-/* Column of a reference such as "G14" in its row, else -1. */
-static long ref_column(const char *r, long row)
+/* Column of a reference such as "G14" (n bytes) in the current row, else
+ * -1. Its digits are compared with the row's as written (row_digits)
+ * before they are read as a number ("G014" is row 14 too). */
+static long ref_column(const struct xlsx_sheet *p, const char *r, size_t n)
 {
     long col = 0;
-    int letters = 0;
-    for (; (*r >= 'A' && *r <= 'Z') || (*r >= 'a' && *r <= 'z'); r++, letters++) {
+    size_t letters = 0;
+    for (; letters < n && ((r[letters] >= 'A' && r[letters] <= 'Z') ||
+                           (r[letters] >= 'a' && r[letters] <= 'z')); letters++) {
         if (letters == 3)
             return -1;
-        col = col * 26 + ((*r | 0x20) - 'a' + 1);
+        col = col * 26 + ((r[letters] | 0x20) - 'a' + 1);
     }
-    if (!letters || parse_index(r, XLSX_MAX_ROW) != row)
+    if (!letters)
         return -1;
-    return col;
+    if (n - letters == p->row_ndigits) {
+        size_t i = 0;
+        while (i < p->row_ndigits && r[letters + i] == p->row_digits[i])
+            i++;
+        if (i == p->row_ndigits)
+            return col;
+    }
+    return parse_index(r + letters, n - letters, XLSX_MAX_ROW) == p->at.row ? col : -1;
 }
 
-static enum xlsx_ctype cell_type(const char *t)
+/* The type a cell's t attribute (n bytes) names. */
+static enum xlsx_ctype cell_type(const char *t, size_t n)
 {
     static const struct { const char *name; enum xlsx_ctype type; } types[] = {
         {"n", T_NUM}, {"s", T_SST}, {"str", T_STR}, {"inlineStr", T_INLINE},
@@ -247,15 +285,14 @@ static enum xlsx_ctype cell_type(const char *t)
     };
     if (!t)
         return T_NUM;
-    if (t[0] == 's' && !t[1])   /* the common ones without a string comparison */
+    if (n == 1 && t[0] == 's')   /* the common ones first */
         return T_SST;
-    if (t[0] == 'n' && !t[1])
+    if (n == 1 && t[0] == 'n')
         return T_NUM;
-    if (t[0] == 'i' && t[1] == 'n' && t[2] == 'l' && t[3] == 'i' && t[4] == 'n' && t[5] == 'e' &&
-        t[6] == 'S' && t[7] == 't' && t[8] == 'r' && !t[9])
+    if (n == 9 && memcmp(t, "inlineStr", 9) == 0)
         return T_INLINE;
     for (size_t i = 0; i < sizeof types / sizeof types[0]; i++)
-        if (strcmp(t, types[i].name) == 0)
+        if (strlen(types[i].name) == n && memcmp(t, types[i].name, n) == 0)
             return types[i].type;
     return T_UNKNOWN;
 }
@@ -282,12 +319,13 @@ static void cell_attrs(const char **atts, const char **r, const char **t, const 
     }
 }
 
-void xlsx_sheet_cell(struct xlsx_sheet *p, const char *r, const char *t, const char *s)
+void xlsx_sheet_cell(struct xlsx_sheet *p, const char *r, size_t rn, const char *t, size_t tn,
+                     const char *s, size_t sn)
 {
-    long col = r ? ref_column(r, p->at.row) : p->last_col + 1;
+    long col = r ? ref_column(p, r, rn) : p->last_col + 1;
     if (col < 0) {
-        sheet_fatal(p, LCME_EINPUT, "cell reference '%.20s' is not a cell of row %ld", r,
-                    p->at.row);
+        sheet_fatal(p, LCME_EINPUT, "cell reference '%.*s' is not a cell of row %ld",
+                    (int)(rn < 20 ? rn : 20), r, p->at.row);
         return;
     }
     p->at.col = col;
@@ -303,10 +341,10 @@ void xlsx_sheet_cell(struct xlsx_sheet *p, const char *r, const char *t, const c
     }
     p->last_col = col;
     p->in_cell = 1;
-    p->type = cell_type(t);
+    p->type = cell_type(t, tn);
     if (p->type == T_UNKNOWN)   /* kept for the message */
-        snprintf(p->tname, sizeof p->tname, "%s", t);
-    p->style = s ? parse_uint(s, 1L << 30) : -1;
+        snprintf(p->tname, sizeof p->tname, "%.*s", (int)(tn < sizeof p->tname ? tn : sizeof p->tname), t);
+    p->style = s ? parse_uint(s, sn, 1L << 30) : -1;
     p->has_f = p->has_v = p->has_is = 0;
     p->blen = 0;
 }
@@ -354,7 +392,7 @@ static char *keep_text(struct xlsx_sheet *p, const char *s, size_t n)
                     "may", p->x.b->lim.max_text >> 20);
         return NULL;
     }
-    char *k = xlsx_text_add(&t->text, s, n);
+    char *k = xlsx_text_put(&t->text, s, n);
     if (!k)
         sheet_nomem(p);
     return k;
@@ -376,74 +414,86 @@ static int looks_numeric(const char *s, size_t n)
     return digit;
 }
 
-/* A number cell's text, or its date; *n = 0 when the cell is left out. */
-static char *number_cell(struct xlsx_sheet *p, size_t *n)
+/* 1 when s[0..n) may hold an _xHHHH_ escape (xlsx_unescape): an "_x" with
+ * a '_' five bytes on. Codes such as I1_1_1a hold '_' but no escape. */
+static int maybe_escape(const char *s, size_t n)
 {
-    const struct xlsx_book *b = p->x.b;
-    char q[64];
-    *n = 0;
-    if (!looks_numeric(p->buf, p->blen)) {
-        cell_problem(p, "a number cell holds '%s', which is not a number",
-                     csv_quote(p->buf, p->blen, q, sizeof q));
-        return NULL;
-    }
-    char date[32];
-    size_t dl;
-    if (p->style >= 0 && (size_t)p->style < b->nxf && b->xf_date[p->style] &&
-        (dl = date_text(strtod(p->buf, NULL), b->date1904, date)) > 0) {
-        *n = dl;
-        return keep_text(p, date, dl);
-    }
-    *n = p->blen;
-    return keep_text(p, p->buf, p->blen);
+    for (size_t i = 0; i + 6 < n; i++)
+        if (s[i] == '_' && s[i + 1] == 'x' && s[i + 6] == '_')
+            return 1;
+    return 0;
 }
 
-/* The text the ended cell holds (*n bytes; *n = 0: empty or left out). */
-static char *cell_value(struct xlsx_sheet *p, size_t *n)
+/* The text of the ended cell, s[0..n): s is the cell buffer (NUL after
+ * it), or, from the scanner's one pass, the text in the part (no NUL
+ * after it, and never written). Returns what the cell holds (*len bytes;
+ * NULL, or *len = 0: empty or left out); *styled = 1 when it is a number
+ * in a cell with a style, which may show it as a date (xlsx_sheet_read
+ * decides once the rows are read). */
+static char *cell_value(struct xlsx_sheet *p, const char *s, size_t n, size_t *len,
+                        int *styled)
 {
     const struct xlsx_book *b = p->x.b;
     char q[64];
-    *n = 0;
+    *len = 0;
+    *styled = 0;
     if (p->has_f && !p->has_v && !p->has_is) {
         cell_problem(p, "a formula without a cached value (the workbook was saved without "
                      "calculating it: open it in a spreadsheet program and save it again)");
         return NULL;
     }
-    if (p->blen == 0 && p->type != T_ERR)
+    if (n == 0 && p->type != T_ERR)
         return NULL;
     switch (p->type) {
     case T_SST: {
-        long i = parse_uint(p->buf, 1L << 30);   /* 0-based */
+        long i = parse_uint(s, n, 1L << 30);   /* 0-based */
         if (i < 0 || (size_t)i >= b->nsst) {
             cell_problem(p, "the cell refers to shared string '%s' but the workbook has %zu",
-                         csv_quote(p->buf, p->blen, q, sizeof q), b->nsst);
+                         csv_quote(s, n, q, sizeof q), b->nsst);
             return NULL;
         }
-        *n = b->sst_len[i];
+        *len = b->sst_len[i];
         return b->sst[i];
     }
     case T_NUM:
-        return number_cell(p, n);
-    case T_BOOL:
-        if (strcmp(p->buf, "1") == 0 || strcmp(p->buf, "0") == 0) {
-            *n = p->buf[0] == '1' ? 4 : 5;
-            return p->buf[0] == '1' ? text_true : text_false;
+        if (!looks_numeric(s, n)) {
+            cell_problem(p, "a number cell holds '%s', which is not a number",
+                         csv_quote(s, n, q, sizeof q));
+            return NULL;
         }
-        cell_problem(p, "a true/false cell holds '%s'", csv_quote(p->buf, p->blen, q,
-                                                                  sizeof q));
+        *styled = p->style >= 0;
+        *len = n;
+        return keep_text(p, s, n);
+    case T_BOOL:
+        if (n == 1 && (s[0] == '1' || s[0] == '0')) {
+            *len = s[0] == '1' ? 4 : 5;
+            return s[0] == '1' ? text_true : text_false;
+        }
+        cell_problem(p, "a true/false cell holds '%s'", csv_quote(s, n, q, sizeof q));
         return NULL;
     case T_ERR:
         cell_problem(p, "the cell holds the error %s (a formula failed: correct it or clear "
-                     "the cell)", p->blen ? csv_quote(p->buf, p->blen, q, sizeof q) : "value");
+                     "the cell)", n ? csv_quote(s, n, q, sizeof q) : "value");
         return NULL;
     case T_STR:
     case T_INLINE:
-        xlsx_unescape(p->buf, &p->blen);
-        *n = p->blen;
-        return *n ? keep_text(p, p->buf, p->blen) : NULL;
+        if (maybe_escape(s, n)) {   /* undone in the buffer */
+            if (s != p->buf) {
+                if (n + 1 > p->balloc && array_grow((void **)&p->buf, &p->balloc, n + 1, 1) != 0) {
+                    sheet_nomem(p);
+                    return NULL;
+                }
+                memcpy(p->buf, s, n);
+                p->buf[n] = '\0';
+                s = p->buf;
+            }
+            xlsx_unescape(p->buf, &n);
+        }
+        *len = n;
+        return n ? keep_text(p, s, n) : NULL;
     case T_DATE:
-        *n = p->blen;
-        return keep_text(p, p->buf, p->blen);
+        *len = n;
+        return keep_text(p, s, n);
     case T_UNKNOWN:
         break;
     }
@@ -451,13 +501,12 @@ static char *cell_value(struct xlsx_sheet *p, size_t *n)
     return NULL;
 }
 
-void xlsx_sheet_cell_end(struct xlsx_sheet *p)
+/* The cell ends with the text s[0..n) (cell_value says what s is). */
+static void cell_done(struct xlsx_sheet *p, const char *text, size_t n)
 {
     p->in_cell = p->in_v = p->in_t = p->rph = 0;
-    if (p->buf)
-        p->buf[p->blen] = '\0';
-    size_t n;
-    char *s = cell_value(p, &n);
+    int styled;
+    char *s = cell_value(p, text, n, &n, &styled);
     if (!s || n == 0 || p->x.stopped)
         return;
     struct xlsx_table *t = p->t;
@@ -473,6 +522,66 @@ void xlsx_sheet_cell_end(struct xlsx_sheet *p)
     t->s[k] = s;
     t->len[k] = n;
     p->row_last = p->at.col;
+    if (styled) {
+        if (array_grow((void **)&t->styled, &t->astyled, t->nstyled + 1, sizeof *t->styled) != 0) {
+            sheet_nomem(p);
+            return;
+        }
+        t->styled[t->nstyled++] = (struct xlsx_styled){k, p->style};
+    }
+}
+
+void xlsx_sheet_cell_end(struct xlsx_sheet *p)
+{
+    if (p->buf)
+        p->buf[p->blen] = '\0';
+    cell_done(p, p->buf ? p->buf : "", p->blen);
+}
+
+void xlsx_sheet_cell_text(struct xlsx_sheet *p, const char *s, size_t n, int is)
+{
+    if (n > p->x.b->lim.max_cell) {
+        cell_too_long(p);
+        return;
+    }
+    if (is)
+        p->has_is = 1;
+    else
+        p->has_v = 1;
+    cell_done(p, s, n);
+}
+
+/* Dates in the cells that styles show as dates: the kept numbers of cells
+ * with a style, once the rows are read; the styles part is read only when
+ * there are such cells (a plain export has none). 0, or -1 after
+ * reporting. */
+static int styled_dates(struct xlsx_book *b, struct xlsx_table *t)
+{
+    if (t->nstyled == 0)
+        return 0;
+    if (xlsx_read_styles(b) != 0)
+        return -1;
+    for (size_t i = 0; i < t->nstyled; i++) {
+        const struct xlsx_styled *c = &t->styled[i];
+        char date[32];
+        size_t dl;
+        if ((size_t)c->style >= b->nxf || !b->xf_date[c->style] ||
+            (dl = date_text(strtod(t->s[c->k], NULL), b->date1904, date)) == 0)
+            continue;
+        if (t->text.total + dl + 1 > b->lim.max_text) {
+            xlsx_error(b, NULL, LCME_ELIMIT, "the sheet holds more than the %zu MiB of text a "
+                       "workbook may", b->lim.max_text >> 20);
+            return -1;
+        }
+        char *k = xlsx_text_add(&t->text, date, dl);
+        if (!k) {
+            xlsx_error(b, NULL, LCME_ENOMEM, "out of memory");
+            return -1;
+        }
+        t->s[c->k] = k;
+        t->len[c->k] = dl;
+    }
+    return 0;
 }
 
 /* ---- the handlers ------------------------------------------------------- */
@@ -512,7 +621,7 @@ static int sheet_rest(struct xlsx_pctx *ctx, const char *s, size_t n, size_t *us
     struct xlsx_sheet *p = (struct xlsx_sheet *)ctx;   /* ctx is its first member */
     struct xlsx_table *t = p->t;
     struct xlsx_sheet saved = *p;
-    size_t ncell = t->ncell, nrec = t->nrec, width = t->width;
+    size_t ncell = t->ncell, nrec = t->nrec, width = t->width, nstyled = t->nstyled;
     struct xlsx_text_mark m = xlsx_text_tell(&t->text);
     p->scanning = 1;
     int r = xlsx_scan_rows(p, s, n, used);
@@ -527,6 +636,7 @@ static int sheet_rest(struct xlsx_pctx *ctx, const char *s, size_t n, size_t *us
     t->ncell = ncell;
     t->nrec = nrec;
     t->width = width;
+    t->nstyled = nstyled;
     xlsx_text_rewind(&t->text, m);
     return 1;
 }
@@ -555,7 +665,7 @@ static void sheet_start(void *ud, const char *name, const char **atts)
         if (e == E_C) {
             const char *r, *t, *s;
             cell_attrs(atts, &r, &t, &s);
-            xlsx_sheet_cell(p, r, t, s);
+            xlsx_sheet_cell(p, r, r ? strlen(r) : 0, t, t ? strlen(t) : 0, s, s ? strlen(s) : 0);
         }
     } else if (p->in_data) {
         if (e == E_ROW)
@@ -602,8 +712,7 @@ void xlsx_sheet_text(void *ud, const char *s, int len)
         return;
     size_t need = p->blen + (size_t)len;
     if (need > p->x.b->lim.max_cell) {
-        sheet_fatal(p, LCME_ELIMIT, "the cell's text is longer than the %zu bytes a cell may "
-                    "hold", p->x.b->lim.max_cell);
+        cell_too_long(p);
         return;
     }
     if (need + 1 > p->balloc &&
@@ -641,6 +750,7 @@ static void table_free(void *ctx)
     free(t->len);
     free(t->rec);
     free(t->zeros);
+    free(t->styled);
     xlsx_text_free(&t->text);
     free(t);
 }
@@ -667,6 +777,8 @@ int xlsx_sheet_read(struct xlsx_book *b, size_t k, struct csv **out)
     if (rc > 0)
         xlsx_error(b, NULL, LCME_EINPUT, "the sheet '%s' is listed in the workbook but its "
                    "part '%s' is missing from the package", ref->name, ref->part);
+    if (rc == 0 && styled_dates(b, t) != 0)
+        rc = -1;
     if (rc == 0 && !(t->zeros = calloc(t->width + 1, 1))) {
         xlsx_error(b, NULL, LCME_ENOMEM, "out of memory");
         rc = -1;

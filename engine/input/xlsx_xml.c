@@ -249,16 +249,18 @@ void *xlsx_xml_buffer(struct xlsx_xml *x, size_t n)
         x->end -= x->pos;
         x->pos = 0;
     }
-    if (n > SIZE_MAX / 2 - x->end - 1)
+    size_t tail = 1 + XLSX_XML_PAD;   /* the NUL and the zeros after it */
+    if (n > SIZE_MAX / 2 - x->end - tail)
         return NULL;
     if (!x->buf) {   /* the first bytes: exactly as many (a part inflated
                         whole asks once), in huge pages when large; see
                         scan() on the pool for why exactly */
-        if (!(x->buf = n >= XML_BIG ? csv_big_alloc(n + 1) : malloc(n + 1)))
+        if (!(x->buf = n >= XML_BIG ? csv_big_alloc(n + tail) : malloc(n + tail)))
             return NULL;
-        x->cap = n + 1;
+        x->cap = n + tail;
     }
-    if (x->end + n + 1 > x->cap && array_grow((void **)&x->buf, &x->cap, x->end + n + 1, 1))
+    if (x->end + n + tail > x->cap &&
+        array_grow((void **)&x->buf, &x->cap, x->end + n + tail, 1))
         return NULL;
     return x->buf + x->end;
 }
@@ -1358,7 +1360,7 @@ int xlsx_xml_parse(struct xlsx_xml *x, size_t n, int final)
         return -1;
     }
     x->end += n;
-    x->buf[x->end] = '\0';
+    memset(x->buf + x->end, 0, 1 + XLSX_XML_PAD);
     if (!final && x->end - x->pos < x->need)
         return 0;
     x->need = 0;

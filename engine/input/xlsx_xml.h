@@ -97,7 +97,10 @@ void xlsx_xml_free(struct xlsx_xml *x);
 
 /* Room for n more bytes of the part, to be written there and handed over
  * with xlsx_xml_parse (bytes kept from a token cut by the last block stay
- * in front of it). Valid until the next call; NULL on ENOMEM. */
+ * in front of it). Valid until the next call; NULL on ENOMEM. Once handed
+ * over, the bytes are followed by a NUL and XLSX_XML_PAD more zeros, so
+ * that a scanner may compare a few bytes at a time near the end. */
+#define XLSX_XML_PAD 16
 void *xlsx_xml_buffer(struct xlsx_xml *x, size_t n);
 
 /* Read the n bytes just written into the buffer; final 1 when they end

@@ -206,6 +206,56 @@ static void test_sheet_choice(void **state)
     diag_free(&d);
 }
 
+/* The styles are read once the rows are, and only when a number kept is
+ * in a cell with a style: a plain export's broken styles part is never
+ * read, a styled one's is refused; a row left out takes its styled
+ * numbers with it (else the next row's number in the same place would be
+ * shown as a date: 5 would read 1900-01-05). Fails when the styles are
+ * read up front, or when a left-out row's styled cells are kept. */
+static void test_styles_when_needed(void **state)
+{
+    (void)state;
+    struct diag d;
+    diag_init(&d);
+    struct csv *c;
+    char buf[512];
+    const char *broken = "<styleSheet " NS "><cellXfs><xf numFmtId=\"14\"/></styleSheet>";
+    const char *plain = SHEET("<row r=\"1\"><c r=\"A1\"><v>46112</v></c></row>");
+    assert_int_equal(open_book(&c, &d, plain, NULL, broken, NULL), 0);
+    expect_row(c, &d, 1, "46112", NULL);
+    assert_int_equal(d.n, 0);
+    csv_free(c);
+    const char *styled = SHEET("<row r=\"1\"><c r=\"A1\" s=\"0\"><v>46112</v></c></row>");
+    assert_int_equal(open_book(&c, &d, styled, NULL, broken, NULL), -1);
+    assert_null(strstr(first(&d, buf, sizeof buf), "Data!"));
+    assert_non_null(strstr(buf, "xl/styles.xml"));
+    diag_clear(&d);
+
+    const char *dates = "<styleSheet " NS "><cellXfs><xf/><xf numFmtId=\"14\"/></cellXfs>"
+                        "</styleSheet>";
+    const char *sheet = SHEET(
+        "<row r=\"1\"><c r=\"A1\" t=\"inlineStr\"><is><t>a</t></is></c><c r=\"B1\" "
+        "t=\"inlineStr\"><is><t>b</t></is></c></row>"
+        "<row r=\"2\"><c r=\"A2\" s=\"1\"><v>46112</v></c><c r=\"B2\" t=\"e\"><v>#N/A</v>"
+        "</c></row>"
+        "<row r=\"3\"><c r=\"A3\"><v>5</v></c><c r=\"B3\" s=\"1\"><v>46112</v></c></row>");
+    for (int scan = 0; scan < 2; scan++) {   /* through the reader, and the scanner */
+        size_t len;
+        char *data = book_bytes(sheet, NULL, dates, &len);
+        int rc = xlsx_open_book(&c, "t.xlsx", data, len, NULL,
+                                scan ? XLSX_SCAN_ROWS | XLSX_SCAN_ZIP : 0, NULL, &d);
+        free(data);
+        assert_int_equal(rc, 0);
+        assert_int_equal(csv_header(c, &d), 1);
+        expect_row(c, &d, 3, "5", "2026-03-31", NULL);
+        assert_int_equal(csv_next(c, &d), -1);
+        assert_int_equal(d.n, 1);   /* B2's error */
+        csv_free(c);
+        diag_clear(&d);
+    }
+    diag_free(&d);
+}
+
 /* The cell problems: each reported at its cell, its row left out, the
  * records ending with -1 so the file is never committed. */
 static void test_cell_problems(void **state)
@@ -1180,6 +1230,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_cells),         cmocka_unit_test(test_sheet_choice),
+        cmocka_unit_test(test_styles_when_needed),
         cmocka_unit_test(test_cell_problems), cmocka_unit_test(test_fatal),
         cmocka_unit_test(test_malformed_anywhere),
         cmocka_unit_test(test_limits),        cmocka_unit_test(test_package),
