@@ -227,6 +227,10 @@ struct xlsx_sst {
  * reported and stop the parser, or, while p->scanning, are only noted in
  * p->declined. */
 void xlsx_sst_text(void *p, const char *s, int len);
+
+/* The scanner's one pass: a string whose whole text is s[0..n) (no
+ * reference in it), as xlsx_sst_text and xlsx_sst_push would keep it. */
+void xlsx_sst_string(struct xlsx_sst *p, const char *s, size_t n);
 void xlsx_sst_push(struct xlsx_sst *p);
 
 /* Read the shared strings from s[0..n) (s[n] NUL), the bytes right after
@@ -251,6 +255,17 @@ const char *xlsx_attr(const char **atts, const char *local);
 /* Decode the _xHHHH_ escapes of OOXML text in place (s[0..*len), NUL at the
  * end kept); an escape of NUL or a surrogate is left as it is. */
 void xlsx_unescape(char *s, size_t *len);
+
+/* 0 when s[0..n) holds no _xHHHH_ escape for xlsx_unescape to undo (no
+ * "_x" with a '_' five bytes on: codes such as I1_1_1a hold '_' but no
+ * escape), so the text can be kept as it is. */
+static inline int xlsx_maybe_escape(const char *s, size_t n)
+{
+    for (size_t i = 0; i + 6 < n; i++)
+        if (s[i] == '_' && s[i + 1] == 'x' && s[i + 6] == '_')
+            return 1;
+    return 0;
+}
 
 /* ---- the sheet (xlsx_sheet.c, xlsx_scan.c) ------------------------------- */
 
@@ -289,7 +304,7 @@ struct xlsx_sheet {
  * </row>, at <c r= t= s=> (NULL when absent; rn, tn, sn their lengths),
  * at </c>, and with text (kept when in <v> or an inline string's <t>). Problems are reported as
  * xlsx_read.h says, or, while p->scanning, only noted in p->declined. */
-void xlsx_sheet_row(struct xlsx_sheet *p, const char *r);
+void xlsx_sheet_row(struct xlsx_sheet *p, const char *r, size_t rn);
 void xlsx_sheet_row_end(struct xlsx_sheet *p);
 void xlsx_sheet_cell(struct xlsx_sheet *p, const char *r, size_t rn, const char *t, size_t tn,
                      const char *s, size_t sn);

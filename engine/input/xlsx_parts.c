@@ -283,26 +283,53 @@ void xlsx_sst_text(void *ud, const char *s, int len)
     p->len += (size_t)len;
 }
 
-void xlsx_sst_push(struct xlsx_sst *p)
+/* Keep s[0..n) as the next shared string (its text as the handlers leave
+ * it: references replaced, _xHHHH_ escapes undone). */
+static void sst_keep(struct xlsx_sst *p, const char *s, size_t n)
 {
     struct xlsx_book *b = p->x.b;
-    size_t cap = b->asst;
-    char *s;
-    if (b->text.total + p->len + 1 > b->lim.max_text) {
+    char *k;
+    if (b->text.total + n + 1 > b->lim.max_text) {
         sst_fail(p, 0, "the shared strings hold more than the %zu MiB of text a workbook may",
                  b->lim.max_text >> 20);
         return;
     }
-    if (p->buf)
-        xlsx_unescape(p->buf, &p->len);
-    if (array_grow((void **)&b->sst, &b->asst, b->nsst + 1, sizeof *b->sst) != 0 ||
-        array_grow((void **)&b->sst_len, &cap, b->nsst + 1, sizeof *b->sst_len) != 0 ||
-        !(s = xlsx_text_add(&b->text, p->buf ? p->buf : "", p->len))) {
+    if (b->nsst == b->asst) {
+        size_t cap = b->asst;
+        if (array_grow((void **)&b->sst, &b->asst, b->nsst + 1, sizeof *b->sst) != 0 ||
+            array_grow((void **)&b->sst_len, &cap, b->nsst + 1, sizeof *b->sst_len) != 0) {
+            sst_fail(p, 1, "%s", "out of memory");
+            return;
+        }
+    }
+    if (!(k = xlsx_text_put(&b->text, s, n))) {
         sst_fail(p, 1, "%s", "out of memory");
         return;
     }
-    b->sst[b->nsst] = s;
-    b->sst_len[b->nsst++] = p->len;
+    b->sst[b->nsst] = k;
+    b->sst_len[b->nsst++] = n;
+}
+
+void xlsx_sst_push(struct xlsx_sst *p)
+{
+    if (p->buf)
+        xlsx_unescape(p->buf, &p->len);
+    sst_keep(p, p->buf ? p->buf : "", p->len);
+}
+
+void xlsx_sst_string(struct xlsx_sst *p, const char *s, size_t n)
+{
+    if (n > p->x.b->lim.max_cell || xlsx_maybe_escape(s, n)) {   /* as the handlers take it */
+        p->len = 0;
+        p->in_t = 1;
+        if (n)
+            xlsx_sst_text(p, s, (int)n);
+        p->in_t = p->rph = 0;
+        if (!p->x.stopped && !p->declined)
+            xlsx_sst_push(p);
+        return;
+    }
+    sst_keep(p, s, n);
 }
 
 static void sst_end(void *ud, const char *name)

@@ -117,6 +117,19 @@ static inline uint32_t word4(cursor p)
     return w;
 }
 
+/* 1 when the n bytes at p (1 to 16) are the first n of lit, a literal of
+ * at least 16 bytes (zero-padded), compared eight at a time: p may be up
+ * to XLSX_XML_PAD bytes before the zeros' end, as word8's. */
+static inline int same16(cursor p, const char *lit, size_t n)
+{
+    const unsigned char *l = (const unsigned char *)lit;
+    if (n <= 8) {
+        uint64_t mask = n == 8 ? ~(uint64_t)0 : ((uint64_t)1 << (8 * n)) - 1;
+        return ((word8(p) ^ word8(l)) & mask) == 0;
+    }
+    return word8(p) == word8(l) && word8(p + n - 8) == word8(l + n - 8);
+}
+
 /* 1 when n bytes at a and b are the same (names are short: no call). */
 static inline int same(cursor a, const char *b, size_t n)
 {
@@ -490,6 +503,71 @@ static int scan_cells(struct xlsx_sheet *sp, cursor *q, cursor e, const struct s
     return r > 0 ? 0 : -1;
 }
 
+/* The attributes a row's tag carries as spreadsheet programs write them:
+ * spans (libxlsxwriter, Excel), Excel's x14ac:dyDescent, LibreOffice's
+ * six, and the style ones. */
+#define ROW_NAME(s) {s, sizeof s - 1}
+static const struct { char name[16]; size_t len; } row_names[] = {   /* zero-padded: same16 */
+    ROW_NAME("spans"), ROW_NAME("ht"), ROW_NAME("customHeight"), ROW_NAME("customFormat"),
+    ROW_NAME("hidden"), ROW_NAME("outlineLevel"), ROW_NAME("collapsed"), ROW_NAME("s"),
+    ROW_NAME("thickBot"), ROW_NAME("thickTop"), ROW_NAME("x14ac:dyDescent"),
+};
+#undef ROW_NAME
+
+/* The start tag of a row at *q ("<row"), when it has the shape rows have:
+ * no prefix, r and the names of row_names only, once each, one space
+ * before each and none around '=', values of plain characters, and '>'.
+ * 0 with t the tag (its r attribute in *r, *rn bytes, NULL when absent)
+ * and *q after it; 1, *q unmoved, for the general path. Why: a row's tag
+ * through the general path (scan_attrs: each name read and compared with
+ * those before it) took about 1,300 instructions in a returned template,
+ * whose rows LibreOffice writes with seven attributes. */
+static int scan_row_fast(cursor *q, struct scan_tag *t, const char **r, size_t *rn)
+{
+    cursor p = *q + 4;
+    unsigned seen = 0;   /* bit 0: r; bit i + 1: row_names[i] */
+    *r = NULL;
+    *rn = 0;
+    while (*p == ' ') {
+        cursor name = ++p;
+        while (xlsx_xml_cls[*p] & XLSX_K_NAME)
+            p++;
+        size_t len = (size_t)(p - name);
+        unsigned bit = 0;
+        if (len == 1 && *name == 'r') {
+            bit = 1;
+        } else {
+            for (size_t i = 0; i < sizeof row_names / sizeof row_names[0]; i++)
+                if (row_names[i].len == len && same16(name, row_names[i].name, len)) {
+                    bit = 2u << i;
+                    break;
+                }
+        }
+        if (!bit || (seen & bit) || p[0] != '=' || (p[1] != '"' && p[1] != '\''))
+            return 1;
+        seen |= bit;
+        unsigned char quote = p[1];
+        cursor v = p += 2;
+        while (!(xlsx_xml_cls[*p] & XLSX_K_AVAL))
+            p++;
+        if (*p != quote)
+            return 1;
+        if (bit == 1) {
+            *r = (const char *)v;
+            *rn = (size_t)(p - v);
+        }
+        p++;
+    }
+    if (*p != '>')
+        return 1;
+    t->name = *q + 1;
+    t->local = t->name;
+    t->end = t->name + 3;
+    t->a.empty = 0;
+    *q = p + 1;
+    return 0;
+}
+
 int xlsx_scan_rows(struct xlsx_sheet *p, const char *s, size_t n, size_t *used)
 {
     cursor q = (cursor)s, e = q + n;
@@ -497,11 +575,21 @@ int xlsx_scan_rows(struct xlsx_sheet *p, const char *s, size_t n, size_t *used)
     int r;
     data.name = (cursor)p->data_name;
     data.end = data.name + strlen(p->data_name);
-    for (cursor from = q; (r = scan_child(&q, e, &data, &row, "r", 1)) == 0; from = q) {
+    for (cursor from = q;; from = q) {
         int header = p->header;
-        if (!named(&row, "row"))
-            return 1;
-        xlsx_sheet_row(p, row.a.got[0]);
+        const char *rv;
+        size_t rn;
+        if (*q == '<' && word4(q) == word4((cursor) "<row") && q[4] == ' ' &&
+            scan_row_fast(&q, &row, &rv, &rn) == 0) {
+            xlsx_sheet_row(p, rv, rn);
+        } else {
+            if ((r = scan_child(&q, e, &data, &row, "r", 1)) != 0)
+                break;
+            if (!named(&row, "row"))
+                return 1;
+            rv = row.a.got[0];
+            xlsx_sheet_row(p, rv, rv ? strlen(rv) : 0);
+        }
         if (p->declined || (!row.a.empty && scan_cells(p, &q, e, &row) != 0))
             return 1;
         xlsx_sheet_row_end(p);
@@ -616,13 +704,7 @@ static int sst_item_fast(struct xlsx_sst *sp, cursor *q, cursor e, size_t open)
     p = xlsx_xml_run_end(p, e, XLSX_K_TEXT);
     if (word8(p) != word8((cursor) "</t></si") || p[8] != '>')
         return 1;
-    sp->len = 0;
-    sp->in_t = 1;
-    if (p > text)
-        xlsx_sst_text(sp, (const char *)text, (int)(p - text));
-    sp->in_t = sp->rph = 0;
-    if (!sp->declined)
-        xlsx_sst_push(sp);
+    xlsx_sst_string(sp, (const char *)text, (size_t)(p - text));
     *q = p + 9;
     return sp->declined ? -1 : 0;
 }
@@ -634,11 +716,13 @@ int xlsx_scan_strings(struct xlsx_sst *p, const char *s, size_t n, size_t *used)
     int r;
     sst.name = (cursor)p->root_name;
     sst.end = sst.name + strlen(p->root_name);
-    static const char plain[] = "<si><t>", preserve[] = "<si><t xml:space=\"preserve\">";
+    static const char plain[16] = "<si><t>", preserve[32] = "<si><t xml:space=\"preserve\">";
+    const size_t nplain = 7, npreserve = 28;   /* zero-padded for same16 */
     for (;;) {
-        size_t open = same(q, plain, sizeof plain - 1)         ? sizeof plain - 1
-                      : same(q, preserve, sizeof preserve - 1) ? sizeof preserve - 1
-                                                               : 0;
+        size_t open = same16(q, plain, nplain) ? nplain
+                      : same16(q, preserve, 16) && same16(q + 16, preserve + 16, npreserve - 16)
+                          ? npreserve
+                          : 0;
         if (open && (r = sst_item_fast(p, &q, e, open)) <= 0) {
             if (r < 0)
                 return 1;

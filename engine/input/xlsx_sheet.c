@@ -177,15 +177,16 @@ static long parse_index(const char *s, size_t n, long max)
     return v >= 1 ? v : -1;
 }
 
-void xlsx_sheet_row(struct xlsx_sheet *p, const char *r)
+void xlsx_sheet_row(struct xlsx_sheet *p, const char *r, size_t rn)
 {
-    long row = r ? parse_index(r, strlen(r), XLSX_MAX_ROW) : p->last_row + 1;   /* digits only */
+    long row = r ? parse_index(r, rn, XLSX_MAX_ROW) : p->last_row + 1;   /* digits only */
     p->at.row = row > 0 ? row : p->last_row + 1;
     p->at.col = 0;
     if (row < 0) {
         p->at.row = 0;   /* no row to point at */
-        sheet_fatal(p, LCME_EINPUT, "row number '%.20s' in the sheet '%s' is not one of a "
-                    "sheet's rows (1 to %ld)", r ? r : "", p->at.sheet, XLSX_MAX_ROW);
+        sheet_fatal(p, LCME_EINPUT, "row number '%.*s' in the sheet '%s' is not one of a "
+                    "sheet's rows (1 to %ld)", (int)(rn < 20 ? rn : 20), r ? r : "", p->at.sheet,
+                    XLSX_MAX_ROW);
         return;
     }
     if (row <= p->last_row) {
@@ -193,8 +194,7 @@ void xlsx_sheet_row(struct xlsx_sheet *p, const char *r)
                     p->last_row);
         return;
     }
-    size_t rn = r ? strlen(r) : 0;   /* the row number's digits, for ref_column */
-    if (rn && rn <= sizeof p->row_digits && r[0] != '0') {   /* as written */
+    if (rn && rn <= sizeof p->row_digits && r[0] != '0') {   /* its digits as written, for ref_column */
         memcpy(p->row_digits, r, rn);
         p->row_ndigits = rn;
     } else {
@@ -414,16 +414,6 @@ static int looks_numeric(const char *s, size_t n)
     return digit;
 }
 
-/* 1 when s[0..n) may hold an _xHHHH_ escape (xlsx_unescape): an "_x" with
- * a '_' five bytes on. Codes such as I1_1_1a hold '_' but no escape. */
-static int maybe_escape(const char *s, size_t n)
-{
-    for (size_t i = 0; i + 6 < n; i++)
-        if (s[i] == '_' && s[i + 1] == 'x' && s[i + 6] == '_')
-            return 1;
-    return 0;
-}
-
 /* The text of the ended cell, s[0..n): s is the cell buffer (NUL after
  * it), or, from the scanner's one pass, the text in the part (no NUL
  * after it, and never written). Returns what the cell holds (*len bytes;
@@ -477,7 +467,7 @@ static char *cell_value(struct xlsx_sheet *p, const char *s, size_t n, size_t *l
         return NULL;
     case T_STR:
     case T_INLINE:
-        if (maybe_escape(s, n)) {   /* undone in the buffer */
+        if (xlsx_maybe_escape(s, n)) {   /* undone in the buffer */
             if (s != p->buf) {
                 if (n + 1 > p->balloc && array_grow((void **)&p->buf, &p->balloc, n + 1, 1) != 0) {
                     sheet_nomem(p);
@@ -668,8 +658,10 @@ static void sheet_start(void *ud, const char *name, const char **atts)
             xlsx_sheet_cell(p, r, r ? strlen(r) : 0, t, t ? strlen(t) : 0, s, s ? strlen(s) : 0);
         }
     } else if (p->in_data) {
-        if (e == E_ROW)
-            xlsx_sheet_row(p, xlsx_attr(atts, "r"));
+        if (e == E_ROW) {
+            const char *r = xlsx_attr(atts, "r");
+            xlsx_sheet_row(p, r, r ? strlen(r) : 0);
+        }
     } else if (e == E_SHEETDATA) {
         p->in_data = 1;
         size_t n = strlen(name);

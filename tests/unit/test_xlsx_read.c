@@ -756,6 +756,23 @@ static void test_scan_shapes(void **state)
         {"<row r=\"1\"><c r=\"A1\" r=\"A1\"><v>1</v></c></row>", 0},
         {"<row r=\"1\"><c r=\"A1\"t=\"s\"><v>0</v></c></row>", 0},
         {"<row r=\"1\"><c r=\"A1\"><v>1</v></c></row></sheetDat>", 0},
+        /* rows' tags: LibreOffice's seven attributes and Excel's, read by
+         * scan_row_fast; any other shape goes the general way, and a name
+         * twice (in either way) is malformed */
+        {"<row r=\"1\" customFormat=\"false\" ht=\"12.8\" hidden=\"false\" "
+         "customHeight=\"false\" outlineLevel=\"0\" collapsed=\"false\"><c r=\"A1\">"
+         "<v>1</v></c></row><row r=\"2\" spans=\"1:2\" x14ac:dyDescent=\"0.25\" s=\"3\"><c "
+         "r=\"A2\"><v>2</v></c></row><row spans='1:2'><c><v>3</v></c></row>", 1},
+        {"<row r=\"1\" other=\"x\"><c r=\"A1\"><v>1</v></c></row><row r=\"2\"\tht=\"1\">"
+         "<c r=\"A2\"><v>2</v></c></row><row r=\"3\" ht =\"1\"><c r=\"A3\"><v>3</v></c>"
+         "</row><row r=\"4\" spans=\"1'2\"><c r=\"A4\"><v>4</v></c></row><row r=\"5\"/>"
+         "<row r=\"6\" ht=\"1\"/>", 1},
+        {"<row r=\"1\" ht=\"1\" ht=\"2\"><c r=\"A1\"><v>1</v></c></row>", 0},
+        {"<row r=\"1\" r=\"1\"><c r=\"A1\"><v>1</v></c></row>", 0},
+        {"<row r=\"1\" ht=\"1\"spans=\"1:1\"><c r=\"A1\"><v>1</v></c></row>", 0},
+        {"<row r=\"1\" ht=\"1&amp;\"><c r=\"A1\"><v>1</v></c></row>", 0},
+        {"<row r=\"01\" ht=\"1\"><c r=\"A1\"><v>1</v></c><c r=\"B01\"><v>2</v></c></row>", 1},
+        {"<row r=\"1234567890\" ht=\"1\"><c><v>1</v></c></row>", 0},
         /* the sheet's rows end at the first </sheetData>, for both */
         {"<row r=\"1\"><c r=\"A1\"><v>1</v></c></row></sheetData >", 1},
         {"<row r=\"1\"><c r=\"A1\"><v>1</v></c></row ></sheetData\t>", 1},
