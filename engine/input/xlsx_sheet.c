@@ -27,6 +27,12 @@
  * back as they were (sheet_rest), and the reader reads the rows itself.
  * When the scanner read them, the reader reads on after </sheetData>.
  *
+ * Dates: a number is shown as a date by its cell's style. Which styles
+ * are dates is in the styles part, which is read once the rows are, and
+ * only when some number kept is in a cell with a style (t->styled lists
+ * them; a plain export has none, and its styles part is never read):
+ * styled_dates then turns those that are dates into their text.
+ *
  * Invariants: rows and cells arrive in increasing order (else reading
  * stops); every kept row has exactly `width` cells; a cell is a pointer
  * into the text blocks (shared strings are not copied) or to a static "";
@@ -57,6 +63,7 @@ struct xlsx_rec {
 struct xlsx_styled {
     size_t k;                  /* the cell in s[] */
     long style;                /* its s attribute */
+    long row, col;             /* where it is, for a message */
 };
 
 struct xlsx_table {
@@ -517,7 +524,7 @@ static void cell_done(struct xlsx_sheet *p, const char *text, size_t n)
             sheet_nomem(p);
             return;
         }
-        t->styled[t->nstyled++] = (struct xlsx_styled){k, p->style};
+        t->styled[t->nstyled++] = (struct xlsx_styled){k, p->style, p->at.row, p->at.col};
     }
 }
 
@@ -543,9 +550,10 @@ void xlsx_sheet_cell_text(struct xlsx_sheet *p, const char *s, size_t n, int is)
 
 /* Dates in the cells that styles show as dates: the kept numbers of cells
  * with a style, once the rows are read; the styles part is read only when
- * there are such cells (a plain export has none). 0, or -1 after
- * reporting. */
-static int styled_dates(struct xlsx_book *b, struct xlsx_table *t)
+ * there are such cells (a plain export has none). A date's text replaces
+ * its number's in the count of the text held (lim.max_text), whose bytes
+ * stay in their block. 0, or -1 after reporting. */
+static int styled_dates(struct xlsx_book *b, struct xlsx_table *t, const char *sheet)
 {
     if (t->nstyled == 0)
         return 0;
@@ -553,21 +561,23 @@ static int styled_dates(struct xlsx_book *b, struct xlsx_table *t)
         return -1;
     for (size_t i = 0; i < t->nstyled; i++) {
         const struct xlsx_styled *c = &t->styled[i];
+        const struct xlsx_at at = {sheet, c->row, c->col};
         char date[32];
-        size_t dl;
+        size_t dl, was = t->len[c->k] + 1;   /* the number's bytes, which no longer count */
         if ((size_t)c->style >= b->nxf || !b->xf_date[c->style] ||
             (dl = date_text(strtod(t->s[c->k], NULL), b->date1904, date)) == 0)
             continue;
-        if (t->text.total + dl + 1 > b->lim.max_text) {
-            xlsx_error(b, NULL, LCME_ELIMIT, "the sheet holds more than the %zu MiB of text a "
+        if (t->text.total - was + dl + 1 > b->lim.max_text) {
+            xlsx_error(b, &at, LCME_ELIMIT, "the sheet holds more than the %zu MiB of text a "
                        "workbook may", b->lim.max_text >> 20);
             return -1;
         }
         char *k = xlsx_text_add(&t->text, date, dl);
         if (!k) {
-            xlsx_error(b, NULL, LCME_ENOMEM, "out of memory");
+            xlsx_error(b, &at, LCME_ENOMEM, "out of memory");
             return -1;
         }
+        t->text.total -= was;
         t->s[c->k] = k;
         t->len[c->k] = dl;
     }
@@ -769,7 +779,7 @@ int xlsx_sheet_read(struct xlsx_book *b, size_t k, struct csv **out)
     if (rc > 0)
         xlsx_error(b, NULL, LCME_EINPUT, "the sheet '%s' is listed in the workbook but its "
                    "part '%s' is missing from the package", ref->name, ref->part);
-    if (rc == 0 && styled_dates(b, t) != 0)
+    if (rc == 0 && styled_dates(b, t, ref->name) != 0)
         rc = -1;
     if (rc == 0 && !(t->zeros = calloc(t->width + 1, 1))) {
         xlsx_error(b, NULL, LCME_ENOMEM, "out of memory");

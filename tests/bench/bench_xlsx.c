@@ -1,11 +1,13 @@
 /* bench_xlsx.c: how long ingest takes to read the same observations from a
- * workbook (.xlsx) as from a CSV file, at four sizes: one return (1 unit x
- * 126 indicators, one year), the Hong Kong sample's size (18 units x 126
- * indicators x 11 years), a network's (356 units x 11 years), and a
- * network's year of returns: 356 files of one unit each, read in turn into
- * one obsset as a data entry naming a folder of returns reads them.
+ * workbook (.xlsx) as from a CSV file, at five sizes: one return (1 unit x
+ * 126 indicators, one year), a returned template (lcme's template filled
+ * and saved by LibreOffice, against its Data sheet as CSV: bench_template),
+ * the Hong Kong sample's size (18 units x 126 indicators x 11 years), a
+ * network's (356 units x 11 years), and a network's year of returns: 356
+ * files of one unit each, read in turn into one obsset as a data entry
+ * naming a folder of returns reads them.
  *
- * Each size is a batch written by the generator (gen.h); its
+ * Each size but the template is a batch written by the generator (gen.h); its
  * observations.csv is copied cell for cell into a workbook with
  * libxlsxwriter (numbers as numbers; shared strings, or inline strings in
  * constant-memory mode for the network, as a large export would write
@@ -125,6 +127,41 @@
  * 5 %, ingest's row checks 5 %, the heap grown and trimmed again on each
  * read (brk and page faults) 3-8 %. Inflating alone takes 1.4 times the
  * CSV file's whole read.
+ *
+ * Then, the handlers' side of a cell (measured as above, the commit before
+ * and after; "101 units" is a network-shaped sheet of inline strings,
+ * 12,726 observations, small enough for callgrind):
+ *   - a cell of the one-pass shape is handed to the handlers where it lies
+ *     in the inflated part: its attributes and text were copied twice
+ *     (into the scanner's values and the cell's buffer) before the one
+ *     copy that is kept; its reference's digits are compared with its
+ *     row's as written before they are read as a number;
+ *   - the styles part is read only when a number kept is in a cell with a
+ *     style, once the rows are read (a plain export has none: its styles
+ *     part was a tenth of a one return's read, with its inflating);
+ *   - a row's tag of the shapes programs write (LibreOffice's seven
+ *     attributes among them) is read in one pass, and a shared string's
+ *     text kept where it lies; tags and short names are compared eight
+ *     bytes at a time, the XML reader's buffer being followed by 16 zero
+ *     bytes (xlsx_xml.h);
+ *   - a code such as I1_1_1a, which holds '_' but no _xHHHH_ escape, is
+ *     no longer copied to be searched for escapes.
+ *                              before              after
+ *   one return, instructions   1.32 M              1.16 M     (CSV 0.40 M)
+ *   template, instructions     4.43 M              4.24 M     (CSV 1.17 M)
+ *   101 units, instructions    77.4 M              70.3 M     (CSV 37.5 M)
+ * CPU time, medians of four runs of this program alternating with the
+ * same program built on the commit before (xlsx time, and the median of
+ * each run's xlsx/csv):
+ *   one return                 0.214 ms, 4.0 x     0.172 ms, 3.2 x
+ *   a returned template        0.667 ms, 6.3 x     0.598 ms, 5.6 x
+ *   Hong Kong size             24.0 ms, 2.5 x      21.0 ms, 2.1 x
+ *   network                    0.65 s, 3.4 x       0.48 s, 2.6 x
+ *   a year's returns           102 ms, 2.4 x       87 ms, 2.1 x
+ * In observations a second from workbooks: a year's returns 0.42 M/s
+ * before, 0.49 M/s after (1.05 M/s from CSV); the network 0.72 and 0.97
+ * M/s. The template's 185 KB of XML for 15 KB of CSV keep it past 3 x: its
+ * inflating alone takes 1.4 times the CSV file's whole read.
  */
 #include <stdio.h>
 #include <stdlib.h>

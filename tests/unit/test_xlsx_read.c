@@ -239,6 +239,22 @@ static void test_styles_when_needed(void **state)
         "<row r=\"2\"><c r=\"A2\" s=\"1\"><v>46112</v></c><c r=\"B2\" t=\"e\"><v>#N/A</v>"
         "</c></row>"
         "<row r=\"3\"><c r=\"A3\"><v>5</v></c><c r=\"B3\" s=\"1\"><v>46112</v></c></row>");
+    /* a date counts against the text limit as its text, not as the number
+     * it replaces, and a date past the limit is named at its cell:
+     * 45000 (6 bytes with its NUL) is 2023-03-15 (11) */
+    struct xlsx_limits lim = xlsx_limits_default();
+    const char *one = SHEET("<row r=\"1\"><c r=\"A1\" s=\"1\"><v>45000</v></c></row>");
+    lim.max_text = 11;
+    assert_int_equal(open_book(&c, &d, one, NULL, dates, &lim), 0);
+    expect_row(c, &d, 1, "2023-03-15", NULL);
+    assert_int_equal(d.n, 0);
+    csv_free(c);
+    lim.max_text = 10;
+    assert_int_equal(open_book(&c, &d, one, NULL, dates, &lim), -1);
+    assert_string_equal(first(&d, buf, sizeof buf), "t.xlsx:Data!A1: error: the sheet holds "
+                        "more than the 0 MiB of text a workbook may");
+    diag_clear(&d);
+
     for (int scan = 0; scan < 2; scan++) {   /* through the reader, and the scanner */
         size_t len;
         char *data = book_bytes(sheet, NULL, dates, &len);
