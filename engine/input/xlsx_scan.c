@@ -455,7 +455,8 @@ static int scan_cell_fast(struct xlsx_sheet *sp, cursor *q)
         while (!(xlsx_xml_cls[*p] & XLSX_K_TEXT))
             p++;
         tn = (size_t)(p - text);
-        if (is ? word8(p) != word8((cursor) "</t></is") || word8(p + 5) != word8((cursor) "/is></c>")
+        if (is ? word8(p) != word8((cursor) "</t></is") ||
+                     word8(p + 5) != word8((cursor) "/is></c>")   /* "</t></is></c>" */
                : word8(p) != word8((cursor) "</v></c>"))
             return 1;
         p += is ? 13 : 8;

@@ -201,7 +201,8 @@ void xlsx_sheet_row(struct xlsx_sheet *p, const char *r, size_t rn)
                     p->last_row);
         return;
     }
-    if (rn && rn <= sizeof p->row_digits && r[0] != '0') {   /* its digits as written, for ref_column */
+    /* its digits, for ref_column: as written, or written out */
+    if (rn && rn <= sizeof p->row_digits && r[0] != '0') {
         memcpy(p->row_digits, r, rn);
         p->row_ndigits = rn;
     } else {
@@ -350,7 +351,8 @@ void xlsx_sheet_cell(struct xlsx_sheet *p, const char *r, size_t rn, const char 
     p->in_cell = 1;
     p->type = cell_type(t, tn);
     if (p->type == T_UNKNOWN)   /* kept for the message */
-        snprintf(p->tname, sizeof p->tname, "%.*s", (int)(tn < sizeof p->tname ? tn : sizeof p->tname), t);
+        snprintf(p->tname, sizeof p->tname, "%.*s",
+                 (int)(tn < sizeof p->tname ? tn : sizeof p->tname), t);
     p->style = s ? parse_uint(s, sn, 1L << 30) : -1;
     p->has_f = p->has_v = p->has_is = 0;
     p->blen = 0;
