@@ -207,6 +207,7 @@ int xlsx_read_workbook(struct xlsx_book *b);
  * styles are read once a sheet's rows are, and only when some number kept
  * is in a cell with a style (xlsx_sheet.c): a plain export has none. */
 int xlsx_read_strings(struct xlsx_book *b);
+int xlsx_read_styles(struct xlsx_book *b);
 
 /* The state of the shared strings' reading, which the reader's handlers
  * (xlsx_parts.c) and the scanner (xlsx_scan.c) share. */
@@ -244,7 +245,6 @@ void xlsx_sst_push(struct xlsx_sst *p);
  * and the reader reads the strings again and reports what is wrong.
  * Nothing is reported here. */
 int xlsx_scan_strings(struct xlsx_sst *p, const char *s, size_t n, size_t *used);
-int xlsx_read_styles(struct xlsx_book *b);
 
 /* The local part of an element or attribute name ("x:c" -> "c"). */
 const char *xlsx_local(const char *name);
@@ -302,8 +302,9 @@ struct xlsx_sheet {
 
 /* What the reader's handlers do at <row r=...> (r NULL when absent), at
  * </row>, at <c r= t= s=> (NULL when absent; rn, tn, sn their lengths),
- * at </c>, and with text (kept when in <v> or an inline string's <t>). Problems are reported as
- * xlsx_read.h says, or, while p->scanning, only noted in p->declined. */
+ * at </c>, and with text (kept when in <v> or an inline string's <t>).
+ * Problems are reported as xlsx_read.h says, or, while p->scanning, only
+ * noted in p->declined. */
 void xlsx_sheet_row(struct xlsx_sheet *p, const char *r, size_t rn);
 void xlsx_sheet_row_end(struct xlsx_sheet *p);
 void xlsx_sheet_cell(struct xlsx_sheet *p, const char *r, size_t rn, const char *t, size_t tn,

@@ -516,7 +516,7 @@ static const struct { char name[16]; size_t len; } row_names[] = {   /* zero-pad
 
 /* The start tag of a row at *q ("<row"), when it has the shape rows have:
  * no prefix, r and the names of row_names only, once each, one space
- * before each and none around '=', values of plain characters, and '>'.
+ * before each and none around '=', plain values (scan_value), and '>'.
  * 0 with t the tag (its r attribute in *r, *rn bytes, NULL when absent)
  * and *q after it; 1, *q unmoved, for the general path. Why: a row's tag
  * through the general path (scan_attrs: each name read and compared with
@@ -543,20 +543,15 @@ static int scan_row_fast(cursor *q, struct scan_tag *t, const char **r, size_t *
                     break;
                 }
         }
-        if (!bit || (seen & bit) || p[0] != '=' || (p[1] != '"' && p[1] != '\''))
+        cursor v;
+        size_t vn;
+        if (!bit || (seen & bit) || *p++ != '=' || scan_value(&p, &v, &vn) != 0)
             return 1;
         seen |= bit;
-        unsigned char quote = p[1];
-        cursor v = p += 2;
-        while (!(xlsx_xml_cls[*p] & XLSX_K_AVAL))
-            p++;
-        if (*p != quote)
-            return 1;
         if (bit == 1) {
             *r = (const char *)v;
-            *rn = (size_t)(p - v);
+            *rn = vn;
         }
-        p++;
     }
     if (*p != '>')
         return 1;

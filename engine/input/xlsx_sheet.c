@@ -205,12 +205,10 @@ void xlsx_sheet_row(struct xlsx_sheet *p, const char *r, size_t rn)
     if (rn && rn <= sizeof p->row_digits && r[0] != '0') {
         memcpy(p->row_digits, r, rn);
         p->row_ndigits = rn;
-    } else {
-        p->row_ndigits = 0;
-        for (long v = row; v > 0; v /= 10)
-            p->row_ndigits++;
-        for (long v = row, i = (long)p->row_ndigits; v > 0; v /= 10)
-            p->row_digits[--i] = (char)('0' + v % 10);
+    } else {   /* row <= XLSX_MAX_ROW: seven digits at most */
+        char d[sizeof p->row_digits + 1];
+        p->row_ndigits = (size_t)snprintf(d, sizeof d, "%ld", row);
+        memcpy(p->row_digits, d, p->row_ndigits);
     }
     p->in_row = 1;
     p->last_col = 0;
