@@ -117,8 +117,10 @@ struct xlsx_book {
     unzFile zip;               /* NULL until a part needs minizip when
                                   xlsx_dir.c read the directory */
     int dir_read;              /* xlsx_dir.c read the directory */
-    struct libdeflate_decompressor *inflater;  /* made by the first part read
-                                                  whole (xlsx_read.c) */
+    struct libdeflate_decompressor *inflater;  /* the thread's, or the book's
+                                                  own when it keeps none
+                                                  (xlsx_read.c) */
+    int own_inflater;
     struct xlsx_entry *entry;  /* the zip's directory, read once: name and
                                   place of each part (xlsx_read.c) */
     size_t nentry;

@@ -459,11 +459,16 @@ oom:
     xlsx_stop(&p->x);
 }
 
+/* After </cellXfs> nothing else is needed (a styleSheet has one, after
+ * its numFmts): the rest (cell styles, dxfs, colours) is only checked,
+ * without the reader's tokens. */
 static void styles_end(void *ud, const char *name)
 {
     struct styles_parse *p = ud;
-    if (strcmp(xlsx_local(name), "cellXfs") == 0)
+    if (strcmp(xlsx_local(name), "cellXfs") == 0) {
         p->in_xfs = 0;
+        xlsx_done(&p->x);
+    }
 }
 
 int xlsx_read_styles(struct xlsx_book *b)

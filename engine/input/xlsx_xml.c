@@ -40,6 +40,10 @@ enum { ST_START, ST_PROLOG, ST_CONTENT, ST_EPILOG };
  * the measurement): the 97 MB sheet of tests/bench/bench_xlsx.c then
  * faults in 49 pages instead of 23,700. */
 #define XML_BIG (4u << 20)
+/* xlsx_xml_reset keeps a buffer or pool of up to this many bytes for the
+ * next document (a returned template's sheet, 145 KB, and the pool of
+ * twice a 64 KiB window among them), and frees a larger one. */
+#define XML_KEEP XML_BIG
 enum { T_OK = 0, T_MORE = 1, T_ERR = -1 };   /* what a token's reader says */
 
 struct xlsx_xml {
@@ -70,10 +74,16 @@ struct xlsx_xml {
     size_t aatts;
     int no_skim;               /* xlsx_xml_set_skim(x, 0): tests */
     int skimmed;               /* skim() read the rest */
+    int muted;                 /* muted since the last token: skim() may
+                                  read the rest */
+    int kept, pool_kept;       /* buf, pool are kept from the document
+                                  before (xlsx_xml_reset) and hold nothing
+                                  of this one yet */
 };
 
 static int name_start_cp(unsigned cp);
 static int name_cp(unsigned cp);
+static int skim(struct xlsx_xml *x);
 
 static const char *const messages[] = {
 #define XLSX_XML_MSG(name, msg) msg,
@@ -123,6 +133,28 @@ struct xlsx_xml *xlsx_xml_new(const struct xlsx_handlers *h, void *ctx)
     return x;
 }
 
+void xlsx_xml_reset(struct xlsx_xml *x, const struct xlsx_handlers *h, void *ctx)
+{
+    struct xlsx_xml k = *x;
+    if (k.cap > XML_KEEP) {
+        free(k.buf);
+        k.buf = NULL;
+        k.cap = 0;
+    }
+    if (k.palloc > XML_KEEP) {
+        free(k.pool);
+        k.pool = NULL;
+        k.palloc = 0;
+    }
+    *x = (struct xlsx_xml){
+        .h = *h, .ctx = ctx, .line = 1,
+        .buf = k.buf, .cap = k.cap, .kept = k.buf != NULL,
+        .pool = k.pool, .palloc = k.palloc, .pool_kept = k.pool != NULL,
+        .names = k.names, .nalloc = k.nalloc, .open = k.open, .aopen = k.aopen,
+        .aoff = k.aoff, .asrc = k.asrc, .aaoff = k.aaoff, .atts = k.atts, .aatts = k.aatts,
+    };
+}
+
 void xlsx_xml_free(struct xlsx_xml *x)
 {
     if (!x)
@@ -145,6 +177,7 @@ void xlsx_xml_stop(struct xlsx_xml *x)
 void xlsx_xml_mute(struct xlsx_xml *x)
 {
     memset(&x->h, 0, sizeof x->h);
+    x->muted = 1;
 }
 
 void xlsx_xml_resume(struct xlsx_xml *x)
@@ -171,7 +204,7 @@ void xlsx_xml_skip(struct xlsx_xml *x, size_t n)
 
 char *xlsx_xml_rest(struct xlsx_xml *x, size_t *n)
 {
-    if (!x->buf || x->stopped_empty) {
+    if (!x->buf || x->kept || x->stopped_empty) {
         *n = 0;
         return NULL;
     }
@@ -252,6 +285,15 @@ void *xlsx_xml_buffer(struct xlsx_xml *x, size_t n)
     size_t tail = 1 + XLSX_XML_PAD;   /* the NUL and the zeros after it */
     if (n > SIZE_MAX / 2 - x->end - tail)
         return NULL;
+    if (x->kept) {   /* a buffer kept from the document before: used when
+                        the first bytes fit, else they get their own */
+        x->kept = 0;
+        if (n + tail > x->cap) {
+            free(x->buf);
+            x->buf = NULL;
+            x->cap = 0;
+        }
+    }
     if (!x->buf) {   /* the first bytes: exactly as many (a part inflated
                         whole asks once), in huge pages when large; see
                         scan() on the pool for why exactly */
@@ -1102,9 +1144,11 @@ static int scan(struct xlsx_xml *x, int final)
      * glibc's 128 KiB trim threshold, so that every read grew the heap and
      * gave it back (brk twice, and page faults); exact, they stay under it
      * and no read calls brk. */
-    if (room > x->palloc) {
-        char *np = x->palloc ? NULL : malloc(room);
+    if (room > x->palloc) {   /* a pool kept from the document before holds
+                                 nothing of this one: replaced, not grown */
+        char *np = x->palloc && !x->pool_kept ? NULL : malloc(room);
         if (np) {
+            free(x->pool);
             x->pool = np;
             x->palloc = room;
         } else if (array_grow((void **)&x->pool, &x->palloc, room, 1) != 0) {
@@ -1112,6 +1156,7 @@ static int scan(struct xlsx_xml *x, int final)
             return -1;
         }
     }
+    x->pool_kept = 0;
     while (!x->stopped && (p < e || x->state == ST_START)) {
         const unsigned char *q = p;
         x->cdata = 0;
@@ -1122,6 +1167,17 @@ static int scan(struct xlsx_xml *x, int final)
         if (r != T_OK)
             break;
         p = q;
+        if (x->muted) {   /* a handler muted the reader (a styles part after
+                             its cell formats): the rest checked in one pass
+                             when it is all here */
+            x->muted = 0;
+            x->pos = (size_t)(p - x->buf);
+            if (final && !x->stopped && !x->no_skim && x->state == ST_CONTENT && x->depth > 0 &&
+                skim(x)) {
+                p = x->buf + x->pos;
+                break;
+            }
+        }
     }
     x->pos = (size_t)(p - x->buf);
     if (r == T_ERR) {
@@ -1179,17 +1235,60 @@ static int scan_windows(struct xlsx_xml *x, int final)
 struct skim_name {
     const unsigned char *s;
     size_t n;
+    uint64_t head;   /* its first eight bytes (zeros past its end) */
 };
+
+/* The first n bytes at p (up to eight of them), zeros after: p may be up
+ * to XLSX_XML_PAD bytes before the zeros' end. */
+static inline uint64_t head8(const unsigned char *p, size_t n)
+{
+    static const unsigned char ones[16] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
+    uint64_t w, m;
+    memcpy(&w, p, 8);
+    memcpy(&m, ones + 8 - (n < 8 ? n : 8), 8);   /* n bytes of ones, in memory order */
+    return w & m;
+}
+
+/* The first byte at or after p that is not an ASCII name character (A-Z
+ * a-z 0-9 _ : - .), sixteen at a time: the bytes up to 15 past it must be
+ * readable, as the NUL and zeros after the buffer's end make them. */
+static inline const unsigned char *name_end(const unsigned char *p)
+{
+#if defined(__SSE2__)
+    for (;;) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
+        /* a byte in [lo, lo + n) when v - lo, moved to signed, is below
+         * n - 128 */
+        __m128i lower = _mm_or_si128(v, _mm_set1_epi8(0x20)),
+                letter = _mm_cmplt_epi8(_mm_add_epi8(lower, _mm_set1_epi8((char)(128 - 'a'))),
+                                        _mm_set1_epi8(26 - 128)),
+                digit = _mm_cmplt_epi8(_mm_add_epi8(v, _mm_set1_epi8((char)(128 - '0'))),
+                                       _mm_set1_epi8(10 - 128)),
+                other = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('_')),
+                                                  _mm_cmpeq_epi8(v, _mm_set1_epi8(':'))),
+                                     _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('-')),
+                                                  _mm_cmpeq_epi8(v, _mm_set1_epi8('.'))));
+        unsigned bits = ~(unsigned)_mm_movemask_epi8(_mm_or_si128(_mm_or_si128(letter, digit),
+                                                                  other)) & 0xFFFFu;
+        if (bits)
+            return p + __builtin_ctz(bits);
+        p += 16;
+    }
+#else
+    while (xlsx_xml_cls[*p] & XLSX_K_NAME)
+        p++;
+    return p;
+#endif
+}
 
 /* An ASCII name at *pp (else 0: a name past ASCII, or none): its length,
  * *pp after it. */
-static size_t skim_name(const unsigned char **pp)
+static inline size_t skim_name(const unsigned char **pp)
 {
     const unsigned char *p = *pp, *s = p;
     if (!(xlsx_xml_cls[*p] & XLSX_K_START))
         return 0;
-    while (xlsx_xml_cls[*++p] & XLSX_K_NAME)
-        ;
+    p = name_end(p + 1);
     if (*p >= 0x80)
         return 0;
     *pp = p;
@@ -1218,6 +1317,8 @@ static int skim_attributes(const unsigned char **pp, const unsigned char *e, int
     const unsigned char *p = *pp;
     struct skim_name att[SKIM_ATTS];
     size_t natt = 0;
+    uint64_t seen = 0;   /* a bit for each name's hash: most names are
+                            new, and need no comparison */
     for (;;) {
         const unsigned char *w = p;
         while (xlsx_xml_cls[*p] & XLSX_K_WS)
@@ -1233,11 +1334,16 @@ static int skim_attributes(const unsigned char **pp, const unsigned char *e, int
         size_t len = skim_name(&p);
         if (!len)
             return 0;
-        for (size_t i = 0; i < natt; i++)
-            if (att[i].n == len && memcmp(att[i].s, name, len) == 0)
-                return 0;
+        uint64_t head = head8(name, len), bit = 1ull << ((head * 0x9E3779B97F4A7C15ull) >> 58);
+        if (seen & bit)
+            for (size_t i = 0; i < natt; i++)
+                if (att[i].n == len && att[i].head == head &&
+                    (len <= 8 || memcmp(att[i].s + 8, name + 8, len - 8) == 0))
+                    return 0;
+        seen |= bit;
         att[natt].s = name;
-        att[natt++].n = len;
+        att[natt].n = len;
+        att[natt++].head = head;
         while (xlsx_xml_cls[*p] & XLSX_K_WS)
             p++;
         if (*p++ != '=')
@@ -1355,7 +1461,7 @@ int xlsx_xml_parse(struct xlsx_xml *x, size_t n, int final)
         return -1;
     if (x->stopped)
         return 1;
-    if (!x->buf && !xlsx_xml_buffer(x, 0)) {
+    if ((!x->buf || x->kept) && !xlsx_xml_buffer(x, 0)) {
         x->err = XLSX_XML_NOMEM;
         return -1;
     }
@@ -1364,6 +1470,7 @@ int xlsx_xml_parse(struct xlsx_xml *x, size_t n, int final)
     if (!final && x->end - x->pos < x->need)
         return 0;
     x->need = 0;
+    x->muted = 0;
     if (final && !x->h.start && !x->h.end && !x->h.text && !x->no_skim &&
         x->state == ST_CONTENT && x->depth > 0 && skim(x))
         return 0;

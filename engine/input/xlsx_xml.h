@@ -92,6 +92,11 @@ struct xlsx_xml;
 /* A reader calling h (copied) with ctx (borrowed). NULL on ENOMEM. */
 struct xlsx_xml *xlsx_xml_new(const struct xlsx_handlers *h, void *ctx);
 
+/* Make x as xlsx_xml_new(h, ctx) would, to read another document, keeping
+ * the memory it has (its buffer and pool when under a few MiB): a thread
+ * reading part after part then allocates them once, not for each. */
+void xlsx_xml_reset(struct xlsx_xml *x, const struct xlsx_handlers *h, void *ctx);
+
 /* Free x; NULL is a no-op. */
 void xlsx_xml_free(struct xlsx_xml *x);
 
@@ -137,7 +142,8 @@ void xlsx_xml_skip(struct xlsx_xml *x, size_t n);
 
 /* From inside a handler, or between calls: call no handler again, but
  * read on to the end of the part, so that malformed XML anywhere in it is
- * still an error. */
+ * still an error (in one pass when the part's last bytes are in:
+ * xlsx_xml_set_skim). */
 void xlsx_xml_mute(struct xlsx_xml *x);
 
 /* Whether the rest of a muted part, when its last bytes are in, may be

@@ -21,6 +21,7 @@
 
 #include <cmocka.h>
 #include <minizip/zip.h>
+#include <pthread.h>
 
 #include "testkit.h"
 #include "xlsx_int.h"
@@ -1259,6 +1260,66 @@ static void test_zip_directory(void **state)
     }
 }
 
+/* ---- what a thread keeps between books --------------------------------- */
+
+/* A returned template (tests/data/good: a 145 KB sheet, shared strings,
+ * styles read for its dates) and a small book read one after the other,
+ * each after the other's kept reader and decompressor: each read as in a
+ * thread that read nothing before. */
+struct kept_reads {
+    const char *big, *small;
+    size_t nbig, nsmall;
+    char *out[4];   /* big, small, big, small */
+};
+
+static void *kept_thread(void *arg)
+{
+    struct kept_reads *k = arg;
+    for (int i = 0; i < 4; i++)
+        k->out[i] = i % 2 ? read_all(k->small, k->nsmall, 1, NULL)
+                          : read_all(k->big, k->nbig, 1, NULL);
+    return NULL;
+}
+
+static void test_kept_between_books(void **state)
+{
+    (void)state;
+    FILE *f = fopen(LCME_SOURCE_DIR "/tests/data/good/hk-wan-chai-2026.libreoffice.xlsx", "rb");
+    assert_non_null(f);
+    static char big[1 << 16];
+    size_t nbig = fread(big, 1, sizeof big, f);
+    fclose(f);
+    assert_true(nbig > 30000 && nbig < sizeof big);
+    size_t nsmall;
+    char *small = book_bytes(SHEET(SCAN_ROWS), scan_sst, scan_styles, &nsmall);
+    /* each alone, in a thread of its own: nothing kept before it */
+    struct kept_reads alone[2] = {{big, small, nbig, nsmall, {0}}, {small, big, nsmall, nbig, {0}}};
+    pthread_t th;
+    for (int i = 0; i < 2; i++) {
+        assert_int_equal(pthread_create(&th, NULL, kept_thread, &alone[i]), 0);
+        assert_int_equal(pthread_join(th, NULL), 0);
+    }
+    const char *want_big = alone[0].out[0], *want_small = alone[1].out[0];
+    assert_non_null(strstr(want_big, "[WC] [Wan Chai] [2026] [I1_1_1a]"));
+    assert_non_null(strstr(want_small, "[unit] [name]"));
+    for (int t = 0; t < 2; t++)
+        for (int i = 0; i < 4; i++) {
+            int is_big = (i % 2 == 0) == (t == 0);
+            assert_string_equal(alone[t].out[i], is_big ? want_big : want_small);
+        }
+    /* and in this thread, after all the books the tests before read */
+    struct kept_reads here = {big, small, nbig, nsmall, {0}};
+    kept_thread(&here);
+    for (int i = 0; i < 4; i++)
+        assert_string_equal(here.out[i], i % 2 ? want_small : want_big);
+    for (int i = 0; i < 4; i++) {
+        free(alone[0].out[i]);
+        free(alone[1].out[i]);
+        free(here.out[i]);
+    }
+    free(small);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1272,6 +1333,7 @@ int main(void)
         cmocka_unit_test(test_scan_cuts),     cmocka_unit_test(test_scan_windows),
         cmocka_unit_test(test_scan_fast_cells), cmocka_unit_test(test_sst_shapes),
         cmocka_unit_test(test_sst_cuts),      cmocka_unit_test(test_zip_directory),
+        cmocka_unit_test(test_kept_between_books),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

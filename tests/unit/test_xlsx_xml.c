@@ -379,5 +379,7 @@ int main(void)
         cmocka_unit_test(test_stop),          cmocka_unit_test(test_windows),
         cmocka_unit_test(test_runs),          cmocka_unit_test(test_skim),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    int rc = cmocka_run_group_tests(tests, NULL, NULL);
+    xml_diff_done();
+    return rc;
 }

@@ -109,14 +109,34 @@ static int xml_diff_expat(const void *data, size_t len, struct xml_log *l, unsig
     return ok;
 }
 
-/* The reader on data, chunk bytes at a time: 1 accepted, 0 refused. */
+/* A reader kept from the call of xml_diff_reader before, reset for the
+ * next (xlsx_xml_reset), as the workbook reader keeps one for each thread;
+ * freed by xml_diff_done. */
+static struct xlsx_xml *xml_diff_kept;
+
+static void xml_diff_done(void)
+{
+    xlsx_xml_free(xml_diff_kept);
+    xml_diff_kept = NULL;
+}
+
+/* The reader on data, chunk bytes at a time: 1 accepted, 0 refused. Every
+ * other call reads with the reader of the call before, reset, so that its
+ * kept buffer and pool (larger or smaller than these bytes need, holding
+ * the bytes before) must read as new ones do. */
 static int xml_diff_reader(const void *data, size_t len, size_t chunk, struct xml_log *l,
                            enum xlsx_xml_status *st, unsigned long *line, unsigned long *col)
 {
+    static unsigned turn;
     const struct xlsx_handlers h = {xml_log_start, xml_log_end, xml_log_text};
-    struct xlsx_xml *x = xlsx_xml_new(&h, l);
-    if (!x)
+    struct xlsx_xml *x;
+    if (turn++ % 2 && xml_diff_kept) {
+        x = xml_diff_kept;
+        xml_diff_kept = NULL;
+        xlsx_xml_reset(x, &h, l);
+    } else if (!(x = xlsx_xml_new(&h, l))) {
         abort();
+    }
     if (chunk == 0)
         chunk = len ? len : 1;
     int r = 0;
@@ -130,7 +150,10 @@ static int xml_diff_reader(const void *data, size_t len, size_t chunk, struct xm
             break;
     }
     *st = xlsx_xml_error(x, line, col);
-    xlsx_xml_free(x);
+    if (xml_diff_kept)
+        xlsx_xml_free(x);
+    else
+        xml_diff_kept = x;
     return r == 0;
 }
 
