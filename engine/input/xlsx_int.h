@@ -120,7 +120,7 @@ struct xlsx_book {
     struct libdeflate_decompressor *inflater;  /* the thread's, or the book's
                                                   own when it keeps none
                                                   (xlsx_read.c) */
-    int own_inflater;
+    int own_inflater;          /* inflater is the book's, freed with it */
     struct xlsx_entry *entry;  /* the zip's directory, read once: name and
                                   place of each part (xlsx_read.c) */
     size_t nentry;

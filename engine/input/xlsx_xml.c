@@ -42,8 +42,11 @@ enum { ST_START, ST_PROLOG, ST_CONTENT, ST_EPILOG };
 #define XML_BIG (4u << 20)
 /* xlsx_xml_reset keeps a buffer or pool of up to this many bytes for the
  * next document (a returned template's sheet, 145 KB, and the pool of
- * twice a 64 KiB window among them), and frees a larger one. */
+ * twice a 64 KiB window among them), and frees a larger one; and arrays of
+ * up to XML_KEEP_N attributes or open elements (a workbook's tags have a
+ * few dozen at most), freeing those a strange document grew past it. */
 #define XML_KEEP XML_BIG
+#define XML_KEEP_N 4096
 enum { T_OK = 0, T_MORE = 1, T_ERR = -1 };   /* what a token's reader says */
 
 struct xlsx_xml {
@@ -145,6 +148,21 @@ void xlsx_xml_reset(struct xlsx_xml *x, const struct xlsx_handlers *h, void *ctx
         free(k.pool);
         k.pool = NULL;
         k.palloc = 0;
+    }
+    if (k.nalloc > XML_KEEP_N * 16 || k.aopen > XML_KEEP_N) {   /* names of open elements */
+        free(k.names);
+        free(k.open);
+        k.names = NULL;
+        k.open = NULL;
+        k.nalloc = k.aopen = 0;
+    }
+    if (k.aaoff > XML_KEEP_N || k.aatts > XML_KEEP_N) {   /* a tag's attributes */
+        free(k.aoff);
+        free(k.asrc);
+        free(k.atts);
+        k.aoff = k.asrc = NULL;
+        k.atts = NULL;
+        k.aaoff = k.aatts = 0;
     }
     *x = (struct xlsx_xml){
         .h = *h, .ctx = ctx, .line = 1,
@@ -1169,7 +1187,8 @@ static int scan(struct xlsx_xml *x, int final)
         p = q;
         if (x->muted) {   /* a handler muted the reader (a styles part after
                              its cell formats): the rest checked in one pass
-                             when it is all here */
+                             when it is all in this window, the last (a
+                             mute in an earlier one leaves it to tokens) */
             x->muted = 0;
             x->pos = (size_t)(p - x->buf);
             if (final && !x->stopped && !x->no_skim && x->state == ST_CONTENT && x->depth > 0 &&
@@ -1238,8 +1257,9 @@ struct skim_name {
     uint64_t head;   /* its first eight bytes (zeros past its end) */
 };
 
-/* The first n bytes at p (up to eight of them), zeros after: p may be up
- * to XLSX_XML_PAD bytes before the zeros' end. */
+/* The first n bytes at p (up to eight of them), zeros after: the eight
+ * bytes at p must be readable (a name in the buffer is, with the NUL and
+ * XLSX_XML_PAD zeros after its end). */
 static inline uint64_t head8(const unsigned char *p, size_t n)
 {
     static const unsigned char ones[16] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff};

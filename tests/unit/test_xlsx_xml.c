@@ -371,6 +371,71 @@ static void test_stop(void **state)
     xlsx_xml_free(NULL);
 }
 
+/* The events and verdict of doc through reader x (reset first when
+ * reset), text appended to log. 1 accepted. */
+static int read_with(struct xlsx_xml *x, int reset, const char *doc, size_t len,
+                     struct xml_log *l)
+{
+    const struct xlsx_handlers h = {xml_log_start, xml_log_end, xml_log_text};
+    if (reset)
+        xlsx_xml_reset(x, &h, l);
+    void *buf = xlsx_xml_buffer(x, len);
+    assert_non_null(buf);
+    memcpy(buf, doc, len);
+    return xlsx_xml_parse(x, len, 1) == 0;
+}
+
+/* A reader reset after a document whose tag has 5,000 attributes and
+ * whose elements nest 5,000 deep (its arrays grown past what a reset
+ * keeps) reads the next documents as a new reader does. */
+static void test_reset(void **state)
+{
+    (void)state;
+    size_t cap = 200000, n = 0;
+    char *big = malloc(cap);
+    assert_non_null(big);
+    n += (size_t)snprintf(big + n, cap - n, "<r");
+    for (int i = 0; i < 5000; i++)
+        n += (size_t)snprintf(big + n, cap - n, " a%d='%d'", i, i);
+    n += (size_t)snprintf(big + n, cap - n, ">");
+    for (int i = 0; i < 5000; i++)
+        n += (size_t)snprintf(big + n, cap - n, "<b>");
+    for (int i = 0; i < 5000; i++)
+        n += (size_t)snprintf(big + n, cap - n, "</b>");
+    n += (size_t)snprintf(big + n, cap - n, "</r>");
+    assert_true(n < cap - 1);
+    static const char *const next[] = {
+        "<?xml version='1.0'?>\n<a x='1' y=\"2\">t&amp;<b/>u</a>",
+        "<a><b c='1' c='2'/></a>",   /* refused: the same attribute twice */
+        "<a>\r\n<b>x</b></a>",
+    };
+    struct xml_log l = {0};
+    const struct xlsx_handlers h = {xml_log_start, xml_log_end, xml_log_text};
+    struct xlsx_xml *x = xlsx_xml_new(&h, &l);
+    assert_non_null(x);
+    assert_true(read_with(x, 0, big, n, &l));
+    for (size_t i = 0; i < sizeof next / sizeof next[0]; i++) {
+        struct xml_log a = {0}, b = {0};
+        struct xlsx_xml *fresh = xlsx_xml_new(&h, &a);
+        assert_non_null(fresh);
+        int ra = read_with(fresh, 0, next[i], strlen(next[i]), &a),
+            rb = read_with(x, 1, next[i], strlen(next[i]), &b);
+        unsigned long la, ca, lb, cb;
+        assert_int_equal(ra, rb);
+        assert_int_equal(xlsx_xml_error(fresh, &la, &ca), xlsx_xml_error(x, &lb, &cb));
+        assert_int_equal(la, lb);
+        assert_int_equal(ca, cb);
+        assert_string_equal(a.s ? a.s : "", b.s ? b.s : "");
+        assert_int_equal(ra, i != 1);
+        xlsx_xml_free(fresh);
+        free(a.s);
+        free(b.s);
+    }
+    xlsx_xml_free(x);
+    free(l.s);
+    free(big);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -378,6 +443,7 @@ int main(void)
         cmocka_unit_test(test_positions),     cmocka_unit_test(test_messages),
         cmocka_unit_test(test_stop),          cmocka_unit_test(test_windows),
         cmocka_unit_test(test_runs),          cmocka_unit_test(test_skim),
+        cmocka_unit_test(test_reset),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
     xml_diff_done();

@@ -120,6 +120,30 @@ static void xml_diff_done(void)
     xml_diff_kept = NULL;
 }
 
+/* A reader for the next document: every other call the one kept from the
+ * call before (*turn counts them), reset; else a new one. */
+static struct xlsx_xml *xml_diff_take(unsigned *turn, const struct xlsx_handlers *h, void *ud)
+{
+    struct xlsx_xml *x;
+    if ((*turn)++ % 2 && xml_diff_kept) {
+        x = xml_diff_kept;
+        xml_diff_kept = NULL;
+        xlsx_xml_reset(x, h, ud);
+    } else if (!(x = xlsx_xml_new(h, ud))) {
+        abort();
+    }
+    return x;
+}
+
+/* Done with x: kept for the next call when none is. */
+static void xml_diff_give(struct xlsx_xml *x)
+{
+    if (xml_diff_kept)
+        xlsx_xml_free(x);
+    else
+        xml_diff_kept = x;
+}
+
 /* The reader on data, chunk bytes at a time: 1 accepted, 0 refused. Every
  * other call reads with the reader of the call before, reset, so that its
  * kept buffer and pool (larger or smaller than these bytes need, holding
@@ -129,14 +153,7 @@ static int xml_diff_reader(const void *data, size_t len, size_t chunk, struct xm
 {
     static unsigned turn;
     const struct xlsx_handlers h = {xml_log_start, xml_log_end, xml_log_text};
-    struct xlsx_xml *x;
-    if (turn++ % 2 && xml_diff_kept) {
-        x = xml_diff_kept;
-        xml_diff_kept = NULL;
-        xlsx_xml_reset(x, &h, l);
-    } else if (!(x = xlsx_xml_new(&h, l))) {
-        abort();
-    }
+    struct xlsx_xml *x = xml_diff_take(&turn, &h, l);
     if (chunk == 0)
         chunk = len ? len : 1;
     int r = 0;
@@ -150,10 +167,7 @@ static int xml_diff_reader(const void *data, size_t len, size_t chunk, struct xm
             break;
     }
     *st = xlsx_xml_error(x, line, col);
-    if (xml_diff_kept)
-        xlsx_xml_free(x);
-    else
-        xml_diff_kept = x;
+    xml_diff_give(x);
     return r == 0;
 }
 
@@ -206,16 +220,17 @@ static void xml_mute_end(void *ud, const char *name)
  * first cut bytes in one call and the rest in the last; the rest checked
  * in one pass when skim (xlsx_xml_set_skim), else by the reader. 1
  * accepted, 0 refused; *st, *line, *col what it says; *skimmed whether the
- * one pass read the rest. */
+ * one pass read the rest. Every other call reads with the reader of the
+ * call before, reset (xml_diff_take): xml_skim_same then holds a reset
+ * reader and a new one to the same verdict, error and place. */
 static int xml_muted_reader(const void *data, size_t len, size_t cut, int after, int skim,
                             enum xlsx_xml_status *st, unsigned long *line, unsigned long *col,
                             int *skimmed)
 {
+    static unsigned turn;
     struct xml_mute m = {NULL, after, 0};
     const struct xlsx_handlers h = {xml_mute_start, xml_mute_end, NULL};
-    struct xlsx_xml *x = m.x = xlsx_xml_new(&h, &m);
-    if (!x)
-        abort();
+    struct xlsx_xml *x = m.x = xml_diff_take(&turn, &h, &m);
     xlsx_xml_set_skim(x, skim);
     if (cut > len)
         cut = len;
@@ -232,7 +247,7 @@ static int xml_muted_reader(const void *data, size_t len, size_t cut, int after,
     }
     *st = xlsx_xml_error(x, line, col);
     *skimmed = xlsx_xml_skimmed(x);
-    xlsx_xml_free(x);
+    xml_diff_give(x);
     return r == 0;
 }
 
