@@ -122,10 +122,9 @@ static inline uint32_t word4(cursor p)
  * to XLSX_XML_PAD bytes before the zeros' end, as word8's. */
 static inline int same16(cursor p, const char *lit, size_t n)
 {
-    static const unsigned char ones[16] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
     const unsigned char *l = (const unsigned char *)lit;
-    if (n <= 8)   /* the first n bytes, in memory order whatever the byte order */
-        return ((word8(p) ^ word8(l)) & word8(ones + 8 - n)) == 0;
+    if (n <= 8)
+        return xlsx_xml_head8(p, n) == xlsx_xml_head8(l, n);
     return word8(p) == word8(l) && word8(p + n - 8) == word8(l + n - 8);
 }
 

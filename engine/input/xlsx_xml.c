@@ -86,7 +86,7 @@ struct xlsx_xml {
 
 static int name_start_cp(unsigned cp);
 static int name_cp(unsigned cp);
-static int skim(struct xlsx_xml *x);
+static int skim_rest(struct xlsx_xml *x);
 
 static const char *const messages[] = {
 #define XLSX_XML_MSG(name, msg) msg,
@@ -1191,8 +1191,7 @@ static int scan(struct xlsx_xml *x, int final)
                              mute in an earlier one leaves it to tokens) */
             x->muted = 0;
             x->pos = (size_t)(p - x->buf);
-            if (final && !x->stopped && !x->no_skim && x->state == ST_CONTENT && x->depth > 0 &&
-                skim(x)) {
+            if (final && !x->stopped && skim_rest(x)) {
                 p = x->buf + x->pos;
                 break;
             }
@@ -1256,18 +1255,6 @@ struct skim_name {
     size_t n;
     uint64_t head;   /* its first eight bytes (zeros past its end) */
 };
-
-/* The first n bytes at p (up to eight of them), zeros after: the eight
- * bytes at p must be readable (a name in the buffer is, with the NUL and
- * XLSX_XML_PAD zeros after its end). */
-static inline uint64_t head8(const unsigned char *p, size_t n)
-{
-    static const unsigned char ones[16] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
-    uint64_t w, m;
-    memcpy(&w, p, 8);
-    memcpy(&m, ones + 8 - (n < 8 ? n : 8), 8);   /* n bytes of ones, in memory order */
-    return w & m;
-}
 
 /* The first byte at or after p that is not an ASCII name character (A-Z
  * a-z 0-9 _ : - .), sixteen at a time: the bytes up to 15 past it must be
@@ -1354,7 +1341,7 @@ static int skim_attributes(const unsigned char **pp, const unsigned char *e, int
         size_t len = skim_name(&p);
         if (!len)
             return 0;
-        uint64_t head = head8(name, len), bit = 1ull << ((head * 0x9E3779B97F4A7C15ull) >> 58);
+        uint64_t head = xlsx_xml_head8(name, len), bit = 1ull << ((head * 0x9E3779B97F4A7C15ull) >> 58);
         if (seen & bit)
             for (size_t i = 0; i < natt; i++)
                 if (att[i].n == len && att[i].head == head &&
@@ -1465,6 +1452,13 @@ static int skim(struct xlsx_xml *x)
     return 1;
 }
 
+/* skim() when it may read the rest (on, and inside the root element): 1
+ * when it did. */
+static int skim_rest(struct xlsx_xml *x)
+{
+    return !x->no_skim && x->state == ST_CONTENT && x->depth > 0 && skim(x);
+}
+
 void xlsx_xml_set_skim(struct xlsx_xml *x, int on)
 {
     x->no_skim = !on;
@@ -1491,8 +1485,7 @@ int xlsx_xml_parse(struct xlsx_xml *x, size_t n, int final)
         return 0;
     x->need = 0;
     x->muted = 0;
-    if (final && !x->h.start && !x->h.end && !x->h.text && !x->no_skim &&
-        x->state == ST_CONTENT && x->depth > 0 && skim(x))
+    if (final && !x->h.start && !x->h.end && !x->h.text && skim_rest(x))
         return 0;
     return scan_windows(x, final);
 }

@@ -48,6 +48,8 @@
 #define LCME_XLSX_XML_H
 
 #include <stddef.h>
+#include <stdint.h>
+#include <string.h>
 
 #if defined(__SSE2__)
 #include <emmintrin.h>
@@ -169,6 +171,19 @@ enum {
                            controls, non-ASCII */
 };
 extern const unsigned char xlsx_xml_cls[256];
+
+/* The first n bytes at p (up to eight of them) as a word, zeros after
+ * them, in memory order whatever the byte order: the eight bytes at p must
+ * be readable (in a part's buffer they are, up to its end, with the NUL
+ * and XLSX_XML_PAD zeros after it). */
+static inline uint64_t xlsx_xml_head8(const unsigned char *p, size_t n)
+{
+    static const unsigned char ones[16] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
+    uint64_t w, m;
+    memcpy(&w, p, 8);
+    memcpy(&m, ones + 8 - (n < 8 ? n : 8), 8);
+    return w & m;
+}
 
 /* The first byte at or after p of class k, XLSX_K_AVAL or XLSX_K_TEXT:
  * what the loop
