@@ -12,7 +12,7 @@ set -euo pipefail
 cd "$(dirname "$0")"
 
 PACKAGES=(build-essential cmake pkg-config libgsl-dev libsqlite3-dev libpq-dev postgresql libxlsxwriter-dev libminizip-dev
-          libdeflate-dev libssl-dev libexpat1-dev python3 libcairo2-dev libpango1.0-dev libdouble-conversion-dev libinih-dev libcmocka-dev sqlite3 unzip
+          libdeflate-dev libssl-dev libexpat1-dev python3 libcairo2-dev libpango1.0-dev libdouble-conversion-dev libfast-float-dev libinih-dev libcmocka-dev sqlite3 unzip
           libxml2-utils poppler-utils fonts-noto-cjk fonts-droid-fallback fonts-dejavu-core gnumeric valgrind
           libpng-dev libfontconfig-dev clang libclang-rt-14-dev)
 

@@ -170,8 +170,9 @@ enum csv_num {
                              (decimal comma? use a point: 1.5)" */
 };
 
-/* Strict decimal number: spaces/tabs around it allowed; strtod with end
- * pointer, errno and finiteness checked. Rejects hexadecimal, inf/nan,
+/* Strict decimal number: spaces/tabs around it allowed; read as strtod
+ * reads it (csv.c's fast path, else fast_float: csv_num.h), the whole
+ * text and finiteness checked. Rejects hexadecimal, inf/nan,
  * thousands separators ("1,234"), decimal commas ("1,5"), and anything with
  * trailing characters. msg (may be NULL) receives the reason on CSV_NUM_BAD;
  * the value is quoted in it (cut at 40 bytes). */

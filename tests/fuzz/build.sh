@@ -6,11 +6,12 @@
 #
 # Needs the Debian packages clang and libclang-rt-14-dev (libFuzzer's
 # runtime), plus the engine's own libraries (GSL, SQLite, inih, minizip,
-# libdeflate, expat, libcrypto).
+# libdeflate, expat, libcrypto, and fast_float's headers).
 set -euo pipefail
 SRC=$(cd "$(dirname "$0")/../.." && pwd)
 OUT=${1:-$SRC/build-fuzz}
 CC=${CC:-clang}
+CXX=${CXX:-clang++}
 mkdir -p "$OUT/obj"
 
 SAN=(-fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer)
@@ -32,9 +33,17 @@ for f in "$SRC"/engine/*/*.c; do
     fi
     objs+=("$o")
 done
+for f in "$SRC"/engine/*/*.cc; do   # the C interfaces to C++ header libraries
+    o="$OUT/obj/$(basename "${f%.cc}").o"
+    if [ ! -e "$o" ] || [ "$f" -nt "$o" ] || [ "$newest_h" -nt "$o" ]; then
+        "$CXX" -std=c++11 -O1 -g "${SAN[@]}" -fno-exceptions -fno-rtti \
+            -fsanitize=fuzzer-no-link -I"$(dirname "$f")" -c "$f" -o "$o"
+    fi
+    objs+=("$o")
+done
 
 for h in csv ingest_long ingest_wide framework config xlsx xlsx_xml xlsx_scan batch; do
     "$CC" "${CFLAGS[@]}" -fsanitize=fuzzer "$SRC/tests/fuzz/fuzz_$h.c" "${objs[@]}" \
-        $LIBS -lpthread -lm -o "$OUT/fuzz_$h"
+        $LIBS -lstdc++ -lpthread -lm -o "$OUT/fuzz_$h"
 done
 echo "fuzz harnesses in $OUT: csv ingest_long ingest_wide framework config xlsx xlsx_xml xlsx_scan batch"

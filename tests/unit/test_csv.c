@@ -1,11 +1,15 @@
 /* test_csv.c: the RFC 4180 reader (records, line tracking across quoted
  * newlines and CRLF, BOM, every error message) and the strict number and
- * year parsers. Expected values are worked out by hand from the inputs. */
+ * year parsers. Expected values are worked out by hand from the inputs, but
+ * for test_parse_double_as_strtod's, which are glibc's strtod's. */
+#include <errno.h>
 #include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -246,6 +250,105 @@ static void test_parse_double(void **state)
     assert_int_equal(csv_parse_double("x", 1, &v, NULL, 0), CSV_NUM_BAD);
 }
 
+/* The verdict and value glibc's strtod gives the len bytes at s (digits,
+ * '.', '+', '-', 'e', 'E' only): CSV_NUM_OK with *v when it reads them all
+ * to a finite number, else CSV_NUM_BAD; what csv_parse_double did before
+ * it read long numbers with fast_float. */
+static enum csv_num strtod_verdict(const char *s, size_t len, double *v)
+{
+    char t[160];
+    memcpy(t, s, len);
+    t[len] = '\0';
+    char *end;
+    errno = 0;
+    *v = strtod(t, &end);
+    if (end == t || *end != '\0' || (errno == ERANGE && fabs(*v) > 1.0) || !isfinite(*v))
+        return CSV_NUM_BAD;
+    return CSV_NUM_OK;
+}
+
+static uint64_t next64(uint64_t *x)   /* xorshift64*, a fixed seed: the same cases each run */
+{
+    *x ^= *x >> 12;
+    *x ^= *x << 25;
+    *x ^= *x >> 27;
+    return *x * 0x2545F4914F6CDD1Dull;
+}
+
+/* d in the k-th of eight ways (literal formats: -Wformat-nonliteral). */
+static int write_double(char *s, size_t n, int k, double d)
+{
+    switch (k) {
+    case 0: return snprintf(s, n, "%.17g", d);
+    case 1: return snprintf(s, n, "%.16g", d);
+    case 2: return snprintf(s, n, "%.15g", d);
+    case 3: return snprintf(s, n, "%.17e", d);
+    case 4: return snprintf(s, n, "%.3e", d);
+    case 5: return snprintf(s, n, "%.20f", d);
+    case 6: return snprintf(s, n, "%+.17g", d);
+    default: return snprintf(s, n, "%.1f", d);
+    }
+}
+
+/* csv_parse_double against strtod (strtod_verdict), bit for bit: doubles
+ * of every magnitude written as spreadsheets and R write them (17, 16 and
+ * 15 significant digits, fixed and with exponents, subnormals, near the
+ * largest double), and strings of number characters at random, most of
+ * them not numbers. */
+static void test_parse_double_as_strtod(void **state)
+{
+    (void)state;
+    static const char alpha[] = "0123456789012345678901234567890123456789..+-eE";
+    uint64_t x = 0x6c636d6521ull;
+    char s[160];
+    long agreed = 0, numbers = 0;
+    for (int i = 0; i < 400000; i++) {
+        size_t len;
+        if (i % 2 == 0) {   /* a double's text */
+            uint64_t bits = next64(&x);
+            double d;
+            if (i % 6 == 0)   /* the magnitudes of indicators: 1e-3 to 1e9 */
+                d = (double)(bits >> 11) / 9007199254740992.0 * pow(10.0, (int)(bits % 13) - 3);
+            else
+                memcpy(&d, &bits, sizeof d);
+            if (!isfinite(d))
+                continue;
+            int n = write_double(s, sizeof s, (int)((bits >> 7) % 8), d);
+            if (n <= 0 || (size_t)n >= sizeof s || (size_t)n >= 128)
+                continue;
+            len = (size_t)n;
+        } else {            /* characters of numbers at random */
+            len = 1 + next64(&x) % 24;
+            for (size_t k = 0; k < len; k++)
+                s[k] = alpha[next64(&x) % (sizeof alpha - 1)];
+        }
+        double want, got;
+        enum csv_num w = strtod_verdict(s, len, &want);
+        enum csv_num g = csv_parse_double(s, len, &got, NULL, 0);
+        if (w != g || (w == CSV_NUM_OK && memcmp(&want, &got, sizeof want) != 0)) {
+            fprintf(stderr, "'%.*s': strtod %d %.17g, csv_parse_double %d %.17g\n", (int)len,
+                    s, (int)w, want, (int)g, got);
+            fail();
+        }
+        agreed++;
+        numbers += w == CSV_NUM_OK;
+    }
+    assert_true(agreed > 380000);   /* the texts past 127 bytes or of inf and nan skipped */
+    assert_true(numbers > 250000);   /* most of the doubles' texts, some of the random ones */
+    char msg[256];
+    double v;
+    assert_int_equal(csv_parse_double("81.59999999999999", 17, &v, msg, sizeof msg), CSV_NUM_OK);
+    assert_true(v == 81.6);   /* libxlsxwriter's text for 81.6 */
+    assert_int_equal(csv_parse_double("+-1.5", 5, &v, msg, sizeof msg), CSV_NUM_BAD);
+    assert_string_equal(msg, "'+-1.5' is not a number");
+    assert_int_equal(csv_parse_double("1.7976931348623159e308", 22, &v, msg, sizeof msg),
+                     CSV_NUM_BAD);   /* rounds past the largest double */
+    assert_string_equal(msg, "'1.7976931348623159e308' is out of range (too large for a number)");
+    assert_int_equal(csv_parse_double("4.9406564584124654e-324", 23, &v, msg, sizeof msg),
+                     CSV_NUM_OK);
+    assert_true(v == 4.9406564584124654e-324);   /* the smallest subnormal */
+}
+
 static void test_parse_year(void **state)
 {
     (void)state;
@@ -276,6 +379,7 @@ int main(void)
         cmocka_unit_test(test_trailing_comma_and_utf8),
         cmocka_unit_test(test_errors),
         cmocka_unit_test(test_parse_double),
+        cmocka_unit_test(test_parse_double_as_strtod),
         cmocka_unit_test(test_parse_year),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
