@@ -140,7 +140,7 @@ static void rels_start(void *ud, const char *name, const char **atts)
 static int read_rels(struct xlsx_book *b, const char *from, int package)
 {
     char *rels = package ? strdup("_rels/.rels") : rels_of(from);
-    struct rels_parse p = {.from = from, .package = package};
+    struct rels_parse p = {.x.memo = 1, .from = from, .package = package};
     if (!rels)
         return nomem(b);
     const struct xlsx_handlers h = {rels_start, NULL, NULL};
@@ -199,7 +199,7 @@ int xlsx_read_workbook(struct xlsx_book *b)
                    "workbook (no officeDocument in _rels/.rels)");
         return -1;
     }
-    struct wb_parse p = {.oom = 0};
+    struct wb_parse p = {.x.memo = 1, .oom = 0};
     const struct xlsx_handlers h = {wb_start, NULL, NULL};
     rc = xlsx_parse_part(&p.x, b, NULL, b->wb_part, b->lim.max_small, &h);
     if (p.oom)
@@ -477,6 +477,7 @@ int xlsx_read_styles(struct xlsx_book *b)
         return 0;
     struct styles_parse p;
     memset(&p, 0, sizeof p);
+    p.x.memo = 1;
     const struct xlsx_handlers h = {styles_start, styles_end, NULL};
     int rc = xlsx_parse_part(&p.x, b, NULL, b->styles_part, b->lim.max_small, &h);
     free(p.custom);

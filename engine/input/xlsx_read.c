@@ -237,9 +237,24 @@ static int parse_whole(struct xlsx_pctx *ctx, size_t n)
  * and 128 KiB pool grew the heap and gave it back at each read (brk, and
  * page faults on the new pages); kept, a lone return reads in 6 % less CPU
  * time and so does a template (tests/bench/bench_xlsx.c). */
+#define MEMO_SLOTS 4           /* the package's and the workbook's relationships,
+                                  the workbook, the styles */
+#define MEMO_MAX (64u << 10)   /* bytes of a part remembered, each way */
+
+/* A part as it lies in a zip (z, zn bytes) and inflated (out, n bytes,
+ * whose CRC-32 is crc). */
+struct memo {
+    unsigned char *z, *out;
+    size_t zn, n, zcap, cap;
+    unsigned long crc;
+    int ok;                    /* it holds a part */
+};
+
 struct keep {
     struct libdeflate_decompressor *inflater;
     struct xlsx_xml *xp;
+    struct memo memo[MEMO_SLOTS];
+    unsigned next;             /* the slot the next part takes */
 };
 
 static pthread_key_t keep_key;
@@ -252,6 +267,10 @@ static void keep_free(void *p)
     if (k->inflater)
         libdeflate_free_decompressor(k->inflater);
     xlsx_xml_free(k->xp);
+    for (int i = 0; i < MEMO_SLOTS; i++) {
+        free(k->memo[i].z);
+        free(k->memo[i].out);
+    }
     free(k);
 }
 
@@ -309,6 +328,70 @@ static struct libdeflate_decompressor *inflater(struct xlsx_book *b)
         b->own_inflater = !k;
     }
     return b->inflater;
+}
+
+/* The small parts that say where a workbook's cells are (the package's
+ * and the workbook's relationships, the workbook, the styles) are the same
+ * byte for byte in the returns of one template saved by one program. The
+ * thread remembers the last MEMO_SLOTS such parts read whole, as they lie
+ * in the zip and inflated, each up to MEMO_MAX bytes both ways; a part
+ * whose compressed bytes, size and CRC-32 are a remembered one's is that
+ * one's inflated bytes, copied instead of inflated (the same bytes inflate
+ * the same way; the CRC was checked against them when they were
+ * remembered). Why: a part of a few hundred bytes took libdeflate 4 to 6
+ * microseconds to inflate, building its Huffman tables (14,000
+ * instructions for a 587-byte _rels/.rels), a tenth of a lone return's
+ * read for its three such parts (tests/bench/bench_xlsx.c has the
+ * figures). The shared strings and the sheets, a return's own, are never
+ * remembered. */
+
+/* Copy into out (n bytes) the inflated bytes of the remembered part that
+ * lies as z (zn bytes) in a zip and has CRC crc: 1, or 0 when none is. */
+static int memo_get(const unsigned char *z, size_t zn, size_t n, unsigned long crc, void *out)
+{
+    struct keep *k = thread_keep();
+    for (int i = 0; k && i < MEMO_SLOTS; i++) {
+        const struct memo *m = &k->memo[i];
+        if (m->ok && m->zn == zn && m->n == n && m->crc == crc && memcmp(m->z, z, zn) == 0) {
+            memcpy(out, m->out, n);
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* Grow *p (*cap bytes) to hold n: 0, or -1 (ENOMEM; *p unchanged). */
+static int memo_room(unsigned char **p, size_t *cap, size_t n)
+{
+    if (n <= *cap)
+        return 0;
+    unsigned char *q = realloc(*p, n);
+    if (!q)
+        return -1;
+    *p = q;
+    *cap = n;
+    return 0;
+}
+
+/* Remember the part z (zn bytes in the zip) inflated as out (n bytes,
+ * CRC crc checked), in place of the oldest one; nothing when it is larger
+ * than MEMO_MAX or memory is short. */
+static void memo_put(const unsigned char *z, size_t zn, const void *out, size_t n,
+                     unsigned long crc)
+{
+    struct keep *k = thread_keep();
+    if (!k || zn > MEMO_MAX || n > MEMO_MAX)
+        return;
+    struct memo *m = &k->memo[k->next++ % MEMO_SLOTS];
+    m->ok = 0;
+    if (memo_room(&m->z, &m->zcap, zn ? zn : 1) != 0 || memo_room(&m->out, &m->cap, n ? n : 1) != 0)
+        return;
+    memcpy(m->z, z, zn);
+    memcpy(m->out, out, n);
+    m->zn = zn;
+    m->n = n;
+    m->crc = crc;
+    m->ok = 1;
 }
 
 /* ---- the zip, from memory ----------------------------------------------- */
@@ -580,14 +663,18 @@ static int part_whole(struct xlsx_pctx *ctx, const char *part, size_t limit,
     struct libdeflate_decompressor *inf = inflater(b);
     if (!inf)
         return 2;
-    size_t n = (size_t)info->uncompressed_size, got;
+    size_t n = (size_t)info->uncompressed_size, zn = (size_t)info->compressed_size, got;
+    const unsigned char *z = b->mem.data + at;
     void *buf = xlsx_xml_buffer(ctx->xp, n);
-    if (!buf ||
-        libdeflate_deflate_decompress(inf, b->mem.data + at,
-                                      (size_t)info->compressed_size, buf, n,
-                                      &got) != LIBDEFLATE_SUCCESS ||
-        got != n || libdeflate_crc32(0, buf, n) != info->crc)
+    if (!buf)
         return 2;
+    if (!ctx->memo || !memo_get(z, zn, n, info->crc, buf)) {
+        if (libdeflate_deflate_decompress(inf, z, zn, buf, n, &got) != LIBDEFLATE_SUCCESS ||
+            got != n || libdeflate_crc32(0, buf, n) != info->crc)
+            return 2;
+        if (ctx->memo)
+            memo_put(z, zn, buf, n, info->crc);
+    }
     ctx->whole = 1;
     int st = parse_whole(ctx, n);
     ctx->whole = 0;

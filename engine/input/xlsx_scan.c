@@ -402,6 +402,59 @@ static int scan_cell_body(struct xlsx_sheet *sp, cursor *q, cursor e, const stru
     return r > 0 ? 0 : -1;
 }
 
+/* The three bytes at p are "<" x ">". */
+static inline int tag3(cursor p, char x)
+{
+    return p[0] == '<' && p[1] == x && p[2] == '>';
+}
+
+/* A cell's content laid out with whitespace between its elements, as
+ * Gnumeric indents it, at *p (the start tag's '>'):
+ *
+ *   <c r="B2">
+ *     <v>2026</v>
+ *   </c>
+ *
+ * with <v> or <is><t>, text as scan_cell_fast takes it, and whitespace
+ * only around the tags (the general path checks the text there and drops
+ * it). 0 with *text, *tn and *is as scan_cell_fast sets them and *p after
+ * </c>; 1 for any other shape. Why: such a sheet took the general path for
+ * every cell, 2.9 times the instructions of a compact one's read for the
+ * same 117 rows. */
+static int body_spaced(cursor *p, cursor *text, size_t *tn, int *is)
+{
+    cursor q = *p + 1;
+    while (is_ws(*q))
+        q++;
+    *is = word4(q) == word4((cursor) "<is>");
+    if (*is) {
+        for (q += 4; is_ws(*q);)
+            q++;
+        if (!tag3(q, 't'))
+            return 1;
+    } else if (!tag3(q, 'v')) {
+        return 1;
+    }
+    *text = q += 3;
+    while (!(xlsx_xml_cls[*q] & XLSX_K_TEXT))
+        q++;
+    *tn = (size_t)(q - *text);
+    if (word4(q) != word4(*is ? (cursor) "</t>" : (cursor) "</v>"))
+        return 1;
+    for (q += 4; is_ws(*q);)
+        q++;
+    if (*is) {
+        if (word4(q) != word4((cursor) "</is") || q[4] != '>')
+            return 1;
+        for (q += 5; is_ws(*q);)
+            q++;
+    }
+    if (word4(q) != word4((cursor) "</c>"))
+        return 1;
+    *p = q + 4;
+    return 0;
+}
+
 /* The cell at *q ("<c"), when it has the shape almost every cell has:
  *
  *   <c r="D2" t="s" s="3"><v>12</v></c>     or     <c r="D2"/>
@@ -410,7 +463,8 @@ static int scan_cell_body(struct xlsx_sheet *sp, cursor *q, cursor e, const stru
  * no prefix, the attributes r, s and t once each, one space before each
  * and none around '=', values of plain characters shorter than
  * SCAN_VALUE, and text in <v> or in the one <t> of <is> with no
- * reference, CR, ']' or byte past ASCII. It is read in one pass, its
+ * reference, CR, ']' or byte past ASCII; whitespace may lie between
+ * the elements (body_spaced). It is read in one pass, its
  * attributes and text handed over where they lie in the part (not copied)
  * to xlsx_sheet_cell and xlsx_sheet_cell_text, which end the cell as
  * scan_cell_body's handlers would; *q is after </c>: 0. Any other shape: 1,
@@ -459,7 +513,7 @@ static int scan_cell_fast(struct xlsx_sheet *sp, cursor *q)
                : word8(p) != word8((cursor) "</v></c>"))
             return 1;
         p += is ? 13 : 8;
-    } else {
+    } else if (*p != '>' || body_spaced(&p, &text, &tn, &is) != 0) {
         return 1;
     }
     xlsx_sheet_cell(sp, got[0], len[0], got[1], len[1], got[2], len[2]);
@@ -479,6 +533,8 @@ static int scan_cells(struct xlsx_sheet *sp, cursor *q, cursor e, const struct s
     struct scan_tag c;
     int r;
     for (;;) {
+        while (is_ws(**q))   /* an indented row's (s[n] is NUL: never past e) */
+            (*q)++;
         if (**q != '<' && scan_chars(q, e, NULL, NULL) != 0)   /* as scan_child would */
             return -1;
         if ((*q)[1] == 'c' && (r = scan_cell_fast(sp, q)) <= 0) {
@@ -573,6 +629,8 @@ int xlsx_scan_rows(struct xlsx_sheet *p, const char *s, size_t n, size_t *used)
         int header = p->header;
         const char *rv;
         size_t rn;
+        while (is_ws(*q))   /* between indented rows */
+            q++;
         if (*q == '<' && word4(q) == word4((cursor) "<row") && q[4] == ' ' &&
             scan_row_fast(&q, &row, &rv, &rn) == 0) {
             xlsx_sheet_row(p, rv, rn);

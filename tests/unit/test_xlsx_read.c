@@ -727,6 +727,14 @@ static void same_reading(const char *sheet, int want_scanned)
     free(data);
 }
 
+/* same_reading of a sheet holding these rows. */
+static void same_rows(const char *rows, int want_scanned)
+{
+    char sheet[4096];
+    snprintf(sheet, sizeof sheet, "<worksheet " NS "><sheetData>%s</sheetData></worksheet>", rows);
+    same_reading(sheet, want_scanned);
+}
+
 static void test_scan_shapes(void **state)
 {
     (void)state;
@@ -794,20 +802,15 @@ static void test_scan_shapes(void **state)
         {"<row r=\"1\"><c r=\"A1\"><v>1</v></c></row></sheetData >", 1},
         {"<row r=\"1\"><c r=\"A1\"><v>1</v></c></row ></sheetData\t>", 1},
     };
-    for (size_t i = 0; i < sizeof other / sizeof other[0]; i++) {
-        char sheet[4096];
-        snprintf(sheet, sizeof sheet, "<worksheet " NS "><sheetData>%s</sheetData></worksheet>",
-                 other[i].rows);
-        same_reading(sheet, other[i].scanned);
-    }
+    for (size_t i = 0; i < sizeof other / sizeof other[0]; i++)
+        same_rows(other[i].rows, other[i].scanned);
 }
 
-/* Every cut of the sheet's XML, and every byte of its rows changed to one
- * of a few that end tokens, read the same with the scanner as without. */
-static void test_scan_cuts(void **state)
+/* Every cut of sheet's XML from its <sheetData> on, and every step-th
+ * byte of its rows changed to each byte of swap (nswap of them), read the
+ * same with the scanner as without. */
+static void cuts_and_swaps(const char *sheet, const char *swap, size_t nswap, size_t step)
 {
-    (void)state;
-    const char *sheet = SHEET(SCAN_ROWS);
     size_t n = strlen(sheet), from = (size_t)(strstr(sheet, "<sheetData>") - sheet);
     char *s = malloc(n + 1);
     assert_non_null(s);
@@ -816,9 +819,8 @@ static void test_scan_cuts(void **state)
         s[k] = '\0';
         same_reading(s, k >= n - strlen("</worksheet>") ? 1 : 0);
     }
-    static const char swap[] = {'<', '"', '>', '&', '\x01', '\x80'};
-    for (size_t k = from + 11; k + 24 < n; k += 3)
-        for (size_t j = 0; j < sizeof swap; j++) {
+    for (size_t k = from + 11; k + 24 < n; k += step)
+        for (size_t j = 0; j < nswap; j++) {
             memcpy(s, sheet, n + 1);
             if (s[k] == swap[j])
                 continue;
@@ -826,6 +828,15 @@ static void test_scan_cuts(void **state)
             same_reading(s, -1);
         }
     free(s);
+}
+
+/* Cuts and changed bytes (cuts_and_swaps) of rows of every shape: bytes
+ * that end tokens. */
+static void test_scan_cuts(void **state)
+{
+    (void)state;
+    static const char swap[] = {'<', '"', '>', '&', '\x01', '\x80'};
+    cuts_and_swaps(SHEET(SCAN_ROWS), swap, sizeof swap, 3);
 }
 
 /* The reader hands the rows over from inside a 64 KiB window of its own
@@ -900,12 +911,8 @@ static void test_scan_fast_cells(void **state)
         "<row r=\"1\"><c r=\"A1\"><v>1</v></c><c r=\"B1\" t=\"s\"><v>0</v></c></row>"
         "<row r=\"2\"><c r=\"A2\" t=\"e\"><v>#N/A</v></c></row>",
     };
-    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
-        char sheet[4096];
-        snprintf(sheet, sizeof sheet, "<worksheet " NS "><sheetData>%s</sheetData></worksheet>",
-                 rows[i]);
-        same_reading(sheet, -1);
-    }
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++)
+        same_rows(rows[i], -1);
     same_reading(SHEET("<row r=\"1\"><c r=\"A1\" t=\"s\"><v>0</v></c><c r=\"B1\"/><c r=\"C1\">"
                        "<v>2</v></c></row>"), 1);
     /* a cell's text over the limit in the one pass: the reader reports it */
@@ -924,6 +931,50 @@ static void test_scan_fast_cells(void **state)
     free(a);
     free(b);
     free(data);
+}
+
+/* Rows as Gnumeric writes them: indented, a line per tag (body_spaced). */
+#define SPACED_ROWS                                                                      \
+    "\n    <row r=\"1\" spans=\"1:3\">\n      <c r=\"A1\" t=\"inlineStr\">\n        <is>\n"   \
+    "          <t>unit</t>\n        </is>\n      </c>\n      <c r=\"B1\" t=\"s\">\n"         \
+    "        <v>0</v>\n      </c>\n      <c r=\"C1\" t=\"inlineStr\"><is>\t<t>value</t>"   \
+    "\r\n</is>\r\n</c>\n    </row>\n    <row r=\"2\" spans=\"1:3\">\n      <c r=\"A2\" "    \
+    "t=\"inlineStr\">\n        <is>\n          <t>U001</t>\n        </is>\n      </c>\n"   \
+    "      <c r=\"B2\" s=\"1\">\n        <v>46112</v>\n      </c>\n      <c r=\"C2\">"      \
+    "<v>63.7000000000000000007</v>  </c>\n      <c r=\"D2\"/>\n    </row>\n  "
+
+/* Cells and rows with whitespace between their elements: each reads as
+ * the reader reads it, whether body_spaced takes it or the general path;
+ * then cuts and changed bytes of such rows (cuts_and_swaps), with bytes
+ * that end tokens or are whitespace. */
+static void test_scan_spaced_cells(void **state)
+{
+    (void)state;
+    same_reading(SHEET(SPACED_ROWS), 1);
+    static const char *rows[] = {
+        /* body_spaced's edges: whitespace of each kind, none, an empty value */
+        "<row r=\"1\"> <c r=\"A1\"> <v>1</v> </c> <c r=\"B1\">\t<v></v>\r</c>"
+        "<c r=\"C1\" t=\"inlineStr\">\n<is>\n<t> a </t>\n</is>\n</c>"
+        "<c r=\"D1\" t=\"inlineStr\"><is>\n<t></t></is></c></row>",
+        /* the general path: text that is not whitespace, other children,
+         * runs, an end tag spaced inside, a value that is not plain */
+        "<row r=\"1\"><c r=\"A1\">x<v>1</v></c><c r=\"B1\">\n<v>2</v>\ny</c>"
+        "<c r=\"C1\">\n<f>A1</f>\n<v>3</v>\n</c><c r=\"D1\">\n<v>4</v>\n<extLst/></c></row>"
+        "<row r=\"2\"><c r=\"A2\" t=\"inlineStr\">\n<is>\n<t>a</t>\n<t>b</t>\n</is></c>"
+        "<c r=\"B2\" t=\"inlineStr\">\n<is>\n<r><t>a</t></r></is></c><c r=\"C2\" "
+        "t=\"inlineStr\">\n<is>\n<t>a</t>\n</is >\n</c><c r=\"D2\">\n<v>&#52;</v>\n</c></row>"
+        "<row r=\"3\"><c r=\"A3\">\n<v>1</v >\n</c><c r=\"B3\">\n<v >2</v>\n</c>"
+        "<c r=\"C3\">\n<v>3</v>\n</c ><c r=\"D3\">\n<is><t>x</t></is>\n</c></row>",
+        /* malformed and problems: the reader says where */
+        "<row r=\"1\"><c r=\"A1\">\n<v>1</v>\n</x></row>",
+        "<row r=\"1\"><c r=\"A1\">\n<v>1</x>\n</c></row>",
+        "<row r=\"1\"><c r=\"A1\">\n<v>1</v>\n\x01</c></row>",
+        "<row r=\"1\">\n<c r=\"A1\">\n<v>n/a</v>\n</c>\n</row>\n<row r=\"1\"/>",
+    };
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++)
+        same_rows(rows[i], -1);
+    static const char swap[] = {'<', '>', '/', ' ', '\n', 'x', '&', '\x01'};
+    cuts_and_swaps(SHEET(SPACED_ROWS), swap, sizeof swap, 1);
 }
 
 /* ---- the scanner of the shared strings against the reader --------------- */
@@ -1326,6 +1377,103 @@ static void test_kept_between_books(void **state)
     free(big);
 }
 
+/* The CRC-32 of the part name, in its local header and in the zip's
+ * directory, changed by one bit. */
+static void flip_crc(char *z, size_t n, const char *name)
+{
+    size_t nl = strlen(name);
+    int flipped = 0;
+    for (size_t i = 0; i + 46 + nl <= n; i++) {
+        const unsigned char *u = (const unsigned char *)z + i;
+        size_t at = 0, crc = 0;
+        if (u[0] == 'P' && u[1] == 'K' && u[2] == 3 && u[3] == 4)
+            at = 30, crc = 14;   /* a local header: the name at 30, the CRC at 14 */
+        else if (u[0] == 'P' && u[1] == 'K' && u[2] == 1 && u[3] == 2)
+            at = 46, crc = 16;   /* the directory's entry: 46 and 16 */
+        if (at && (size_t)(u[at - (at == 30 ? 4 : 18)] | u[at - (at == 30 ? 3 : 17)] << 8) == nl &&
+            memcmp(u + at, name, nl) == 0) {
+            z[i + crc] ^= 1;
+            flipped++;
+        }
+    }
+    assert_int_equal(flipped, 2);
+}
+
+struct fresh_read {
+    const char *data;
+    size_t len;
+    char *out;
+};
+
+static void *fresh_thread(void *arg)
+{
+    struct fresh_read *f = arg;
+    f->out = read_all(f->data, f->len, XLSX_SCAN_ROWS | XLSX_SCAN_SST | XLSX_SCAN_ZIP, NULL);
+    return NULL;
+}
+
+/* What a thread that read nothing before reads of data (a new thread's). */
+static char *fresh(const char *data, size_t len)
+{
+    struct fresh_read f = {data, len, NULL};
+    pthread_t th;
+    assert_int_equal(pthread_create(&th, NULL, fresh_thread, &f), 0);
+    assert_int_equal(pthread_join(th, NULL), 0);
+    return f.out;
+}
+
+struct memo_reads {
+    const char *data[4];
+    size_t len[4];
+    char *out[4];
+};
+
+static void *memo_thread(void *arg)
+{
+    struct memo_reads *m = arg;
+    for (int i = 0; i < 4; i++)
+        m->out[i] = read_all(m->data[i], m->len[i],
+                             XLSX_SCAN_ROWS | XLSX_SCAN_SST | XLSX_SCAN_ZIP, NULL);
+    return NULL;
+}
+
+/* The small parts a thread remembers (xlsx_read.c's memo): books that share
+ * them read as each does in a thread of its own, and so does a book whose
+ * workbook part lies in the zip as the remembered one but whose CRC-32 its
+ * entry states otherwise: damaged, and said so. */
+static void test_memo(void **state)
+{
+    (void)state;
+    size_t n1, n2;
+    char *one = book_bytes(SHEET(SCAN_ROWS), scan_sst, scan_styles, &n1);
+    char *two = book_bytes(SHEET("<row r=\"1\"><c r=\"A1\" s=\"1\"><v>46112</v></c></row>"),
+                           scan_sst, scan_styles, &n2);
+    char *bad = malloc(n1);
+    assert_non_null(bad);
+    memcpy(bad, one, n1);
+    flip_crc(bad, n1, "xl/workbook.xml");
+    char *want_one = fresh(one, n1), *want_two = fresh(two, n2), *want_bad = fresh(bad, n1);
+    assert_non_null(strstr(want_two, "1: [2026-03-31]"));   /* serial 46112, style 1: a date */
+    assert_non_null(strstr(want_bad, "t.xlsx: error: the part 'xl/workbook.xml' is damaged (its "
+                                     "checksum does not match)"));
+    struct memo_reads m = {{one, two, bad, one}, {n1, n2, n1, n1}, {NULL}};
+    pthread_t th;
+    assert_int_equal(pthread_create(&th, NULL, memo_thread, &m), 0);
+    assert_int_equal(pthread_join(th, NULL), 0);
+    assert_string_equal(m.out[0], want_one);
+    assert_string_equal(m.out[1], want_two);
+    assert_string_equal(m.out[2], want_bad);
+    assert_string_equal(m.out[3], want_one);
+    for (int i = 0; i < 4; i++)
+        free(m.out[i]);
+    free(want_one);
+    free(want_two);
+    free(want_bad);
+    free(bad);
+    free(two);
+    free(one);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1337,9 +1485,10 @@ int main(void)
         cmocka_unit_test(test_entries),
         cmocka_unit_test(test_places),        cmocka_unit_test(test_scan_shapes),
         cmocka_unit_test(test_scan_cuts),     cmocka_unit_test(test_scan_windows),
-        cmocka_unit_test(test_scan_fast_cells), cmocka_unit_test(test_sst_shapes),
+        cmocka_unit_test(test_scan_fast_cells), cmocka_unit_test(test_scan_spaced_cells),
+        cmocka_unit_test(test_sst_shapes),
         cmocka_unit_test(test_sst_cuts),      cmocka_unit_test(test_zip_directory),
-        cmocka_unit_test(test_kept_between_books),
+        cmocka_unit_test(test_kept_between_books), cmocka_unit_test(test_memo),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
