@@ -13,7 +13,8 @@ extern "C" {
 
 /* The n bytes at s, all of them, as strtod reads a decimal number (an
  * optional sign, digits with an optional point, an optional exponent), into
- * *out, rounded to nearest as strtod rounds; ±inf past the largest double,
+ * *out, rounded to nearest as strtod rounds in the default rounding mode
+ * (lcme never sets another); ±inf past the largest double,
  * 0 or a subnormal below the smallest. 0, or -1 when they are not such a
  * number as a whole. Unlike strtod it reads no locale, no hexadecimal, no
  * inf or nan, and no space. */

@@ -293,8 +293,9 @@ static int write_double(char *s, size_t n, int k, double d)
 /* csv_parse_double against strtod (strtod_verdict), bit for bit: doubles
  * of every magnitude written as spreadsheets and R write them (17, 16 and
  * 15 significant digits, fixed and with exponents, subnormals, near the
- * largest double), and strings of number characters at random, most of
- * them not numbers. */
+ * largest double), the points halfway between two doubles in 101 digits
+ * (the tie itself, or a hair off it), and strings of number characters at random, most of them not
+ * numbers. */
 static void test_parse_double_as_strtod(void **state)
 {
     (void)state;
@@ -315,6 +316,17 @@ static void test_parse_double_as_strtod(void **state)
                 continue;
             int n = write_double(s, sizeof s, (int)((bits >> 7) % 8), d);
             if (n <= 0 || (size_t)n >= sizeof s || (size_t)n >= 128)
+                continue;
+            len = (size_t)n;
+        } else if (i % 10 == 1) {   /* near a halfway point: fast_float's exact fallback */
+            uint64_t bits = next64(&x) >> 1;   /* a positive double */
+            double d;
+            memcpy(&d, &bits, sizeof d);
+            if (!isfinite(d) || !isfinite(nextafter(d, INFINITY)))
+                continue;
+            long double mid = ((long double)d + (long double)nextafter(d, INFINITY)) / 2;
+            int n = snprintf(s, sizeof s, "%.100Le", mid);   /* the tie itself when its */
+            if (n <= 0 || (size_t)n >= 128)                  /* digits fit, else a hair off */
                 continue;
             len = (size_t)n;
         } else {            /* characters of numbers at random */
