@@ -62,12 +62,13 @@
  * as csv_open refuses it.
  *
  * Measured (tests/bench/bench_xlsx.c, which has the figures; CPU time on
- * a shared 2-core machine): one return of 117 rows reads in 0.16 ms
- * against 0.05 ms as CSV (3.04 times), a year's returns (356 such files)
- * 2.05 times their CSV files' time, the Hong Kong sample's 23,722 rows 2.1
- * times and a network's 468,642 rows (97 MB of sheet XML) 2.6 times. A
- * returned template saved by LibreOffice reads in 0.57 ms, 5.4 times its
- * Data sheet as CSV: it carries 185 KB of XML (styles, 471 shared strings,
+ * a shared 2-core machine): one return of 117 rows reads in 0.15 ms
+ * against 0.06 ms as CSV (2.6 times; 2.96 after another program's book, 3.5
+ * as Gnumeric indents it), a year's returns (356 such files) 1.9 times
+ * their CSV files' time, the Hong Kong sample's 23,722 rows 2.3 times and
+ * a network's 468,642 rows (97 MB of sheet XML) 2.5 times. A returned
+ * template saved by LibreOffice reads in 0.57 ms, 4.7 times its Data sheet
+ * as CSV: it carries 189 KB of XML (styles, 471 shared strings,
  * 70 KB of data validations after the rows, which are checked as all XML
  * is: xlsx_sheet.c) for what the CSV says in 15 KB. What is left past the
  * CSV path is inflating the parts, the scanner of the rows and the cells'
