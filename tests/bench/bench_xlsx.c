@@ -298,15 +298,16 @@ static double obs_sum(const struct obsset *s)
     return sum;
 }
 
-/* Read path with ingest_file, untimed; exit on failure. */
-static void read_untimed(const char *path, const struct framework *fw)
+/* ingest_file of path into s; on failure the message, and exit. */
+static void ingest_or_exit(struct obsset *s, const char *path, const struct framework *fw)
 {
     struct diag d;
     diag_init(&d);
-    struct obsset *s = obsset_new();
-    if (ingest_file(s, path, NULL, fw, &d) != 0)
+    if (ingest_file(s, path, NULL, fw, &d) != 0) {
+        char buf[1024];
+        fprintf(stderr, "%s\n", diag_format(&d, 0, buf, sizeof buf));
         exit(1);
-    obsset_free(s);
+    }
     diag_free(&d);
 }
 
@@ -316,22 +317,18 @@ static void read_untimed(const char *path, const struct framework *fw)
 static double time_ingest(const char *path, const char *before, const struct framework *fw,
                           size_t *rows, double *sum)
 {
-    struct diag d;
-    diag_init(&d);
-    if (before)
-        read_untimed(before, fw);
+    if (before) {
+        struct obsset *b = obsset_new();
+        ingest_or_exit(b, before, fw);
+        obsset_free(b);
+    }
     struct obsset *s = obsset_new();
     double t0 = bench_cpu();
-    if (ingest_file(s, path, NULL, fw, &d) != 0) {
-        char buf[1024];
-        fprintf(stderr, "%s\n", diag_format(&d, 0, buf, sizeof buf));
-        exit(1);
-    }
+    ingest_or_exit(s, path, fw);
     double t = bench_cpu() - t0;
     *rows = s->n;
     *sum = obs_sum(s);
     obsset_free(s);
-    diag_free(&d);
     return t;
 }
 
@@ -493,20 +490,13 @@ static int split_returns(const char *dir, const struct framework *fw, char **csv
 /* CPU seconds to read the n files into one fresh obsset, in turn. */
 static double time_returns(char **paths, int n, const struct framework *fw, size_t *rows)
 {
-    struct diag d;
-    diag_init(&d);
     struct obsset *s = obsset_new();
     double t0 = bench_cpu();
     for (int i = 0; i < n; i++)
-        if (ingest_file(s, paths[i], NULL, fw, &d) != 0) {
-            char buf[1024];
-            fprintf(stderr, "%s\n", diag_format(&d, 0, buf, sizeof buf));
-            exit(1);
-        }
+        ingest_or_exit(s, paths[i], fw);
     double t = bench_cpu() - t0;
     *rows = s->n;
     obsset_free(s);
-    diag_free(&d);
     return t;
 }
 
