@@ -164,10 +164,10 @@ struct xlsx_pctx {
     const struct xlsx_at *at;  /* where messages point; may be NULL */
     int stopped;               /* a handler reported and stopped the parser */
     int whole;                 /* the part is inflated whole: xlsx_handoff works */
-    int memo;                  /* set by the caller: a part returns of one
-                                  template share byte for byte, whose
-                                  inflated bytes the thread remembers
-                                  (xlsx_read.c, "what a thread keeps") */
+    int memo;                  /* set by the caller: a part that the returns
+                                  of one template share byte for byte,
+                                  whose inflated bytes the thread may
+                                  remember (xlsx_read.c, memo_get) */
     int (*rest)(struct xlsx_pctx *ctx, const char *s, size_t n,
                 size_t *used);     /* xlsx_handoff */
 };
