@@ -361,19 +361,6 @@ static int memo_get(const unsigned char *z, size_t zn, size_t n, unsigned long c
     return 0;
 }
 
-/* Grow *p (*cap bytes) to hold n: 0, or -1 (ENOMEM; *p unchanged). */
-static int memo_room(unsigned char **p, size_t *cap, size_t n)
-{
-    if (n <= *cap)
-        return 0;
-    unsigned char *q = realloc(*p, n);
-    if (!q)
-        return -1;
-    *p = q;
-    *cap = n;
-    return 0;
-}
-
 /* Remember the part z (zn bytes in the zip) inflated as out (n bytes,
  * CRC crc checked), in place of the oldest one; nothing when it is larger
  * than MEMO_MAX or memory is short. */
@@ -385,7 +372,8 @@ static void memo_put(const unsigned char *z, size_t zn, const void *out, size_t 
         return;
     struct memo *m = &k->memo[k->next++ % MEMO_SLOTS];
     m->ok = 0;
-    if (memo_room(&m->z, &m->zcap, zn ? zn : 1) != 0 || memo_room(&m->out, &m->cap, n ? n : 1) != 0)
+    if (array_grow((void **)&m->z, &m->zcap, zn ? zn : 1, 1) != 0 ||
+        array_grow((void **)&m->out, &m->cap, n ? n : 1, 1) != 0)
         return;
     memcpy(m->z, z, zn);
     memcpy(m->out, out, n);

@@ -466,7 +466,9 @@ static int body_spaced(cursor *p, cursor *text, size_t *tn, int *is)
  * and none around '=', values of plain characters shorter than
  * SCAN_VALUE, and text in <v> or in the one <t> of <is> with no
  * reference, CR, ']' or byte past ASCII; whitespace may lie between
- * the elements (body_spaced). It is read in one pass, its
+ * the elements (body_spaced, which would also read the compact shape, for
+ * 1.1 % more instructions of a one return's read: the compact shape is
+ * matched a word at a time first). It is read in one pass, its
  * attributes and text handed over where they lie in the part (not copied)
  * to xlsx_sheet_cell and xlsx_sheet_cell_text, which end the cell as
  * scan_cell_body's handlers would; *q is after </c>: 0. Any other shape: 1,
